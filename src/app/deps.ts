@@ -1,0 +1,15 @@
+import type { Clock, ConfluenceContent, ConfluenceRights, Mailer, Random, Store } from './ports';
+
+/** Everything a use case may touch, injected once per invocation by a composition root. */
+export interface AppDeps {
+  store: Store;
+  content: ConfluenceContent;
+  rights: ConfluenceRights;
+  mailer: Mailer;
+  clock: Clock;
+  random: Random;
+  /** Base URL of the anonymous view when no custom domain is set (web trigger URL, or http://localhost:8787). */
+  shareBaseUrl: () => Promise<string>;
+  /** bcrypt cost; 10 in production, lower in tests via injection. */
+  bcryptRounds: number;
+}

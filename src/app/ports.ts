@@ -1,0 +1,269 @@
+/**
+ * Ports: what the use cases need from the outside world. Forge adapters (KVS, Confluence REST, mail
+ * over HTTPS) and local adapters (file store, fixture site, outbox) implement the same interfaces.
+ */
+import type {
+  AuditAction,
+  AuditEntry,
+  GlobalConfig,
+  LinkStatus,
+  PageState,
+  ShareLink,
+  SiteSettings,
+  SpaceConfig,
+} from '../core/model';
+
+/** Injected time source (epoch ms). */
+export interface Clock {
+  now(): number;
+}
+
+/** Injected randomness. */
+export interface Random {
+  bytes(length: number): Uint8Array;
+}
+
+/** One page of a cursor-paginated listing. `nextCursor` is absent on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface PageRequest {
+  cursor?: string;
+  /** 1..100 */
+  limit: number;
+}
+
+export interface LinkFilter {
+  spaceKey?: string;
+  pageId?: string;
+  status?: LinkStatus;
+  createdBy?: string;
+}
+
+/**
+ * Link persistence. Writes are conditional on `version` so that concurrent edits never lose an update:
+ * `update(next, expectedVersion)` fails with DomainError('version_conflict') when the stored version differs.
+ */
+export interface LinkStore {
+  /** Fails with DomainError('already_exists') if the id is taken. */
+  create(link: ShareLink): Promise<void>;
+  get(id: string): Promise<ShareLink | undefined>;
+  /** Stores `next` (whose version must be expectedVersion + 1) only if the stored version is expectedVersion. */
+  update(next: ShareLink, expectedVersion: number): Promise<void>;
+  delete(id: string): Promise<void>;
+  /** Stable order (createdAt, id); cursor pages never skip or repeat items that exist throughout. */
+  list(filter: LinkFilter, page: PageRequest): Promise<Page<ShareLink>>;
+}
+
+export interface ConfigStore {
+  getGlobal(): Promise<GlobalConfig | undefined>;
+  /** Conditional on version like LinkStore.update; expectedVersion 0 means "must not exist yet". */
+  putGlobal(next: GlobalConfig, expectedVersion: number): Promise<void>;
+  getSpace(spaceKey: string): Promise<SpaceConfig | undefined>;
+  putSpace(next: SpaceConfig, expectedVersion: number): Promise<void>;
+  listSpaces(page: PageRequest): Promise<Page<SpaceConfig>>;
+  deleteSpace(spaceKey: string): Promise<void>;
+  getSite(): Promise<SiteSettings | undefined>;
+  putSite(next: SiteSettings, expectedVersion: number): Promise<void>;
+}
+
+/** A counter in a fixed time window (attempt throttling, send caps). Survives restarts. */
+export interface CounterStore {
+  /** Adds 1 and returns the new count within the window that ends at `expiresAt` (epoch ms). */
+  increment(key: string, expiresAt: number): Promise<number>;
+  get(key: string): Promise<number>;
+  reset(key: string): Promise<void>;
+  /** Deletes counters whose window ended before `now`; returns how many. */
+  purgeExpired(now: number): Promise<number>;
+}
+
+/** Short-lived records: one-time codes, OIDC login state, debounce markers. */
+export interface EphemeralRecord {
+  key: string;
+  value: Record<string, unknown>;
+  expiresAt: number;
+}
+
+export interface EphemeralStore {
+  /** Fails with DomainError('already_exists') if the key holds a live record. */
+  putIfAbsent(record: EphemeralRecord): Promise<void>;
+  put(record: EphemeralRecord): Promise<void>;
+  /** Returns undefined for missing or expired records (never trust platform TTL alone). */
+  get(key: string, now: number): Promise<EphemeralRecord | undefined>;
+  /** Atomically returns and deletes (single use). */
+  take(key: string, now: number): Promise<EphemeralRecord | undefined>;
+  delete(key: string): Promise<void>;
+  listByPrefix(prefix: string, page: PageRequest): Promise<Page<EphemeralRecord>>;
+  purgeExpired(now: number): Promise<number>;
+}
+
+export interface AuditFilter {
+  linkId?: string;
+  spaceKey?: string;
+  action?: AuditAction;
+  since?: number;
+  until?: number;
+}
+
+export interface AuditStore {
+  append(entry: AuditEntry): Promise<void>;
+  /** Newest first. */
+  list(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEntry>>;
+  purgeOlderThan(cutoff: number): Promise<number>;
+}
+
+export interface Subscription {
+  id: string;
+  linkId: string;
+  pageId: string;
+  email: string;
+  createdAt: number;
+  confirmed: boolean;
+}
+
+export interface SubscriptionStore {
+  put(sub: Subscription): Promise<void>;
+  get(id: string): Promise<Subscription | undefined>;
+  delete(id: string): Promise<void>;
+  listByPage(pageId: string, page: PageRequest): Promise<Page<Subscription>>;
+  listByLink(linkId: string, page: PageRequest): Promise<Page<Subscription>>;
+}
+
+/** Per-link view statistics. */
+export interface LinkStats {
+  linkId: string;
+  views: number;
+  lastOpenedAt: number | null;
+}
+
+export interface StatsStore {
+  recordView(linkId: string, at: number): Promise<void>;
+  get(linkId: string): Promise<LinkStats>;
+  getMany(linkIds: string[]): Promise<LinkStats[]>;
+}
+
+/** Secrets: HMAC keys, provider API keys. Forge: kvs.getSecret/setSecret; local: a 0600 file. */
+export interface SecretStore {
+  get(name: string): Promise<string | undefined>;
+  set(name: string, value: string): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
+/** Everything persisted; one contract suite runs over every implementation. */
+export interface Store {
+  links: LinkStore;
+  configs: ConfigStore;
+  counters: CounterStore;
+  ephemeral: EphemeralStore;
+  audit: AuditStore;
+  subscriptions: SubscriptionStore;
+  stats: StatsStore;
+  secrets: SecretStore;
+  /** Deletes everything the app stored (full reset). */
+  clearAll(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Confluence
+
+export interface PageSummary {
+  id: string;
+  title: string;
+  spaceId: string;
+  spaceKey: string;
+  parentId: string | null;
+  status: 'current' | 'trashed' | 'deleted' | 'archived' | 'draft';
+}
+
+export interface PageContent extends PageSummary {
+  /** Rendered HTML (export_view); unsanitized — the web layer sanitizes. */
+  bodyHtml: string;
+  labels: string[];
+  authorId: string;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+}
+
+export interface ChildPage extends PageSummary {
+  labels: string[];
+  /** True if the page itself carries a view restriction (inherited restrictions come from the tree walk). */
+  viewRestricted: boolean;
+}
+
+export interface PageComment {
+  id: string;
+  pageId: string;
+  authorName: string;
+  createdAt: number;
+  /** Plain text/storage body converted to safe text by the adapter. */
+  bodyText: string;
+}
+
+export interface Attachment {
+  id: string;
+  pageId: string;
+  title: string;
+  mediaType: string;
+  fileSize: number;
+  createdAt: number;
+}
+
+export interface AttachmentData {
+  mediaType: string;
+  fileName: string;
+  bytes: Uint8Array;
+}
+
+export interface SpaceInfo {
+  id: string;
+  key: string;
+  name: string;
+}
+
+export interface UserInfo {
+  accountId: string;
+  displayName: string;
+  email: string | null;
+}
+
+/** Reads and writes the web trigger does as the app (no Atlassian user is present). */
+export interface ConfluenceContent {
+  getPage(pageId: string): Promise<PageContent | undefined>;
+  /** Every descendant page of rootId, with labels and direct restriction flags, parent links intact. */
+  getDescendants(rootId: string): Promise<ChildPage[]>;
+  listComments(pageId: string): Promise<PageComment[]>;
+  addComment(pageId: string, text: string): Promise<PageComment>;
+  listAttachments(pageId: string): Promise<Attachment[]>;
+  downloadAttachment(pageId: string, attachmentId: string): Promise<AttachmentData | undefined>;
+  uploadAttachment(pageId: string, file: AttachmentData, comment: string): Promise<Attachment>;
+  getSpace(spaceKey: string): Promise<SpaceInfo | undefined>;
+  getUser(accountId: string): Promise<UserInfo | undefined>;
+}
+
+/** Rights checks done as the calling user (resolvers only). */
+export interface ConfluenceRights {
+  /** The page exists, the user can edit it; returns its summary, else undefined. */
+  pageEditable(accountId: string, pageId: string): Promise<PageSummary | undefined>;
+  pageViewable(accountId: string, pageId: string): Promise<PageSummary | undefined>;
+  isSpaceAdmin(accountId: string, spaceKey: string): Promise<boolean>;
+  isSiteAdmin(accountId: string): Promise<boolean>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mail
+
+export interface MailMessage {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  /** Free-form tag for logs/outbox: 'link', 'otp', 'subscription', 'update', 'reminder', 'opened'. */
+  kind: string;
+}
+
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+}

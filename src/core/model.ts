@@ -1,0 +1,193 @@
+/**
+ * Domain model of Secure Share. Pure types: no I/O, no @forge imports.
+ * All instants are epoch milliseconds (adapters convert where a platform needs seconds).
+ */
+
+/** What a recipient may do with comments or attachments, ordered none < view < view_add. */
+export type AccessLevel = 'none' | 'view' | 'view_add';
+export const ACCESS_LEVELS: readonly AccessLevel[] = ['none', 'view', 'view_add'];
+
+export type PasswordRule = 'optional' | 'mandatory';
+
+/** Expiry rule of a policy level: optional, mandatory, or mandatory with a maximum lifetime in days. */
+export type ExpiryRule =
+  | { kind: 'optional' }
+  | { kind: 'mandatory' }
+  | { kind: 'custom'; maxDays: number };
+
+/** The settings a policy level (global default configuration or a space configuration) holds. */
+export interface PolicySettings {
+  comments: AccessLevel;
+  attachments: AccessLevel;
+  childPages: boolean;
+  /** May a link share child pages whose view is restricted in Confluence (still subject to the link's own opt-in). */
+  restrictedChildPages: boolean;
+  password: PasswordRule;
+  expiry: ExpiryRule;
+  enforceSso: boolean;
+  /** Emails (`ann@acme.com`) and domains (`@acme.com`); empty = no restriction at this level. */
+  selectedUsers: string[];
+}
+
+/** Confluence admin's "Default link configuration". */
+export interface GlobalConfig extends PolicySettings {
+  /** Master switch: when false no link of the site opens and none can be created. */
+  sharingEnabled: boolean;
+  /** ON = these settings are ceilings/requirements; OFF = only defaults for the new-link form. */
+  applyOnAllLinks: boolean;
+  version: number;
+  updatedAt: number;
+  updatedBy: string | null;
+}
+
+/** Space admin's "Space configuration". */
+export interface SpaceConfig extends PolicySettings {
+  spaceKey: string;
+  sharingEnabled: boolean;
+  /** ON = these settings are ceilings/requirements for the space's links; OFF = only defaults. */
+  applyOnSpaceLinks: boolean;
+  version: number;
+  updatedAt: number;
+  updatedBy: string | null;
+}
+
+export type LinkStatus = 'active' | 'disabled';
+
+/** Where the shared page stands in Confluence, as last learned from events or reads. */
+export type PageState = 'current' | 'trashed' | 'deleted';
+
+/** The fields an editor chooses for a link (create/edit form). */
+export interface LinkSettings {
+  name: string;
+  description: string;
+  comments: AccessLevel;
+  attachments: AccessLevel;
+  includeChildren: boolean;
+  withLabels: string[];
+  withoutLabels: string[];
+  shareRestrictedChildren: boolean;
+  showCreator: boolean;
+  allowSubscribe: boolean;
+  /** Epoch ms, or null for no expiry. */
+  expiresAt: number | null;
+  allowedIps: string[];
+  selectedUsers: string[];
+  requireSso: boolean;
+}
+
+/** A stored share link. The token itself is never stored: only its SHA-256 (hex). */
+export interface ShareLink extends LinkSettings {
+  id: string;
+  tokenHash: string;
+  pageId: string;
+  spaceKey: string;
+  pageTitle: string;
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Optimistic-concurrency version, +1 on every write. */
+  version: number;
+  /** Session epoch: bumped on rotate/disable/password change so earlier sessions die. */
+  epoch: number;
+  status: LinkStatus;
+  /** bcrypt hash, or null when the link has no password. */
+  passwordHash: string | null;
+  pageState: PageState;
+}
+
+/** A link as shown to editors/admins: never carries tokenHash or passwordHash. */
+export interface LinkView extends LinkSettings {
+  id: string;
+  pageId: string;
+  spaceKey: string;
+  pageTitle: string;
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+  status: LinkStatus;
+  pageState: PageState;
+  hasPassword: boolean;
+  /** Derived at read time from the effective policy and the clock. */
+  effectiveStatus: 'active' | 'disabled' | 'expired' | 'non_compliant' | 'page_removed' | 'sharing_disabled';
+  /** Human-readable reasons when effectiveStatus is non_compliant. */
+  violations: string[];
+}
+
+/** Site-wide settings that are not policy: branding, domain, mail, SSO provider, network. */
+export interface SiteSettings {
+  customization: {
+    showHeading: boolean;
+    heading: string;
+    /** data: URL (image/png|jpeg|gif|svg+xml is refused for svg) or https URL. */
+    logoUrl: string | null;
+    faviconUrl: string | null;
+    showFooter: boolean;
+    footerText: string;
+  };
+  /** e.g. https://share.acme.com — replaces the web trigger URL in every link the app shows. */
+  customDomain: string | null;
+  /** Name of the request header carrying the client IP (must be verified on a real site). */
+  clientIpHeader: string;
+  sso: {
+    issuer: string;
+    clientId: string;
+    /** Reference to the secret in secret storage; never returned to the UI. */
+    hasClientSecret: boolean;
+    scopes: string;
+  } | null;
+  email: {
+    provider: 'none' | 'sendgrid' | 'mailgun' | 'postmark' | 'ses' | 'resend' | 'webhook' | 'outbox';
+    fromAddress: string;
+    fromName: string;
+    /** Provider-specific non-secret options (region, domain, webhook url...). */
+    options: Record<string, string>;
+  };
+  notifications: {
+    openedAlert: boolean;
+    expiryReminderDays: number;
+  };
+  auditRetentionDays: number;
+  version: number;
+  updatedAt: number;
+}
+
+export type AuditAction =
+  | 'link_created'
+  | 'link_updated'
+  | 'link_disabled'
+  | 'link_enabled'
+  | 'link_rotated'
+  | 'link_deleted'
+  | 'links_reset'
+  | 'policy_global_changed'
+  | 'policy_space_changed'
+  | 'settings_changed'
+  | 'view_allowed'
+  | 'view_denied'
+  | 'gate_passed'
+  | 'gate_failed'
+  | 'code_sent'
+  | 'comment_added'
+  | 'attachment_added'
+  | 'subscribed'
+  | 'unsubscribed'
+  | 'page_trashed'
+  | 'page_restored'
+  | 'page_deleted'
+  | 'notification_sent';
+
+/** Append-only audit entry. Never holds tokens, passwords, codes or full email addresses. */
+export interface AuditEntry {
+  id: string;
+  at: number;
+  action: AuditAction;
+  /** accountId for editors/admins; 'visitor' or a masked email for recipients; 'app' for the system. */
+  actor: string;
+  linkId: string | null;
+  pageId: string | null;
+  spaceKey: string | null;
+  detail: string;
+  /** Aggregation count for noisy events (gate failures, views) within one window. */
+  count: number;
+}
