@@ -1,0 +1,227 @@
+/**
+ * The resolver contract shared by the backend (src/app/resolvers) and the UI Kit frontend.
+ * Type-only apart from RESOLVER_KEYS: the frontend imports it with `import type` (or the key list).
+ * Every resolver answers with a ResolverResult envelope; links are always LinkView (no hashes, no tokens),
+ * except that createLink and rotateLink return the full share URL once.
+ */
+import type { ErrorCode, ErrorDetail } from '../core/errors';
+import type {
+  AccessLevel,
+  AuditAction,
+  AuditEntry,
+  ExpiryRule,
+  GlobalConfig,
+  LinkSettings,
+  LinkStatus,
+  LinkView,
+  PasswordRule,
+  SiteSettings,
+  SpaceConfig,
+} from '../core/model';
+
+export type { ErrorCode, ErrorDetail };
+
+export type ResolverResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; error: { code: ErrorCode; message: string; details: ErrorDetail[] } };
+
+/** One page of a cursor-paginated list; `nextCursor` is absent on the last page. */
+export interface CursorPage<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/**
+ * The policy that applies to one page's links, after global → space combination, in a form the UI can
+ * show ("Password required by the space policy").
+ */
+export interface EffectivePolicyView {
+  /** False when the global master switch or the space switch is off; no link opens or can be created. */
+  sharingEnabled: boolean;
+  /** Which level switched sharing off, when it is off. */
+  sharingDisabledBy: 'global' | 'space' | null;
+  /** Caps: a link may not exceed these. */
+  comments: AccessLevel;
+  attachments: AccessLevel;
+  childPages: boolean;
+  restrictedChildPages: boolean;
+  passwordRequired: boolean;
+  /** 'optional', 'mandatory', or mandatory with a maximum lifetime. */
+  expiry: ExpiryRule;
+  ssoRequired: boolean;
+  /** Effective selected-users list (emails and @domains); empty = no restriction from policy. */
+  selectedUsers: string[];
+  /** Which levels are enforced (their settings are ceilings, not only defaults). */
+  enforced: { global: boolean; space: boolean };
+}
+
+/** How the space selected-users list combines with the global one (External Share rule). */
+export interface SelectedUsersPreview {
+  global: string[];
+  space: string[];
+  effective: string[];
+  /** 'space' = whole space list fits; 'intersection' = common part; 'global' = no overlap, global wins; 'none' = no lists. */
+  mode: 'space' | 'intersection' | 'global' | 'none';
+}
+
+/** Editable link fields; every field optional on create (the policy-derived form defaults fill the rest). */
+export type LinkSettingsInput = Partial<Omit<LinkSettings, 'expiresAt'>> & {
+  /** Epoch ms, an ISO-8601 instant with `Z` or an offset, or null for no expiry. */
+  expiresAt?: number | string | null;
+};
+
+export type PasswordChange = { action: 'keep' } | { action: 'set'; password: string } | { action: 'clear' };
+
+/** The policy fields an admin edits for the global default configuration or a space. */
+export interface PolicySettingsInput {
+  comments: AccessLevel;
+  attachments: AccessLevel;
+  childPages: boolean;
+  restrictedChildPages: boolean;
+  password: PasswordRule;
+  expiry: ExpiryRule;
+  enforceSso: boolean;
+  selectedUsers: string[];
+}
+
+export interface GlobalConfigInput extends PolicySettingsInput {
+  sharingEnabled: boolean;
+  applyOnAllLinks: boolean;
+}
+
+export interface SpaceConfigInput extends PolicySettingsInput {
+  sharingEnabled: boolean;
+  applyOnSpaceLinks: boolean;
+}
+
+/** Site settings as edited; secrets travel separately and are write-only. */
+export type SiteSettingsInput = Omit<SiteSettings, 'version' | 'updatedAt' | 'sso'> & {
+  sso: { issuer: string; clientId: string; scopes: string } | null;
+};
+
+/** Write-only secret field: absent = keep, string = replace, null = delete. */
+export type SecretInput = string | null | undefined;
+
+export interface PageSharingResult {
+  page: { id: string; title: string; spaceKey: string };
+  links: LinkView[];
+  policy: EffectivePolicyView;
+  /** What the new-link form starts from (policy defaults, clamped to the caps). */
+  defaults: LinkSettings;
+  /** False when sharing is disabled for this page's space or site. */
+  canCreate: boolean;
+}
+
+export interface CreatedLinkResult {
+  link: LinkView;
+  /** The full share URL with its token. Shown once: only the token's hash is stored. */
+  url: string;
+}
+
+export interface SpaceConfigResult {
+  space: { key: string; name: string };
+  config: SpaceConfig;
+  /** Global configuration as it bears on this space (read-only for space admins). */
+  global: Pick<GlobalConfig, 'sharingEnabled' | 'applyOnAllLinks'> & PolicySettingsInput;
+  effective: EffectivePolicyView;
+  selectedUsers: SelectedUsersPreview;
+}
+
+export interface SiteSettingsResult {
+  settings: SiteSettings;
+  secrets: { ssoClientSecret: boolean; emailApiKey: boolean };
+}
+
+export interface LinkListFilter {
+  cursor?: string;
+  /** 1..100, default 50. */
+  limit?: number;
+  status?: LinkStatus;
+  /** Only links whose effective status is non_compliant. */
+  nonCompliant?: boolean;
+  /** Case-insensitive match on link name, page title or creator accountId/display name. */
+  search?: string;
+}
+
+export interface AuditLogFilter {
+  linkId?: string;
+  spaceKey?: string;
+  action?: AuditAction;
+  since?: number;
+  until?: number;
+}
+
+export interface ResolverContract {
+  getPageSharing: { payload: { pageId: string }; result: PageSharingResult };
+  createLink: { payload: { pageId: string; settings: LinkSettingsInput; password?: string }; result: CreatedLinkResult };
+  updateLink: {
+    payload: { linkId: string; version: number; settings: LinkSettingsInput; password?: PasswordChange };
+    result: { link: LinkView };
+  };
+  setLinkStatus: { payload: { linkId: string; status: LinkStatus; version?: number }; result: { link: LinkView } };
+  rotateLink: { payload: { linkId: string; version?: number }; result: CreatedLinkResult };
+  deleteLink: { payload: { linkId: string }; result: { deleted: string } };
+  /** Sends the share URL (never the password). `url` is the URL shown at create/rotate; it must match the link. */
+  emailLink: {
+    payload: { linkId: string; url: string; recipients: string[]; message?: string };
+    result: { sent: number };
+  };
+  getSpaceConfig: { payload: { spaceKey: string }; result: SpaceConfigResult };
+  setSpaceConfig: { payload: { spaceKey: string; version: number; config: SpaceConfigInput }; result: SpaceConfigResult };
+  listSpaceLinks: { payload: LinkListFilter & { spaceKey: string }; result: CursorPage<LinkView> };
+  getGlobalConfig: { payload: Record<string, never>; result: { config: GlobalConfig; effective: EffectivePolicyView } };
+  setGlobalConfig: {
+    payload: { version: number; config: GlobalConfigInput };
+    result: { config: GlobalConfig; effective: EffectivePolicyView };
+  };
+  getSiteSettings: { payload: Record<string, never>; result: SiteSettingsResult };
+  setSiteSettings: {
+    payload: { version: number; settings: SiteSettingsInput; ssoClientSecret?: string | null; emailApiKey?: string | null };
+    result: SiteSettingsResult;
+  };
+  listAllLinks: { payload: LinkListFilter & { spaceKey?: string }; result: CursorPage<LinkView> };
+  revokeLinks: {
+    payload: { linkIds: string[] };
+    result: { disabled: string[]; alreadyDisabled: string[]; notFound: string[] };
+  };
+  resetApp: {
+    payload: { mode: 'links' | 'full'; confirmation: string };
+    result: { mode: 'links' | 'full'; deletedLinks: number };
+  };
+  getAuditLog: { payload: AuditLogFilter & { cursor?: string; limit?: number }; result: CursorPage<AuditEntry> };
+  exportAuditCsv: { payload: AuditLogFilter; result: { filename: string; csv: string } };
+}
+
+export type ResolverKey = keyof ResolverContract;
+export type ResolverPayload<K extends ResolverKey> = ResolverContract[K]['payload'];
+export type ResolverData<K extends ResolverKey> = ResolverContract[K]['result'];
+
+export const RESOLVER_KEYS = [
+  'getPageSharing',
+  'createLink',
+  'updateLink',
+  'setLinkStatus',
+  'rotateLink',
+  'deleteLink',
+  'emailLink',
+  'getSpaceConfig',
+  'setSpaceConfig',
+  'listSpaceLinks',
+  'getGlobalConfig',
+  'setGlobalConfig',
+  'getSiteSettings',
+  'setSiteSettings',
+  'listAllLinks',
+  'revokeLinks',
+  'resetApp',
+  'getAuditLog',
+  'exportAuditCsv',
+] as const satisfies readonly ResolverKey[];
+
+/** Typed text the admin must enter to confirm a reset. */
+export const RESET_CONFIRMATION = { links: 'DELETE ALL LINKS', full: 'RESET SECURE SHARE' } as const;
+
+
+type MissingKeys = Exclude<ResolverKey, (typeof RESOLVER_KEYS)[number]>;
+/** Compile-time check that RESOLVER_KEYS lists every contract key. */
+export const RESOLVER_KEYS_COMPLETE: MissingKeys extends never ? true : never = true;
