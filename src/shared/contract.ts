@@ -108,6 +108,8 @@ export interface PageSharingResult {
   policy: EffectivePolicyView;
   /** What the new-link form starts from (policy defaults, clamped to the caps). */
   defaults: LinkSettings;
+  /** The form starts with password protection switched on (policy default or requirement). */
+  passwordSuggested: boolean;
   /** False when sharing is disabled for this page's space or site. */
   canCreate: boolean;
 }

@@ -1,0 +1,105 @@
+import { defaultGlobalConfig, defaultSpaceConfig } from '../core/defaults';
+import type { GlobalConfig, LinkView, ShareLink, SpaceConfig } from '../core/model';
+import { effectivePolicy, linkEffectiveStatus, type EffectivePolicy } from '../core/policy';
+import type { EffectivePolicyView } from '../shared/contract';
+import type { AppDeps } from './deps';
+
+/** The configurations that decide one space's links, and the policy derived from them. */
+export interface SpacePolicy {
+  global: GlobalConfig;
+  space: SpaceConfig;
+  policy: EffectivePolicy;
+}
+
+export const loadGlobalConfig = async (deps: AppDeps): Promise<GlobalConfig> =>
+  (await deps.store.configs.getGlobal()) ?? defaultGlobalConfig(deps.clock.now());
+
+export const loadSpaceConfig = async (deps: AppDeps, spaceKey: string): Promise<SpaceConfig> =>
+  (await deps.store.configs.getSpace(spaceKey)) ?? defaultSpaceConfig(spaceKey, deps.clock.now());
+
+export const spacePolicyFrom = (global: GlobalConfig, space: SpaceConfig): SpacePolicy => ({
+  global,
+  space,
+  policy: effectivePolicy(global, space),
+});
+
+export const loadSpacePolicy = async (deps: AppDeps, spaceKey: string): Promise<SpacePolicy> => {
+  const [global, space] = await Promise.all([loadGlobalConfig(deps), loadSpaceConfig(deps, spaceKey)]);
+  return spacePolicyFrom(global, space);
+};
+
+/** Memoizes space policies within one request that lists links of many spaces (global read once). */
+export const createSpacePolicyCache = (deps: AppDeps): ((spaceKey: string) => Promise<SpacePolicy>) => {
+  let global: Promise<GlobalConfig> | undefined;
+  const spaces = new Map<string, Promise<SpacePolicy>>();
+  return (spaceKey) => {
+    global ??= loadGlobalConfig(deps);
+    let entry = spaces.get(spaceKey);
+    if (!entry) {
+      const g = global;
+      entry = Promise.all([g, loadSpaceConfig(deps, spaceKey)]).then(([gc, sc]) => spacePolicyFrom(gc, sc));
+      spaces.set(spaceKey, entry);
+    }
+    return entry;
+  };
+};
+
+/** A stored link as editors and admins see it: no hashes, status derived from the CURRENT policy. */
+export const toLinkView = (link: ShareLink, policy: EffectivePolicy, now: number): LinkView => {
+  const { effectiveStatus, violations } = linkEffectiveStatus(link, policy, now);
+  return {
+    id: link.id,
+    pageId: link.pageId,
+    spaceKey: link.spaceKey,
+    pageTitle: link.pageTitle,
+    createdBy: link.createdBy,
+    createdAt: link.createdAt,
+    updatedAt: link.updatedAt,
+    version: link.version,
+    status: link.status,
+    pageState: link.pageState,
+    hasPassword: link.passwordHash !== null,
+    effectiveStatus,
+    violations,
+    name: link.name,
+    description: link.description,
+    comments: link.comments,
+    attachments: link.attachments,
+    includeChildren: link.includeChildren,
+    withLabels: [...link.withLabels],
+    withoutLabels: [...link.withoutLabels],
+    shareRestrictedChildren: link.shareRestrictedChildren,
+    showCreator: link.showCreator,
+    allowSubscribe: link.allowSubscribe,
+    expiresAt: link.expiresAt,
+    allowedIps: [...link.allowedIps],
+    selectedUsers: [...link.selectedUsers],
+    requireSso: link.requireSso,
+  };
+};
+
+/** The effective policy in the UI's terms. */
+export const toPolicyView = (policy: EffectivePolicy): EffectivePolicyView => {
+  const maxDays = policy.requires.expiryMaxDays.value;
+  return {
+    sharingEnabled: policy.sharing.enabled,
+    sharingDisabledBy: policy.sharing.enabled ? null : policy.sharing.disabledBy,
+    comments: policy.caps.comments.value,
+    attachments: policy.caps.attachments.value,
+    childPages: policy.caps.childPages.value,
+    restrictedChildPages: policy.caps.restrictedChildPages.value,
+    passwordRequired: policy.requires.password.value,
+    expiry:
+      maxDays !== null
+        ? { kind: 'custom', maxDays }
+        : policy.requires.expiry.value
+          ? { kind: 'mandatory' }
+          : { kind: 'optional' },
+    ssoRequired: policy.requires.sso.value,
+    selectedUsers: [...policy.selectedUsers.value],
+    enforced: {
+      global: policy.enforcedLevels.includes('global'),
+      space: policy.enforcedLevels.includes('space'),
+    },
+  };
+};

@@ -1,0 +1,347 @@
+import bcrypt from 'bcryptjs';
+import { DomainError, isDomainError } from '../core/errors';
+import type { LinkSettings, LinkStatus, LinkView, ShareLink } from '../core/model';
+import { assertLinkValid, assertSharingEnabled, newLinkSettings } from '../core/policy';
+import { normalizeIpAllowList } from '../core/ip-allow-list';
+import { normalizeSelectedUsers } from '../core/selected-users';
+import { hashToken, newLinkId, newToken } from '../core/token';
+import type { CreatedLinkResult, PageSharingResult, PasswordChange } from '../shared/contract';
+import { recordAudit } from './audit';
+import { authorizeLinkAction, authorizePageEdit, type Caller } from './authorize';
+import type { AppDeps } from './deps';
+import { loadSpacePolicy, toLinkView, toPolicyView } from './link-views';
+
+/** bcrypt only reads the first 72 bytes: a longer password would silently be truncated, so refuse it. */
+export const MAX_PASSWORD_BYTES = 72;
+export const MIN_PASSWORD_LENGTH = 8;
+
+/** Link settings as parsed from a payload: every field optional, expiry already an instant. */
+export type LinkSettingsPatch = Partial<LinkSettings>;
+
+const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+/** @throws DomainError('invalid_input') for passwords bcrypt cannot take whole, or too short to resist guessing. */
+export const checkPassword = (password: string): void => {
+  if (utf8Length(password) > MAX_PASSWORD_BYTES) {
+    throw new DomainError(
+      'invalid_input',
+      `The password is too long: at most ${MAX_PASSWORD_BYTES} bytes (UTF-8). Accented letters and emoji take 2–4 bytes each.`,
+      [{ field: 'password', rule: 'password.maxBytes', message: `At most ${MAX_PASSWORD_BYTES} UTF-8 bytes` }],
+    );
+  }
+  if ([...password].length < MIN_PASSWORD_LENGTH) {
+    throw new DomainError('invalid_input', `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`, [
+      { field: 'password', rule: 'password.minLength', message: `At least ${MIN_PASSWORD_LENGTH} characters` },
+    ]);
+  }
+};
+
+const hashPassword = (deps: AppDeps, password: string): Promise<string> => {
+  checkPassword(password);
+  return bcrypt.hash(password, deps.bcryptRounds);
+};
+
+const normalizeLabels = (labels: readonly string[]): string[] => [
+  ...new Set(labels.map((l) => l.trim().toLowerCase()).filter((l) => l !== '')),
+];
+
+/** Canonical settings: trimmed, de-duplicated lists; invalid IPs or emails are refused with their own message. */
+const normalizeSettings = (settings: LinkSettings): LinkSettings => ({
+  ...settings,
+  name: settings.name.trim(),
+  description: settings.description.trim(),
+  withLabels: normalizeLabels(settings.withLabels),
+  withoutLabels: normalizeLabels(settings.withoutLabels),
+  allowedIps: normalizeIpAllowList(settings.allowedIps),
+  selectedUsers: normalizeSelectedUsers(settings.selectedUsers),
+  // Label filters and restricted children only mean something when child pages are shared.
+  shareRestrictedChildren: settings.includeChildren && settings.shareRestrictedChildren,
+});
+
+/** Share URL: the custom domain when the admin set one, else the web trigger (or local) base. */
+export const shareUrlFor = async (deps: AppDeps, token: string): Promise<string> => {
+  const site = await deps.store.configs.getSite();
+  const base = site?.customDomain ?? (await deps.shareBaseUrl());
+  return `${base.replace(/\/+$/, '')}/s/${token}`;
+};
+
+/** @throws DomainError('not_found') */
+export const loadLink = async (deps: AppDeps, linkId: string): Promise<ShareLink> => {
+  const link = await deps.store.links.get(linkId);
+  if (!link) throw new DomainError('not_found', 'This link does not exist (it may have been deleted).');
+  return link;
+};
+
+const STALE_MESSAGE = 'Someone else changed this link since you opened it. Reload to see the latest version, then try again.';
+
+const checkVersion = (link: ShareLink, expected: number | undefined): void => {
+  if (expected !== undefined && link.version !== expected) {
+    throw new DomainError('version_conflict', STALE_MESSAGE, [
+      { field: 'version', rule: 'version.stale', message: `Current version is ${link.version}` },
+    ]);
+  }
+};
+
+/** Writes `next` conditionally; a concurrent write in between surfaces as the same clear conflict. */
+const writeLink = async (deps: AppDeps, next: ShareLink, expectedVersion: number): Promise<void> => {
+  try {
+    await deps.store.links.update(next, expectedVersion);
+  } catch (error) {
+    if (isDomainError(error) && error.code === 'version_conflict') {
+      throw new DomainError('version_conflict', STALE_MESSAGE, error.details);
+    }
+    throw error;
+  }
+};
+
+const listAllOfPage = async (deps: AppDeps, pageId: string): Promise<ShareLink[]> => {
+  const links: ShareLink[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.links.list({ pageId }, { limit: 100, ...(cursor ? { cursor } : {}) });
+    links.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor && links.length < 5000);
+  return links;
+};
+
+/** The page's links, its effective policy and the new-link form defaults (page editors only). */
+export const getPageSharing = async (deps: AppDeps, caller: Caller, pageId: string): Promise<PageSharingResult> => {
+  const page = await authorizePageEdit(deps, caller, pageId);
+  const [sp, links] = await Promise.all([loadSpacePolicy(deps, page.spaceKey), listAllOfPage(deps, page.id)]);
+  const now = deps.clock.now();
+  return {
+    page: { id: page.id, title: page.title, spaceKey: page.spaceKey },
+    links: links.map((link) => toLinkView(link, sp.policy, now)),
+    policy: toPolicyView(sp.policy),
+    defaults: newLinkSettings(sp.policy, now),
+    passwordSuggested: sp.policy.defaults.password,
+    canCreate: sp.policy.sharing.enabled && page.status === 'current',
+  };
+};
+
+export interface CreateLinkInput {
+  pageId: string;
+  settings: LinkSettingsPatch;
+  password?: string | undefined;
+}
+
+/** Creates a link on a page the caller can edit, if it obeys the effective policy. Returns the URL once. */
+export const createLink = async (deps: AppDeps, caller: Caller, input: CreateLinkInput): Promise<CreatedLinkResult> => {
+  const page = await authorizePageEdit(deps, caller, input.pageId);
+  if (page.status !== 'current') {
+    throw new DomainError('invalid_input', 'Only published pages can be shared (this page is ' + page.status + ').');
+  }
+  const sp = await loadSpacePolicy(deps, page.spaceKey);
+  assertSharingEnabled(sp.policy);
+  const now = deps.clock.now();
+  const defaults = newLinkSettings(sp.policy, now);
+  const settings = normalizeSettings({ ...defaults, ...stripUndefined(input.settings) });
+  if (settings.name === '') settings.name = `Link to ${page.title}`.slice(0, 120);
+  const hasPassword = input.password !== undefined;
+  if (input.password !== undefined) checkPassword(input.password);
+  assertLinkValid({ ...settings, hasPassword }, sp.policy, now, { createdAt: now });
+  const passwordHash = input.password !== undefined ? await hashPassword(deps, input.password) : null;
+
+  const id = newLinkId((n) => deps.random.bytes(n));
+  const token = newToken(id, (n) => deps.random.bytes(n));
+  const link: ShareLink = {
+    ...settings,
+    id,
+    tokenHash: hashToken(token),
+    pageId: page.id,
+    spaceKey: page.spaceKey,
+    pageTitle: page.title,
+    createdBy: caller.accountId,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    epoch: 1,
+    status: 'active',
+    passwordHash,
+    pageState: 'current',
+  };
+  await deps.store.links.create(link);
+  await recordAudit(deps, {
+    action: 'link_created',
+    actor: caller.accountId,
+    linkId: id,
+    pageId: page.id,
+    spaceKey: page.spaceKey,
+    detail: describeSecurity(link),
+  });
+  return { link: toLinkView(link, sp.policy, now), url: await shareUrlFor(deps, token) };
+};
+
+const describeSecurity = (link: ShareLink): string =>
+  [
+    link.passwordHash ? 'password' : null,
+    link.expiresAt !== null ? `expires ${new Date(link.expiresAt).toISOString()}` : null,
+    link.allowedIps.length > 0 ? `${link.allowedIps.length} IP rule(s)` : null,
+    link.selectedUsers.length > 0 ? `${link.selectedUsers.length} selected user entr(ies)` : null,
+    link.requireSso ? 'SSO' : null,
+    link.includeChildren ? 'child pages' : null,
+  ]
+    .filter((part): part is string => part !== null)
+    .join(', ') || 'open link';
+
+const stripUndefined = <T extends object>(value: T): Partial<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+const sameList = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((value, i) => value === b[i]);
+
+export interface UpdateLinkInput {
+  linkId: string;
+  version: number;
+  settings: LinkSettingsPatch;
+  password: PasswordChange;
+}
+
+/** Edits a link (page editors). Stale version → version_conflict. Gate changes end existing sessions. */
+export const updateLink = async (deps: AppDeps, caller: Caller, input: UpdateLinkInput): Promise<LinkView> => {
+  const link = await loadLink(deps, input.linkId);
+  await authorizeLinkAction(deps, caller, link, 'edit');
+  checkVersion(link, input.version);
+  const sp = await loadSpacePolicy(deps, link.spaceKey);
+  assertSharingEnabled(sp.policy);
+  const now = deps.clock.now();
+
+  const current: LinkSettings = pickSettings(link);
+  const settings = normalizeSettings({ ...current, ...stripUndefined(input.settings) });
+  if (settings.name === '') settings.name = link.name;
+  const change = input.password;
+  if (change.action === 'set') checkPassword(change.password);
+  const hasPassword = change.action === 'set' || (change.action === 'keep' && link.passwordHash !== null);
+  assertLinkValid({ ...settings, hasPassword }, sp.policy, now, { createdAt: link.createdAt });
+
+  const passwordHash =
+    change.action === 'set' ? await hashPassword(deps, change.password) : change.action === 'clear' ? null : link.passwordHash;
+  const gatesChanged =
+    change.action !== 'keep' ||
+    !sameList(settings.selectedUsers, link.selectedUsers) ||
+    !sameList(settings.allowedIps, link.allowedIps) ||
+    settings.requireSso !== link.requireSso;
+  const next: ShareLink = {
+    ...link,
+    ...settings,
+    passwordHash,
+    version: link.version + 1,
+    epoch: gatesChanged ? link.epoch + 1 : link.epoch,
+    updatedAt: now,
+  };
+  await writeLink(deps, next, link.version);
+  await recordAudit(deps, {
+    action: 'link_updated',
+    actor: caller.accountId,
+    linkId: link.id,
+    pageId: link.pageId,
+    spaceKey: link.spaceKey,
+    detail: changedFields(link, next).join(', ') || 'no change',
+  });
+  return toLinkView(next, sp.policy, now);
+};
+
+const SETTING_KEYS: readonly (keyof LinkSettings)[] = [
+  'name',
+  'description',
+  'comments',
+  'attachments',
+  'includeChildren',
+  'withLabels',
+  'withoutLabels',
+  'shareRestrictedChildren',
+  'showCreator',
+  'allowSubscribe',
+  'expiresAt',
+  'allowedIps',
+  'selectedUsers',
+  'requireSso',
+];
+
+const pickSettings = (link: ShareLink): LinkSettings => {
+  const settings = {} as Record<keyof LinkSettings, unknown>;
+  for (const key of SETTING_KEYS) settings[key] = link[key];
+  return settings as LinkSettings;
+};
+
+const changedFields = (before: ShareLink, after: ShareLink): string[] => {
+  const fields = SETTING_KEYS.filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).map(String);
+  if (before.passwordHash !== after.passwordHash) fields.push(after.passwordHash ? 'password set' : 'password removed');
+  return fields;
+};
+
+/** Enables or disables a link (page editors, space admins, site admins). Disabling ends sessions at once. */
+export const setLinkStatus = async (
+  deps: AppDeps,
+  caller: Caller,
+  input: { linkId: string; status: LinkStatus; version?: number | undefined },
+): Promise<LinkView> => {
+  const link = await loadLink(deps, input.linkId);
+  await authorizeLinkAction(deps, caller, link, 'moderate');
+  checkVersion(link, input.version);
+  const sp = await loadSpacePolicy(deps, link.spaceKey);
+  const now = deps.clock.now();
+  if (link.status === input.status) return toLinkView(link, sp.policy, now);
+  const next: ShareLink = {
+    ...link,
+    status: input.status,
+    version: link.version + 1,
+    epoch: input.status === 'disabled' ? link.epoch + 1 : link.epoch,
+    updatedAt: now,
+  };
+  await writeLink(deps, next, link.version);
+  await recordAudit(deps, {
+    action: input.status === 'disabled' ? 'link_disabled' : 'link_enabled',
+    actor: caller.accountId,
+    linkId: link.id,
+    pageId: link.pageId,
+    spaceKey: link.spaceKey,
+  });
+  return toLinkView(next, sp.policy, now);
+};
+
+/** Replaces the token (page editors): the old URL and every session die; the new URL is returned once. */
+export const rotateLink = async (
+  deps: AppDeps,
+  caller: Caller,
+  input: { linkId: string; version?: number | undefined },
+): Promise<CreatedLinkResult> => {
+  const link = await loadLink(deps, input.linkId);
+  await authorizeLinkAction(deps, caller, link, 'edit');
+  checkVersion(link, input.version);
+  const sp = await loadSpacePolicy(deps, link.spaceKey);
+  const now = deps.clock.now();
+  const token = newToken(link.id, (n) => deps.random.bytes(n));
+  const next: ShareLink = {
+    ...link,
+    tokenHash: hashToken(token),
+    version: link.version + 1,
+    epoch: link.epoch + 1,
+    updatedAt: now,
+  };
+  await writeLink(deps, next, link.version);
+  await recordAudit(deps, {
+    action: 'link_rotated',
+    actor: caller.accountId,
+    linkId: link.id,
+    pageId: link.pageId,
+    spaceKey: link.spaceKey,
+  });
+  return { link: toLinkView(next, sp.policy, now), url: await shareUrlFor(deps, token) };
+};
+
+/** Deletes a link for good (page editors, space admins, site admins). */
+export const deleteLink = async (deps: AppDeps, caller: Caller, linkId: string): Promise<void> => {
+  const link = await loadLink(deps, linkId);
+  await authorizeLinkAction(deps, caller, link, 'moderate');
+  await deps.store.links.delete(link.id);
+  await recordAudit(deps, {
+    action: 'link_deleted',
+    actor: caller.accountId,
+    linkId: link.id,
+    pageId: link.pageId,
+    spaceKey: link.spaceKey,
+    detail: link.name,
+  });
+};
