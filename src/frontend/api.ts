@@ -1,0 +1,78 @@
+/**
+ * Typed resolver calls for the UI Kit modules. Every resolver answers with an envelope; this unwraps
+ * it and throws a ResolverError carrying the stable code and field details on failure.
+ */
+import { invoke } from '@forge/bridge';
+import type {
+  ErrorCode,
+  ErrorDetail,
+  ResolverData,
+  ResolverKey,
+  ResolverPayload,
+  ResolverResult,
+} from '../shared/contract';
+
+export class ResolverError extends Error {
+  readonly code: ErrorCode | 'network';
+  readonly details: ErrorDetail[];
+
+  constructor(code: ErrorCode | 'network', message: string, details: ErrorDetail[] = []) {
+    super(message);
+    this.name = 'ResolverError';
+    this.code = code;
+    this.details = details;
+  }
+
+  /** Messages keyed by field name, for inline validation next to form fields. */
+  fieldMessages(): Record<string, string> {
+    const byField: Record<string, string> = {};
+    for (const detail of this.details) {
+      if (detail.field && !byField[detail.field]) byField[detail.field] = detail.message;
+    }
+    return byField;
+  }
+}
+
+const isEnvelope = (value: unknown): value is ResolverResult<unknown> =>
+  typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean';
+
+export const callResolver = async <K extends ResolverKey>(key: K, payload: ResolverPayload<K>): Promise<ResolverData<K>> => {
+  let answer: unknown;
+  try {
+    answer = await invoke<ResolverResult<ResolverData<K>>>(key, payload as unknown as Record<string, unknown>);
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw new ResolverError('network', `Could not reach Secure Share (${message}). Try again.`);
+  }
+  if (!isEnvelope(answer)) throw new ResolverError('internal', 'Secure Share sent an unexpected answer.');
+  if (answer.ok) return answer.data as ResolverData<K>;
+  const { code, message, details } = answer.error;
+  throw new ResolverError(code, message, Array.isArray(details) ? details : []);
+};
+
+export const toResolverError = (error: unknown): ResolverError =>
+  error instanceof ResolverError
+    ? error
+    : new ResolverError('internal', error instanceof Error ? error.message : 'Something went wrong.');
+
+export const api = {
+  getPageSharing: (p: ResolverPayload<'getPageSharing'>) => callResolver('getPageSharing', p),
+  createLink: (p: ResolverPayload<'createLink'>) => callResolver('createLink', p),
+  updateLink: (p: ResolverPayload<'updateLink'>) => callResolver('updateLink', p),
+  setLinkStatus: (p: ResolverPayload<'setLinkStatus'>) => callResolver('setLinkStatus', p),
+  rotateLink: (p: ResolverPayload<'rotateLink'>) => callResolver('rotateLink', p),
+  deleteLink: (p: ResolverPayload<'deleteLink'>) => callResolver('deleteLink', p),
+  emailLink: (p: ResolverPayload<'emailLink'>) => callResolver('emailLink', p),
+  getSpaceConfig: (p: ResolverPayload<'getSpaceConfig'>) => callResolver('getSpaceConfig', p),
+  setSpaceConfig: (p: ResolverPayload<'setSpaceConfig'>) => callResolver('setSpaceConfig', p),
+  listSpaceLinks: (p: ResolverPayload<'listSpaceLinks'>) => callResolver('listSpaceLinks', p),
+  getGlobalConfig: () => callResolver('getGlobalConfig', {}),
+  setGlobalConfig: (p: ResolverPayload<'setGlobalConfig'>) => callResolver('setGlobalConfig', p),
+  getSiteSettings: () => callResolver('getSiteSettings', {}),
+  setSiteSettings: (p: ResolverPayload<'setSiteSettings'>) => callResolver('setSiteSettings', p),
+  listAllLinks: (p: ResolverPayload<'listAllLinks'>) => callResolver('listAllLinks', p),
+  revokeLinks: (p: ResolverPayload<'revokeLinks'>) => callResolver('revokeLinks', p),
+  resetApp: (p: ResolverPayload<'resetApp'>) => callResolver('resetApp', p),
+  getAuditLog: (p: ResolverPayload<'getAuditLog'>) => callResolver('getAuditLog', p),
+  exportAuditCsv: (p: ResolverPayload<'exportAuditCsv'>) => callResolver('exportAuditCsv', p),
+};

@@ -1,0 +1,60 @@
+import type { AccessLevel, ExpiryRule, LinkView } from '../../core/model';
+import type { EffectivePolicyView } from '../../shared/contract';
+
+export const ACCESS_ORDER: readonly AccessLevel[] = ['none', 'view', 'view_add'];
+
+export const ACCESS_LABEL: Record<AccessLevel, string> = {
+  none: 'None',
+  view: 'View',
+  view_add: 'View & add',
+};
+
+export const accessAtMost = (cap: AccessLevel): AccessLevel[] =>
+  ACCESS_ORDER.filter((level) => ACCESS_ORDER.indexOf(level) <= ACCESS_ORDER.indexOf(cap));
+
+/** Names the policy level(s) that set a limit, for helper text ("by the space policy"). */
+export const policySource = (policy: Pick<EffectivePolicyView, 'enforced'>): string => {
+  const { global, space } = policy.enforced;
+  if (global && space) return 'the site and space policies';
+  if (space) return 'the space policy';
+  if (global) return 'the site policy';
+  return 'the policy';
+};
+
+export const describeExpiryRule = (rule: ExpiryRule): string => {
+  switch (rule.kind) {
+    case 'optional':
+      return 'Optional';
+    case 'mandatory':
+      return 'Required';
+    case 'custom':
+      return `Required, at most ${rule.maxDays} day${rule.maxDays === 1 ? '' : 's'}`;
+  }
+};
+
+type LozengeAppearance = 'success' | 'default' | 'moved' | 'removed' | 'inprogress';
+
+export const STATUS_LOZENGE: Record<LinkView['effectiveStatus'], { label: string; appearance: LozengeAppearance }> = {
+  active: { label: 'Active', appearance: 'success' },
+  disabled: { label: 'Disabled', appearance: 'default' },
+  expired: { label: 'Expired', appearance: 'moved' },
+  non_compliant: { label: 'Non-compliant', appearance: 'removed' },
+  page_removed: { label: 'Page removed', appearance: 'removed' },
+  sharing_disabled: { label: 'Sharing off', appearance: 'moved' },
+};
+
+/** Splits free text into list entries (commas, semicolons, whitespace or new lines). */
+export const parseList = (text: string): string[] =>
+  text
+    .split(/[\s,;]+/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+
+export const formatList = (entries: readonly string[]): string => entries.join(', ');
+
+export const formatDateTime = (epochMs: number): string => {
+  const d = new Date(epochMs);
+  return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
+};
+
+export const formatDate = (epochMs: number): string => new Date(epochMs).toISOString().slice(0, 10);

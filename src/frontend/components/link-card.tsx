@@ -1,0 +1,65 @@
+import React from 'react';
+import { Box, Button, ButtonGroup, Inline, Stack, Text } from '@forge/react';
+import type { LinkView } from '../../core/model';
+import { ACCESS_LABEL, formatDate } from './labels';
+import { StatusLozenge } from './status-lozenge';
+
+export type LinkAction = 'copy' | 'email' | 'edit' | 'toggle' | 'rotate' | 'delete';
+
+const summary = (link: LinkView): string => {
+  const parts = [`Comments: ${ACCESS_LABEL[link.comments]}`, `Attachments: ${ACCESS_LABEL[link.attachments]}`];
+  if (link.includeChildren) parts.push('with child pages');
+  if (link.hasPassword) parts.push('password');
+  if (link.expiresAt !== null) parts.push(`expires ${formatDate(link.expiresAt)}`);
+  if (link.selectedUsers.length > 0) parts.push(`${link.selectedUsers.length} selected user${link.selectedUsers.length === 1 ? '' : 's'}`);
+  if (link.allowedIps.length > 0) parts.push('IP allow-list');
+  if (link.requireSso) parts.push('SSO');
+  return parts.join(' · ');
+};
+
+export const LinkCard = ({ link, urlKnown, busy, onAction }: { link: LinkView; urlKnown: boolean; busy: boolean; onAction: (action: LinkAction, link: LinkView) => void }) => (
+  <Box padding="space.150" backgroundColor="elevation.surface.raised" xcss={{ borderRadius: 'radius.medium', boxShadow: 'elevation.shadow.raised' }}>
+    <Stack space="space.100">
+      <Inline space="space.100" alignBlock="center" spread="space-between">
+        <Inline space="space.100" alignBlock="center">
+          <Text weight="bold">{link.name}</Text>
+          <StatusLozenge status={link.effectiveStatus} />
+        </Inline>
+        <Text size="small" color="color.text.subtle">
+          Created {formatDate(link.createdAt)}
+        </Text>
+      </Inline>
+      {link.description ? <Text>{link.description}</Text> : null}
+      <Text size="small" color="color.text.subtle">
+        {summary(link)}
+      </Text>
+      {link.effectiveStatus === 'non_compliant' && link.violations.length > 0 ? (
+        <Text size="small" color="color.text.danger">
+          Not compliant: {link.violations.join(' ')}
+        </Text>
+      ) : null}
+      <ButtonGroup label={`Actions for ${link.name}`}>
+        {urlKnown ? (
+          <Button spacing="compact" onClick={() => onAction('copy', link)}>
+            Copy
+          </Button>
+        ) : null}
+        <Button spacing="compact" isDisabled={busy} onClick={() => onAction('email', link)}>
+          Email
+        </Button>
+        <Button spacing="compact" isDisabled={busy} onClick={() => onAction('edit', link)}>
+          Edit
+        </Button>
+        <Button spacing="compact" isDisabled={busy} onClick={() => onAction('toggle', link)}>
+          {link.status === 'active' ? 'Disable' : 'Enable'}
+        </Button>
+        <Button spacing="compact" isDisabled={busy} onClick={() => onAction('rotate', link)}>
+          Rotate
+        </Button>
+        <Button spacing="compact" appearance="danger" isDisabled={busy} onClick={() => onAction('delete', link)}>
+          Delete
+        </Button>
+      </ButtonGroup>
+    </Stack>
+  </Box>
+);

@@ -1,0 +1,388 @@
+import React, { useState } from 'react';
+import {
+  Box,
+  Button,
+  Checkbox,
+  DatePicker,
+  Form,
+  FormFooter,
+  FormSection,
+  Heading,
+  Inline,
+  RadioGroup,
+  SectionMessage,
+  Select,
+  Stack,
+  Text,
+  TextArea,
+  Textfield,
+} from '@forge/react';
+import type { AccessLevel, LinkSettings, LinkView } from '../../core/model';
+import type { EffectivePolicyView, LinkSettingsInput, PasswordChange } from '../../shared/contract';
+import { Field, FieldNotes } from './field';
+import { ACCESS_LABEL, accessAtMost, formatDate, formatList, parseList, policySource } from './labels';
+
+const DAY_MS = 86_400_000;
+
+export interface LinkFormSubmit {
+  settings: LinkSettingsInput;
+  /** Create: the new password, if any. */
+  password?: string;
+  /** Edit: what to do with the stored password. */
+  passwordChange?: PasswordChange;
+}
+
+export interface LinkFormProps {
+  mode: 'create' | 'edit';
+  policy: EffectivePolicyView;
+  initial: LinkSettings;
+  /** The link being edited (edit mode). */
+  link?: LinkView;
+  busy: boolean;
+  /** Inline messages by field name (from a policy_violation / invalid_input answer). */
+  fieldErrors: Record<string, string>;
+  /** Messages not tied to one field. */
+  formErrors: string[];
+  onSubmit: (values: LinkFormSubmit) => void;
+  onCancel: () => void;
+}
+
+interface FormState {
+  name: string;
+  description: string;
+  comments: AccessLevel;
+  attachments: AccessLevel;
+  includeChildren: boolean;
+  withLabels: string;
+  withoutLabels: string;
+  shareRestrictedChildren: boolean;
+  showCreator: boolean;
+  allowSubscribe: boolean;
+  expiryDate: string;
+  password: string;
+  passwordAction: PasswordChange['action'];
+  allowedIps: string;
+  selectedUsers: string;
+  requireSso: boolean;
+}
+
+const clampAccess = (level: AccessLevel, cap: AccessLevel): AccessLevel => {
+  const allowed = accessAtMost(cap);
+  return allowed.includes(level) ? level : cap;
+};
+
+const initialState = (initial: LinkSettings, policy: EffectivePolicyView): FormState => ({
+  name: initial.name,
+  description: initial.description,
+  comments: clampAccess(initial.comments, policy.comments),
+  attachments: clampAccess(initial.attachments, policy.attachments),
+  includeChildren: policy.childPages && initial.includeChildren,
+  withLabels: formatList(initial.withLabels),
+  withoutLabels: formatList(initial.withoutLabels),
+  shareRestrictedChildren: policy.childPages && policy.restrictedChildPages && initial.shareRestrictedChildren,
+  showCreator: initial.showCreator,
+  allowSubscribe: initial.allowSubscribe,
+  expiryDate: initial.expiresAt === null ? '' : formatDate(initial.expiresAt),
+  password: '',
+  passwordAction: 'keep',
+  allowedIps: formatList(initial.allowedIps),
+  selectedUsers: formatList(initial.selectedUsers),
+  requireSso: policy.ssoRequired || initial.requireSso,
+});
+
+const maxExpiryDays = (policy: EffectivePolicyView): number | null =>
+  policy.expiry.kind === 'custom' ? policy.expiry.maxDays : null;
+
+/** End of the chosen UTC day, pulled back inside the policy's maximum lifetime when one applies. */
+const expiryInstant = (date: string, policy: EffectivePolicyView, now: number): number | null => {
+  if (!date) return null;
+  const endOfDay = Date.parse(`${date}T23:59:59.000Z`);
+  if (Number.isNaN(endOfDay)) return null;
+  const maxDays = maxExpiryDays(policy);
+  return maxDays === null ? endOfDay : Math.min(endOfDay, now + maxDays * DAY_MS - 60_000);
+};
+
+const accessOptions = (cap: AccessLevel) => accessAtMost(cap).map((level) => ({ label: ACCESS_LABEL[level], value: level }));
+
+export const LinkForm = ({ mode, policy, initial, link, busy, fieldErrors, formErrors, onSubmit, onCancel }: LinkFormProps) => {
+  const [state, setState] = useState<FormState>(() => initialState(initial, policy));
+  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+  const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setState((s) => ({ ...s, [key]: value }));
+  const errors = { ...fieldErrors, ...localErrors };
+  const source = policySource(policy);
+  const now = Date.now();
+  const maxDays = maxExpiryDays(policy);
+  const expiryRequired = policy.expiry.kind !== 'optional';
+  const hasStoredPassword = mode === 'edit' && link?.hasPassword === true;
+  const passwordFieldShown = mode === 'create' || state.passwordAction === 'set';
+
+  const submit = () => {
+    const problems: Record<string, string> = {};
+    if (!state.name.trim()) problems.name = 'Give the link a name.';
+    if (expiryRequired && !state.expiryDate) problems.expiresAt = `An expiry date is required by ${source}.`;
+    const needsNewPassword = mode === 'create' ? policy.passwordRequired : state.passwordAction === 'set';
+    if (needsNewPassword && !state.password) problems.password = mode === 'create' ? `A password is required by ${source}.` : 'Enter the new password.';
+    if (mode === 'edit' && policy.passwordRequired && state.passwordAction === 'clear') problems.password = `A password is required by ${source}.`;
+    setLocalErrors(problems);
+    if (Object.keys(problems).length > 0) return;
+
+    const settings: LinkSettingsInput = {
+      name: state.name.trim(),
+      description: state.description.trim(),
+      comments: state.comments,
+      attachments: state.attachments,
+      includeChildren: state.includeChildren,
+      withLabels: state.includeChildren ? parseList(state.withLabels) : [],
+      withoutLabels: state.includeChildren ? parseList(state.withoutLabels) : [],
+      shareRestrictedChildren: state.includeChildren && state.shareRestrictedChildren,
+      showCreator: state.showCreator,
+      allowSubscribe: state.allowSubscribe,
+      expiresAt: expiryInstant(state.expiryDate, policy, now),
+      allowedIps: parseList(state.allowedIps),
+      selectedUsers: parseList(state.selectedUsers),
+      requireSso: policy.ssoRequired || state.requireSso,
+    };
+    if (mode === 'create') {
+      onSubmit({ settings, ...(state.password ? { password: state.password } : {}) });
+    } else {
+      const passwordChange: PasswordChange =
+        state.passwordAction === 'set' ? { action: 'set', password: state.password } : { action: state.passwordAction };
+      onSubmit({ settings, passwordChange });
+    }
+  };
+
+  const commentsOptions = accessOptions(policy.comments);
+  const attachmentsOptions = accessOptions(policy.attachments);
+
+  return (
+    <Form onSubmit={submit}>
+      <Stack space="space.200">
+        <Heading as="h3" size="small">
+          {mode === 'create' ? 'Create & share secure link' : `Edit “${link?.name ?? ''}”`}
+        </Heading>
+        {formErrors.length > 0 ? (
+          <SectionMessage appearance="error" title="The link does not meet the sharing policy">
+            <Stack space="space.050">
+              {formErrors.map((message, i) => (
+                <Text key={i}>{message}</Text>
+              ))}
+            </Stack>
+          </SectionMessage>
+        ) : null}
+
+        <FormSection>
+          <Stack space="space.150">
+            <Field id="link-name" label="Name" required error={errors.name}>
+              <Textfield id="link-name" name="name" value={state.name} maxLength={120} onChange={(e) => set('name', String(e.target.value ?? ''))} />
+            </Field>
+            <Field id="link-description" label="Description" error={errors.description}>
+              <TextArea
+                id="link-description"
+                name="description"
+                value={state.description}
+                onChange={(e) => set('description', String(e.target.value ?? ''))}
+              />
+            </Field>
+          </Stack>
+        </FormSection>
+
+        <FormSection>
+          <Stack space="space.150">
+            <Heading as="h4" size="xsmall">
+              What recipients can do
+            </Heading>
+            <Inline space="space.200" shouldWrap>
+              <Box xcss={{ minWidth: '200px' }}>
+                <Field
+                  id="link-comments"
+                  label="Comments"
+                  helper={policy.comments !== 'view_add' ? `Limited to ${ACCESS_LABEL[policy.comments]} by ${source}.` : undefined}
+                  error={errors.comments}
+                >
+                  <Select
+                    id="link-comments"
+                    name="comments"
+                    options={commentsOptions}
+                    value={commentsOptions.find((o) => o.value === state.comments)}
+                    isDisabled={commentsOptions.length === 1}
+                    onChange={(option: { value: AccessLevel }) => set('comments', option.value)}
+                  />
+                </Field>
+              </Box>
+              <Box xcss={{ minWidth: '200px' }}>
+                <Field
+                  id="link-attachments"
+                  label="Attachments"
+                  helper={policy.attachments !== 'view_add' ? `Limited to ${ACCESS_LABEL[policy.attachments]} by ${source}.` : undefined}
+                  error={errors.attachments}
+                >
+                  <Select
+                    id="link-attachments"
+                    name="attachments"
+                    options={attachmentsOptions}
+                    value={attachmentsOptions.find((o) => o.value === state.attachments)}
+                    isDisabled={attachmentsOptions.length === 1}
+                    onChange={(option: { value: AccessLevel }) => set('attachments', option.value)}
+                  />
+                </Field>
+              </Box>
+            </Inline>
+
+            {policy.childPages ? (
+              <Stack space="space.100">
+                <Checkbox
+                  name="includeChildren"
+                  label="Include child pages"
+                  isChecked={state.includeChildren}
+                  onChange={(e) => set('includeChildren', Boolean(e.target.checked))}
+                />
+                {state.includeChildren ? (
+                  <Box paddingInlineStart="space.300">
+                    <Stack space="space.100">
+                      <Field id="link-with-labels" label="Only child pages with labels" helper="Comma-separated; empty = all child pages." error={errors.withLabels}>
+                        <Textfield id="link-with-labels" name="withLabels" value={state.withLabels} onChange={(e) => set('withLabels', String(e.target.value ?? ''))} />
+                      </Field>
+                      <Field id="link-without-labels" label="Exclude child pages with labels" error={errors.withoutLabels}>
+                        <Textfield
+                          id="link-without-labels"
+                          name="withoutLabels"
+                          value={state.withoutLabels}
+                          onChange={(e) => set('withoutLabels', String(e.target.value ?? ''))}
+                        />
+                      </Field>
+                      {policy.restrictedChildPages ? (
+                        <Checkbox
+                          name="shareRestrictedChildren"
+                          label="Share restricted child pages"
+                          isChecked={state.shareRestrictedChildren}
+                          onChange={(e) => set('shareRestrictedChildren', Boolean(e.target.checked))}
+                        />
+                      ) : (
+                        <FieldNotes helper={`Restricted child pages stay hidden: not allowed by ${source}.`} />
+                      )}
+                    </Stack>
+                  </Box>
+                ) : null}
+                <FieldNotes error={errors.includeChildren ?? errors.shareRestrictedChildren} />
+              </Stack>
+            ) : (
+              <FieldNotes helper={`Child pages cannot be shared: turned off by ${source}.`} error={errors.includeChildren} />
+            )}
+            <Checkbox name="showCreator" label="Show who shared the page" isChecked={state.showCreator} onChange={(e) => set('showCreator', Boolean(e.target.checked))} />
+            <Checkbox
+              name="allowSubscribe"
+              label="Let recipients subscribe to updates by email"
+              isChecked={state.allowSubscribe}
+              onChange={(e) => set('allowSubscribe', Boolean(e.target.checked))}
+            />
+          </Stack>
+        </FormSection>
+
+        <FormSection>
+          <Stack space="space.150">
+            <Heading as="h4" size="xsmall">
+              Security
+            </Heading>
+            <Field
+              id="link-expiry"
+              label="Expires on"
+              required={expiryRequired}
+              helper={
+                maxDays !== null
+                  ? `Required by ${source}: at most ${maxDays} day${maxDays === 1 ? '' : 's'} from today.`
+                  : expiryRequired
+                    ? `Required by ${source}.`
+                    : 'Leave empty for a link that does not expire.'
+              }
+              error={errors.expiresAt}
+            >
+              <DatePicker
+                id="link-expiry"
+                name="expiresAt"
+                value={state.expiryDate || undefined}
+                minDate={formatDate(now)}
+                maxDate={maxDays !== null ? formatDate(now + maxDays * DAY_MS) : undefined}
+                onChange={(value: string) => set('expiryDate', value ?? '')}
+              />
+            </Field>
+
+            {hasStoredPassword ? (
+              <Field id="link-password-action" label="Password" error={undefined}>
+                <RadioGroup
+                  name="passwordAction"
+                  value={state.passwordAction}
+                  options={[
+                    { name: 'passwordAction', value: 'keep', label: 'Keep the current password' },
+                    { name: 'passwordAction', value: 'set', label: 'Set a new password' },
+                    ...(policy.passwordRequired ? [] : [{ name: 'passwordAction', value: 'clear', label: 'Remove the password' }]),
+                  ]}
+                  onChange={(e) => set('passwordAction', e.target.value as PasswordChange['action'])}
+                />
+              </Field>
+            ) : null}
+            {passwordFieldShown || (mode === 'edit' && !hasStoredPassword) ? (
+              <Field
+                id="link-password"
+                label={hasStoredPassword ? 'New password' : 'Password'}
+                required={policy.passwordRequired}
+                helper={policy.passwordRequired ? `Required by ${source}. Up to 72 bytes.` : 'Optional. Up to 72 bytes. Share it separately.'}
+                error={errors.password}
+              >
+                <Textfield
+                  id="link-password"
+                  name="password"
+                  type="password"
+                  value={state.password}
+                  onChange={(e) => {
+                    const value = String(e.target.value ?? '');
+                    setState((s) => ({ ...s, password: value, passwordAction: mode === 'edit' && value ? 'set' : s.passwordAction }));
+                  }}
+                />
+              </Field>
+            ) : null}
+
+            <Field id="link-ips" label="Allowed IP addresses" helper="IPv4/IPv6 addresses or CIDR ranges, comma-separated. Empty = any network." error={errors.allowedIps}>
+              <TextArea id="link-ips" name="allowedIps" value={state.allowedIps} onChange={(e) => set('allowedIps', String(e.target.value ?? ''))} />
+            </Field>
+            <Field
+              id="link-selected-users"
+              label="Selected users"
+              helper={
+                policy.selectedUsers.length > 0
+                  ? `Emails or @domains. ${policy.selectedUsers.length > 0 ? `Only these are allowed by ${source}: ${formatList(policy.selectedUsers)}.` : ''}`
+                  : 'Emails or @domains (e.g. ann@acme.com, @partner.com). Empty = anyone with the link.'
+              }
+              error={errors.selectedUsers}
+            >
+              <TextArea
+                id="link-selected-users"
+                name="selectedUsers"
+                value={state.selectedUsers}
+                onChange={(e) => set('selectedUsers', String(e.target.value ?? ''))}
+              />
+            </Field>
+            <Checkbox
+              name="requireSso"
+              label="Require single sign-on"
+              isChecked={policy.ssoRequired || state.requireSso}
+              isDisabled={policy.ssoRequired}
+              onChange={(e) => set('requireSso', Boolean(e.target.checked))}
+            />
+            <FieldNotes helper={policy.ssoRequired ? `Required by ${source}.` : undefined} error={errors.requireSso} />
+          </Stack>
+        </FormSection>
+
+        <FormFooter>
+          <Inline space="space.100">
+            <Button appearance="subtle" onClick={onCancel}>
+              Cancel
+            </Button>
+            <Button appearance="primary" type="submit" isDisabled={busy}>
+              {mode === 'create' ? 'Create link' : 'Save changes'}
+            </Button>
+          </Inline>
+        </FormFooter>
+      </Stack>
+    </Form>
+  );
+};

@@ -1,0 +1,275 @@
+import React, { useState } from 'react';
+import { Box, Button, EmptyState, Heading, Inline, SectionMessage, Stack, Text, useProductContext } from '@forge/react';
+import type { LinkSettings, LinkView } from '../../core/model';
+import type { PageSharingResult } from '../../shared/contract';
+import { api, toResolverError } from '../api';
+import { ConfirmModal } from './confirm-modal';
+import { EmailLinkModal } from './email-link-modal';
+import { flagError, flagSuccess } from './flags';
+import { LinkCard, type LinkAction } from './link-card';
+import { LinkForm, type LinkFormSubmit } from './link-form';
+import { RevealedUrl } from './revealed-url';
+import { ErrorPanel, Loading } from './states';
+import { useResource } from './use-resource';
+
+type Mode = { kind: 'list' } | { kind: 'create' } | { kind: 'edit'; link: LinkView };
+type Pending = { kind: 'rotate' | 'delete'; link: LinkView; thenEmail?: boolean } | null;
+
+const settingsOf = (link: LinkView): LinkSettings => ({
+  name: link.name,
+  description: link.description,
+  comments: link.comments,
+  attachments: link.attachments,
+  includeChildren: link.includeChildren,
+  withLabels: link.withLabels,
+  withoutLabels: link.withoutLabels,
+  shareRestrictedChildren: link.shareRestrictedChildren,
+  showCreator: link.showCreator,
+  allowSubscribe: link.allowSubscribe,
+  expiresAt: link.expiresAt,
+  allowedIps: link.allowedIps,
+  selectedUsers: link.selectedUsers,
+  requireSso: link.requireSso,
+});
+
+const pageIdFrom = (context: ReturnType<typeof useProductContext>): string | null => {
+  const content = (context?.extension as { content?: { id?: unknown } } | undefined)?.content;
+  return content?.id === undefined || content.id === null ? null : String(content.id);
+};
+
+export const ShareDialogApp = () => {
+  const context = useProductContext();
+  const pageId = pageIdFrom(context);
+  if (!context) return <Loading label="Loading Secure Share…" />;
+  if (!pageId) {
+    return (
+      <SectionMessage appearance="warning" title="No page here">
+        <Text>Open Secure Share from a Confluence page.</Text>
+      </SectionMessage>
+    );
+  }
+  return <PageSharing pageId={pageId} />;
+};
+
+const PageSharing = ({ pageId }: { pageId: string }) => {
+  const { resource, reload, replace } = useResource(() => api.getPageSharing({ pageId }), [pageId]);
+  const [mode, setMode] = useState<Mode>({ kind: 'list' });
+  const [urls, setUrls] = useState<Record<string, string>>({});
+  const [revealed, setRevealed] = useState<{ link: LinkView; reason: 'created' | 'rotated' | 'copy' } | null>(null);
+  const [pending, setPending] = useState<Pending>(null);
+  const [emailFor, setEmailFor] = useState<LinkView | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [formErrors, setFormErrors] = useState<string[]>([]);
+
+  if (resource.state === 'loading') return <Loading label="Loading links…" />;
+  if (resource.state === 'error') return <ErrorPanel error={resource.error} onRetry={reload} />;
+  const data: PageSharingResult = resource.data;
+
+  const upsert = (link: LinkView) => {
+    const exists = data.links.some((l) => l.id === link.id);
+    replace({ ...data, links: exists ? data.links.map((l) => (l.id === link.id ? link : l)) : [link, ...data.links] });
+  };
+  const remember = (linkId: string, url: string) => setUrls((known) => ({ ...known, [linkId]: url }));
+
+  const openForm = (next: Mode) => {
+    setFieldErrors({});
+    setFormErrors([]);
+    setMode(next);
+  };
+
+  const showFormError = (error: unknown) => {
+    const failure = toResolverError(error);
+    const byField = failure.fieldMessages();
+    setFieldErrors(byField);
+    const general = failure.details.filter((d) => !d.field).map((d) => d.message);
+    setFormErrors(general.length > 0 ? general : [failure.message]);
+    flagError(mode.kind === 'create' ? 'Link not created' : 'Link not saved', failure);
+  };
+
+  const submitForm = async (values: LinkFormSubmit) => {
+    setBusy(true);
+    try {
+      if (mode.kind === 'create') {
+        const created = await api.createLink({ pageId, settings: values.settings, ...(values.password ? { password: values.password } : {}) });
+        remember(created.link.id, created.url);
+        upsert(created.link);
+        setRevealed({ link: created.link, reason: 'created' });
+        flagSuccess('Secure link created', 'Copy the URL now: it is shown only once.');
+      } else if (mode.kind === 'edit') {
+        const { link } = await api.updateLink({
+          linkId: mode.link.id,
+          version: mode.link.version,
+          settings: values.settings,
+          ...(values.passwordChange && values.passwordChange.action !== 'keep' ? { password: values.passwordChange } : {}),
+        });
+        upsert(link);
+        flagSuccess('Link saved', link.name);
+      }
+      setMode({ kind: 'list' });
+    } catch (error) {
+      showFormError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const toggle = async (link: LinkView) => {
+    setBusy(true);
+    try {
+      const next = link.status === 'active' ? 'disabled' : 'active';
+      const { link: updated } = await api.setLinkStatus({ linkId: link.id, status: next, version: link.version });
+      upsert(updated);
+      flagSuccess(next === 'active' ? 'Link enabled' : 'Link disabled', updated.name);
+    } catch (error) {
+      flagError('Could not change the link', error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const confirmPending = async () => {
+    if (!pending) return;
+    const { kind, link, thenEmail } = pending;
+    setBusy(true);
+    try {
+      if (kind === 'rotate') {
+        const rotated = await api.rotateLink({ linkId: link.id, version: link.version });
+        remember(rotated.link.id, rotated.url);
+        upsert(rotated.link);
+        setRevealed({ link: rotated.link, reason: 'rotated' });
+        if (thenEmail) setEmailFor(rotated.link);
+        flagSuccess('Link rotated', 'The old URL no longer works. Copy the new one now.');
+      } else {
+        await api.deleteLink({ linkId: link.id });
+        replace({ ...data, links: data.links.filter((l) => l.id !== link.id) });
+        if (revealed?.link.id === link.id) setRevealed(null);
+        flagSuccess('Link deleted', link.name);
+      }
+      setPending(null);
+    } catch (error) {
+      flagError(kind === 'rotate' ? 'Could not rotate the link' : 'Could not delete the link', error);
+      setPending(null);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onAction = (action: LinkAction, link: LinkView) => {
+    switch (action) {
+      case 'copy':
+        return setRevealed({ link, reason: 'copy' });
+      case 'email':
+        return setEmailFor(link);
+      case 'edit':
+        return openForm({ kind: 'edit', link });
+      case 'toggle':
+        return void toggle(link);
+      case 'rotate':
+      case 'delete':
+        return setPending({ kind: action, link });
+    }
+  };
+
+  if (mode.kind !== 'list') {
+    return (
+      <Box padding="space.100">
+        <LinkForm
+          key={mode.kind === 'edit' ? mode.link.id : 'create'}
+          mode={mode.kind}
+          policy={data.policy}
+          initial={mode.kind === 'edit' ? settingsOf(mode.link) : data.defaults}
+          link={mode.kind === 'edit' ? mode.link : undefined}
+          busy={busy}
+          fieldErrors={fieldErrors}
+          formErrors={formErrors}
+          onSubmit={submitForm}
+          onCancel={() => setMode({ kind: 'list' })}
+        />
+      </Box>
+    );
+  }
+
+  const revealedUrl = revealed ? urls[revealed.link.id] : undefined;
+  return (
+    <Box padding="space.100">
+      <Stack space="space.200">
+        <Inline spread="space-between" alignBlock="center">
+          <Stack space="space.025">
+            <Heading as="h2" size="small">
+              Secure Share links
+            </Heading>
+            <Text size="small" color="color.text.subtle">
+              {data.page.title} · {data.page.spaceKey}
+            </Text>
+          </Stack>
+          {data.canCreate ? (
+            <Button appearance="primary" onClick={() => openForm({ kind: 'create' })}>
+              Create & share secure link
+            </Button>
+          ) : null}
+        </Inline>
+        {!data.policy.sharingEnabled ? (
+          <SectionMessage appearance="warning" title="Sharing is turned off">
+            <Text>
+              {data.policy.sharingDisabledBy === 'space'
+                ? 'A space admin turned off Secure Share in this space. Existing links do not open until it is turned back on.'
+                : 'A Confluence admin turned off Secure Share for the site. Existing links do not open until it is turned back on.'}
+            </Text>
+          </SectionMessage>
+        ) : null}
+        {revealed && revealedUrl ? (
+          <RevealedUrl
+            linkName={revealed.link.name}
+            url={revealedUrl}
+            reason={revealed.reason}
+            onEmail={() => setEmailFor(revealed.link)}
+            onDismiss={() => setRevealed(null)}
+          />
+        ) : null}
+        {data.links.length === 0 ? (
+          <EmptyState
+            header="No secure links yet"
+            description={
+              data.canCreate
+                ? 'Create a link to share this page with people outside Confluence. You choose what they can see and do.'
+                : 'Links cannot be created while sharing is turned off.'
+            }
+          />
+        ) : (
+          <Stack space="space.150">
+            {data.links.map((link) => (
+              <LinkCard key={link.id} link={link} urlKnown={urls[link.id] !== undefined} busy={busy} onAction={onAction} />
+            ))}
+          </Stack>
+        )}
+      </Stack>
+      {pending ? (
+        <ConfirmModal
+          title={pending.kind === 'rotate' ? `Rotate “${pending.link.name}”?` : `Delete “${pending.link.name}”?`}
+          body={
+            pending.kind === 'rotate'
+              ? 'A new URL is created and the current one stops working at once, for everyone who has it. Open sessions end.'
+              : 'The link stops working at once and is removed. This cannot be undone.'
+          }
+          confirmLabel={pending.kind === 'rotate' ? 'Rotate' : 'Delete'}
+          appearance={pending.kind === 'rotate' ? 'warning' : 'danger'}
+          busy={busy}
+          onConfirm={confirmPending}
+          onCancel={() => setPending(null)}
+        />
+      ) : null}
+      {emailFor && !pending ? (
+        <EmailLinkModal
+          link={emailFor}
+          url={urls[emailFor.id] ?? null}
+          onRotateForEmail={() => {
+            setPending({ kind: 'rotate', link: emailFor, thenEmail: true });
+            setEmailFor(null);
+          }}
+          onClose={() => setEmailFor(null)}
+        />
+      ) : null}
+    </Box>
+  );
+};

@@ -1,0 +1,252 @@
+import React from 'react';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ShareDialogApp } from '../../src/frontend/components/share-dialog-app';
+import { fakeHost } from './fake-host';
+import { fail, linkView, ok, openPolicy, pageContext, pageSharing } from './fixtures';
+import {
+  button,
+  byType,
+  check,
+  click,
+  field,
+  getByText,
+  hasText,
+  pickDate,
+  queryByText,
+  queryField,
+  render,
+  select,
+  submit,
+  type,
+} from './forge-doc';
+
+const payloadsOf = (key: string) => fakeHost.invokes.filter((c) => c.functionKey === key).map((c) => c.payload);
+
+beforeEach(() => {
+  fakeHost.reset();
+  fakeHost.context = pageContext('1001');
+});
+
+describe('share dialog', () => {
+  it('loads the page links and shows status lozenges with the non-compliance reason', async () => {
+    fakeHost.resolvers.getPageSharing = () =>
+      ok(
+        pageSharing({
+          links: [
+            linkView({ id: 'a', name: 'Partner review' }),
+            linkView({ id: 'b', name: 'Old draft', status: 'disabled', effectiveStatus: 'disabled' }),
+            linkView({ id: 'c', name: 'Audit', effectiveStatus: 'expired' }),
+            linkView({ id: 'd', name: 'Too open', effectiveStatus: 'non_compliant', violations: ['Comments exceed the space cap (View).'] }),
+          ],
+        }),
+      );
+    await render(<ShareDialogApp />);
+    expect(payloadsOf('getPageSharing')).toEqual([{ pageId: '1001' }]);
+    const lozenges = byType('Lozenge').map((n) => n.children.map((c) => c.props.text).join(''));
+    expect(lozenges).toEqual(['Active', 'Disabled', 'Expired', 'Non-compliant']);
+    expect(hasText('Not compliant: Comments exceed the space cap (View).')).toBe(true);
+  });
+
+  it('shows an empty state with the create button when the page has no links', async () => {
+    fakeHost.resolvers.getPageSharing = () => ok(pageSharing());
+    await render(<ShareDialogApp />);
+    expect(getByText('EmptyState', /No secure links yet/)).toBeDefined();
+    expect(button('Create & share secure link')).toBeDefined();
+  });
+
+  it('shows the resolver error in a SectionMessage with a retry', async () => {
+    let calls = 0;
+    fakeHost.resolvers.getPageSharing = () => (++calls === 1 ? fail('forbidden', 'You cannot edit this page.') : ok(pageSharing()));
+    await render(<ShareDialogApp />);
+    const message = getByText('SectionMessage', /You cannot edit this page/);
+    expect(message.props.appearance).toBe('error');
+    await click(button('Try again'));
+    expect(calls).toBe(2);
+    expect(hasText('No secure links yet')).toBe(true);
+  });
+
+  it('creates a link with the chosen settings, then shows the URL once with a copy-it-now message', async () => {
+    fakeHost.resolvers.getPageSharing = () => ok(pageSharing());
+    fakeHost.resolvers.createLink = (payload) => {
+      const { settings } = payload as { settings: { name: string } };
+      return ok({ link: linkView({ id: 'new1', name: settings.name }), url: 'http://localhost:8787/s/TOKEN123' });
+    };
+    await render(<ShareDialogApp />);
+    await click(button('Create & share secure link'));
+    await type(field('Name'), 'For ACME');
+    await type(field('Description'), 'Q4 review');
+    await select(field('Comments'), 'view_add');
+    await select(field('Attachments'), 'none');
+    await check(field('Include child pages'), true);
+    await type(field('Only child pages with labels'), 'public, external');
+    await type(field('Exclude child pages with labels'), 'draft');
+    await check(field('Share restricted child pages'), true);
+    await check(field('Show who shared the page'), true);
+    await check(field('Let recipients subscribe to updates by email'), true);
+    await pickDate(field('Expires on'), '2099-01-31');
+    await type(field('Password'), 's3cret-pass');
+    await type(field('Allowed IP addresses'), '203.0.113.0/24, 2001:db8::1');
+    await type(field('Selected users'), 'ann@acme.com @partner.com');
+    await check(field('Require single sign-on'), true);
+    await submit(byType('Form')[0]!);
+
+    expect(payloadsOf('createLink')).toEqual([
+      {
+        pageId: '1001',
+        password: 's3cret-pass',
+        settings: {
+          name: 'For ACME',
+          description: 'Q4 review',
+          comments: 'view_add',
+          attachments: 'none',
+          includeChildren: true,
+          withLabels: ['public', 'external'],
+          withoutLabels: ['draft'],
+          shareRestrictedChildren: true,
+          showCreator: true,
+          allowSubscribe: true,
+          expiresAt: Date.parse('2099-01-31T23:59:59.000Z'),
+          allowedIps: ['203.0.113.0/24', '2001:db8::1'],
+          selectedUsers: ['ann@acme.com', '@partner.com'],
+          requireSso: true,
+        },
+      },
+    ]);
+    expect(hasText(/copy it now/)).toBe(true);
+    expect(field('Share URL').props.value).toBe('http://localhost:8787/s/TOKEN123');
+    expect(field('Share URL').props.isReadOnly).toBe(true);
+    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Secure link created' });
+    expect(button('Copy')).toBeDefined();
+  });
+
+  it('does not offer options above the effective policy and marks required fields', async () => {
+    fakeHost.resolvers.getPageSharing = () =>
+      ok(
+        pageSharing({
+          policy: openPolicy({
+            comments: 'view',
+            attachments: 'none',
+            childPages: false,
+            passwordRequired: true,
+            expiry: { kind: 'custom', maxDays: 30 },
+            ssoRequired: true,
+            enforced: { global: false, space: true },
+          }),
+        }),
+      );
+    await render(<ShareDialogApp />);
+    await click(button('Create & share secure link'));
+    const comments = field('Comments');
+    expect((comments.props.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['none', 'view']);
+    expect(hasText('Limited to View by the space policy.')).toBe(true);
+    const attachments = field('Attachments');
+    expect((attachments.props.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['none']);
+    expect(attachments.props.isDisabled).toBe(true);
+    expect(queryField('Include child pages')).toBeUndefined();
+    expect(hasText('Child pages cannot be shared: turned off by the space policy.')).toBe(true);
+    const labels = byType('Label');
+    const passwordLabel = labels.find((l) => l.props.labelFor === field('Password').props.id)!;
+    expect(passwordLabel.children.some((c) => c.type === 'RequiredAsterisk')).toBe(true);
+    expect(hasText('Required by the space policy: at most 30 days from today.')).toBe(true);
+    expect(field('Expires on').props.maxDate).toBeTypeOf('string');
+    const sso = field('Require single sign-on');
+    expect(sso.props.isChecked).toBe(true);
+    expect(sso.props.isDisabled).toBe(true);
+
+    fakeHost.resolvers.createLink = () => ok({});
+    await type(field('Name'), 'x');
+    await submit(byType('Form')[0]!);
+    expect(payloadsOf('createLink')).toEqual([]);
+    expect(hasText('An expiry date is required by the space policy.')).toBe(true);
+    expect(hasText('A password is required by the space policy.')).toBe(true);
+  });
+
+  it('shows policy_violation details next to the fields they name', async () => {
+    fakeHost.resolvers.getPageSharing = () => ok(pageSharing());
+    fakeHost.resolvers.createLink = () =>
+      fail('policy_violation', 'The link breaks the sharing policy.', [
+        { field: 'selectedUsers', rule: 'selectedUsers', message: 'bob@other.com is not in the allowed list.' },
+        { field: 'allowedIps', message: '10.0.0.300 is not an IP address.' },
+      ]);
+    await render(<ShareDialogApp />);
+    await click(button('Create & share secure link'));
+    await type(field('Name'), 'Bad');
+    await submit(byType('Form')[0]!);
+    const errors = byType('ErrorMessage').map((n) => n.children.map((c) => c.props.text).join(''));
+    expect(errors).toEqual(['10.0.0.300 is not an IP address.', 'bob@other.com is not in the allowed list.']);
+    expect(getByText('SectionMessage', /The link breaks the sharing policy/)).toBeDefined();
+    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'error', title: 'Link not created' });
+  });
+
+  it('disables, rotates (after confirming) and deletes (after confirming) a link', async () => {
+    const link = linkView({ id: 'a', name: 'Partner review', version: 3 });
+    fakeHost.resolvers.getPageSharing = () => ok(pageSharing({ links: [link] }));
+    fakeHost.resolvers.setLinkStatus = () => ok({ link: { ...link, status: 'disabled', effectiveStatus: 'disabled', version: 4 } });
+    fakeHost.resolvers.rotateLink = () => ok({ link: { ...link, version: 5 }, url: 'http://localhost:8787/s/ROTATED' });
+    fakeHost.resolvers.deleteLink = () => ok({ deleted: 'a' });
+    await render(<ShareDialogApp />);
+
+    await click(button('Disable'));
+    expect(payloadsOf('setLinkStatus')).toEqual([{ linkId: 'a', status: 'disabled', version: 3 }]);
+    expect(button('Enable')).toBeDefined();
+
+    await click(button('Rotate'));
+    expect(byType('Modal')).toHaveLength(1);
+    expect(payloadsOf('rotateLink')).toEqual([]);
+    await click(getByText('Button', 'Rotate', byType('ModalFooter')[0]!));
+    expect(payloadsOf('rotateLink')).toEqual([{ linkId: 'a', version: 4 }]);
+    expect(field('Share URL').props.value).toBe('http://localhost:8787/s/ROTATED');
+
+    await click(button('Delete'));
+    await click(button('Cancel'));
+    expect(payloadsOf('deleteLink')).toEqual([]);
+    await click(button('Delete'));
+    await click(getByText('Button', 'Delete', byType('ModalFooter')[0]!));
+    expect(payloadsOf('deleteLink')).toEqual([{ linkId: 'a' }]);
+    expect(hasText('No secure links yet')).toBe(true);
+  });
+
+  it('emails a freshly created link to the recipients', async () => {
+    fakeHost.resolvers.getPageSharing = () => ok(pageSharing({ links: [] }));
+    fakeHost.resolvers.createLink = () => ok({ link: linkView({ id: 'n' }), url: 'http://localhost:8787/s/T' });
+    fakeHost.resolvers.emailLink = () => ok({ sent: 2 });
+    await render(<ShareDialogApp />);
+    await click(button('Create & share secure link'));
+    await type(field('Name'), 'Mail me');
+    await submit(byType('Form')[0]!);
+    await click(button('Email this link'));
+    await type(field('Recipients'), 'not-an-email');
+    await click(button('Send'));
+    expect(payloadsOf('emailLink')).toEqual([]);
+    expect(hasText('Not an email address: not-an-email')).toBe(true);
+    await type(field('Recipients'), 'ann@acme.com, bob@partner.com');
+    await click(button('Send'));
+    expect(payloadsOf('emailLink')).toEqual([{ linkId: 'n', url: 'http://localhost:8787/s/T', recipients: ['ann@acme.com', 'bob@partner.com'] }]);
+    expect(byType('Modal')).toHaveLength(0);
+    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Link sent' });
+  });
+
+  it('explains that an older link must be rotated before it can be emailed', async () => {
+    fakeHost.resolvers.getPageSharing = () => ok(pageSharing({ links: [linkView({ id: 'a' })] }));
+    await render(<ShareDialogApp />);
+    expect(queryByText('Button', 'Copy')).toBeUndefined();
+    await click(button('Email'));
+    expect(hasText('The full link is no longer available')).toBe(true);
+    expect(button('Rotate link')).toBeDefined();
+  });
+
+  it('edits a link with its version and keeps the password unless changed', async () => {
+    const link = linkView({ id: 'a', name: 'Partner review', version: 7, hasPassword: true });
+    fakeHost.resolvers.getPageSharing = () => ok(pageSharing({ links: [link] }));
+    fakeHost.resolvers.updateLink = () => ok({ link: { ...link, name: 'Renamed', version: 8 } });
+    await render(<ShareDialogApp />);
+    await click(button('Edit'));
+    expect(field('Name').props.value).toBe('Partner review');
+    await type(field('Name'), 'Renamed');
+    await submit(byType('Form')[0]!);
+    const [payload] = payloadsOf('updateLink') as Array<{ linkId: string; version: number; password?: unknown; settings: { name: string } }>;
+    expect(payload).toMatchObject({ linkId: 'a', version: 7, settings: { name: 'Renamed' } });
+    expect(payload!.password).toBeUndefined();
+    expect(hasText('Renamed')).toBe(true);
+  });
+});
