@@ -501,8 +501,17 @@ export const createConfluenceRest = (
         return parentId === 'hidden' || parentId === null ? [] : [{ item, parentId }];
       });
       const unique = [...new Map(pages.map((p) => [p.item.id, p])).values()];
-      return mapLimited(unique, concurrency, async ({ item, parentId }): Promise<ChildPage> => {
-        const [labels, viewRestricted] = await Promise.all([pageLabels(item.id), isReadRestricted(item.id)]);
+      // Labels and restrictions have no batch endpoint: 2 lookups per page, `concurrency` in flight.
+      const lookups = unique.flatMap(({ item }) => [
+        { kind: 'labels' as const, pageId: item.id },
+        { kind: 'restricted' as const, pageId: item.id },
+      ]);
+      const answers = await mapLimited(lookups, concurrency, (l): Promise<string[] | boolean | undefined> =>
+        l.kind === 'labels' ? pageLabels(l.pageId) : isReadRestricted(l.pageId),
+      );
+      return unique.map(({ item, parentId }, i): ChildPage => {
+        const labels = answers[2 * i] as string[] | undefined;
+        const viewRestricted = answers[2 * i + 1] as boolean;
         return {
           id: item.id,
           title: item.title,
