@@ -1,0 +1,322 @@
+import { DomainError, isDomainError } from '../core/errors';
+import type { GlobalConfig, PolicySettings, SiteSettings, SpaceConfig } from '../core/model';
+import { narrowSelectedUsersDetailed, normalizeSelectedUsers } from '../core/selected-users';
+import { defaultSiteSettings } from '../core/defaults';
+import type {
+  GlobalConfigInput,
+  SelectedUsersPreview,
+  SiteSettingsInput,
+  SiteSettingsResult,
+  SpaceConfigInput,
+  SpaceConfigResult,
+  EffectivePolicyView,
+} from '../shared/contract';
+import { recordAudit } from './audit';
+import { authorizeSiteAdmin, authorizeSpaceAdmin, type Caller } from './authorize';
+import type { AppDeps } from './deps';
+import { loadGlobalConfig, loadSpaceConfig, spacePolicyFrom, toPolicyView } from './link-views';
+import { effectivePolicy } from '../core/policy';
+import { defaultSpaceConfig } from '../core/defaults';
+
+/** Secret names in the SecretStore (shared with the OIDC gate and the mail adapters). */
+export const SECRET_NAMES = { ssoClientSecret: 'sso.clientSecret', emailApiKey: 'email-api-key' } as const;
+
+const POLICY_KEYS: readonly (keyof PolicySettings)[] = [
+  'comments',
+  'attachments',
+  'childPages',
+  'restrictedChildPages',
+  'password',
+  'expiry',
+  'enforceSso',
+  'selectedUsers',
+];
+
+const STALE = (what: string): DomainError =>
+  new DomainError('version_conflict', `Someone else changed the ${what} since you opened it. Reload to see the latest version, then try again.`);
+
+const checkVersion = (current: number, expected: number, what: string): void => {
+  if (current !== expected) throw STALE(what);
+};
+
+/** Conditional write; a concurrent write in between surfaces as the same clear conflict. */
+const guarded = async (write: () => Promise<void>, what: string): Promise<void> => {
+  try {
+    await write();
+  } catch (error) {
+    if (isDomainError(error) && (error.code === 'version_conflict' || error.code === 'already_exists')) throw STALE(what);
+    throw error;
+  }
+};
+
+const changedKeys = <T extends object>(before: T, after: T, keys: readonly (keyof T)[]): string[] =>
+  keys.filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).map(String);
+
+const policySettingsFrom = (input: PolicySettings): PolicySettings => ({
+  comments: input.comments,
+  attachments: input.attachments,
+  childPages: input.childPages,
+  // A cap on restricted child pages is meaningless without child pages.
+  restrictedChildPages: input.childPages && input.restrictedChildPages,
+  password: input.password,
+  expiry: input.expiry,
+  enforceSso: input.enforceSso,
+  selectedUsers: normalizeSelectedUsers(input.selectedUsers),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Global
+
+const globalView = (config: GlobalConfig): EffectivePolicyView =>
+  toPolicyView(effectivePolicy(config, defaultSpaceConfig('~global', config.updatedAt)));
+
+export const getGlobalConfig = async (
+  deps: AppDeps,
+  caller: Caller,
+): Promise<{ config: GlobalConfig; effective: EffectivePolicyView }> => {
+  await authorizeSiteAdmin(deps, caller);
+  const config = await loadGlobalConfig(deps);
+  return { config, effective: globalView(config) };
+};
+
+/** Saves the global default configuration (site admins). Links are never deleted by a policy change. */
+export const setGlobalConfig = async (
+  deps: AppDeps,
+  caller: Caller,
+  input: { version: number; config: GlobalConfigInput },
+): Promise<{ config: GlobalConfig; effective: EffectivePolicyView }> => {
+  await authorizeSiteAdmin(deps, caller);
+  const current = await loadGlobalConfig(deps);
+  checkVersion(current.version, input.version, 'default link configuration');
+  const next: GlobalConfig = {
+    ...policySettingsFrom(input.config),
+    sharingEnabled: input.config.sharingEnabled,
+    applyOnAllLinks: input.config.applyOnAllLinks,
+    version: current.version + 1,
+    updatedAt: deps.clock.now(),
+    updatedBy: caller.accountId,
+  };
+  await guarded(() => deps.store.configs.putGlobal(next, current.version), 'default link configuration');
+  await recordAudit(deps, {
+    action: 'policy_global_changed',
+    actor: caller.accountId,
+    detail: changedKeys(current, next, [...POLICY_KEYS, 'sharingEnabled', 'applyOnAllLinks']).join(', ') || 'no change',
+  });
+  return { config: next, effective: globalView(next) };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Space
+
+const selectedUsersPreview = (global: GlobalConfig, space: SpaceConfig): SelectedUsersPreview => {
+  const narrowing = narrowSelectedUsersDetailed(space.selectedUsers, global.selectedUsers);
+  const mode: SelectedUsersPreview['mode'] =
+    global.selectedUsers.length === 0 && space.selectedUsers.length === 0
+      ? 'none'
+      : narrowing.outcome === 'no_upper_list' || narrowing.outcome === 'all_fit'
+        ? 'space'
+        : narrowing.outcome === 'common_part'
+          ? 'intersection'
+          : 'global';
+  return { global: [...global.selectedUsers], space: [...space.selectedUsers], effective: narrowing.entries, mode };
+};
+
+const spaceResult = async (deps: AppDeps, spaceKey: string, global: GlobalConfig, space: SpaceConfig): Promise<SpaceConfigResult> => {
+  const info = await deps.content.getSpace(spaceKey);
+  const { policy } = spacePolicyFrom(global, space);
+  return {
+    space: { key: spaceKey, name: info?.name ?? spaceKey },
+    config: space,
+    global: {
+      ...policySettingsFrom(global),
+      sharingEnabled: global.sharingEnabled,
+      applyOnAllLinks: global.applyOnAllLinks,
+    },
+    effective: toPolicyView(policy),
+    selectedUsers: selectedUsersPreview(global, space),
+  };
+};
+
+/** @throws DomainError('not_found') when Confluence has no such space. */
+const requireSpace = async (deps: AppDeps, spaceKey: string): Promise<void> => {
+  const space = await deps.content.getSpace(spaceKey);
+  if (!space) throw new DomainError('not_found', `There is no space with key ${spaceKey}.`);
+};
+
+export const getSpaceConfig = async (deps: AppDeps, caller: Caller, spaceKey: string): Promise<SpaceConfigResult> => {
+  await authorizeSpaceAdmin(deps, caller, spaceKey);
+  await requireSpace(deps, spaceKey);
+  const [global, space] = await Promise.all([loadGlobalConfig(deps), loadSpaceConfig(deps, spaceKey)]);
+  return spaceResult(deps, spaceKey, global, space);
+};
+
+/**
+ * Saves a space configuration (space admins of that space, site admins). Turning sharing off makes the
+ * space's links inaccessible at once; turning it on restores them. No link is deleted.
+ */
+export const setSpaceConfig = async (
+  deps: AppDeps,
+  caller: Caller,
+  input: { spaceKey: string; version: number; config: SpaceConfigInput },
+): Promise<SpaceConfigResult> => {
+  await authorizeSpaceAdmin(deps, caller, input.spaceKey);
+  await requireSpace(deps, input.spaceKey);
+  const [global, current] = await Promise.all([loadGlobalConfig(deps), loadSpaceConfig(deps, input.spaceKey)]);
+  checkVersion(current.version, input.version, 'space configuration');
+  const next: SpaceConfig = {
+    ...policySettingsFrom(input.config),
+    spaceKey: input.spaceKey,
+    sharingEnabled: input.config.sharingEnabled,
+    applyOnSpaceLinks: input.config.applyOnSpaceLinks,
+    version: current.version + 1,
+    updatedAt: deps.clock.now(),
+    updatedBy: caller.accountId,
+  };
+  await guarded(() => deps.store.configs.putSpace(next, current.version), 'space configuration');
+  await recordAudit(deps, {
+    action: 'policy_space_changed',
+    actor: caller.accountId,
+    spaceKey: input.spaceKey,
+    detail: changedKeys(current, next, [...POLICY_KEYS, 'sharingEnabled', 'applyOnSpaceLinks']).join(', ') || 'no change',
+  });
+  return spaceResult(deps, input.spaceKey, global, next);
+};
+
+// ---------------------------------------------------------------------------------------------
+// Site settings
+
+const invalid = (field: string, message: string): DomainError =>
+  new DomainError('invalid_input', message, [{ field, message }]);
+
+const parseHttpsUrl = (value: string, field: string, what: string): URL => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid(field, `${what} must be a full URL starting with https://`);
+  }
+  if (url.protocol !== 'https:') throw invalid(field, `${what} must use https://`);
+  if (url.username || url.password) throw invalid(field, `${what} must not contain a user name or password`);
+  return url;
+};
+
+/** `https://share.acme.com` (optionally with a path prefix), no query, fragment or credentials; no trailing slash. */
+export const normalizeCustomDomain = (value: string | null): string | null => {
+  if (value === null || value.trim() === '') return null;
+  const url = parseHttpsUrl(value.trim(), 'customDomain', 'The custom domain');
+  if (url.search || url.hash) throw invalid('customDomain', 'The custom domain must not contain ? or #');
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+};
+
+const IMAGE_DATA_URL = /^data:image\/(png|jpeg|gif|webp|x-icon|vnd\.microsoft\.icon);base64,[A-Za-z0-9+/]+=*$/;
+
+/** Logos and favicons: https URLs or base64 raster data URLs. SVG is refused (it can carry script). */
+const normalizeImageUrl = (value: string | null, field: string, what: string): string | null => {
+  if (value === null || value.trim() === '') return null;
+  const text = value.trim();
+  if (text.startsWith('data:')) {
+    if (!IMAGE_DATA_URL.test(text)) {
+      throw invalid(field, `${what} must be a PNG, JPEG, GIF, WebP or ICO image (base64 data URL); SVG is not allowed`);
+    }
+    return text;
+  }
+  return parseHttpsUrl(text, field, what).toString();
+};
+
+const normalizeSso = (sso: SiteSettingsInput['sso']): Omit<NonNullable<SiteSettings['sso']>, 'hasClientSecret'> | null => {
+  if (sso === null) return null;
+  const issuer = parseHttpsUrl(sso.issuer, 'sso.issuer', 'The SSO issuer').toString().replace(/\/$/, '');
+  const scopes = sso.scopes.split(/\s+/).filter((s) => s !== '');
+  if (!scopes.includes('openid')) scopes.unshift('openid');
+  return { issuer, clientId: sso.clientId, scopes: [...new Set(scopes)].join(' ') };
+};
+
+const normalizeEmail = (email: SiteSettingsInput['email']): SiteSettings['email'] => {
+  if (email.provider !== 'none' && email.provider !== 'outbox') {
+    const [local, domain] = email.fromAddress.split('@');
+    if (!local || !domain || !/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(email.fromAddress)) {
+      throw invalid('email.fromAddress', 'The sender address must be a valid email address');
+    }
+  }
+  if (email.provider === 'webhook') {
+    const target = email.options['url'];
+    if (!target) throw invalid('email.options.url', 'The webhook provider needs a url option');
+    parseHttpsUrl(target, 'email.options.url', 'The webhook URL');
+  }
+  return { provider: email.provider, fromAddress: email.fromAddress, fromName: email.fromName, options: { ...email.options } };
+};
+
+const siteResult = async (deps: AppDeps, settings: SiteSettings): Promise<SiteSettingsResult> => {
+  const [sso, apiKey] = await Promise.all([
+    deps.store.secrets.get(SECRET_NAMES.ssoClientSecret),
+    deps.store.secrets.get(SECRET_NAMES.emailApiKey),
+  ]);
+  return {
+    settings: { ...settings, sso: settings.sso ? { ...settings.sso, hasClientSecret: Boolean(sso) } : null },
+    secrets: { ssoClientSecret: Boolean(sso), emailApiKey: Boolean(apiKey) },
+  };
+};
+
+export const getSiteSettings = async (deps: AppDeps, caller: Caller): Promise<SiteSettingsResult> => {
+  await authorizeSiteAdmin(deps, caller);
+  const settings = (await deps.store.configs.getSite()) ?? defaultSiteSettings(deps.clock.now());
+  return siteResult(deps, settings);
+};
+
+export interface SetSiteSettingsInput {
+  version: number;
+  settings: SiteSettingsInput;
+  /** Absent = keep, string = replace, null = delete. Never returned. */
+  ssoClientSecret?: string | null | undefined;
+  emailApiKey?: string | null | undefined;
+}
+
+/** Saves site settings (site admins). Secrets go to the SecretStore and are write-only. */
+export const setSiteSettings = async (deps: AppDeps, caller: Caller, input: SetSiteSettingsInput): Promise<SiteSettingsResult> => {
+  await authorizeSiteAdmin(deps, caller);
+  const current = (await deps.store.configs.getSite()) ?? defaultSiteSettings(deps.clock.now());
+  checkVersion(current.version, input.version, 'site settings');
+  const s = input.settings;
+  const sso = normalizeSso(s.sso);
+  const next: SiteSettings = {
+    customization: {
+      ...s.customization,
+      logoUrl: normalizeImageUrl(s.customization.logoUrl, 'customization.logoUrl', 'The logo'),
+      faviconUrl: normalizeImageUrl(s.customization.faviconUrl, 'customization.faviconUrl', 'The favicon'),
+    },
+    customDomain: normalizeCustomDomain(s.customDomain),
+    clientIpHeader: s.clientIpHeader.toLowerCase(),
+    sso: sso ? { ...sso, hasClientSecret: false } : null,
+    email: normalizeEmail(s.email),
+    notifications: { ...s.notifications },
+    auditRetentionDays: s.auditRetentionDays,
+    version: current.version + 1,
+    updatedAt: deps.clock.now(),
+  };
+  await guarded(() => deps.store.configs.putSite(next, current.version), 'site settings');
+  // Secrets are written only after the versioned settings were accepted, so a conflict changes nothing.
+  const secretChanges: string[] = [];
+  if (next.sso === null || input.ssoClientSecret === null) {
+    if (current.sso !== null || input.ssoClientSecret === null) {
+      await deps.store.secrets.delete(SECRET_NAMES.ssoClientSecret);
+      secretChanges.push('SSO client secret removed');
+    }
+  } else if (typeof input.ssoClientSecret === 'string') {
+    await deps.store.secrets.set(SECRET_NAMES.ssoClientSecret, input.ssoClientSecret);
+    secretChanges.push('SSO client secret replaced');
+  }
+  if (input.emailApiKey === null) {
+    await deps.store.secrets.delete(SECRET_NAMES.emailApiKey);
+    secretChanges.push('email API key removed');
+  } else if (typeof input.emailApiKey === 'string') {
+    await deps.store.secrets.set(SECRET_NAMES.emailApiKey, input.emailApiKey);
+    secretChanges.push('email API key replaced');
+  }
+  const changed = changedKeys(current, next, ['customization', 'customDomain', 'clientIpHeader', 'sso', 'email', 'notifications', 'auditRetentionDays']);
+  await recordAudit(deps, {
+    action: 'settings_changed',
+    actor: caller.accountId,
+    detail: [...changed, ...secretChanges].join(', ') || 'no change',
+  });
+  return siteResult(deps, next);
+};

@@ -1,0 +1,110 @@
+import { DomainError, isDomainError } from '../core/errors';
+import { DEFAULT_EMAIL_BRANDING, renderLinkEmail } from '../core/email-templates';
+import { parseSelectedUser } from '../core/selected-users';
+import { isWellFormedToken, linkIdOf, tokenMatches } from '../core/token';
+import { maskEmail, recordAudit } from './audit';
+import { authorizeLinkAction, type Caller } from './authorize';
+import type { AppDeps } from './deps';
+import { loadSpacePolicy, toLinkView } from './link-views';
+import { loadLink } from './links';
+
+/** Recipients one editor may email per hour: the app must not become a spam relay. */
+export const EMAIL_RECIPIENTS_PER_HOUR = 100;
+const HOUR_MS = 60 * 60 * 1000;
+
+export interface EmailLinkInput {
+  linkId: string;
+  url: string;
+  recipients: string[];
+  message?: string | undefined;
+}
+
+/** The token at the end of a share URL (`…/s/<token>`), or undefined. */
+const tokenFromUrl = (url: string): string | undefined => {
+  const match = /\/s\/([A-Za-z0-9_-]+)\/?$/.exec(url.trim());
+  return match?.[1];
+};
+
+/**
+ * Emails the share URL to recipients (page editors). The URL must be this link's current URL (the
+ * one shown at create/rotate): only its hash is stored, so the app cannot rebuild it, and checking it
+ * stops the feature from mailing arbitrary URLs under the app's name. The password is never sent.
+ */
+export const emailLink = async (deps: AppDeps, caller: Caller, input: EmailLinkInput): Promise<{ sent: number }> => {
+  const link = await loadLink(deps, input.linkId);
+  await authorizeLinkAction(deps, caller, link, 'edit');
+  const token = tokenFromUrl(input.url);
+  if (token === undefined || !isWellFormedToken(token) || linkIdOf(token) !== link.id || !tokenMatches(token, link.tokenHash)) {
+    throw new DomainError('invalid_input', 'This URL is not the current URL of this link (it may have been rotated). Copy the link again or rotate it.', [
+      { field: 'url', rule: 'url.mismatch', message: 'Not the current URL of this link' },
+    ]);
+  }
+  const recipients = normalizeRecipients(input.recipients);
+  const sp = await loadSpacePolicy(deps, link.spaceKey);
+  const now = deps.clock.now();
+  const view = toLinkView(link, sp.policy, now);
+  if (view.effectiveStatus !== 'active') {
+    throw new DomainError('invalid_input', `This link cannot be opened right now (${view.effectiveStatus.replace('_', ' ')}); fix it before emailing it.`);
+  }
+  const windowEnd = Math.floor(now / HOUR_MS) * HOUR_MS + HOUR_MS;
+  const counterKey = `email-link:${caller.accountId}:${windowEnd}`;
+  const before = await deps.store.counters.get(counterKey);
+  if (before + recipients.length > EMAIL_RECIPIENTS_PER_HOUR) {
+    throw new DomainError('rate_limited', `You can email at most ${EMAIL_RECIPIENTS_PER_HOUR} recipients per hour. Try again later.`);
+  }
+  for (let i = 0; i < recipients.length; i += 1) await deps.store.counters.increment(counterKey, windowEnd);
+
+  const [site, sender] = await Promise.all([
+    deps.store.configs.getSite(),
+    deps.content.getUser(caller.accountId).catch(() => undefined),
+  ]);
+  const branding = site
+    ? { ...site.customization, heading: site.customization.heading || DEFAULT_EMAIL_BRANDING.heading }
+    : DEFAULT_EMAIL_BRANDING;
+  const email = renderLinkEmail({
+    branding,
+    senderName: sender?.displayName ?? 'A colleague',
+    pageTitle: link.pageTitle,
+    url: input.url.trim(),
+    ...(input.message !== undefined ? { message: input.message } : {}),
+    hasPassword: link.passwordHash !== null,
+    expiresAt: link.expiresAt,
+  });
+  // One message per recipient: recipients never see each other's addresses.
+  let sent = 0;
+  try {
+    for (const to of recipients) {
+      await deps.mailer.send({ to: [to], subject: email.subject, text: email.text, html: email.html, kind: 'link' });
+      sent += 1;
+    }
+  } catch (error) {
+    if (isDomainError(error)) throw error;
+    throw new DomainError('upstream_unavailable', `The email could not be sent (${sent} of ${recipients.length} sent). Check the email delivery settings.`);
+  } finally {
+    if (sent > 0) {
+      await recordAudit(deps, {
+        action: 'notification_sent',
+        actor: caller.accountId,
+        linkId: link.id,
+        pageId: link.pageId,
+        spaceKey: link.spaceKey,
+        detail: `link emailed to ${recipients.slice(0, sent).map(maskEmail).join(', ')}`,
+      });
+    }
+  }
+  return { sent };
+};
+
+const normalizeRecipients = (raw: readonly string[]): string[] => {
+  const recipients: string[] = [];
+  for (const entry of raw) {
+    const parsed = parseSelectedUser(entry);
+    if (!parsed.ok || parsed.entry.kind !== 'email') {
+      throw new DomainError('invalid_input', `'${entry.trim().slice(0, 100)}' is not a valid email address.`, [
+        { field: 'recipients', rule: 'recipients.format', message: 'Not an email address' },
+      ]);
+    }
+    recipients.push(parsed.entry.value);
+  }
+  return [...new Set(recipients)];
+};

@@ -1,0 +1,184 @@
+import { DomainError, isDomainError } from '../core/errors';
+import type { LinkStatus, LinkView, ShareLink } from '../core/model';
+import type { CursorPage } from '../shared/contract';
+import { recordAudit } from './audit';
+import { authorizeSiteAdmin, authorizeSpaceAdmin, type Caller } from './authorize';
+import type { AppDeps } from './deps';
+import { createSpacePolicyCache, toLinkView } from './link-views';
+import type { LinkFilter } from './ports';
+
+export interface LinkListQuery {
+  spaceKey?: string | undefined;
+  status?: LinkStatus | undefined;
+  nonCompliant?: boolean | undefined;
+  search?: string | undefined;
+  cursor?: string | undefined;
+  limit?: number | undefined;
+}
+
+const DEFAULT_LIMIT = 50;
+const STORE_BATCH = 100;
+/** Links examined per call when filters are selective: the caller gets a (possibly short) page and a cursor. */
+const MAX_SCANNED_PER_CALL = 2000;
+
+/**
+ * Our cursor: the store cursor of the batch holding the last returned link, plus that link's sort key.
+ * Resuming re-reads that batch and skips up to the key, so filtered pages never skip or repeat links
+ * even when the page boundary falls inside a store batch.
+ */
+interface ListCursor {
+  s: string | null;
+  a: [number, string] | null;
+}
+
+const encodeCursor = (cursor: ListCursor): string => Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+
+const decodeCursor = (text: string | undefined): ListCursor => {
+  if (text === undefined || text === '') return { s: null, a: null };
+  const invalid = new DomainError('invalid_input', 'The list cursor is invalid or expired; reload the list.', [
+    { field: 'cursor', rule: 'cursor.format', message: 'Invalid cursor' },
+  ]);
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid;
+  }
+  if (typeof value !== 'object' || value === null) throw invalid;
+  const { s, a } = value as Record<string, unknown>;
+  if (s !== null && typeof s !== 'string') throw invalid;
+  if (a !== null && !(Array.isArray(a) && a.length === 2 && typeof a[0] === 'number' && typeof a[1] === 'string')) {
+    throw invalid;
+  }
+  return { s, a: a as [number, string] | null };
+};
+
+const isAfter = (link: ShareLink, key: [number, string]): boolean =>
+  link.createdAt > key[0] || (link.createdAt === key[0] && link.id > key[1]);
+
+/** Lists links with store-side filters (space, status) and derived ones (non-compliance, text search). */
+export const listLinks = async (deps: AppDeps, query: LinkListQuery): Promise<CursorPage<LinkView>> => {
+  const limit = query.limit ?? DEFAULT_LIMIT;
+  const cursor = decodeCursor(query.cursor);
+  const filter: LinkFilter = {
+    ...(query.spaceKey ? { spaceKey: query.spaceKey } : {}),
+    ...(query.status ? { status: query.status } : {}),
+  };
+  const policyOf = createSpacePolicyCache(deps);
+  const matchesSearch = createSearchMatcher(deps, query.search);
+  const now = deps.clock.now();
+  const items: LinkView[] = [];
+  let storeCursor = cursor.s;
+  let after = cursor.a;
+  let scanned = 0;
+
+  for (;;) {
+    const batch = await deps.store.links.list(filter, { limit: STORE_BATCH, ...(storeCursor ? { cursor: storeCursor } : {}) });
+    for (const [index, link] of batch.items.entries()) {
+      if (after && !isAfter(link, after)) continue;
+      after = [link.createdAt, link.id];
+      scanned += 1;
+      const { policy } = await policyOf(link.spaceKey);
+      const view = toLinkView(link, policy, now);
+      if (query.nonCompliant && view.effectiveStatus !== 'non_compliant') continue;
+      if (!(await matchesSearch(link))) continue;
+      items.push(view);
+      if (items.length === limit) {
+        const more = index < batch.items.length - 1 || batch.nextCursor !== undefined;
+        return more ? { items, nextCursor: encodeCursor({ s: storeCursor, a: after }) } : { items };
+      }
+    }
+    if (batch.nextCursor === undefined) return { items };
+    storeCursor = batch.nextCursor;
+    if (scanned >= MAX_SCANNED_PER_CALL) return { items, nextCursor: encodeCursor({ s: storeCursor, a: after }) };
+  }
+};
+
+const createSearchMatcher = (deps: AppDeps, search: string | undefined): ((link: ShareLink) => Promise<boolean>) => {
+  const needle = search?.trim().toLowerCase() ?? '';
+  if (needle === '') return () => Promise.resolve(true);
+  const names = new Map<string, Promise<string>>();
+  const displayName = (accountId: string): Promise<string> => {
+    let name = names.get(accountId);
+    if (!name) {
+      name = deps.content
+        .getUser(accountId)
+        .then((user) => user?.displayName ?? '')
+        .catch(() => '');
+      names.set(accountId, name);
+    }
+    return name;
+  };
+  return async (link) =>
+    link.name.toLowerCase().includes(needle) ||
+    link.pageTitle.toLowerCase().includes(needle) ||
+    link.createdBy.toLowerCase().includes(needle) ||
+    (await displayName(link.createdBy)).toLowerCase().includes(needle);
+};
+
+/** All links of a space (space admins and site admins). */
+export const listSpaceLinks = async (
+  deps: AppDeps,
+  caller: Caller,
+  query: LinkListQuery & { spaceKey: string },
+): Promise<CursorPage<LinkView>> => {
+  await authorizeSpaceAdmin(deps, caller, query.spaceKey);
+  return listLinks(deps, query);
+};
+
+/** All links of the site (site admins). */
+export const listAllLinks = async (deps: AppDeps, caller: Caller, query: LinkListQuery): Promise<CursorPage<LinkView>> => {
+  await authorizeSiteAdmin(deps, caller);
+  return listLinks(deps, query);
+};
+
+export interface RevokeResult {
+  disabled: string[];
+  alreadyDisabled: string[];
+  notFound: string[];
+}
+
+/** Disables many links at once (site admins); each disabled link's sessions end at once. */
+export const revokeLinks = async (deps: AppDeps, caller: Caller, linkIds: readonly string[]): Promise<RevokeResult> => {
+  await authorizeSiteAdmin(deps, caller);
+  const result: RevokeResult = { disabled: [], alreadyDisabled: [], notFound: [] };
+  for (const id of new Set(linkIds)) {
+    const outcome = await disableWithRetry(deps, id);
+    if (outcome === 'missing') result.notFound.push(id);
+    else if (outcome === 'already') result.alreadyDisabled.push(id);
+    else {
+      result.disabled.push(id);
+      await recordAudit(deps, {
+        action: 'link_disabled',
+        actor: caller.accountId,
+        linkId: id,
+        pageId: outcome.pageId,
+        spaceKey: outcome.spaceKey,
+        detail: 'bulk revoke',
+      });
+    }
+  }
+  return result;
+};
+
+const disableWithRetry = async (deps: AppDeps, id: string): Promise<'missing' | 'already' | ShareLink> => {
+  for (let attempt = 0; ; attempt += 1) {
+    const link = await deps.store.links.get(id);
+    if (!link) return 'missing';
+    if (link.status === 'disabled') return 'already';
+    const next: ShareLink = {
+      ...link,
+      status: 'disabled',
+      version: link.version + 1,
+      epoch: link.epoch + 1,
+      updatedAt: deps.clock.now(),
+    };
+    try {
+      await deps.store.links.update(next, link.version);
+      return next;
+    } catch (error) {
+      // A concurrent edit is not a reason to leave the link open: re-read and disable again.
+      if (!(isDomainError(error) && error.code === 'version_conflict') || attempt >= 3) throw error;
+    }
+  }
+};
