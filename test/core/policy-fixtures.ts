@@ -24,13 +24,19 @@ export const enforcedGlobal = (overrides: Partial<GlobalConfig> = {}): GlobalCon
 export const enforcedSpace = (overrides: Partial<SpaceConfig> = {}): SpaceConfig =>
   spaceConfig({ applyOnSpaceLinks: true, comments: 'view_add', attachments: 'view_add', restrictedChildPages: true, ...overrides });
 
-export const linkSettings = (overrides: Partial<LinkSettings> = {}): LinkSettings => ({
+/** Overrides that may come from `as const` tables (readonly arrays); arrays are copied. */
+export type Patch<T> = { readonly [K in keyof T]?: T[K] extends string[] ? readonly string[] : T[K] };
+
+const copyArrays = <T extends object>(patch: Patch<T>): Partial<T> =>
+  Object.fromEntries(Object.entries(patch).map(([key, value]) => [key, Array.isArray(value) ? [...value] : value])) as Partial<T>;
+
+export const linkSettings = (overrides: Patch<LinkSettings> = {}): LinkSettings => ({
   ...defaultLinkSettings(),
   name: 'Partner review',
-  ...overrides,
+  ...copyArrays(overrides),
 });
 
-export const shareLink = (overrides: Partial<ShareLink> = {}): ShareLink => ({
+export const shareLink = (overrides: Patch<ShareLink> = {}): ShareLink => ({
   ...linkSettings(),
   id: 'AAAAAAAAAAAAAAAAAAAAAA',
   tokenHash: 'f'.repeat(64),
@@ -45,5 +51,5 @@ export const shareLink = (overrides: Partial<ShareLink> = {}): ShareLink => ({
   status: 'active',
   passwordHash: null,
   pageState: 'current',
-  ...overrides,
+  ...copyArrays(overrides),
 });
