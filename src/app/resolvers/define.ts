@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import { DomainError, type ErrorDetail } from '../../core/errors';
+import { callerFrom, type Caller } from '../authorize';
+import type { AppDeps } from '../deps';
+
+/** What the bridge (or the local /api/invoke route) delivers to a resolver. */
+export interface ResolverRequest {
+  payload: unknown;
+  context: { accountId?: string; extension?: unknown };
+}
+
+export type ResolverHandler = (req: ResolverRequest, deps: AppDeps) => Promise<unknown>;
+
+const pathOf = (path: readonly PropertyKey[]): string => path.map(String).join('.');
+
+/** zod issues → invalid_input with one detail per field, the first one as the message. */
+export const invalidInputFrom = (error: z.ZodError): DomainError => {
+  const details: ErrorDetail[] = error.issues.slice(0, 50).map((issue) => {
+    const field = pathOf(issue.path);
+    return field ? { field, rule: issue.code, message: issue.message } : { rule: issue.code, message: issue.message };
+  });
+  const first = details[0];
+  const message = first ? (first.field ? `${first.field}: ${first.message}` : first.message) : 'The request is invalid.';
+  return new DomainError('invalid_input', message, details);
+};
+
+/**
+ * A resolver: authenticates the caller from context.accountId (never from the payload or `extension`),
+ * then validates the payload with `schema`, then runs the use case.
+ */
+export const defineResolver =
+  <S extends z.ZodType>(schema: S, run: (deps: AppDeps, caller: Caller, payload: z.output<S>) => Promise<unknown>): ResolverHandler =>
+  async (req, deps) => {
+    const caller = callerFrom(req.context);
+    const parsed = schema.safeParse(req.payload ?? {});
+    if (!parsed.success) throw invalidInputFrom(parsed.error);
+    return run(deps, caller, parsed.data);
+  };

@@ -1,0 +1,52 @@
+import { isDomainError } from '../../core/errors';
+import type { ResolverResult } from '../../shared/contract';
+import type { AppDeps } from '../deps';
+import { adminResolvers } from './admin-resolvers';
+import { configResolvers } from './config-resolvers';
+import type { ResolverHandler, ResolverRequest } from './define';
+import { linkResolvers } from './link-resolvers';
+
+export { defineResolver, invalidInputFrom, type ResolverHandler, type ResolverRequest } from './define';
+
+/** Every resolver by function key (the keys of ResolverContract). */
+export const createResolverRegistry = (): Record<string, ResolverHandler> => {
+  const registry: Record<string, ResolverHandler> = Object.create(null) as Record<string, ResolverHandler>;
+  Object.assign(registry, linkResolvers, configResolvers, adminResolvers);
+  return registry;
+};
+
+export type ErrorLogger = (message: string, error: unknown) => void;
+
+const defaultLogger: ErrorLogger = (message, error) => {
+  console.error(message, error);
+};
+
+/**
+ * Runs one resolver and wraps its outcome in the envelope: DomainErrors keep their code, message and
+ * details; anything else becomes 'internal' with a generic message (logged, never leaked).
+ */
+export const invokeResolver = async (
+  registry: Record<string, ResolverHandler>,
+  key: string,
+  req: ResolverRequest,
+  deps: AppDeps,
+  log: ErrorLogger = defaultLogger,
+): Promise<ResolverResult<unknown>> => {
+  const handler = Object.hasOwn(registry, key) ? registry[key] : undefined;
+  if (!handler) {
+    return { ok: false, error: { code: 'not_found', message: `There is no function named '${key.slice(0, 100)}'.`, details: [] } };
+  }
+  try {
+    const data = await handler(req, deps);
+    return { ok: true, data };
+  } catch (error) {
+    if (isDomainError(error)) {
+      return { ok: false, error: { code: error.code, message: error.message, details: [...error.details] } };
+    }
+    log(`Resolver ${key} failed`, error);
+    return {
+      ok: false,
+      error: { code: 'internal', message: 'Something went wrong on our side. Try again; if it keeps failing, contact your Confluence admin.', details: [] },
+    };
+  }
+};
