@@ -192,6 +192,14 @@ export interface ResolverContract {
   };
   getAuditLog: { payload: AuditLogFilter & { cursor?: string; limit?: number }; result: CursorPage<AuditEntry> };
   exportAuditCsv: { payload: AuditLogFilter; result: { filename: string; csv: string } };
+  /** View count and last opened time per link (creator, page editor, space or site admin). */
+  getLinkStats: { payload: { linkIds: string[] }; result: { stats: LinkStatsView[] } };
+}
+
+export interface LinkStatsView {
+  linkId: string;
+  views: number;
+  lastOpenedAt: number | null;
 }
 
 export type ResolverKey = keyof ResolverContract;
@@ -218,6 +226,7 @@ export const RESOLVER_KEYS = [
   'resetApp',
   'getAuditLog',
   'exportAuditCsv',
+  'getLinkStats',
 ] as const satisfies readonly ResolverKey[];
 
 /** Typed text the admin must enter to confirm a reset. */

@@ -9,29 +9,11 @@ import { DomainError } from '../../core/errors';
 import type { AuditEntry } from '../../core/model';
 import type { CursorPage } from '../../shared/contract';
 import { exportAuditCsv, getLinkStats, listAuditLog, MAX_STATS_LINKS, toAuditFilter, type AuditQuery } from '../audit-log';
-import { authorizeSpaceAdmin, callerFrom, isSiteAdmin, type Caller } from '../authorize';
+import { authorizeSpaceAdmin, isSiteAdmin, type Caller } from '../authorize';
 import type { AppDeps } from '../deps';
 import type { AuditFilter, LinkStats } from '../ports';
+import { defineResolver, type ResolverHandler } from './define';
 import { linkIdSchema, payloadSchemas } from './schemas';
-
-export interface AuditResolverRequest {
-  payload: unknown;
-  context: { accountId?: string; extension?: unknown };
-}
-
-type Handler = (req: AuditResolverRequest, deps: AppDeps) => Promise<unknown>;
-
-const parse = <T>(schema: z.ZodType<T>, payload: unknown): T => {
-  const result = schema.safeParse(payload ?? {});
-  if (!result.success) {
-    const details = result.error.issues.map((issue) => ({
-      field: issue.path.map(String).join('.') || undefined,
-      message: issue.message,
-    }));
-    throw new DomainError('invalid_input', details[0]?.message ?? 'The request is not valid.', details);
-  }
-  return result.data;
-};
 
 const FORBIDDEN_ALL = 'Only Confluence administrators can see the whole audit log. Choose a space you administer or one of your links.';
 const FORBIDDEN_LINK = 'You can see the audit log of a link only if you created it, can edit its page, or administer its space.';
@@ -71,30 +53,24 @@ export const authorizeAuditFilter = async (deps: AppDeps, caller: Caller, query:
   throw new DomainError('forbidden', FORBIDDEN_ALL);
 };
 
-export const getAuditLogHandler: Handler = async (req, deps): Promise<CursorPage<AuditEntry>> => {
-  const caller = callerFrom(req.context);
-  const payload = parse(payloadSchemas.getAuditLog, req.payload);
+export const getAuditLogHandler = defineResolver(payloadSchemas.getAuditLog, async (deps, caller, payload): Promise<CursorPage<AuditEntry>> => {
   const filter = await authorizeAuditFilter(deps, caller, payload);
   const page = await listAuditLog(deps, filter, { cursor: payload.cursor, limit: payload.limit });
   return page.nextCursor ? { items: page.items, nextCursor: page.nextCursor } : { items: page.items };
-};
+});
 
-export const exportAuditCsvHandler: Handler = async (req, deps): Promise<{ filename: string; csv: string }> => {
-  const caller = callerFrom(req.context);
-  const payload = parse(payloadSchemas.exportAuditCsv, req.payload);
+export const exportAuditCsvHandler = defineResolver(payloadSchemas.exportAuditCsv, async (deps, caller, payload): Promise<{ filename: string; csv: string }> => {
   const filter = await authorizeAuditFilter(deps, caller, payload);
   const result = await exportAuditCsv(deps, filter);
   return { filename: result.filename, csv: result.csv };
-};
+});
 
 export const getLinkStatsPayloadSchema = z.strictObject({
   linkIds: z.array(linkIdSchema).min(1, 'Give at least one link id').max(MAX_STATS_LINKS, `At most ${MAX_STATS_LINKS} links`),
 });
 
-/** View counts and last opened time; links the caller may not read are refused as a whole. */
-export const getLinkStatsHandler: Handler = async (req, deps): Promise<{ stats: LinkStats[] }> => {
-  const caller = callerFrom(req.context);
-  const { linkIds } = parse(getLinkStatsPayloadSchema, req.payload);
+/** View counts and last opened time; if the caller may not read one of the links, the request is refused. */
+export const getLinkStatsHandler = defineResolver(getLinkStatsPayloadSchema, async (deps, caller, { linkIds }): Promise<{ stats: LinkStats[] }> => {
   const links = (await Promise.all([...new Set(linkIds)].map((id) => deps.store.links.get(id)))).filter(
     (l): l is NonNullable<typeof l> => l !== undefined,
   );
@@ -104,11 +80,11 @@ export const getLinkStatsHandler: Handler = async (req, deps): Promise<{ stats: 
     }
   }
   return { stats: await getLinkStats(deps, links.map((l) => l.id)) };
-};
+});
 
 /** Registered in resolvers/index.ts. */
-export const auditResolvers = {
+export const auditResolvers: Record<'getAuditLog' | 'exportAuditCsv' | 'getLinkStats', ResolverHandler> = {
   getAuditLog: getAuditLogHandler,
   exportAuditCsv: exportAuditCsvHandler,
   getLinkStats: getLinkStatsHandler,
-} as const satisfies Record<string, Handler>;
+};

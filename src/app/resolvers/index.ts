@@ -2,6 +2,7 @@ import { isDomainError } from '../../core/errors';
 import type { ResolverResult } from '../../shared/contract';
 import type { AppDeps } from '../deps';
 import { adminResolvers } from './admin-resolvers';
+import { auditResolvers } from './audit-resolvers';
 import { configResolvers } from './config-resolvers';
 import type { ResolverHandler, ResolverRequest } from './define';
 import { linkResolvers } from './link-resolvers';
@@ -11,7 +12,7 @@ export { defineResolver, invalidInputFrom, type ResolverHandler, type ResolverRe
 /** Every resolver by function key (the keys of ResolverContract). */
 export const createResolverRegistry = (): Record<string, ResolverHandler> => {
   const registry: Record<string, ResolverHandler> = Object.create(null) as Record<string, ResolverHandler>;
-  Object.assign(registry, linkResolvers, configResolvers, adminResolvers);
+  Object.assign(registry, linkResolvers, configResolvers, adminResolvers, auditResolvers);
   return registry;
 };
 
