@@ -73,3 +73,65 @@ export const pageContext = (pageId = '1001') => ({
   moduleKey: 'secure-share-byline',
   extension: { type: 'confluence:contentBylineItem', content: { id: pageId, type: 'page' }, space: { key: 'DEMO', id: '1' } },
 });
+
+import type { GlobalConfig, SpaceConfig } from '../../src/core/model';
+import type { SpaceConfigResult } from '../../src/shared/contract';
+
+export const spaceConfig = (overrides: Partial<SpaceConfig> = {}): SpaceConfig => ({
+  spaceKey: 'DEMO',
+  sharingEnabled: true,
+  applyOnSpaceLinks: false,
+  comments: 'view',
+  attachments: 'view',
+  childPages: true,
+  restrictedChildPages: false,
+  password: 'optional',
+  expiry: { kind: 'optional' },
+  enforceSso: false,
+  selectedUsers: [],
+  version: 2,
+  updatedAt: 0,
+  updatedBy: null,
+  ...overrides,
+});
+
+export const globalConfig = (overrides: Partial<GlobalConfig> = {}): GlobalConfig => ({
+  sharingEnabled: true,
+  applyOnAllLinks: false,
+  comments: 'view_add',
+  attachments: 'view_add',
+  childPages: true,
+  restrictedChildPages: true,
+  password: 'optional',
+  expiry: { kind: 'optional' },
+  enforceSso: false,
+  selectedUsers: [],
+  version: 1,
+  updatedAt: 0,
+  updatedBy: null,
+  ...overrides,
+});
+
+export const spaceConfigResult = (overrides: { config?: Partial<SpaceConfig>; global?: Partial<GlobalConfig> } = {}): SpaceConfigResult => {
+  const g = globalConfig(overrides.global);
+  const { version: _v, updatedAt: _u, updatedBy: _b, ...globalPolicy } = g;
+  return {
+    space: { key: 'DEMO', name: 'Demo space' },
+    config: spaceConfig(overrides.config),
+    global: globalPolicy,
+    effective: openPolicy(),
+    selectedUsers: { global: g.selectedUsers, space: [], effective: g.selectedUsers, mode: g.selectedUsers.length ? 'global' : 'none' },
+  };
+};
+
+export const spaceContext = (spaceKey = 'DEMO') => ({
+  accountId: 'u-space-admin',
+  moduleKey: 'secure-share-space-settings',
+  extension: { type: 'confluence:spaceSettings', space: { key: spaceKey, id: '1' } },
+});
+
+export const globalContext = () => ({
+  accountId: 'u-site-admin',
+  moduleKey: 'secure-share-global-settings',
+  extension: { type: 'confluence:globalSettings' },
+});

@@ -87,7 +87,9 @@ export const field = (label: string, root: ForgeDoc = currentDoc()): ForgeDoc =>
   const labels = byType('Label', root).filter((node) => textOf(node).replace(/\s*\*$/, '').replace(/\s*\*\s*/g, ' ').trim() === label);
   if (labels.length === 1) {
     const target = labels[0]!.props.labelFor;
-    const input = findAll((n) => n.type !== 'Label' && n.props.id === target, root);
+    let input = findAll((n) => n.type !== 'Label' && n.props.id === target, root);
+    // RadioGroup has no id prop: its `name` is the unprefixed label target.
+    if (input.length === 0) input = findAll((n) => n.type === 'RadioGroup' && typeof n.props.name === 'string' && String(target).endsWith(`-${n.props.name}`), root);
     if (input.length !== 1) throw new Error(`Label "${label}" points at ${String(target)}, found ${input.length} inputs`);
     return input[0]!;
   }

@@ -309,12 +309,12 @@ export const LinkForm = ({ mode, policy, initial, link, busy, fieldErrors, formE
             {hasStoredPassword ? (
               <Field id="link-password-action" label="Password" error={undefined}>
                 <RadioGroup
-                  name="passwordAction"
+                  name="link-password-action"
                   value={state.passwordAction}
                   options={[
-                    { name: 'passwordAction', value: 'keep', label: 'Keep the current password' },
-                    { name: 'passwordAction', value: 'set', label: 'Set a new password' },
-                    ...(policy.passwordRequired ? [] : [{ name: 'passwordAction', value: 'clear', label: 'Remove the password' }]),
+                    { name: 'link-password-action', value: 'keep', label: 'Keep the current password' },
+                    { name: 'link-password-action', value: 'set', label: 'Set a new password' },
+                    ...(policy.passwordRequired ? [] : [{ name: 'link-password-action', value: 'clear', label: 'Remove the password' }]),
                   ]}
                   onChange={(e) => set('passwordAction', e.target.value as PasswordChange['action'])}
                 />

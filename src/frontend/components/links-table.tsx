@@ -1,0 +1,183 @@
+import React, { useEffect, useState } from 'react';
+import { Box, Button, Checkbox, DynamicTable, EmptyState, Inline, Stack, Text } from '@forge/react';
+import type { LinkView } from '../../core/model';
+import type { CursorPage } from '../../shared/contract';
+import { api, toResolverError, type ResolverError } from '../api';
+import { ConfirmModal } from './confirm-modal';
+import { flagError, flagSuccess } from './flags';
+import { formatDate } from './labels';
+import { ErrorPanel } from './states';
+import { StatusLozenge } from './status-lozenge';
+
+export interface LinksTableProps {
+  /** Fetches one page; called again whenever `queryKey` changes. */
+  fetchPage: (cursor: string | undefined) => Promise<CursorPage<LinkView>>;
+  queryKey: string;
+  /** Show the space column (site-wide lists). */
+  showSpace?: boolean;
+  /** Checkboxes and bulk revoke (site-wide lists). */
+  bulk?: boolean;
+  emptyText: string;
+}
+
+type PageState = { state: 'loading' } | { state: 'error'; error: ResolverError } | { state: 'ready'; page: CursorPage<LinkView> };
+
+export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = false, emptyText }: LinksTableProps) => {
+  /** Cursors of the pages before the current one; the current page's cursor is the last entry. */
+  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const [page, setPage] = useState<PageState>({ state: 'loading' });
+  const [selected, setSelected] = useState<string[]>([]);
+  const [confirm, setConfirm] = useState<string[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [refresh, setRefresh] = useState(0);
+  const cursor = cursors[cursors.length - 1];
+
+  useEffect(() => {
+    setCursors([undefined]);
+    setSelected([]);
+  }, [queryKey]);
+
+  useEffect(() => {
+    let live = true;
+    setPage({ state: 'loading' });
+    fetchPage(cursor).then(
+      (result) => live && setPage({ state: 'ready', page: result }),
+      (error) => live && setPage({ state: 'error', error: toResolverError(error) }),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [queryKey, cursor, refresh]);
+
+  const revoke = async (ids: string[]) => {
+    setBusy(true);
+    try {
+      const result = await api.revokeLinks({ linkIds: ids });
+      const parts = [`${result.disabled.length} disabled`];
+      if (result.alreadyDisabled.length) parts.push(`${result.alreadyDisabled.length} already disabled`);
+      if (result.notFound.length) parts.push(`${result.notFound.length} not found`);
+      flagSuccess(ids.length === 1 ? 'Link revoked' : 'Links revoked', parts.join(', '));
+      setSelected([]);
+      setRefresh((n) => n + 1);
+    } catch (error) {
+      flagError('Could not revoke', error);
+    } finally {
+      setBusy(false);
+      setConfirm(null);
+    }
+  };
+
+  if (page.state === 'error') return <ErrorPanel error={page.error} onRetry={() => setRefresh((n) => n + 1)} />;
+  const items = page.state === 'ready' ? page.page.items : [];
+  const nextCursor = page.state === 'ready' ? page.page.nextCursor : undefined;
+  const allOnPage = items.length > 0 && items.every((l) => selected.includes(l.id));
+
+  const head = {
+    cells: [
+      ...(bulk
+        ? [
+            {
+              key: 'select',
+              content: (
+                <Checkbox
+                  label="Select all"
+                  isChecked={allOnPage}
+                  onChange={(e) => setSelected(e.target.checked ? items.map((l) => l.id) : [])}
+                />
+              ),
+            },
+          ]
+        : []),
+      { key: 'name', content: 'Link' },
+      { key: 'page', content: 'Page' },
+      ...(showSpace ? [{ key: 'space', content: 'Space' }] : []),
+      { key: 'creator', content: 'Created by' },
+      { key: 'status', content: 'Status' },
+      { key: 'expires', content: 'Expires' },
+      { key: 'actions', content: '' },
+    ],
+  };
+
+  const rows = items.map((link) => ({
+    key: link.id,
+    cells: [
+      ...(bulk
+        ? [
+            {
+              key: 'select',
+              content: (
+                <Checkbox
+                  label={`Select ${link.name}`}
+                  isChecked={selected.includes(link.id)}
+                  onChange={(e) => setSelected((s) => (e.target.checked ? [...s, link.id] : s.filter((id) => id !== link.id)))}
+                />
+              ),
+            },
+          ]
+        : []),
+      { key: 'name', content: link.name },
+      { key: 'page', content: link.pageTitle },
+      ...(showSpace ? [{ key: 'space', content: link.spaceKey }] : []),
+      { key: 'creator', content: link.createdBy },
+      {
+        key: 'status',
+        content: (
+          <Stack space="space.050">
+            <StatusLozenge status={link.effectiveStatus} />
+            {link.effectiveStatus === 'non_compliant' && link.violations.length > 0 ? <Text size="small">{link.violations.join(' ')}</Text> : null}
+          </Stack>
+        ),
+      },
+      { key: 'expires', content: link.expiresAt === null ? 'Never' : formatDate(link.expiresAt) },
+      {
+        key: 'actions',
+        content: (
+          <Button spacing="compact" appearance="subtle" isDisabled={busy || link.status === 'disabled'} onClick={() => setConfirm([link.id])}>
+            Revoke
+          </Button>
+        ),
+      },
+    ],
+  }));
+
+  return (
+    <Stack space="space.150">
+      {bulk ? (
+        <Inline space="space.100" alignBlock="center">
+          <Button appearance="danger" isDisabled={selected.length === 0 || busy} onClick={() => setConfirm(selected)}>
+            {`Revoke selected (${selected.length})`}
+          </Button>
+        </Inline>
+      ) : null}
+      <DynamicTable
+        caption="Secure links"
+        head={head}
+        rows={rows}
+        isLoading={page.state === 'loading'}
+        emptyView={<EmptyState header="No links" description={emptyText} />}
+      />
+      <Box>
+        <Inline space="space.100" alignBlock="center">
+          <Button spacing="compact" isDisabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+            Previous
+          </Button>
+          <Text size="small">{`Page ${cursors.length}`}</Text>
+          <Button spacing="compact" isDisabled={!nextCursor} onClick={() => nextCursor && setCursors((c) => [...c, nextCursor])}>
+            Next
+          </Button>
+        </Inline>
+      </Box>
+      {confirm ? (
+        <ConfirmModal
+          title={confirm.length === 1 ? 'Revoke this link?' : `Revoke ${confirm.length} links?`}
+          body="Revoked links are disabled at once: anyone opening them gets a not-found page. Their owners can see them and enable them again."
+          confirmLabel="Revoke"
+          busy={busy}
+          onConfirm={() => void revoke(confirm)}
+          onCancel={() => setConfirm(null)}
+        />
+      ) : null}
+    </Stack>
+  );
+};

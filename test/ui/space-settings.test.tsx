@@ -1,0 +1,120 @@
+import React from 'react';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { SpaceSettingsApp } from '../../src/frontend/components/space-settings-app';
+import { fakeHost } from './fake-host';
+import { fail, linkView, ok, spaceConfigResult, spaceContext } from './fixtures';
+import { button, byType, check, choose, click, field, getByText, hasText, render, select, submit, type } from './forge-doc';
+
+const payloadsOf = (key: string) => fakeHost.invokes.filter((c) => c.functionKey === key).map((c) => c.payload);
+const optionValues = (node: { props: Record<string, unknown> }) => (node.props.options as Array<{ value: string }>).map((o) => o.value);
+
+beforeEach(() => {
+  fakeHost.reset();
+  fakeHost.context = spaceContext('DEMO');
+  fakeHost.resolvers.listSpaceLinks = () => ok({ items: [] });
+});
+
+describe('space settings', () => {
+  it('saves the toggles, caps, rules and selected users with the loaded version', async () => {
+    fakeHost.resolvers.getSpaceConfig = () => ok(spaceConfigResult());
+    fakeHost.resolvers.setSpaceConfig = (payload) => ok(spaceConfigResult({ config: { ...(payload as { config: object }).config, version: 3 } }));
+    await render(<SpaceSettingsApp />);
+    expect(payloadsOf('getSpaceConfig')).toEqual([{ spaceKey: 'DEMO' }]);
+
+    await check(field('Apply on space links'), true);
+    await select(field('Comments'), 'none');
+    await select(field('Attachments'), 'view_add');
+    await check(field('Allow sharing restricted child pages'), true);
+    await choose(field('Password protection'), 'mandatory');
+    await choose(field('Link expiry'), 'custom');
+    await type(field('Maximum lifetime (days)'), '14');
+    await check(field('Enforce single sign-on'), true);
+    await type(field('Allowed emails and domains'), '@acme.com, bob@partner.com');
+    await submit(byType('Form')[0]!);
+
+    expect(payloadsOf('setSpaceConfig')).toEqual([
+      {
+        spaceKey: 'DEMO',
+        version: 2,
+        config: {
+          sharingEnabled: true,
+          applyOnSpaceLinks: true,
+          comments: 'none',
+          attachments: 'view_add',
+          childPages: true,
+          restrictedChildPages: true,
+          password: 'mandatory',
+          expiry: { kind: 'custom', maxDays: 14 },
+          enforceSso: true,
+          selectedUsers: ['@acme.com', 'bob@partner.com'],
+        },
+      },
+    ]);
+    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Space settings saved' });
+  });
+
+  it('does not offer options above an enforced site policy', async () => {
+    fakeHost.resolvers.getSpaceConfig = () =>
+      ok(
+        spaceConfigResult({
+          global: { applyOnAllLinks: true, comments: 'view', attachments: 'none', childPages: false, restrictedChildPages: false, password: 'mandatory', expiry: { kind: 'custom', maxDays: 30 }, enforceSso: true },
+        }),
+      );
+    await render(<SpaceSettingsApp />);
+    expect(optionValues(field('Comments'))).toEqual(['none', 'view']);
+    expect(optionValues(field('Attachments'))).toEqual(['none']);
+    expect(field('Allow sharing child pages').props.isDisabled).toBe(true);
+    expect(optionValues(field('Password protection'))).toEqual(['mandatory']);
+    expect(optionValues(field('Link expiry'))).toEqual(['custom']);
+    expect(field('Enforce single sign-on').props.isDisabled).toBe(true);
+    expect(hasText('Options above the site policy are not offered here.')).toBe(true);
+    expect(hasText('At most 30 days: limited by the site policy.')).toBe(true);
+  });
+
+  it('shows how the space selected users combine with the site list', async () => {
+    const result = spaceConfigResult();
+    result.selectedUsers = { global: ['@acme.com'], space: ['ann@acme.com', 'eve@evil.com'], effective: ['ann@acme.com'], mode: 'intersection' };
+    fakeHost.resolvers.getSpaceConfig = () => ok(result);
+    await render(<SpaceSettingsApp />);
+    expect(getByText('SectionMessage', /Only the part of the space list the site allows applies/)).toBeDefined();
+    expect(hasText('Effective for links in this space: ann@acme.com')).toBe(true);
+  });
+
+  it('shows field errors from a rejected save', async () => {
+    fakeHost.resolvers.getSpaceConfig = () => ok(spaceConfigResult());
+    fakeHost.resolvers.setSpaceConfig = () =>
+      fail('policy_violation', 'The space settings exceed the site policy.', [{ field: 'comments', message: 'Comments may not exceed View.' }]);
+    await render(<SpaceSettingsApp />);
+    await submit(byType('Form')[0]!);
+    expect(byType('ErrorMessage').map((n) => n.children.map((c) => c.props.text).join(''))).toEqual(['Comments may not exceed View.']);
+    expect(getByText('SectionMessage', /exceed the site policy/).props.appearance).toBe('error');
+  });
+
+  it('lists the space links with cursor pagination and revokes one after confirming', async () => {
+    fakeHost.resolvers.getSpaceConfig = () => ok(spaceConfigResult());
+    fakeHost.resolvers.listSpaceLinks = (payload) => {
+      const { cursor } = payload as { cursor?: string };
+      return cursor === 'p2'
+        ? ok({ items: [linkView({ id: 'b', name: 'Second page link' })] })
+        : ok({ items: [linkView({ id: 'a', name: 'First link' })], nextCursor: 'p2' });
+    };
+    fakeHost.resolvers.revokeLinks = () => ok({ disabled: ['b'], alreadyDisabled: [], notFound: [] });
+    await render(<SpaceSettingsApp />);
+    expect(hasText('First link')).toBe(true);
+    await click(button('Next'));
+    expect(payloadsOf('listSpaceLinks').at(-1)).toEqual({ spaceKey: 'DEMO', limit: 20, cursor: 'p2' });
+    expect(hasText('Second page link')).toBe(true);
+    expect(hasText('Page 2')).toBe(true);
+    await click(button('Revoke'));
+    expect(payloadsOf('revokeLinks')).toEqual([]);
+    await click(getByText('Button', 'Revoke', byType('ModalFooter')[0]!));
+    expect(payloadsOf('revokeLinks')).toEqual([{ linkIds: ['b'] }]);
+    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Link revoked' });
+  });
+
+  it('shows an empty state when the space has no links, and an error when loading fails', async () => {
+    fakeHost.resolvers.getSpaceConfig = () => fail('forbidden', 'Only space admins can change Secure Share settings.');
+    await render(<SpaceSettingsApp />);
+    expect(getByText('SectionMessage', /Only space admins/).props.appearance).toBe('error');
+  });
+});
