@@ -1,0 +1,132 @@
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Caller } from '../app/authorize';
+import type { AppDeps } from '../app/deps';
+import { createLink, type LinkSettingsPatch } from '../app/links';
+
+/** A demo link as printed at start-up and listed on the local index page. */
+export interface DemoLink {
+  title: string;
+  url: string;
+  /** What the link demonstrates and how to pass its gate. */
+  note: string;
+  password?: string;
+}
+
+export const DEMO_LINKS_FILE = 'demo-links.json';
+export const DEMO_PASSWORD = 'open-sesame-42';
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const EDITOR: Caller = { accountId: 'u-editor' };
+
+interface DemoSpec {
+  title: string;
+  note: string;
+  pageId: string;
+  settings: LinkSettingsPatch;
+  password?: string;
+  /** Backdate the expiry after creation (the use case refuses past expiry dates, rightly). */
+  expireNow?: boolean;
+}
+
+const DEMO_SPECS: DemoSpec[] = [
+  {
+    title: 'Open link',
+    note: 'No gate: anyone with the URL sees the page.',
+    pageId: '1002',
+    settings: { name: 'Demo: open link', includeChildren: false },
+  },
+  {
+    title: 'Password link',
+    note: `Password gate. Password: ${DEMO_PASSWORD}`,
+    pageId: '1002',
+    settings: { name: 'Demo: password', includeChildren: false },
+    password: DEMO_PASSWORD,
+  },
+  {
+    title: 'IP-restricted link',
+    note: 'IP allow-list: 127.0.0.1 and ::1 only (works from this machine, refused elsewhere).',
+    pageId: '1003',
+    settings: { name: 'Demo: IP allow-list', includeChildren: false, allowedIps: ['127.0.0.1/32', '::1/128'] },
+  },
+  {
+    title: 'Selected-users link',
+    note: 'Email one-time code for addresses @partner.example (e.g. jo@partner.example); read the code at /outbox.',
+    pageId: '1001',
+    settings: { name: 'Demo: selected users', includeChildren: false, selectedUsers: ['@partner.example'] },
+  },
+  {
+    title: 'SSO link',
+    note: 'Requires SSO sign-in (configure an OIDC provider in the global settings, else the gate explains it is not set up).',
+    pageId: '1002',
+    settings: { name: 'Demo: SSO required', includeChildren: false, requireSso: true },
+  },
+  {
+    title: 'Expired link',
+    note: 'Expired yesterday: shows the same not-found page as any dead link.',
+    pageId: '1002',
+    settings: { name: 'Demo: expired', includeChildren: false },
+    expireNow: true,
+  },
+  {
+    title: 'Child pages with label filter',
+    note: 'Shares the handbook and its child pages labelled "public" (restricted and internal pages stay hidden).',
+    pageId: '1001',
+    settings: { name: 'Demo: child pages (label public)', includeChildren: true, withLabels: ['public'] },
+  },
+  {
+    title: 'Comments and attachments: view & add',
+    note: 'Recipients can read and add comments, download and upload attachments.',
+    pageId: '1001',
+    settings: { name: 'Demo: comments + attachments', includeChildren: false, comments: 'view_add', attachments: 'view_add' },
+  },
+];
+
+const demoFile = (dataDir: string): string => join(dataDir, DEMO_LINKS_FILE);
+
+export const readDemoLinks = async (dataDir: string): Promise<DemoLink[]> => {
+  try {
+    const parsed: unknown = JSON.parse(await readFile(demoFile(dataDir), 'utf8'));
+    return Array.isArray(parsed) ? (parsed as DemoLink[]) : [];
+  } catch {
+    return [];
+  }
+};
+
+/**
+ * On first start (no link stored yet) creates one demo link per gate through the real use cases and
+ * records their URLs: only token hashes are stored, so the file is the only way to print them again.
+ * Returns the demo links (from the file on later starts).
+ */
+export const seedDemoLinks = async (deps: AppDeps, dataDir: string): Promise<DemoLink[]> => {
+  const existing = await deps.store.links.list({}, { limit: 1 });
+  if (existing.items.length > 0) return readDemoLinks(dataDir);
+  const demo: DemoLink[] = [];
+  for (const spec of DEMO_SPECS) {
+    const created = await createLink(deps, EDITOR, {
+      pageId: spec.pageId,
+      settings: spec.settings,
+      ...(spec.password ? { password: spec.password } : {}),
+    });
+    if (spec.expireNow) {
+      const link = await deps.store.links.get(created.link.id);
+      if (link) {
+        await deps.store.links.update(
+          { ...link, expiresAt: deps.clock.now() - DAY_MS, version: link.version + 1 },
+          link.version,
+        );
+      }
+    }
+    demo.push({ title: spec.title, url: created.url, note: spec.note, ...(spec.password ? { password: spec.password } : {}) });
+  }
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(demoFile(dataDir), JSON.stringify(demo, null, 2), { mode: 0o600 });
+  return demo;
+};
+
+/** Demo URLs point at whatever base was current when they were made; re-point them at the running server. */
+export const rebaseDemoLinks = (links: readonly DemoLink[], base: string): DemoLink[] =>
+  links.map((link) => {
+    const at = link.url.indexOf('/s/');
+    return at < 0 ? link : { ...link, url: `${base}${link.url.slice(at)}` };
+  });

@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import type { AppDeps } from '../app/deps';
+import type { Clock, Random } from '../app/ports';
+import { openFixtureConfluence, type FixtureSiteControl } from '../adapters/local/fixture-confluence';
+import { createLocalStore, type LocalStore } from '../adapters/local/local-store';
+import { createOutboxMailer, type OutboxMailer } from '../adapters/local/outbox';
+
+/**
+ * Local mode composition root: the same use cases and handlers as on Forge, over a durable file store
+ * (.secure-share/), a fixture Confluence site and a file outbox instead of real email.
+ */
+export interface LocalAppOptions {
+  /** Durable data directory; default `.secure-share` in the working directory. */
+  dataDir?: string;
+  /** Fixture site JSON; default $SECURE_SHARE_SITE or fixtures/demo-site.json. */
+  sitePath?: string;
+  /** Port the share URLs point at until `setShareBaseUrl` is called; default $PORT or 8787. */
+  port?: number;
+  clock?: Clock;
+  random?: Random;
+  /** bcrypt cost; default 10 (tests pass 4). */
+  bcryptRounds?: number;
+  /** Simulated Confluence REST latency (benchmarks). */
+  latency?: { confluenceMs?: number };
+}
+
+export interface LocalApp {
+  deps: AppDeps;
+  store: LocalStore;
+  site: FixtureSiteControl;
+  outbox: OutboxMailer;
+  dataDir: string;
+  sitePath: string;
+  /** Where share URLs point (the server sets it once it knows its port). */
+  setShareBaseUrl(url: string): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DATA_DIR = '.secure-share';
+export const DEFAULT_SITE_PATH = join('fixtures', 'demo-site.json');
+export const DEFAULT_PORT = 8787;
+
+const systemClock: Clock = { now: () => Date.now() };
+const systemRandom: Random = { bytes: (n) => new Uint8Array(randomBytes(n)) };
+
+export const createLocalApp = async (options: LocalAppOptions = {}): Promise<LocalApp> => {
+  const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+  const sitePath = resolve(options.sitePath ?? process.env['SECURE_SHARE_SITE'] ?? DEFAULT_SITE_PATH);
+  const clock = options.clock ?? systemClock;
+  const port = options.port ?? (Number(process.env['PORT']) || DEFAULT_PORT);
+  let shareBase = `http://localhost:${port}`;
+
+  const store = await createLocalStore({ dir: dataDir, clock });
+  let confluence;
+  try {
+    confluence = await openFixtureConfluence(sitePath, {
+      persistPath: join(dataDir, 'site-state.json'),
+      now: () => clock.now(),
+      ...(options.latency?.confluenceMs ? { latencyMs: options.latency.confluenceMs } : {}),
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const outbox = createOutboxMailer(join(dataDir, 'outbox'), () => clock.now());
+  const deps: AppDeps = {
+    store,
+    content: confluence.content,
+    rights: confluence.rights,
+    mailer: outbox,
+    clock,
+    random: options.random ?? systemRandom,
+    shareBaseUrl: () => Promise.resolve(shareBase),
+    bcryptRounds: options.bcryptRounds ?? 10,
+  };
+  return {
+    deps,
+    store,
+    site: confluence.site,
+    outbox,
+    dataDir,
+    sitePath,
+    setShareBaseUrl: (url) => {
+      shareBase = url.replace(/\/+$/, '');
+    },
+    close: async () => {
+      await confluence.site.flush();
+      await store.close();
+    },
+  };
+};

@@ -1,0 +1,309 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { createResolverRegistry, invokeResolver, type ResolverHandler } from '../app/resolvers';
+import { HTTP_STATUS } from '../core/errors';
+import type { ResolverResult } from '../shared/contract';
+import type { HttpRequest, HttpResponse } from '../web/http';
+import { escapeHtml } from '../core/email-templates';
+import { readDemoLinks, rebaseDemoLinks, seedDemoLinks, type DemoLink } from './demo-seed';
+import { createLocalApp, DEFAULT_PORT, type LocalApp, type LocalAppOptions } from './local-app';
+
+/** Largest request body the local server reads (the web trigger's own limit is similar). */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** A request as routes see it: the platform-neutral shape plus the raw bytes. */
+export interface LocalRequest extends HttpRequest {
+  rawBody: Buffer;
+}
+
+/** What every route can use. */
+export interface LocalServerContext {
+  app: LocalApp;
+  registry: Record<string, ResolverHandler>;
+  baseUrl: () => string;
+  demoLinks: () => DemoLink[];
+  shareHandler: (req: HttpRequest) => Promise<HttpResponse>;
+}
+
+export interface LocalRoute {
+  /** A path prefix (`/s/`), or an exact path when `exact` is set. */
+  path: string;
+  exact?: boolean;
+  handle: (req: LocalRequest, ctx: LocalServerContext) => Promise<HttpResponse>;
+}
+
+const json = (status: number, body: unknown): HttpResponse => ({
+  status,
+  headers: { 'content-type': ['application/json; charset=utf-8'], 'cache-control': ['no-store'] },
+  body: JSON.stringify(body),
+});
+
+const html = (status: number, body: string): HttpResponse => ({
+  status,
+  headers: {
+    'content-type': ['text/html; charset=utf-8'],
+    'cache-control': ['no-store'],
+    'content-security-policy': ["default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"],
+  },
+  body,
+});
+
+const envelopeStatus = (result: ResolverResult<unknown>): number => (result.ok ? 200 : HTTP_STATUS[result.error.code]);
+
+const invalidRequest = (message: string): ResolverResult<unknown> => ({
+  ok: false,
+  error: { code: 'invalid_input', message, details: [] },
+});
+
+/** POST /api/invoke/<functionKey> with `{ payload, context: { accountId, extension } }`, as the bridge calls resolvers. */
+const invokeRoute: LocalRoute['handle'] = async (req, ctx) => {
+  if (req.method !== 'POST') {
+    return { ...json(405, invalidRequest('Use POST.')), headers: { ...json(405, null).headers, allow: ['POST'] } };
+  }
+  const key = decodeURIComponent(req.path.slice('/api/invoke/'.length));
+  let body: unknown;
+  try {
+    body = req.rawBody.length === 0 ? {} : JSON.parse(req.rawBody.toString('utf8'));
+  } catch {
+    return json(400, invalidRequest('The request body is not valid JSON.'));
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return json(400, invalidRequest('The request body must be a JSON object { payload, context }.'));
+  }
+  const { payload, context } = body as { payload?: unknown; context?: unknown };
+  const ctxObject = typeof context === 'object' && context !== null ? (context as Record<string, unknown>) : {};
+  const accountId = typeof ctxObject['accountId'] === 'string' ? ctxObject['accountId'] : undefined;
+  const result = await invokeResolver(
+    ctx.registry,
+    key,
+    { payload, context: { ...(accountId !== undefined ? { accountId } : {}), extension: ctxObject['extension'] } },
+    ctx.app.deps,
+  );
+  return json(envelopeStatus(result), result);
+};
+
+const shareRoute: LocalRoute['handle'] = async (req, ctx) => {
+  const { rawBody: _raw, ...httpRequest } = req;
+  // The local server is the edge: the client IP header is set from the socket, never taken from the client.
+  return ctx.shareHandler(httpRequest);
+};
+
+const indexRoute: LocalRoute['handle'] = (_req, ctx) => {
+  const links = ctx.demoLinks();
+  const rows = links
+    .map(
+      (l) =>
+        `<li><a href="${escapeHtml(l.url)}">${escapeHtml(l.title)}</a> — ${escapeHtml(l.note)}<br><code>${escapeHtml(l.url)}</code></li>`,
+    )
+    .join('\n');
+  return Promise.resolve(
+    html(
+      200,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Secure Share (local)</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#172b4d}code{font-size:12px;color:#505f79}li{margin:.6rem 0}</style></head>
+<body><h1>Secure Share — local mode</h1>
+<p>Confluence site: <code>${escapeHtml(ctx.app.sitePath)}</code>; data: <code>${escapeHtml(ctx.app.dataDir)}</code>.</p>
+<h2>Demo links</h2>${links.length > 0 ? `<ul>${rows}</ul>` : '<p>No demo links recorded (the store already had links before the first start).</p>'}
+<h2>App pages</h2><ul>
+<li><a href="/ui/content-action?pageId=1001&amp;as=u-editor">Page editor: share dialog (page 1001)</a></li>
+<li><a href="/ui/space-settings?spaceKey=DEMO&amp;as=u-space-admin">Space admin: DEMO space settings</a></li>
+<li><a href="/ui/global-settings?as=u-site-admin">Confluence admin: global settings</a></li>
+<li><a href="/outbox">Email outbox</a></li></ul>
+<h2>Resolvers</h2><p><code>curl -s localhost:PORT/api/invoke/getPageSharing -H 'content-type: application/json' -d '{"payload":{"pageId":"1001"},"context":{"accountId":"u-editor"}}'</code></p>
+</body></html>`,
+    ),
+  );
+};
+
+/**
+ * The route table, first match wins. Other local pages add one line here
+ * (e.g. `{ path: '/ui/', handle: uiRoute }`, `{ path: '/outbox', handle: outboxRoute }`).
+ */
+export const createRoutes = (): LocalRoute[] => [
+  { path: '/api/invoke/', handle: invokeRoute },
+  { path: '/s/', handle: shareRoute },
+  { path: '/', exact: true, handle: indexRoute },
+];
+
+const notFound = (): HttpResponse => html(404, '<!doctype html><title>Not found</title><h1>Not found</h1>');
+
+class BodyTooLarge extends Error {}
+
+const readBody = (req: IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new BodyTooLarge());
+        req.pause();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+const normalizeRemoteIp = (address: string | undefined): string => {
+  if (!address) return '';
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+};
+
+const toLocalRequest = async (req: IncomingMessage, clientIpHeader: string): Promise<LocalRequest> => {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const headers: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    if (values) headers[name.toLowerCase()] = [...values];
+  }
+  headers[clientIpHeader] = [normalizeRemoteIp(req.socket.remoteAddress)];
+  const query: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) (query[name] ??= []).push(value);
+  const rawBody = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req);
+  return { method: req.method ?? 'GET', path: url.pathname, headers, query, body: rawBody.toString('latin1'), rawBody };
+};
+
+const writeResponse = (res: ServerResponse, response: HttpResponse): void => {
+  res.statusCode = response.status;
+  for (const [name, values] of Object.entries(response.headers)) res.setHeader(name, values.length === 1 ? (values[0] ?? '') : values);
+  res.end(typeof response.body === 'string' ? response.body : Buffer.from(response.body));
+};
+
+const pickRoute = (routes: readonly LocalRoute[], path: string): LocalRoute | undefined =>
+  routes.find((r) => (r.exact ? path === r.path : path.startsWith(r.path)));
+
+export interface StartLocalServerOptions extends LocalAppOptions {
+  /** 0 = an ephemeral port (tests). Default $PORT or 8787. */
+  port?: number;
+  host?: string;
+  /** Create the demo links on an empty store (default true). */
+  seedDemo?: boolean;
+  /** Extra routes placed before the built-in ones (tests). */
+  routes?: LocalRoute[];
+}
+
+export interface LocalServer {
+  url: string;
+  app: LocalApp;
+  deps: LocalApp['deps'];
+  server: Server;
+  demoLinks: DemoLink[];
+  close(): Promise<void>;
+}
+
+const loadShareHandler = async (app: LocalApp): Promise<(req: HttpRequest) => Promise<HttpResponse>> => {
+  // Loaded by name so the server still starts (with a clear 503) while the view module is absent.
+  const specifier = '../web/share-handler';
+  try {
+    const mod = (await import(specifier)) as {
+      createShareHandler?: (deps: LocalApp['deps']) => (req: HttpRequest) => Promise<HttpResponse>;
+    };
+    if (mod.createShareHandler) return mod.createShareHandler(app.deps);
+  } catch {
+    // fall through
+  }
+  return () => Promise.resolve(html(503, '<!doctype html><title>Unavailable</title><h1>The share view is not available</h1>'));
+};
+
+export const startLocalServer = async (options: StartLocalServerOptions = {}): Promise<LocalServer> => {
+  const port = options.port ?? (Number(process.env['PORT']) || DEFAULT_PORT);
+  const host = options.host ?? '127.0.0.1';
+  const app = await createLocalApp({ ...options, port });
+  const routes = [...(options.routes ?? []), ...createRoutes()];
+  let baseUrl = `http://localhost:${port}`;
+  let demoLinks: DemoLink[] = [];
+  const context: LocalServerContext = {
+    app,
+    registry: createResolverRegistry(),
+    baseUrl: () => baseUrl,
+    demoLinks: () => demoLinks,
+    shareHandler: await loadShareHandler(app),
+  };
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      try {
+        const site = await app.deps.store.configs.getSite();
+        const local = await toLocalRequest(req, (site?.clientIpHeader ?? 'x-forwarded-for').toLowerCase());
+        const route = pickRoute(routes, local.path);
+        writeResponse(res, route ? await route.handle(local, context) : notFound());
+      } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          res.setHeader('connection', 'close');
+          writeResponse(res, html(413, '<!doctype html><title>Too large</title><h1>The request is too large (10 MB at most)</h1>'));
+          return;
+        }
+        console.error('Local server error', error);
+        if (!res.headersSent) writeResponse(res, html(500, '<!doctype html><title>Error</title><h1>Something went wrong</h1>'));
+        else res.end();
+      }
+    })();
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const actualPort = (server.address() as AddressInfo).port;
+  baseUrl = `http://localhost:${actualPort}`;
+  app.setShareBaseUrl(baseUrl);
+  demoLinks = rebaseDemoLinks(
+    options.seedDemo === false ? await readDemoLinks(app.dataDir) : await seedDemoLinks(app.deps, app.dataDir),
+    baseUrl,
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await app.close();
+    })();
+    return closing;
+  };
+  return { url: baseUrl, app, deps: app.deps, server, demoLinks, close };
+};
+
+const isMain = (): boolean => {
+  const entry = process.argv[1];
+  return entry !== undefined && import.meta.url === pathToFileURL(entry).href;
+};
+
+if (isMain()) {
+  startLocalServer()
+    .then((local) => {
+      console.log(`Secure Share (local) on ${local.url}`);
+      console.log(`  Confluence fixture: ${local.app.sitePath}`);
+      console.log(`  Data: ${local.app.dataDir}   Outbox: ${local.url}/outbox`);
+      console.log('\nDemo links:');
+      for (const link of local.demoLinks) console.log(`  ${link.title}: ${link.url}\n    ${link.note}`);
+      console.log(`\nOpen ${local.url}/ for the index page. Ctrl+C to stop.`);
+      const stop = (): void => {
+        console.log('\nStopping…');
+        local.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    })
+    .catch((error: unknown) => {
+      console.error(`Could not start Secure Share locally: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    });
+}
