@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { createFixtureConfluence, loadFixtureSite } from '../../src/adapters/local/fixture-confluence';
+import { createLocalStore } from '../../src/adapters/local/local-store';
+import type { Caller } from '../../src/app/authorize';
+import type { AppDeps } from '../../src/app/deps';
+import type { MailMessage, Random } from '../../src/app/ports';
+
+export const EDITOR: Caller = { accountId: 'u-editor' };
+export const SPACE_ADMIN: Caller = { accountId: 'u-space-admin' };
+export const SITE_ADMIN: Caller = { accountId: 'u-site-admin' };
+export const VIEWER: Caller = { accountId: 'u-viewer' };
+export const OUTSIDER: Caller = { accountId: 'u-outsider' };
+
+export const START = Date.UTC(2026, 10, 23, 12, 0, 0);
+export const DAY = 24 * 60 * 60 * 1000;
+
+/** Deterministic randomness: a SHA-256 counter stream, distinct per harness seed. */
+export const seededRandom = (seed: string): Random => {
+  let counter = 0;
+  return {
+    bytes: (n) => {
+      const out = new Uint8Array(n);
+      let filled = 0;
+      while (filled < n) {
+        const block = createHash('sha256').update(`${seed}:${counter++}`).digest();
+        out.set(block.subarray(0, Math.min(block.length, n - filled)), filled);
+        filled += block.length;
+      }
+      return out;
+    },
+  };
+};
+
+export interface Harness {
+  deps: AppDeps;
+  sent: MailMessage[];
+  clock: { now(): number; advance(ms: number): void; set(ms: number): void };
+}
+
+/** Use cases over the in-memory local store, the demo fixture site, a fake clock and bcrypt cost 4. */
+export const createHarness = async (seed = 'test'): Promise<Harness> => {
+  let now = START;
+  const clock = {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+    set: (ms: number) => {
+      now = ms;
+    },
+  };
+  const store = await createLocalStore({ clock });
+  const site = await loadFixtureSite(join(process.cwd(), 'fixtures', 'demo-site.json'));
+  const confluence = createFixtureConfluence(site, { now: clock.now });
+  const sent: MailMessage[] = [];
+  const deps: AppDeps = {
+    store,
+    content: confluence.content,
+    rights: confluence.rights,
+    mailer: {
+      send: (message) => {
+        sent.push(message);
+        return Promise.resolve();
+      },
+    },
+    clock,
+    random: seededRandom(seed),
+    shareBaseUrl: () => Promise.resolve('https://trigger.example/x'),
+    bcryptRounds: 4,
+  };
+  return { deps, sent, clock };
+};
+
+/** Every link in the store (for "nothing changed" assertions). */
+export const allLinks = async (deps: AppDeps) => (await deps.store.links.list({}, { limit: 100 })).items;
