@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { parseSelectedUser } from '../../core/selected-users';
+import type { AppDeps } from '../deps';
+import { maskEmail, recordAudit } from '../audit';
+import type { ShareLink } from '../../core/model';
+
+/**
+ * One-time email codes (selected users gate, subscription confirmation). A code is 6 digits from the
+ * injected CSPRNG, stored only as a keyed digest, valid 10 minutes, single use (store `take`), at most
+ * 5 verify attempts, bound to the browser session that asked for it, and overwritten by a resend.
+ * Sending is capped per address and per link per hour. Whether an address may receive a code is never
+ * visible in the reply: the caller renders the same page either way (T20, M1–M12).
+ */
+export const CODE_TTL_MS = 10 * 60 * 1000;
+export const MAX_VERIFY_ATTEMPTS = 5;
+export const SENDS_PER_EMAIL_PER_HOUR = 5;
+export const SENDS_PER_LINK_PER_HOUR = 50;
+const HOUR_MS = 60 * 60 * 1000;
+
+export type CodePurpose = 'open' | 'subscribe';
+
+/** Strict address check: one @, no spaces, quotes, separators or line breaks (mail header injection, M2). */
+export const normalizeVisitorEmail = (raw: string): string | null => {
+  const value = raw.trim().toLowerCase();
+  if (value.length === 0 || value.length > 254 || /[\s,;<>"'()\\[\]]/.test(value)) return null;
+  if (value.indexOf('@') !== value.lastIndexOf('@')) return null;
+  const parsed = parseSelectedUser(value);
+  return parsed.ok && parsed.entry.kind === 'email' ? parsed.entry.value : null;
+};
+
+/** A 6-digit code with no modulo bias: 32-bit samples above the largest multiple of 10^6 are redrawn. */
+export const newCode = (randomBytes: (n: number) => Uint8Array): string => {
+  const limit = Math.floor(0x1_0000_0000 / 1_000_000) * 1_000_000;
+  for (;;) {
+    const bytes = randomBytes(4);
+    const value = ((bytes[0] ?? 0) * 0x1000000 + ((bytes[1] ?? 0) << 16) + ((bytes[2] ?? 0) << 8) + (bytes[3] ?? 0)) >>> 0;
+    if (value < limit) return String(value % 1_000_000).padStart(6, '0');
+  }
+};
+
+const recordSchema = z.object({
+  digest: z.string(),
+  sessionId: z.string(),
+  issuedAt: z.number(),
+  purpose: z.enum(['open', 'subscribe']),
+});
+
+export interface CodeCrypto {
+  /** Keyed digest (HMAC) of a value; the key never leaves the web layer. */
+  digest(domain: string, value: string): string;
+  /** Constant-time comparison of two digests. */
+  same(a: string, b: string): boolean;
+}
+
+const codeKey = (linkId: string, emailKey: string): string => `otp:${linkId}:${emailKey}`;
+
+export interface SendCodeInput {
+  link: ShareLink;
+  email: string;
+  /** Whether this address may receive a code; decided by the caller from the effective policy. */
+  allowed: boolean;
+  sessionId: string;
+  purpose: CodePurpose;
+  /** Builds the message for an allowed address. */
+  message: (code: string) => { subject: string; text: string; html: string };
+}
+
+/** Sends a code when allowed and within the caps. Returns nothing: the reply must not depend on it. */
+export const sendCode = async (deps: AppDeps, crypto: CodeCrypto, input: SendCodeInput): Promise<void> => {
+  const now = deps.clock.now();
+  const hour = Math.floor(now / HOUR_MS);
+  const hourEnd = (hour + 1) * HOUR_MS;
+  const emailKey = crypto.digest('otp-email', `${input.link.id}|${input.email}`);
+  // Both caps count every request, allowed address or not, so the work done is the same either way.
+  const [perEmail, perLink] = await Promise.all([
+    deps.store.counters.increment(`otpsend:e:${input.link.id}:${emailKey}:${hour}`, hourEnd),
+    deps.store.counters.increment(`otpsend:l:${input.link.id}:${hour}`, hourEnd),
+  ]);
+  if (!input.allowed) return;
+  if (perEmail > SENDS_PER_EMAIL_PER_HOUR || perLink > SENDS_PER_LINK_PER_HOUR) {
+    await recordAudit(deps, {
+      action: 'gate_failed',
+      actor: maskEmail(input.email),
+      linkId: input.link.id,
+      pageId: input.link.pageId,
+      spaceKey: input.link.spaceKey,
+      detail: 'email code send cap reached',
+    });
+    return;
+  }
+  const code = newCode((n) => deps.random.bytes(n));
+  await deps.store.ephemeral.put({
+    key: codeKey(input.link.id, emailKey),
+    value: {
+      digest: crypto.digest('otp-code', `${input.link.id}|${input.email}|${code}`),
+      sessionId: input.sessionId,
+      issuedAt: now,
+      purpose: input.purpose,
+    },
+    expiresAt: now + CODE_TTL_MS,
+  });
+  const body = input.message(code);
+  try {
+    await deps.mailer.send({ to: [input.email], subject: body.subject, text: body.text, html: body.html, kind: 'otp' });
+    await recordAudit(deps, {
+      action: 'code_sent',
+      actor: maskEmail(input.email),
+      linkId: input.link.id,
+      pageId: input.link.pageId,
+      spaceKey: input.link.spaceKey,
+      detail: input.purpose === 'open' ? 'access code' : 'subscription code',
+    });
+  } catch {
+    // The reply stays the same (M11); the code is withdrawn so it cannot be used, and the failure audited.
+    await deps.store.ephemeral.delete(codeKey(input.link.id, emailKey));
+    await recordAudit(deps, {
+      action: 'gate_failed',
+      actor: maskEmail(input.email),
+      linkId: input.link.id,
+      pageId: input.link.pageId,
+      spaceKey: input.link.spaceKey,
+      detail: 'email code could not be sent',
+    });
+  }
+};
+
+export type VerifyOutcome =
+  | { kind: 'verified'; purpose: CodePurpose }
+  | { kind: 'wrong' }
+  | { kind: 'exhausted' };
+
+export interface VerifyCodeInput {
+  link: ShareLink;
+  email: string;
+  code: string;
+  sessionId: string;
+}
+
+export const verifyCode = async (deps: AppDeps, crypto: CodeCrypto, input: VerifyCodeInput): Promise<VerifyOutcome> => {
+  const now = deps.clock.now();
+  const emailKey = crypto.digest('otp-email', `${input.link.id}|${input.email}`);
+  const key = codeKey(input.link.id, emailKey);
+  const stored = await deps.store.ephemeral.get(key, now);
+  const parsed = stored ? recordSchema.safeParse(stored.value) : undefined;
+  if (!stored || !parsed?.success) return { kind: 'wrong' };
+  const record = parsed.data;
+  // Expiry is checked against the issue time, never trusting a platform TTL (M7); other browsers are refused (M10).
+  if (now >= record.issuedAt + CODE_TTL_MS || record.sessionId !== input.sessionId) return { kind: 'wrong' };
+  const attempts = await deps.store.counters.increment(`otpverify:${key}:${record.issuedAt}`, stored.expiresAt);
+  if (attempts > MAX_VERIFY_ATTEMPTS) {
+    await deps.store.ephemeral.delete(key);
+    return { kind: 'exhausted' };
+  }
+  if (!crypto.same(record.digest, crypto.digest('otp-code', `${input.link.id}|${input.email}|${input.code}`))) {
+    if (attempts >= MAX_VERIFY_ATTEMPTS) {
+      await deps.store.ephemeral.delete(key);
+      return { kind: 'exhausted' };
+    }
+    return { kind: 'wrong' };
+  }
+  // Single use: only the request that takes the record wins; a concurrent second use finds nothing.
+  const taken = await deps.store.ephemeral.take(key, now);
+  const takenRecord = taken ? recordSchema.safeParse(taken.value) : undefined;
+  if (!takenRecord?.success || takenRecord.data.issuedAt !== record.issuedAt) return { kind: 'wrong' };
+  return { kind: 'verified', purpose: record.purpose };
+};

@@ -1,0 +1,86 @@
+import type { ChildPage } from '../ports';
+
+/**
+ * The set of pages a link serves: the root page plus, when child pages are allowed, every descendant
+ * that is current, passes the label filters and is not view-restricted (unless restricted children
+ * may be shared). Exclusion is transitive: a page that fails hides its whole subtree, so a hidden
+ * parent never exposes its children, and view restrictions inherit down as in Confluence (T10).
+ */
+export interface TreeRules {
+  includeChildren: boolean;
+  shareRestrictedChildren: boolean;
+  withLabels: readonly string[];
+  withoutLabels: readonly string[];
+}
+
+export interface SharedTreeNode {
+  id: string;
+  title: string;
+  parentId: string | null;
+  children: SharedTreeNode[];
+}
+
+export interface SharedTree {
+  rootId: string;
+  /** Every shared page id → node (root included). */
+  nodes: Map<string, SharedTreeNode>;
+  root: SharedTreeNode;
+}
+
+/** Hard cap on pages listed per link view (T27/X2). */
+export const MAX_TREE_PAGES = 500;
+
+const normalizeLabel = (label: string): string => label.trim().toLowerCase();
+
+export const passesLabelFilters = (labels: readonly string[], rules: Pick<TreeRules, 'withLabels' | 'withoutLabels'>): boolean => {
+  const own = new Set(labels.map(normalizeLabel));
+  const required = rules.withLabels.map(normalizeLabel).filter((l) => l !== '');
+  const forbidden = rules.withoutLabels.map(normalizeLabel).filter((l) => l !== '');
+  if (required.length > 0 && !required.some((label) => own.has(label))) return false;
+  return !forbidden.some((label) => own.has(label));
+};
+
+export const buildSharedTree = (
+  root: { id: string; title: string },
+  descendants: readonly ChildPage[],
+  rules: TreeRules,
+): SharedTree => {
+  const rootNode: SharedTreeNode = { id: root.id, title: root.title, parentId: null, children: [] };
+  const nodes = new Map<string, SharedTreeNode>([[root.id, rootNode]]);
+  if (!rules.includeChildren) return { rootId: root.id, nodes, root: rootNode };
+
+  const byParent = new Map<string, ChildPage[]>();
+  for (const page of descendants) {
+    if (page.parentId === null) continue;
+    const siblings = byParent.get(page.parentId) ?? [];
+    siblings.push(page);
+    byParent.set(page.parentId, siblings);
+  }
+  // Breadth-first from the root, so only pages reachable through included parents are ever considered.
+  const queue: SharedTreeNode[] = [rootNode];
+  while (queue.length > 0 && nodes.size < MAX_TREE_PAGES) {
+    const parent = queue.shift() as SharedTreeNode;
+    for (const page of byParent.get(parent.id) ?? []) {
+      if (nodes.has(page.id) || nodes.size >= MAX_TREE_PAGES) continue;
+      if (page.status !== 'current') continue;
+      if (page.viewRestricted && !rules.shareRestrictedChildren) continue;
+      if (!passesLabelFilters(page.labels, rules)) continue;
+      const node: SharedTreeNode = { id: page.id, title: page.title, parentId: parent.id, children: [] };
+      parent.children.push(node);
+      nodes.set(page.id, node);
+      queue.push(node);
+    }
+  }
+  return { rootId: root.id, nodes, root: rootNode };
+};
+
+/** Root → … → page, for breadcrumbs. */
+export const pathTo = (tree: SharedTree, pageId: string): SharedTreeNode[] => {
+  const path: SharedTreeNode[] = [];
+  let current = tree.nodes.get(pageId);
+  while (current) {
+    path.unshift(current);
+    current = current.parentId === null ? undefined : tree.nodes.get(current.parentId);
+  }
+  return path;
+};

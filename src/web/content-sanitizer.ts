@@ -1,0 +1,151 @@
+import sanitizeHtml from 'sanitize-html';
+
+/**
+ * Page HTML → safe HTML for the anonymous view. A strict allowlist (no script, style element, iframe,
+ * object, embed, form, svg, math, no on* attribute, no javascript:/data: links) plus rewriting, done
+ * inside the sanitizer pass so nothing edits the HTML after it was cleaned (T7):
+ * - links to Confluence pages inside the shared tree → the share route; outside the tree → plain text;
+ * - attachment links of the shown page → the download route when attachments may be viewed; else text;
+ * - Confluence images of in-tree pages → the image proxy; any other image (external, icons) is dropped,
+ *   except inline data:image of raster types;
+ * - external https/mailto links keep rel="noopener noreferrer nofollow".
+ */
+
+export interface ContentRewriter {
+  /** Share URL of a page when it belongs to the shared tree, otherwise null. */
+  pageUrl(pageId: string): string | null;
+  /** Proxy URL of an image attachment of an in-tree page, or null when images may not be shown. */
+  imageUrl(pageId: string, fileName: string): string | null;
+  /** Download URL of an attachment of the shown page (by file name), or null when not allowed. */
+  attachmentUrl(pageId: string, fileName: string): string | null;
+}
+
+export const MAX_PAGE_HTML_BYTES = 2 * 1024 * 1024;
+
+const ALLOWED_TAGS = [
+  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'br', 'hr', 'div', 'span', 'a', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
+  'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption', 'colgroup', 'col',
+  'strong', 'b', 'em', 'i', 'u', 's', 'del', 'ins', 'sub', 'sup', 'small', 'mark', 'code', 'pre', 'kbd', 'samp',
+  'blockquote', 'img', 'figure', 'figcaption', 'abbr', 'time',
+];
+
+const LITERAL_COLOR = [/^#[0-9a-fA-F]{3,8}$/, /^rgba?\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*(,\s*(0|1|0?\.\d+)\s*)?\)$/, /^[a-zA-Z]{3,20}$/];
+const LENGTH = [/^\d{1,4}(\.\d{1,2})?(px|em|rem|%)?$/];
+
+/** Confluence's own URLs: relative paths, or a *.atlassian.net host. */
+const confluencePath = (href: string): string | null => {
+  if (href.startsWith('//')) return null;
+  if (href.startsWith('/')) return href;
+  try {
+    const url = new URL(href);
+    if (url.protocol === 'https:' && (url.hostname.endsWith('.atlassian.net') || url.hostname.endsWith('.jira.com'))) {
+      return url.pathname + url.search;
+    }
+  } catch {
+    return null;
+  }
+  return null;
+};
+
+const PAGE_PATH = /^\/wiki\/spaces\/[^/]+\/pages\/(\d{1,20})(?:[/?#]|$)/;
+const VIEWPAGE_PATH = /^\/wiki\/pages\/viewpage\.action\?(?:.*&)?pageId=(\d{1,20})(?:&|$)/;
+const ATTACHMENT_PATH = /^\/wiki\/download\/(?:attachments|thumbnails)\/(\d{1,20})\/([^?#]+)/;
+const DATA_IMAGE = /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]+$/;
+
+const decodeFileName = (raw: string): string | null => {
+  try {
+    const name = decodeURIComponent(raw);
+    return name.includes('/') || name.length === 0 || name.length > 255 ? null : name;
+  } catch {
+    return null;
+  }
+};
+
+const TEXT_ONLY = { tagName: 'span', attribs: {} };
+
+export const sanitizePageHtml = (raw: string, rewriter: ContentRewriter): string =>
+  sanitizeHtml(raw, {
+    allowedTags: ALLOWED_TAGS,
+    allowedAttributes: {
+      a: ['href', 'title', 'rel'],
+      img: ['src', 'alt', 'title', 'width', 'height'],
+      td: ['colspan', 'rowspan'],
+      th: ['colspan', 'rowspan', 'scope'],
+      col: ['span'],
+      ol: ['start', 'type'],
+      time: ['datetime'],
+      abbr: ['title'],
+      h1: ['id'], h2: ['id'], h3: ['id'], h4: ['id'], h5: ['id'], h6: ['id'],
+      '*': ['class', 'style'],
+    },
+    allowedStyles: {
+      '*': {
+        color: LITERAL_COLOR,
+        'background-color': LITERAL_COLOR,
+        'text-align': [/^(left|right|center|justify)$/],
+        width: LENGTH,
+        'border-width': LENGTH,
+        padding: [/^\d{1,3}(px|em|rem)?(\s+\d{1,3}(px|em|rem)?){0,3}$/],
+      },
+    },
+    // http is only for our own rewritten URLs on a local http base; external links are limited to https/mailto below.
+    allowedSchemes: ['https', 'http', 'mailto'],
+    allowedSchemesByTag: { img: ['https', 'http', 'data'] },
+    allowedSchemesAppliedToAttributes: ['href', 'src', 'cite'],
+    allowProtocolRelative: false,
+    disallowedTagsMode: 'discard',
+    nonTextTags: ['script', 'style', 'textarea', 'option', 'xmp', 'noscript', 'noembed', 'noframes', 'plaintext', 'title', 'iframe', 'template', 'svg', 'math', 'object'],
+    nestingLimit: 200,
+    transformTags: {
+      a: (_tagName, attribs) => {
+        const href = (attribs['href'] ?? '').trim();
+        const title = attribs['title'];
+        const keep = (url: string) => ({
+          tagName: 'a',
+          attribs: { href: url, rel: 'noopener noreferrer nofollow', ...(title ? { title } : {}) },
+        });
+        if (href.startsWith('#') && /^#[A-Za-z0-9_.:-]{1,200}$/.test(href)) return { tagName: 'a', attribs: { href } };
+        const linkedType = attribs['data-linked-resource-type'];
+        const linkedId = attribs['data-linked-resource-id'];
+        const path = confluencePath(href);
+        if (path !== null || linkedType === 'page') {
+          const pageId =
+            (path && (PAGE_PATH.exec(path)?.[1] ?? VIEWPAGE_PATH.exec(path)?.[1])) ??
+            (linkedType === 'page' && linkedId && /^\d{1,20}$/.test(linkedId) ? linkedId : undefined);
+          if (pageId) {
+            const url = rewriter.pageUrl(pageId);
+            return url ? keep(url) : TEXT_ONLY;
+          }
+          const attachment = path ? ATTACHMENT_PATH.exec(path) : null;
+          if (attachment?.[1] && attachment[2]) {
+            const fileName = decodeFileName(attachment[2]);
+            const url = fileName ? rewriter.attachmentUrl(attachment[1], fileName) : null;
+            return url ? keep(url) : TEXT_ONLY;
+          }
+          return TEXT_ONLY;
+        }
+        if (/^https:\/\/[^\s/]/i.test(href) || /^mailto:[^\s]+$/i.test(href)) return keep(href);
+        return TEXT_ONLY;
+      },
+      img: (_tagName, attribs) => {
+        const src = (attribs['src'] ?? '').trim();
+        const alt = attribs['alt'] ?? '';
+        const size: Record<string, string> = {};
+        for (const dim of ['width', 'height'] as const) {
+          const value = attribs[dim];
+          if (value && /^\d{1,5}$/.test(value)) size[dim] = value;
+        }
+        if (DATA_IMAGE.test(src)) return { tagName: 'img', attribs: { src, alt, ...size } };
+        const path = confluencePath(src);
+        const attachment = path ? ATTACHMENT_PATH.exec(path) : null;
+        if (attachment?.[1] && attachment[2]) {
+          const fileName = decodeFileName(attachment[2]);
+          const url = fileName ? rewriter.imageUrl(attachment[1], fileName) : null;
+          if (url) return { tagName: 'img', attribs: { src: url, alt, ...size } };
+        }
+        return { tagName: 'img', attribs: { alt } };
+      },
+    },
+    // An image without a usable source is removed entirely (external images never load, T23/P1).
+    exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs['src'],
+  });

@@ -1,0 +1,119 @@
+import busboy from 'busboy';
+import { header, type HttpRequest } from './http';
+
+/** Reasons a request body is refused before any use case runs; each maps to a clear 4xx page. */
+export type FormProblem = 'unsupported_type' | 'too_large' | 'malformed';
+
+export type FormFields = Record<string, string>;
+
+export interface UploadedFile {
+  fileName: string;
+  mimeType: string;
+  bytes: Uint8Array;
+}
+
+export interface ParsedForm {
+  fields: FormFields;
+  file: UploadedFile | null;
+}
+
+export type FormResult = { ok: true; form: ParsedForm } | { ok: false; problem: FormProblem };
+
+export const MAX_URLENCODED_BYTES = 16 * 1024;
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+const MAX_FIELD_BYTES = 8 * 1024;
+
+/** The raw body as bytes: the local server decodes as latin1 so every byte survives the string. */
+const bodyBytes = (req: HttpRequest): Buffer => Buffer.from(req.body, 'latin1');
+
+const parseUrlEncoded = (req: HttpRequest): FormResult => {
+  const bytes = bodyBytes(req);
+  if (bytes.length > MAX_URLENCODED_BYTES) return { ok: false, problem: 'too_large' };
+  const text = bytes.toString('utf8');
+  const fields: FormFields = {};
+  try {
+    for (const [name, value] of new URLSearchParams(text)) {
+      // The first occurrence wins, so a duplicated field cannot override what the form sent.
+      if (!(name in fields)) fields[name] = value;
+    }
+  } catch {
+    return { ok: false, problem: 'malformed' };
+  }
+  return { ok: true, form: { fields, file: null } };
+};
+
+const parseMultipart = (req: HttpRequest, contentType: string): Promise<FormResult> =>
+  new Promise((resolve) => {
+    const bytes = bodyBytes(req);
+    if (bytes.length > MAX_UPLOAD_BYTES + 64 * 1024) {
+      resolve({ ok: false, problem: 'too_large' });
+      return;
+    }
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: { 'content-type': contentType },
+        limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 12, fieldSize: MAX_FIELD_BYTES },
+        defParamCharset: 'utf8',
+      });
+    } catch {
+      resolve({ ok: false, problem: 'malformed' });
+      return;
+    }
+    const fields: FormFields = {};
+    let file: UploadedFile | null = null;
+    let problem: FormProblem | null = null;
+    let settled = false;
+    const finish = (result: FormResult): void => {
+      if (settled) return;
+      settled = true;
+      resolve(result);
+    };
+    parser.on('field', (name, value, info) => {
+      if (info.valueTruncated || info.nameTruncated) problem = 'too_large';
+      if (!(name in fields)) fields[name] = value;
+    });
+    parser.on('file', (name, stream, info) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        chunks.push(chunk);
+      });
+      stream.on('limit', () => {
+        problem = 'too_large';
+      });
+      stream.on('end', () => {
+        if (name === 'file' && file === null) {
+          file = { fileName: info.filename ?? '', mimeType: info.mimeType, bytes: new Uint8Array(Buffer.concat(chunks, size)) };
+        }
+      });
+    });
+    parser.on('filesLimit', () => {
+      problem = problem ?? 'malformed';
+    });
+    parser.on('partsLimit', () => {
+      problem = problem ?? 'malformed';
+    });
+    parser.on('fieldsLimit', () => {
+      problem = problem ?? 'malformed';
+    });
+    parser.on('error', () => finish({ ok: false, problem: 'malformed' }));
+    parser.on('close', () => finish(problem ? { ok: false, problem } : { ok: true, form: { fields, file } }));
+    parser.end(bytes);
+  });
+
+/** Parses a POST body: urlencoded forms (≤ 16 KB) or multipart with at most one file (≤ 10 MB). */
+export const parseForm = async (req: HttpRequest): Promise<FormResult> => {
+  const contentType = header(req, 'content-type') ?? '';
+  const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (mediaType === 'application/x-www-form-urlencoded') return parseUrlEncoded(req);
+  if (mediaType === 'multipart/form-data') {
+    try {
+      return await parseMultipart(req, contentType);
+    } catch {
+      return { ok: false, problem: 'malformed' };
+    }
+  }
+  return { ok: false, problem: 'unsupported_type' };
+};

@@ -1,0 +1,284 @@
+import { html, type SafeHtml } from './escape';
+import { type Branding, renderLayout } from './layout';
+
+/** Hidden fields every form carries: the CSRF token and the signed session ticket (cookie-less fallback). */
+export interface FormSecrets {
+  csrf: string;
+  ticket: string;
+}
+
+const hiddenFields = (secrets: FormSecrets): SafeHtml =>
+  html`<input type="hidden" name="csrf" value="${secrets.csrf}"><input type="hidden" name="t" value="${secrets.ticket}">`;
+
+export interface Notice {
+  kind: 'info' | 'ok' | 'bad';
+  text: string;
+}
+
+const noticeBlock = (notice: Notice | undefined): SafeHtml | '' =>
+  notice
+    ? html`<p class="notice${notice.kind === 'info' ? '' : ` ${notice.kind}`}" role="${notice.kind === 'bad' ? 'alert' : 'status'}">${notice.text}</p>`
+    : '';
+
+/**
+ * The one "not found" page. It depends on nothing stored (no branding, no title), so every deny that
+ * must look like a missing link produces byte-identical output (T1, B5).
+ */
+export const NOT_FOUND_HTML = renderLayout({
+  title: 'Link not available',
+  branding: null,
+  main: html`<div class="card"><h1>This link is not available</h1><p>The link may be mistyped, or it may have expired or been turned off. Ask the person who shared it with you for a new link.</p></div>`,
+});
+
+export interface MessagePageInput {
+  title: string;
+  message: string;
+  branding: Branding | null;
+  /** Optional link back (absolute URL built by the server). */
+  back?: { url: string; label: string };
+}
+
+export const renderMessagePage = ({ title, message, branding, back }: MessagePageInput): string =>
+  renderLayout({
+    title,
+    branding,
+    main: html`<div class="card"><h1>${title}</h1><p>${message}</p>${
+      back ? html`<p><a href="${back.url}" rel="noopener noreferrer">${back.label}</a></p>` : ''
+    }</div>`,
+  });
+
+const GATE_TITLE = 'Shared page';
+
+export interface PasswordGateInput {
+  branding: Branding | null;
+  action: string;
+  secrets: FormSecrets;
+  error?: string;
+}
+
+export const renderPasswordGate = ({ branding, action, secrets, error }: PasswordGateInput): string =>
+  renderLayout({
+    title: GATE_TITLE,
+    branding,
+    main: html`<div class="card"><h1>Password required</h1><p>This shared page is protected. Enter the password you were given.</p>
+<form class="stack" method="post" action="${action}" autocomplete="off">
+${hiddenFields(secrets)}
+<label for="password">Password</label>
+<input id="password" name="password" type="password" required maxlength="200" autofocus${
+      error ? html` aria-invalid="true" aria-describedby="password-error"` : ''
+    }>
+${error ? html`<p class="error" id="password-error" role="alert">${error}</p>` : ''}
+<button type="submit">Open page</button>
+</form></div>`,
+  });
+
+export interface EmailGateInput {
+  branding: Branding | null;
+  sendAction: string;
+  verifyAction: string;
+  secrets: FormSecrets;
+  /** 'ask' shows the address form; 'verify' shows the code form for `email`. */
+  step: 'ask' | 'verify';
+  email?: string;
+  error?: string;
+  notice?: Notice;
+  /** Why an address is asked: opening the page, or confirming it for update notifications. */
+  purpose: 'open' | 'subscribe';
+}
+
+export const renderEmailGate = (input: EmailGateInput): string => {
+  const { branding, sendAction, verifyAction, secrets, step, email, error, notice, purpose } = input;
+  const intro =
+    purpose === 'open'
+      ? 'This page is shared with selected people. Enter your email address and we will send you a one-time code.'
+      : 'Confirm your email address to receive updates about this page. We will send you a one-time code.';
+  const errorBlock = (id: string): SafeHtml | '' => (error ? html`<p class="error" id="${id}" role="alert">${error}</p>` : '');
+  const body =
+    step === 'ask'
+      ? html`<form class="stack" method="post" action="${sendAction}" autocomplete="on">
+${hiddenFields(secrets)}<input type="hidden" name="purpose" value="${purpose}">
+<label for="email">Email address</label>
+<input id="email" name="email" type="email" required maxlength="254" autocomplete="email" value="${email ?? ''}"${
+          error ? html` aria-invalid="true" aria-describedby="email-error"` : ''
+        }>
+${errorBlock('email-error')}
+<button type="submit">Send code</button>
+</form>`
+      : html`<form class="stack" method="post" action="${verifyAction}" autocomplete="off">
+${hiddenFields(secrets)}<input type="hidden" name="purpose" value="${purpose}"><input type="hidden" name="email" value="${email ?? ''}">
+<label for="code">6-digit code <span class="hint">sent to ${email ?? ''}</span></label>
+<input id="code" name="code" type="text" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" required autocomplete="one-time-code"${
+          error ? html` aria-invalid="true" aria-describedby="code-error"` : ''
+        }>
+${errorBlock('code-error')}
+<button type="submit">Verify</button>
+</form>
+<form class="stack" method="post" action="${sendAction}">
+${hiddenFields(secrets)}<input type="hidden" name="purpose" value="${purpose}"><input type="hidden" name="email" value="${email ?? ''}">
+<button type="submit" class="secondary">Send a new code</button>
+</form>`;
+  return renderLayout({
+    title: GATE_TITLE,
+    branding,
+    main: html`<div class="card"><h1>${purpose === 'open' ? 'Verify your email' : 'Confirm your email'}</h1><p>${intro}</p>${noticeBlock(notice)}${body}</div>`,
+  });
+};
+
+export interface SsoGateInput {
+  branding: Branding | null;
+  startUrl: string;
+}
+
+export const renderSsoGate = ({ branding, startUrl }: SsoGateInput): string =>
+  renderLayout({
+    title: GATE_TITLE,
+    branding,
+    main: html`<div class="card"><h1>Sign in required</h1><p>This shared page requires you to sign in with your organization's account.</p>
+<p><a href="${startUrl}" rel="noopener noreferrer">Sign in to continue</a></p></div>`,
+  });
+
+export interface NavNode {
+  id: string;
+  title: string;
+  url: string;
+  children: NavNode[];
+}
+
+export interface Crumb {
+  title: string;
+  url: string | null;
+}
+
+export interface AttachmentItem {
+  title: string;
+  url: string;
+  sizeLabel: string;
+  mediaType: string;
+}
+
+export interface CommentItem {
+  authorName: string;
+  createdAt: number;
+  text: string;
+}
+
+export interface ContentPageInput {
+  branding: Branding | null;
+  pageId: string;
+  pageTitle: string;
+  bodyHtml: string;
+  updatedAt: number;
+  creatorName: string | null;
+  crumbs: Crumb[];
+  nav: NavNode | null;
+  notice?: Notice;
+  secrets: FormSecrets;
+  comments: { items: CommentItem[]; addAction: string | null; error?: string } | null;
+  attachments: { items: AttachmentItem[]; uploadAction: string | null; error?: string } | null;
+  subscribe: { email: string | null; subscribeAction: string; emailAction: string } | null;
+  logoutUrl: string | null;
+}
+
+const formatDate = (at: number): string => new Date(at).toISOString().slice(0, 10);
+
+const renderNavNode = (node: NavNode, currentId: string): SafeHtml =>
+  html`<li><a href="${node.url}" rel="noopener noreferrer"${node.id === currentId ? html` aria-current="page"` : ''}>${node.title}</a>${
+    node.children.length > 0 ? html`<ul>${node.children.map((child) => renderNavNode(child, currentId))}</ul>` : ''
+  }</li>`;
+
+export const renderContentPage = (input: ContentPageInput): string => {
+  const { branding, pageId, pageTitle, bodyHtml, crumbs, nav, secrets } = input;
+  const navBlock =
+    nav && nav.children.length > 0
+      ? html`<nav class="tree" aria-label="Pages in this share"><h2>Pages</h2><ul>${renderNavNode(nav, pageId)}</ul></nav>`
+      : undefined;
+  const crumbBlock =
+    crumbs.length > 1
+      ? html`<nav class="crumbs" aria-label="Breadcrumb"><ol>${crumbs.map((crumb) =>
+          crumb.url ? html`<li><a href="${crumb.url}" rel="noopener noreferrer">${crumb.title}</a></li>` : html`<li aria-current="page">${crumb.title}</li>`,
+        )}</ol></nav>`
+      : '';
+  const meta = html`<p class="meta">Last updated ${formatDate(input.updatedAt)}${
+    input.creatorName ? html` · Shared by ${input.creatorName}` : ''
+  }${input.logoutUrl ? html` · <a href="${input.logoutUrl}" rel="noopener noreferrer">Leave</a>` : ''}</p>`;
+
+  const attachments = input.attachments
+    ? html`<section class="block" aria-labelledby="attachments-h"><h2 id="attachments-h">Attachments</h2>${
+        input.attachments.items.length === 0
+          ? html`<p class="hint">No attachments.</p>`
+          : html`<ul class="files">${input.attachments.items.map(
+              (item) => html`<li><a href="${item.url}" rel="noopener noreferrer" download>${item.title}</a><span class="size">${item.sizeLabel}</span></li>`,
+            )}</ul>`
+      }${
+        input.attachments.uploadAction
+          ? html`<form class="stack" method="post" action="${input.attachments.uploadAction}" enctype="multipart/form-data">
+${hiddenFields(secrets)}
+<label for="file">Add a file <span class="hint">PDF, images, text, CSV or Office documents up to 10 MB</span></label>
+<input id="file" name="file" type="file" required${input.attachments.error ? html` aria-invalid="true" aria-describedby="file-error"` : ''}>
+${input.attachments.error ? html`<p class="error" id="file-error" role="alert">${input.attachments.error}</p>` : ''}
+<button type="submit">Upload</button>
+</form>`
+          : ''
+      }</section>`
+    : '';
+
+  const comments = input.comments
+    ? html`<section class="block" aria-labelledby="comments-h"><h2 id="comments-h">Comments</h2>${
+        input.comments.items.length === 0
+          ? html`<p class="hint">No comments yet.</p>`
+          : html`<ol class="comments">${input.comments.items.map(
+              (item) => html`<li><span class="who">${item.authorName}</span><time datetime="${new Date(item.createdAt).toISOString()}">${formatDate(item.createdAt)}</time><div class="text">${item.text}</div></li>`,
+            )}</ol>`
+      }${
+        input.comments.addAction
+          ? html`<form class="stack" method="post" action="${input.comments.addAction}">
+${hiddenFields(secrets)}
+<label for="comment-name">Your name <span class="hint">optional</span></label>
+<input id="comment-name" name="name" type="text" maxlength="80" autocomplete="name">
+<label for="comment-text">Comment</label>
+<textarea id="comment-text" name="text" required maxlength="5000"${input.comments.error ? html` aria-invalid="true" aria-describedby="comment-error"` : ''}></textarea>
+${input.comments.error ? html`<p class="error" id="comment-error" role="alert">${input.comments.error}</p>` : ''}
+<button type="submit">Add comment</button>
+</form>`
+          : ''
+      }</section>`
+    : '';
+
+  const subscribe = input.subscribe
+    ? html`<section class="block" aria-labelledby="subscribe-h"><h2 id="subscribe-h">Updates</h2>${
+        input.subscribe.email
+          ? html`<form class="stack" method="post" action="${input.subscribe.subscribeAction}">${hiddenFields(secrets)}<p>Get an email at <strong>${input.subscribe.email}</strong> when this page changes.</p><button type="submit">Subscribe</button></form>`
+          : html`<form class="stack" method="post" action="${input.subscribe.emailAction}">${hiddenFields(secrets)}<input type="hidden" name="purpose" value="subscribe">
+<label for="subscribe-email">Email address <span class="hint">we will send a code to confirm it</span></label>
+<input id="subscribe-email" name="email" type="email" required maxlength="254" autocomplete="email">
+<button type="submit">Get updates</button></form>`
+      }</section>`
+    : '';
+
+  return renderLayout({
+    title: pageTitle,
+    branding,
+    nav: navBlock,
+    main: html`${crumbBlock}<h1 class="page-title">${pageTitle}</h1>${meta}${noticeBlock(input.notice)}
+<article class="content">${{ __html: bodyHtml }}</article>
+${attachments}${comments}${subscribe}`,
+  });
+};
+
+export interface UnsubscribeInput {
+  branding: Branding | null;
+  action: string | null;
+  secrets: FormSecrets;
+  done: boolean;
+}
+
+export const renderUnsubscribe = ({ branding, action, secrets, done }: UnsubscribeInput): string =>
+  renderLayout({
+    title: 'Email updates',
+    branding,
+    main: done
+      ? html`<div class="card"><h1>You are unsubscribed</h1><p>You will no longer get emails about this page.</p></div>`
+      : html`<div class="card"><h1>Stop email updates?</h1><p>You will no longer get emails when this page changes.</p>${
+          action ? html`<form class="stack" method="post" action="${action}">${hiddenFields(secrets)}<button type="submit">Unsubscribe</button></form>` : ''
+        }</div>`,
+  });

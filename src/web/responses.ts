@@ -1,0 +1,74 @@
+import type { HttpResponse } from './http';
+import { NOT_FOUND_HTML } from './render/pages';
+
+/** No script at all; inline styles only (our stylesheet and sanitized style attributes). */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** Headers sent on every response, including 404, errors, redirects and downloads (T2, T16–T18). */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store, max-age=0',
+  Pragma: 'no-cache',
+  'X-Robots-Tag': 'noindex, nofollow, noarchive, nosnippet, noimageindex',
+  'X-Content-Type-Options': 'nosniff',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
+};
+
+const HTML_TYPE = 'text/html; charset=utf-8';
+
+const baseHeaders = (contentType: string, extra: Record<string, string[]> = {}): Record<string, string[]> => {
+  const headers: Record<string, string[]> = { 'Content-Type': [contentType] };
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers[name] = [value];
+  for (const [name, values] of Object.entries(extra)) headers[name] = values;
+  return headers;
+};
+
+export const htmlResponse = (status: number, body: string, setCookies: string[] = []): HttpResponse => ({
+  status,
+  headers: baseHeaders(HTML_TYPE, setCookies.length > 0 ? { 'Set-Cookie': setCookies } : {}),
+  body,
+});
+
+/** The single 404 for every "this link does not exist for you" outcome: identical bytes and headers. */
+export const notFoundResponse = (): HttpResponse => htmlResponse(404, NOT_FOUND_HTML);
+
+/** 303 See Other to a server-built absolute URL (never one taken from the request, T15). */
+export const redirectResponse = (location: string, setCookies: string[] = []): HttpResponse => ({
+  status: 303,
+  headers: baseHeaders(HTML_TYPE, {
+    Location: [location],
+    ...(setCookies.length > 0 ? { 'Set-Cookie': setCookies } : {}),
+  }),
+  body: '',
+});
+
+export const binaryResponse = (
+  contentType: string,
+  bytes: Uint8Array,
+  extra: Record<string, string[]> = {},
+): HttpResponse => ({
+  status: 200,
+  headers: baseHeaders(contentType, { 'Content-Length': [String(bytes.byteLength)], ...extra }),
+  body: bytes,
+});
+
+/**
+ * Content-Disposition for a download: an ASCII fallback plus the exact UTF-8 name in filename*
+ * (RFC 6266/5987). Quotes, backslashes, separators, control and bidi characters never reach the header (K1, K2).
+ */
+export const contentDisposition = (kind: 'attachment' | 'inline', fileName: string): string => {
+  const cleaned = fileName
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001F\u007F\u202A-\u202E\u2066-\u2069\u200E\u200F]/g, '')
+    .replace(/[/\\]/g, '_')
+    .trim();
+  const name = cleaned === '' ? 'download' : cleaned.slice(0, 200);
+  const ascii = name.replace(/[^\x20-\x7E]/g, '_').replace(/["%;]/g, '_');
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+};

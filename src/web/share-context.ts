@@ -1,0 +1,40 @@
+import type { AppDeps } from '../app/deps';
+import type { ShareLink, SiteSettings } from '../core/model';
+import type { EffectivePolicy, ViewDecision } from '../core/policy';
+import type { ParsedForm } from './forms';
+import type { HttpRequest, HttpResponse } from './http';
+import type { ShareRoute } from './share-routes';
+import type { ShareUrls } from './share-urls';
+import type { CookiePolicy, VisitorSession } from './session';
+
+/** Everything one request to a share link has established before its route runs. */
+export interface ShareContext {
+  deps: AppDeps;
+  req: HttpRequest;
+  token: string;
+  route: ShareRoute;
+  link: ShareLink;
+  site: SiteSettings;
+  policy: EffectivePolicy;
+  decision: ViewDecision;
+  key: Buffer;
+  now: number;
+  clientIp: string | null;
+  form: ParsedForm | null;
+  cookie: { name: string; policy: CookiePolicy };
+  /** The session in force (presented and valid, or freshly minted). */
+  session: VisitorSession;
+  /** How the session arrived: a valid cookie, a valid ticket (cookie-less fallback), or none (new). */
+  sessionSource: 'cookie' | 'ticket' | 'new';
+  /** Session ids of every valid session the request presented (CSRF tokens bind to one of them). */
+  presentedSessionIds: string[];
+  /** URLs for links on the rendered page (carry `?t=` in ticket mode). */
+  urls: ShareUrls;
+  /** The same URLs without a ticket (redirect targets add their own). */
+  plainUrls: ShareUrls;
+  /** A ticket for the current session, for forms. */
+  ticket: string;
+  csrf: string;
+}
+
+export type RouteHandler = (ctx: ShareContext) => Promise<HttpResponse>;

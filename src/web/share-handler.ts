@@ -1,0 +1,305 @@
+import type { AppDeps } from '../app/deps';
+import { recordAudit } from '../app/audit';
+import { passwordThrottleKeys, readPasswordFailures } from '../app/view/password-gate';
+import { defaultGlobalConfig, defaultSiteSettings } from '../core/defaults';
+import { decideView, effectivePolicy } from '../core/policy';
+import { linkIdOf, tokenMatches } from '../core/token';
+import { renderSharedPage } from './content-view';
+import { parseForm, type ParsedForm } from './forms';
+import { gatePageFor, handleEmailSend, handleEmailVerify, handlePassword, handleSso } from './gates';
+import { header, type HttpRequest, type HttpResponse } from './http';
+import { renderMessagePage } from './render/pages';
+import { htmlResponse, notFoundResponse, redirectResponse } from './responses';
+import type { ShareContext } from './share-context';
+import { cookiesToRefresh, messageResponse } from './share-responses';
+import { parseSharePath, type ShareRoute } from './share-routes';
+import { createShareUrls } from './share-urls';
+import {
+  cookiePolicyFor,
+  csrfMatches,
+  csrfToken,
+  keyedDigest,
+  loadSessionKey,
+  newSession,
+  readCookie,
+  serializeSessionCookie,
+  sessionCookieName,
+  sessionPayload,
+  signSession,
+  verifySession,
+  type VisitorSession,
+} from './session';
+import { addComment, downloadAttachment, proxyImage, subscribe, unsubscribe, uploadAttachment } from './visitor-actions';
+
+/**
+ * The anonymous share view: one platform-neutral handler behind both the Forge web trigger and the
+ * local server. Order per request (SPEC "The anonymous view", perf A6):
+ *   1. path and token format check — a malformed path costs no storage call (T1);
+ *   2. store wave: link + global config + site settings + session key + share base URL, in parallel;
+ *      the token is checked against the stored hash in constant time;
+ *   3. store wave: space configuration (+ password attempt counters only for a password POST);
+ *   4. the policy decision (pure) on every request; any deny is the same 404 page, reason audited;
+ *   5. gates, or the route's content: one parallel wave of Confluence calls.
+ * Any unexpected failure is a generic 503 page: never a 500, a stack trace, or content.
+ */
+export const createShareHandler =
+  (deps: AppDeps) =>
+  async (req: HttpRequest): Promise<HttpResponse> => {
+    try {
+      return await handleShareRequest(deps, req);
+    } catch {
+      return unavailableResponse();
+    }
+  };
+
+const unavailableResponse = (): HttpResponse =>
+  htmlResponse(
+    503,
+    renderMessagePage({
+      title: 'Temporarily unavailable',
+      message: 'This shared page cannot be shown right now. Please try again in a moment.',
+      branding: null,
+    }),
+  );
+
+const FORM_PROBLEMS = {
+  unsupported_type: { status: 415, message: 'The form was sent in a format this page does not accept.' },
+  too_large: { status: 413, message: 'What you sent is too large.' },
+  malformed: { status: 400, message: 'The form could not be read. Reload the page and try again.' },
+} as const;
+
+/**
+ * The client IP used for the allow-list: the right-most entry of the configured header (default
+ * X-Forwarded-For), i.e. the hop appended by the nearest proxy, never the client-supplied left part.
+ * Which header the Atlassian edge sets, and whether its right-most entry is the real client, MUST be
+ * verified on a real site (security.md spike S1) before relying on IP allow-lists in production.
+ */
+export const clientIpFrom = (req: HttpRequest, headerName: string): string | null => {
+  const name = /^[A-Za-z0-9-]{1,64}$/.test(headerName) ? headerName.toLowerCase() : 'x-forwarded-for';
+  const entries = (req.headers[name] ?? [])
+    .join(',')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+  let ip = entries.at(-1);
+  if (ip === undefined || ip.length > 64) return null;
+  const bracketed = /^\[([0-9A-Fa-f:.]+)\](?::\d{1,5})?$/.exec(ip);
+  if (bracketed?.[1]) ip = bracketed[1];
+  else if (/^\d{1,3}(\.\d{1,3}){3}:\d{1,5}$/.test(ip)) ip = ip.slice(0, ip.indexOf(':'));
+  return ip;
+};
+
+/** POSTs must come from our own pages: Fetch Metadata first, else an Origin equal to ours (T9). */
+const sameOriginRequest = (req: HttpRequest, publicBase: string): boolean => {
+  const site = header(req, 'sec-fetch-site');
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  const origin = header(req, 'origin');
+  if (origin !== undefined && origin !== 'null') {
+    const allowed = new Set<string>();
+    try {
+      allowed.add(new URL(publicBase).origin);
+    } catch {
+      // An unparsable base leaves only the Host-derived origins.
+    }
+    const host = header(req, 'host');
+    if (host) {
+      allowed.add(`https://${host}`);
+      if (new URL(publicBase).protocol === 'http:') allowed.add(`http://${host}`);
+    }
+    return allowed.has(origin);
+  }
+  return site !== undefined;
+};
+
+const ticketFrom = (req: HttpRequest, form: ParsedForm | null): string | undefined => form?.fields['t'] ?? req.query['t']?.[0];
+
+const needsPasswordCounters = (route: ShareRoute, method: string): boolean => route.kind === 'password' && method === 'POST';
+
+const handleShareRequest = async (deps: AppDeps, req: HttpRequest): Promise<HttpResponse> => {
+  const parsed = parseSharePath(req.path);
+  if (!parsed) return notFoundResponse();
+  const method = req.method.toUpperCase();
+  if (!(parsed.methods as readonly string[]).includes(method)) {
+    const response = htmlResponse(
+      405,
+      renderMessagePage({ title: 'Not allowed', message: 'This address does not accept that kind of request.', branding: null }),
+    );
+    return { ...response, headers: { ...response.headers, Allow: [parsed.methods.join(', ')] } };
+  }
+  const { token, route } = parsed;
+
+  let form: ParsedForm | null = null;
+  if (method === 'POST') {
+    const result = await parseForm(req);
+    if (!result.ok) {
+      const problem = FORM_PROBLEMS[result.problem];
+      return htmlResponse(problem.status, renderMessagePage({ title: 'Request not accepted', message: problem.message, branding: null }));
+    }
+    form = result.form;
+  }
+
+  // Wave 1: everything that depends only on the token.
+  const linkId = linkIdOf(token);
+  const [link, storedGlobal, storedSite, key, shareBase] = await Promise.all([
+    deps.store.links.get(linkId),
+    deps.store.configs.getGlobal(),
+    deps.store.configs.getSite(),
+    loadSessionKey(deps.store.secrets, (n) => deps.random.bytes(n)),
+    deps.shareBaseUrl(),
+  ]);
+  if (!link || !tokenMatches(token, link.tokenHash)) {
+    await recordAudit(deps, {
+      action: 'view_denied',
+      actor: 'visitor',
+      linkId: link ? link.id : null,
+      detail: link ? 'token does not match (rotated or forged)' : 'unknown link',
+    });
+    return notFoundResponse();
+  }
+  const now = deps.clock.now();
+  const site = storedSite ?? defaultSiteSettings(now);
+  const global = storedGlobal ?? defaultGlobalConfig(now);
+  const clientIp = clientIpFrom(req, site.clientIpHeader);
+  const clientKey = keyedDigest(key, 'client-ip', clientIp ?? 'unknown');
+  const throttleKeys = passwordThrottleKeys(link.id, clientKey, now);
+
+  // Wave 2: the space's policy (and attempt counters only when a password is being checked).
+  const [space, failures] = await Promise.all([
+    deps.store.configs.getSpace(link.spaceKey),
+    needsPasswordCounters(route, method) ? readPasswordFailures(deps, throttleKeys) : Promise.resolve({ perIp: 0, perLink: 0 }),
+  ]);
+  const policy = effectivePolicy(global, space);
+
+  // Sessions: a valid cookie and/or a valid ticket; the most recently issued one wins.
+  const publicBase = (site.customDomain ?? shareBase).replace(/\/+$/, '');
+  const cookiePolicy = cookiePolicyFor(publicBase);
+  const cookieName = sessionCookieName(link.id, cookiePolicy);
+  const expect = { linkId: link.id, epoch: link.epoch, now };
+  const cookieValue = readCookie(req, cookieName);
+  const fromCookie = cookieValue ? verifySession(key, cookieValue, { ...expect, kind: 'c' }) : null;
+  const ticketValue = ticketFrom(req, form);
+  const fromTicket = ticketValue ? verifySession(key, ticketValue, { ...expect, kind: 't' }) : null;
+  let session: VisitorSession;
+  let sessionSource: ShareContext['sessionSource'];
+  if (fromCookie && (!fromTicket || fromCookie.issuedAt >= fromTicket.issuedAt)) {
+    session = fromCookie;
+    sessionSource = 'cookie';
+  } else if (fromTicket) {
+    session = fromTicket;
+    sessionSource = fromCookie ? 'cookie' : 'ticket';
+  } else {
+    session = newSession(link.id, link.epoch, now, (n) => deps.random.bytes(n));
+    sessionSource = 'new';
+  }
+  const presentedSessionIds = [fromCookie?.sessionId, fromTicket?.sessionId].filter((id): id is string => id !== undefined);
+
+  const decision = decideView({
+    link,
+    policy,
+    now,
+    clientIp,
+    session: { passwordPassed: session.passwordPassed, verifiedEmail: session.verifiedEmail, ssoEmail: session.ssoEmail },
+  });
+  if (decision.effect === 'deny') {
+    await recordAudit(deps, {
+      action: 'view_denied',
+      actor: 'visitor',
+      linkId: link.id,
+      pageId: link.pageId,
+      spaceKey: link.spaceKey,
+      detail: decision.reason,
+    });
+    return notFoundResponse();
+  }
+
+  const ticket = signSession(key, sessionPayload(session, 't', now));
+  const ctx: ShareContext = {
+    deps,
+    req,
+    token,
+    route,
+    link,
+    site,
+    policy,
+    decision,
+    key,
+    now,
+    clientIp,
+    form,
+    cookie: { name: cookieName, policy: cookiePolicy },
+    session,
+    sessionSource,
+    presentedSessionIds,
+    urls: createShareUrls(publicBase, token, link.pageId, sessionSource === 'ticket' ? ticket : null),
+    plainUrls: createShareUrls(publicBase, token, link.pageId, null),
+    ticket,
+    csrf: csrfToken(key, link.id, session.sessionId),
+  };
+
+  if (method === 'POST') {
+    const presented = form?.fields['csrf'] ?? '';
+    const tokenOk = presentedSessionIds.some((sid) => csrfMatches(key, link.id, sid, presented));
+    if (!sameOriginRequest(req, publicBase) || !tokenOk) {
+      return messageResponse(
+        ctx,
+        403,
+        'Request refused',
+        'This form has expired or was not sent from this page. Go back, reload the page and try again.',
+        { url: ctx.urls.root(), label: 'Back to the page' },
+      );
+    }
+  }
+
+  if (route.kind === 'logout') return logout(ctx);
+  if (route.kind === 'unsubscribe') return unsubscribe(ctx, route.subscriptionId, method === 'POST');
+
+  if (decision.effect === 'gate') {
+    const gate = decision.gate;
+    if (route.kind === 'password' && gate === 'password') return handlePassword(ctx, throttleKeys, failures);
+    if (route.kind === 'email_send') return handleEmailSend(ctx);
+    if (route.kind === 'email_verify') return handleEmailVerify(ctx);
+    if ((route.kind === 'sso_start' || route.kind === 'sso_callback') && gate === 'sso') {
+      return handleSso(ctx, route.kind === 'sso_start' ? 'start' : 'callback');
+    }
+    if (route.kind === 'page') return gatePageFor(ctx, gate);
+    if (method === 'GET') return redirectResponse(ctx.urls.root(), cookiesToRefresh(ctx));
+    return messageResponse(ctx, 403, 'Access needed', 'Open the page again to continue.', { url: ctx.urls.root(), label: 'Open the page' });
+  }
+
+  const { permissions } = decision;
+  switch (route.kind) {
+    case 'page':
+      return renderSharedPage(ctx, permissions, route.pageId);
+    case 'attachment':
+      return downloadAttachment(ctx, permissions, route.pageId, route.attachmentId);
+    case 'image':
+      return proxyImage(ctx, permissions, route.pageId, route.fileName);
+    case 'comment':
+      return addComment(ctx, permissions, route.pageId);
+    case 'upload':
+      return uploadAttachment(ctx, permissions, route.pageId);
+    case 'subscribe':
+      return subscribe(ctx, permissions, route.pageId);
+    case 'email_send':
+      return handleEmailSend(ctx);
+    case 'email_verify':
+      return handleEmailVerify(ctx);
+    case 'password':
+    case 'sso_start':
+    case 'sso_callback':
+      return redirectResponse(ctx.urls.root(), cookiesToRefresh(ctx));
+  }
+};
+
+/** Ends the visitor's session in this browser: the cookie is cleared (tickets lapse within 15 minutes). */
+const logout = (ctx: ShareContext): HttpResponse =>
+  htmlResponse(
+    200,
+    renderMessagePage({
+      title: 'You left the shared page',
+      message: 'Your access in this browser has ended. Open the link again to come back.',
+      branding: ctx.site.customization,
+      back: { url: ctx.plainUrls.root(), label: 'Open the page again' },
+    }),
+    [serializeSessionCookie(ctx.cookie.name, '', 0, ctx.cookie.policy)],
+  );

@@ -1,0 +1,232 @@
+import { maskEmail, recordAudit } from '../app/audit';
+import { checkUpload } from '../app/view/upload-rules';
+import type { ViewPermissions } from '../core/policy';
+import type { HttpResponse } from './http';
+import { escapeHtml, stripUnsafeCharacters } from './render/escape';
+import { renderUnsubscribe } from './render/pages';
+import { binaryResponse, contentDisposition, htmlResponse, redirectResponse } from './responses';
+import { isServableImage, loadPageScope, unavailable } from './content-view';
+import type { ShareContext } from './share-context';
+import { cookiesToRefresh, deniedResponse, messageResponse } from './share-responses';
+import { unsubscribeSignature, unsubscribeSignatureMatches } from './session';
+
+export const MAX_COMMENT_LENGTH = 5000;
+export const MAX_NAME_LENGTH = 80;
+const COMMENTS_PER_LINK_PER_HOUR = 60;
+const UPLOADS_PER_LINK_PER_HOUR = 30;
+const HOUR_MS = 60 * 60 * 1000;
+
+const SAFE_MEDIA_TYPE = /^[a-z]+\/[a-z0-9.+-]{1,100}$/;
+
+/** Per-link hourly cap on visitor writes (T22 O7); counts survive restarts. */
+const overHourlyCap = async (ctx: ShareContext, what: string, cap: number): Promise<boolean> => {
+  const hour = Math.floor(ctx.now / HOUR_MS);
+  const count = await ctx.deps.store.counters.increment(`${what}:${ctx.link.id}:${hour}`, (hour + 1) * HOUR_MS);
+  return count > cap;
+};
+
+const backToPage = (ctx: ShareContext, pageId: string | null) => ({ url: ctx.urls.page(pageId ?? ctx.link.pageId), label: 'Back to the page' });
+
+export const downloadAttachment = async (
+  ctx: ShareContext,
+  permissions: ViewPermissions,
+  pageId: string | null,
+  attachmentId: string,
+): Promise<HttpResponse> => {
+  if (permissions.attachments === 'none') return deniedResponse(ctx, 'attachments not shared');
+  const [loaded, data] = await Promise.all([
+    loadPageScope(ctx, permissions, pageId, { comments: false, attachments: true, creator: false, countView: false }),
+    ctx.deps.content.downloadAttachment(pageId ?? ctx.link.pageId, attachmentId).catch(() => null),
+  ]);
+  if (!loaded.ok) return loaded.response;
+  const attachment = loaded.scope.attachments.find((a) => a.id === attachmentId);
+  if (!attachment) return deniedResponse(ctx, 'attachment not on a shared page');
+  if (data === null) return unavailable(ctx);
+  if (!data) return deniedResponse(ctx, 'attachment not found');
+  const mediaType = SAFE_MEDIA_TYPE.test(data.mediaType) ? data.mediaType : 'application/octet-stream';
+  return binaryResponse(mediaType, data.bytes, {
+    'Content-Disposition': [contentDisposition('attachment', attachment.title)],
+  });
+};
+
+/** Image proxy for pictures embedded in shared pages: only raster image attachments of in-tree pages. */
+export const proxyImage = async (
+  ctx: ShareContext,
+  permissions: ViewPermissions,
+  pageId: string,
+  fileName: string,
+): Promise<HttpResponse> => {
+  const loaded = await loadPageScope(ctx, permissions, pageId === ctx.link.pageId ? null : pageId, {
+    comments: false,
+    attachments: true,
+    creator: false,
+    countView: false,
+  });
+  if (!loaded.ok) return loaded.response;
+  const attachment = loaded.scope.attachments.find((a) => a.title === fileName && isServableImage(a.mediaType));
+  if (!attachment) return deniedResponse(ctx, 'image not on a shared page');
+  let data;
+  try {
+    data = await ctx.deps.content.downloadAttachment(pageId, attachment.id);
+  } catch {
+    return unavailable(ctx);
+  }
+  if (!data || !isServableImage(data.mediaType)) return deniedResponse(ctx, 'image not found');
+  return binaryResponse(data.mediaType.toLowerCase(), data.bytes, {
+    'Content-Disposition': [contentDisposition('inline', attachment.title)],
+  });
+};
+
+/** The attribution line shown in the Confluence comment: who wrote it, as far as the share knows. */
+const attribution = (name: string, email: string | null): string => {
+  const who = name !== '' ? name : 'an anonymous visitor';
+  return `— ${who}${email ? ` <${email}>` : ''}, via Secure Share link`;
+};
+
+export const addComment = async (ctx: ShareContext, permissions: ViewPermissions, pageId: string | null): Promise<HttpResponse> => {
+  if (permissions.comments !== 'view_add') {
+    return messageResponse(ctx, 403, 'Comments are read-only', 'This link does not allow adding comments.', backToPage(ctx, pageId));
+  }
+  const fields = ctx.form?.fields ?? {};
+  const text = stripUnsafeCharacters((fields['text'] ?? '').normalize('NFC')).trim();
+  const name = stripUnsafeCharacters((fields['name'] ?? '').normalize('NFC')).replace(/\s+/g, ' ').trim();
+  if (text === '') return messageResponse(ctx, 400, 'Comment is empty', 'Write something before adding a comment.', backToPage(ctx, pageId));
+  if (text.length > MAX_COMMENT_LENGTH) {
+    return messageResponse(ctx, 400, 'Comment too long', `A comment may have at most ${MAX_COMMENT_LENGTH} characters.`, backToPage(ctx, pageId));
+  }
+  if (name.length > MAX_NAME_LENGTH) {
+    return messageResponse(ctx, 400, 'Name too long', `Your name may have at most ${MAX_NAME_LENGTH} characters.`, backToPage(ctx, pageId));
+  }
+  const loaded = await loadPageScope(ctx, permissions, pageId, { comments: false, attachments: false, creator: false, countView: false });
+  if (!loaded.ok) return loaded.response;
+  if (await overHourlyCap(ctx, 'comments', COMMENTS_PER_LINK_PER_HOUR)) {
+    return messageResponse(ctx, 429, 'Too many comments', 'Too many comments were added through this link. Try again later.', backToPage(ctx, pageId));
+  }
+  const page = loaded.scope.page;
+  try {
+    // Plain text only: the Confluence adapter escapes it into storage format, so no markup can be injected (T29).
+    await ctx.deps.content.addComment(page.id, `${text}\n\n${attribution(name, permissions.viewerEmail)}`);
+  } catch {
+    return unavailable(ctx);
+  }
+  await recordAudit(ctx.deps, {
+    action: 'comment_added',
+    actor: permissions.viewerEmail ? maskEmail(permissions.viewerEmail) : 'visitor',
+    linkId: ctx.link.id,
+    pageId: page.id,
+    spaceKey: ctx.link.spaceKey,
+    detail: `${text.length} characters`,
+  });
+  return redirectResponse(ctx.urls.withNotice(ctx.urls.page(page.id), 'comment_added'), cookiesToRefresh(ctx));
+};
+
+export const uploadAttachment = async (ctx: ShareContext, permissions: ViewPermissions, pageId: string | null): Promise<HttpResponse> => {
+  if (permissions.attachments !== 'view_add') {
+    return messageResponse(ctx, 403, 'Uploads are not allowed', 'This link does not allow adding files.', backToPage(ctx, pageId));
+  }
+  const file = ctx.form?.file;
+  if (!file) return messageResponse(ctx, 400, 'No file', 'Choose a file to upload.', backToPage(ctx, pageId));
+  const checked = checkUpload(file.fileName, file.bytes);
+  if (!checked.ok) return messageResponse(ctx, checked.status, 'File not accepted', checked.message, backToPage(ctx, pageId));
+  const loaded = await loadPageScope(ctx, permissions, pageId, { comments: false, attachments: false, creator: false, countView: false });
+  if (!loaded.ok) return loaded.response;
+  if (await overHourlyCap(ctx, 'uploads', UPLOADS_PER_LINK_PER_HOUR)) {
+    return messageResponse(ctx, 429, 'Too many uploads', 'Too many files were uploaded through this link. Try again later.', backToPage(ctx, pageId));
+  }
+  const page = loaded.scope.page;
+  const uploader = permissions.viewerEmail ?? 'an anonymous visitor';
+  try {
+    await ctx.deps.content.uploadAttachment(
+      page.id,
+      { fileName: checked.fileName, mediaType: checked.mediaType, bytes: file.bytes },
+      `Uploaded by ${uploader} via Secure Share link`,
+    );
+  } catch {
+    return unavailable(ctx);
+  }
+  await recordAudit(ctx.deps, {
+    action: 'attachment_added',
+    actor: permissions.viewerEmail ? maskEmail(permissions.viewerEmail) : 'visitor',
+    linkId: ctx.link.id,
+    pageId: page.id,
+    spaceKey: ctx.link.spaceKey,
+    detail: `${checked.mediaType}, ${file.bytes.byteLength} bytes`,
+  });
+  return redirectResponse(ctx.urls.withNotice(ctx.urls.page(page.id), 'uploaded'), cookiesToRefresh(ctx));
+};
+
+export const subscribe = async (ctx: ShareContext, permissions: ViewPermissions, pageId: string | null): Promise<HttpResponse> => {
+  if (!permissions.allowSubscribe) {
+    return messageResponse(ctx, 403, 'Updates are not available', 'This link does not offer email updates.', backToPage(ctx, pageId));
+  }
+  const email = permissions.viewerEmail;
+  if (email === null) {
+    return messageResponse(ctx, 400, 'Email not confirmed', 'Confirm your email address first, then subscribe.', backToPage(ctx, pageId));
+  }
+  const loaded = await loadPageScope(ctx, permissions, pageId, { comments: false, attachments: false, creator: false, countView: false });
+  if (!loaded.ok) return loaded.response;
+  const page = loaded.scope.page;
+  const existing = await ctx.deps.store.subscriptions.listByLink(ctx.link.id, { limit: 100 });
+  if (existing.items.some((s) => s.email === email && s.pageId === page.id)) {
+    return redirectResponse(ctx.urls.withNotice(ctx.urls.page(page.id), 'already_subscribed'), cookiesToRefresh(ctx));
+  }
+  const id = Buffer.from(ctx.deps.random.bytes(16)).toString('base64url');
+  await ctx.deps.store.subscriptions.put({ id, linkId: ctx.link.id, pageId: page.id, email, createdAt: ctx.now, confirmed: true });
+  await recordAudit(ctx.deps, {
+    action: 'subscribed',
+    actor: maskEmail(email),
+    linkId: ctx.link.id,
+    pageId: page.id,
+    spaceKey: ctx.link.spaceKey,
+  });
+  const unsubscribeUrl = ctx.plainUrls.unsubscribe(id, unsubscribeSignature(ctx.key, id));
+  const title = stripUnsafeCharacters(page.title);
+  try {
+    await ctx.deps.mailer.send({
+      to: [email],
+      subject: `You are subscribed to "${title.slice(0, 120)}"`,
+      text: `You will get an email when "${title}" changes.\n\nTo stop these emails, open: ${unsubscribeUrl}\n`,
+      html: `<p>You will get an email when <strong>${escapeHtml(title)}</strong> changes.</p><p><a href="${escapeHtml(unsubscribeUrl)}">Stop these emails</a></p>`,
+      kind: 'subscription',
+    });
+  } catch {
+    // The subscription stands; the confirmation mail is a courtesy.
+  }
+  return redirectResponse(ctx.urls.withNotice(ctx.urls.page(page.id), 'subscribed'), cookiesToRefresh(ctx));
+};
+
+/**
+ * Unsubscribe: GET shows a confirmation (GET never changes anything, so mail scanners cannot
+ * unsubscribe people), POST with the signature and CSRF token removes the subscription.
+ */
+export const unsubscribe = async (ctx: ShareContext, subscriptionId: string, confirmed: boolean): Promise<HttpResponse> => {
+  const sig = (confirmed ? ctx.form?.fields['sig'] : undefined) ?? ctx.req.query['sig']?.[0] ?? '';
+  if (!unsubscribeSignatureMatches(ctx.key, subscriptionId, sig)) {
+    return messageResponse(ctx, 400, 'Invalid unsubscribe link', 'This unsubscribe link is not valid. Use the link from the latest email.');
+  }
+  const subscription = await ctx.deps.store.subscriptions.get(subscriptionId);
+  if (!subscription || subscription.linkId !== ctx.link.id) {
+    return htmlResponse(200, renderUnsubscribe({ branding: ctx.site.customization, action: null, secrets: { csrf: ctx.csrf, ticket: ctx.ticket }, done: true }));
+  }
+  if (!confirmed) {
+    return htmlResponse(
+      200,
+      renderUnsubscribe({
+        branding: ctx.site.customization,
+        action: ctx.plainUrls.unsubscribe(subscriptionId, sig),
+        secrets: { csrf: ctx.csrf, ticket: ctx.ticket },
+        done: false,
+      }),
+      cookiesToRefresh(ctx),
+    );
+  }
+  await ctx.deps.store.subscriptions.delete(subscriptionId);
+  await recordAudit(ctx.deps, {
+    action: 'unsubscribed',
+    actor: maskEmail(subscription.email),
+    linkId: ctx.link.id,
+    pageId: subscription.pageId,
+    spaceKey: ctx.link.spaceKey,
+  });
+  return htmlResponse(200, renderUnsubscribe({ branding: ctx.site.customization, action: null, secrets: { csrf: ctx.csrf, ticket: ctx.ticket }, done: true }));
+};
