@@ -1,0 +1,169 @@
+/**
+ * Confluence page events → link state. Trashed, archived and deleted pages make their links stop
+ * working at once (pageState ≠ 'current' is denied by the view and shown as page_removed in lists);
+ * restored and unarchived pages bring them back. Updates feed the subscriber notification debounce.
+ * Handlers are idempotent: Forge may deliver an event twice or retry it.
+ */
+import { z } from 'zod';
+import { DomainError, isDomainError } from '../core/errors';
+import type { AuditAction, PageState, ShareLink } from '../core/model';
+import { recordAudit } from './audit';
+import type { AppDeps } from './deps';
+import { notePageUpdated } from './notifications';
+
+const idSchema = z.union([z.string().min(1).max(64), z.number().int().nonnegative()]).transform(String);
+
+/** The fields we use of the documented page event payload (forge-facts §1.5); the rest passes through. */
+export const pageEventSchema = z.looseObject({
+  eventType: z.string().min(1).max(200),
+  atlassianId: z.string().max(200).optional(),
+  selfGenerated: z.boolean().optional(),
+  suppressNotifications: z.boolean().optional(),
+  updateTrigger: z.string().max(100).optional(),
+  content: z.looseObject({
+    id: idSchema,
+    type: z.string().max(50).optional(),
+    status: z.string().max(50).optional(),
+    title: z.string().max(1000).optional(),
+    space: z.looseObject({ id: idSchema.optional(), key: z.string().max(255).optional() }).optional(),
+  }),
+});
+
+export type PageEvent = z.infer<typeof pageEventSchema>;
+
+export const PAGE_EVENTS = {
+  updated: 'avi:confluence:updated:page',
+  trashed: 'avi:confluence:trashed:page',
+  restored: 'avi:confluence:restored:page',
+  deleted: 'avi:confluence:deleted:page',
+  archived: 'avi:confluence:archived:page',
+  unarchived: 'avi:confluence:unarchived:page',
+} as const;
+
+/** Target page state and audit action per state-changing event. */
+const STATE_EVENTS: Record<string, { state: PageState; action: AuditAction; verb: string }> = {
+  [PAGE_EVENTS.trashed]: { state: 'trashed', action: 'page_trashed', verb: 'moved to the trash' },
+  [PAGE_EVENTS.archived]: { state: 'trashed', action: 'page_trashed', verb: 'archived' },
+  [PAGE_EVENTS.deleted]: { state: 'deleted', action: 'page_deleted', verb: 'deleted permanently' },
+  [PAGE_EVENTS.restored]: { state: 'current', action: 'page_restored', verb: 'restored' },
+  [PAGE_EVENTS.unarchived]: { state: 'current', action: 'page_restored', verb: 'unarchived' },
+};
+
+export type PageEventOutcome =
+  | { outcome: 'ignored'; reason: 'malformed' | 'self_generated' | 'not_a_page' | 'unhandled_event' }
+  | { outcome: 'state_changed'; pageId: string; pageState: PageState; linksChanged: number }
+  | { outcome: 'update_noted'; pageId: string; linksRetitled: number };
+
+const MAX_WRITE_ATTEMPTS = 5;
+
+/**
+ * Applies `change` to the stored link with a version-checked write, re-reading and retrying when a
+ * concurrent writer got there first. Returns the written link, or undefined when nothing had to change
+ * (already in that state, or the link is gone).
+ */
+export const updateLinkWithRetry = async (
+  deps: Pick<AppDeps, 'store' | 'clock'>,
+  linkId: string,
+  change: (link: ShareLink) => Partial<ShareLink> | undefined,
+): Promise<ShareLink | undefined> => {
+  for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
+    const link = await deps.store.links.get(linkId);
+    if (!link) return undefined;
+    const patch = change(link);
+    if (!patch) return undefined;
+    const next: ShareLink = { ...link, ...patch, version: link.version + 1, updatedAt: deps.clock.now() };
+    try {
+      await deps.store.links.update(next, link.version);
+      return next;
+    } catch (error) {
+      if (isDomainError(error) && error.code === 'version_conflict') continue;
+      throw error;
+    }
+  }
+  throw new DomainError('version_conflict', `Link ${linkId} kept changing while its page state was being updated; the event will be retried.`);
+};
+
+/** Every link of a page (all statuses), following cursors. */
+export const linksOfPage = async (deps: Pick<AppDeps, 'store'>, pageId: string): Promise<ShareLink[]> => {
+  const links: ShareLink[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.links.list({ pageId }, { limit: 100, ...(cursor ? { cursor } : {}) });
+    links.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return links;
+};
+
+/**
+ * Sets the page state of every link of `pageId`; audits each link that changed.
+ * Shared with the sweep, which reconciles states the events missed (cascading deletes emit no events).
+ */
+export const applyPageState = async (
+  deps: AppDeps,
+  pageId: string,
+  state: PageState,
+  audit: { action: AuditAction; actor: string; detail: string },
+): Promise<number> => {
+  let changed = 0;
+  for (const link of await linksOfPage(deps, pageId)) {
+    const written = await updateLinkWithRetry(deps, link.id, (current) =>
+      current.pageState === state ? undefined : { pageState: state },
+    );
+    if (!written) continue;
+    changed += 1;
+    await recordAudit(deps, {
+      action: audit.action,
+      actor: audit.actor,
+      linkId: written.id,
+      pageId: written.pageId,
+      spaceKey: written.spaceKey,
+      detail: audit.detail,
+    });
+  }
+  return changed;
+};
+
+const retitleLinks = async (deps: AppDeps, pageId: string, title: string): Promise<number> => {
+  let changed = 0;
+  for (const link of await linksOfPage(deps, pageId)) {
+    if (link.pageTitle === title) continue;
+    const written = await updateLinkWithRetry(deps, link.id, (current) => (current.pageTitle === title ? undefined : { pageTitle: title }));
+    if (written) changed += 1;
+  }
+  return changed;
+};
+
+/** Entry point of the `trigger` module for page events (Forge passes the event as the first argument). */
+export const handlePageEvent = async (event: unknown, deps: AppDeps): Promise<PageEventOutcome> => {
+  const parsed = pageEventSchema.safeParse(event);
+  // A malformed event will not improve on retry: acknowledge it instead of throwing.
+  if (!parsed.success) return { outcome: 'ignored', reason: 'malformed' };
+  const { eventType, content } = parsed.data;
+  if (content.type !== undefined && content.type !== 'page') return { outcome: 'ignored', reason: 'not_a_page' };
+  const pageId = content.id;
+  const title = content.title?.trim() ? content.title.trim().slice(0, 255) : undefined;
+  const actor = parsed.data.atlassianId ?? 'app';
+
+  const stateEvent = STATE_EVENTS[eventType];
+  if (stateEvent) {
+    const label = title ? `"${title}"` : `page ${pageId}`;
+    const consequence = stateEvent.state === 'current' ? 'the link works again (if its policy allows)' : 'the link no longer opens';
+    const linksChanged = await applyPageState(deps, pageId, stateEvent.state, {
+      action: stateEvent.action,
+      actor,
+      detail: `Page ${label} was ${stateEvent.verb} in Confluence; ${consequence}.`,
+    });
+    return { outcome: 'state_changed', pageId, pageState: stateEvent.state, linksChanged };
+  }
+
+  if (eventType === PAGE_EVENTS.updated) {
+    // Our own writes (comments/attachments added through a link do not update the page, but be safe).
+    if (parsed.data.selfGenerated === true) return { outcome: 'ignored', reason: 'self_generated' };
+    const linksRetitled = title ? await retitleLinks(deps, pageId, title) : 0;
+    await notePageUpdated(deps, { pageId, title });
+    return { outcome: 'update_noted', pageId, linksRetitled };
+  }
+
+  return { outcome: 'ignored', reason: 'unhandled_event' };
+};

@@ -1,0 +1,471 @@
+/**
+ * Email notifications: subscriber confirmation and updates (debounced per page burst), expiry
+ * reminders to link creators, and "your link was opened" alerts. Every send that must happen once is
+ * guarded by a putIfAbsent marker, so duplicated scheduled runs and retried events never double-send.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { defaultSiteSettings } from '../core/defaults';
+import {
+  DEFAULT_EMAIL_BRANDING,
+  renderExpiryReminderEmail,
+  renderLinkOpenedEmail,
+  renderPageUpdatedEmail,
+  renderSubscriptionConfirmEmail,
+  type EmailBranding,
+} from '../core/email-templates';
+import { DomainError, isDomainError } from '../core/errors';
+import type { ShareLink, SiteSettings } from '../core/model';
+import { narrowLinkSelectedUsers } from '../core/policy';
+import { matchesSelectedUsers } from '../core/selected-users';
+import { maskEmail, recordAudit } from './audit';
+import type { AppDeps } from './deps';
+import { createSpacePolicyCache, toLinkView, type SpacePolicy } from './link-views';
+import type { ChildPage, Subscription } from './ports';
+import { buildSharedTree } from './view/share-tree';
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+/** A page burst ends after this much quiet... */
+export const NOTIFY_DEBOUNCE_MS = 10 * 60 * 1000;
+/** ...or at the latest this long after its first edit, so a page edited all day still notifies. */
+export const NOTIFY_MAX_DELAY_MS = 60 * 60 * 1000;
+/** Markers that prove a mail went out live this long (longer than any retry or duplicate run). */
+const SENT_MARKER_TTL_MS = 30 * DAY_MS;
+const PENDING_TTL_MS = 7 * DAY_MS;
+const MAX_SEND_ATTEMPTS = 5;
+/** Confirmation mails per (link, address) per hour: the subscribe form must not become a mail cannon. */
+export const CONFIRMATIONS_PER_HOUR = 3;
+const MAX_ANCESTOR_DEPTH = 50;
+
+export const PENDING_UPDATE_PREFIX = 'notify-pending:';
+const SUBSCRIPTION_KEY_SECRET = 'subscription-signing-key';
+
+const digest = (...parts: string[]): string => createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 40);
+
+export const loadSiteSettings = async (deps: Pick<AppDeps, 'store' | 'clock'>): Promise<SiteSettings> =>
+  (await deps.store.configs.getSite()) ?? defaultSiteSettings(deps.clock.now());
+
+export const brandingOf = (site: SiteSettings): EmailBranding => ({
+  ...site.customization,
+  heading: site.customization.heading || DEFAULT_EMAIL_BRANDING.heading,
+});
+
+/** Puts a marker unless one is live; true when this caller owns the work. */
+const claim = async (deps: Pick<AppDeps, 'store'>, key: string, expiresAt: number, value: Record<string, unknown> = {}): Promise<boolean> => {
+  try {
+    await deps.store.ephemeral.putIfAbsent({ key, value, expiresAt });
+    return true;
+  } catch (error) {
+    if (isDomainError(error) && error.code === 'already_exists') return false;
+    throw error;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Subscriptions
+
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+export const normalizeSubscriberEmail = (raw: string): string => {
+  const email = raw.trim().toLowerCase();
+  if (email.length > 254 || !EMAIL.test(email)) {
+    throw new DomainError('invalid_input', 'Enter one valid email address.', [{ field: 'email', rule: 'email.format', message: 'Not a valid email address' }]);
+  }
+  return email;
+};
+
+const signingKey = async (deps: Pick<AppDeps, 'store' | 'random'>): Promise<string> => {
+  const existing = await deps.store.secrets.get(SUBSCRIPTION_KEY_SECRET);
+  if (existing) return existing;
+  const created = Buffer.from(deps.random.bytes(32)).toString('base64url');
+  await deps.store.secrets.set(SUBSCRIPTION_KEY_SECRET, created);
+  // Re-read: if two first uses raced, both continue with whichever key was stored last.
+  return (await deps.store.secrets.get(SUBSCRIPTION_KEY_SECRET)) ?? created;
+};
+
+export type SubscriptionAction = 'confirm' | 'unsubscribe';
+
+const signatureFor = (key: string, action: SubscriptionAction, id: string): string =>
+  createHmac('sha256', key).update(`${action}:${id}`).digest('base64url');
+
+const baseUrlOf = async (deps: Pick<AppDeps, 'shareBaseUrl'>, site: SiteSettings): Promise<string> =>
+  (site.customDomain ?? (await deps.shareBaseUrl())).replace(/\/+$/, '');
+
+/**
+ * `<base>/subscriptions/<id>/<confirm|unsubscribe>?sig=<hmac>`: the share token is never stored, so
+ * these URLs cannot point below /s/<token>; the HMAC makes them unguessable per subscription.
+ */
+export const subscriptionActionUrl = async (
+  deps: Pick<AppDeps, 'store' | 'random' | 'shareBaseUrl'>,
+  site: SiteSettings,
+  action: SubscriptionAction,
+  subscriptionId: string,
+): Promise<string> => {
+  const sig = signatureFor(await signingKey(deps), action, subscriptionId);
+  return `${await baseUrlOf(deps, site)}/subscriptions/${encodeURIComponent(subscriptionId)}/${action}?sig=${sig}`;
+};
+
+/** Parses `/subscriptions/<id>/<action>` (for the web layer's router). */
+export const parseSubscriptionPath = (path: string): { id: string; action: SubscriptionAction } | undefined => {
+  const match = /^\/subscriptions\/([A-Za-z0-9_-]{16,64})\/(confirm|unsubscribe)\/?$/.exec(path);
+  return match ? { id: match[1] as string, action: match[2] as SubscriptionAction } : undefined;
+};
+
+export interface SubscribeInput {
+  link: ShareLink;
+  email: string;
+}
+
+/**
+ * A visitor asks for updates. Always the same outcome for the caller whether or not the address was
+ * already subscribed (no oracle); a confirmation mail is sent unless the address is confirmed already.
+ * The caller (view) has already checked that the visitor passed the link's gates.
+ */
+export const requestSubscription = async (deps: AppDeps, input: SubscribeInput): Promise<void> => {
+  const { link } = input;
+  if (!link.allowSubscribe) throw new DomainError('forbidden', 'This link does not offer updates by email.');
+  const email = normalizeSubscriberEmail(input.email);
+  const now = deps.clock.now();
+  const windowEnd = Math.floor(now / 3_600_000) * 3_600_000 + 3_600_000;
+  const sent = await deps.store.counters.increment(`subscribe:${digest(link.id, email)}:${windowEnd}`, windowEnd);
+  if (sent > CONFIRMATIONS_PER_HOUR) return;
+
+  const existing = (await subscriptionsOfLink(deps, link.id)).find((s) => s.email === email);
+  if (existing?.confirmed) return;
+  const sub: Subscription = existing ?? {
+    id: Buffer.from(deps.random.bytes(18)).toString('base64url'),
+    linkId: link.id,
+    pageId: link.pageId,
+    email,
+    createdAt: now,
+    confirmed: false,
+  };
+  if (!existing) await deps.store.subscriptions.put(sub);
+  const site = await loadSiteSettings(deps);
+  const mail = renderSubscriptionConfirmEmail({
+    branding: brandingOf(site),
+    pageTitle: link.pageTitle,
+    confirmUrl: await subscriptionActionUrl(deps, site, 'confirm', sub.id),
+    unsubscribeUrl: await subscriptionActionUrl(deps, site, 'unsubscribe', sub.id),
+  });
+  await deps.mailer.send({ to: [email], subject: mail.subject, text: mail.text, html: mail.html, kind: 'subscription' });
+  await recordAudit(deps, {
+    action: 'subscribed',
+    actor: maskEmail(email),
+    linkId: link.id,
+    pageId: link.pageId,
+    spaceKey: link.spaceKey,
+    detail: 'Subscription requested; confirmation email sent.',
+  });
+};
+
+export type SubscriptionActionResult = 'confirmed' | 'unsubscribed' | 'invalid';
+
+/** Confirms or cancels a subscription from the signed link in an email. Bad or stale links → 'invalid'. */
+export const performSubscriptionAction = async (
+  deps: AppDeps,
+  input: { id: string; action: SubscriptionAction; signature: string },
+): Promise<SubscriptionActionResult> => {
+  const expected = Buffer.from(signatureFor(await signingKey(deps), input.action, input.id));
+  const given = Buffer.from(input.signature);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'invalid';
+  const sub = await deps.store.subscriptions.get(input.id);
+  if (input.action === 'unsubscribe') {
+    if (sub) {
+      await deps.store.subscriptions.delete(sub.id);
+      const link = await deps.store.links.get(sub.linkId);
+      await recordAudit(deps, {
+        action: 'unsubscribed',
+        actor: maskEmail(sub.email),
+        linkId: sub.linkId,
+        pageId: sub.pageId,
+        spaceKey: link?.spaceKey ?? null,
+        detail: 'Unsubscribed from page updates.',
+      });
+    }
+    // Unsubscribing twice is fine: the outcome the person wanted holds.
+    return 'unsubscribed';
+  }
+  if (!sub) return 'invalid';
+  if (!sub.confirmed) {
+    await deps.store.subscriptions.put({ ...sub, confirmed: true });
+    const link = await deps.store.links.get(sub.linkId);
+    await recordAudit(deps, {
+      action: 'subscribed',
+      actor: maskEmail(sub.email),
+      linkId: sub.linkId,
+      pageId: sub.pageId,
+      spaceKey: link?.spaceKey ?? null,
+      detail: 'Subscription confirmed.',
+    });
+  }
+  return 'confirmed';
+};
+
+const subscriptionsOfLink = async (deps: Pick<AppDeps, 'store'>, linkId: string): Promise<Subscription[]> => {
+  const subs: Subscription[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.subscriptions.listByLink(linkId, { limit: 100, ...(cursor ? { cursor } : {}) });
+    subs.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return subs;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Page updates (debounced)
+
+interface PendingUpdate {
+  pageId: string;
+  firstAt: number;
+  lastAt: number;
+  count: number;
+  attempts: number;
+}
+
+const pendingKey = (pageId: string): string =>
+  `${PENDING_UPDATE_PREFIX}${/^[0-9]{1,30}$/.test(pageId) ? pageId : digest(pageId)}`;
+
+const asPending = (value: Record<string, unknown>): PendingUpdate | undefined => {
+  const { pageId, firstAt, lastAt, count, attempts } = value;
+  if (typeof pageId !== 'string' || typeof firstAt !== 'number' || typeof lastAt !== 'number') return undefined;
+  return { pageId, firstAt, lastAt, count: typeof count === 'number' ? count : 1, attempts: typeof attempts === 'number' ? attempts : 0 };
+};
+
+/** Records that a page changed; the sweep sends one mail per subscriber once the burst is over. */
+export const notePageUpdated = async (deps: Pick<AppDeps, 'store' | 'clock'>, input: { pageId: string; title?: string | undefined }): Promise<void> => {
+  const now = deps.clock.now();
+  const key = pendingKey(input.pageId);
+  const current = await deps.store.ephemeral.get(key, now);
+  const previous = current ? asPending(current.value) : undefined;
+  const next: PendingUpdate = previous
+    ? { ...previous, lastAt: Math.max(previous.lastAt, now), count: previous.count + 1 }
+    : { pageId: input.pageId, firstAt: now, lastAt: now, count: 1, attempts: 0 };
+  await deps.store.ephemeral.put({ key, value: { ...next }, expiresAt: now + PENDING_TTL_MS });
+};
+
+export interface UpdateRecipient {
+  subscription: Subscription;
+  link: ShareLink;
+  changedTitle: string;
+}
+
+/**
+ * The confirmed subscribers who may hear about a change of `pageId` (ES-13/CF-10): their link is
+ * active and compliant right now, still offers subscriptions, its address still passes the selected
+ * users, and the changed page is the shared page or inside the link's shared tree.
+ */
+export const recipientsForPageChange = async (deps: AppDeps, pageId: string): Promise<UpdateRecipient[]> => {
+  const page = await deps.content.getPage(pageId);
+  if (!page || page.status !== 'current') return [];
+  const chain: string[] = [page.id];
+  let parentId = page.parentId;
+  while (parentId && chain.length < MAX_ANCESTOR_DEPTH) {
+    chain.push(parentId);
+    const parent = await deps.content.getPage(parentId);
+    parentId = parent?.parentId ?? null;
+  }
+
+  const now = deps.clock.now();
+  const policyOf = createSpacePolicyCache(deps);
+  const recipients: UpdateRecipient[] = [];
+  for (const rootId of chain) {
+    let cursor: string | undefined;
+    const links: ShareLink[] = [];
+    do {
+      const result = await deps.store.links.list({ pageId: rootId, status: 'active' }, { limit: 100, ...(cursor ? { cursor } : {}) });
+      links.push(...result.items);
+      cursor = result.nextCursor;
+    } while (cursor);
+    let descendants: ChildPage[] | undefined;
+    for (const link of links) {
+      if (!link.allowSubscribe) continue;
+      const sp: SpacePolicy = await policyOf(link.spaceKey);
+      if (toLinkView(link, sp.policy, now).effectiveStatus !== 'active') continue;
+      if (rootId !== pageId) {
+        const includeChildren = link.includeChildren && sp.policy.caps.childPages.value;
+        if (!includeChildren) continue;
+        descendants ??= await deps.content.getDescendants(rootId);
+        const tree = buildSharedTree({ id: rootId, title: link.pageTitle }, descendants, {
+          includeChildren,
+          shareRestrictedChildren: link.shareRestrictedChildren && sp.policy.caps.restrictedChildPages.value,
+          withLabels: link.withLabels,
+          withoutLabels: link.withoutLabels,
+        });
+        if (!tree.nodes.has(pageId)) continue;
+      }
+      const selected = narrowLinkSelectedUsers(link.selectedUsers, sp.policy);
+      for (const sub of await subscriptionsOfLink(deps, link.id)) {
+        if (!sub.confirmed) continue;
+        if (selected.length > 0 && !matchesSelectedUsers(sub.email, selected)) continue;
+        recipients.push({ subscription: sub, link, changedTitle: page.title });
+      }
+    }
+  }
+  return recipients;
+};
+
+export interface NotificationRunResult {
+  sent: number;
+  failed: number;
+  burstsCompleted: number;
+}
+
+/** Sends the mails of every page burst that is over. Safe to run concurrently (putIfAbsent per mail). */
+export const sendDueUpdateNotifications = async (deps: AppDeps): Promise<NotificationRunResult> => {
+  const now = deps.clock.now();
+  const result: NotificationRunResult = { sent: 0, failed: 0, burstsCompleted: 0 };
+  const due: PendingUpdate[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.ephemeral.listByPrefix(PENDING_UPDATE_PREFIX, { limit: 100, ...(cursor ? { cursor } : {}) });
+    for (const record of page.items) {
+      const pending = asPending(record.value);
+      if (pending && (pending.lastAt + NOTIFY_DEBOUNCE_MS <= now || pending.firstAt + NOTIFY_MAX_DELAY_MS <= now)) due.push(pending);
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  if (due.length === 0) return result;
+
+  const site = await loadSiteSettings(deps);
+  const branding = brandingOf(site);
+  for (const pending of due) {
+    // A burst is identified by its last edit: a later edit starts a new burst with new markers.
+    const burst = `${pending.pageId}:${pending.lastAt}`;
+    let failures = 0;
+    for (const { subscription, link, changedTitle } of await recipientsForPageChange(deps, pending.pageId)) {
+      const marker = `notify-sent:${digest(burst, subscription.id)}`;
+      if (!(await claim(deps, marker, now + SENT_MARKER_TTL_MS))) continue;
+      try {
+        const mail = renderPageUpdatedEmail({
+          branding,
+          sharedPageTitle: link.pageTitle,
+          changedPageTitle: changedTitle,
+          updateCount: pending.count,
+          lastUpdatedAt: pending.lastAt,
+          unsubscribeUrl: await subscriptionActionUrl(deps, site, 'unsubscribe', subscription.id),
+        });
+        await deps.mailer.send({ to: [subscription.email], subject: mail.subject, text: mail.text, html: mail.html, kind: 'update' });
+        result.sent += 1;
+        await recordAudit(deps, {
+          action: 'notification_sent',
+          actor: 'app',
+          linkId: link.id,
+          pageId: pending.pageId,
+          spaceKey: link.spaceKey,
+          detail: `Page update sent to subscriber ${maskEmail(subscription.email)}.`,
+        });
+      } catch {
+        // Release the marker so the next run retries this subscriber only.
+        await deps.store.ephemeral.delete(marker);
+        failures += 1;
+        result.failed += 1;
+      }
+    }
+    const key = pendingKey(pending.pageId);
+    const latest = await deps.store.ephemeral.get(key, deps.clock.now());
+    const stillSame = latest !== undefined && asPending(latest.value)?.lastAt === pending.lastAt;
+    if (failures > 0 && pending.attempts + 1 < MAX_SEND_ATTEMPTS) {
+      if (stillSame) await deps.store.ephemeral.put({ key, value: { ...pending, attempts: pending.attempts + 1 }, expiresAt: now + PENDING_TTL_MS });
+      continue;
+    }
+    if (stillSame) await deps.store.ephemeral.delete(key);
+    else if (latest) {
+      // Edited again while we were sending: restart the max-delay clock for the new burst.
+      const newer = asPending(latest.value);
+      if (newer) await deps.store.ephemeral.put({ key, value: { ...newer, firstAt: newer.lastAt, count: 1 }, expiresAt: now + PENDING_TTL_MS });
+    }
+    result.burstsCompleted += 1;
+  }
+  return result;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Creator notifications
+
+const creatorEmail = async (deps: AppDeps, accountId: string): Promise<string | undefined> => {
+  try {
+    const user = await deps.content.getUser(accountId);
+    return user?.email ?? undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Reminds creators of links that expire within the configured number of days, once per expiry date. */
+export const sendExpiryReminders = async (deps: AppDeps): Promise<{ sent: number; failed: number }> => {
+  const site = await loadSiteSettings(deps);
+  const days = site.notifications.expiryReminderDays;
+  const result = { sent: 0, failed: 0 };
+  if (days <= 0) return result;
+  const now = deps.clock.now();
+  const horizon = now + days * DAY_MS;
+  const policyOf = createSpacePolicyCache(deps);
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.links.list({ status: 'active' }, { limit: 100, ...(cursor ? { cursor } : {}) });
+    cursor = page.nextCursor;
+    for (const link of page.items) {
+      if (link.expiresAt === null || link.expiresAt <= now || link.expiresAt > horizon) continue;
+      const sp = await policyOf(link.spaceKey);
+      if (toLinkView(link, sp.policy, now).effectiveStatus !== 'active') continue;
+      // Keyed by the expiry instant: extending the link re-arms the reminder for the new date.
+      const marker = `reminder:${digest(link.id, String(link.expiresAt))}`;
+      if (!(await claim(deps, marker, link.expiresAt + 7 * DAY_MS))) continue;
+      const to = await creatorEmail(deps, link.createdBy);
+      if (!to) continue;
+      try {
+        const mail = renderExpiryReminderEmail({ branding: brandingOf(site), linkName: link.name, pageTitle: link.pageTitle, expiresAt: link.expiresAt, now });
+        await deps.mailer.send({ to: [to], subject: mail.subject, text: mail.text, html: mail.html, kind: 'reminder' });
+        result.sent += 1;
+        await recordAudit(deps, {
+          action: 'notification_sent',
+          actor: 'app',
+          linkId: link.id,
+          pageId: link.pageId,
+          spaceKey: link.spaceKey,
+          detail: `Expiry reminder sent to the link creator (${maskEmail(to)}).`,
+        });
+      } catch {
+        await deps.store.ephemeral.delete(marker);
+        result.failed += 1;
+      }
+    }
+  } while (cursor);
+  return result;
+};
+
+/**
+ * "Your link was opened": at most once per link per UTC day, when the admin enabled it. Called by the
+ * view after an allowed view; never throws (an alert must not break the visitor's page).
+ */
+export const notifyLinkOpened = async (deps: AppDeps, link: ShareLink): Promise<boolean> => {
+  try {
+    const site = await loadSiteSettings(deps);
+    if (!site.notifications.openedAlert) return false;
+    const now = deps.clock.now();
+    const day = Math.floor(now / DAY_MS);
+    const marker = `opened-alert:${link.id}:${day}`;
+    if (!(await claim(deps, marker, (day + 2) * DAY_MS))) return false;
+    const to = await creatorEmail(deps, link.createdBy);
+    if (!to) return false;
+    const mail = renderLinkOpenedEmail({ branding: brandingOf(site), linkName: link.name, pageTitle: link.pageTitle, openedAt: now });
+    try {
+      await deps.mailer.send({ to: [to], subject: mail.subject, text: mail.text, html: mail.html, kind: 'opened' });
+    } catch {
+      await deps.store.ephemeral.delete(marker);
+      return false;
+    }
+    await recordAudit(deps, {
+      action: 'notification_sent',
+      actor: 'app',
+      linkId: link.id,
+      pageId: link.pageId,
+      spaceKey: link.spaceKey,
+      detail: `"Link opened" alert sent to the link creator (${maskEmail(to)}).`,
+    });
+    return true;
+  } catch {
+    return false;
+  }
+};

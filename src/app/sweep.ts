@@ -1,0 +1,153 @@
+/**
+ * The scheduled sweep (Forge scheduledTrigger). Idempotent and safe to run twice at once, because
+ * Forge may duplicate invocations (forge-facts §1.6): every send is claimed with a putIfAbsent marker,
+ * aggregate flushes take their record (single use), and purges are naturally repeatable.
+ * Each step is isolated: one failing step does not stop the others (scheduled runs are not retried).
+ */
+import type { PageState } from '../core/model';
+import { flushAuditAggregates } from './audit';
+import type { AppDeps } from './deps';
+import { applyPageState } from './lifecycle';
+import { DAY_MS, loadSiteSettings, sendDueUpdateNotifications, sendExpiryReminders } from './notifications';
+
+export interface SweepReport {
+  auditAggregatesFlushed: number;
+  updateMailsSent: number;
+  updateMailsFailed: number;
+  remindersSent: number;
+  remindersFailed: number;
+  pagesChecked: number;
+  linksReconciled: number;
+  ephemeralPurged: number;
+  countersPurged: number;
+  auditPurged: number;
+  /** Step name → error message, for the platform log. */
+  errors: Record<string, string>;
+}
+
+/** Pages whose Confluence state is re-checked per run (events are lossy: cascading deletes emit nothing). */
+export const RECONCILE_PAGES_PER_RUN = 100;
+/** Links changed this recently are left alone: Confluence reads may lag the event that changed them. */
+const RECONCILE_SETTLE_MS = 10 * 60 * 1000;
+const RECONCILE_CURSOR_KEY = 'sweep:reconcile-cursor';
+
+const stateFromConfluence = (status: string | undefined): PageState | undefined => {
+  switch (status) {
+    case 'current':
+      return 'current';
+    case 'trashed':
+    case 'archived':
+      return 'trashed';
+    case 'deleted':
+      return 'deleted';
+    default:
+      return undefined;
+  }
+};
+
+/**
+ * Re-reads the Confluence state of the pages of active links, a bounded slice per run, continuing where
+ * the previous run stopped (our link cursors are range keys, stable across runs).
+ */
+export const reconcilePageStates = async (deps: AppDeps): Promise<{ pagesChecked: number; linksReconciled: number }> => {
+  const now = deps.clock.now();
+  const saved = await deps.store.ephemeral.get(RECONCILE_CURSOR_KEY, now);
+  let cursor = typeof saved?.value.cursor === 'string' ? saved.value.cursor : undefined;
+  const pages = new Map<string, PageState>();
+  let exhausted = false;
+  while (pages.size < RECONCILE_PAGES_PER_RUN) {
+    let result;
+    try {
+      result = await deps.store.links.list({ status: 'active' }, { limit: 100, ...(cursor ? { cursor } : {}) });
+    } catch {
+      // A stale saved cursor: start over next time.
+      cursor = undefined;
+      exhausted = true;
+      break;
+    }
+    for (const link of result.items) {
+      if (now - link.updatedAt < RECONCILE_SETTLE_MS) continue;
+      if (!pages.has(link.pageId)) pages.set(link.pageId, link.pageState);
+    }
+    cursor = result.nextCursor;
+    if (!cursor) {
+      exhausted = true;
+      break;
+    }
+  }
+  if (exhausted || !cursor) await deps.store.ephemeral.delete(RECONCILE_CURSOR_KEY);
+  else await deps.store.ephemeral.put({ key: RECONCILE_CURSOR_KEY, value: { cursor }, expiresAt: now + DAY_MS });
+
+  let linksReconciled = 0;
+  for (const [pageId, known] of pages) {
+    let observed: PageState | undefined;
+    try {
+      const page = await deps.content.getPage(pageId);
+      // Not readable by the app any more: treat as removed (reversible: a later run restores it).
+      observed = page ? stateFromConfluence(page.status) : 'trashed';
+    } catch {
+      continue; // Confluence unavailable: decide nothing.
+    }
+    if (!observed || observed === known) continue;
+    linksReconciled += await applyPageState(deps, pageId, observed, {
+      action: observed === 'current' ? 'page_restored' : observed === 'deleted' ? 'page_deleted' : 'page_trashed',
+      actor: 'app',
+      detail:
+        observed === 'current'
+          ? 'The scheduled check found the page available again in Confluence; the link works again (if its policy allows).'
+          : 'The scheduled check found the page removed or unavailable in Confluence; the link no longer opens.',
+    });
+  }
+  return { pagesChecked: pages.size, linksReconciled };
+};
+
+export const runSweep = async (deps: AppDeps): Promise<SweepReport> => {
+  const report: SweepReport = {
+    auditAggregatesFlushed: 0,
+    updateMailsSent: 0,
+    updateMailsFailed: 0,
+    remindersSent: 0,
+    remindersFailed: 0,
+    pagesChecked: 0,
+    linksReconciled: 0,
+    ephemeralPurged: 0,
+    countersPurged: 0,
+    auditPurged: 0,
+    errors: {},
+  };
+  const step = async (name: string, run: () => Promise<void>): Promise<void> => {
+    try {
+      await run();
+    } catch (error) {
+      report.errors[name] = error instanceof Error ? error.message : String(error);
+    }
+  };
+
+  // Flush before purging: aggregates are closed windows whose counters must still be readable.
+  await step('auditAggregates', async () => {
+    report.auditAggregatesFlushed = await flushAuditAggregates(deps);
+  });
+  await step('updateNotifications', async () => {
+    const r = await sendDueUpdateNotifications(deps);
+    report.updateMailsSent = r.sent;
+    report.updateMailsFailed = r.failed;
+  });
+  await step('expiryReminders', async () => {
+    const r = await sendExpiryReminders(deps);
+    report.remindersSent = r.sent;
+    report.remindersFailed = r.failed;
+  });
+  await step('reconcilePages', async () => {
+    const r = await reconcilePageStates(deps);
+    report.pagesChecked = r.pagesChecked;
+    report.linksReconciled = r.linksReconciled;
+  });
+  await step('purge', async () => {
+    const now = deps.clock.now();
+    const site = await loadSiteSettings(deps);
+    report.ephemeralPurged = await deps.store.ephemeral.purgeExpired(now);
+    report.countersPurged = await deps.store.counters.purgeExpired(now);
+    report.auditPurged = await deps.store.audit.purgeOlderThan(now - site.auditRetentionDays * DAY_MS);
+  });
+  return report;
+};
