@@ -199,6 +199,19 @@ describe('status, rotate, delete', () => {
     await expectDomainError(rotateLink(h.deps, SPACE_ADMIN, { linkId: created.link.id, version: 1 }), 'version_conflict');
   });
 
+  it('lets admins who cannot edit the page moderate a link but not edit, rotate or email it', async () => {
+    const { link } = await createLink(h.deps, EDITOR, { pageId: '1002', settings: { name: 'orig' } });
+    await expectDomainError(rotateLink(h.deps, SITE_ADMIN, { linkId: link.id }), 'forbidden');
+    await expectDomainError(
+      updateLink(h.deps, SITE_ADMIN, { linkId: link.id, version: 1, settings: { name: 'x' }, password: { action: 'keep' } }),
+      'forbidden',
+    );
+    expect(await allLinks(h.deps)).toMatchObject([{ name: 'orig', version: 1 }]);
+    expect((await setLinkStatus(h.deps, SITE_ADMIN, { linkId: link.id, status: 'disabled' })).status).toBe('disabled');
+    await deleteLink(h.deps, SITE_ADMIN, link.id);
+    expect(await allLinks(h.deps)).toHaveLength(0);
+  });
+
   it('deletes for editors and admins only; unknown ids are not_found', async () => {
     const { link } = await createLink(h.deps, EDITOR, { pageId: '1002', settings: {} });
     await expectDomainError(deleteLink(h.deps, OUTSIDER, link.id), 'forbidden');
