@@ -28,7 +28,7 @@ describe('effectivePolicy: enforcement switches', () => {
     expect(policy.selectedUsers).toEqual({ value: [], enforcedBy: null, outcome: null });
   });
 
-  it('MO-2 ON: global settings become ceilings and requirements for every link', () => {
+  it('MO-1 / MO-2 ON: global settings (comments, attachments, child pages, password, expiry) become ceilings and requirements for every link', () => {
     const policy = effectivePolicy(
       enforcedGlobal({ comments: 'view', attachments: 'none', childPages: false, password: 'mandatory', expiry: { kind: 'mandatory' } }),
       undefined,
@@ -154,7 +154,7 @@ describe('effectivePolicy: sharing switches', () => {
   });
 });
 
-describe('effectivePolicy: ES-6 selected users across levels', () => {
+describe('effectivePolicy: ES-5 / ES-6 selected users across the two levels', () => {
   it.each([
     ['ES-6 table row 1 (common part)', ['@acme.com'], ['bob@acme.com', 'eve@other.com'], ['bob@acme.com'], 'space', 'common_part'],
     ['ES-6 table row 2 (unchanged)', ['@acme.com'], ['@acme.com'], ['@acme.com'], 'space', 'all_fit'],
@@ -220,5 +220,23 @@ describe('effectivePolicy: ES-10 defaults for the new-link form', () => {
     const policy = effectivePolicy(enforcedGlobal({ comments: 'view', expiry: { kind: 'custom', maxDays: 10 }, enforceSso: true }), undefined);
     const settings = newLinkSettings(policy, NOW);
     expect(settings).toMatchObject({ comments: 'view', expiresAt: NOW + 10 * DAY, requireSso: true, name: '' });
+  });
+});
+
+describe('effectivePolicy: damaged stored configuration fails closed', () => {
+  it.each([
+    ['unknown comments cap counts as Disabled', { comments: 'edit' }, (p: ReturnType<typeof effectivePolicy>) => p.caps.comments.value, 'none'],
+    ['custom expiry with NaN days allows no lifetime', { expiry: { kind: 'custom', maxDays: Number.NaN } }, (p: ReturnType<typeof effectivePolicy>) => p.requires.expiryMaxDays.value, 0],
+    ['custom expiry with negative days allows no lifetime', { expiry: { kind: 'custom', maxDays: -3 } }, (p: ReturnType<typeof effectivePolicy>) => p.requires.expiryMaxDays.value, 0],
+    ['fractional days are rounded down', { expiry: { kind: 'custom', maxDays: 7.9 } }, (p: ReturnType<typeof effectivePolicy>) => p.requires.expiryMaxDays.value, 7],
+    ['unknown password rule counts as mandatory', { password: 'sometimes' }, (p: ReturnType<typeof effectivePolicy>) => p.requires.password.value, true],
+    ['unknown expiry kind counts as mandatory', { expiry: { kind: 'weekly' } }, (p: ReturnType<typeof effectivePolicy>) => p.requires.expiry.value, true],
+    ['non-boolean child pages flag forbids child pages', { childPages: 'yes' }, (p: ReturnType<typeof effectivePolicy>) => p.caps.childPages.value, false],
+  ] as const)('%s', (_n, patch, read, expected) => {
+    expect(read(effectivePolicy(enforcedGlobal(patch as never), undefined))).toBe(expected);
+  });
+
+  it('a missing master switch keeps sharing off', () => {
+    expect(effectivePolicy({ ...globalConfig(), sharingEnabled: undefined as never }, undefined).sharing).toEqual({ enabled: false, disabledBy: 'global' });
   });
 });

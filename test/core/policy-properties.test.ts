@@ -30,11 +30,12 @@ const policySettings: fc.Arbitrary<PolicySettings> = fc.record({
 });
 // Sharing is mostly on so that the interesting paths (allow, gates) are reached often.
 const mostlyOn = fc.constantFrom(true, true, true, false);
+const sometimes = fc.constantFrom(false, false, true);
 const globalArb: fc.Arbitrary<GlobalConfig> = fc
-  .tuple(policySettings, fc.boolean(), mostlyOn)
+  .tuple(policySettings, sometimes, mostlyOn)
   .map(([settings, applyOnAllLinks, sharingEnabled]) => globalConfig({ ...settings, applyOnAllLinks, sharingEnabled }));
 const spaceArb: fc.Arbitrary<SpaceConfig | undefined> = fc.option(
-  fc.tuple(policySettings, fc.boolean(), mostlyOn, fc.integer({ min: 0, max: 3 })).map(([settings, applyOnSpaceLinks, sharingEnabled, version]) =>
+  fc.tuple(policySettings, sometimes, mostlyOn, fc.integer({ min: 0, max: 3 })).map(([settings, applyOnSpaceLinks, sharingEnabled, version]) =>
     spaceConfig({ ...settings, applyOnSpaceLinks, sharingEnabled, version }),
   ),
   { nil: undefined },
@@ -48,11 +49,11 @@ const linkArb: fc.Arbitrary<ShareLink> = fc
     requireSso: fc.boolean(),
     hasPassword: fc.boolean(),
     createdAgo: fc.integer({ min: 0, max: 100 * DAY }),
-    expiresIn: fc.option(fc.integer({ min: -10 * DAY, max: 400 * DAY }), { nil: null }),
-    selectedUsers: fc.subarray(ENTRY_POOL, { maxLength: 3 }),
-    allowedIps: fc.subarray(IP_POOL, { maxLength: 2 }),
-    status: fc.constantFrom('active' as const, 'active' as const, 'disabled' as const),
-    pageState: fc.constantFrom('current' as const, 'current' as const, 'trashed' as const, 'deleted' as const),
+    expiresIn: fc.option(fc.oneof(fc.integer({ min: 1, max: DAY }), fc.integer({ min: -10 * DAY, max: 400 * DAY })), { nil: null }),
+    selectedUsers: fc.oneof(fc.constant([]), fc.subarray(ENTRY_POOL, { maxLength: 3 })),
+    allowedIps: fc.oneof(fc.constant([]), fc.subarray(IP_POOL, { maxLength: 2 })),
+    status: fc.constantFrom('active' as const, 'active' as const, 'active' as const, 'disabled' as const),
+    pageState: fc.constantFrom('current' as const, 'current' as const, 'current' as const, 'trashed' as const, 'deleted' as const),
   })
   .map(({ hasPassword, createdAgo, expiresIn, ...rest }) =>
     shareLink({
@@ -63,7 +64,7 @@ const linkArb: fc.Arbitrary<ShareLink> = fc
     }),
   );
 const sessionArb = fc.record({
-  passwordPassed: fc.boolean(),
+  passwordPassed: fc.constantFrom(true, true, false),
   verifiedEmail: fc.option(fc.constantFrom(...EMAIL_POOL), { nil: null }),
   ssoEmail: fc.option(fc.constantFrom(...EMAIL_POOL), { nil: null }),
 });
@@ -131,7 +132,7 @@ describe('policy properties (fast-check)', () => {
   it('decideView never allows a link that is disabled, removed, expired, sharing-disabled or over an enforced cap', () => {
     let allowed = 0;
     fc.assert(
-      fc.property(globalArb, spaceArb, linkArb, sessionArb, fc.option(fc.constantFrom(...CLIENT_IPS), { nil: null }), (global, space, link, session, clientIp) => {
+      fc.property(globalArb, spaceArb, linkArb, sessionArb, fc.option(fc.constantFrom(...CLIENT_IPS), { nil: null, freq: 8 }), (global, space, link, session, clientIp) => {
         const policy = effectivePolicy(global, space);
         const decision = decideView({ link, policy, now: NOW, clientIp, session });
         if (decision.effect !== 'allow') return;
@@ -165,8 +166,8 @@ describe('policy properties (fast-check)', () => {
       }),
       RUNS,
     );
-    // The property is only meaningful if allow decisions are actually generated.
-    expect(allowed).toBeGreaterThan(20);
+    // The property is only meaningful if allow decisions are actually generated (about 100 per 1500 runs).
+    expect(allowed).toBeGreaterThan(40);
   });
 
   it('ES-11 / MO-8: switching space sharing off and on again restores exactly the previous decision', () => {

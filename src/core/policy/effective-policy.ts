@@ -96,8 +96,12 @@ const mostRestrictive = <T>(
   return rule;
 };
 
+// Stored configs are validated on save; anything else found at read time counts as the strictest value.
+const storedAccess = (value: unknown): AccessLevel =>
+  value === 'view' || value === 'view_add' ? value : 'none';
+
 const accessCap = (levels: readonly EnforcingLevel[], pick: (s: PolicySettings) => AccessLevel): PolicyRule<AccessLevel> =>
-  mostRestrictive(levels, 'view_add', pick, (a, b) => exceedsAccess(b, a));
+  mostRestrictive(levels, 'view_add', (s) => storedAccess(pick(s)), (a, b) => exceedsAccess(b, a));
 
 const forbidding = (levels: readonly EnforcingLevel[], pick: (s: PolicySettings) => boolean): PolicyRule<boolean> =>
   mostRestrictive(levels, true, pick, (candidate, current) => !candidate && current);
@@ -105,8 +109,11 @@ const forbidding = (levels: readonly EnforcingLevel[], pick: (s: PolicySettings)
 const requiring = (levels: readonly EnforcingLevel[], pick: (s: PolicySettings) => boolean): PolicyRule<boolean> =>
   mostRestrictive(levels, false, pick, (candidate, current) => candidate && !current);
 
-const customMaxDays = (settings: PolicySettings): number | null =>
-  settings.expiry.kind === 'custom' ? settings.expiry.maxDays : null;
+const customMaxDays = (settings: PolicySettings): number | null => {
+  if (settings.expiry.kind !== 'custom') return null;
+  const { maxDays } = settings.expiry;
+  return Number.isFinite(maxDays) && maxDays > 0 ? Math.floor(maxDays) : 0;
+};
 
 const smallerMaxDays = (candidate: number | null, current: number | null): boolean =>
   candidate !== null && (current === null || candidate < current);
@@ -159,19 +166,20 @@ const formDefaults = (
  * configuration; a space configuration with version 0 (never saved) does not override global form defaults.
  */
 export const effectivePolicy = (global: GlobalConfig, space: SpaceConfig | undefined): EffectivePolicy => {
-  const sharing: EffectivePolicy['sharing'] = !global.sharingEnabled
+  // Only an explicit true opens links: a damaged or missing switch keeps sharing off (fail closed).
+  const sharing: EffectivePolicy['sharing'] = global.sharingEnabled !== true
     ? { enabled: false, disabledBy: 'global' }
-    : space !== undefined && !space.sharingEnabled
+    : space !== undefined && space.sharingEnabled !== true
       ? { enabled: false, disabledBy: 'space' }
       : { enabled: true };
 
-  const globalLevel: EnforcingLevel | undefined = global.applyOnAllLinks ? { level: 'global', settings: global } : undefined;
+  const globalLevel: EnforcingLevel | undefined = global.applyOnAllLinks === true ? { level: 'global', settings: global } : undefined;
   const spaceLevel: EnforcingLevel | undefined =
-    space !== undefined && space.applyOnSpaceLinks ? { level: 'space', settings: space } : undefined;
+    space !== undefined && space.applyOnSpaceLinks === true ? { level: 'space', settings: space } : undefined;
   const levels = [globalLevel, spaceLevel].filter((l): l is EnforcingLevel => l !== undefined);
 
-  const childPages = forbidding(levels, (s) => s.childPages);
-  const ownRestricted = forbidding(levels, (s) => s.restrictedChildPages);
+  const childPages = forbidding(levels, (s) => s.childPages === true);
+  const ownRestricted = forbidding(levels, (s) => s.restrictedChildPages === true);
   const restrictedChildPages: PolicyRule<boolean> =
     !childPages.value && ownRestricted.value ? { value: false, enforcedBy: childPages.enforcedBy } : ownRestricted;
 
@@ -186,10 +194,10 @@ export const effectivePolicy = (global: GlobalConfig, space: SpaceConfig | undef
       restrictedChildPages,
     },
     requires: {
-      password: requiring(levels, (s) => s.password === 'mandatory'),
+      password: requiring(levels, (s) => s.password !== 'optional'),
       expiry: requiring(levels, (s) => s.expiry.kind !== 'optional'),
       expiryMaxDays,
-      sso: requiring(levels, (s) => s.enforceSso),
+      sso: requiring(levels, (s) => s.enforceSso !== false),
     },
     selectedUsers: combineSelectedUsers(globalLevel, spaceLevel),
   };

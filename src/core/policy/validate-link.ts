@@ -49,7 +49,7 @@ export type LinkForValidation = LinkSettings & { hasPassword: boolean };
 const ACCESS_LABEL: Record<AccessLevel, string> = { none: 'Disabled', view: 'View', view_add: 'View & Add' };
 
 // Characters Confluence refuses in labels, plus whitespace.
-const LABEL_PATTERN = /^[^\s!#&()*,.:;<>?@[\]^]+$/;
+const LABEL_PATTERN = /^[^\s!#&()*,.:;?@[\]^'`]+$/;
 
 const by = (level: PolicyLevel | null): string => levelName(level ?? 'global');
 
@@ -139,7 +139,7 @@ const labelErrors = (labels: readonly string[], listName: string): string[] => {
     if (label.length === 0 || label.length > MAX_LABEL_LENGTH) {
       errors.push(`Labels must be 1 to ${MAX_LABEL_LENGTH} characters long`);
     } else if (!LABEL_PATTERN.test(label)) {
-      errors.push(`'${label}' is not a valid label: no spaces or any of ! # & ( ) * , . : ; < > ? @ [ ] ^`);
+      errors.push(`'${label}' is not a valid label: no spaces or any of ! # & ( ) * , . : ; ? @ [ ] ^ ' \``);
     }
   }
   return errors;
