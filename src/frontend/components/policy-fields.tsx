@@ -20,6 +20,8 @@ export interface PolicyFieldsProps {
   onChange: (next: PolicySettingsInput) => void;
   ceiling?: PolicyCeiling;
   fieldErrors?: Record<string, string>;
+  /** The site settings edit selected users in their own tab. */
+  showSelectedUsers?: boolean;
 }
 
 const expiryKinds = (ceiling?: PolicyCeiling): Array<ExpiryRule['kind']> => {
@@ -39,7 +41,7 @@ export const policySelectedUsers = (text: string): string[] => parseList(text);
 export const policySelectedUsersText = (users: readonly string[]): string => formatList(users);
 
 /** Caps, security rules and selected users of a policy level; shared by space and global settings. */
-export const PolicyFields = ({ idPrefix, value, selectedUsersText, onSelectedUsersTextChange, onChange, ceiling, fieldErrors = {} }: PolicyFieldsProps) => {
+export const PolicyFields = ({ idPrefix, value, selectedUsersText, onSelectedUsersTextChange, onChange, ceiling, fieldErrors = {}, showSelectedUsers = true }: PolicyFieldsProps) => {
   const set = <K extends keyof PolicySettingsInput>(key: K, next: PolicySettingsInput[K]) => onChange({ ...value, [key]: next });
   const limitNote = (what: string) => (ceiling ? `${what} limited by ${ceiling.name}.` : undefined);
   const id = (name: string) => `${idPrefix}-${name}`;
@@ -161,29 +163,31 @@ export const PolicyFields = ({ idPrefix, value, selectedUsersText, onSelectedUse
         <FieldNotes helper={ssoLocked ? limitNote('Required:') : 'Recipients must sign in with the configured identity provider.'} error={fieldErrors.enforceSso} />
       </Stack>
 
+      {showSelectedUsers ? (
+        <SelectedUsersField id={id('selected-users')} text={selectedUsersText} error={fieldErrors.selectedUsers} onChange={(text) => {
+          onSelectedUsersTextChange(text);
+          onChange({ ...value, selectedUsers: parseList(text) });
+        }} />
+      ) : null}
+    </Stack>
+  );
+};
+
+export const SelectedUsersField = ({ id, text, error, onChange }: { id: string; text: string; error?: string; onChange: (text: string) => void }) => (
+  <Stack space="space.100">
       <Heading as="h4" size="xsmall">
         Selected users
       </Heading>
       <Field
-        id={id('selected-users')}
+        id={id}
         label="Allowed emails and domains"
-        helper="e.g. ann@acme.com, @partner.com. Empty = no restriction at this level."
-        error={fieldErrors.selectedUsers}
+        helper="e.g. ann@acme.com, @partner.com. Only these recipients can pass a link's email check. Empty = no restriction at this level."
+        error={error}
       >
-        <TextArea
-          id={id('selected-users')}
-          name="selectedUsers"
-          value={selectedUsersText}
-          onChange={(e) => {
-            const text = String(e.target.value ?? '');
-            onSelectedUsersTextChange(text);
-            onChange({ ...value, selectedUsers: parseList(text) });
-          }}
-        />
+        <TextArea id={id} name="selectedUsers" value={text} onChange={(e) => onChange(String(e.target.value ?? ''))} />
       </Field>
-    </Stack>
-  );
-};
+  </Stack>
+);
 
 const minAccess = (a: AccessLevel, b: AccessLevel): AccessLevel => (accessAtMost(b).includes(a) ? a : b);
 

@@ -1,0 +1,178 @@
+import React, { useEffect, useState } from 'react';
+import { Box, Button, CodeBlock, DatePicker, DynamicTable, EmptyState, Form, Inline, Select, Stack, Text, Textfield } from '@forge/react';
+import type { AuditAction, AuditEntry } from '../../../core/model';
+import type { AuditLogFilter, CursorPage } from '../../../shared/contract';
+import { api, toResolverError, type ResolverError } from '../../api';
+import { Field } from '../field';
+import { flagError } from '../flags';
+import { formatDateTime } from '../labels';
+import { ErrorPanel } from '../states';
+
+const ACTIONS: AuditAction[] = [
+  'link_created',
+  'link_updated',
+  'link_disabled',
+  'link_enabled',
+  'link_rotated',
+  'link_deleted',
+  'links_reset',
+  'policy_global_changed',
+  'policy_space_changed',
+  'settings_changed',
+  'view_allowed',
+  'view_denied',
+  'gate_passed',
+  'gate_failed',
+  'code_sent',
+  'comment_added',
+  'attachment_added',
+  'subscribed',
+  'unsubscribed',
+  'page_trashed',
+  'page_restored',
+  'page_deleted',
+  'notification_sent',
+];
+const ACTION_OPTIONS = [{ label: 'Any action', value: '' }, ...ACTIONS.map((a) => ({ label: a.replace(/_/g, ' '), value: a }))];
+
+interface Draft {
+  action: string;
+  spaceKey: string;
+  linkId: string;
+  since: string;
+  until: string;
+}
+
+const toFilter = (d: Draft): AuditLogFilter => ({
+  ...(d.action ? { action: d.action as AuditAction } : {}),
+  ...(d.spaceKey.trim() ? { spaceKey: d.spaceKey.trim() } : {}),
+  ...(d.linkId.trim() ? { linkId: d.linkId.trim() } : {}),
+  ...(d.since ? { since: Date.parse(`${d.since}T00:00:00.000Z`) } : {}),
+  ...(d.until ? { until: Date.parse(`${d.until}T23:59:59.999Z`) } : {}),
+});
+
+type PageState = { state: 'loading' } | { state: 'error'; error: ResolverError } | { state: 'ready'; page: CursorPage<AuditEntry> };
+
+export const AuditTab = () => {
+  const [draft, setDraft] = useState<Draft>({ action: '', spaceKey: '', linkId: '', since: '', until: '' });
+  const [filter, setFilter] = useState<AuditLogFilter>({});
+  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const [page, setPage] = useState<PageState>({ state: 'loading' });
+  const [csv, setCsv] = useState<{ filename: string; csv: string } | null>(null);
+  const [exporting, setExporting] = useState(false);
+  const cursor = cursors[cursors.length - 1];
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+
+  useEffect(() => {
+    let live = true;
+    setPage({ state: 'loading' });
+    api.getAuditLog({ ...filter, limit: 25, ...(cursor ? { cursor } : {}) }).then(
+      (result) => live && setPage({ state: 'ready', page: result }),
+      (error) => live && setPage({ state: 'error', error: toResolverError(error) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [filter, cursor]);
+
+  const exportCsv = async () => {
+    setExporting(true);
+    try {
+      setCsv(await api.exportAuditCsv(filter));
+    } catch (error) {
+      flagError('Export failed', error);
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const items = page.state === 'ready' ? page.page.items : [];
+  const nextCursor = page.state === 'ready' ? page.page.nextCursor : undefined;
+
+  return (
+    <Stack space="space.200">
+      <Form
+        onSubmit={() => {
+          setFilter(toFilter(draft));
+          setCursors([undefined]);
+          setCsv(null);
+        }}
+      >
+        <Inline space="space.150" alignBlock="end" shouldWrap>
+          <Box xcss={{ minWidth: '200px' }}>
+            <Field id="audit-action" label="Action">
+              <Select
+                id="audit-action"
+                name="action"
+                options={ACTION_OPTIONS}
+                value={ACTION_OPTIONS.find((o) => o.value === draft.action)}
+                onChange={(o: { value: string }) => set('action', o.value)}
+              />
+            </Field>
+          </Box>
+          <Field id="audit-space" label="Space key">
+            <Textfield id="audit-space" name="spaceKey" value={draft.spaceKey} onChange={(e) => set('spaceKey', String(e.target.value ?? '').toUpperCase())} />
+          </Field>
+          <Field id="audit-link" label="Link ID">
+            <Textfield id="audit-link" name="linkId" value={draft.linkId} onChange={(e) => set('linkId', String(e.target.value ?? ''))} />
+          </Field>
+          <Field id="audit-since" label="From">
+            <DatePicker id="audit-since" name="since" value={draft.since || undefined} onChange={(v: string) => set('since', v ?? '')} />
+          </Field>
+          <Field id="audit-until" label="To">
+            <DatePicker id="audit-until" name="until" value={draft.until || undefined} onChange={(v: string) => set('until', v ?? '')} />
+          </Field>
+          <Button type="submit" appearance="primary">
+            Filter
+          </Button>
+          <Button isDisabled={exporting} onClick={exportCsv}>
+            Export CSV
+          </Button>
+        </Inline>
+      </Form>
+      {csv ? (
+        <Stack space="space.100">
+          <Text weight="bold">{`${csv.filename} — select and copy, or save as a .csv file`}</Text>
+          <CodeBlock language="text" text={csv.csv} />
+        </Stack>
+      ) : null}
+      {page.state === 'error' ? (
+        <ErrorPanel error={page.error} onRetry={() => setFilter({ ...filter })} />
+      ) : (
+        <DynamicTable
+          caption="Audit log"
+          isLoading={page.state === 'loading'}
+          head={{
+            cells: [
+              { key: 'at', content: 'When' },
+              { key: 'action', content: 'Action' },
+              { key: 'actor', content: 'Who' },
+              { key: 'where', content: 'Space / page / link' },
+              { key: 'detail', content: 'Detail' },
+            ],
+          }}
+          rows={items.map((entry) => ({
+            key: entry.id,
+            cells: [
+              { key: 'at', content: formatDateTime(entry.at) },
+              { key: 'action', content: entry.count > 1 ? `${entry.action} ×${entry.count}` : entry.action },
+              { key: 'actor', content: entry.actor },
+              { key: 'where', content: [entry.spaceKey, entry.pageId, entry.linkId].filter(Boolean).join(' / ') || '—' },
+              { key: 'detail', content: entry.detail },
+            ],
+          }))}
+          emptyView={<EmptyState header="No audit entries" description="Nothing matches these filters yet." />}
+        />
+      )}
+      <Inline space="space.100" alignBlock="center">
+        <Button spacing="compact" isDisabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+          Previous
+        </Button>
+        <Text size="small">{`Page ${cursors.length}`}</Text>
+        <Button spacing="compact" isDisabled={!nextCursor} onClick={() => nextCursor && setCursors((c) => [...c, nextCursor])}>
+          Next
+        </Button>
+      </Inline>
+    </Stack>
+  );
+};

@@ -1,0 +1,53 @@
+import React from 'react';
+import { Stack, TextArea, Textfield, Toggle } from '@forge/react';
+import type { SiteSettingsInput } from '../../../shared/contract';
+import { Field } from '../field';
+import { SiteSettingsForm, type SiteSectionProps } from './site-settings-form';
+
+const imageUrlProblem = (value: string | null): string | null => {
+  if (!value) return null;
+  if (/^data:image\/(png|jpeg|gif|webp);base64,/i.test(value)) return null;
+  try {
+    return new URL(value).protocol === 'https:' ? null : 'Use an https:// URL or a data:image/png|jpeg|gif|webp URL.';
+  } catch {
+    return 'Use an https:// URL or a data:image/png|jpeg|gif|webp URL.';
+  }
+};
+
+const Section = ({ draft, setDraft, fieldErrors }: SiteSectionProps) => {
+  const c = draft.customization;
+  const setC = (patch: Partial<SiteSettingsInput['customization']>) => setDraft((d) => ({ ...d, customization: { ...d.customization, ...patch } }));
+  return (
+    <Stack space="space.150">
+      <Toggle id="custom-show-heading" label="Show heading" isChecked={c.showHeading} onChange={(e) => setC({ showHeading: Boolean(e.target.checked) })} />
+      {c.showHeading ? (
+        <Field id="custom-heading" label="Heading" error={fieldErrors['customization.heading']}>
+          <Textfield id="custom-heading" name="heading" maxLength={120} value={c.heading} onChange={(e) => setC({ heading: String(e.target.value ?? '') })} />
+        </Field>
+      ) : null}
+      <Field id="custom-logo" label="Logo URL" helper="https:// or a data:image URL. SVG is refused (it can carry scripts)." error={fieldErrors['customization.logoUrl']}>
+        <Textfield id="custom-logo" name="logoUrl" value={c.logoUrl ?? ''} onChange={(e) => setC({ logoUrl: String(e.target.value ?? '').trim() || null })} />
+      </Field>
+      <Field id="custom-favicon" label="Favicon URL" error={fieldErrors['customization.faviconUrl']}>
+        <Textfield id="custom-favicon" name="faviconUrl" value={c.faviconUrl ?? ''} onChange={(e) => setC({ faviconUrl: String(e.target.value ?? '').trim() || null })} />
+      </Field>
+      <Toggle id="custom-show-footer" label="Show footer" isChecked={c.showFooter} onChange={(e) => setC({ showFooter: Boolean(e.target.checked) })} />
+      {c.showFooter ? (
+        <Field id="custom-footer" label="Footer text" error={fieldErrors['customization.footerText']}>
+          <TextArea id="custom-footer" name="footerText" value={c.footerText} onChange={(e) => setC({ footerText: String(e.target.value ?? '') })} />
+        </Field>
+      ) : null}
+    </Stack>
+  );
+};
+
+const validate = (draft: SiteSettingsInput): Record<string, string> => {
+  const problems: Record<string, string> = {};
+  const logo = imageUrlProblem(draft.customization.logoUrl);
+  const favicon = imageUrlProblem(draft.customization.faviconUrl);
+  if (logo) problems['customization.logoUrl'] = logo;
+  if (favicon) problems['customization.faviconUrl'] = favicon;
+  return problems;
+};
+
+export const CustomizationTab = () => <SiteSettingsForm title="Customization" section={Section} validate={validate} />;

@@ -1,0 +1,124 @@
+import React from 'react';
+import { Checkbox, Select, Stack, Text, Textfield } from '@forge/react';
+import type { SiteSettings } from '../../../core/model';
+import type { SiteSettingsInput } from '../../../shared/contract';
+import { Field, FieldNotes } from '../field';
+import { SiteSettingsForm, type SiteSectionProps } from './site-settings-form';
+
+type Provider = SiteSettings['email']['provider'];
+
+const PROVIDERS: Array<{ label: string; value: Provider }> = [
+  { label: 'None (email off)', value: 'none' },
+  { label: 'Local outbox (development)', value: 'outbox' },
+  { label: 'SendGrid', value: 'sendgrid' },
+  { label: 'Mailgun', value: 'mailgun' },
+  { label: 'Postmark', value: 'postmark' },
+  { label: 'Amazon SES', value: 'ses' },
+  { label: 'Resend', value: 'resend' },
+  { label: 'Webhook', value: 'webhook' },
+];
+
+/** Non-secret options each provider needs, stored in `email.options`. */
+const PROVIDER_OPTIONS: Record<Provider, Array<{ key: string; label: string; helper?: string }>> = {
+  none: [],
+  outbox: [],
+  sendgrid: [],
+  postmark: [{ key: 'messageStream', label: 'Message stream', helper: 'Usually "outbound".' }],
+  resend: [],
+  mailgun: [
+    { key: 'domain', label: 'Sending domain', helper: 'e.g. mg.example.com' },
+    { key: 'region', label: 'Region', helper: '"us" or "eu"' },
+  ],
+  ses: [
+    { key: 'region', label: 'AWS region', helper: 'e.g. eu-west-1' },
+    { key: 'accessKeyId', label: 'Access key ID' },
+  ],
+  webhook: [{ key: 'url', label: 'Webhook URL', helper: 'https:// endpoint that receives {to, subject, text, html} as JSON.' }],
+};
+
+const needsSecret = (provider: Provider) => provider !== 'none' && provider !== 'outbox';
+
+const Section = ({ data, draft, setDraft, secrets, setSecrets, fieldErrors }: SiteSectionProps) => {
+  const email = draft.email;
+  const setEmail = (patch: Partial<SiteSettingsInput['email']>) => setDraft((d) => ({ ...d, email: { ...d.email, ...patch } }));
+  const stored = data.secrets.emailApiKey;
+  return (
+    <Stack space="space.150">
+      <Field id="email-provider" label="Provider" error={fieldErrors['email.provider']}>
+        <Select
+          id="email-provider"
+          name="provider"
+          options={PROVIDERS}
+          value={PROVIDERS.find((p) => p.value === email.provider)}
+          onChange={(o: { value: Provider }) => setEmail({ provider: o.value, options: {} })}
+        />
+      </Field>
+      {email.provider !== 'none' ? (
+        <>
+          <Field id="email-from-address" label="From address" required error={fieldErrors['email.fromAddress']}>
+            <Textfield id="email-from-address" name="fromAddress" value={email.fromAddress} onChange={(e) => setEmail({ fromAddress: String(e.target.value ?? '').trim() })} />
+          </Field>
+          <Field id="email-from-name" label="From name" error={fieldErrors['email.fromName']}>
+            <Textfield id="email-from-name" name="fromName" value={email.fromName} onChange={(e) => setEmail({ fromName: String(e.target.value ?? '') })} />
+          </Field>
+          {PROVIDER_OPTIONS[email.provider].map((option) => (
+            <Field key={option.key} id={`email-option-${option.key}`} label={option.label} helper={option.helper} error={fieldErrors[`email.options.${option.key}`]}>
+              <Textfield
+                id={`email-option-${option.key}`}
+                name={option.key}
+                value={email.options[option.key] ?? ''}
+                onChange={(e) => setEmail({ options: { ...email.options, [option.key]: String(e.target.value ?? '').trim() } })}
+              />
+            </Field>
+          ))}
+        </>
+      ) : null}
+      {needsSecret(email.provider) ? (
+        <Stack space="space.050">
+          <Field
+            id="email-api-key"
+            label={email.provider === 'ses' ? 'Secret access key' : email.provider === 'webhook' ? 'Signing secret' : 'API key'}
+            helper={stored ? 'A key is stored. It is never shown; type a new one to replace it.' : 'Stored in Forge secret storage, never shown again.'}
+            error={fieldErrors.emailApiKey}
+          >
+            <Textfield
+              id="email-api-key"
+              name="emailApiKey"
+              type="password"
+              placeholder={stored ? '•••••••• (stored)' : ''}
+              value={typeof secrets.emailApiKey === 'string' ? secrets.emailApiKey : ''}
+              onChange={(e) => {
+                const value = String(e.target.value ?? '');
+                setSecrets(value ? { ...secrets, emailApiKey: value } : omitKey(secrets));
+              }}
+            />
+          </Field>
+          {stored ? (
+            <Checkbox
+              name="removeEmailApiKey"
+              label="Remove the stored key"
+              isChecked={secrets.emailApiKey === null}
+              onChange={(e) => setSecrets(e.target.checked ? { ...secrets, emailApiKey: null } : omitKey(secrets))}
+            />
+          ) : null}
+        </Stack>
+      ) : null}
+      {email.provider === 'outbox' ? <FieldNotes helper="Emails are written to the local outbox instead of being sent." /> : null}
+      {email.provider === 'none' ? <Text>Without a provider, editors can still copy links but cannot email them.</Text> : null}
+    </Stack>
+  );
+};
+
+const omitKey = ({ emailApiKey: _drop, ...rest }: SiteSectionProps['secrets']) => rest;
+
+const EMAILISH = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+const validate = (draft: SiteSettingsInput): Record<string, string> => {
+  const problems: Record<string, string> = {};
+  if (draft.email.provider !== 'none' && !EMAILISH.test(draft.email.fromAddress)) problems['email.fromAddress'] = 'Enter the address emails are sent from.';
+  const hook = draft.email.options.url;
+  if (draft.email.provider === 'webhook' && !(hook && hook.startsWith('https://'))) problems['email.options.url'] = 'Enter an https:// URL.';
+  return problems;
+};
+
+export const EmailTab = () => <SiteSettingsForm title="Email delivery" section={Section} validate={validate} />;

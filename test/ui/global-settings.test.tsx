@@ -1,0 +1,194 @@
+import React from 'react';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { SiteSettings } from '../../src/core/model';
+import { defaultSiteSettings } from '../../src/core/defaults';
+import { GlobalSettingsApp, GLOBAL_TABS } from '../../src/frontend/components/global-settings-app';
+import { fakeHost } from './fake-host';
+import { fail, globalConfig, globalContext, linkView, ok, openPolicy } from './fixtures';
+import { button, byType, check, click, field, getByText, hasText, pickDate, queryField, render, select, selectTab, submit, type } from './forge-doc';
+
+const payloadsOf = (key: string) => fakeHost.invokes.filter((c) => c.functionKey === key).map((c) => c.payload);
+const tabIndex = (label: string) => GLOBAL_TABS.findIndex((t) => t.label === label);
+const openTab = async (label: string) => {
+  await selectTab(byType('Tabs')[0]!, tabIndex(label));
+};
+const siteSettings = (overrides: Partial<SiteSettings> = {}): SiteSettings => ({ ...defaultSiteSettings(0), version: 4, ...overrides });
+
+beforeEach(() => {
+  fakeHost.reset();
+  fakeHost.context = globalContext();
+});
+
+describe('global settings', () => {
+  it('opens on Getting started with every tab listed, loading nothing until a tab needs it', async () => {
+    await render(<GlobalSettingsApp />);
+    expect(byType('Tab').map((t) => t.children.map((c) => c.props.text).join(''))).toEqual(GLOBAL_TABS.map((t) => t.label));
+    expect(hasText('Share Confluence pages with people outside Confluence')).toBe(true);
+    expect(fakeHost.invokes).toEqual([]);
+  });
+
+  it('All links: searches and filters, then bulk-revokes the checked links after confirming', async () => {
+    fakeHost.resolvers.listAllLinks = () =>
+      ok({ items: [linkView({ id: 'a', name: 'One' }), linkView({ id: 'b', name: 'Two', spaceKey: 'OPS', effectiveStatus: 'non_compliant', violations: ['Expiry required.'] })], nextCursor: 'n2' });
+    fakeHost.resolvers.revokeLinks = () => ok({ disabled: ['a', 'b'], alreadyDisabled: [], notFound: [] });
+    await render(<GlobalSettingsApp />);
+    await openTab('All links');
+    expect(payloadsOf('listAllLinks')).toEqual([{ limit: 25 }]);
+    expect(hasText('Expiry required.')).toBe(true);
+
+    await type(field('Search'), 'handbook');
+    await type(field('Space key'), 'demo');
+    await select(field('Status'), 'active');
+    await check(field('Only non-compliant'), true);
+    await submit(byType('Form')[0]!);
+    expect(payloadsOf('listAllLinks').at(-1)).toEqual({ limit: 25, search: 'handbook', spaceKey: 'DEMO', status: 'active', nonCompliant: true });
+
+    expect(button('Revoke selected (0)').props.isDisabled).toBe(true);
+    await check(field('Select One'), true);
+    await check(field('Select Two'), true);
+    await click(button('Revoke selected (2)'));
+    expect(hasText('Revoke 2 links?')).toBe(true);
+    await click(getByText('Button', 'Revoke', byType('ModalFooter')[0]!));
+    expect(payloadsOf('revokeLinks')).toEqual([{ linkIds: ['a', 'b'] }]);
+  });
+
+  it('Default link configuration: saves the master switch, apply-on-all and caps with the version', async () => {
+    fakeHost.resolvers.getGlobalConfig = () => ok({ config: globalConfig({ version: 5 }), effective: openPolicy() });
+    fakeHost.resolvers.setGlobalConfig = (p) => ok({ config: globalConfig({ ...(p as { config: object }).config, version: 6 }), effective: openPolicy() });
+    await render(<GlobalSettingsApp />);
+    await openTab('Default link configuration');
+    await check(field('Apply on all links'), true);
+    await select(field('Comments'), 'view');
+    await check(field('Allow sharing child pages'), false);
+    await check(field('Secure Share enabled for the site'), false);
+    expect(hasText('Saving turns sharing off everywhere')).toBe(true);
+    expect(queryField('Allowed emails and domains')).toBeUndefined();
+    await submit(byType('Form')[0]!);
+    expect(payloadsOf('setGlobalConfig')).toEqual([
+      {
+        version: 5,
+        config: {
+          sharingEnabled: false,
+          applyOnAllLinks: true,
+          comments: 'view',
+          attachments: 'view_add',
+          childPages: false,
+          restrictedChildPages: true,
+          password: 'optional',
+          expiry: { kind: 'optional' },
+          enforceSso: false,
+          selectedUsers: [],
+        },
+      },
+    ]);
+    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success' });
+  });
+
+  it('Selected users: saves the parsed list and shows a rejected entry next to the field', async () => {
+    fakeHost.resolvers.getGlobalConfig = () => ok({ config: globalConfig({ version: 2 }), effective: openPolicy() });
+    fakeHost.resolvers.setGlobalConfig = () => fail('invalid_input', 'Check the list.', [{ field: 'selectedUsers', message: '"acme" is not an email or @domain.' }]);
+    await render(<GlobalSettingsApp />);
+    await openTab('Selected users');
+    await type(field('Allowed emails and domains'), 'ann@acme.com\n@partner.com, acme');
+    await submit(byType('Form')[0]!);
+    expect((payloadsOf('setGlobalConfig')[0] as { config: { selectedUsers: string[] } }).config.selectedUsers).toEqual(['ann@acme.com', '@partner.com', 'acme']);
+    expect(byType('ErrorMessage').map((n) => n.children.map((c) => c.props.text).join(''))).toEqual(['"acme" is not an email or @domain.']);
+  });
+
+  it('Custom domain: refuses a non-https URL without calling the resolver, saves a valid one', async () => {
+    fakeHost.resolvers.getSiteSettings = () => ok({ settings: siteSettings(), secrets: { ssoClientSecret: false, emailApiKey: false } });
+    fakeHost.resolvers.setSiteSettings = (p) => ok({ settings: siteSettings({ ...(p as { settings: object }).settings, version: 5 }), secrets: { ssoClientSecret: false, emailApiKey: false } });
+    await render(<GlobalSettingsApp />);
+    await openTab('Custom domain');
+    await type(field('Custom domain'), 'http://share.acme.com');
+    await submit(byType('Form')[0]!);
+    expect(payloadsOf('setSiteSettings')).toEqual([]);
+    expect(hasText('The custom domain must use https://.')).toBe(true);
+    await type(field('Custom domain'), 'https://share.acme.com/');
+    await submit(byType('Form')[0]!);
+    expect(payloadsOf('setSiteSettings')).toHaveLength(1);
+    const sent = payloadsOf('setSiteSettings')[0] as { version: number; settings: { customDomain: string; version?: number } };
+    expect(sent.version).toBe(4);
+    expect(sent.settings.customDomain).toBe('https://share.acme.com');
+    expect(sent.settings.version).toBeUndefined();
+  });
+
+  it('Email delivery: provider fields, write-only API key that is never shown', async () => {
+    fakeHost.resolvers.getSiteSettings = () => ok({ settings: siteSettings(), secrets: { ssoClientSecret: false, emailApiKey: true } });
+    fakeHost.resolvers.setSiteSettings = () => ok({ settings: siteSettings({ version: 5 }), secrets: { ssoClientSecret: false, emailApiKey: true } });
+    await render(<GlobalSettingsApp />);
+    await openTab('Email delivery');
+    await select(field('Provider'), 'mailgun');
+    await type(field('From address'), 'share@acme.com');
+    await type(field('Sending domain'), 'mg.acme.com');
+    await type(field('Region'), 'eu');
+    expect(field('API key').props.value).toBe('');
+    expect(field('API key').props.type).toBe('password');
+    expect(hasText('A key is stored. It is never shown; type a new one to replace it.')).toBe(true);
+    await type(field('API key'), 'key-123');
+    await submit(byType('Form')[0]!);
+    const sent = payloadsOf('setSiteSettings')[0] as { settings: { email: object }; emailApiKey?: string };
+    expect(sent.settings.email).toEqual({ provider: 'mailgun', fromAddress: 'share@acme.com', fromName: 'Secure Share', options: { domain: 'mg.acme.com', region: 'eu' } });
+    expect(sent.emailApiKey).toBe('key-123');
+  });
+
+  it('Customization: saves heading, logo, footer and refuses a non-https logo', async () => {
+    fakeHost.resolvers.getSiteSettings = () => ok({ settings: siteSettings(), secrets: { ssoClientSecret: false, emailApiKey: false } });
+    fakeHost.resolvers.setSiteSettings = () => ok({ settings: siteSettings({ version: 5 }), secrets: { ssoClientSecret: false, emailApiKey: false } });
+    await render(<GlobalSettingsApp />);
+    await openTab('Customization');
+    await type(field('Heading'), 'ACME shared docs');
+    await type(field('Logo URL'), 'javascript:alert(1)');
+    await submit(byType('Form')[0]!);
+    expect(payloadsOf('setSiteSettings')).toEqual([]);
+    await type(field('Logo URL'), 'https://cdn.acme.com/logo.png');
+    await type(field('Footer text'), '© ACME');
+    await submit(byType('Form')[0]!);
+    const sent = payloadsOf('setSiteSettings')[0] as { settings: { customization: object } };
+    expect(sent.settings.customization).toMatchObject({ heading: 'ACME shared docs', logoUrl: 'https://cdn.acme.com/logo.png', footerText: '© ACME' });
+  });
+
+  it('Audit log: filters, pages with the cursor and shows the CSV export', async () => {
+    fakeHost.resolvers.getAuditLog = (p) =>
+      ok({
+        items: [{ id: 'e1', at: Date.UTC(2026, 10, 20, 9, 30), action: 'link_created', actor: 'u-editor', linkId: 'L1', pageId: '1001', spaceKey: 'DEMO', detail: 'Partner review', count: 1 }],
+        ...((p as { cursor?: string }).cursor ? {} : { nextCursor: 'c2' }),
+      });
+    fakeHost.resolvers.exportAuditCsv = () => ok({ filename: 'audit.csv', csv: 'at,action\n2026-11-20T09:30:00Z,link_created' });
+    await render(<GlobalSettingsApp />);
+    await openTab('Audit log');
+    expect(hasText('2026-11-20 09:30 UTC')).toBe(true);
+    await select(field('Action'), 'link_created');
+    await type(field('Space key'), 'demo');
+    await pickDate(field('From'), '2026-11-01');
+    await submit(byType('Form')[0]!);
+    expect(payloadsOf('getAuditLog').at(-1)).toEqual({ action: 'link_created', spaceKey: 'DEMO', since: Date.UTC(2026, 10, 1), limit: 25 });
+    await click(button('Next'));
+    expect(payloadsOf('getAuditLog').at(-1)).toMatchObject({ cursor: 'c2' });
+    await click(button('Export CSV'));
+    expect(payloadsOf('exportAuditCsv')).toEqual([{ action: 'link_created', spaceKey: 'DEMO', since: Date.UTC(2026, 10, 1) }]);
+    expect(byType('CodeBlock')[0]!.props.text).toBe('at,action\n2026-11-20T09:30:00Z,link_created');
+  });
+
+  it('Reset: needs the exact typed phrase before deleting all links', async () => {
+    fakeHost.resolvers.resetApp = () => ok({ mode: 'links', deletedLinks: 3 });
+    await render(<GlobalSettingsApp />);
+    await openTab('Reset');
+    await click(button('Delete all links'));
+    const confirmButton = () => getByText('Button', 'Delete all links', byType('ModalFooter')[0]!);
+    expect(confirmButton().props.isDisabled).toBe(true);
+    await type(field('Type DELETE ALL LINKS to confirm'), 'delete all links');
+    expect(confirmButton().props.isDisabled).toBe(true);
+    await type(field('Type DELETE ALL LINKS to confirm'), 'DELETE ALL LINKS');
+    await click(confirmButton());
+    expect(payloadsOf('resetApp')).toEqual([{ mode: 'links', confirmation: 'DELETE ALL LINKS' }]);
+    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'All links deleted', description: '3 links deleted.' });
+  });
+
+  it('shows a load error in the tab', async () => {
+    fakeHost.resolvers.getGlobalConfig = () => fail('forbidden', 'Only Confluence admins can change Secure Share.');
+    await render(<GlobalSettingsApp />);
+    await openTab('Default link configuration');
+    expect(getByText('SectionMessage', /Only Confluence admins/).props.appearance).toBe('error');
+  });
+});
