@@ -1,0 +1,61 @@
+/**
+ * Wraps every async method of a port (recursively through nested objects such as store.links) so that
+ * each call waits an injected latency and is recorded. The recorded intervals give the number of
+ * sequential round trips on the critical path: the longest chain of calls each starting after the
+ * previous one ended.
+ */
+export interface CallRecord {
+  kind: string;
+  name: string;
+  start: number;
+  end: number;
+}
+
+export class CallLog {
+  readonly calls: CallRecord[] = [];
+
+  reset(): void {
+    this.calls.length = 0;
+  }
+
+  /** Longest chain of non-overlapping calls of the given kind (or of all kinds). */
+  sequentialRoundTrips(kind?: string): number {
+    const calls = this.calls.filter((c) => kind === undefined || c.kind === kind).sort((a, b) => a.end - b.end);
+    // chain[i] = longest chain ending with call i
+    const chain: number[] = [];
+    let best = 0;
+    calls.forEach((call, i) => {
+      let length = 1;
+      for (let j = 0; j < i; j += 1) {
+        const previous = calls[j];
+        if (previous !== undefined && previous.end <= call.start) length = Math.max(length, (chain[j] ?? 0) + 1);
+      }
+      chain[i] = length;
+      best = Math.max(best, length);
+    });
+    return best;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const instrument = <T extends object>(target: T, kind: string, latencyMs: number, log: CallLog, path = kind): T =>
+  new Proxy(target, {
+    get(object, property, receiver) {
+      const value: unknown = Reflect.get(object, property, receiver);
+      const name = `${path}.${String(property)}`;
+      if (typeof value === 'function') {
+        return async (...args: unknown[]) => {
+          const start = performance.now();
+          await sleep(latencyMs);
+          try {
+            return await (value as (...a: unknown[]) => unknown).apply(object, args);
+          } finally {
+            log.calls.push({ kind, name, start, end: performance.now() });
+          }
+        };
+      }
+      if (value !== null && typeof value === 'object') return instrument(value, kind, latencyMs, log, name);
+      return value;
+    },
+  });
