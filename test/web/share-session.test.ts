@@ -1,0 +1,223 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from './support/share-harness';
+import { formWith, linksOf, Visitor } from './support/visitor';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const PASSWORD = 'correct horse battery';
+
+const passGate = async (v: Visitor, path: string) => {
+  const gate = await v.get(path);
+  return v.submit(gate.text, 'password', { password: PASSWORD });
+};
+
+describe('IP allow-list', () => {
+  const cases: Array<[string, string[], string, number]> = [
+    ['IPv4 in range', ['203.0.113.0/24'], '203.0.113.7', 200],
+    ['IPv4 outside range', ['203.0.113.0/24'], '198.51.100.7', 404],
+    ['IPv6 in range', ['2001:db8::/32'], '2001:DB8:0:0::1', 200],
+    ['IPv6 outside range', ['2001:db8::/32'], '2001:db9::1', 404],
+    ['IPv4-mapped IPv6 matches the IPv4 rule', ['203.0.113.0/24'], '::ffff:203.0.113.7', 200],
+    ['the right-most X-Forwarded-For hop counts, not a forged left part', ['203.0.113.0/24'], '203.0.113.7, 198.51.100.1', 404],
+    ['right-most hop allowed behind a forged left part', ['203.0.113.0/24'], '198.51.100.1, 203.0.113.7', 200],
+    ['garbage header fails closed', ['203.0.113.0/24'], 'unknown', 404],
+  ];
+  for (const [name, allowedIps, forwarded, status] of cases) {
+    it(name, async () => {
+      const { path } = await h.link({ allowedIps });
+      const reply = await new Visitor(h.base, { 'x-forwarded-for': forwarded }).get(path);
+      expect(reply.status).toBe(status);
+    });
+  }
+
+  it('a missing header fails closed', async () => {
+    const { path } = await h.link({ allowedIps: ['203.0.113.0/24'] });
+    expect((await new Visitor(h.base).get(path)).status).toBe(404);
+  });
+
+  it('uses the header named in site settings', async () => {
+    const { path } = await h.link({ allowedIps: ['203.0.113.0/24'] });
+    const { defaultSiteSettings } = await import('../../src/core/defaults');
+    await h.store.configs.putSite({ ...defaultSiteSettings(h.clock.now), clientIpHeader: 'x-real-client', version: 1 }, 0);
+    expect((await new Visitor(h.base, { 'x-forwarded-for': '203.0.113.7' }).get(path)).status).toBe(404);
+    expect((await new Visitor(h.base, { 'x-real-client': '203.0.113.7' }).get(path)).status).toBe(200);
+  });
+
+  it('a narrowed allow-list applies to an existing session at once', async () => {
+    const { path, link } = await h.link({ allowedIps: ['203.0.113.0/24'] });
+    const v = new Visitor(h.base, { 'x-forwarded-for': '203.0.113.7' });
+    expect((await v.get(path)).status).toBe(200);
+    await h.patchLink(link.id, { allowedIps: ['198.51.100.0/24'] });
+    expect((await v.get(path)).status).toBe(404);
+  });
+});
+
+describe('session cookie', () => {
+  it('is HttpOnly, SameSite=Lax, Path=/, with Max-Age, no Domain; local http drops __Host-/Secure', async () => {
+    const { path, link } = await h.link({ password: PASSWORD });
+    const v = new Visitor(h.base);
+    const reply = await passGate(v, path);
+    const cookie = reply.setCookies.find((c) => c.startsWith(`ss_${link.id.slice(0, 8)}=`));
+    expect(cookie).toBeDefined();
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).toMatch(/Path=\//);
+    expect(cookie).toMatch(/Max-Age=\d+/);
+    expect(cookie).not.toMatch(/Domain=/i);
+  });
+
+  it('a tampered cookie is no session: the gate shows again', async () => {
+    const { path, link } = await h.link({ password: PASSWORD });
+    const v = new Visitor(h.base);
+    await v.follow(await passGate(v, path));
+    const name = `ss_${link.id.slice(0, 8)}`;
+    const value = v.jar.get(name)!;
+    const [body, mac] = value.split('.');
+    const payload = JSON.parse(Buffer.from(body!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const forged = Buffer.from(JSON.stringify({ ...payload, exp: (payload['exp'] as number) + 1 })).toString('base64url');
+    for (const bad of [`${forged}.${mac}`, `${body}.${mac!.slice(0, -2)}AA`, `${body}.`, body!, `${body}.${mac}.x`]) {
+      const reply = await v.request('GET', path, { headers: { cookie: `${name}=${bad}` } });
+      expect(reply.text).toContain('Password required');
+      expect(reply.text).not.toContain('Service levels');
+    }
+    // The genuine cookie still works (each refused request was answered with a fresh, gate-less cookie).
+    v.jar.set(name, value);
+    expect((await v.get(path)).text).toContain('Service levels');
+  });
+
+  it('a duplicated cookie name is refused as ambiguous', async () => {
+    const { path, link } = await h.link({ password: PASSWORD });
+    const v = new Visitor(h.base);
+    await v.follow(await passGate(v, path));
+    const name = `ss_${link.id.slice(0, 8)}`;
+    const good = v.jar.get(name)!;
+    const reply = await v.request('GET', path, { headers: { cookie: `${name}=${good}; ${name}=${good}` } });
+    expect(reply.text).toContain('Password required');
+  });
+
+  it('a cookie of link A does not open link B', async () => {
+    const a = await h.link({ password: PASSWORD });
+    const b = await h.link({ password: PASSWORD });
+    const v = new Visitor(h.base);
+    await v.follow(await passGate(v, a.path));
+    const value = v.jar.get(`ss_${a.link.id.slice(0, 8)}`)!;
+    const reply = await v.request('GET', b.path, { headers: { cookie: `ss_${b.link.id.slice(0, 8)}=${value}` } });
+    expect(reply.text).toContain('Password required');
+  });
+
+  it('expires after 12 hours', async () => {
+    const { path } = await h.link({ password: PASSWORD });
+    const v = new Visitor(h.base);
+    await v.follow(await passGate(v, path));
+    h.clock.now += 12 * 60 * 60 * 1000 - 1;
+    expect((await v.get(path)).text).toContain('Service levels');
+    h.clock.now += 1;
+    expect((await v.get(path)).text).toContain('Password required');
+  });
+
+  it('without cookies, the signed ticket carries the session in links and forms', async () => {
+    const { path } = await h.link({ password: PASSWORD, includeChildren: true });
+    const v = new Visitor(h.base);
+    const gate = await v.request('GET', path, { noCookies: true });
+    const form = formWith(gate.text, 'password');
+    const passed = await v.request('POST', form.action, {
+      noCookies: true,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+      body: new URLSearchParams({ ...form.fields, password: PASSWORD }).toString(),
+    });
+    expect(passed.status).toBe(303);
+    expect(passed.location).toMatch(/\?t=/);
+    const page = await v.request('GET', passed.location!, { noCookies: true });
+    expect(page.text).toContain('Service levels');
+    const child = linksOf(page.text).find((l) => l.href.includes('/p/1002'));
+    expect(child?.href).toMatch(/\?t=/);
+    const childPage = await v.request('GET', child!.href, { noCookies: true });
+    expect(childPage.status).toBe(200);
+    expect(childPage.text).toContain('Getting started');
+    // After 15 minutes the ticket lapses.
+    h.clock.now += 15 * 60 * 1000;
+    expect((await v.request('GET', child!.href, { noCookies: true })).text).toContain('Password required');
+  });
+
+  it('logout clears the cookie', async () => {
+    const { path } = await h.link({ password: PASSWORD });
+    const v = new Visitor(h.base);
+    const page = await v.follow(await passGate(v, path));
+    const logout = linksOf(page.text).find((l) => l.href.endsWith('/logout'));
+    expect(logout).toBeDefined();
+    const reply = await v.get(logout!.href);
+    expect(reply.setCookies.some((c) => /Max-Age=0/.test(c))).toBe(true);
+    expect((await v.get(path)).text).toContain('Password required');
+  });
+});
+
+describe('CSRF', () => {
+  const setup = async () => {
+    const { path } = await h.link({ password: PASSWORD });
+    const v = new Visitor(h.base);
+    const gate = await v.get(path);
+    return { path, v, form: formWith(gate.text, 'password') };
+  };
+
+  it('refuses a POST without the CSRF token', async () => {
+    const { v, form } = await setup();
+    const { csrf: _csrf, ...rest } = form.fields;
+    const reply = await v.post(form.action, { ...rest, password: PASSWORD });
+    expect(reply.status).toBe(403);
+    expect(reply.text).toContain('Request refused');
+  });
+
+  it('refuses a forged CSRF token', async () => {
+    const { v, form } = await setup();
+    const reply = await v.post(form.action, { ...form.fields, csrf: 'A'.repeat(43), password: PASSWORD });
+    expect(reply.status).toBe(403);
+  });
+
+  it('refuses a cross-site POST even with a valid token', async () => {
+    const { v, form } = await setup();
+    const crossSite = await v.post(form.action, { ...form.fields, password: PASSWORD }, { 'sec-fetch-site': 'cross-site' });
+    expect(crossSite.status).toBe(403);
+    const sameSite = await v.post(form.action, { ...form.fields, password: PASSWORD }, { 'sec-fetch-site': 'same-site' });
+    expect(sameSite.status).toBe(403);
+  });
+
+  it('refuses a foreign Origin when Fetch Metadata is absent, and a request with neither', async () => {
+    const { v, form } = await setup();
+    const body = new URLSearchParams({ ...form.fields, password: PASSWORD }).toString();
+    const foreign = await v.request('POST', form.action, {
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+      body,
+    });
+    expect(foreign.status).toBe(403);
+    const neither = await v.request('POST', form.action, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    expect(neither.status).toBe(403);
+    const ownOrigin = await v.request('POST', form.action, {
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(h.base).origin },
+      body,
+    });
+    expect(ownOrigin.status).toBe(303);
+  });
+
+  it('refuses a token minted for another session', async () => {
+    const { v, form } = await setup();
+    const other = new Visitor(h.base);
+    const reply = await other.post(form.action, { csrf: form.fields['csrf']!, password: PASSWORD });
+    expect(reply.status).toBe(403);
+    expect(v.jar.size).toBeGreaterThan(0);
+  });
+
+  it('refuses other content types', async () => {
+    const { v, form } = await setup();
+    const reply = await v.request('POST', form.action, {
+      headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' },
+      body: JSON.stringify({ ...form.fields, password: PASSWORD }),
+    });
+    expect(reply.status).toBe(415);
+  });
+});
