@@ -5,6 +5,7 @@ import { createResolverRegistry, invokeResolver, type ResolverHandler } from '..
 import { HTTP_STATUS } from '../core/errors';
 import type { ResolverResult } from '../shared/contract';
 import type { HttpRequest, HttpResponse } from '../web/http';
+import { createShareHandler } from '../web/share-handler';
 import { escapeHtml } from '../core/email-templates';
 import { readDemoLinks, rebaseDemoLinks, seedDemoLinks, type DemoLink } from './demo-seed';
 import { createLocalApp, DEFAULT_PORT, type LocalApp, type LocalAppOptions } from './local-app';
@@ -85,7 +86,6 @@ const invokeRoute: LocalRoute['handle'] = async (req, ctx) => {
 
 const shareRoute: LocalRoute['handle'] = async (req, ctx) => {
   const { rawBody: _raw, ...httpRequest } = req;
-  // The local server is the edge: the client IP header is set from the socket, never taken from the client.
   return ctx.shareHandler(httpRequest);
 };
 
@@ -163,6 +163,7 @@ const toLocalRequest = async (req: IncomingMessage, clientIpHeader: string): Pro
   for (const [name, values] of Object.entries(req.headersDistinct)) {
     if (values) headers[name.toLowerCase()] = [...values];
   }
+  // The local server is the edge: the client-IP header comes from the socket, never from the client.
   headers[clientIpHeader] = [normalizeRemoteIp(req.socket.remoteAddress)];
   const query: Record<string, string[]> = {};
   for (const [name, value] of url.searchParams) (query[name] ??= []).push(value);
@@ -198,20 +199,6 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-const loadShareHandler = async (app: LocalApp): Promise<(req: HttpRequest) => Promise<HttpResponse>> => {
-  // Loaded by name so the server still starts (with a clear 503) while the view module is absent.
-  const specifier = '../web/share-handler';
-  try {
-    const mod = (await import(specifier)) as {
-      createShareHandler?: (deps: LocalApp['deps']) => (req: HttpRequest) => Promise<HttpResponse>;
-    };
-    if (mod.createShareHandler) return mod.createShareHandler(app.deps);
-  } catch {
-    // fall through
-  }
-  return () => Promise.resolve(html(503, '<!doctype html><title>Unavailable</title><h1>The share view is not available</h1>'));
-};
-
 export const startLocalServer = async (options: StartLocalServerOptions = {}): Promise<LocalServer> => {
   const port = options.port ?? (Number(process.env['PORT']) || DEFAULT_PORT);
   const host = options.host ?? '127.0.0.1';
@@ -224,7 +211,7 @@ export const startLocalServer = async (options: StartLocalServerOptions = {}): P
     registry: createResolverRegistry(),
     baseUrl: () => baseUrl,
     demoLinks: () => demoLinks,
-    shareHandler: await loadShareHandler(app),
+    shareHandler: createShareHandler(app.deps),
   };
 
   const server = createServer((req, res) => {

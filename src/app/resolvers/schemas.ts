@@ -23,12 +23,13 @@ const versionSchema = z.number().int('version must be an integer').min(0).max(Nu
 const label = z.string().trim().min(1, 'A label cannot be empty').max(255, 'A label is at most 255 characters');
 
 /** An instant: epoch ms, or ISO-8601 with an explicit offset (a bare local time would shift with the server's zone). */
-export const instantSchema = z.union([
-  z.number().int('expiresAt must be whole milliseconds').min(0).max(MAX_TIMESTAMP, 'expiresAt is out of range'),
-  z.iso
-    .datetime({ offset: true, message: 'expiresAt must be an ISO-8601 instant with a timezone (Z or +hh:mm)' })
-    .transform((text) => Date.parse(text)),
-]);
+export const instantSchema = z.union(
+  [
+    z.number().int().min(0).max(MAX_TIMESTAMP),
+    z.iso.datetime({ offset: true }).transform((text) => Date.parse(text)),
+  ],
+  { error: 'Expiry must be epoch milliseconds or an ISO-8601 instant with a timezone (Z or +hh:mm), e.g. 2026-12-31T17:00:00Z' },
+);
 
 export const linkSettingsInputSchema = z.strictObject({
   name: z.string().trim().max(200, 'The name is at most 200 characters').optional(),
