@@ -53,6 +53,12 @@ export const formWith = (html: string, input: string): HtmlForm => {
   return form;
 };
 
+export const formByAction = (html: string, actionSuffix: string): HtmlForm => {
+  const form = formsOf(html).find((f) => f.action.endsWith(actionSuffix));
+  if (!form) throw new Error(`no form posting to ${actionSuffix}`);
+  return form;
+};
+
 export const linksOf = (html: string): Array<{ href: string; rel: string; text: string }> => {
   const links: Array<{ href: string; rel: string; text: string }> = [];
   walk(parse(html) as unknown as P5Node, (node) => {
