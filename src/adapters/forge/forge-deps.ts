@@ -1,0 +1,63 @@
+/**
+ * Forge composition root: AppDeps over @forge/kvs, Confluence REST (asApp / asUser), HTTPS mail
+ * through @forge/api fetch (egress declared in manifest.yml), crypto randomness and the system clock.
+ * Built per invocation: nothing tenant-specific may live in module globals (warm runtimes are reused
+ * across installations, forge-facts §7).
+ */
+import { randomBytes } from 'node:crypto';
+import { asApp, asUser, assumeTrustedRoute, fetch as forgeFetch, webTrigger } from '@forge/api';
+import { kvs } from '@forge/kvs';
+import type { AppDeps } from '../../app/deps';
+import type { Clock, Random } from '../../app/ports';
+import { DomainError } from '../../core/errors';
+import { createSettingsMailer, type FetchLike } from '../mail';
+import { createConfluenceRest, type RequestFn } from './confluence-rest';
+import { createKvsStore } from './kvs-store';
+
+/** Module key of the share web trigger in manifest.yml. */
+export const SHARE_WEBTRIGGER_KEY = 'share-endpoint';
+
+export interface ForgeIdentity {
+  /** The invoking user from the resolver context; absent in web trigger, event and scheduled functions. */
+  accountId?: string;
+}
+
+const systemClock: Clock = { now: () => Date.now() };
+const cryptoRandom: Random = { bytes: (length) => new Uint8Array(randomBytes(length)) };
+
+// confluence-rest validates and percent-encodes every dynamic segment and only follows same-endpoint
+// pagination links, so its paths are trusted here (the `route` tag cannot take a prebuilt path).
+const appRequest: RequestFn = (path, init) => asApp().requestConfluence(assumeTrustedRoute(path), init);
+const userRequest: RequestFn = (path, init) => asUser().requestConfluence(assumeTrustedRoute(path), init);
+const noUserRequest: RequestFn = () =>
+  Promise.reject(new DomainError('unauthenticated', 'This action needs a signed-in Confluence user.'));
+
+const mailFetch: FetchLike = (url, init) => forgeFetch(url, init);
+
+/** Trailing slashes trimmed so `${base}/s/<token>` never doubles them. */
+export const normalizeBaseUrl = (url: string): string => url.replace(/\/+$/, '');
+
+export const createForgeDeps = (identity: ForgeIdentity = {}): AppDeps => {
+  const store = createKvsStore(kvs, { clock: systemClock });
+  const { content, rights } = createConfluenceRest(
+    { asApp: appRequest, asUser: identity.accountId ? userRequest : noUserRequest },
+    identity.accountId ? { invokingAccountId: identity.accountId } : {},
+  );
+  const mailer = createSettingsMailer(async () => (await store.configs.getSite())?.email, store.secrets, mailFetch);
+  let baseUrl: Promise<string> | undefined;
+  return {
+    store,
+    content,
+    rights,
+    mailer,
+    clock: systemClock,
+    random: cryptoRandom,
+    // Stable per module, app, site and environment (forge-facts §2); the custom domain, when set,
+    // replaces it in the use cases (site settings).
+    shareBaseUrl: () => {
+      baseUrl ??= webTrigger.getUrl(SHARE_WEBTRIGGER_KEY).then(normalizeBaseUrl);
+      return baseUrl;
+    },
+    bcryptRounds: 10,
+  };
+};
