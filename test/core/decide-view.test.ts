@@ -36,6 +36,14 @@ describe('decideView: allow', () => {
     });
   });
 
+  it('CF-1 / MO-7 permissions never exceed the link nor the enforced caps', () => {
+    const decision = decide(
+      { comments: 'view', attachments: 'none', includeChildren: true, shareRestrictedChildren: true },
+      { global: enforcedGlobal({ comments: 'view', attachments: 'view', childPages: true, restrictedChildPages: true }), space: enforcedSpace({ comments: 'view_add', attachments: 'view_add' }) },
+    );
+    expect(decision).toMatchObject({ effect: 'allow', permissions: { comments: 'view', attachments: 'none', includeChildren: true, shareRestrictedChildren: true } });
+  });
+
   it.each([
     ['link asks and policy allows', true, true, enforcedGlobal({ restrictedChildPages: true }), true],
     ['link asks, policy forbids', true, true, enforcedGlobal({ restrictedChildPages: false }), 'non_compliant'],

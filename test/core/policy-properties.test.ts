@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ipAllowed } from '../../src/core/ip-allow-list';
 import type { AccessLevel, ExpiryRule, GlobalConfig, PolicySettings, ShareLink, SpaceConfig } from '../../src/core/model';
-import { decideView, effectivePolicy, narrowLinkSelectedUsers, validateLink } from '../../src/core/policy';
+import { decideView, effectivePolicy, narrowLinkSelectedUsers, newLinkSettings, validateLink } from '../../src/core/policy';
 import { matchesSelectedUsers, narrowSelectedUsers } from '../../src/core/selected-users';
 import { DAY, NOW, globalConfig, shareLink, spaceConfig } from './policy-fixtures';
 
@@ -168,6 +168,17 @@ describe('policy properties (fast-check)', () => {
     );
     // The property is only meaningful if allow decisions are actually generated (about 100 per 1500 runs).
     expect(allowed).toBeGreaterThan(40);
+  });
+
+  it('ES-10 / MO-9: the new-link form starts from settings the policy accepts', () => {
+    fc.assert(
+      fc.property(globalArb, spaceArb, (global, space) => {
+        const policy = effectivePolicy(global, space);
+        const settings = { ...newLinkSettings(policy, NOW), name: 'New link', hasPassword: policy.defaults.password };
+        expect(validateLink(settings, policy, NOW, { createdAt: NOW })).toEqual([]);
+      }),
+      RUNS,
+    );
   });
 
   it('ES-11 / MO-8: switching space sharing off and on again restores exactly the previous decision', () => {
