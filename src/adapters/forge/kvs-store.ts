@@ -1,0 +1,721 @@
+/**
+ * Store over Forge KVS custom entities (@forge/kvs 1.6.5; entity layout in kvs-entities.ts).
+ *
+ * Consistency rules this adapter relies on (Forge docs, storage-reference/kvs §Data consistency):
+ * - `get` by key is strongly consistent; index queries are EVENTUALLY consistent. So every decision
+ *   that matters (version checks, counters, single-use takes, purges) re-reads by key and writes with a
+ *   transaction condition; list results may lag a just-made write by a moment and are for display only.
+ * - Writes are last-write-wins unless conditioned: creates use `keyPolicy: 'FAIL_IF_EXISTS'`, updates use
+ *   `transact().set(key, value, { entityName, conditions })` on a `version`/`rev` attribute, retried
+ *   with backoff where the operation must eventually succeed (counters, stats).
+ * - Platform TTL only garbage-collects (up to 48 h late): expiry is always checked against the record.
+ * - Platform query cursors must not be persisted, so our cursors are the last range value seen
+ *   (`<15-digit ms>:<id>`), and each page re-queries with a range condition after it.
+ *
+ * Conflict errors: FAIL_IF_EXISTS answers 409 KEY_CONFLICT; a failed transaction condition is treated as
+ * a conflict when the API answers 409 or a code naming a conflict/condition (verify on a real site).
+ */
+import { randomInt, createHash } from 'node:crypto';
+import { Filter, FilterConditions, ForgeKvsAPIError, Sort, WhereConditions } from '@forge/kvs';
+import type { Kvs } from '@forge/kvs/out/interfaces/kvs';
+import type { EntityWhereClauses } from '@forge/kvs/out/interfaces/entity-query';
+import type { PolicySetOptions, SetOptions } from '@forge/kvs';
+import { DomainError } from '../../core/errors';
+import type { AuditEntry, GlobalConfig, ShareLink, SiteSettings, SpaceConfig } from '../../core/model';
+import type { Clock, EphemeralRecord, LinkStats, Page, PageRequest, Store, Subscription } from '../../app/ports';
+import { ENTITY } from './kvs-entities';
+import {
+  MAX_CAS_ATTEMPTS,
+  auditMatches,
+  backoff,
+  checkFilterStrings,
+  checkNextVersion,
+  checkPage,
+  chooseLinkIndex,
+  decodeCursor,
+  emptyStats,
+  encodeCursor,
+  linkMatches,
+  padInstant,
+  rangeKey,
+  versionConflict,
+} from '../local/store-common';
+
+/** The part of `kvs` from '@forge/kvs' this adapter uses (the real object satisfies it). */
+export type KvsClient = Pick<Kvs, 'entity' | 'transact' | 'getSecret' | 'setSecret' | 'deleteSecret'>;
+
+export interface KvsStoreOptions {
+  /** Time source for counter windows and TTL hints; defaults to the system clock. */
+  clock?: Clock;
+}
+
+// ------------------------------------------------------------------------------------ entity values
+
+interface LinkValue {
+  pageId: string;
+  spaceKey: string;
+  status: string;
+  createdBy: string;
+  createdKey: string;
+  version: number;
+  doc: ShareLink;
+}
+interface VersionedValue<T> {
+  version: number;
+  doc: T;
+}
+interface SpaceValue extends VersionedValue<SpaceConfig> {
+  spaceKey: string;
+}
+interface AuditValue {
+  atKey: string;
+  linkId?: string;
+  spaceKey?: string;
+  action: string;
+  doc: AuditEntry;
+}
+interface SubscriptionValue {
+  pageId: string;
+  linkId: string;
+  createdKey: string;
+  doc: Subscription;
+}
+interface CounterDoc {
+  key: string;
+  count: number;
+  expiresAt: number;
+}
+interface CounterValue {
+  rev: number;
+  expiresKey: string;
+  doc: CounterDoc;
+}
+interface EphemeralValue {
+  recordKey: string;
+  rev: number;
+  consumed: boolean;
+  expiresKey: string;
+  doc: EphemeralRecord;
+}
+interface StatsValue {
+  linkId: string;
+  rev: number;
+  doc: LinkStats;
+}
+interface SecretRefValue {
+  name: string;
+}
+
+// ------------------------------------------------------------------------------------------- keys
+
+const SAFE_KEY_CHAR = /^[A-Za-z0-9_:-]$/;
+const MAX_KEY_LENGTH = 500;
+
+/**
+ * Maps any string to a valid KVS key (`^[a-zA-Z0-9:._\s-#]+$`, ≤ 500): safe characters stay, every other
+ * UTF-8 byte becomes `.XX` (uppercase hex); over-long results become `h.<sha256 lowercase hex>`.
+ * Injective, so distinct names never share a key.
+ */
+export const toKvsKey = (name: string): string => {
+  if (name.length === 0) throw new DomainError('invalid_input', 'Storage keys must not be empty');
+  let out = '';
+  for (const byte of Buffer.from(name, 'utf8')) {
+    const ch = String.fromCharCode(byte);
+    out += byte < 128 && SAFE_KEY_CHAR.test(ch) ? ch : `.${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out.length <= MAX_KEY_LENGTH ? out : `h.${createHash('sha256').update(name, 'utf8').digest('hex')}`;
+};
+
+interface CreateOnlyEntity<T> {
+  set(key: string, value: T, options: PolicySetOptions): Promise<void>;
+}
+
+const GLOBAL_KEY = 'global';
+const SITE_KEY = 'site';
+const MAX_SCANS_PER_PAGE = 8;
+const QUERY_LIMIT = 100;
+const DELETE_CONCURRENCY = 10;
+const MAX_RANGE_VALUE_LENGTH = 850;
+
+const isConflict = (e: unknown): boolean =>
+  e instanceof ForgeKvsAPIError &&
+  (e.responseDetails?.status === 409 || /CONFLICT|CONDITION|ALREADY_EXISTS|KEY_EXISTS/i.test(e.code ?? ''));
+
+const newRev = (previous?: number): number => {
+  for (;;) {
+    const rev = randomInt(1, 2 ** 31 - 1);
+    if (rev !== previous) return rev;
+  }
+};
+
+const equals = <T>(attribute: keyof T & string, value: number | string | boolean) =>
+  new Filter<T>().and(attribute, FilterConditions.equalTo(value));
+
+/** TTL hint so the platform eventually deletes a short-lived record (correctness never depends on it). */
+const ttlUntil = (expiresAt: number, now: number): SetOptions => {
+  const seconds = Math.ceil((expiresAt - now) / 1000) + 86_400;
+  return { ttl: { value: Math.min(Math.max(seconds, 3600), 364 * 86_400), unit: 'SECONDS' } };
+};
+
+const checkRangeValue = (what: string, value: string): void => {
+  if (value.length > MAX_RANGE_VALUE_LENGTH) {
+    throw new DomainError('invalid_input', `${what} is too long to store (max ${MAX_RANGE_VALUE_LENGTH} characters)`);
+  }
+};
+
+const inChunks = async <T>(items: T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> => {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+};
+
+export const createKvsStore = (kvs: KvsClient, options: KvsStoreOptions = {}): Store => {
+  const clock = options.clock ?? { now: () => Date.now() };
+  const links = kvs.entity<LinkValue>(ENTITY.link);
+  const spaces = kvs.entity<SpaceValue>(ENTITY.spaceConfig);
+  const settings = kvs.entity<VersionedValue<GlobalConfig | SiteSettings>>(ENTITY.appSetting);
+  const audit = kvs.entity<AuditValue>(ENTITY.audit);
+  const subscriptions = kvs.entity<SubscriptionValue>(ENTITY.subscription);
+  const counters = kvs.entity<CounterValue>(ENTITY.counter);
+  const ephemeral = kvs.entity<EphemeralValue>(ENTITY.ephemeral);
+  const stats = kvs.entity<StatsValue>(ENTITY.stats);
+  const secretRefs = kvs.entity<SecretRefValue>(ENTITY.secretRef);
+
+  /** Conditional set: true if it was written, false if the condition failed. */
+  const setIf = async <T>(entityName: string, key: string, value: T, conditions: ReturnType<typeof equals<T>>, setOptions?: SetOptions) => {
+    try {
+      await kvs.transact().set<T>(key, value, { entityName, conditions }, setOptions).execute();
+      return true;
+    } catch (e) {
+      if (isConflict(e)) return false;
+      throw e;
+    }
+  };
+  const deleteIf = async <T>(entityName: string, key: string, conditions: ReturnType<typeof equals<T>>) => {
+    try {
+      await kvs.transact().delete<T>(key, { entityName, conditions }).execute();
+      return true;
+    } catch (e) {
+      if (isConflict(e)) return false;
+      throw e;
+    }
+  };
+  /** Create-only set: true if created, false if the key exists. */
+  const createOnly = async <T>(entity: CreateOnlyEntity<T>, key: string, value: T, setOptions?: SetOptions) => {
+    try {
+      await entity.set(key, value, { keyPolicy: 'FAIL_IF_EXISTS', ...(setOptions?.ttl ? { ttl: setOptions.ttl } : {}) });
+      return true;
+    } catch (e) {
+      if (isConflict(e)) return false;
+      throw e;
+    }
+  };
+
+  /**
+   * Pages through an index with our own cursor (last range value). Items failing `keep` are skipped;
+   * a page may come back short (with a cursor) when a sparse filter exhausts the scan budget.
+   */
+  const scanPage = async <V, D>(args: {
+    entityName: string;
+    index: string;
+    partition?: string[];
+    descending?: boolean;
+    page: PageRequest;
+    /** Range condition for the query given the exclusive position `after`. */
+    where: (after: string | undefined) => EntityWhereClauses | undefined;
+    rangeOf: (value: V) => string;
+    docOf: (value: V) => D;
+    keep: (value: V) => boolean;
+    /** True when `keep` filters nothing the index did not already: fetch exactly what is needed. */
+    exact: boolean;
+  }): Promise<Page<D>> => {
+    checkPage(args.page);
+    let after = decodeCursor(args.page.cursor);
+    const items: D[] = [];
+    let lastReturned: string | undefined;
+    for (let scan = 0; scan < MAX_SCANS_PER_PAGE; scan++) {
+      const batch = args.exact ? Math.min(QUERY_LIMIT, args.page.limit - items.length + 1) : QUERY_LIMIT;
+      let query = kvs
+        .entity<V>(args.entityName)
+        .query()
+        .index(args.index, args.partition ? { partition: args.partition } : undefined);
+      const where = args.where(after);
+      if (where) query = query.where(where);
+      const result = await query.sort(args.descending ? Sort.DESC : Sort.ASC).limit(batch).getMany();
+      for (const { value } of result.results) {
+        const range = args.rangeOf(value);
+        if (range === after) continue;
+        if (args.keep(value)) {
+          if (items.length === args.page.limit) return { items, nextCursor: encodeCursor(lastReturned!) };
+          items.push(args.docOf(value));
+          lastReturned = range;
+        }
+        after = range;
+      }
+      if (result.nextCursor === undefined) return { items };
+    }
+    return after === undefined ? { items } : { items, nextCursor: encodeCursor(after) };
+  };
+
+  /** Visits every item of an index (optionally below `before`), page by page, with our own cursor. */
+  const forEachIn = async <V>(
+    entityName: string,
+    index: string,
+    rangeOf: (value: V) => string,
+    visit: (key: string, value: V) => Promise<void>,
+    before?: string,
+  ): Promise<void> => {
+    let after: string | undefined;
+    for (;;) {
+      let query = kvs.entity<V>(entityName).query().index(index);
+      const where =
+        after !== undefined && before !== undefined
+          ? WhereConditions.between(after, before)
+          : after !== undefined
+            ? WhereConditions.greaterThan(after)
+            : before !== undefined
+              ? WhereConditions.lessThan(before)
+              : undefined;
+      if (where) query = query.where(where);
+      const result = await query.sort(Sort.ASC).limit(QUERY_LIMIT).getMany();
+      const fresh = result.results.filter((r) => rangeOf(r.value) !== after && (before === undefined || rangeOf(r.value) < before));
+      await inChunks(fresh, DELETE_CONCURRENCY, (r) => visit(r.key, r.value));
+      const last = result.results.at(-1);
+      if (result.nextCursor === undefined || last === undefined) return;
+      after = rangeOf(last.value);
+    }
+  };
+
+  const linkValue = (link: ShareLink): LinkValue => ({
+    pageId: link.pageId,
+    spaceKey: link.spaceKey,
+    status: link.status,
+    createdBy: link.createdBy,
+    createdKey: rangeKey(link.createdAt, link.id),
+    version: link.version,
+    doc: link,
+  });
+
+  const putVersioned = async <V extends { version: number }>(
+    what: string,
+    entityName: string,
+    entity: CreateOnlyEntity<V>,
+    key: string,
+    value: V,
+    expectedVersion: number,
+  ): Promise<void> => {
+    checkNextVersion(what, value.version, expectedVersion);
+    const written =
+      expectedVersion === 0
+        ? await createOnly(entity, key, value)
+        : await setIf(entityName, key, value, equals<V>('version', expectedVersion));
+    if (!written) throw versionConflict(`The ${what.toLowerCase()}`);
+  };
+
+  const counterLive = (value: CounterValue | undefined, now: number): value is CounterValue =>
+    value !== undefined && value.doc.expiresAt > now;
+  const ephemeralLive = (value: EphemeralValue | undefined, now: number): boolean =>
+    value !== undefined && !value.consumed && value.doc.expiresAt > now;
+  const ephemeralValue = (record: EphemeralRecord, rev: number): EphemeralValue => {
+    checkRangeValue('Record key', record.key);
+    return {
+      recordKey: record.key,
+      rev,
+      consumed: false,
+      expiresKey: `${padInstant(record.expiresAt)}:${toKvsKey(record.key)}`,
+      doc: record,
+    };
+  };
+
+  const store: Store = {
+    links: {
+      async create(link) {
+        if (!(await createOnly(links, toKvsKey(link.id), linkValue(link)))) {
+          throw new DomainError('already_exists', `Link ${link.id} already exists`);
+        }
+      },
+      async get(id) {
+        return (await links.get(toKvsKey(id)))?.doc;
+      },
+      async update(next, expectedVersion) {
+        checkNextVersion('Link', next.version, expectedVersion);
+        const key = toKvsKey(next.id);
+        if (await setIf(ENTITY.link, key, linkValue(next), equals<LinkValue>('version', expectedVersion))) return;
+        if ((await links.get(key)) === undefined) throw new DomainError('not_found', `Link ${next.id} does not exist`);
+        throw versionConflict('The link');
+      },
+      async delete(id) {
+        await links.delete(toKvsKey(id));
+      },
+      async list(filter, page) {
+        checkFilterStrings(filter);
+        const choice = chooseLinkIndex(filter);
+        return scanPage<LinkValue, ShareLink>({
+          entityName: ENTITY.link,
+          index: choice.index,
+          ...(choice.partition.length > 0 ? { partition: choice.partition } : {}),
+          page,
+          where: (after) => (after === undefined ? undefined : WhereConditions.greaterThan(after)),
+          rangeOf: (v) => v.createdKey,
+          docOf: (v) => v.doc,
+          keep: (v) => linkMatches(v.doc, filter),
+          exact: !choice.needsPostFilter,
+        });
+      },
+    },
+
+    configs: {
+      async getGlobal() {
+        return (await settings.get(GLOBAL_KEY))?.doc as GlobalConfig | undefined;
+      },
+      async putGlobal(next, expectedVersion) {
+        await putVersioned('Global configuration', ENTITY.appSetting, settings, GLOBAL_KEY, { version: next.version, doc: next }, expectedVersion);
+      },
+      async getSpace(spaceKey) {
+        return (await spaces.get(toKvsKey(spaceKey)))?.doc;
+      },
+      async putSpace(next, expectedVersion) {
+        checkRangeValue('Space key', next.spaceKey);
+        await putVersioned(
+          `Configuration of space ${next.spaceKey}`,
+          ENTITY.spaceConfig,
+          spaces,
+          toKvsKey(next.spaceKey),
+          { spaceKey: next.spaceKey, version: next.version, doc: next },
+          expectedVersion,
+        );
+      },
+      async listSpaces(page) {
+        return scanPage<SpaceValue, SpaceConfig>({
+          entityName: ENTITY.spaceConfig,
+          index: 'by-space-key',
+          page,
+          where: (after) => (after === undefined ? undefined : WhereConditions.greaterThan(after)),
+          rangeOf: (v) => v.spaceKey,
+          docOf: (v) => v.doc,
+          keep: () => true,
+          exact: true,
+        });
+      },
+      async deleteSpace(spaceKey) {
+        await spaces.delete(toKvsKey(spaceKey));
+      },
+      async getSite() {
+        return (await settings.get(SITE_KEY))?.doc as SiteSettings | undefined;
+      },
+      async putSite(next, expectedVersion) {
+        await putVersioned('Site settings', ENTITY.appSetting, settings, SITE_KEY, { version: next.version, doc: next }, expectedVersion);
+      },
+    },
+
+    counters: {
+      async increment(name, expiresAt) {
+        padInstant(expiresAt);
+        const key = toKvsKey(name);
+        for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+          const current = await counters.get(key);
+          const now = clock.now();
+          const doc: CounterDoc = counterLive(current, now)
+            ? { ...current.doc, count: current.doc.count + 1 }
+            : { key: name, count: 1, expiresAt };
+          const value: CounterValue = { rev: newRev(current?.rev), expiresKey: `${padInstant(doc.expiresAt)}:${key}`, doc };
+          const written =
+            current === undefined
+              ? await createOnly(counters, key, value, ttlUntil(doc.expiresAt, now))
+              : await setIf(ENTITY.counter, key, value, equals<CounterValue>('rev', current.rev), ttlUntil(doc.expiresAt, now));
+          if (written) return doc.count;
+          await backoff(attempt);
+        }
+        throw new DomainError('store_unavailable', 'Too much contention on a counter; try again');
+      },
+      async get(name) {
+        const current = await counters.get(toKvsKey(name));
+        return counterLive(current, clock.now()) ? current.doc.count : 0;
+      },
+      async reset(name) {
+        await counters.delete(toKvsKey(name));
+      },
+      async purgeExpired(now) {
+        let purged = 0;
+        await forEachIn<CounterValue>(
+          ENTITY.counter,
+          'by-expiry',
+          (v) => v.expiresKey,
+          async (key) => {
+            const current = await counters.get(key);
+            if (current === undefined || current.doc.expiresAt >= now) return;
+            if (await deleteIf(ENTITY.counter, key, equals<CounterValue>('rev', current.rev))) purged++;
+          },
+          padInstant(now),
+        );
+        return purged;
+      },
+    },
+
+    ephemeral: {
+      async putIfAbsent(record) {
+        const key = toKvsKey(record.key);
+        for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+          const now = clock.now();
+          if (await createOnly(ephemeral, key, ephemeralValue(record, newRev()), ttlUntil(record.expiresAt, now))) return;
+          const current = await ephemeral.get(key);
+          if (ephemeralLive(current, now)) throw new DomainError('already_exists', `A live record already exists for ${record.key}`);
+          if (current !== undefined) {
+            const replaced = await setIf(ENTITY.ephemeral, key, ephemeralValue(record, newRev(current.rev)), equals<EphemeralValue>('rev', current.rev), ttlUntil(record.expiresAt, now));
+            if (replaced) return;
+          }
+          await backoff(attempt);
+        }
+        throw new DomainError('store_unavailable', 'Too much contention on a record; try again');
+      },
+      async put(record) {
+        await ephemeral.set(toKvsKey(record.key), ephemeralValue(record, newRev()), ttlUntil(record.expiresAt, clock.now()));
+      },
+      async get(name, now) {
+        const current = await ephemeral.get(toKvsKey(name));
+        return current !== undefined && ephemeralLive(current, now) ? current.doc : undefined;
+      },
+      async take(name, now) {
+        const key = toKvsKey(name);
+        for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+          const current = await ephemeral.get(key);
+          if (current === undefined || !ephemeralLive(current, now)) return undefined;
+          // Mark consumed under a condition (only one taker can flip it), then delete the marker.
+          const consumedRev = newRev(current.rev);
+          const won = await setIf(
+            ENTITY.ephemeral,
+            key,
+            { ...current, consumed: true, rev: consumedRev },
+            new Filter<EphemeralValue>().and('rev', FilterConditions.equalTo(current.rev)).and('consumed', FilterConditions.equalTo(false)),
+          );
+          if (won) {
+            await deleteIf(ENTITY.ephemeral, key, equals<EphemeralValue>('rev', consumedRev)).catch(() => false);
+            return current.doc;
+          }
+        }
+        throw new DomainError('store_unavailable', 'Too much contention on a record; try again');
+      },
+      async delete(name) {
+        await ephemeral.delete(toKvsKey(name));
+      },
+      async listByPrefix(prefix, page) {
+        const now = clock.now();
+        const upper = `${prefix}\uffff`;
+        return scanPage<EphemeralValue, EphemeralRecord>({
+          entityName: ENTITY.ephemeral,
+          index: 'by-record-key',
+          page,
+          where: (after) =>
+            after !== undefined ? WhereConditions.between(after, upper) : prefix.length > 0 ? WhereConditions.beginsWith(prefix) : undefined,
+          rangeOf: (v) => v.recordKey,
+          docOf: (v) => v.doc,
+          keep: (v) => v.recordKey.startsWith(prefix) && ephemeralLive(v, now),
+          exact: false,
+        });
+      },
+      async purgeExpired(now) {
+        let purged = 0;
+        await forEachIn<EphemeralValue>(
+          ENTITY.ephemeral,
+          'by-expiry',
+          (v) => v.expiresKey,
+          async (key) => {
+            const current = await ephemeral.get(key);
+            if (current === undefined || current.doc.expiresAt > now) return;
+            if (await deleteIf(ENTITY.ephemeral, key, equals<EphemeralValue>('rev', current.rev))) purged++;
+          },
+          padInstant(now + 1),
+        );
+        return purged;
+      },
+    },
+
+    audit: {
+      async append(entry) {
+        const value: AuditValue = {
+          atKey: rangeKey(entry.at, entry.id),
+          action: entry.action,
+          ...(entry.linkId === null ? {} : { linkId: entry.linkId }),
+          ...(entry.spaceKey === null ? {} : { spaceKey: entry.spaceKey }),
+          doc: entry,
+        };
+        if (!(await createOnly(audit, toKvsKey(entry.id), value))) {
+          throw new DomainError('already_exists', `Audit entry ${entry.id} already exists`);
+        }
+      },
+      async list(filter, page) {
+        checkFilterStrings(filter);
+        const [index, partition] =
+          filter.linkId !== undefined
+            ? ['by-link', [filter.linkId]]
+            : filter.spaceKey !== undefined
+              ? ['by-space', [filter.spaceKey]]
+              : ['by-time', undefined];
+        const lowest = filter.since === undefined ? undefined : padInstant(filter.since);
+        const highest = filter.until === undefined ? undefined : `${padInstant(filter.until)};`;
+        const exact = filter.action === undefined && (filter.linkId === undefined || filter.spaceKey === undefined);
+        return scanPage<AuditValue, AuditEntry>({
+          entityName: ENTITY.audit,
+          index,
+          ...(partition ? { partition } : {}),
+          descending: true,
+          page,
+          where: (after) => {
+            const top = after ?? highest;
+            if (top !== undefined && lowest !== undefined) return WhereConditions.between(lowest, top);
+            if (top !== undefined) return after !== undefined ? WhereConditions.lessThan(top) : WhereConditions.lessThanEqualTo(top);
+            return lowest !== undefined ? WhereConditions.greaterThanEqualTo(lowest) : undefined;
+          },
+          rangeOf: (v) => v.atKey,
+          docOf: (v) => v.doc,
+          keep: (v) => auditMatches(v.doc, filter),
+          exact,
+        });
+      },
+      async purgeOlderThan(cutoff) {
+        let purged = 0;
+        await forEachIn<AuditValue>(
+          ENTITY.audit,
+          'by-time',
+          (v) => v.atKey,
+          async (key) => {
+            await audit.delete(key);
+            purged++;
+          },
+          padInstant(cutoff),
+        );
+        return purged;
+      },
+    },
+
+    subscriptions: {
+      async put(sub) {
+        await subscriptions.set(toKvsKey(sub.id), {
+          pageId: sub.pageId,
+          linkId: sub.linkId,
+          createdKey: rangeKey(sub.createdAt, sub.id),
+          doc: sub,
+        });
+      },
+      async get(id) {
+        return (await subscriptions.get(toKvsKey(id)))?.doc;
+      },
+      async delete(id) {
+        await subscriptions.delete(toKvsKey(id));
+      },
+      async listByPage(pageId, page) {
+        return listSubscriptions('by-page', pageId, page);
+      },
+      async listByLink(linkId, page) {
+        return listSubscriptions('by-link', linkId, page);
+      },
+    },
+
+    stats: {
+      async recordView(linkId, at) {
+        padInstant(at);
+        const key = toKvsKey(linkId);
+        for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+          const current = await stats.get(key);
+          const before = current?.doc ?? emptyStats(linkId);
+          const value: StatsValue = {
+            linkId,
+            rev: newRev(current?.rev),
+            doc: { linkId, views: before.views + 1, lastOpenedAt: before.lastOpenedAt === null ? at : Math.max(before.lastOpenedAt, at) },
+          };
+          const written =
+            current === undefined ? await createOnly(stats, key, value) : await setIf(ENTITY.stats, key, value, equals<StatsValue>('rev', current.rev));
+          if (written) return;
+          await backoff(attempt);
+        }
+        throw new DomainError('store_unavailable', 'Too much contention on view statistics; try again');
+      },
+      async get(linkId) {
+        return (await stats.get(toKvsKey(linkId)))?.doc ?? emptyStats(linkId);
+      },
+      async getMany(linkIds) {
+        const out: LinkStats[] = new Array<LinkStats>(linkIds.length);
+        await inChunks(
+          linkIds.map((id, i) => ({ id, i })),
+          DELETE_CONCURRENCY,
+          async ({ id, i }) => {
+            out[i] = await store.stats.get(id);
+          },
+        );
+        return out;
+      },
+    },
+
+    secrets: {
+      async get(name) {
+        const value = await kvs.getSecret<string>(toKvsKey(name));
+        return typeof value === 'string' ? value : undefined;
+      },
+      async set(name, value) {
+        const key = toKvsKey(name);
+        await secretRefs.set(key, { name: key });
+        await kvs.setSecret(key, value);
+      },
+      async delete(name) {
+        const key = toKvsKey(name);
+        await kvs.deleteSecret(key);
+        await secretRefs.delete(key);
+      },
+    },
+
+    async clearAll() {
+      const wipe = async <V>(entityName: string, index: string, rangeOf: (v: V) => string) =>
+        forEachIn<V>(entityName, index, rangeOf, (key) => kvs.entity<V>(entityName).delete(key));
+      await wipe<LinkValue>(ENTITY.link, 'by-created', (v) => v.createdKey);
+      await wipe<SpaceValue>(ENTITY.spaceConfig, 'by-space-key', (v) => v.spaceKey);
+      await settings.delete(GLOBAL_KEY);
+      await settings.delete(SITE_KEY);
+      await wipe<AuditValue>(ENTITY.audit, 'by-time', (v) => v.atKey);
+      await wipe<SubscriptionValue>(ENTITY.subscription, 'by-created', (v) => v.createdKey);
+      await wipe<CounterValue>(ENTITY.counter, 'by-expiry', (v) => v.expiresKey);
+      await wipe<EphemeralValue>(ENTITY.ephemeral, 'by-record-key', (v) => v.recordKey);
+      await wipe<StatsValue>(ENTITY.stats, 'by-link-id', (v) => v.linkId);
+      await forEachIn<SecretRefValue>(ENTITY.secretRef, 'by-name', (v) => v.name, async (key) => {
+        await kvs.deleteSecret(key);
+        await secretRefs.delete(key);
+      });
+    },
+  };
+
+  const listSubscriptions = (index: 'by-page' | 'by-link', value: string, page: PageRequest): Promise<Page<Subscription>> =>
+    scanPage<SubscriptionValue, Subscription>({
+      entityName: ENTITY.subscription,
+      index,
+      partition: [value],
+      page,
+      where: (after) => (after === undefined ? undefined : WhereConditions.greaterThan(after)),
+      rangeOf: (v) => v.createdKey,
+      docOf: (v) => v.doc,
+      keep: () => true,
+      exact: true,
+    });
+
+  return withStoreErrors(store);
+};
+
+/** Maps platform throttling and outages to DomainError('store_unavailable'); other errors pass through. */
+const withStoreErrors = (store: Store): Store => {
+  const wrap = <T extends object>(target: T): T => {
+    const out: Record<string, unknown> = {};
+    for (const [name, member] of Object.entries(target)) {
+      out[name] =
+        typeof member === 'function'
+          ? async (...args: unknown[]) => {
+              try {
+                return await (member as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+              } catch (e) {
+                if (e instanceof ForgeKvsAPIError && (e.responseDetails?.status === 429 || (e.responseDetails?.status ?? 0) >= 500)) {
+                  throw new DomainError('store_unavailable', 'Storage is busy or unavailable; try again shortly');
+                }
+                throw e;
+              }
+            }
+          : wrap(member as object);
+    }
+    return out as T;
+  };
+  return wrap(store);
+};

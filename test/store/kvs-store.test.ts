@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { ForgeKvsAPIError, kvs as realKvs } from '@forge/kvs';
+import { createKvsStore, toKvsKey, type KvsClient } from '../../src/adapters/forge/kvs-store';
+import { hashToken, newLinkId, newToken } from '../../src/core/token';
+import { FakeKvs, KEY_PATTERN } from '../support/fake-kvs';
+import { runStoreContract } from './store-contract';
+import { ManualClock, T0, makeLink, makeSpace } from './store-fixtures';
+import { randomBytes } from 'node:crypto';
+
+// Compile-time: the real `kvs` object satisfies the client type the adapter asks for.
+const realClientFits: KvsClient = realKvs;
+void realClientFits;
+
+const setup = (clock = new ManualClock()) => {
+  const fake = new FakeKvs({ now: () => clock.now() });
+  return { fake, clock, store: createKvsStore(fake, { clock }) };
+};
+
+runStoreContract('Forge KVS over the fake', async ({ clock }) => setup(clock).store);
+
+describe('KVS store layout', () => {
+  it('maps names to valid, injective KVS keys', () => {
+    expect(toKvsKey('Zx3_-abc')).toBe('Zx3_-abc');
+    expect(toKvsKey('pw:link:2001:db8::1')).toBe('pw:link:2001:db8::1');
+    expect(toKvsKey('~557058:personal')).toBe('.7E557058:personal');
+    expect(toKvsKey('a.b')).toBe('a.2Eb');
+    expect(toKvsKey('a b/é')).toBe('a.20b.2F.C3.A9');
+    expect(toKvsKey('.7E')).not.toBe(toKvsKey('~'));
+    const long = toKvsKey('x'.repeat(600));
+    expect(long).toMatch(/^h\.[0-9a-f]{64}$/);
+    for (const key of ['~', 'a b', 'ä', '#x', '+/=', long]) expect(toKvsKey(key)).toMatch(KEY_PATTERN);
+    expect(() => toKvsKey('')).toThrow(/must not be empty/);
+  });
+
+  it('stores links under their id with index attributes and ms-precision range keys', async () => {
+    const { fake, store } = setup();
+    const link = makeLink({ createdAt: T0 + 1 });
+    await store.links.create(link);
+    await store.configs.putSpace(makeSpace('~557058:personal', 1), 0);
+    await store.counters.increment('pw:link:10.0.0.1', T0 + 60_000);
+    const dump = fake.dump();
+    expect(dump['entity:share-link']?.[link.id]).toEqual({
+      pageId: link.pageId,
+      spaceKey: link.spaceKey,
+      status: 'active',
+      createdBy: link.createdBy,
+      createdKey: `${String(T0 + 1).padStart(15, '0')}:${link.id}`,
+      version: 1,
+      doc: link,
+    });
+    expect(Object.keys(dump['entity:space-config'] ?? {})).toEqual(['.7E557058:personal']);
+    expect(Object.keys(dump['entity:counter'] ?? {})).toEqual(['pw:link:10.2E0.2E0.2E1']);
+    for (const space of Object.values(dump)) for (const key of Object.keys(space)) expect(key).toMatch(KEY_PATTERN);
+  });
+
+  it('stores only the token hash: neither the token nor its secret part ever reaches KVS', async () => {
+    const { fake, store } = setup();
+    const id = newLinkId((n) => randomBytes(n));
+    const token = newToken(id, (n) => randomBytes(n));
+    const link = makeLink({ id, tokenHash: hashToken(token), passwordHash: '$2b$10$abcdefghijklmnopqrstuuJ1mCQZ3lMI8OxXbDDpE5PaXQyxxxxxx' });
+    await store.links.create(link);
+    await store.links.update({ ...link, version: 2, name: 'renamed' }, 1);
+    const raw = JSON.stringify(fake.dump());
+    expect(raw).toContain(hashToken(token));
+    expect(raw).not.toContain(token);
+    expect(raw).not.toContain(token.slice(id.length));
+    expect(raw).not.toMatch(/"password"\s*:/);
+  });
+
+  it('keeps secrets in secret storage, not in entities', async () => {
+    const { fake, store } = setup();
+    await store.secrets.set('session hmac', 'VERY-SECRET');
+    const dump = fake.dump();
+    expect(dump.secret).toEqual({ 'session.20hmac': 'VERY-SECRET' });
+    const elsewhere = Object.entries(dump).filter(([space]) => space !== 'secret');
+    expect(JSON.stringify(elsewhere)).not.toContain('VERY-SECRET');
+  });
+
+  it('never trusts platform TTL: an expired record still present in KVS is not returned', async () => {
+    const { fake, store, clock } = setup();
+    await store.ephemeral.put({ key: 'otp:1', value: { h: 1 }, expiresAt: T0 + 1000 });
+    clock.advance(10_000_000);
+    expect(fake.dump()['entity:ephemeral']).toBeDefined();
+    expect(await store.ephemeral.get('otp:1', clock.now())).toBeUndefined();
+    expect(await store.ephemeral.take('otp:1', clock.now())).toBeUndefined();
+  });
+
+  it('asks KVS for create-once and conditional writes (no blind overwrite of versioned data)', async () => {
+    const { fake, store } = setup();
+    const link = makeLink();
+    await store.links.create(link);
+    fake.calls.length = 0;
+    await store.links.update({ ...link, version: 2 }, 1);
+    expect(fake.calls.map((c) => c.op)).toEqual(['transact']);
+    await store.configs.putGlobal({ ...(await import('./store-fixtures')).makeGlobal(1) }, 0);
+    expect(fake.calls.filter((c) => c.op === 'entity.set' && c.entityName === 'app-setting')).toHaveLength(1);
+  });
+
+  it('maps platform throttling to store_unavailable', async () => {
+    const fake = new FakeKvs();
+    const throttled: KvsClient = {
+      ...fake,
+      entity: ((name: string) => {
+        const entity = fake.entity(name);
+        return {
+          ...entity,
+          get: () => Promise.reject(new ForgeKvsAPIError({ status: 429, statusText: 'Too Many Requests' }, { code: 'RATE_LIMIT_EXCEEDED', message: 'slow down' })),
+        };
+      }) as unknown as KvsClient['entity'],
+      transact: () => fake.transact(),
+      getSecret: fake.getSecret.bind(fake),
+      setSecret: fake.setSecret.bind(fake),
+      deleteSecret: fake.deleteSecret.bind(fake),
+    };
+    const store = createKvsStore(throttled);
+    await expect(store.links.get('x')).rejects.toMatchObject({ code: 'store_unavailable' });
+  });
+});
