@@ -89,7 +89,7 @@ const mostRestrictive = <T>(
   let rule: PolicyRule<T> = { value: permissive, enforcedBy: null };
   for (const { level, settings } of levels) {
     const value = pick(settings);
-    if (rule.enforcedBy === null ? isStricter(value, permissive) : isStricter(value, rule.value)) {
+    if (isStricter(value, rule.value)) {
       rule = { value, enforcedBy: level };
     }
   }
