@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AppDeps } from '../app/deps';
 import type { Clock, Random } from '../app/ports';
 import { openFixtureConfluence, type FixtureSiteControl } from '../adapters/local/fixture-confluence';
@@ -38,7 +39,8 @@ export interface LocalApp {
 }
 
 export const DEFAULT_DATA_DIR = '.secure-share';
-export const DEFAULT_SITE_PATH = join('fixtures', 'demo-site.json');
+/** The demo fixture, found from this module so the server starts from any working directory. */
+export const DEFAULT_SITE_PATH = fileURLToPath(new URL('../../fixtures/demo-site.json', import.meta.url));
 export const DEFAULT_PORT = 8787;
 
 const systemClock: Clock = { now: () => Date.now() };
