@@ -12,4 +12,9 @@ export interface AppDeps {
   shareBaseUrl: () => Promise<string>;
   /** bcrypt cost; 10 in production, lower in tests via injection. */
   bcryptRounds: number;
+  /**
+   * Outbound HTTPS to the configured identity provider (OIDC discovery, token, JWKS). Optional:
+   * defaults to the global fetch. Forge: @forge/api fetch; tests: a fetch routed to a local IdP.
+   */
+  fetch?: (url: string, init?: RequestInit) => Promise<Response>;
 }

@@ -123,6 +123,8 @@ const indexRoute: LocalRoute['handle'] = (_req, ctx) => {
 export const createRoutes = (): LocalRoute[] => [
   { path: '/api/invoke/', handle: invokeRoute },
   { path: '/s/', handle: shareRoute },
+  // The fixed OIDC redirect URI registered at the IdP (src/web/sso-gate.ts).
+  { path: '/sso/callback', exact: true, handle: shareRoute },
   { path: '/', exact: true, handle: indexRoute },
 ];
 

@@ -237,20 +237,18 @@ export interface OidcTransaction {
   returnPath: string;
 }
 
-/**
- * Consumes (single use) the transaction named by the callback's `state`, checking the window and the
- * browser binding. Lets a fixed callback route learn which link the login was for.
- */
-export const takeOidcTransaction = async (
+const readTransaction = async (
   env: OidcEnv,
   query: URLSearchParams,
   browserBinding: string | undefined,
+  consume: boolean,
 ): Promise<OidcTransaction> => {
   const states = query.getAll('state');
   const state = states[0];
   if (states.length !== 1 || !state || !STATE_PATTERN.test(state)) throw new OidcError('state_invalid', 'missing or malformed state');
   const now = env.now();
-  const record = await env.ephemeral.take(TRANSACTION_PREFIX + sha256Hex(state), now);
+  const key = TRANSACTION_PREFIX + sha256Hex(state);
+  const record = consume ? await env.ephemeral.take(key, now) : await env.ephemeral.get(key, now);
   if (!record || record.expiresAt <= now) throw new OidcError('state_invalid', 'unknown, used or expired state');
   const v = record.value;
   const str = (k: string): string => (typeof v[k] === 'string' ? (v[k] as string) : '');
@@ -274,6 +272,20 @@ export const takeOidcTransaction = async (
     returnPath,
   };
 };
+
+/**
+ * Consumes (single use) the transaction named by the callback's `state`, checking the window and the
+ * browser binding.
+ */
+export const takeOidcTransaction = (env: OidcEnv, query: URLSearchParams, browserBinding: string | undefined): Promise<OidcTransaction> =>
+  readTransaction(env, query, browserBinding, true);
+
+/**
+ * Reads the transaction without consuming it, with the same checks: lets the fixed callback route learn
+ * which link (and sealed return path) the login was for before the link's own route consumes it.
+ */
+export const peekOidcTransaction = (env: OidcEnv, query: URLSearchParams, browserBinding: string | undefined): Promise<OidcTransaction> =>
+  readTransaction(env, query, browserBinding, false);
 
 export interface OidcIdentity {
   email: string;

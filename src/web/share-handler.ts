@@ -14,6 +14,7 @@ import type { ShareContext } from './share-context';
 import { cookiesToRefresh, messageResponse } from './share-responses';
 import { parseSharePath, type ShareRoute } from './share-routes';
 import { createShareUrls } from './share-urls';
+import { handleSsoCallbackHop, SSO_CALLBACK_PATH } from './sso-gate';
 import {
   cookiePolicyFor,
   csrfMatches,
@@ -116,6 +117,7 @@ const ticketFrom = (req: HttpRequest, form: ParsedForm | null): string | undefin
 const needsPasswordCounters = (route: ShareRoute, method: string): boolean => route.kind === 'password' && method === 'POST';
 
 const handleShareRequest = async (deps: AppDeps, req: HttpRequest): Promise<HttpResponse> => {
+  if (req.path === SSO_CALLBACK_PATH) return handleSsoCallbackHop(deps, req);
   const parsed = parseSharePath(req.path);
   if (!parsed) return notFoundResponse();
   const method = req.method.toUpperCase();

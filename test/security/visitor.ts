@@ -1,0 +1,151 @@
+/**
+ * A scripted anonymous visitor for the handler tests: real HTTP against the local server, a tiny
+ * cookie jar, no automatic redirects, and helpers to read forms out of the returned HTML.
+ */
+import { parse } from 'parse5';
+
+interface P5Node {
+  nodeName: string;
+  tagName?: string;
+  attrs?: Array<{ name: string; value: string }>;
+  childNodes?: P5Node[];
+  value?: string;
+}
+
+export interface VisitorResponse {
+  status: number;
+  headers: Headers;
+  setCookies: string[];
+  text: string;
+  bytes: Uint8Array;
+  location: string | null;
+}
+
+export interface HtmlForm {
+  action: string;
+  method: string;
+  fields: Record<string, string>;
+  /** Names of every input (including non-hidden). */
+  inputs: string[];
+}
+
+const walk = (node: P5Node, visit: (n: P5Node) => void): void => {
+  visit(node);
+  for (const child of node.childNodes ?? []) walk(child, visit);
+};
+
+const attr = (node: P5Node, name: string): string | undefined => node.attrs?.find((a) => a.name === name)?.value;
+
+/** Every <form> of a document with its hidden fields. */
+export const formsOf = (html: string): HtmlForm[] => {
+  const forms: HtmlForm[] = [];
+  walk(parse(html) as unknown as P5Node, (node) => {
+    if (node.tagName !== 'form') return;
+    const form: HtmlForm = { action: attr(node, 'action') ?? '', method: (attr(node, 'method') ?? 'get').toLowerCase(), fields: {}, inputs: [] };
+    walk(node, (inner) => {
+      if (inner.tagName !== 'input' && inner.tagName !== 'textarea' && inner.tagName !== 'button') return;
+      const name = attr(inner, 'name');
+      if (!name) return;
+      form.inputs.push(name);
+      if (inner.tagName === 'input' && attr(inner, 'type') === 'hidden') form.fields[name] = attr(inner, 'value') ?? '';
+    });
+    forms.push(form);
+  });
+  return forms;
+};
+
+/** All href values of <a> elements. */
+export const linksOf = (html: string): Array<{ href: string; rel: string; target: string | undefined; text: string }> => {
+  const links: Array<{ href: string; rel: string; target: string | undefined; text: string }> = [];
+  walk(parse(html) as unknown as P5Node, (node) => {
+    if (node.tagName !== 'a') return;
+    let text = '';
+    walk(node, (n) => {
+      if (n.nodeName === '#text') text += n.value ?? '';
+    });
+    links.push({ href: attr(node, 'href') ?? '', rel: attr(node, 'rel') ?? '', target: attr(node, 'target'), text: text.trim() });
+  });
+  return links;
+};
+
+/** Text content of <title>. */
+export const titleOf = (html: string): string => {
+  let title = '';
+  walk(parse(html) as unknown as P5Node, (node) => {
+    if (node.tagName === 'title') walk(node, (n) => (title += n.nodeName === '#text' ? (n.value ?? '') : ''));
+  });
+  return title;
+};
+
+export class Visitor {
+  readonly jar = new Map<string, string>();
+
+  constructor(readonly base: string) {}
+
+  private cookieHeader(): string | undefined {
+    if (this.jar.size === 0) return undefined;
+    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  private absorb(setCookies: string[]): void {
+    for (const line of setCookies) {
+      const [pair, ...attrs] = line.split(';');
+      const eq = pair?.indexOf('=') ?? -1;
+      if (!pair || eq <= 0) continue;
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      const maxAge = attrs.map((a) => a.trim().toLowerCase()).find((a) => a.startsWith('max-age='));
+      const expired = maxAge !== undefined && Number(maxAge.slice(8)) <= 0;
+      if (expired || value === '') this.jar.delete(name);
+      else this.jar.set(name, value);
+    }
+  }
+
+  url(path: string): string {
+    return path.startsWith('http') ? path : `${this.base}${path}`;
+  }
+
+  async request(method: string, path: string, init: { headers?: Record<string, string>; body?: string | Uint8Array | FormData } = {}): Promise<VisitorResponse> {
+    const headers: Record<string, string> = { ...(init.headers ?? {}) };
+    const cookie = this.cookieHeader();
+    if (cookie && headers.cookie === undefined) headers.cookie = cookie;
+    const response = await fetch(this.url(path), { method, headers, body: init.body as BodyInit | undefined, redirect: 'manual' });
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const setCookies = response.headers.getSetCookie();
+    this.absorb(setCookies);
+    return {
+      status: response.status,
+      headers: response.headers,
+      setCookies,
+      bytes,
+      text: new TextDecoder().decode(bytes),
+      location: response.headers.get('location'),
+    };
+  }
+
+  get(path: string, headers: Record<string, string> = {}): Promise<VisitorResponse> {
+    return this.request('GET', path, { headers });
+  }
+
+  /** A same-origin form post, as a browser would send it. */
+  postForm(path: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<VisitorResponse> {
+    return this.request('POST', path, {
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: new URL(this.base).origin,
+        'sec-fetch-site': 'same-origin',
+        ...headers,
+      },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+
+  /** GET, then follow same-origin redirects (at most 5). */
+  async follow(path: string): Promise<VisitorResponse> {
+    let response = await this.get(path);
+    for (let i = 0; i < 5 && response.location && response.status >= 300 && response.status < 400; i += 1) {
+      response = await this.get(new URL(response.location, this.url(path)).href);
+    }
+    return response;
+  }
+}
