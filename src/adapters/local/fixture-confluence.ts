@@ -127,7 +127,7 @@ interface PersistedState {
   site: FixtureSite;
 }
 
-const APP_AUTHOR = 'Secure Share (app)';
+const APP_AUTHOR = 'Secure Share';
 const VIEWABLE_STATUSES = new Set<FixturePage['status']>(['current', 'archived']);
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
