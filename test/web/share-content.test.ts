@@ -74,7 +74,7 @@ describe('child pages and the shared tree', () => {
   it('a page moved out of the tree is refused on the next request', async () => {
     const { path } = await h.link({ includeChildren: true, withoutLabels: ['internal'] });
     expect((await new Visitor(h.base).get(`${path}/p/1002`)).status).toBe(200);
-    await h.fixture.site.updatePage('1002', { parentId: '1004' });
+    await h.site.updatePage('1002', { parentId: '1004' });
     expect((await new Visitor(h.base).get(`${path}/p/1002`)).status).toBe(404);
   });
 

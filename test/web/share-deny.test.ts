@@ -25,6 +25,12 @@ const unknownToken = 'A'.repeat(22) + 'B'.repeat(43);
 const reference = async (): Promise<ReturnType<typeof comparable>> => comparable(await new Visitor(h.base).get(`/s/${unknownToken}`));
 
 describe('token format is checked before any storage call', () => {
+  // The handler alone (the local server reads site settings itself before routing, to find the IP header).
+  beforeEach(async () => {
+    await h.close();
+    h = await startHarness({ edge: 'forwarding-proxy' });
+  });
+
   const malformed = [
     '/s/',
     '/s/abc',
@@ -106,7 +112,7 @@ describe('every deny is the identical 404, with the reason audited', () => {
 
   it('page trashed in Confluence (link not yet told)', async () => {
     const { path } = await h.link();
-    await h.fixture.site.trashPage('1001');
+    await h.site.trashPage('1001');
     await expectIdentical404(path, /removed/);
   });
 
@@ -126,6 +132,11 @@ describe('every deny is the identical 404, with the reason audited', () => {
 });
 
 describe('storage failures deny without content or a 500', () => {
+  beforeEach(async () => {
+    await h.close();
+    h = await startHarness({ edge: 'forwarding-proxy' });
+  });
+
   it('link read failure → 503 generic page', async () => {
     const { path } = await h.link();
     const original = h.deps.store.links.get.bind(h.deps.store.links);

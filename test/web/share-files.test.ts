@@ -161,12 +161,12 @@ describe('security headers on every response', () => {
       await v.request('DELETE', path),
       await v.get(`${path}/a/att-2002`),
     ];
-    const original = h.deps.store.configs.getSite.bind(h.deps.store.configs);
-    h.deps.store.configs.getSite = async () => {
+    const original = h.deps.store.configs.getSpace.bind(h.deps.store.configs);
+    h.deps.store.configs.getSpace = async () => {
       throw new Error('down');
     };
     replies.push(await v.get(path));
-    h.deps.store.configs.getSite = original;
+    h.deps.store.configs.getSpace = original;
     expect(replies.map((r) => r.status)).toEqual([200, 303, 303, 403, 404, 405, 200, 503]);
     for (const reply of replies) {
       expect(reply.headers.get('referrer-policy')).toBe('no-referrer');

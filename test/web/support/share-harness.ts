@@ -1,23 +1,28 @@
 /**
- * Real-HTTP harness for the share view tests: a node:http server on port 0 in front of
- * createShareHandler, a durable local store in a temp dir (so restarts can be tested), the demo
- * fixture site, a capturing mailer and a controllable clock. Links are created through the real
- * createLink use case as the demo editor.
+ * Real-HTTP harness for the share view tests.
+ *
+ * Default: the real local server (`startLocalServer`, port 0, temp data dir, bcrypt cost 4) with a
+ * controllable clock; the store is wrapped so tests can see which storage calls a request made, and
+ * mail is captured in memory (the outbox still works, but reading files is slower).
+ *
+ * `{ edge: 'forwarding-proxy' }`: the same handler behind a minimal node:http server that passes the
+ * client's X-Forwarded-For through unchanged, standing in for an edge proxy. Only the IP allow-list
+ * tests need it: the local server is its own edge and always sets the client IP from the socket.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import { createFixtureConfluence, parseFixtureSite, type FixtureSiteControl } from '../../../src/adapters/local/fixture-confluence';
 import { createLocalStore, type LocalStore } from '../../../src/adapters/local/local-store';
-import { createFixtureConfluence, parseFixtureSite, type FixtureConfluence } from '../../../src/adapters/local/fixture-confluence';
 import type { AppDeps } from '../../../src/app/deps';
-import { createLink } from '../../../src/app/links';
-import type { LinkSettingsPatch } from '../../../src/app/links';
+import { createLink, type LinkSettingsPatch } from '../../../src/app/links';
 import type { MailMessage, Store } from '../../../src/app/ports';
 import type { ShareLink } from '../../../src/core/model';
+import { startLocalServer, type LocalServer } from '../../../src/dev/server';
 import type { HttpRequest } from '../../../src/web/http';
 import { createShareHandler } from '../../../src/web/share-handler';
 
@@ -26,19 +31,19 @@ export const DEMO_START = Date.parse('2026-11-23T10:00:00.000Z');
 export interface Harness {
   base: string;
   deps: AppDeps;
-  store: LocalStore;
-  fixture: FixtureConfluence;
+  store: Store;
+  site: FixtureSiteControl;
   mail: MailMessage[];
   clock: { now: number };
-  /** Creates a link on `pageId` (default the demo root 1001) and returns its token and stored record. */
+  /** Storage calls made through deps.store since the last reset (e.g. 'links.get'). */
+  storeCalls: string[];
+  /** Creates a link on `pageId` (default the demo root 1001) as the demo editor, through createLink. */
   link(settings?: LinkSettingsPatch & { password?: string }, pageId?: string): Promise<{ token: string; url: string; path: string; link: ShareLink }>;
-  /** Edits the stored link directly (status, epoch, pageState, fields) bumping its version. */
+  /** Edits the stored link directly (status, epoch, pageState, fields), bumping its version. */
   patchLink(id: string, patch: Partial<ShareLink>): Promise<ShareLink>;
-  /** Stops the server and reopens the store from disk (a restart). */
+  /** Stops the server and starts it again on the same port and data directory. */
   restart(): Promise<void>;
   close(): Promise<void>;
-  /** Wraps the store so tests can count calls. */
-  storeCalls: string[];
 }
 
 const countingStore = (inner: Store, calls: string[]): Store => {
@@ -51,6 +56,9 @@ const countingStore = (inner: Store, calls: string[]): Store => {
           calls.push(`${name}.${String(prop)}`);
           return (value as (...a: unknown[]) => unknown).apply(obj, args);
         };
+      },
+      set(obj, prop, value) {
+        return Reflect.set(obj, prop, value);
       },
     });
   return {
@@ -66,99 +74,128 @@ const countingStore = (inner: Store, calls: string[]): Store => {
   };
 };
 
-const toRequest = async (incoming: import('node:http').IncomingMessage): Promise<HttpRequest> => {
+interface Backend {
+  base: string;
+  deps: AppDeps;
+  rawStore: Store;
+  site: FixtureSiteControl;
+  close(): Promise<void>;
+}
+
+const startLocalBackend = async (dataDir: string, clock: { now: number }, port: number): Promise<Backend> => {
+  const server: LocalServer = await startLocalServer({
+    port,
+    dataDir,
+    bcryptRounds: 4,
+    seedDemo: false,
+    clock: { now: () => clock.now },
+  });
+  return { base: server.url, deps: server.deps, rawStore: server.app.store, site: server.app.site, close: () => server.close() };
+};
+
+const toRequest = async (incoming: IncomingMessage): Promise<HttpRequest> => {
   const chunks: Buffer[] = [];
   for await (const chunk of incoming) chunks.push(chunk as Buffer);
   const url = new URL(incoming.url ?? '/', 'http://localhost');
   const headers: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(incoming.headers)) {
-    if (value === undefined) continue;
-    headers[name.toLowerCase()] = Array.isArray(value) ? value : [value];
-  }
+  for (const [name, values] of Object.entries(incoming.headersDistinct)) if (values) headers[name.toLowerCase()] = [...values];
   const query: Record<string, string[]> = {};
   for (const [name, value] of url.searchParams) (query[name] ??= []).push(value);
   return { method: incoming.method ?? 'GET', path: url.pathname, headers, query, body: Buffer.concat(chunks).toString('latin1') };
 };
 
-export const startHarness = async (options: { latencyMs?: number } = {}): Promise<Harness> => {
-  const dir = await mkdtemp(join(tmpdir(), 'share-web-'));
+const startProxyBackend = async (dataDir: string, clock: { now: number }, port: number): Promise<Backend> => {
   const siteText = await readFile(fileURLToPath(new URL('../../../fixtures/demo-site.json', import.meta.url)), 'utf8');
-  const clock = { now: DEMO_START };
-  const mail: MailMessage[] = [];
-  const storeCalls: string[] = [];
-  const fixture = createFixtureConfluence(parseFixtureSite(siteText, 'demo-site.json'), { now: () => clock.now, latencyMs: options.latencyMs });
-  let store = await createLocalStore({ dir: join(dir, 'store'), clock: { now: () => clock.now } });
-  let server: Server | undefined;
+  const fixture = createFixtureConfluence(parseFixtureSite(siteText, 'demo-site.json'), { now: () => clock.now });
+  const store: LocalStore = await createLocalStore({ dir: dataDir, clock: { now: () => clock.now } });
   const state = { base: '' };
   const deps: AppDeps = {
-    store: countingStore(store, storeCalls),
+    store,
     content: fixture.content,
     rights: fixture.rights,
-    mailer: { send: async (message) => void mail.push(message) },
+    mailer: { send: async () => undefined },
     clock: { now: () => clock.now },
     random: { bytes: (n) => new Uint8Array(randomBytes(n)) },
     shareBaseUrl: async () => state.base,
     bcryptRounds: 4,
   };
-  const listen = async (port: number): Promise<void> => {
-    const handler = createShareHandler(deps);
-    server = createServer((incoming, outgoing) => {
-      void toRequest(incoming).then(async (req) => {
-        const response = await handler(req);
-        outgoing.statusCode = response.status;
-        for (const [name, values] of Object.entries(response.headers)) outgoing.setHeader(name, values);
-        outgoing.end(typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : Buffer.from(response.body));
-      });
+  const handler = createShareHandler(deps);
+  const server: Server = createServer((incoming, outgoing) => {
+    void toRequest(incoming).then(async (req) => {
+      const response = await handler(req);
+      outgoing.statusCode = response.status;
+      for (const [name, values] of Object.entries(response.headers)) outgoing.setHeader(name, values);
+      outgoing.end(typeof response.body === 'string' ? response.body : Buffer.from(response.body));
     });
-    await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
-    state.base = `http://localhost:${(server!.address() as AddressInfo).port}`;
-  };
-  await listen(0);
-
-  const harness: Harness = {
-    get base() {
-      return state.base;
-    },
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  state.base = `http://localhost:${(server.address() as AddressInfo).port}`;
+  return {
+    base: state.base,
     deps,
-    get store() {
-      return store;
+    rawStore: store,
+    site: fixture.site,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await store.close();
     },
-    fixture,
+  };
+};
+
+export const startHarness = async (options: { edge?: 'local-server' | 'forwarding-proxy' } = {}): Promise<Harness> => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'share-web-'));
+  const clock = { now: DEMO_START };
+  const mail: MailMessage[] = [];
+  const storeCalls: string[] = [];
+  const start = options.edge === 'forwarding-proxy' ? startProxyBackend : startLocalBackend;
+  let backend = await start(dataDir, clock, 0);
+  const instrument = (b: Backend): void => {
+    b.deps.store = countingStore(b.rawStore, storeCalls);
+    b.deps.mailer = { send: async (message) => void mail.push(message) };
+  };
+  instrument(backend);
+
+  return {
+    get base() {
+      return backend.base;
+    },
+    get deps() {
+      return backend.deps;
+    },
+    get store() {
+      return backend.rawStore;
+    },
+    get site() {
+      return backend.site;
+    },
     mail,
     clock,
     storeCalls,
     async link(settings = {}, pageId = '1001') {
       const { password, ...rest } = settings;
-      const created = await createLink(deps, { accountId: 'u-editor' }, { pageId, settings: rest, password });
+      const created = await createLink(backend.deps, { accountId: 'u-editor' }, { pageId, settings: rest, password });
       const token = created.url.slice(created.url.lastIndexOf('/s/') + 3);
-      const link = (await store.links.get(created.link.id))!;
+      const link = (await backend.rawStore.links.get(created.link.id))!;
       return { token, url: created.url, path: `/s/${token}`, link };
     },
     async patchLink(id, patch) {
-      const current = (await store.links.get(id))!;
+      const current = (await backend.rawStore.links.get(id))!;
       const next = { ...current, ...patch, version: current.version + 1 };
-      await store.links.update(next, current.version);
+      await backend.rawStore.links.update(next, current.version);
       return next;
     },
     async restart() {
-      const port = Number(new URL(state.base).port);
-      await new Promise<void>((resolve) => {
-        server!.close(() => resolve());
-        server!.closeAllConnections();
-      });
-      await store.close();
-      store = await createLocalStore({ dir: join(dir, 'store'), clock: { now: () => clock.now } });
-      deps.store = countingStore(store, storeCalls);
-      await listen(port);
+      const port = Number(new URL(backend.base).port);
+      await backend.close();
+      backend = await start(dataDir, clock, port);
+      instrument(backend);
     },
     async close() {
-      await new Promise<void>((resolve) => {
-        server!.close(() => resolve());
-        server!.closeAllConnections();
-      });
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
+      await backend.close();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
-  return harness;
 };
