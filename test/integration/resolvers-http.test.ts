@@ -160,7 +160,7 @@ describe('bad requests', () => {
     if (!wrongType.body.ok) {
       const fields = wrongType.body.error.details.map((d) => d.field);
       expect(fields).toContain('pageId');
-      expect(fields).toContain('settings.comments');
+      expect(fields).toContain('comments');
     }
     const polluted = await fetch(`${server.url}/api/invoke/createLink`, {
       method: 'POST',

@@ -11,7 +11,14 @@ export interface ResolverRequest {
 
 export type ResolverHandler = (req: ResolverRequest, deps: AppDeps) => Promise<unknown>;
 
-const pathOf = (path: readonly PropertyKey[]): string => path.map(String).join('.');
+/**
+ * Field names as the forms and the use cases use them: `settings.comments` → `comments`,
+ * `config.expiry.maxDays` → `expiry.maxDays`, `password.password` → `password`.
+ */
+const pathOf = (path: readonly PropertyKey[]): string => {
+  const field = path.map(String).join('.').replace(/^(settings|config)\./, '');
+  return field === 'password.password' ? 'password' : field;
+};
 
 /** zod issues → invalid_input with one detail per field, the first one as the message. */
 export const invalidInputFrom = (error: z.ZodError): DomainError => {
