@@ -32,9 +32,10 @@ export const NOTIFY_MAX_DELAY_MS = 60 * 60 * 1000;
 const SENT_MARKER_TTL_MS = 30 * DAY_MS;
 const PENDING_TTL_MS = 7 * DAY_MS;
 const MAX_SEND_ATTEMPTS = 5;
-/** Confirmation mails per (link, address) per hour: the subscribe form must not become a mail cannon. */
+/** Confirmation mails per (link, address, page) per hour: the subscribe form must not become a mail cannon... */
 export const CONFIRMATIONS_PER_HOUR = 3;
-const MAX_ANCESTOR_DEPTH = 50;
+/** ...and per (link, address) over all of the link's pages. */
+export const CONFIRMATIONS_PER_LINK_PER_HOUR = 10;
 
 export const PENDING_UPDATE_PREFIX = 'notify-pending:';
 const SUBSCRIPTION_KEY_SECRET = 'subscription-signing-key';
@@ -106,13 +107,15 @@ export const subscriptionActionUrl = async (
 
 /** Parses `/subscriptions/<id>/<action>` (for the web layer's router). */
 export const parseSubscriptionPath = (path: string): { id: string; action: SubscriptionAction } | undefined => {
-  const match = /^\/subscriptions\/([A-Za-z0-9_-]{16,64})\/(confirm|unsubscribe)\/?$/.exec(path);
+  const match = /^\/subscriptions\/([A-Za-z0-9_-]{22})\/(confirm|unsubscribe)\/?$/.exec(path);
   return match ? { id: match[1] as string, action: match[2] as SubscriptionAction } : undefined;
 };
 
 export interface SubscribeInput {
   link: ShareLink;
   email: string;
+  /** The page the visitor subscribes to (the shared page or a page of its tree, checked by the caller). */
+  pageId?: string;
 }
 
 /**
@@ -125,16 +128,20 @@ export const requestSubscription = async (deps: AppDeps, input: SubscribeInput):
   if (!link.allowSubscribe) throw new DomainError('forbidden', 'This link does not offer updates by email.');
   const email = normalizeSubscriberEmail(input.email);
   const now = deps.clock.now();
+  const pageId = input.pageId ?? link.pageId;
   const windowEnd = Math.floor(now / 3_600_000) * 3_600_000 + 3_600_000;
-  const sent = await deps.store.counters.increment(`subscribe:${digest(link.id, email)}:${windowEnd}`, windowEnd);
-  if (sent > CONFIRMATIONS_PER_HOUR) return;
+  const [forPage, forLink] = await Promise.all([
+    deps.store.counters.increment(`subscribe:${digest(link.id, email, pageId)}:${windowEnd}`, windowEnd),
+    deps.store.counters.increment(`subscribe:${digest(link.id, email)}:${windowEnd}`, windowEnd),
+  ]);
+  if (forPage > CONFIRMATIONS_PER_HOUR || forLink > CONFIRMATIONS_PER_LINK_PER_HOUR) return;
 
-  const existing = (await subscriptionsOfLink(deps, link.id)).find((s) => s.email === email);
+  const existing = (await subscriptionsOfLink(deps, link.id)).find((s) => s.email === email && s.pageId === pageId);
   if (existing?.confirmed) return;
   const sub: Subscription = existing ?? {
-    id: Buffer.from(deps.random.bytes(18)).toString('base64url'),
+    id: Buffer.from(deps.random.bytes(16)).toString('base64url'),
     linkId: link.id,
-    pageId: link.pageId,
+    pageId,
     email,
     createdAt: now,
     confirmed: false,
@@ -152,7 +159,7 @@ export const requestSubscription = async (deps: AppDeps, input: SubscribeInput):
     action: 'subscribed',
     actor: maskEmail(email),
     linkId: link.id,
-    pageId: link.pageId,
+    pageId,
     spaceKey: link.spaceKey,
     detail: 'Subscription requested; confirmation email sent.',
   });
@@ -232,8 +239,13 @@ const asPending = (value: Record<string, unknown>): PendingUpdate | undefined =>
   return { pageId, firstAt, lastAt, count: typeof count === 'number' ? count : 1, attempts: typeof attempts === 'number' ? attempts : 0 };
 };
 
-/** Records that a page changed; the sweep sends one mail per subscriber once the burst is over. */
-export const notePageUpdated = async (deps: Pick<AppDeps, 'store' | 'clock'>, input: { pageId: string; title?: string | undefined }): Promise<void> => {
+/**
+ * Records that a page changed; the sweep sends one mail per subscriber once the burst is over.
+ * Pages nobody follows cost one read and no write. Returns whether a change was recorded.
+ */
+export const notePageUpdated = async (deps: Pick<AppDeps, 'store' | 'clock'>, input: { pageId: string; title?: string | undefined }): Promise<boolean> => {
+  const followers = await deps.store.subscriptions.listByPage(input.pageId, { limit: 1 });
+  if (followers.items.length === 0) return false;
   const now = deps.clock.now();
   const key = pendingKey(input.pageId);
   const current = await deps.store.ephemeral.get(key, now);
@@ -242,6 +254,7 @@ export const notePageUpdated = async (deps: Pick<AppDeps, 'store' | 'clock'>, in
     ? { ...previous, lastAt: Math.max(previous.lastAt, now), count: previous.count + 1 }
     : { pageId: input.pageId, firstAt: now, lastAt: now, count: 1, attempts: 0 };
   await deps.store.ephemeral.put({ key, value: { ...next }, expiresAt: now + PENDING_TTL_MS });
+  return true;
 };
 
 export interface UpdateRecipient {
@@ -250,56 +263,61 @@ export interface UpdateRecipient {
   changedTitle: string;
 }
 
+const subscriptionsOfPage = async (deps: Pick<AppDeps, 'store'>, pageId: string): Promise<Subscription[]> => {
+  const subs: Subscription[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.subscriptions.listByPage(pageId, { limit: 100, ...(cursor ? { cursor } : {}) });
+    subs.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return subs;
+};
+
 /**
- * The confirmed subscribers who may hear about a change of `pageId` (ES-13/CF-10): their link is
- * active and compliant right now, still offers subscriptions, its address still passes the selected
- * users, and the changed page is the shared page or inside the link's shared tree.
+ * The confirmed subscribers of `pageId` who may hear about its change (ES-13/CF-10): their link is
+ * active and compliant right now, still offers subscriptions, their address still passes the link's
+ * selected users, and the page is still the shared page or inside the link's shared tree (labels,
+ * restrictions and policy caps as they are now).
  */
 export const recipientsForPageChange = async (deps: AppDeps, pageId: string): Promise<UpdateRecipient[]> => {
+  const subs = (await subscriptionsOfPage(deps, pageId)).filter((s) => s.confirmed);
+  if (subs.length === 0) return [];
   const page = await deps.content.getPage(pageId);
   if (!page || page.status !== 'current') return [];
-  const chain: string[] = [page.id];
-  let parentId = page.parentId;
-  while (parentId && chain.length < MAX_ANCESTOR_DEPTH) {
-    chain.push(parentId);
-    const parent = await deps.content.getPage(parentId);
-    parentId = parent?.parentId ?? null;
-  }
 
   const now = deps.clock.now();
   const policyOf = createSpacePolicyCache(deps);
+  const descendantsOf = new Map<string, Promise<ChildPage[]>>();
   const recipients: UpdateRecipient[] = [];
-  for (const rootId of chain) {
-    let cursor: string | undefined;
-    const links: ShareLink[] = [];
-    do {
-      const result = await deps.store.links.list({ pageId: rootId, status: 'active' }, { limit: 100, ...(cursor ? { cursor } : {}) });
-      links.push(...result.items);
-      cursor = result.nextCursor;
-    } while (cursor);
-    let descendants: ChildPage[] | undefined;
-    for (const link of links) {
-      if (!link.allowSubscribe) continue;
-      const sp: SpacePolicy = await policyOf(link.spaceKey);
-      if (toLinkView(link, sp.policy, now).effectiveStatus !== 'active') continue;
-      if (rootId !== pageId) {
-        const includeChildren = link.includeChildren && sp.policy.caps.childPages.value;
-        if (!includeChildren) continue;
-        descendants ??= await deps.content.getDescendants(rootId);
-        const tree = buildSharedTree({ id: rootId, title: link.pageTitle }, descendants, {
-          includeChildren,
-          shareRestrictedChildren: link.shareRestrictedChildren && sp.policy.caps.restrictedChildPages.value,
-          withLabels: link.withLabels,
-          withoutLabels: link.withoutLabels,
-        });
-        if (!tree.nodes.has(pageId)) continue;
+  const byLink = new Map<string, Subscription[]>();
+  for (const sub of subs) byLink.set(sub.linkId, [...(byLink.get(sub.linkId) ?? []), sub]);
+
+  for (const [linkId, linkSubs] of byLink) {
+    const link = await deps.store.links.get(linkId);
+    if (!link || !link.allowSubscribe) continue;
+    const sp: SpacePolicy = await policyOf(link.spaceKey);
+    if (toLinkView(link, sp.policy, now).effectiveStatus !== 'active') continue;
+    if (link.pageId !== pageId) {
+      const includeChildren = link.includeChildren && sp.policy.caps.childPages.value;
+      if (!includeChildren) continue;
+      let descendants = descendantsOf.get(link.pageId);
+      if (!descendants) {
+        descendants = deps.content.getDescendants(link.pageId);
+        descendantsOf.set(link.pageId, descendants);
       }
-      const selected = narrowLinkSelectedUsers(link.selectedUsers, sp.policy);
-      for (const sub of await subscriptionsOfLink(deps, link.id)) {
-        if (!sub.confirmed) continue;
-        if (selected.length > 0 && !matchesSelectedUsers(sub.email, selected)) continue;
-        recipients.push({ subscription: sub, link, changedTitle: page.title });
-      }
+      const tree = buildSharedTree({ id: link.pageId, title: link.pageTitle }, await descendants, {
+        includeChildren,
+        shareRestrictedChildren: link.shareRestrictedChildren && sp.policy.caps.restrictedChildPages.value,
+        withLabels: link.withLabels,
+        withoutLabels: link.withoutLabels,
+      });
+      if (!tree.nodes.has(pageId)) continue;
+    }
+    const selected = narrowLinkSelectedUsers(link.selectedUsers, sp.policy);
+    for (const sub of linkSubs) {
+      if (selected.length > 0 && !matchesSelectedUsers(sub.email, selected)) continue;
+      recipients.push({ subscription: sub, link, changedTitle: page.title });
     }
   }
   return recipients;

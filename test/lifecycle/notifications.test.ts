@@ -24,8 +24,8 @@ const follow = async (h: Harness, text: string, action: 'confirm' | 'unsubscribe
   return performSubscriptionAction(h.deps, { id: parsed!.id, action, signature: match![2]! });
 };
 
-const subscribe = async (h: Harness, link: ShareLink, email: string): Promise<void> => {
-  await requestSubscription(h.deps, { link, email });
+const subscribe = async (h: Harness, link: ShareLink, email: string, pageId?: string): Promise<void> => {
+  await requestSubscription(h.deps, { link, email, ...(pageId ? { pageId } : {}) });
   const confirmation = h.sent.pop()!;
   expect(confirmation.kind).toBe('subscription');
   expect(await follow(h, confirmation.text, 'confirm')).toBe('confirmed');
@@ -122,7 +122,8 @@ describe('page update notifications', () => {
   it('only changes inside the shared tree reach subscribers (ES-13/CF-10)', async () => {
     const h = await createHarness();
     const link = await h.addLink({ includeChildren: true, withoutLabels: ['internal'] });
-    await subscribe(h, link, 'ann@example.com');
+    await subscribe(h, link, 'root@example.com');
+    for (const pageId of ['1005', '1004', '1007', '2002']) await subscribe(h, link, 'ann@example.com', pageId);
     const cases: Array<[string, string, boolean]> = [
       ['1005', '2026.11', true], // grandchild through an included parent
       ['1004', 'Internal roadmap', false], // excluded by label
@@ -135,14 +136,22 @@ describe('page update notifications', () => {
       h.clock.advance(NOTIFY_DEBOUNCE_MS);
       await runSweep(h.deps);
       expect({ pageId, notified: h.sent.length === 1 }).toEqual({ pageId, notified: expected });
+      // Subscriptions are per page: the root's subscriber hears nothing about child pages.
+      expect(h.sent.some((m) => m.to[0] === 'root@example.com')).toBe(false);
     }
+    expect(h.sent).toHaveLength(0);
+    // Once the label excludes 1005 from the share, its subscriber is no longer told about it.
+    await h.confluence.site.updatePage('1005', { labels: ['public', 'internal'] });
+    await edit(h, '1005', '2026.11');
+    h.clock.advance(NOTIFY_DEBOUNCE_MS);
+    await runSweep(h.deps);
     expect(h.sent).toHaveLength(0);
   });
 
   it('child changes are not sent when the link does not include children', async () => {
     const h = await createHarness();
     const link = await h.addLink({ includeChildren: false });
-    await subscribe(h, link, 'ann@example.com');
+    await subscribe(h, link, 'ann@example.com', '1002');
     await edit(h, '1002', 'Getting started');
     h.clock.advance(NOTIFY_DEBOUNCE_MS);
     await runSweep(h.deps);

@@ -62,6 +62,10 @@ describe('page lifecycle events (real payload shapes)', () => {
   it('updated: notes the change for the debounce, keeps the link title in sync, ignores selfGenerated', async () => {
     const h = await createHarness();
     const link = await h.addLink({ pageId: '1002', pageTitle: 'Getting started' });
+    // A page nobody follows records nothing.
+    await handlePageEvent(pageEvent(PAGE_EVENTS.updated, { id: '1002', title: 'Getting started' }), h.deps);
+    expect((await h.store.ephemeral.listByPrefix('notify-pending:', { limit: 10 })).items).toHaveLength(0);
+    await h.store.subscriptions.put({ id: 'S000000000000000000001', linkId: link.id, pageId: '1002', email: 'ann@example.com', createdAt: h.clock.now(), confirmed: true });
     const self = await handlePageEvent(pageEvent(PAGE_EVENTS.updated, { id: '1002', title: 'Renamed' }, { selfGenerated: true }), h.deps);
     expect(self).toEqual({ outcome: 'ignored', reason: 'self_generated' });
     expect((await h.store.ephemeral.listByPrefix('notify-pending:', { limit: 10 })).items).toHaveLength(0);
