@@ -106,6 +106,13 @@ describe('local store durability', () => {
     expect(error).toBeInstanceOf(StoreFileCorruptError);
     expect((error as Error).message).toContain(join(dir, 'store.json'));
 
+    const dir3 = await tempDir();
+    await writeFile(join(dir3, 'store.json'), JSON.stringify({ format: 1, seq: 1, collections: { links: { L1: { id: 'L1', createdAt: 'yesterday' } } } }));
+    const error3 = await createLocalStore({ dir: dir3 }).catch((e: unknown) => e);
+    expect(error3).toBeInstanceOf(StoreFileCorruptError);
+    expect((error3 as Error).message).toContain(join(dir3, 'store.json'));
+    expect((error3 as Error).message).toContain('links/L1');
+
     const dir2 = await tempDir();
     await writeFile(join(dir2, 'secrets.json'), '[1,2]');
     const error2 = await createLocalStore({ dir: dir2 }).catch((e: unknown) => e);

@@ -71,6 +71,15 @@ export const runStoreContract = (name: string, makeStore: MakeStore): void => {
         expect(await store.links.get(nextId('L'))).toBeUndefined();
       });
 
+      it('refuses a link whose instants are not epoch ms, storing nothing', async () => {
+        const bad = makeLink({ createdAt: Number.NaN });
+        await expectCode(store.links.create(bad), 'invalid_input');
+        expect(await store.links.get(bad.id)).toBeUndefined();
+        expect((await store.links.list({}, { limit: 10 })).items).toEqual([]);
+        await expectCode(store.counters.increment('c', -1), 'invalid_input');
+        await expectCode(store.ephemeral.put({ key: 'e', value: {}, expiresAt: 1.5 }), 'invalid_input');
+      });
+
       it('lets exactly one of ten concurrent creates of the same id win', async () => {
         const link = makeLink();
         const results = await settle(Array.from({ length: 10 }, (_, i) => store.links.create({ ...link, name: `n${i}` })));

@@ -21,7 +21,7 @@ import type {
   Subscription,
 } from '../../app/ports';
 import { SortedTable, type IndexSpec } from './store-table';
-import { DurableJournal, SECRETS_FILE, StoreFileCorruptError, writeDurably, type Collections } from './store-journal';
+import { DurableJournal, JOURNAL_FILE, SECRETS_FILE, STORE_FILE, StoreFileCorruptError, writeDurably, type Collections } from './store-journal';
 import {
   auditMatches,
   checkFilterStrings,
@@ -111,17 +111,27 @@ export const createLocalStore = async (options: LocalStoreOptions = {}): Promise
   if (options.dir !== undefined) {
     const opened = await DurableJournal.open(options.dir, dump);
     journal = opened.journal;
-    const load = (name: string, key: string, value: unknown): void => {
+    const load = (file: string, name: string, key: string, value: unknown): void => {
       if (!(tableNames as string[]).includes(name)) return;
       const table = tables[name as TableName] as SortedTable<unknown>;
-      if (value === undefined) table.delete(key);
-      else table.set(key, value);
+      try {
+        if (value === undefined) table.delete(key);
+        else if (typeof value !== 'object' || value === null) throw new Error('not an object');
+        else table.set(key, value);
+      } catch (e) {
+        throw new StoreFileCorruptError(join(options.dir!, file), `${name}/${key}: ${(e as Error).message}`);
+      }
     };
-    for (const [name, rows] of Object.entries(opened.state.collections)) {
-      for (const [key, value] of Object.entries(rows)) load(name, key, value);
+    try {
+      for (const [name, rows] of Object.entries(opened.state.collections)) {
+        for (const [key, value] of Object.entries(rows)) load(STORE_FILE, name, key, value);
+      }
+      for (const record of opened.state.records) load(JOURNAL_FILE, record.c, record.k, record.v);
+      secrets = await loadSecrets(secretsPath!);
+    } catch (error) {
+      await journal.close();
+      throw error;
     }
-    for (const record of opened.state.records) load(record.c, record.k, record.v);
-    secrets = await loadSecrets(secretsPath!);
   }
 
   // Mutations go to memory at once and to the journal queue; `settled` waits for the disk.

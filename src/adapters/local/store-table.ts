@@ -58,18 +58,21 @@ export class SortedTable<T> {
     return this.rows.entries();
   }
 
+  /** Computes every index entry first, so a value an index cannot place leaves the table unchanged. */
   set(key: string, value: T): void {
-    this.removeFromIndexes(key);
-    this.rows.set(key, value);
+    const placements: Array<{ partitions: Map<string, Entry[]>; partition: string; range: string }> = [];
     for (const { spec, partitions } of this.indexes.values()) {
       const partition = spec.partition(value);
-      if (partition === undefined) continue;
+      if (partition !== undefined) placements.push({ partitions, partition, range: spec.range(value) });
+    }
+    this.removeFromIndexes(key);
+    this.rows.set(key, value);
+    for (const { partitions, partition, range } of placements) {
       let list = partitions.get(partition);
       if (!list) {
         list = [];
         partitions.set(partition, list);
       }
-      const range = spec.range(value);
       list.splice(lowerBound(list, range), 0, { range, key });
     }
   }
