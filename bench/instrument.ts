@@ -18,6 +18,24 @@ export class CallLog {
     this.calls.length = 0;
   }
 
+  /**
+   * The calls on the critical path: from the call that finished last, step back each time to the
+   * call that finished last before the current one started. Calls running beside the path (a stats
+   * write in parallel with the Confluence wave) are not on it.
+   */
+  criticalPath(until = Number.POSITIVE_INFINITY): CallRecord[] {
+    const done = this.calls.filter((c) => c.end <= until);
+    const latestEndingBy = (limit: number): CallRecord | undefined =>
+      done.filter((c) => c.end <= limit).sort((a, b) => b.end - a.end)[0];
+    const path: CallRecord[] = [];
+    let current = latestEndingBy(until);
+    while (current) {
+      path.unshift(current);
+      current = latestEndingBy(current.start);
+    }
+    return path;
+  }
+
   /** Longest chain of non-overlapping calls of the given kind (or of all kinds). */
   sequentialRoundTrips(kind?: string): number {
     const calls = this.calls.filter((c) => kind === undefined || c.kind === kind).sort((a, b) => a.end - b.end);

@@ -3,7 +3,7 @@
  * Identity comes only from the platform-set `context.accountId`; the payload and `extension` are
  * passed on as untrusted input (the use cases re-verify page and space rights with asUser calls).
  */
-import Resolver from '@forge/resolver';
+import { makeResolver } from '@forge/resolver';
 import type { AppDeps } from '../../app/deps';
 import type { ResolverResult } from '../../shared/contract';
 import { createResolverRegistry, invokeResolver, type ResolverRequest } from '../../app/resolvers';
@@ -36,9 +36,11 @@ const DEPS_UNAVAILABLE: ResolverResult<never> = {
 
 export const createForgeResolverHandler = (buildDeps: DepsFactory) => {
   const registry = createResolverRegistry();
-  const resolver = new Resolver();
+  // makeResolver (a named export) rather than `new Resolver()` from the default export: with "type": "module"
+  // bundlers follow Node's CJS interop, where the default import is module.exports, not exports.default.
+  const handlers: Record<string, Parameters<typeof makeResolver>[0][string]> = {};
   for (const key of Object.keys(registry)) {
-    resolver.define(key, async ({ payload, context }) => {
+    handlers[key] = async ({ payload, context }) => {
       const request = toResolverRequest(payload, context as ForgeResolverContext);
       let deps: AppDeps;
       try {
@@ -48,7 +50,7 @@ export const createForgeResolverHandler = (buildDeps: DepsFactory) => {
         return DEPS_UNAVAILABLE;
       }
       return invokeResolver(registry, key, request, deps);
-    });
+    };
   }
-  return resolver.getDefinitions();
+  return makeResolver(handlers);
 };

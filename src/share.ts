@@ -1,0 +1,13 @@
+/**
+ * Forge entry of the anonymous share view alone (manifest `share-handler` → `share.shareHandler`).
+ * Kept apart from src/index.ts so the web trigger's bundle carries only what the view needs
+ * (no resolvers, no admin use cases): a smaller bundle loads faster on a cold start.
+ */
+import { createForgeDeps } from './adapters/forge/forge-deps';
+import { createWebTriggerHandler, type ForgeWebTriggerRequest } from './adapters/forge/web-trigger';
+import { createShareHandler } from './web/share-handler';
+
+const shareWebTrigger = createWebTriggerHandler((req) => createShareHandler(createForgeDeps())(req));
+
+/** The anonymous share view (web trigger `share-endpoint`). */
+export const shareHandler = (request: ForgeWebTriggerRequest) => shareWebTrigger(request);
