@@ -70,3 +70,7 @@ export const handleOutboxRequest = async (req: HttpRequest, dir = DEFAULT_OUTBOX
   // Ids are plain ASCII; anything needing decoding is not an id.
   return id ? messagePage(dir, id) : listPage(dir);
 };
+
+/** The local server's route for /outbox (the outbox directory comes from the local app). */
+export const outboxRoute = async (req: HttpRequest, ctx: { app: { outbox: { dir: string } } }): Promise<HttpResponse> =>
+  (await handleOutboxRequest(req, ctx.app.outbox.dir)) ?? page(404, 'Not found', '<h1>Not found</h1><p><a href="/outbox">Outbox</a></p>');
