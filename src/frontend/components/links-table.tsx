@@ -150,13 +150,12 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
           </Button>
         </Inline>
       ) : null}
-      <DynamicTable
-        caption="Secure links"
-        head={head}
-        rows={rows}
-        isLoading={page.state === 'loading'}
-        emptyView={<EmptyState header="No links" description={emptyText} />}
-      />
+      {page.state === 'ready' && items.length === 0 ? (
+        <EmptyState header="No links" description={emptyText} />
+      ) : (
+        // No emptyView: a React element in a prop cannot cross the bridge; the empty state is rendered above instead.
+        <DynamicTable caption="Secure links" head={head} rows={rows} isLoading={page.state === 'loading'} />
+      )}
       <Box>
         <Inline space="space.100" alignBlock="center">
           <Button spacing="compact" isDisabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>

@@ -138,6 +138,8 @@ export const AuditTab = () => {
       ) : null}
       {page.state === 'error' ? (
         <ErrorPanel error={page.error} onRetry={() => setFilter({ ...filter })} />
+      ) : page.state === 'ready' && items.length === 0 ? (
+        <EmptyState header="No audit entries" description="Nothing matches these filters yet." />
       ) : (
         <DynamicTable
           caption="Audit log"
@@ -161,7 +163,6 @@ export const AuditTab = () => {
               { key: 'detail', content: entry.detail },
             ],
           }))}
-          emptyView={<EmptyState header="No audit entries" description="Nothing matches these filters yet." />}
         />
       )}
       <Inline space="space.100" alignBlock="center">

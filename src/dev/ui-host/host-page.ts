@@ -1,0 +1,62 @@
+import { HOST_CSS } from './styles';
+import type { HostParams, Surface } from './host-context';
+
+/** Demo accounts of the fixture site the top bar offers (any accountId may be typed into the URL). */
+export const DEMO_ACCOUNTS = [
+  { id: 'u-editor', label: 'Editor (u-editor)' },
+  { id: 'u-space-admin', label: 'Space admin (u-space-admin)' },
+  { id: 'u-site-admin', label: 'Confluence admin (u-site-admin)' },
+] as const;
+
+const escapeHtml = (value: string): string =>
+  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+const SURFACE_LABEL: Record<Surface, string> = { share: 'Share dialog', space: 'Space settings', global: 'Global settings' };
+const CAPTION: Record<Surface, (p: HostParams) => string> = {
+  share: (p) => `confluence:contentAction · page ${p.pageId} · space ${p.spaceKey}`,
+  space: (p) => `confluence:spaceSettings · space ${p.spaceKey}`,
+  global: () => 'confluence:globalSettings',
+};
+
+const query = (p: HostParams, overrides: Partial<HostParams> = {}): string => {
+  const q = { ...p, ...overrides };
+  return `?as=${encodeURIComponent(q.accountId)}&page=${encodeURIComponent(q.pageId)}&space=${encodeURIComponent(q.spaceKey)}`;
+};
+
+/** The HTML shell: top bar (surface + acting user), the app mount point and the flag area. */
+export const hostPageHtml = (params: HostParams, scriptPath: string): string => {
+  const nav = (Object.keys(SURFACE_LABEL) as Surface[])
+    .map((s) => `<a href="/ui/${s}${escapeHtml(query(params))}"${s === params.surface ? ' class="current"' : ''}>${SURFACE_LABEL[s]}</a>`)
+    .join('');
+  const known = DEMO_ACCOUNTS.some((a) => a.id === params.accountId);
+  const accounts = [...DEMO_ACCOUNTS, ...(known ? [] : [{ id: params.accountId, label: params.accountId }])]
+    .map((a) => `<option value="${escapeHtml(a.id)}"${a.id === params.accountId ? ' selected' : ''}>${escapeHtml(a.label)}</option>`)
+    .join('');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${SURFACE_LABEL[params.surface]} · Secure Share (local)</title>
+<style>${HOST_CSS}</style></head>
+<body>
+<header class="topbar">
+  <span class="brand">Secure Share · local host</span>
+  <nav>${nav}</nav>
+  <span class="spacer"></span>
+  <form method="get" action="/ui/${params.surface}" id="host-switch">
+    <label>Acting as <select name="as" id="host-as">${accounts}</select></label>
+    <input type="hidden" name="page" value="${escapeHtml(params.pageId)}">
+    <input type="hidden" name="space" value="${escapeHtml(params.spaceKey)}">
+  </form>
+  <a href="/">Index</a>
+</header>
+<main class="frame${params.surface === 'share' ? ' dialog' : ''}">
+  <p class="surface-caption">${escapeHtml(CAPTION[params.surface](params))} · acting as <strong>${escapeHtml(params.accountId)}</strong></p>
+  <div class="surface"><div id="forge-app"><div class="boot">Loading the app…</div></div></div>
+</main>
+<div id="forge-flags" aria-live="polite"></div>
+<script src="/ui/assets/host-switch.js"></script>
+<script src="${escapeHtml(scriptPath)}"></script>
+</body></html>`;
+};
+
+/** Submits the acting-user form on change (kept out of the HTML so the CSP needs no inline script). */
+export const HOST_SWITCH_JS = `document.getElementById('host-as').addEventListener('change',function(){document.getElementById('host-switch').submit();});`;
