@@ -17,7 +17,7 @@ const TRANSPORT = new Set(['date', 'connection', 'keep-alive']);
 const comparable = (reply: Reply) => ({
   status: reply.status,
   body: Buffer.from(reply.bytes).toString('base64'),
-  headers: [...reply.headers].filter(([name]) => !TRANSPORT.has(name)),
+  headers: [...(reply.headers as unknown as Iterable<[string, string]>)].filter(([name]) => !TRANSPORT.has(name)),
 });
 
 const unknownToken = 'A'.repeat(22) + 'B'.repeat(43);

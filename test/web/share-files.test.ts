@@ -17,7 +17,7 @@ const upload = async (v: Visitor, html: string, file: { name: string; bytes: Uin
   const form = formByAction(html, '/attachments');
   const data = new FormData();
   for (const [name, value] of Object.entries({ ...form.fields, ...extra })) data.append(name, value);
-  data.append('file', new Blob([file.bytes], { type: file.type ?? 'application/octet-stream' }), file.name);
+  data.append('file', new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.type ?? 'application/octet-stream' }), file.name);
   return v.request('POST', form.action, { headers: { 'sec-fetch-site': 'same-origin', origin: new URL(h.base).origin }, body: data });
 };
 
