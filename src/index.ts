@@ -3,18 +3,14 @@
  */
 import { createForgeDeps } from './adapters/forge/forge-deps';
 import { createForgeResolverHandler } from './adapters/forge/resolver-adapter';
-import { createWebTriggerHandler, type ForgeWebTriggerRequest } from './adapters/forge/web-trigger';
 import { handlePageEvent } from './app/lifecycle';
 import { runSweep } from './app/sweep';
-import { createShareHandler } from './web/share-handler';
 
 /** Every UI resolver (byline, content action, space settings, global settings). */
 export const resolverHandler = createForgeResolverHandler((identity) => createForgeDeps(identity));
 
-const shareWebTrigger = createWebTriggerHandler((req) => createShareHandler(createForgeDeps())(req));
-
-/** The anonymous share view (web trigger `share-endpoint`). */
-export const shareHandler = (request: ForgeWebTriggerRequest) => shareWebTrigger(request);
+/** The anonymous share view; manifest points at src/share.ts directly so its bundle stays small. */
+export { shareHandler } from './share';
 
 /** Confluence page events (trigger `page-lifecycle`). Failures are logged and rethrown for the platform log. */
 export const pageEventHandler = async (event: unknown): Promise<void> => {
