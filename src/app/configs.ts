@@ -1,22 +1,21 @@
 import { DomainError, isDomainError } from '../core/errors';
 import type { GlobalConfig, PolicySettings, SiteSettings, SpaceConfig } from '../core/model';
+import { defaultSiteSettings, defaultSpaceConfig } from '../core/defaults';
+import { effectivePolicy, exceedsAccess } from '../core/policy';
 import { narrowSelectedUsersDetailed, normalizeSelectedUsers } from '../core/selected-users';
-import { defaultSiteSettings } from '../core/defaults';
 import type {
+  EffectivePolicyView,
   GlobalConfigInput,
   SelectedUsersPreview,
   SiteSettingsInput,
   SiteSettingsResult,
   SpaceConfigInput,
   SpaceConfigResult,
-  EffectivePolicyView,
 } from '../shared/contract';
 import { recordAudit } from './audit';
 import { authorizeSiteAdmin, authorizeSpaceAdmin, type Caller } from './authorize';
 import type { AppDeps } from './deps';
 import { loadGlobalConfig, loadSpaceConfig, spacePolicyFrom, toPolicyView } from './link-views';
-import { effectivePolicy } from '../core/policy';
-import { defaultSpaceConfig } from '../core/defaults';
 
 /** Secret names in the SecretStore (shared with the OIDC gate and the mail adapters). */
 export const SECRET_NAMES = { ssoClientSecret: 'sso.clientSecret', emailApiKey: 'email-api-key' } as const;
@@ -128,7 +127,14 @@ const spaceResult = async (deps: AppDeps, spaceKey: string, global: GlobalConfig
     space: { key: spaceKey, name: info?.name ?? spaceKey },
     config: space,
     global: {
-      ...policySettingsFrom(global),
+      comments: global.comments,
+      attachments: global.attachments,
+      childPages: global.childPages,
+      restrictedChildPages: global.restrictedChildPages,
+      password: global.password,
+      expiry: global.expiry,
+      enforceSso: global.enforceSso,
+      selectedUsers: [...global.selectedUsers],
       sharingEnabled: global.sharingEnabled,
       applyOnAllLinks: global.applyOnAllLinks,
     },
@@ -141,6 +147,44 @@ const spaceResult = async (deps: AppDeps, spaceKey: string, global: GlobalConfig
 const requireSpace = async (deps: AppDeps, spaceKey: string): Promise<void> => {
   const space = await deps.content.getSpace(spaceKey);
   if (!space) throw new DomainError('not_found', `There is no space with key ${spaceKey}.`);
+};
+
+const ACCESS_LABEL = { none: 'Disabled', view: 'View', view_add: 'View & Add' } as const;
+
+/**
+ * A space may not raise a cap the enforced global policy sets ("Apply on all links" ON). Only fields the
+ * space admin changes are checked, so a later global tightening never blocks unrelated space edits
+ * (the effective policy takes the minimum anyway).
+ * @throws DomainError('policy_violation') naming every cap exceeded.
+ */
+const assertWithinGlobalCaps = (global: GlobalConfig, current: SpaceConfig, next: PolicySettings): void => {
+  if (!global.applyOnAllLinks) return;
+  const problems: { field: string; rule: string; message: string }[] = [];
+  const changed = (key: keyof PolicySettings): boolean => JSON.stringify(current[key]) !== JSON.stringify(next[key]);
+  for (const field of ['comments', 'attachments'] as const) {
+    if (changed(field) && exceedsAccess(next[field], global[field])) {
+      const title = field === 'comments' ? 'Comments' : 'Attachments';
+      problems.push({ field, rule: `${field}.cap`, message: `${title} are capped at '${ACCESS_LABEL[global[field]]}' by the global policy` });
+    }
+  }
+  if (changed('childPages') && next.childPages && !global.childPages) {
+    problems.push({ field: 'childPages', rule: 'childPages.cap', message: 'Child pages may not be shared under the global policy' });
+  }
+  if (changed('restrictedChildPages') && next.restrictedChildPages && !global.restrictedChildPages) {
+    problems.push({
+      field: 'restrictedChildPages',
+      rule: 'restrictedChildPages.cap',
+      message: 'Restricted child pages may not be shared under the global policy',
+    });
+  }
+  if (changed('expiry') && global.expiry.kind === 'custom') {
+    const limit = global.expiry.maxDays;
+    if (next.expiry.kind === 'custom' && next.expiry.maxDays > limit) {
+      problems.push({ field: 'expiry', rule: 'expiry.maxDays', message: `Links may last at most ${limit} days under the global policy` });
+    }
+  }
+  const first = problems[0];
+  if (first) throw new DomainError('policy_violation', first.message, problems);
 };
 
 export const getSpaceConfig = async (deps: AppDeps, caller: Caller, spaceKey: string): Promise<SpaceConfigResult> => {
@@ -163,8 +207,10 @@ export const setSpaceConfig = async (
   await requireSpace(deps, input.spaceKey);
   const [global, current] = await Promise.all([loadGlobalConfig(deps), loadSpaceConfig(deps, input.spaceKey)]);
   checkVersion(current.version, input.version, 'space configuration');
+  const settings = policySettingsFrom(input.config);
+  assertWithinGlobalCaps(global, current, settings);
   const next: SpaceConfig = {
-    ...policySettingsFrom(input.config),
+    ...settings,
     spaceKey: input.spaceKey,
     sharingEnabled: input.config.sharingEnabled,
     applyOnSpaceLinks: input.config.applyOnSpaceLinks,

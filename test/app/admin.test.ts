@@ -177,6 +177,24 @@ describe('configs', () => {
     expect(await codeOf(setSpaceConfig(h.deps, SPACE_ADMIN, { spaceKey: 'DEMO', version: 2, config: spaceInput({ selectedUsers: ['bad entry'] }) }))).toBe('invalid_input');
   });
 
+  it('refuses a space change that raises a cap of the enforced global policy, naming it', async () => {
+    await setGlobalConfig(h.deps, SITE_ADMIN, {
+      version: 0,
+      config: globalInput({ applyOnAllLinks: true, comments: 'view', expiry: { kind: 'custom', maxDays: 30 } }),
+    });
+    const raised = setSpaceConfig(h.deps, SPACE_ADMIN, { spaceKey: 'DEMO', version: 0, config: spaceInput({ comments: 'view_add' }) });
+    await expect(raised).rejects.toMatchObject({ code: 'policy_violation', message: "Comments are capped at 'View' by the global policy" });
+    const longer = setSpaceConfig(h.deps, SPACE_ADMIN, { spaceKey: 'DEMO', version: 0, config: spaceInput({ expiry: { kind: 'custom', maxDays: 90 } }) });
+    await expect(longer).rejects.toMatchObject({ code: 'policy_violation', message: expect.stringMatching(/at most 30 days/) });
+    expect(await h.deps.store.configs.getSpace('DEMO')).toBeUndefined();
+    const within = await setSpaceConfig(h.deps, SPACE_ADMIN, {
+      spaceKey: 'DEMO',
+      version: 0,
+      config: spaceInput({ applyOnSpaceLinks: true, comments: 'none', expiry: { kind: 'custom', maxDays: 7 } }),
+    });
+    expect(within.effective).toMatchObject({ comments: 'none', expiry: { kind: 'custom', maxDays: 7 } });
+  });
+
   it('global config is site-admin only and never deletes links', async () => {
     await makeLinks(['keep me']);
     expect(await codeOf(getGlobalConfig(h.deps, SPACE_ADMIN))).toBe('forbidden');
