@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IP_FAILURE_LIMIT } from '../../src/app/view/password-gate';
+import { IP_FAILURE_LIMIT, LINK_FAILURE_LIMIT } from '../../src/app/view/password-gate';
 import { defaultSiteSettings } from '../../src/core/defaults';
 import { startHarness, type Harness } from './support/share-harness';
 import { Visitor } from './support/visitor';
@@ -85,4 +85,14 @@ describe('password throttling per client IP', () => {
     expect((await tryPassword(attacker, path, PASSWORD)).status).toBe(303);
   });
 
+
+  it(`locks the whole link after ${LINK_FAILURE_LIMIT} failures per hour from any IPs`, async () => {
+    const { path } = await h.link({ password: PASSWORD });
+    for (let i = 0; i < LINK_FAILURE_LIMIT; i += 1) {
+      const v = new Visitor(h.base, { 'x-forwarded-for': `198.51.100.${i + 1}` });
+      expect((await tryPassword(v, path, 'wrong password')).status).toBe(401);
+    }
+    const fresh = new Visitor(h.base, { 'x-forwarded-for': '192.0.2.77' });
+    expect((await tryPassword(fresh, path, PASSWORD)).status).toBe(429);
+  });
 });

@@ -104,9 +104,9 @@ const toRequest = async (incoming: IncomingMessage): Promise<HttpRequest> => {
   return { method: incoming.method ?? 'GET', path: url.pathname, headers, query, body: Buffer.concat(chunks).toString('latin1') };
 };
 
-const startProxyBackend = async (dataDir: string, clock: { now: number }, port: number): Promise<Backend> => {
+const startProxyBackend = async (dataDir: string, clock: { now: number }, port: number, latencyMs = 0): Promise<Backend> => {
   const siteText = await readFile(fileURLToPath(new URL('../../../fixtures/demo-site.json', import.meta.url)), 'utf8');
-  const fixture = createFixtureConfluence(parseFixtureSite(siteText, 'demo-site.json'), { now: () => clock.now });
+  const fixture = createFixtureConfluence(parseFixtureSite(siteText, 'demo-site.json'), { now: () => clock.now, latencyMs });
   const store: LocalStore = await createLocalStore({ dir: dataDir, clock: { now: () => clock.now } });
   const state = { base: '' };
   const deps: AppDeps = {
@@ -145,12 +145,15 @@ const startProxyBackend = async (dataDir: string, clock: { now: number }, port: 
   };
 };
 
-export const startHarness = async (options: { edge?: 'local-server' | 'forwarding-proxy' } = {}): Promise<Harness> => {
+export const startHarness = async (
+  options: { edge?: 'local-server' | 'forwarding-proxy'; confluenceLatencyMs?: number } = {},
+): Promise<Harness> => {
   const dataDir = await mkdtemp(join(tmpdir(), 'share-web-'));
   const clock = { now: DEMO_START };
   const mail: MailMessage[] = [];
   const storeCalls: string[] = [];
-  const start = options.edge === 'forwarding-proxy' ? startProxyBackend : startLocalBackend;
+  const start = (dir: string, c: { now: number }, port: number): Promise<Backend> =>
+    options.edge === 'forwarding-proxy' ? startProxyBackend(dir, c, port, options.confluenceLatencyMs) : startLocalBackend(dir, c, port);
   let backend = await start(dataDir, clock, 0);
   const instrument = (b: Backend): void => {
     b.deps.store = countingStore(b.rawStore, storeCalls);
