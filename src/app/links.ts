@@ -36,9 +36,13 @@ export const checkPassword = (password: string): void => {
   }
 };
 
+/** The form a password is hashed and compared in: NFKC, so NFC/NFD (and width) variants of one password match (C4). */
+export const normalizePassword = (password: string): string => password.normalize('NFKC');
+
 const hashPassword = (deps: AppDeps, password: string): Promise<string> => {
-  checkPassword(password);
-  return bcrypt.hash(password, deps.bcryptRounds);
+  const normalized = normalizePassword(password);
+  checkPassword(normalized);
+  return bcrypt.hash(normalized, deps.bcryptRounds);
 };
 
 const normalizeLabels = (labels: readonly string[]): string[] => [

@@ -3,7 +3,7 @@ import { NOT_FOUND_HTML } from './render/pages';
 
 /** No script at all; inline styles only (our stylesheet and sanitized style attributes). */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+  "default-src 'none'; script-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /** Headers sent on every response, including 404, errors, redirects and downloads (T2, T16–T18). */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {

@@ -54,8 +54,9 @@ export const checkLinkPassword = async (
   if (link.passwordHash === null) return { kind: 'passed' };
   if (password.trim() === '') return { kind: 'invalid_input', message: 'Enter the password.' };
   // bcrypt reads only 72 bytes: a longer input could match a hash of its prefix, so it is simply wrong.
-  const tooLong = Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES;
-  const matches = tooLong ? false : await bcrypt.compare(password, link.passwordHash);
+  const normalized = password.normalize('NFKC'); // same form as at hashing (links.ts normalizePassword)
+  const tooLong = Buffer.byteLength(normalized, 'utf8') > MAX_PASSWORD_BYTES;
+  const matches = tooLong ? false : await bcrypt.compare(normalized, link.passwordHash);
   if (tooLong) await bcrypt.compare('x', link.passwordHash);
   const now = deps.clock.now();
   if (failures.perIp >= IP_FAILURE_LIMIT) return { kind: 'locked', retryAfterMs: keys.perIp.expiresAt - now };
