@@ -11,7 +11,6 @@ import { outboxRoute } from './outbox-page';
 import { readDemoLinks, rebaseDemoLinks, seedDemoLinks, type DemoLink } from './demo-seed';
 import { createLocalApp, DEFAULT_PORT, type LocalApp, type LocalAppOptions } from './local-app';
 import { createUiHostRoutes } from './ui-host/routes';
-import { createUiHostRoutes } from './ui-host/routes';
 
 /** Largest request body the local server reads (the web trigger's own limit is similar). */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -126,7 +125,6 @@ const indexRoute: LocalRoute['handle'] = (_req, ctx) => {
 export const createRoutes = (): LocalRoute[] => [
   { path: '/api/invoke/', handle: invokeRoute },
   { path: '/s/', handle: shareRoute },
-  { path: '/ui/', handle: createUiHostRoutes() },
   { path: '/ui/', handle: createUiHostRoutes() },
   { path: '/outbox', handle: outboxRoute },
   // The fixed OIDC redirect URI registered at the IdP (src/web/sso-gate.ts).
