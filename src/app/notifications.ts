@@ -165,6 +165,16 @@ export const requestSubscription = async (deps: AppDeps, input: SubscribeInput):
   });
 };
 
+/** Checks the `sig` of a confirm/unsubscribe URL without changing anything (GET shows a form first). */
+export const verifySubscriptionSignature = async (
+  deps: Pick<AppDeps, 'store' | 'random'>,
+  input: { id: string; action: SubscriptionAction; signature: string },
+): Promise<boolean> => {
+  const expected = Buffer.from(signatureFor(await signingKey(deps), input.action, input.id));
+  const given = Buffer.from(input.signature);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+};
+
 export type SubscriptionActionResult = 'confirmed' | 'unsubscribed' | 'invalid';
 
 /** Confirms or cancels a subscription from the signed link in an email. Bad or stale links → 'invalid'. */
@@ -172,9 +182,7 @@ export const performSubscriptionAction = async (
   deps: AppDeps,
   input: { id: string; action: SubscriptionAction; signature: string },
 ): Promise<SubscriptionActionResult> => {
-  const expected = Buffer.from(signatureFor(await signingKey(deps), input.action, input.id));
-  const given = Buffer.from(input.signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'invalid';
+  if (!(await verifySubscriptionSignature(deps, input))) return 'invalid';
   const sub = await deps.store.subscriptions.get(input.id);
   if (input.action === 'unsubscribe') {
     if (sub) {

@@ -30,6 +30,7 @@ import {
   verifySession,
   type VisitorSession,
 } from './session';
+import { handleSubscriptionLink } from './subscription-links';
 import { addComment, downloadAttachment, proxyImage, subscribe, unsubscribe, uploadAttachment } from './visitor-actions';
 
 /**
@@ -118,6 +119,7 @@ const needsPasswordCounters = (route: ShareRoute, method: string): boolean => ro
 
 const handleShareRequest = async (deps: AppDeps, req: HttpRequest): Promise<HttpResponse> => {
   if (req.path === SSO_CALLBACK_PATH) return handleSsoCallbackHop(deps, req);
+  if (req.path.startsWith('/subscriptions/')) return (await handleSubscriptionLink(deps, req)) ?? notFoundResponse();
   const parsed = parseSharePath(req.path);
   if (!parsed) return notFoundResponse();
   const method = req.method.toUpperCase();
