@@ -125,6 +125,7 @@ const indexRoute: LocalRoute['handle'] = (_req, ctx) => {
 export const createRoutes = (): LocalRoute[] => [
   { path: '/api/invoke/', handle: invokeRoute },
   { path: '/s/', handle: shareRoute },
+  { path: '/subscriptions/', handle: shareRoute },
   { path: '/ui/', handle: createUiHostRoutes() },
   { path: '/outbox', handle: outboxRoute },
   // The fixed OIDC redirect URI registered at the IdP (src/web/sso-gate.ts).
