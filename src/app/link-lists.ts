@@ -56,6 +56,18 @@ const decodeCursor = (text: string | undefined): ListCursor => {
 const isAfter = (link: ShareLink, key: [number, string]): boolean =>
   link.createdAt > key[0] || (link.createdAt === key[0] && link.id > key[1]);
 
+/** One store batch; a store cursor that came from the client and fails is reported as a bad cursor, not a crash. */
+const listBatch = async (deps: AppDeps, filter: LinkFilter, storeCursor: string | null, fromClient: boolean) => {
+  try {
+    return await deps.store.links.list(filter, { limit: STORE_BATCH, ...(storeCursor ? { cursor: storeCursor } : {}) });
+  } catch (error) {
+    if (!fromClient || isDomainError(error)) throw error;
+    throw new DomainError('invalid_input', 'The list cursor is invalid or expired; reload the list.', [
+      { field: 'cursor', rule: 'cursor.format', message: 'Invalid cursor' },
+    ]);
+  }
+};
+
 /** Lists links with store-side filters (space, status) and derived ones (non-compliance, text search). */
 export const listLinks = async (deps: AppDeps, query: LinkListQuery): Promise<CursorPage<LinkView>> => {
   const limit = query.limit ?? DEFAULT_LIMIT;
@@ -73,7 +85,7 @@ export const listLinks = async (deps: AppDeps, query: LinkListQuery): Promise<Cu
   let scanned = 0;
 
   for (;;) {
-    const batch = await deps.store.links.list(filter, { limit: STORE_BATCH, ...(storeCursor ? { cursor: storeCursor } : {}) });
+    const batch = await listBatch(deps, filter, storeCursor, storeCursor === cursor.s && cursor.s !== null);
     for (const [index, link] of batch.items.entries()) {
       if (after && !isAfter(link, after)) continue;
       after = [link.createdAt, link.id];
