@@ -54,6 +54,11 @@ export interface FakeKvsOptions {
   now?: () => number;
   /** Max macrotask hops before each call touches state (randomised to shuffle concurrent calls). */
   maxHops?: number;
+  /**
+   * Eventual consistency of entity queries: writes reach the indexes this many ms later (real timers).
+   * 0 (default) = indexes are updated with the write. Gets by key are always strongly consistent.
+   */
+  indexLagMs?: number;
 }
 
 export interface FakeKvsCall {
@@ -130,6 +135,9 @@ const attributeOf = (value: unknown, name: string): unknown =>
 
 export class FakeKvs implements Kvs {
   private readonly spaces = new Map<Space, Map<string, StoredItem>>();
+  /** What entity queries see: the primary data as of `indexLagMs` ago. */
+  private readonly indexView = new Map<Space, Map<string, StoredItem>>();
+  private readonly indexLagMs: number;
   private readonly entities: Map<string, KvsEntityDefinition>;
   readonly now: () => number;
   private readonly maxHops: number;
@@ -140,6 +148,12 @@ export class FakeKvs implements Kvs {
     this.entities = new Map((options.entities ?? KVS_ENTITIES).map((e) => [e.name, e]));
     this.now = options.now ?? (() => Date.now());
     this.maxHops = options.maxHops ?? 2;
+    this.indexLagMs = options.indexLagMs ?? 0;
+  }
+
+  /** Resolves once every write so far has reached the indexes. */
+  settleIndexes(): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, this.indexLagMs + 1));
   }
 
   // ---------------------------------------------------------------------------------- test helpers
@@ -158,11 +172,11 @@ export class FakeKvs implements Kvs {
   collectExpired(): number {
     let removed = 0;
     const now = this.now();
-    for (const items of this.spaces.values()) {
-      for (const [key, item] of items) {
+    for (const [space, items] of this.spaces) {
+      for (const [key, item] of [...items]) {
         if (item.expireAt !== undefined && item.expireAt <= now) {
-          items.delete(key);
           removed++;
+          this.remove(space, key);
         }
       }
     }
@@ -189,7 +203,7 @@ export class FakeKvs implements Kvs {
   async delete(key: string): Promise<void> {
     await this.hop('delete', key);
     this.checkKey(key);
-    this.space('kvs').delete(key);
+    this.remove('kvs', key);
   }
 
   query(options: QueryOptions = {}): QueryBuilder {
@@ -255,7 +269,7 @@ export class FakeKvs implements Kvs {
     for (const item of items) {
       const space: Space = item.entityName === undefined ? 'kvs' : this.entitySpace(item.entityName);
       this.checkKey(item.key);
-      this.space(space).delete(item.key);
+      this.remove(space, item.key);
       result.successfulKeys.push(item.entityName === undefined ? { key: item.key } : { key: item.key, entityName: item.entityName });
     }
     return result;
@@ -281,7 +295,7 @@ export class FakeKvs implements Kvs {
   async deleteSecret(key: string): Promise<void> {
     await this.hop('deleteSecret', key);
     this.checkKey(key);
-    this.space('secret').delete(key);
+    this.remove('secret', key);
   }
 
   // --------------------------------------------------------------------------------------- entities
@@ -311,7 +325,7 @@ export class FakeKvs implements Kvs {
   async entityDelete(entityName: string, key: string): Promise<void> {
     await this.hop('entity.delete', key, entityName);
     this.checkKey(key);
-    this.space(this.entitySpace(entityName)).delete(key);
+    this.remove(this.entitySpace(entityName), key);
   }
 
   /** @internal */
@@ -332,15 +346,13 @@ export class FakeKvs implements Kvs {
     const limit = this.checkLimit(query.limit);
     const rangeAttr = index.range[0];
     if (query.range) this.checkClause(query.range, definition.attributes[rangeAttr]?.type);
-    const candidates: Array<{ key: string; range: string | number; value: unknown }> = [];
-    for (const [key] of this.space(this.entitySpace(query.entityName))) {
-      const item = this.live(this.entitySpace(query.entityName), key);
-      if (!item) continue;
+    const candidates: Array<{ key: string; range: string | number; value: unknown; item: StoredItem }> = [];
+    for (const [key, item] of this.indexView.get(this.entitySpace(query.entityName)) ?? new Map<string, StoredItem>()) {
       const range = attributeOf(item.value, rangeAttr);
       if (typeof range !== 'string' && typeof range !== 'number') continue;
       if (partitionAttrs.some((attr, i) => attributeOf(item.value, attr) !== partition[i])) continue;
       if (query.range && !matches(range, query.range)) continue;
-      candidates.push({ key, range, value: item.value });
+      candidates.push({ key, range, value: item.value, item });
     }
     const descending = query.sort === 'DESC';
     candidates.sort((a, b) => {
@@ -367,7 +379,7 @@ export class FakeKvs implements Kvs {
           return query.filters!.operator === 'and' ? results.every(Boolean) : results.some(Boolean);
         })
       : scanned;
-    const results: Result<T>[] = filtered.map((c) => this.result<T>(this.entitySpace(query.entityName), c.key));
+    const results: Result<T>[] = filtered.map((c) => this.resultOf<T>(c.key, c.item));
     const last = scanned.at(-1);
     return start + limit < candidates.length && last ? { results, nextCursor: this.encodeCursor(scope, [last.range, last.key]) } : { results };
   }
@@ -409,7 +421,7 @@ export class FakeKvs implements Kvs {
     }
     for (const { op, space } of prepared) {
       if (op.kind === 'set') this.store(space, op.key, op.value, ttlMs(op.options));
-      if (op.kind === 'delete') this.space(space).delete(op.key);
+      if (op.kind === 'delete') this.remove(space, op.key);
     }
   }
 
@@ -513,7 +525,10 @@ export class FakeKvs implements Kvs {
   }
 
   private result<T>(space: Space, key: string): Result<T> {
-    const item = this.space(space).get(key)!;
+    return this.resultOf<T>(key, this.space(space).get(key)!);
+  }
+
+  private resultOf<T>(key: string, item: StoredItem): Result<T> {
     return item.expireAt === undefined
       ? { key, value: clone(item.value) as T }
       : { key, value: clone(item.value) as T, expireTime: new Date(item.expireAt).toISOString() };
@@ -537,12 +552,34 @@ export class FakeKvs implements Kvs {
   private store(space: Space, key: string, value: unknown, ttl: number | undefined): void {
     const now = this.now();
     const previous = this.space(space).get(key);
-    this.space(space).set(key, {
+    const item: StoredItem = {
       value: clone(value),
       createdAt: previous?.createdAt ?? now,
       updatedAt: now,
       ...(ttl === undefined ? {} : { expireAt: now + ttl }),
-    });
+    };
+    this.space(space).set(key, item);
+    this.propagate(space, key, item);
+  }
+
+  private remove(space: Space, key: string): void {
+    if (this.space(space).delete(key)) this.propagate(space, key, undefined);
+  }
+
+  /** Index maintenance, immediate or lagging like the platform's eventually consistent indexes. */
+  private propagate(space: Space, key: string, item: StoredItem | undefined): void {
+    if (!space.startsWith('entity:')) return;
+    const apply = (): void => {
+      let view = this.indexView.get(space);
+      if (!view) {
+        view = new Map();
+        this.indexView.set(space, view);
+      }
+      if (item === undefined) view.delete(key);
+      else view.set(key, item);
+    };
+    if (this.indexLagMs === 0) apply();
+    else setTimeout(apply, this.indexLagMs);
   }
 
   private encodeCursor(scope: string, position: [unknown, string]): string {
