@@ -462,16 +462,19 @@ export const sendExpiryReminders = async (deps: AppDeps): Promise<{ sent: number
 };
 
 /**
- * "Your link was opened": at most once per link per UTC day, when the admin enabled it. Called by the
- * view after an allowed view; never throws (an alert must not break the visitor's page).
+ * "Your link was opened": at most once per link per UTC day, when the admin enabled it. Meant to be
+ * called by the view after a counted, allowed view (pass the site settings it already loaded), without
+ * awaiting it on the response path; never throws (an alert must not break the visitor's page).
  */
-export const notifyLinkOpened = async (deps: AppDeps, link: ShareLink): Promise<boolean> => {
+export const notifyLinkOpened = async (deps: AppDeps, link: ShareLink, loadedSite?: SiteSettings): Promise<boolean> => {
   try {
-    const site = await loadSiteSettings(deps);
+    const site = loadedSite ?? (await loadSiteSettings(deps));
     if (!site.notifications.openedAlert) return false;
     const now = deps.clock.now();
     const day = Math.floor(now / DAY_MS);
     const marker = `opened-alert:${link.id}:${day}`;
+    // Every view after the first of the day costs one read, not a failed write.
+    if (await deps.store.ephemeral.get(marker, now)) return false;
     if (!(await claim(deps, marker, (day + 2) * DAY_MS))) return false;
     const to = await creatorEmail(deps, link.createdBy);
     if (!to) return false;
