@@ -27,7 +27,8 @@ type Interpolation = SafeHtml | string | number | null | undefined | false | rea
 const renderValue = (value: Interpolation): string => {
   if (value === null || value === undefined || value === false) return '';
   if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') return escapeHtml(value);
+  // Every interpolated text also loses bidi overrides and control characters (E14), wherever it lands.
+  if (typeof value === 'string') return escapeHtml(stripUnsafeCharacters(value));
   if (Array.isArray(value)) return value.map((item: Interpolation) => renderValue(item)).join('');
   return (value as SafeHtml).__html;
 };

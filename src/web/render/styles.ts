@@ -32,6 +32,8 @@ main{min-width:0}
 .crumbs li+li::before{content:"/";margin-right:4px;color:var(--line)}
 .crumbs a{color:var(--muted)}
 h1.page-title{font-size:2rem;line-height:1.25;margin:0 0 6px}
+h1.page-title,nav.tree a,.crumbs li,ol.comments .text{overflow-wrap:anywhere}
+.content{overflow-wrap:break-word}
 .meta{color:var(--muted);font-size:.88rem;margin:0 0 24px}
 .content{max-width:68ch}
 .content h1,.content h2,.content h3,.content h4{line-height:1.3;margin:1.6em 0 .5em}
