@@ -73,6 +73,7 @@ export const authorizeSpaceAdmin = async (deps: AppDeps, caller: Caller, spaceKe
  * What a caller may do to an existing link:
  * - `edit` (change settings, rotate, email the URL): editors of the link's page;
  * - `moderate` (disable, enable, delete): editors of the page, admins of the link's space, site admins.
+ * Returns the page (with its current title and space) when the caller can edit it.
  * @throws DomainError('forbidden')
  */
 export const authorizeLinkAction = async (
@@ -80,12 +81,12 @@ export const authorizeLinkAction = async (
   caller: Caller,
   link: ShareLink,
   action: 'edit' | 'moderate',
-): Promise<void> => {
+): Promise<PageSummary | undefined> => {
   const page = await verify(() => deps.rights.pageEditable(caller.accountId, link.pageId));
-  if (page) return;
+  if (page) return page;
   if (action === 'moderate') {
     const spaceAdmin = await verify(() => deps.rights.isSpaceAdmin(caller.accountId, link.spaceKey));
-    if (spaceAdmin || (await isSiteAdmin(deps, caller))) return;
+    if (spaceAdmin || (await isSiteAdmin(deps, caller))) return undefined;
   }
   throw new DomainError('forbidden', 'You need edit permission on the shared page to manage this link.');
 };

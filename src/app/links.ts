@@ -204,9 +204,11 @@ export interface UpdateLinkInput {
 
 /** Edits a link (page editors). Stale version → version_conflict. Gate changes end existing sessions. */
 export const updateLink = async (deps: AppDeps, caller: Caller, input: UpdateLinkInput): Promise<LinkView> => {
-  const link = await loadLink(deps, input.linkId);
-  await authorizeLinkAction(deps, caller, link, 'edit');
-  checkVersion(link, input.version);
+  const stored = await loadLink(deps, input.linkId);
+  const page = await authorizeLinkAction(deps, caller, stored, 'edit');
+  checkVersion(stored, input.version);
+  // Confluence is the truth for the page's title and space (a moved page moves under its new space's policy).
+  const link: ShareLink = page ? { ...stored, pageTitle: page.title, spaceKey: page.spaceKey } : stored;
   const sp = await loadSpacePolicy(deps, link.spaceKey);
   assertSharingEnabled(sp.policy);
   const now = deps.clock.now();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { createFixtureConfluence, loadFixtureSite } from '../../src/adapters/local/fixture-confluence';
+import { createFixtureConfluence, loadFixtureSite, type FixtureSiteControl } from '../../src/adapters/local/fixture-confluence';
 import { createLocalStore } from '../../src/adapters/local/local-store';
 import type { Caller } from '../../src/app/authorize';
 import type { AppDeps } from '../../src/app/deps';
@@ -34,6 +34,7 @@ export const seededRandom = (seed: string): Random => {
 
 export interface Harness {
   deps: AppDeps;
+  site: FixtureSiteControl;
   sent: MailMessage[];
   clock: { now(): number; advance(ms: number): void; set(ms: number): void };
 }
@@ -69,7 +70,7 @@ export const createHarness = async (seed = 'test'): Promise<Harness> => {
     shareBaseUrl: () => Promise.resolve('https://trigger.example/x'),
     bcryptRounds: 4,
   };
-  return { deps, sent, clock };
+  return { deps, sent, clock, site: confluence.site };
 };
 
 /** Every link in the store (for "nothing changed" assertions). */

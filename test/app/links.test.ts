@@ -167,6 +167,13 @@ describe('updateLink', () => {
     expect(await epoch()).toBe(4);
   });
 
+  it('refreshes the page title from Confluence on edit', async () => {
+    const { link } = await createLink(h.deps, EDITOR, { pageId: '1002', settings: {} });
+    await h.site.updatePage('1002', { title: 'Getting started (v2)' });
+    const updated = await updateLink(h.deps, EDITOR, { linkId: link.id, version: 1, settings: {}, password: { action: 'keep' } });
+    expect(updated.pageTitle).toBe('Getting started (v2)');
+  });
+
   it('refuses editors of other pages and changes nothing', async () => {
     const { link } = await createLink(h.deps, SPACE_ADMIN, { pageId: '1004', settings: { name: 'roadmap' } });
     await expectDomainError(
