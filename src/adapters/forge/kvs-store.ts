@@ -134,7 +134,9 @@ const GLOBAL_KEY = 'global';
 const SITE_KEY = 'site';
 const MAX_SCANS_PER_PAGE = 8;
 const QUERY_LIMIT = 100;
-const DELETE_CONCURRENCY = 10;
+/** Parallel single-key requests (batch calls are avoided: the docs cap them at 45 per minute). */
+const WRITE_CONCURRENCY = 10;
+const READ_CONCURRENCY = 25;
 const MAX_RANGE_VALUE_LENGTH = 850;
 
 const isConflict = (e: unknown): boolean =>
@@ -277,7 +279,7 @@ export const createKvsStore = (kvs: KvsClient, options: KvsStoreOptions = {}): S
       if (where) query = query.where(where);
       const result = await query.sort(Sort.ASC).limit(QUERY_LIMIT).getMany();
       const fresh = result.results.filter((r) => rangeOf(r.value) !== after && (before === undefined || rangeOf(r.value) < before));
-      await inChunks(fresh, DELETE_CONCURRENCY, (r) => visit(r.key, r.value));
+      await inChunks(fresh, WRITE_CONCURRENCY, (r) => visit(r.key, r.value));
       const last = result.results.at(-1);
       if (result.nextCursor === undefined || last === undefined) return;
       after = rangeOf(last.value);
@@ -635,7 +637,7 @@ export const createKvsStore = (kvs: KvsClient, options: KvsStoreOptions = {}): S
         const out: LinkStats[] = new Array<LinkStats>(linkIds.length);
         await inChunks(
           linkIds.map((id, i) => ({ id, i })),
-          DELETE_CONCURRENCY,
+          READ_CONCURRENCY,
           async ({ id, i }) => {
             out[i] = await store.stats.get(id);
           },
