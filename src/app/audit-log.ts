@@ -89,7 +89,8 @@ export const CSV_COLUMNS = ['time_utc', 'action', 'actor', 'link_id', 'page_id',
  */
 export const csvField = (value: string | number | null): string => {
   let text = value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  // Leading whitespace does not stop some spreadsheets from evaluating; full-width signs are formulas in CJK locales.
+  if (/^[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/.test(text) || /^[\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 

@@ -49,6 +49,9 @@ describe('CSV export', () => {
     expect(csvField('-2+3')).toBe("'-2+3");
     expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
     expect(csvField('\tcmd')).toBe("'\tcmd");
+    expect(csvField('  =1+1')).toBe("'  =1+1");
+    expect(csvField('＝1+1')).toBe("'＝1+1");
+    expect(csvField('a=b')).toBe('a=b');
     expect(csvField(null)).toBe('');
     expect(csvField(3)).toBe('3');
   });
