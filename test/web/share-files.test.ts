@@ -178,7 +178,7 @@ describe('security headers on every response', () => {
       expect(csp).toContain("default-src 'none'");
       expect(csp).toContain("frame-ancestors 'none'");
       expect(csp).toContain("base-uri 'none'");
-      expect(csp).not.toContain('script-src');
+      expect(csp).toContain("script-src 'none'"); // SPEC and catalogue E16 name it explicitly
     }
   });
 });
@@ -203,5 +203,18 @@ describe('branding and custom domain', () => {
     const internal = linksOf(page.text).filter((l) => l.href.includes('/s/'));
     expect(internal.length).toBeGreaterThan(0);
     for (const link of internal) expect(link.href.startsWith(`https://share.acme.example${path}`)).toBe(true);
+  });
+});
+
+describe('inline images (hosts without binary responses)', () => {
+  it('embeds in-tree raster images as data: URLs instead of proxy links', async () => {
+    await h.close();
+    h = await startHarness({ edge: 'forwarding-proxy', handlerOptions: { inlineImages: true } });
+    const { path } = await h.link({ attachments: 'none' });
+    const page = await new Visitor(h.base).get(path);
+    const images = imagesOf(page.text);
+    expect(images).toHaveLength(1);
+    expect(images[0]).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/=]+$/);
+    expect(page.text).not.toContain('/img/1001/');
   });
 });

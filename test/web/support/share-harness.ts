@@ -24,7 +24,7 @@ import type { MailMessage, Store } from '../../../src/app/ports';
 import type { ShareLink } from '../../../src/core/model';
 import { startLocalServer, type LocalServer } from '../../../src/dev/server';
 import type { HttpRequest } from '../../../src/web/http';
-import { createShareHandler } from '../../../src/web/share-handler';
+import { createShareHandler, type ShareHandlerOptions } from '../../../src/web/share-handler';
 
 export const DEMO_START = Date.parse('2026-11-23T10:00:00.000Z');
 
@@ -104,7 +104,13 @@ const toRequest = async (incoming: IncomingMessage): Promise<HttpRequest> => {
   return { method: incoming.method ?? 'GET', path: url.pathname, headers, query, body: Buffer.concat(chunks).toString('latin1') };
 };
 
-const startProxyBackend = async (dataDir: string, clock: { now: number }, port: number, latencyMs = 0): Promise<Backend> => {
+const startProxyBackend = async (
+  dataDir: string,
+  clock: { now: number },
+  port: number,
+  latencyMs = 0,
+  handlerOptions: ShareHandlerOptions = {},
+): Promise<Backend> => {
   const siteText = await readFile(fileURLToPath(new URL('../../../fixtures/demo-site.json', import.meta.url)), 'utf8');
   const fixture = createFixtureConfluence(parseFixtureSite(siteText, 'demo-site.json'), { now: () => clock.now, latencyMs });
   const store: LocalStore = await createLocalStore({ dir: dataDir, clock: { now: () => clock.now } });
@@ -119,7 +125,7 @@ const startProxyBackend = async (dataDir: string, clock: { now: number }, port: 
     shareBaseUrl: async () => state.base,
     bcryptRounds: 4,
   };
-  const handler = createShareHandler(deps);
+  const handler = createShareHandler(deps, handlerOptions);
   const server: Server = createServer((incoming, outgoing) => {
     void toRequest(incoming).then(async (req) => {
       const response = await handler(req);
@@ -146,14 +152,14 @@ const startProxyBackend = async (dataDir: string, clock: { now: number }, port: 
 };
 
 export const startHarness = async (
-  options: { edge?: 'local-server' | 'forwarding-proxy'; confluenceLatencyMs?: number } = {},
+  options: { edge?: 'local-server' | 'forwarding-proxy'; confluenceLatencyMs?: number; handlerOptions?: ShareHandlerOptions } = {},
 ): Promise<Harness> => {
   const dataDir = await mkdtemp(join(tmpdir(), 'share-web-'));
   const clock = { now: DEMO_START };
   const mail: MailMessage[] = [];
   const storeCalls: string[] = [];
   const start = (dir: string, c: { now: number }, port: number): Promise<Backend> =>
-    options.edge === 'forwarding-proxy' ? startProxyBackend(dir, c, port, options.confluenceLatencyMs) : startLocalBackend(dir, c, port);
+    options.edge === 'forwarding-proxy' ? startProxyBackend(dir, c, port, options.confluenceLatencyMs, options.handlerOptions) : startLocalBackend(dir, c, port);
   let backend = await start(dataDir, clock, 0);
   const instrument = (b: Backend): void => {
     b.deps.store = countingStore(b.rawStore, storeCalls);
