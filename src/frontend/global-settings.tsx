@@ -1,8 +1,8 @@
 import React from 'react';
-import ForgeReconciler from '@forge/react';
+import { renderApp } from './render-app';
 import { GlobalSettingsApp } from './components/global-settings-app';
 
-ForgeReconciler.render(
+renderApp(
   <React.StrictMode>
     <GlobalSettingsApp />
   </React.StrictMode>,

@@ -1,8 +1,8 @@
 import React from 'react';
-import ForgeReconciler from '@forge/react';
+import { renderApp } from './render-app';
 import { ShareDialogApp } from './components/share-dialog-app';
 
-ForgeReconciler.render(
+renderApp(
   <React.StrictMode>
     <ShareDialogApp />
   </React.StrictMode>,

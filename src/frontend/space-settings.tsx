@@ -1,8 +1,8 @@
 import React from 'react';
-import ForgeReconciler from '@forge/react';
+import { renderApp } from './render-app';
 import { SpaceSettingsApp } from './components/space-settings-app';
 
-ForgeReconciler.render(
+renderApp(
   <React.StrictMode>
     <SpaceSettingsApp />
   </React.StrictMode>,

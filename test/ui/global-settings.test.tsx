@@ -44,8 +44,8 @@ describe('global settings', () => {
     expect(payloadsOf('listAllLinks').at(-1)).toEqual({ limit: 25, search: 'handbook', spaceKey: 'DEMO', status: 'active', nonCompliant: true });
 
     expect(button('Revoke selected (0)').props.isDisabled).toBe(true);
-    await check(field('Select One'), true);
-    await check(field('Select Two'), true);
+    await check(field('One'), true);
+    await check(field('Two'), true);
     await click(button('Revoke selected (2)'));
     expect(hasText('Revoke 2 links?')).toBe(true);
     await click(getByText('Button', 'Revoke', byType('ModalFooter')[0]!));

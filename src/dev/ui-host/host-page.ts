@@ -34,7 +34,7 @@ export const hostPageHtml = (params: HostParams, scriptPath: string): string => 
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${SURFACE_LABEL[params.surface]} · Secure Share (local)</title>
+<title>${SURFACE_LABEL[params.surface]} · Secure Share (local)</title><link rel="icon" href="data:,">
 <style>${HOST_CSS}</style></head>
 <body>
 <header class="topbar">

@@ -355,7 +355,7 @@ const HEADING_SIZE: Record<string, string> = {
   xxsmall: '12px',
 };
 
-const SECTION_ICON: Record<string, string> = { information: 'ℹ', warning: '⚠', error: '⛔', success: '✔', discovery: '★', change: '↻' };
+const SECTION_ICON: Record<string, string> = { information: 'i', warning: '!', error: '×', success: '✓', discovery: '★', change: '↻' };
 
 const Node = ({ node }: { node: ForgeDoc }): React.ReactElement | null => {
   const p = node.props;
@@ -452,7 +452,7 @@ const Node = ({ node }: { node: ForgeDoc }): React.ReactElement | null => {
       return (
         <section className={`ak-section-message ${String(p.appearance ?? 'information')}`}>
           <span className="icon" aria-hidden="true">
-            {SECTION_ICON[String(p.appearance ?? 'information')] ?? 'ℹ'}
+            {SECTION_ICON[String(p.appearance ?? 'information')] ?? 'i'}
           </span>
           <div className="content">
             {p.title ? <h4 className="title">{String(p.title)}</h4> : null}
@@ -463,9 +463,10 @@ const Node = ({ node }: { node: ForgeDoc }): React.ReactElement | null => {
     case 'EmptyState':
       return (
         <div className="ak-empty-state">
-          <div className="art" aria-hidden="true">
-            🔗
-          </div>
+          <svg className="art" aria-hidden="true" width="48" height="48" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round">
+            <path d="M10 13a5 5 0 0 0 7.07 0l3-3a5 5 0 0 0-7.07-7.07l-1.5 1.5" />
+            <path d="M14 11a5 5 0 0 0-7.07 0l-3 3a5 5 0 0 0 7.07 7.07l1.5-1.5" />
+          </svg>
           <h3>{String(p.header ?? '')}</h3>
           {typeof p.description === 'string' ? <p>{p.description}</p> : null}
           {kids}

@@ -14,6 +14,7 @@ body{margin:0;font:14px/20px -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,
 .surface{background:#fff;border-radius:8px;box-shadow:0 1px 1px rgba(9,30,66,.25),0 0 1px rgba(9,30,66,.31);padding:16px 20px;min-height:200px}
 .surface-caption{font-size:12px;color:#626f86;margin:0 0 8px}
 .ak-stack{display:flex;flex-direction:column}
+.ak-stack>.ak-lozenge,.ak-stack>.ak-button{align-self:flex-start}
 .ak-inline{display:flex;flex-direction:row}
 .ak-box{min-width:0}
 .ak-heading{margin:0;font-weight:600;color:#172b4d;line-height:1.25}
@@ -49,7 +50,7 @@ body{margin:0;font:14px/20px -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,
 .ak-required{color:#c9372c}
 .ak-helper{font-size:12px;color:#626f86;line-height:16px}
 .ak-error-message{font-size:12px;color:#ae2e24;line-height:16px}
-.ak-error-message::before{content:"⚠ "}
+.ak-error-message::before{content:"! ";font-weight:700}
 .ak-valid-message{font-size:12px;color:#216e4e}
 .ak-input{display:block;width:100%;min-height:36px;padding:6px 8px;border:2px solid #dcdfe4;border-radius:3px;background:#f7f8f9;font:inherit;color:#172b4d;transition:background .2s,border-color .2s}
 .ak-input:hover{background:#f1f2f4}
@@ -60,6 +61,7 @@ body{margin:0;font:14px/20px -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,
 .ak-input:disabled{color:#8590a2;cursor:not-allowed}
 textarea.ak-input{resize:vertical}
 .ak-date{max-width:220px}
+.ak-select{max-width:420px}
 .ak-checkbox{display:flex;align-items:flex-start;gap:8px;cursor:pointer;line-height:20px}
 .ak-checkbox input{width:16px;height:16px;margin:2px 0 0;accent-color:#0c66e4}
 .ak-checkbox.disabled{color:#8590a2;cursor:not-allowed}
@@ -73,22 +75,22 @@ textarea.ak-input{resize:vertical}
 .ak-toggle input:focus-visible + .track{outline:2px solid #388bff;outline-offset:2px}
 .ak-toggle.disabled{opacity:.5;cursor:not-allowed}
 .ak-section-message{display:flex;gap:12px;padding:16px;border-radius:3px;background:#e9f2ff}
-.ak-section-message .icon{font-size:16px;line-height:20px;color:#0c66e4;flex:none;width:20px;text-align:center}
+.ak-section-message .icon{flex:none;width:20px;height:20px;border-radius:50%;background:#0c66e4;color:#fff;font-weight:700;font-size:13px;line-height:20px;text-align:center}
 .ak-section-message .content{display:flex;flex-direction:column;gap:4px;min-width:0;flex:1}
 .ak-section-message .title{margin:0;font-size:14px;font-weight:600}
-.ak-section-message.warning{background:#fff7d6}.ak-section-message.warning .icon{color:#b38600}
-.ak-section-message.error{background:#ffeceb}.ak-section-message.error .icon{color:#c9372c}
-.ak-section-message.success{background:#dcfff1}.ak-section-message.success .icon{color:#1f845a}
-.ak-section-message.discovery{background:#f3f0ff}.ak-section-message.discovery .icon{color:#6e5dc6}
+.ak-section-message.warning{background:#fff7d6}.ak-section-message.warning .icon{background:#b38600}
+.ak-section-message.error{background:#ffeceb}.ak-section-message.error .icon{background:#c9372c}
+.ak-section-message.success{background:#dcfff1}.ak-section-message.success .icon{background:#1f845a}
+.ak-section-message.discovery{background:#f3f0ff}.ak-section-message.discovery .icon{background:#6e5dc6}
 .ak-empty-state{text-align:center;padding:32px 16px;max-width:420px;margin:0 auto;color:#44546f}
-.ak-empty-state .art{font-size:40px;opacity:.6}
+.ak-empty-state .art{color:#8590a2}
 .ak-empty-state h3{margin:8px 0 4px;font-size:20px;color:#172b4d;font-weight:600}
 .ak-empty-state p{margin:0}
 .ak-spinner{display:inline-block;width:20px;height:20px;border:2px solid #dcdfe4;border-top-color:#0c66e4;border-radius:50%;animation:ak-spin .8s linear infinite;vertical-align:middle}
 .ak-spinner.small{width:14px;height:14px}.ak-spinner.large{width:32px;height:32px}
 @keyframes ak-spin{to{transform:rotate(360deg)}}
 .ak-tabs{display:flex;flex-direction:column}
-.ak-tab-list{display:flex;gap:4px;border-bottom:2px solid #dcdfe4;overflow-x:auto}
+.ak-tab-list{display:flex;flex-wrap:wrap;gap:4px;border-bottom:2px solid #dcdfe4}
 .ak-tab{background:none;border:0;padding:6px 8px 8px;font:inherit;font-weight:500;color:#44546f;cursor:pointer;position:relative;white-space:nowrap}
 .ak-tab:hover{color:#172b4d}
 .ak-tab.selected{color:#0c66e4}
@@ -105,8 +107,8 @@ textarea.ak-input{resize:vertical}
 .ak-modal{background:#fff;border-radius:3px;width:100%;max-width:600px;box-shadow:0 8px 12px rgba(9,30,66,.15),0 0 1px rgba(9,30,66,.31)}
 .ak-modal-header{padding:24px 24px 2px}
 .ak-modal-title{margin:0;font-size:20px;font-weight:600}
-.ak-modal-title.danger::before{content:"⛔ ";font-size:16px}
-.ak-modal-title.warning::before{content:"⚠ ";font-size:16px}
+.ak-modal-title.danger{color:#ae2e24}
+.ak-modal-title.warning{color:#974f0c}
 .ak-modal-body{padding:8px 24px 8px}
 .ak-modal-footer{display:flex;justify-content:flex-end;gap:8px;padding:16px 24px 24px}
 #forge-flags{position:fixed;left:24px;bottom:24px;display:flex;flex-direction:column;gap:8px;z-index:600;max-width:400px}

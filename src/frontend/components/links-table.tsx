@@ -81,7 +81,7 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
               key: 'select',
               content: (
                 <Checkbox
-                  label="Select all"
+                  label="Link"
                   isChecked={allOnPage}
                   onChange={(e) => setSelected(e.target.checked ? items.map((l) => l.id) : [])}
                 />
@@ -89,7 +89,7 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
             },
           ]
         : []),
-      { key: 'name', content: 'Link' },
+      ...(bulk ? [] : [{ key: 'name', content: 'Link' }]),
       { key: 'page', content: 'Page' },
       ...(showSpace ? [{ key: 'space', content: 'Space' }] : []),
       { key: 'creator', content: 'Created by' },
@@ -108,7 +108,7 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
               key: 'select',
               content: (
                 <Checkbox
-                  label={`Select ${link.name}`}
+                  label={link.name}
                   isChecked={selected.includes(link.id)}
                   onChange={(e) => setSelected((s) => (e.target.checked ? [...s, link.id] : s.filter((id) => id !== link.id)))}
                 />
@@ -116,7 +116,8 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
             },
           ]
         : []),
-      { key: 'name', content: link.name },
+      // With bulk selection the checkbox label is the link name.
+      ...(bulk ? [] : [{ key: 'name', content: link.name }]),
       { key: 'page', content: link.pageTitle },
       ...(showSpace ? [{ key: 'space', content: link.spaceKey }] : []),
       { key: 'creator', content: link.createdBy },

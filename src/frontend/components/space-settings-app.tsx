@@ -91,7 +91,7 @@ const SpaceSettingsForm = ({ data, onSaved, onReload }: { data: SpaceConfigResul
           <Heading as="h1" size="medium">
             Secure Share
           </Heading>
-          <Text color="color.text.subtle">{`Space ${data.space.name} (${spaceKey})`}</Text>
+          <Text color="color.text.subtle">{`Sharing settings for the space “${data.space.name}” (${spaceKey})`}</Text>
         </Stack>
         {!data.global.sharingEnabled ? (
           <SectionMessage appearance="warning" title="Sharing is turned off for the whole site">

@@ -1,0 +1,125 @@
+/**
+ * End to end through the local UI host in headless Chromium: the real UI Kit bundles render in the
+ * browser, call resolvers over /api/invoke, and the link they create opens (then 404s once revoked).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalServer, type LocalServer } from '../../src/dev/server';
+
+const SHOTS = path.resolve('test-results/screenshots');
+let server: LocalServer;
+let browser: Browser;
+let dataDir: string;
+const pageErrors: string[] = [];
+
+/** Waits for the locator and returns its text (vitest has no Playwright matchers). */
+const visibleText = async (locator: Locator): Promise<string> => {
+  await locator.first().waitFor({ state: 'visible', timeout: 15_000 });
+  return (await locator.first().textContent()) ?? '';
+};
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `ui-${name}.png`), fullPage: true });
+
+const openSurface = async (surface: string, query: string): Promise<Page> => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+  page.on('pageerror', (error) => pageErrors.push(`${surface}: ${error.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') pageErrors.push(`${surface} console: ${msg.text()}`);
+  });
+  await page.goto(`${server.url}/ui/${surface}?${query}`);
+  await page.locator('#forge-app[data-rendered="true"]').waitFor({ timeout: 30_000 });
+  return page;
+};
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  dataDir = mkdtempSync(path.join(tmpdir(), 'secure-share-ui-'));
+  server = await startLocalServer({ port: 0, dataDir, seedDemo: false, bcryptRounds: 4 });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('UI Kit surfaces in the local host', () => {
+  it('creates a link in the share dialog, opens it, revokes it from global settings and gets a 404', async () => {
+    const dialog = await openSurface('share', 'as=u-editor&page=1001&space=DEMO');
+    await dialog.getByText('Secure Share links').waitFor();
+    expect(await visibleText(dialog.getByText('Product Handbook · DEMO'))).toBe('Product Handbook · DEMO');
+    await shot(dialog, 'share-empty');
+
+    await dialog.getByRole('button', { name: 'Create & share secure link' }).click();
+    await dialog.getByLabel('Name').fill('Browser flow link');
+    await dialog.getByLabel('Description').fill('Created by the headless browser test');
+    await shot(dialog, 'share-form');
+    await dialog.getByRole('button', { name: 'Create link' }).click();
+
+    await dialog.getByText(/copy it now/).waitFor();
+    const url = await dialog.getByLabel('Share URL').inputValue();
+    expect(url).toMatch(new RegExp(`^${server.url}/s/[A-Za-z0-9_-]{40,}$`));
+    expect(await visibleText(dialog.getByText('Browser flow link', { exact: true }))).toBe('Browser flow link');
+    expect(await visibleText(dialog.locator('.ak-flag.success'))).toContain('Secure link created');
+    await shot(dialog, 'share-created');
+
+    const viewer = await browser.newPage();
+    const opened = await viewer.goto(url);
+    expect(opened?.status()).toBe(200);
+    expect(await viewer.title()).toContain('Product Handbook');
+    await viewer.screenshot({ path: path.join(SHOTS, 'ui-share-view.png') });
+
+    const admin = await openSurface('global', 'as=u-site-admin');
+    await shot(admin, 'global-getting-started');
+    await admin.getByRole('tab', { name: 'All links' }).click();
+    const row = admin.locator('tr', { hasText: 'Browser flow link' });
+    await row.waitFor();
+    await shot(admin, 'global-all-links');
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    expect(await visibleText(admin.locator('.ak-flag.success', { hasText: 'Link revoked' }))).toContain('1 disabled');
+    await admin.getByRole('dialog').waitFor({ state: 'detached' });
+    await shot(admin, 'global-revoked');
+
+    const after = await viewer.goto(url);
+    expect(after?.status()).toBe(404);
+    expect(await viewer.content()).not.toContain('Product Handbook');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('renders space settings for the space admin and the other global tabs', async () => {
+    const space = await openSurface('space', 'as=u-space-admin&space=DEMO');
+    await space.getByRole('heading', { name: 'Links in this space' }).waitFor();
+    expect(await space.getByLabel('Sharing enabled in this space').isChecked()).toBe(true);
+    await shot(space, 'space-settings');
+
+    const admin = await openSurface('global', 'as=u-site-admin');
+    for (const [tab, slug] of [
+      ['Default link configuration', 'default-config'],
+      ['Email delivery', 'email'],
+      ['Audit log', 'audit'],
+      ['Reset', 'reset'],
+    ] as const) {
+      await admin.getByRole('tab', { name: tab }).click();
+      await admin.locator('.ak-tab-panel .ak-spinner').first().waitFor({ state: 'detached' }).catch(() => undefined);
+      await admin.waitForTimeout(300);
+      await shot(admin, `global-${slug}`);
+    }
+    expect(await visibleText(admin.getByText('Delete all secure links'))).toBe('Delete all secure links');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows the resolver error when the acting user may not open global settings', async () => {
+    const page = await openSurface('global', 'as=u-editor');
+    await page.getByRole('tab', { name: 'Default link configuration' }).click();
+    expect(await visibleText(page.locator('.ak-section-message.error'))).toMatch(/admin/i);
+    await shot(page, 'global-forbidden');
+  });
+});
