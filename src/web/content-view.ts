@@ -1,7 +1,7 @@
 import type { Attachment, ChildPage, PageComment, PageContent, UserInfo } from '../app/ports';
 import { buildSharedTree, pathTo, type SharedTree, type SharedTreeNode } from '../app/view/share-tree';
 import type { ViewPermissions } from '../core/policy';
-import { MAX_PAGE_HTML_BYTES, sanitizePageHtml } from './content-sanitizer';
+import type { ShareLink } from '../core/model';
 import type { HttpResponse } from './http';
 import { stripUnsafeCharacters } from './render/escape';
 import { renderContentPage, type NavNode, type Notice } from './render/pages';
@@ -48,6 +48,74 @@ export interface PageScope {
 
 export type ScopeResult = { ok: true; scope: PageScope } | { ok: false; response: HttpResponse };
 
+/** Which Confluence reads a page request makes. */
+export interface PageReadPlan {
+  targetId: string;
+  includeChildren: boolean;
+  comments: boolean;
+  attachments: boolean;
+  creator: boolean;
+}
+
+type PageReads = [PageContent | undefined, PageContent | undefined, ChildPage[], PageComment[], Attachment[], UserInfo | undefined];
+type PageReadResult = { ok: true; reads: PageReads } | { ok: false };
+
+/**
+ * Confluence reads started before the final decision: right after the first store wave, in parallel
+ * with the space configuration read, when link + global policy already allow this session (perf A6).
+ * They are used only once the full decision allows the request; otherwise they are dropped unread.
+ */
+export interface PagePrefetch {
+  plan: PageReadPlan;
+  result: Promise<PageReadResult>;
+}
+
+const readPage = (deps: ShareContext['deps'], link: ShareLink, plan: PageReadPlan): Promise<PageReadResult> => {
+  const rootId = link.pageId;
+  return Promise.all([
+    deps.content.getPage(rootId),
+    plan.targetId === rootId ? Promise.resolve(undefined) : deps.content.getPage(plan.targetId),
+    plan.includeChildren ? deps.content.getDescendants(rootId) : Promise.resolve([]),
+    plan.comments ? deps.content.listComments(plan.targetId) : Promise.resolve([]),
+    plan.attachments ? deps.content.listAttachments(plan.targetId) : Promise.resolve([]),
+    plan.creator ? deps.content.getUser(link.createdBy).catch(() => undefined) : Promise.resolve(undefined),
+  ]).then(
+    (reads): PageReadResult => ({ ok: true, reads }),
+    (): PageReadResult => ({ ok: false }),
+  );
+};
+
+const covers = (have: PageReadPlan, need: PageReadPlan): boolean =>
+  have.targetId === need.targetId &&
+  (have.includeChildren || !need.includeChildren) &&
+  (have.comments || !need.comments) &&
+  (have.attachments || !need.attachments) &&
+  (have.creator || !need.creator);
+
+/** What rendering a page needs under `permissions` (the same for the prefetch and the render). */
+const pageViewPlan = (link: ShareLink, permissions: ViewPermissions, requestedPageId: string | null): PageReadPlan => ({
+  targetId: requestedPageId ?? link.pageId,
+  includeChildren: permissions.includeChildren,
+  comments: permissions.comments !== 'none',
+  attachments: permissions.attachments !== 'none',
+  creator: permissions.showCreator,
+});
+
+/**
+ * Starts the reads of a page view under provisional permissions (link + global policy only). The space
+ * policy can only narrow them, so the reads cover the final request; one that does not is read again.
+ */
+export const prefetchPageView = (
+  deps: ShareContext['deps'],
+  link: ShareLink,
+  provisional: ViewPermissions,
+  requestedPageId: string | null,
+): PagePrefetch | undefined => {
+  const plan = pageViewPlan(link, provisional, requestedPageId);
+  if (plan.targetId !== link.pageId && !plan.includeChildren) return undefined;
+  return { plan, result: readPage(deps, link, plan) };
+};
+
 export const loadPageScope = async (
   ctx: ShareContext,
   permissions: ViewPermissions,
@@ -61,22 +129,25 @@ export const loadPageScope = async (
   if (targetId !== rootId && !permissions.includeChildren) {
     return { ok: false, response: await deniedResponse(ctx, 'page outside the shared tree') };
   }
-  let results: [PageContent | undefined, PageContent | undefined, ChildPage[], PageComment[], Attachment[], UserInfo | undefined];
-  try {
-    const [root, target, descendants, comments, attachments, creator] = await Promise.all([
-      deps.content.getPage(rootId),
-      targetId === rootId ? Promise.resolve(undefined) : deps.content.getPage(targetId),
-      permissions.includeChildren ? deps.content.getDescendants(rootId) : Promise.resolve([]),
-      want.comments ? deps.content.listComments(targetId) : Promise.resolve([]),
-      want.attachments ? deps.content.listAttachments(targetId) : Promise.resolve([]),
-      want.creator ? deps.content.getUser(link.createdBy).catch(() => undefined) : Promise.resolve(undefined),
-      want.countView ? deps.store.stats.recordView(link.id, ctx.now).catch(() => undefined) : Promise.resolve(),
-    ]);
-    results = [root, target, descendants, comments, attachments, creator];
-  } catch {
-    return { ok: false, response: unavailable(ctx) };
-  }
-  const [root, target, descendants, comments, attachments, creator] = results;
+  const plan: PageReadPlan = {
+    targetId,
+    includeChildren: permissions.includeChildren,
+    comments: want.comments,
+    attachments: want.attachments,
+    creator: want.creator,
+  };
+  const prefetched = ctx.prefetch && covers(ctx.prefetch.plan, plan) ? ctx.prefetch.result : undefined;
+  const [fetched] = await Promise.all([
+    prefetched ?? readPage(deps, link, plan),
+    want.countView ? deps.store.stats.recordView(link.id, ctx.now).catch(() => undefined) : Promise.resolve(),
+  ]);
+  if (!fetched.ok) return { ok: false, response: unavailable(ctx) };
+  const [root, target, allDescendants, allComments, allAttachments, maybeCreator] = fetched.reads;
+  // A prefetch may hold more than this request may use: keep only what the final permissions allow.
+  const descendants = plan.includeChildren ? allDescendants : [];
+  const comments = plan.comments ? allComments : [];
+  const attachments = plan.attachments ? allAttachments : [];
+  const creator = plan.creator ? maybeCreator : undefined;
   if (!root || root.status !== 'current' || root.id !== rootId) {
     return { ok: false, response: await deniedResponse(ctx, 'shared page removed or unreadable') };
   }
@@ -95,19 +166,35 @@ const toNav = (ctx: ShareContext, node: SharedTreeNode): NavNode => ({
   children: node.children.map((child) => toNav(ctx, child)),
 });
 
+type SanitizerModule = typeof import('./content-sanitizer');
+let sanitizerModule: Promise<SanitizerModule> | undefined;
+
+/**
+ * sanitize-html (with htmlparser2 and postcss) is over a third of the trigger's code. It is loaded on the
+ * first page render, while the Confluence wave is in flight, so a cold start does not parse it before
+ * any I/O, and gate pages, denials and downloads never load it. A failed load is retried next time.
+ */
+const loadSanitizer = (): Promise<SanitizerModule> => {
+  sanitizerModule ??= import('./content-sanitizer').catch((error: unknown) => {
+    sanitizerModule = undefined;
+    throw error;
+  });
+  const loading = sanitizerModule;
+  loading.catch(() => undefined); // awaited after the Confluence wave; never an unhandled rejection meanwhile
+  return loading;
+};
+
 export const renderSharedPage = async (
   ctx: ShareContext,
   permissions: ViewPermissions,
   requestedPageId: string | null,
 ): Promise<HttpResponse> => {
-  const loaded = await loadPageScope(ctx, permissions, requestedPageId, {
-    comments: permissions.comments !== 'none',
-    attachments: permissions.attachments !== 'none',
-    creator: permissions.showCreator,
-    countView: true,
-  });
+  const sanitizer = loadSanitizer();
+  const plan = pageViewPlan(ctx.link, permissions, requestedPageId);
+  const loaded = await loadPageScope(ctx, permissions, requestedPageId, { ...plan, countView: true });
   if (!loaded.ok) return loaded.response;
   const { tree, page, comments, attachments, creator } = loaded.scope;
+  const { MAX_PAGE_HTML_BYTES, sanitizePageHtml } = await sanitizer;
   if (Buffer.byteLength(page.bodyHtml, 'utf8') > MAX_PAGE_HTML_BYTES) {
     return messageResponse(ctx, 413, 'Page too large', 'This page is too large to show through a share link.');
   }

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { parseCookie, stringifySetCookie } from 'cookie';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { SecretStore } from '../app/ports';
 import type { HttpRequest } from './http';
 
@@ -26,17 +26,17 @@ export const TICKET_MAX_AGE_MS = 15 * 60 * 1000;
 const payloadSchema = z.object({
   v: z.literal(1),
   k: z.enum(['c', 't']),
-  sid: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
-  lid: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
-  ep: z.number().int().nonnegative(),
+  sid: z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/)),
+  lid: z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/)),
+  ep: z.int().check(z.nonnegative()),
   pw: z.boolean(),
-  em: z.string().max(254).nullable(),
-  sso: z.string().max(254).nullable(),
-  iat: z.number().int(),
+  em: z.nullable(z.string().check(z.maxLength(254))),
+  sso: z.nullable(z.string().check(z.maxLength(254))),
+  iat: z.int(),
   /** End of this carrier (cookie: = end; ticket: ≤ 15 min after iat). */
-  exp: z.number().int(),
+  exp: z.int(),
   /** Absolute end of the session, whatever carries it. */
-  end: z.number().int(),
+  end: z.int(),
 });
 
 export type SessionPayload = z.infer<typeof payloadSchema>;

@@ -1,6 +1,7 @@
 import type { AppDeps } from '../app/deps';
 import type { ShareLink, SiteSettings } from '../core/model';
 import type { EffectivePolicy, ViewDecision } from '../core/policy';
+import type { PagePrefetch } from './content-view';
 import type { ParsedForm } from './forms';
 import type { HttpRequest, HttpResponse } from './http';
 import type { ShareRoute } from './share-routes';
@@ -35,6 +36,8 @@ export interface ShareContext {
   /** A ticket for the current session, for forms. */
   ticket: string;
   csrf: string;
+  /** Confluence reads started before the final decision (page views only); used only when it allows. */
+  prefetch?: PagePrefetch;
 }
 
 export type RouteHandler = (ctx: ShareContext) => Promise<HttpResponse>;

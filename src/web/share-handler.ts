@@ -4,7 +4,7 @@ import { passwordThrottleKeys, readPasswordFailures } from '../app/view/password
 import { defaultGlobalConfig, defaultSiteSettings } from '../core/defaults';
 import { decideView, effectivePolicy } from '../core/policy';
 import { linkIdOf, tokenMatches } from '../core/token';
-import { renderSharedPage } from './content-view';
+import { prefetchPageView, renderSharedPage } from './content-view';
 import { parseForm, type ParsedForm } from './forms';
 import { gatePageFor, handleEmailSend, handleEmailVerify, handlePassword, handleSso } from './gates';
 import { header, type HttpRequest, type HttpResponse } from './http';
@@ -39,9 +39,10 @@ import { addComment, downloadAttachment, proxyImage, subscribe, unsubscribe, upl
  *   1. path and token format check — a malformed path costs no storage call (T1);
  *   2. store wave: link + global config + site settings + session key + share base URL, in parallel;
  *      the token is checked against the stored hash in constant time;
- *   3. store wave: space configuration (+ password attempt counters only for a password POST);
+ *   3. store wave: space configuration (+ password attempt counters only for a password POST); a page
+ *      view that link + global policy already allow starts its Confluence wave beside it (prefetch);
  *   4. the policy decision (pure) on every request; any deny is the same 404 page, reason audited;
- *   5. gates, or the route's content: one parallel wave of Confluence calls.
+ *   5. gates, or the route's content: one parallel wave of Confluence calls (or the prefetched one).
  * Any unexpected failure is a generic 503 page: never a 500, a stack trace, or content.
  */
 export const createShareHandler =
@@ -167,13 +168,6 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest): Promise<Http
   const clientKey = keyedDigest(key, 'client-ip', clientIp ?? 'unknown');
   const throttleKeys = passwordThrottleKeys(link.id, clientKey, now);
 
-  // Wave 2: the space's policy (and attempt counters only when a password is being checked).
-  const [space, failures] = await Promise.all([
-    deps.store.configs.getSpace(link.spaceKey),
-    needsPasswordCounters(route, method) ? readPasswordFailures(deps, throttleKeys) : Promise.resolve({ perIp: 0, perLink: 0 }),
-  ]);
-  const policy = effectivePolicy(global, space);
-
   // Sessions: a valid cookie and/or a valid ticket; the most recently issued one wins.
   const publicBase = (site.customDomain ?? shareBase).replace(/\/+$/, '');
   const cookiePolicy = cookiePolicyFor(publicBase);
@@ -196,14 +190,29 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest): Promise<Http
     sessionSource = 'new';
   }
   const presentedSessionIds = [fromCookie?.sessionId, fromTicket?.sessionId].filter((id): id is string => id !== undefined);
+  const viewSession = { passwordPassed: session.passwordPassed, verifiedEmail: session.verifiedEmail, ssoEmail: session.ssoEmail };
 
-  const decision = decideView({
-    link,
-    policy,
-    now,
-    clientIp,
-    session: { passwordPassed: session.passwordPassed, verifiedEmail: session.verifiedEmail, ssoEmail: session.ssoEmail },
-  });
+  // A page view whose session already passes what the link and the global policy ask starts its
+  // Confluence wave now, beside wave 2: the space policy can only narrow or deny, and the reads are
+  // used only if the full decision below allows. A request facing a gate never reads content.
+  const provisional =
+    route.kind === 'page' && method === 'GET'
+      ? decideView({ link, policy: effectivePolicy(global, undefined), now, clientIp, session: viewSession })
+      : undefined;
+  const prefetch =
+    provisional?.effect === 'allow' && route.kind === 'page'
+      ? prefetchPageView(deps, link, provisional.permissions, route.pageId)
+      : undefined;
+
+  // Wave 2: the space's policy (and attempt counters only when a password is being checked).
+  const [space, failures] = await Promise.all([
+    deps.store.configs.getSpace(link.spaceKey),
+    needsPasswordCounters(route, method) ? readPasswordFailures(deps, throttleKeys) : Promise.resolve({ perIp: 0, perLink: 0 }),
+  ]);
+  const policy = effectivePolicy(global, space);
+
+
+  const decision = decideView({ link, policy, now, clientIp, session: viewSession });
   if (decision.effect === 'deny') {
     await recordAudit(deps, {
       action: 'view_denied',
@@ -238,6 +247,7 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest): Promise<Http
     plainUrls: createShareUrls(publicBase, token, link.pageId, null),
     ticket,
     csrf: csrfToken(key, link.id, session.sessionId),
+    ...(decision.effect === 'allow' && prefetch ? { prefetch } : {}),
   };
 
   if (method === 'POST') {

@@ -13,7 +13,7 @@
  *   user/current?expand=operations `administer`/`application` for Confluence admins;
  * - v1 child/attachment upload through asApp (multipart body as ArrayBuffer).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DomainError } from '../../core/errors';
 import type {
   Attachment,
@@ -159,12 +159,12 @@ const nextPath = (next: string | undefined, expectedPrefix: string): string | un
 // ---------------------------------------------------------------------------------------------
 // Response shapes (only the fields we read; everything else passes through)
 
-const id = z.union([z.string(), z.number()]).transform(String);
-const linksSchema = z.object({ next: z.string().optional() }).optional();
-const labelSchema = z.object({ name: z.string(), prefix: z.string().optional() });
+const id = z.pipe(z.union([z.string(), z.number()]), z.transform(String));
+const linksSchema = z.optional(z.object({ next: z.optional(z.string()) }));
+const labelSchema = z.object({ name: z.string(), prefix: z.optional(z.string()) });
 const labelsSchema = z.object({
   results: z.array(labelSchema),
-  meta: z.object({ hasMore: z.boolean().optional() }).optional(),
+  meta: z.optional(z.object({ hasMore: z.optional(z.boolean()) })),
   _links: linksSchema,
 });
 
@@ -173,12 +173,12 @@ const pageSchema = z.object({
   title: z.string(),
   status: z.string(),
   spaceId: id,
-  parentId: id.nullish(),
-  authorId: z.string().nullish(),
-  createdAt: z.string().nullish(),
-  version: z.object({ number: z.number(), createdAt: z.string().nullish() }).nullish(),
-  body: z.record(z.string(), z.object({ value: z.string().optional() }).nullish()).nullish(),
-  labels: labelsSchema.nullish(),
+  parentId: z.nullish(id),
+  authorId: z.nullish(z.string()),
+  createdAt: z.nullish(z.string()),
+  version: z.nullish(z.object({ number: z.number(), createdAt: z.nullish(z.string()) })),
+  body: z.nullish(z.record(z.string(), z.nullish(z.object({ value: z.optional(z.string()) })))),
+  labels: z.nullish(labelsSchema),
 });
 
 const spaceSchema = z.object({ id, key: z.string(), name: z.string() });
@@ -186,38 +186,36 @@ const spaceListSchema = z.object({ results: z.array(spaceSchema) });
 
 const descendantSchema = z.object({
   id,
-  title: z.string().optional().default(''),
+  title: z._default(z.optional(z.string()), ''),
   type: z.string(),
-  status: z.string().optional().default('current'),
-  parentId: id.nullish(),
-  depth: z.number().optional(),
+  status: z._default(z.optional(z.string()), 'current'),
+  parentId: z.nullish(id),
+  depth: z.optional(z.number()),
 });
 const descendantListSchema = z.object({ results: z.array(descendantSchema), _links: linksSchema });
 
-const restrictionSideSchema = z
-  .object({ results: z.array(z.unknown()).optional(), size: z.number().optional() })
-  .optional();
+const restrictionSideSchema = z.optional(z.object({ results: z.optional(z.array(z.unknown())), size: z.optional(z.number()) }));
 const readRestrictionSchema = z.object({
-  restrictions: z.object({ user: restrictionSideSchema, group: restrictionSideSchema }).optional(),
+  restrictions: z.optional(z.object({ user: restrictionSideSchema, group: restrictionSideSchema })),
 });
 
 const commentSchema = z.object({
   id,
-  status: z.string().optional(),
-  version: z.object({ authorId: z.string().nullish(), createdAt: z.string().nullish() }).nullish(),
-  body: z.object({ storage: z.object({ value: z.string().optional() }).nullish() }).nullish(),
+  status: z.optional(z.string()),
+  version: z.nullish(z.object({ authorId: z.nullish(z.string()), createdAt: z.nullish(z.string()) })),
+  body: z.nullish(z.object({ storage: z.nullish(z.object({ value: z.optional(z.string()) })) })),
 });
 const commentListSchema = z.object({ results: z.array(commentSchema), _links: linksSchema });
 
 const attachmentSchema = z.object({
   id,
   title: z.string(),
-  status: z.string().optional(),
-  mediaType: z.string().nullish(),
-  fileSize: z.number().nullish(),
-  createdAt: z.string().nullish(),
-  pageId: id.nullish(),
-  downloadLink: z.string().nullish(),
+  status: z.optional(z.string()),
+  mediaType: z.nullish(z.string()),
+  fileSize: z.nullish(z.number()),
+  createdAt: z.nullish(z.string()),
+  pageId: z.nullish(id),
+  downloadLink: z.nullish(z.string()),
 });
 const attachmentListSchema = z.object({ results: z.array(attachmentSchema), _links: linksSchema });
 
@@ -226,26 +224,27 @@ const v1AttachmentSchema = z.object({
     z.object({
       id,
       title: z.string(),
-      metadata: z.object({ mediaType: z.string().optional() }).optional(),
-      extensions: z.object({ mediaType: z.string().optional(), fileSize: z.number().optional() }).optional(),
-      version: z.object({ when: z.string().optional() }).optional(),
+      metadata: z.optional(z.object({ mediaType: z.optional(z.string()) })),
+      extensions: z.optional(z.object({ mediaType: z.optional(z.string()), fileSize: z.optional(z.number()) })),
+      version: z.optional(z.object({ when: z.optional(z.string()) })),
     }),
   ),
 });
 
 const userSchema = z.object({
   accountId: z.string(),
-  displayName: z.string().optional(),
-  publicName: z.string().optional(),
-  email: z.string().nullish(),
+  displayName: z.optional(z.string()),
+  publicName: z.optional(z.string()),
+  email: z.nullish(z.string()),
 });
 const userBulkSchema = z.object({ results: z.array(userSchema) });
+const operationSchema = z.object({ operation: z.string(), targetType: z.string() });
 const operationsSchema = z.object({
-  operations: z.array(z.object({ operation: z.string(), targetType: z.string() })).optional().default([]),
+  operations: z._default(z.optional(z.array(operationSchema)), []),
 });
 const currentUserSchema = z.object({
   accountId: z.string(),
-  operations: z.array(z.object({ operation: z.string(), targetType: z.string() })).nullish(),
+  operations: z.nullish(z.array(operationSchema)),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -275,7 +274,7 @@ const send = async (request: RequestFn, p: string, init?: RestInit): Promise<Res
   }
 };
 
-const parse = async <S extends z.ZodType>(res: RestResponse, schema: S): Promise<z.output<S>> => {
+const parse = async <S extends z.ZodMiniType>(res: RestResponse, schema: S): Promise<z.output<S>> => {
   let json: unknown;
   try {
     json = await res.json();
@@ -290,7 +289,7 @@ const parse = async <S extends z.ZodType>(res: RestResponse, schema: S): Promise
 const JSON_HEADERS = { Accept: 'application/json' };
 
 /** GET + parse; undefined when the content is unavailable (403/404…), DomainError otherwise. */
-const getJson = async <S extends z.ZodType>(
+const getJson = async <S extends z.ZodMiniType>(
   request: RequestFn,
   p: string,
   schema: S,
@@ -305,7 +304,7 @@ const getJson = async <S extends z.ZodType>(
 const collect = async <T>(
   request: RequestFn,
   first: string,
-  schema: z.ZodType<{ results: T[]; _links?: { next?: string } | undefined }>,
+  schema: z.ZodMiniType<{ results: T[]; _links?: { next?: string } | undefined }>,
 ): Promise<T[] | undefined> => {
   const prefix = first.slice(0, first.indexOf('?') === -1 ? first.length : first.indexOf('?'));
   const items: T[] = [];

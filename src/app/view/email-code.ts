@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { parseSelectedUser } from '../../core/selected-users';
 import type { AppDeps } from '../deps';
 import { maskEmail, recordAudit } from '../audit';
