@@ -25,6 +25,8 @@ const EMAIL_IN_TEXT = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-
 const SECRET_LIKE = /[A-Za-z0-9_-]{40,}/g;
 const IPV4 = /\b(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\b/g;
 const IPV6 = /\b([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,4}):[0-9a-fA-F:]*[0-9a-fA-F]{1,4}\b/g;
+// A one-time code next to the word that names it ("code 123456"); bare numbers are page ids and stay.
+const CODE_LIKE = /\b(code|otp|pin|passcode)(\s*[:=#]?\s*)\d{4,10}\b/gi;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/g;
 
@@ -32,7 +34,7 @@ export const MAX_AUDIT_DETAIL = 500;
 
 /**
  * Last line of defence for the trail (security.md R2): full emails are masked, token- or hash-like
- * strings redacted, IPs truncated (IPv4 /24, IPv6 /48), control characters flattened. Callers should
+ * strings and labelled one-time codes redacted, IPs truncated (IPv4 /24, IPv6 /48), control characters flattened. Callers should
  * not pass secrets at all; this catches the mistakes.
  */
 export const scrubAuditText = (text: string): string =>
@@ -40,6 +42,7 @@ export const scrubAuditText = (text: string): string =>
     .replace(CONTROL, ' ')
     .replace(EMAIL_IN_TEXT, (email) => (email.includes('***@') ? email : maskEmail(email)))
     .replace(SECRET_LIKE, '[redacted]')
+    .replace(CODE_LIKE, '$1$2[redacted]')
     .replace(IPV4, (_m, a: string, b: string, c: string) => `${a}.${b}.${c}.0/24`)
     .replace(IPV6, (_m, a: string, b: string, c: string) => `${a}:${b}:${c}::/48`)
     .slice(0, MAX_AUDIT_DETAIL);

@@ -92,6 +92,8 @@ describe('recording', () => {
     await recordAudit(h.deps, { action: 'code_sent', actor: 'ann.smith@acme.com', detail: `sent to bob@partner.com for /s/${token}` });
     const [entry] = (await h.store.audit.list({}, { limit: 1 })).items;
     expect(entry).toMatchObject({ actor: 'a***@acme.com', detail: 'sent to b***@partner.com for /s/[redacted]' });
+    expect(scrubAuditText('wrong code 123456 for page 98765432')).toBe('wrong code [redacted] for page 98765432');
+    expect(scrubAuditText('OTP: 004211')).toBe('OTP: [redacted]');
     // Account ids stay readable.
     expect(scrubAuditText('by 557058:f58131cb-b67d-43c7-b30d-6b58d40bd077')).toBe('by 557058:f58131cb-b67d-43c7-b30d-6b58d40bd077');
   });
