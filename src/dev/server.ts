@@ -112,7 +112,7 @@ const indexRoute: LocalRoute['handle'] = (_req, ctx) => {
 <li><a href="/ui/space-settings?spaceKey=DEMO&amp;as=u-space-admin">Space admin: DEMO space settings</a></li>
 <li><a href="/ui/global-settings?as=u-site-admin">Confluence admin: global settings</a></li>
 <li><a href="/outbox">Email outbox</a></li></ul>
-<h2>Resolvers</h2><p><code>curl -s localhost:PORT/api/invoke/getPageSharing -H 'content-type: application/json' -d '{"payload":{"pageId":"1001"},"context":{"accountId":"u-editor"}}'</code></p>
+<h2>Resolvers</h2><p><code>curl -s ${escapeHtml(ctx.baseUrl())}/api/invoke/getPageSharing -H 'content-type: application/json' -d '{"payload":{"pageId":"1001"},"context":{"accountId":"u-editor"}}'</code></p>
 </body></html>`,
     ),
   );
