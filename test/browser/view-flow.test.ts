@@ -150,8 +150,8 @@ describe('anonymous view in Chromium', () => {
         sentinel: (window as unknown as { __sentinel?: string }).__sentinel,
         pwned: (window as unknown as { __pwned?: unknown }).__pwned,
         scripts: document.querySelectorAll('script').length,
-        handlers: [...document.querySelectorAll('*')].flatMap((el) => [...el.attributes].filter((a) => a.name.startsWith('on')).map((a) => a.name)),
-        jsLinks: [...document.querySelectorAll('[href],[src],[action],[formaction]')].filter((el) =>
+        handlers: Array.from(document.querySelectorAll('*')).flatMap((el) => Array.from(el.attributes).filter((a) => a.name.startsWith('on')).map((a) => a.name)),
+        jsLinks: Array.from(document.querySelectorAll('[href],[src],[action],[formaction]')).filter((el) =>
           /^\s*(javascript|vbscript|data:text)/i.test(el.getAttribute('href') ?? el.getAttribute('src') ?? el.getAttribute('action') ?? ''),
         ).length,
         frames: document.querySelectorAll('iframe,object,embed,base,meta[http-equiv],form:not([action^="http://localhost"])').length,
