@@ -104,7 +104,6 @@ const recordAggregated = async (deps: AuditDeps, input: AuditInput, at: number, 
   const key = `${AUDIT_AGGREGATE_PREFIX}${group}:${windowStart}`;
   const count = await deps.store.counters.increment(key, windowEnd + AGGREGATE_FLUSH_GRACE_MS);
   if (count !== 1) return;
-  await deps.store.audit.append(buildEntry(deps, input, at, 1, detail));
   const pending: PendingAggregate = {
     action: input.action,
     actor,
@@ -115,7 +114,11 @@ const recordAggregated = async (deps: AuditDeps, input: AuditInput, at: number, 
     windowStart,
     windowEnd,
   };
-  await deps.store.ephemeral.put({ key, value: { ...pending }, expiresAt: windowEnd + AGGREGATE_FLUSH_GRACE_MS });
+  // Independent writes: one round trip on the view's path, not two.
+  await Promise.all([
+    deps.store.audit.append(buildEntry(deps, input, at, 1, detail)),
+    deps.store.ephemeral.put({ key, value: { ...pending }, expiresAt: windowEnd + AGGREGATE_FLUSH_GRACE_MS }),
+  ]);
 };
 
 /**
