@@ -94,6 +94,48 @@ describe('UI Kit surfaces in the local host', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('space caps reach the editor: options above the space policy are not offered, an older link shows as non-compliant', async () => {
+    const editor = await openSurface('share', 'as=u-editor&page=1001&space=DEMO');
+    await editor.getByRole('button', { name: 'Create & share secure link' }).click();
+    await editor.getByLabel('Name').fill('Comments allowed');
+    await editor.getByLabel('Comments').selectOption({ label: 'View' });
+    await editor.getByRole('button', { name: 'Create link' }).click();
+    await editor.getByText(/copy it now/).waitFor();
+
+    const space = await openSurface('space', 'as=u-space-admin&space=DEMO');
+    await space.getByText('Apply on space links').click();
+    await space.locator('form').getByLabel('Comments').selectOption({ label: 'Disabled' });
+    await space.getByLabel('Mandatory (every link needs a password)').check();
+    await space.getByRole('button', { name: 'Save space settings' }).click();
+    expect(await visibleText(space.locator('.ak-flag.success'))).toContain('Space settings saved');
+    await shot(space, 'space-enforced');
+
+    await editor.reload();
+    await editor.locator('#forge-app[data-rendered="true"]').waitFor();
+    const card = editor.locator('.ak-box', { hasText: 'Comments allowed' }).last();
+    expect(await visibleText(card.locator('.ak-lozenge'))).toBe('Non-compliant');
+    expect(await visibleText(card.getByText(/Not compliant:/))).toMatch(/Comments/);
+    await shot(editor, 'share-non-compliant');
+
+    await editor.getByRole('button', { name: 'Create & share secure link' }).click();
+    const comments = editor.getByLabel('Comments');
+    expect(await comments.locator('option').allTextContents()).toEqual(['Disabled']);
+    expect(await comments.isDisabled()).toBe(true);
+    expect(await visibleText(editor.locator('label', { hasText: 'Password' }).first())).toContain('*');
+    await editor.getByLabel('Name').fill('No password');
+    await editor.getByRole('button', { name: 'Create link' }).click();
+    expect(await visibleText(editor.locator('.ak-error-message'))).toContain('A password is required by the space policy.');
+    await shot(editor, 'share-capped-form');
+
+    // Restore the open policy for the following tests.
+    await space.reload();
+    await space.locator('#forge-app[data-rendered="true"]').waitFor();
+    await space.getByText('Apply on space links').click();
+    await space.getByRole('button', { name: 'Save space settings' }).click();
+    await space.locator('.ak-flag.success').first().waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
   it('renders space settings for the space admin and the other global tabs', async () => {
     const space = await openSurface('space', 'as=u-space-admin&space=DEMO');
     await space.getByRole('heading', { name: 'Links in this space' }).waitFor();

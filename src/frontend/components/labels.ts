@@ -4,7 +4,7 @@ import type { EffectivePolicyView } from '../../shared/contract';
 export const ACCESS_ORDER: readonly AccessLevel[] = ['none', 'view', 'view_add'];
 
 export const ACCESS_LABEL: Record<AccessLevel, string> = {
-  none: 'None',
+  none: 'Disabled',
   view: 'View',
   view_add: 'View & add',
 };
@@ -58,3 +58,7 @@ export const formatDateTime = (epochMs: number): string => {
 };
 
 export const formatDate = (epochMs: number): string => new Date(epochMs).toISOString().slice(0, 10);
+
+/** Reasons as one sentence list: "A. B." whatever punctuation each reason came with. */
+export const joinReasons = (reasons: readonly string[]): string =>
+  reasons.map((r) => r.trim().replace(/[.;]*$/, '.')).join(' ');

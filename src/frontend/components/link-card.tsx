@@ -1,7 +1,7 @@
 import React from 'react';
 import { Box, Button, ButtonGroup, Inline, Stack, Text } from '@forge/react';
 import type { LinkView } from '../../core/model';
-import { ACCESS_LABEL, formatDate } from './labels';
+import { ACCESS_LABEL, formatDate, joinReasons } from './labels';
 import { StatusLozenge } from './status-lozenge';
 
 export type LinkAction = 'copy' | 'email' | 'edit' | 'toggle' | 'rotate' | 'delete';
@@ -35,7 +35,7 @@ export const LinkCard = ({ link, urlKnown, busy, onAction }: { link: LinkView; u
       </Text>
       {link.effectiveStatus === 'non_compliant' && link.violations.length > 0 ? (
         <Text size="small" color="color.text.danger">
-          Not compliant: {link.violations.join(' ')}
+          {`Not compliant: ${joinReasons(link.violations)}`}
         </Text>
       ) : null}
       <ButtonGroup label={`Actions for ${link.name}`}>

@@ -38,6 +38,8 @@ export interface LinkFormProps {
   initial: LinkSettings;
   /** The link being edited (edit mode). */
   link?: LinkView;
+  /** The policy suggests a password (shown as a recommendation when not required). */
+  passwordSuggested?: boolean;
   busy: boolean;
   /** Inline messages by field name (from a policy_violation / invalid_input answer). */
   fieldErrors: Record<string, string>;
@@ -104,7 +106,7 @@ const expiryInstant = (date: string, policy: EffectivePolicyView, now: number): 
 
 const accessOptions = (cap: AccessLevel) => accessAtMost(cap).map((level) => ({ label: ACCESS_LABEL[level], value: level }));
 
-export const LinkForm = ({ mode, policy, initial, link, busy, fieldErrors, formErrors, onSubmit, onCancel }: LinkFormProps) => {
+export const LinkForm = ({ mode, policy, initial, link, passwordSuggested = false, busy, fieldErrors, formErrors, onSubmit, onCancel }: LinkFormProps) => {
   const [state, setState] = useState<FormState>(() => initialState(initial, policy));
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setState((s) => ({ ...s, [key]: value }));
@@ -325,7 +327,13 @@ export const LinkForm = ({ mode, policy, initial, link, busy, fieldErrors, formE
                 id="link-password"
                 label={hasStoredPassword ? 'New password' : 'Password'}
                 required={policy.passwordRequired}
-                helper={policy.passwordRequired ? `Required by ${source}. Up to 72 bytes.` : 'Optional. Up to 72 bytes. Share it separately.'}
+                helper={
+                  policy.passwordRequired
+                    ? `Required by ${source}. Up to 72 bytes.`
+                    : passwordSuggested
+                      ? 'Recommended by the sharing policy. Up to 72 bytes; share it separately.'
+                      : 'Optional. Up to 72 bytes. Share it separately.'
+                }
                 error={errors.password}
               >
                 <Textfield

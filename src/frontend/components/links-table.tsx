@@ -5,7 +5,7 @@ import type { CursorPage } from '../../shared/contract';
 import { api, toResolverError, type ResolverError } from '../api';
 import { ConfirmModal } from './confirm-modal';
 import { flagError, flagSuccess } from './flags';
-import { formatDate } from './labels';
+import { formatDate, joinReasons } from './labels';
 import { ErrorPanel } from './states';
 import { StatusLozenge } from './status-lozenge';
 
@@ -126,7 +126,7 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
         content: (
           <Stack space="space.050">
             <StatusLozenge status={link.effectiveStatus} />
-            {link.effectiveStatus === 'non_compliant' && link.violations.length > 0 ? <Text size="small">{link.violations.join(' ')}</Text> : null}
+            {link.effectiveStatus === 'non_compliant' && link.violations.length > 0 ? <Text size="small">{joinReasons(link.violations)}</Text> : null}
           </Stack>
         ),
       },

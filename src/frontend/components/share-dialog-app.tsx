@@ -180,6 +180,7 @@ const PageSharing = ({ pageId }: { pageId: string }) => {
           policy={data.policy}
           initial={mode.kind === 'edit' ? settingsOf(mode.link) : data.defaults}
           link={mode.kind === 'edit' ? mode.link : undefined}
+          passwordSuggested={data.passwordSuggested}
           busy={busy}
           fieldErrors={fieldErrors}
           formErrors={formErrors}
