@@ -6,7 +6,7 @@ import { maskEmail, recordAudit } from './audit';
 import { authorizeLinkAction, type Caller } from './authorize';
 import type { AppDeps } from './deps';
 import { loadSpacePolicy, toLinkView } from './link-views';
-import { loadLink } from './links';
+import { loadLink, shareUrlFor } from './links';
 
 /** Recipients one editor may email per hour: the app must not become a spam relay. */
 export const EMAIL_RECIPIENTS_PER_HOUR = 100;
@@ -26,9 +26,10 @@ const tokenFromUrl = (url: string): string | undefined => {
 };
 
 /**
- * Emails the share URL to recipients (page editors). The URL must be this link's current URL (the
- * one shown at create/rotate): only its hash is stored, so the app cannot rebuild it, and checking it
- * stops the feature from mailing arbitrary URLs under the app's name. The password is never sent.
+ * Emails the share URL to recipients (page editors). The caller passes the URL shown at create/rotate:
+ * only the token's hash is stored, so the app cannot rebuild it. The token must be this link's current
+ * one, and the email carries the canonical URL built from it, so the feature never mails arbitrary URLs
+ * under the app's name. The password is never sent.
  */
 export const emailLink = async (deps: AppDeps, caller: Caller, input: EmailLinkInput): Promise<{ sent: number }> => {
   const link = await loadLink(deps, input.linkId);
@@ -39,6 +40,8 @@ export const emailLink = async (deps: AppDeps, caller: Caller, input: EmailLinkI
       { field: 'url', rule: 'url.mismatch', message: 'Not the current URL of this link' },
     ]);
   }
+  // The email always carries the canonical URL for the token, whatever host the caller's copy names.
+  const url = await shareUrlFor(deps, token);
   const recipients = normalizeRecipients(input.recipients);
   const sp = await loadSpacePolicy(deps, link.spaceKey);
   const now = deps.clock.now();
@@ -65,7 +68,7 @@ export const emailLink = async (deps: AppDeps, caller: Caller, input: EmailLinkI
     branding,
     senderName: sender?.displayName ?? 'A colleague',
     pageTitle: link.pageTitle,
-    url: input.url.trim(),
+    url,
     ...(input.message !== undefined ? { message: input.message } : {}),
     hasPassword: link.passwordHash !== null,
     expiresAt: link.expiresAt,

@@ -125,6 +125,14 @@ describe('emailLink', () => {
     expect(JSON.stringify(h.sent)).not.toContain('hunter2-secret');
   });
 
+  it('always mails the canonical URL, whatever host the caller put in front of the token', async () => {
+    const { link, url } = await createLink(h.deps, EDITOR, { pageId: '1002', settings: {} });
+    const token = url.split('/s/')[1] ?? '';
+    await emailLink(h.deps, EDITOR, { linkId: link.id, url: `https://evil.example/s/${token}`, recipients: ['a@b.example'] });
+    expect(h.sent[0]?.text).toContain(url);
+    expect(JSON.stringify(h.sent)).not.toContain('evil.example');
+  });
+
   it('refuses a URL that is not the link current URL (e.g. after rotation) and bad recipients', async () => {
     const { link, url } = await createLink(h.deps, EDITOR, { pageId: '1002', settings: {} });
     await rotateLink(h.deps, EDITOR, { linkId: link.id });
