@@ -13,7 +13,22 @@ import { cookiesToRefresh, messageResponse, redirectWithSession } from './share-
 import { keyedDigest } from './session';
 import { ssoGate, type SsoGateInput } from './sso-gate';
 
-const secretsOf = (ctx: ShareContext) => ({ csrf: ctx.csrf, ticket: ctx.ticket });
+/**
+ * The page a visitor asked for before a gate stopped them: the page route's id, or the `p` field the
+ * gate form carried. Only a plain page id is accepted; the page route re-checks tree membership.
+ */
+const returnPageId = (ctx: ShareContext): string | null => {
+  const fromForm = ctx.form?.fields['p'];
+  if (fromForm !== undefined) return /^[1-9][0-9]{0,19}$/.test(fromForm) ? fromForm : null;
+  return ctx.route.kind === 'page' ? ctx.route.pageId : null;
+};
+
+const afterGate = (ctx: ShareContext): string => {
+  const pageId = returnPageId(ctx);
+  return pageId ? ctx.plainUrls.page(pageId) : ctx.plainUrls.root();
+};
+
+const secretsOf = (ctx: ShareContext) => ({ csrf: ctx.csrf, ticket: ctx.ticket, returnTo: returnPageId(ctx) });
 
 export const passwordGatePage = (ctx: ShareContext, status = 200, error?: string): HttpResponse =>
   htmlResponse(
@@ -69,7 +84,7 @@ export const handlePassword = async (ctx: ShareContext, keys: PasswordThrottleKe
       return passwordGatePage(ctx, 401, 'That password is not correct.');
     case 'passed':
       await audit('gate_passed', 'password');
-      return redirectWithSession(ctx, { ...ctx.session, passwordPassed: true }, ctx.plainUrls.root());
+      return redirectWithSession(ctx, { ...ctx.session, passwordPassed: true }, afterGate(ctx));
   }
 };
 
@@ -148,7 +163,7 @@ export const handleEmailVerify = async (ctx: ShareContext): Promise<HttpResponse
     return emailGatePage(ctx, { step: 'verify', purpose, email, error: 'The code is wrong or has expired. Check it or request a new code.', status: 401 });
   }
   await audit('gate_passed', purpose === 'open' ? 'email code' : 'email confirmed for updates');
-  return redirectWithSession(ctx, { ...ctx.session, verifiedEmail: email }, ctx.plainUrls.root());
+  return redirectWithSession(ctx, { ...ctx.session, verifiedEmail: email }, afterGate(ctx));
 };
 
 export const handleSso = async (ctx: ShareContext, step: 'start' | 'callback'): Promise<HttpResponse> => {

@@ -77,4 +77,21 @@ describe('password gate', () => {
     expect(after.text).toContain('Password required');
     expect(after.text).not.toContain('Service levels');
   });
+
+  it('returns to the child page that was asked for, and refuses a forged return page', async () => {
+    const { path } = await h.link({ password: PASSWORD, includeChildren: true, withoutLabels: ['internal'] });
+    const v = new Visitor(h.base);
+    const gate = await v.get(`${path}/p/1005`);
+    expect(gate.text).toContain('Password required');
+    const reply = await v.submit(gate.text, 'password', { password: PASSWORD });
+    expect(reply.location).toBe(`${h.base}${path}/p/1005`);
+    expect((await v.follow(reply)).text).toContain('2026.11');
+
+    const w = new Visitor(h.base);
+    const gate2 = await w.get(path);
+    const evil = await w.submit(gate2.text, 'password', { password: PASSWORD, p: '//evil.example' });
+    expect(evil.location).toBe(`${h.base}${path}`);
+    const outside = await w.get(`${path}/p/1004`);
+    expect(outside.status).toBe(404);
+  });
 });

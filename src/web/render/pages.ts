@@ -5,10 +5,14 @@ import { type Branding, renderLayout } from './layout';
 export interface FormSecrets {
   csrf: string;
   ticket: string;
+  /** Page id to return to after a gate (the server re-checks it against the shared tree). */
+  returnTo?: string | null;
 }
 
 const hiddenFields = (secrets: FormSecrets): SafeHtml =>
-  html`<input type="hidden" name="csrf" value="${secrets.csrf}"><input type="hidden" name="t" value="${secrets.ticket}">`;
+  html`<input type="hidden" name="csrf" value="${secrets.csrf}"><input type="hidden" name="t" value="${secrets.ticket}">${
+    secrets.returnTo ? html`<input type="hidden" name="p" value="${secrets.returnTo}">` : ''
+  }`;
 
 export interface Notice {
   kind: 'info' | 'ok' | 'bad';
