@@ -18,6 +18,9 @@ import { createLink } from '../src/app/links';
 import { effectivePolicy, decideView } from '../src/core/policy';
 import { defaultGlobalConfig, defaultSpaceConfig } from '../src/core/defaults';
 import type { ShareLink } from '../src/core/model';
+import type { LinkFilter } from '../src/app/ports';
+import { createKvsStore } from '../src/adapters/forge/kvs-store';
+import { FakeKvs } from '../test/support/fake-kvs';
 import type { HttpRequest } from '../src/web/http';
 import { CallLog, instrument } from './instrument';
 
@@ -238,71 +241,145 @@ const benchPolicy = () => {
   return { decisionsPerSecond: Math.round(iterations / seconds), note: 'effectivePolicy + decideView per decision' };
 };
 
+const benchLink = (i: number, now: number): ShareLink => ({
+  id: `L${String(i).padStart(21, '0')}`, tokenHash: i.toString(16).padStart(64, '0'), pageId: String(1000 + (i % 50)),
+  spaceKey: i % 2 === 0 ? 'DEMO' : 'OPS', pageTitle: `Page ${i}`, createdBy: 'u-editor', createdAt: now + i, updatedAt: now + i,
+  version: 1, epoch: 1, status: 'active', passwordHash: null, pageState: 'current', name: `Link ${i}`, description: '',
+  comments: 'none', attachments: 'none', includeChildren: false, withLabels: [], withoutLabels: [],
+  shareRestrictedChildren: false, showCreator: false, allowSubscribe: false, expiresAt: null, allowedIps: [],
+  selectedUsers: [], requireSso: false,
+});
+
+const median = (values: number[]): number => percentile(values, 50);
+
+/**
+ * Pages through every link with each filter and reports the per-page cost for two totals: wall time
+ * for the in-memory local store (median and mean of all pages over 3 passes, after a warm-up pass),
+ * and backend queries per page for the KVS store (over the faithful fake; a real KVS query is a round
+ * trip, so queries per page is what grows the latency there). Flat = the cost does not grow with the total.
+ */
 const benchListing = async () => {
-  const store = await createLocalStore({});
   const now = Date.UTC(2026, 10, 23);
-  const base = (i: number): ShareLink => ({
-    id: `L${String(i).padStart(21, '0')}`, tokenHash: i.toString(16).padStart(64, '0'), pageId: String(1000 + (i % 50)),
-    spaceKey: i % 2 === 0 ? 'DEMO' : 'OPS', pageTitle: `Page ${i}`, createdBy: 'u-editor', createdAt: now + i, updatedAt: now + i,
-    version: 1, epoch: 1, status: 'active', passwordHash: null, pageState: 'current', name: `Link ${i}`, description: '',
-    comments: 'none', attachments: 'none', includeChildren: false, withLabels: [], withoutLabels: [],
-    shareRestrictedChildren: false, showCreator: false, allowSubscribe: false, expiresAt: null, allowedIps: [],
-    selectedUsers: [], requireSso: false,
-  });
-  const perPage: { total: number; firstPageMs: number; lastPageMs: number; meanPageMs: number }[] = [];
+  const totals = [1_000, LIST_TOTAL];
+  const filters: { name: string; filter: LinkFilter }[] = [
+    { name: 'all', filter: {} },
+    { name: 'space', filter: { spaceKey: 'DEMO' } },
+  ];
+  const local = await createLocalStore({});
+  const fake = new FakeKvs({ maxHops: 0 });
+  const kvsStore = createKvsStore(fake);
+  const rows: {
+    total: number;
+    filter: string;
+    pages: number;
+    localMedianPageMs: number;
+    localMeanPageMs: number;
+    kvsQueriesPerPage: number;
+    kvsMaxQueriesPerPage: number;
+  }[] = [];
   let created = 0;
-  for (const total of [1_000, LIST_TOTAL]) {
-    for (; created < total; created += 1) await store.links.create(base(created));
-    const times: number[] = [];
-    let cursor: string | undefined;
-    let seen = 0;
-    do {
-      const start = performance.now();
-      const page = await store.links.list({}, { limit: 100, ...(cursor ? { cursor } : {}) });
-      times.push(performance.now() - start);
-      seen += page.items.length;
-      cursor = page.nextCursor;
-    } while (cursor);
-    if (seen !== total) throw new Error(`Listing saw ${seen} of ${total}`);
-    perPage.push({
-      total,
-      firstPageMs: round(times[0] ?? 0, 3),
-      lastPageMs: round(times[times.length - 1] ?? 0, 3),
-      meanPageMs: round(times.reduce((a, b) => a + b, 0) / times.length, 3),
-    });
+  for (const total of totals) {
+    for (; created < total; created += 1) {
+      const link = benchLink(created, now);
+      await local.links.create(link);
+      await kvsStore.links.create(link);
+    }
+    for (const { name, filter } of filters) {
+      const times: number[] = [];
+      let pages = 0;
+      for (let pass = 0; pass < 4; pass += 1) {
+        let cursor: string | undefined;
+        pages = 0;
+        do {
+          const start = performance.now();
+          const page = await local.links.list(filter, { limit: 100, ...(cursor ? { cursor } : {}) });
+          if (pass > 0) times.push(performance.now() - start);
+          pages += 1;
+          cursor = page.nextCursor;
+        } while (cursor);
+      }
+      const queries: number[] = [];
+      let cursor: string | undefined;
+      let seen = 0;
+      do {
+        const before = fake.calls.length;
+        const page = await kvsStore.links.list(filter, { limit: 100, ...(cursor ? { cursor } : {}) });
+        queries.push(fake.calls.slice(before).filter((call) => call.op === 'entity.query').length);
+        seen += page.items.length;
+        cursor = page.nextCursor;
+      } while (cursor);
+      const expected = name === 'all' ? total : Math.ceil(total / 2);
+      if (seen !== expected) throw new Error(`KVS listing (${name}) saw ${seen} of ${expected}`);
+      rows.push({
+        total,
+        filter: name,
+        pages,
+        localMedianPageMs: round(median(times), 3),
+        localMeanPageMs: round(times.reduce((a, b) => a + b, 0) / times.length, 3),
+        kvsQueriesPerPage: round(queries.reduce((a, b) => a + b, 0) / queries.length, 2),
+        kvsMaxQueriesPerPage: Math.max(...queries),
+      });
+    }
   }
-  const [small, large] = perPage;
+  await local.close();
+  const growth = (filter: string) => {
+    const small = rows.find((r) => r.filter === filter && r.total === totals[0]);
+    const large = rows.find((r) => r.filter === filter && r.total === totals[1]);
+    return small && large ? round(large.localMedianPageMs / small.localMedianPageMs, 2) : null;
+  };
   return {
-    store: 'local store (in memory), 100 per page',
-    pages: perPage,
-    growthRatioMeanPage: small && large ? round(large.meanPageMs / small.meanPageMs, 2) : null,
-    target: 'per-page cost flat as the total grows',
+    store: 'local store (in memory) and KVS store (fake KVS), 100 per page',
+    pages: rows,
+    growthRatioMedianPage: { all: growth('all'), space: growth('space') },
+    target: 'per-page cost flat as the total grows (growth ratio ≈ 1)',
   };
 };
 
+type Results = {
+  at: string;
+  node: string;
+  view?: Awaited<ReturnType<typeof benchView>>;
+  bundle?: Awaited<ReturnType<typeof benchBundle>>;
+  bcrypt?: Awaited<ReturnType<typeof benchBcrypt>>;
+  policy?: ReturnType<typeof benchPolicy>;
+  listing?: Awaited<ReturnType<typeof benchListing>>;
+};
+
 const main = async () => {
-  const results = {
-    at: new Date().toISOString(),
-    node: process.version,
-    view: await benchView(),
-    bundle: await benchBundle(),
-    bcrypt: await benchBcrypt(),
-    policy: benchPolicy(),
-    listing: await benchListing(),
-  };
+  // BENCH_ONLY=view,bundle runs a subset (and then does not overwrite bench/results.json).
+  const only = process.env['BENCH_ONLY']?.split(',').map((part) => part.trim());
+  const wanted = (name: string) => only === undefined || only.includes(name);
+  const results: Results = { at: new Date().toISOString(), node: process.version };
+  if (wanted('view')) results.view = await benchView();
+  if (wanted('bundle')) results.bundle = await benchBundle();
+  if (wanted('bcrypt')) results.bcrypt = await benchBcrypt();
+  if (wanted('policy')) results.policy = benchPolicy();
+  if (wanted('listing')) results.listing = await benchListing();
   console.log(JSON.stringify(results, null, 2));
-  const v = results.view;
-  console.log(
-    `\nView: ${v.sequentialStoreRoundTrips} sequential store trips, ${v.sequentialConfluenceRoundTrips} Confluence trips; ` +
-      `p50 ${v.p50Ms} ms vs ideal ${v.idealP50Ms} ms → ratio ${v.ratioP50} (target ≤ 1.2)`,
-  );
-  console.log(
-    `Bundle: ${results.bundle.coldStartKb} KB loaded on a cold start (target ≤ 400 KB), ${results.bundle.totalKb} KB in all; ` +
-      `cold load p50 ${results.bundle.coldModuleLoadMs.p50} ms (all chunks ${results.bundle.allChunksLoadMs.p50} ms)`,
-  );
-  console.log(`Listing: mean page ${results.listing.pages.map((p) => `${p.meanPageMs} ms @ ${p.total}`).join(', ')}`);
-  await mkdir('bench', { recursive: true });
-  await writeFile(join('bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  const { view: v, bundle: b, listing: l } = results;
+  if (v) {
+    console.log(
+      `\nView: ${v.sequentialStoreRoundTrips} sequential store trips, ${v.sequentialConfluenceRoundTrips} Confluence trips; ` +
+        `p50 ${v.p50Ms} ms vs ideal ${v.idealP50Ms} ms → ratio ${v.ratioP50} (target ≤ 1.2)`,
+    );
+  }
+  if (b) {
+    console.log(
+      `Bundle: ${b.coldStartKb} KB loaded on a cold start (target ≤ 400 KB), ${b.totalKb} KB in all; ` +
+        `cold load p50 ${b.coldModuleLoadMs.p50} ms (all chunks ${b.allChunksLoadMs.p50} ms)`,
+    );
+  }
+  if (l) {
+    console.log(
+      `Listing (median page ms local / KVS queries per page): ${l.pages
+        .map((p) => `${p.filter} @ ${p.total}: ${p.localMedianPageMs} / ${p.kvsQueriesPerPage}`)
+        .join('; ')}`,
+    );
+  }
+  if (only === undefined) {
+    await mkdir('bench', { recursive: true });
+    await writeFile(join('bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  }
 };
 
 main().catch((error: unknown) => {
