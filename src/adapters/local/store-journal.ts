@@ -12,6 +12,7 @@
  */
 import { mkdir, open, readFile, rename, rm, writeFile, chmod, type FileHandle } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 export type Collections = Record<string, Record<string, unknown>>;
@@ -75,6 +76,7 @@ export class DurableJournal {
     seq: number,
     journalRecords: number,
     private readonly dump: () => Collections,
+    private readonly lockToken: string,
   ) {
     this.enqueuedSeq = seq;
     this.flushedSeq = seq;
@@ -84,7 +86,7 @@ export class DurableJournal {
   /** Opens (creating if needed) the store directory; `dump` returns the full current state for compaction. */
   static async open(dir: string, dump: () => Collections): Promise<{ journal: DurableJournal; state: LoadedState }> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    await acquireLock(dir);
+    const lockToken = await acquireLock(dir);
     const snapshotPath = join(dir, STORE_FILE);
     const journalPath = join(dir, JOURNAL_FILE);
     await rm(`${snapshotPath}.tmp`, { force: true });
@@ -119,7 +121,7 @@ export class DurableJournal {
       await handle.truncate(goodLength);
       await handle.datasync();
     }
-    const journal = new DurableJournal(dir, handle, seq, journalRecords, dump);
+    const journal = new DurableJournal(dir, handle, seq, journalRecords, dump, lockToken);
     return { journal, state: { collections: snapshot.collections, records } };
   }
 
@@ -143,7 +145,9 @@ export class DurableJournal {
     await this.barrier();
     this.closed = true;
     await this.handle.close();
-    await rm(join(this.dir, LOCK_FILE), { force: true });
+    // Only release our own lock: a newer instance may have taken the directory over.
+    const lockPath = join(this.dir, LOCK_FILE);
+    if ((await readFile(lockPath, 'utf8').catch(() => '')) === this.lockToken) await rm(lockPath, { force: true });
   }
 
   private async run(): Promise<void> {
@@ -245,16 +249,18 @@ const parseRecord = (file: string, lineNumber: number, line: string): JournalRec
   return parsed as unknown as JournalRecord;
 };
 
-const acquireLock = async (dir: string): Promise<void> => {
+/** Lock file content is `<pid>:<random>`, so each instance can tell its own lock apart. */
+const acquireLock = async (dir: string): Promise<string> => {
   const lockPath = join(dir, LOCK_FILE);
+  const token = `${process.pid}:${randomBytes(8).toString('hex')}`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      await writeFile(lockPath, String(process.pid), { flag: 'wx', mode: 0o600 });
-      return;
+      await writeFile(lockPath, token, { flag: 'wx', mode: 0o600 });
+      return token;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
-    const owner = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
+    const owner = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim().split(':')[0]);
     if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
       throw new Error(`Local store ${dir} is in use by process ${owner}; stop it first (or remove ${lockPath} if it is stale).`);
     }
