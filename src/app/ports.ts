@@ -71,8 +71,12 @@ export interface ConfigStore {
 
 /** A counter in a fixed time window (attempt throttling, send caps). Survives restarts. */
 export interface CounterStore {
-  /** Adds 1 and returns the new count within the window that ends at `expiresAt` (epoch ms). */
+  /**
+   * Adds 1 and returns the new count within the window that ends at `expiresAt` (epoch ms). The window's
+   * end is set by the increment that starts it (no live counter under `key`); later increments keep it.
+   */
   increment(key: string, expiresAt: number): Promise<number>;
+  /** The count of the live window, 0 once it ended (judged by the store's clock). */
   get(key: string): Promise<number>;
   reset(key: string): Promise<void>;
   /** Deletes counters whose window ended before `now`; returns how many. */
