@@ -7,6 +7,7 @@ import {
   button,
   byType,
   check,
+  choose,
   click,
   field,
   getByText,
@@ -248,5 +249,47 @@ describe('share dialog', () => {
     expect(payload).toMatchObject({ linkId: 'a', version: 7, settings: { name: 'Renamed' } });
     expect(payload!.password).toBeUndefined();
     expect(hasText('Renamed')).toBe(true);
+  });
+
+  it('offers no create button and explains why when a space admin turned sharing off', async () => {
+    fakeHost.resolvers.getPageSharing = () =>
+      ok(pageSharing({ canCreate: false, policy: openPolicy({ sharingEnabled: false, sharingDisabledBy: 'space' }), links: [linkView({ effectiveStatus: 'sharing_disabled' })] }));
+    await render(<ShareDialogApp />);
+    expect(queryByText('Button', 'Create & share secure link')).toBeUndefined();
+    expect(getByText('SectionMessage', /A space admin turned off Secure Share in this space/).props.appearance).toBe('warning');
+    expect(getByText('Lozenge', 'Sharing off')).toBeDefined();
+  });
+
+  it('recommends a password when the policy suggests one without requiring it', async () => {
+    fakeHost.resolvers.getPageSharing = () => ok(pageSharing({ passwordSuggested: true }));
+    await render(<ShareDialogApp />);
+    await click(button('Create & share secure link'));
+    expect(hasText('Recommended by the sharing policy.')).toBe(true);
+    const passwordLabel = byType('Label').find((l) => l.props.labelFor === field('Password').props.id)!;
+    expect(passwordLabel.children.some((c) => c.type === 'RequiredAsterisk')).toBe(false);
+  });
+
+  it('sets a new password on edit and never offers removing it when the policy requires one', async () => {
+    const link = linkView({ id: 'a', version: 2, hasPassword: true });
+    fakeHost.resolvers.getPageSharing = () => ok(pageSharing({ links: [link], policy: openPolicy({ passwordRequired: true, enforced: { global: true, space: false } }) }));
+    fakeHost.resolvers.updateLink = () => ok({ link: { ...link, version: 3 } });
+    await render(<ShareDialogApp />);
+    await click(button('Edit'));
+    const action = field('Password');
+    expect((action.props.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['keep', 'set']);
+    await choose(action, 'set');
+    await submit(byType('Form')[0]!);
+    expect(payloadsOf('updateLink')).toEqual([]);
+    expect(hasText('Enter the new password.')).toBe(true);
+    await type(field('New password'), 'n3w-secret');
+    await submit(byType('Form')[0]!);
+    expect((payloadsOf('updateLink')[0] as { password: unknown }).password).toEqual({ action: 'set', password: 'n3w-secret' });
+  });
+
+  it('asks for a page when opened outside a page', async () => {
+    fakeHost.context = { accountId: 'u-editor', extension: { type: 'confluence:contentAction' } };
+    await render(<ShareDialogApp />);
+    expect(getByText('SectionMessage', /Open Secure Share from a Confluence page/)).toBeDefined();
+    expect(fakeHost.invokes).toEqual([]);
   });
 });

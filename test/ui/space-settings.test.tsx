@@ -117,4 +117,21 @@ describe('space settings', () => {
     await render(<SpaceSettingsApp />);
     expect(getByText('SectionMessage', /Only space admins/).props.appearance).toBe('error');
   });
+
+  it('offers a reload when someone else saved first', async () => {
+    let loads = 0;
+    fakeHost.resolvers.getSpaceConfig = () => {
+      loads++;
+      return ok(spaceConfigResult({ config: { version: loads === 1 ? 2 : 3 } }));
+    };
+    fakeHost.resolvers.setSpaceConfig = () => fail('version_conflict', 'The space settings changed since you opened them.');
+    await render(<SpaceSettingsApp />);
+    await submit(byType('Form')[0]!);
+    expect(getByText('SectionMessage', /changed since you opened them/)).toBeDefined();
+    await click(button('Try again'));
+    expect(loads).toBe(2);
+    fakeHost.resolvers.setSpaceConfig = (p) => ok(spaceConfigResult({ config: { version: 4 } }));
+    await submit(byType('Form')[0]!);
+    expect((payloadsOf('setSpaceConfig').at(-1) as { version: number }).version).toBe(3);
+  });
 });
