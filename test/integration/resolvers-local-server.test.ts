@@ -43,3 +43,16 @@ describe('local server (npm start)', () => {
     }
   });
 });
+
+describe('local server with another fixture site', () => {
+  it('starts even when the site lacks the demo pages (SECURE_SHARE_SITE)', async () => {
+    const server = await startTestServer({ sitePath: join(process.cwd(), 'fixtures', 'xss-site.json'), seedDemo: true });
+    try {
+      expect((await fetch(`${server.url}/`)).status).toBe(200);
+      expect(server.demoLinks).toEqual([]);
+      expect((await server.call('listAllLinks', {}, 'u-site-admin')).items).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
+});
