@@ -17,6 +17,9 @@ const setup = (clock = new ManualClock()) => {
 };
 
 runStoreContract('Forge KVS over the fake', async ({ clock }) => setup(clock).store);
+runStoreContract('Forge KVS over the fake, heavier interleaving', async ({ clock }) =>
+  createKvsStore(new FakeKvs({ now: () => clock.now(), maxHops: 8 }), { clock }),
+);
 
 describe('KVS store layout', () => {
   it('maps names to valid, injective KVS keys', () => {
