@@ -40,7 +40,13 @@ export const inspectHtml = (html: string, options: { fragment?: boolean; ownOrig
   const visit = (node: P5Node): void => {
     const tag = node.tagName?.toLowerCase();
     if (tag) {
-      if (EXECUTABLE_TAGS.has(tag)) findings.executable.push(`<${tag}>`);
+      const attrOf = (name: string) => node.attrs?.find((a) => a.name === name)?.value;
+      // A full document legitimately has <meta charset|name|viewport> and data:/own-origin <link>s.
+      const benignInDocument =
+        options.fragment === false &&
+        ((tag === 'meta' && attrOf('http-equiv') === undefined) ||
+          (tag === 'link' && /^(data:|\/(?!\/))/.test(attrOf('href') ?? '') && !/import|prerender/i.test(attrOf('rel') ?? '')));
+      if (EXECUTABLE_TAGS.has(tag) && !benignInDocument) findings.executable.push(`<${tag}>`);
       if (SURFACE_TAGS.has(tag) && options.fragment !== false) findings.surface.push(`<${tag}>`);
       for (const attr of node.attrs ?? []) {
         const name = attr.name.toLowerCase();
