@@ -57,9 +57,9 @@ describe('share dialog', () => {
 
   it('shows the resolver error in a SectionMessage with a retry', async () => {
     let calls = 0;
-    fakeHost.resolvers.getPageSharing = () => (++calls === 1 ? fail('forbidden', 'You cannot edit this page.') : ok(pageSharing()));
+    fakeHost.resolvers.getPageSharing = () => (++calls === 1 ? fail('upstream_unavailable', 'Confluence did not answer.') : ok(pageSharing()));
     await render(<ShareDialogApp />);
-    const message = getByText('SectionMessage', /You cannot edit this page/);
+    const message = getByText('SectionMessage', /Confluence did not answer/);
     expect(message.props.appearance).toBe('error');
     await click(button('Try again'));
     expect(calls).toBe(2);
@@ -284,6 +284,13 @@ describe('share dialog', () => {
     await type(field('New password'), 'n3w-secret');
     await submit(byType('Form')[0]!);
     expect((payloadsOf('updateLink')[0] as { password: unknown }).password).toEqual({ action: 'set', password: 'n3w-secret' });
+  });
+
+  it('shows a permission error without a pointless retry', async () => {
+    fakeHost.resolvers.getPageSharing = () => fail('forbidden', 'You cannot edit this page.');
+    await render(<ShareDialogApp />);
+    expect(getByText('SectionMessage', /You cannot edit this page/).props.title).toBe('You do not have access');
+    expect(queryByText('Button', 'Try again')).toBeUndefined();
   });
 
   it('asks for a page when opened outside a page', async () => {

@@ -31,8 +31,12 @@ const titleFor = (error: ResolverError): string => {
   }
 };
 
-/** An error as a SectionMessage: the resolver's message plus any detail messages. */
-export const ErrorPanel = ({ error, onRetry }: { error: ResolverError; onRetry?: () => void }) => (
+const NOT_RETRYABLE = new Set(['forbidden', 'unauthenticated', 'not_found', 'invalid_input', 'policy_violation']);
+
+/** An error as a SectionMessage: the resolver's message plus any detail messages; retry only where retrying can help. */
+export const ErrorPanel = ({ error, onRetry: retry }: { error: ResolverError; onRetry?: () => void }) => {
+  const onRetry = NOT_RETRYABLE.has(error.code) ? undefined : retry;
+  return (
   <SectionMessage appearance="error" title={titleFor(error)}>
     <Stack space="space.100">
       <Text>{error.message}</Text>
@@ -48,4 +52,5 @@ export const ErrorPanel = ({ error, onRetry }: { error: ResolverError; onRetry?:
       ) : null}
     </Stack>
   </SectionMessage>
-);
+  );
+};

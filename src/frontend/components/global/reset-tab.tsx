@@ -15,7 +15,7 @@ const COPY: Record<Mode, { title: string; body: string; button: string }> = {
   },
   full: {
     title: 'Reset Secure Share',
-    body: 'Deletes every link and returns all site and space settings to their defaults. Stored secrets are removed. This cannot be undone.',
+    body: 'Deletes everything Secure Share stored: links, site and space settings, secrets, subscriptions and the audit log. Settings return to their defaults. This cannot be undone.',
     button: 'Reset everything',
   },
 };
