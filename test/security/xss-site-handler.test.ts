@@ -83,7 +83,7 @@ describe('hostile content through the share handler', () => {
       expect(BIDI.test(disposition)).toBe(false);
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect(response.headers.get('set-cookie') ?? '').not.toContain('x=1');
-      for (const [name, value] of response.headers) expect(() => validateHeaderValue(name, value)).not.toThrow();
+      for (const [name, value] of (response.headers as unknown as Map<string, string>).entries()) expect(() => validateHeaderValue(name, value)).not.toThrow();
       if (id === 'att-3003') expect(disposition).toMatch(/filename\*=UTF-8''invoicefdp\.exe|filename="invoicefdp\.exe"/);
       if (id === 'att-3002') expect(disposition).toMatch(/filename\*=UTF-8''/);
     }
