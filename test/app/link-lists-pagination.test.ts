@@ -78,6 +78,26 @@ describe('listAllLinks pagination (property)', () => {
     );
   });
 
+  it.each([7, 33, 100])('pages across store batches (230 links, every third matching, limit %i)', async (limit) => {
+    const h = await createHarness();
+    const links = Array.from({ length: 230 }, (_, i) =>
+      toLink({ nameIndex: i % 3 === 0 ? 3 : 0, createdOffset: i % 5, idTail: `${'y'.repeat(18)}${String(i).padStart(3, '0')}`, disabled: false, space: 'DEMO' }, i),
+    );
+    for (const link of links) await h.deps.store.links.create(link);
+    const expected = links
+      .filter((l) => l.name.includes('acme'))
+      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+      .map((l) => l.id);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listAllLinks(h.deps, SITE_ADMIN, { limit, search: 'acme', ...(cursor ? { cursor } : {}) });
+      seen.push(...page.items.map((l) => l.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(expected);
+  });
+
   it('never repeats or skips surviving links when links are deleted between pages', async () => {
     const h = await createHarness();
     const links = Array.from({ length: 30 }, (_, i) =>
