@@ -141,6 +141,11 @@ describe('UI Kit surfaces in the local host', () => {
     await space.getByRole('heading', { name: 'Links in this space' }).waitFor();
     expect(await space.getByLabel('Sharing enabled in this space').isChecked()).toBe(true);
     await shot(space, 'space-settings');
+    const row = space.locator('tr', { hasText: 'Comments allowed' });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await space.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    expect(await visibleText(space.locator('.ak-flag.success', { hasText: 'Link revoked' }))).toContain('1 disabled');
+    expect(await visibleText(row.locator('.ak-lozenge'))).toBe('Disabled');
 
     const admin = await openSurface('global', 'as=u-site-admin');
     for (const [tab, slug] of [

@@ -98,7 +98,7 @@ describe('space settings', () => {
         ? ok({ items: [linkView({ id: 'b', name: 'Second page link' })] })
         : ok({ items: [linkView({ id: 'a', name: 'First link' })], nextCursor: 'p2' });
     };
-    fakeHost.resolvers.revokeLinks = () => ok({ disabled: ['b'], alreadyDisabled: [], notFound: [] });
+    fakeHost.resolvers.setLinkStatus = () => ok({ link: linkView({ id: 'b', status: 'disabled', effectiveStatus: 'disabled' }) });
     await render(<SpaceSettingsApp />);
     expect(hasText('First link')).toBe(true);
     await click(button('Next'));
@@ -106,9 +106,10 @@ describe('space settings', () => {
     expect(hasText('Second page link')).toBe(true);
     expect(hasText('Page 2')).toBe(true);
     await click(button('Revoke'));
-    expect(payloadsOf('revokeLinks')).toEqual([]);
+    expect(payloadsOf('setLinkStatus')).toEqual([]);
     await click(getByText('Button', 'Revoke', byType('ModalFooter')[0]!));
-    expect(payloadsOf('revokeLinks')).toEqual([{ linkIds: ['b'] }]);
+    expect(payloadsOf('setLinkStatus')).toEqual([{ linkId: 'b', status: 'disabled', version: 1 }]);
+    expect(payloadsOf('revokeLinks')).toEqual([]);
     expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Link revoked' });
   });
 

@@ -18,11 +18,30 @@ export interface LinksTableProps {
   /** Checkboxes and bulk revoke (site-wide lists). */
   bulk?: boolean;
   emptyText: string;
+  /**
+   * How to revoke: site admins disable in bulk (revokeLinks); space admins disable link by link
+   * (setLinkStatus), which the backend allows for links of a space they administer.
+   */
+  revokeVia?: 'bulk' | 'status';
 }
+
+const revokeOneByOne = async (links: LinkView[]): Promise<{ disabled: string[]; failed: string[] }> => {
+  const disabled: string[] = [];
+  const failed: string[] = [];
+  for (const link of links) {
+    try {
+      await api.setLinkStatus({ linkId: link.id, status: 'disabled', version: link.version });
+      disabled.push(link.id);
+    } catch {
+      failed.push(link.id);
+    }
+  }
+  return { disabled, failed };
+};
 
 type PageState = { state: 'loading' } | { state: 'error'; error: ResolverError } | { state: 'ready'; page: CursorPage<LinkView> };
 
-export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = false, emptyText }: LinksTableProps) => {
+export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = false, emptyText, revokeVia = 'bulk' }: LinksTableProps) => {
   /** Cursors of the pages before the current one; the current page's cursor is the last entry. */
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const [page, setPage] = useState<PageState>({ state: 'loading' });
@@ -53,10 +72,19 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
   const revoke = async (ids: string[]) => {
     setBusy(true);
     try {
-      const result = await api.revokeLinks({ linkIds: ids });
-      const parts = [`${result.disabled.length} disabled`];
-      if (result.alreadyDisabled.length) parts.push(`${result.alreadyDisabled.length} already disabled`);
-      if (result.notFound.length) parts.push(`${result.notFound.length} not found`);
+      const parts: string[] = [];
+      if (revokeVia === 'status') {
+        const targets = (page.state === 'ready' ? page.page.items : []).filter((l) => ids.includes(l.id));
+        const result = await revokeOneByOne(targets);
+        if (result.disabled.length === 0 && result.failed.length > 0) throw new Error('The link could not be disabled. Reload and try again.');
+        parts.push(`${result.disabled.length} disabled`);
+        if (result.failed.length) parts.push(`${result.failed.length} failed`);
+      } else {
+        const result = await api.revokeLinks({ linkIds: ids });
+        parts.push(`${result.disabled.length} disabled`);
+        if (result.alreadyDisabled.length) parts.push(`${result.alreadyDisabled.length} already disabled`);
+        if (result.notFound.length) parts.push(`${result.notFound.length} not found`);
+      }
       flagSuccess(ids.length === 1 ? 'Link revoked' : 'Links revoked', parts.join(', '));
       setSelected([]);
       setRefresh((n) => n + 1);

@@ -150,6 +150,7 @@ const SpaceSettingsForm = ({ data, onSaved, onReload }: { data: SpaceConfigResul
             Links in this space
           </Heading>
           <LinksTable
+            revokeVia="status"
             queryKey={spaceKey}
             fetchPage={(cursor) => api.listSpaceLinks({ spaceKey, limit: 20, ...(cursor ? { cursor } : {}) })}
             emptyText="Nobody has shared a page of this space yet."
