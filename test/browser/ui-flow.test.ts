@@ -70,6 +70,13 @@ describe('UI Kit surfaces in the local host', () => {
     expect(await visibleText(dialog.locator('.ak-flag.success'))).toContain('Secure link created');
     await shot(dialog, 'share-created');
 
+    await dialog.getByRole('button', { name: 'Email this link' }).click();
+    await dialog.getByLabel('Recipients').fill('partner@example.com');
+    await dialog.getByLabel('Message').fill('Here is the handbook.');
+    await shot(dialog, 'share-email');
+    await dialog.getByRole('dialog').getByRole('button', { name: 'Send' }).click();
+    expect(await visibleText(dialog.locator('.ak-flag.success', { hasText: 'Link sent' }))).toContain('1 recipient');
+
     const viewer = await browser.newPage();
     const opened = await viewer.goto(url);
     expect(opened?.status()).toBe(200);
