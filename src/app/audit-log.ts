@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'page_restored',
   'page_deleted',
   'notification_sent',
+  'access_denied',
 ];
 
 export const isAuditAction = (value: string): value is AuditAction => (AUDIT_ACTIONS as readonly string[]).includes(value);

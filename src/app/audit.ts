@@ -55,7 +55,7 @@ export const scrubActor = (actor: string): string => {
 };
 
 /** Actions a hostile or busy visitor can trigger at request rate: aggregated per window (R4). */
-export const AGGREGATED_AUDIT_ACTIONS: ReadonlySet<AuditAction> = new Set<AuditAction>(['gate_failed', 'view_allowed', 'view_denied']);
+export const AGGREGATED_AUDIT_ACTIONS: ReadonlySet<AuditAction> = new Set<AuditAction>(['gate_failed', 'view_allowed', 'view_denied', 'access_denied']);
 export const AUDIT_AGGREGATION_WINDOW_MS = 60_000;
 /** How long an unflushed aggregate waits for the sweep before it is dropped. */
 const AGGREGATE_FLUSH_GRACE_MS = 7 * 24 * 60 * 60 * 1000;

@@ -175,7 +175,9 @@ export type AuditAction =
   | 'page_trashed'
   | 'page_restored'
   | 'page_deleted'
-  | 'notification_sent';
+  | 'notification_sent'
+  /** An editor/admin call refused for lack of rights (resolver edge). */
+  | 'access_denied';
 
 /** Append-only audit entry. Never holds tokens, passwords, codes or full email addresses. */
 export interface AuditEntry {

@@ -125,6 +125,12 @@ describe('callers without rights', () => {
     expect(await snapshot()).toBe(before);
   });
 
+  it('records refused calls in the audit log', async () => {
+    await server.invoke('setSpaceConfig', { spaceKey: 'OPS', version: 0, config: spaceInput() }, 'u-space-admin');
+    const log = await server.call('getAuditLog', { action: 'access_denied', spaceKey: 'OPS' }, 'u-site-admin');
+    expect(log.items.some((e) => e.actor === 'u-space-admin' && e.detail.includes('setSpaceConfig'))).toBe(true);
+  });
+
   it('ignores identity claims in the payload or extension (creator is always the caller)', async () => {
     const res = await server.invoke('createLink', { pageId: '1002', settings: {}, createdBy: 'u-space-admin' }, 'u-editor');
     expect(res.status).toBe(400);

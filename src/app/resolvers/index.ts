@@ -1,5 +1,6 @@
 import { isDomainError } from '../../core/errors';
 import type { ResolverResult } from '../../shared/contract';
+import { recordAudit } from '../audit';
 import type { AppDeps } from '../deps';
 import { adminResolvers } from './admin-resolvers';
 import { auditResolvers } from './audit-resolvers';
@@ -22,6 +23,25 @@ const defaultLogger: ErrorLogger = (message, error) => {
   console.error(message, error);
 };
 
+const claimed = (payload: unknown, name: string, pattern: RegExp): string | null => {
+  const value = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'string' && pattern.test(value) ? value : null;
+};
+
+/** Records a refused editor/admin call (security H3). Ids are the caller's claims, kept only when well-formed. */
+const auditDenied = async (deps: AppDeps, key: string, req: ResolverRequest): Promise<void> => {
+  const accountId = req.context.accountId;
+  if (!accountId) return;
+  await recordAudit(deps, {
+    action: 'access_denied',
+    actor: accountId,
+    linkId: claimed(req.payload, 'linkId', /^[A-Za-z0-9_-]{22}$/),
+    pageId: claimed(req.payload, 'pageId', /^[0-9]{1,30}$/),
+    spaceKey: claimed(req.payload, 'spaceKey', /^[A-Za-z0-9_~-]{1,255}$/),
+    detail: `${key} refused`,
+  });
+};
+
 /**
  * Runs one resolver and wraps its outcome in the envelope: DomainErrors keep their code, message and
  * details; anything else becomes 'internal' with a generic message (logged, never leaked).
@@ -42,6 +62,7 @@ export const invokeResolver = async (
     return { ok: true, data };
   } catch (error) {
     if (isDomainError(error)) {
+      if (error.code === 'forbidden') await auditDenied(deps, key, req);
       return { ok: false, error: { code: error.code, message: error.message, details: [...error.details] } };
     }
     log(`Resolver ${key} failed`, error);

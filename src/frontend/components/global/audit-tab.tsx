@@ -32,6 +32,7 @@ const ACTIONS: AuditAction[] = [
   'page_restored',
   'page_deleted',
   'notification_sent',
+  'access_denied',
 ];
 const ACTION_OPTIONS = [{ label: 'Any action', value: '' }, ...ACTIONS.map((a) => ({ label: a.replace(/_/g, ' '), value: a }))];
 
