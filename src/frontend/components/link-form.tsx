@@ -357,7 +357,7 @@ export const LinkForm = ({ mode, policy, initial, link, passwordSuggested = fals
               label="Selected users"
               helper={
                 policy.selectedUsers.length > 0
-                  ? `Emails or @domains. ${policy.selectedUsers.length > 0 ? `Only these are allowed by ${source}: ${formatList(policy.selectedUsers)}.` : ''}`
+                  ? `Emails or @domains within ${formatList(policy.selectedUsers)} (the sharing policy). Empty = everyone that list allows.`
                   : 'Emails or @domains (e.g. ann@acme.com, @partner.com). Empty = anyone with the link.'
               }
               error={errors.selectedUsers}
