@@ -1,3 +1,4 @@
+import { issuerProblem } from '../core/oidc-issuer';
 import { DomainError, isDomainError } from '../core/errors';
 import type { GlobalConfig, PolicySettings, SiteSettings, SpaceConfig } from '../core/model';
 import { defaultSiteSettings, defaultSpaceConfig } from '../core/defaults';
@@ -271,7 +272,11 @@ const normalizeImageUrl = (value: string | null, field: string, what: string): s
 
 const normalizeSso = (sso: SiteSettingsInput['sso']): Omit<NonNullable<SiteSettings['sso']>, 'hasClientSecret'> | null => {
   if (sso === null) return null;
-  const issuer = parseHttpsUrl(sso.issuer, 'sso.issuer', 'The SSO issuer').toString().replace(/\/$/, '');
+  // Kept verbatim (no slash trimming): the ID token's iss must equal it exactly, and some IdPs end it with '/'.
+  const issuer = sso.issuer.trim();
+  parseHttpsUrl(issuer, 'sso.issuer', 'The SSO issuer');
+  const problem = issuerProblem(issuer);
+  if (problem) throw invalid('sso.issuer', `The SSO ${problem} (e.g. https://login.example.com/tenant)`);
   const scopes = sso.scopes.split(/\s+/).filter((s) => s !== '');
   if (!scopes.includes('openid')) scopes.unshift('openid');
   return { issuer, clientId: sso.clientId, scopes: [...new Set(scopes)].join(' ') };

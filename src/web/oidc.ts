@@ -12,6 +12,7 @@ import { createCipheriv, createDecipheriv, createHash, timingSafeEqual } from 'n
 import * as oauth from 'oauth4webapi';
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { EphemeralStore } from '../app/ports';
+import { issuerProblem } from '../core/oidc-issuer';
 
 /** What the relying party needs from the outside world, injected per invocation. */
 export interface OidcEnv {
@@ -74,25 +75,7 @@ const sameDigest = (a: string, b: string): boolean => {
   return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
 };
 
-/**
- * Checks an issuer identifier before any request is made to it: https only, a DNS host name (no IP
- * literal, no localhost), no credentials, query or fragment. Returns a reason, or null when valid.
- */
-export const issuerProblem = (issuer: string): string | null => {
-  let url: URL;
-  try {
-    url = new URL(issuer);
-  } catch {
-    return 'issuer is not a URL';
-  }
-  if (url.protocol !== 'https:') return 'issuer must use https';
-  if (url.username || url.password) return 'issuer must not carry credentials';
-  if (url.search || url.hash || issuer.includes('#') || issuer.includes('?')) return 'issuer must not have a query or fragment';
-  const host = url.hostname;
-  if (host.startsWith('[') || /^[0-9.]+$/.test(host)) return 'issuer must be a host name, not an IP address';
-  if (host === 'localhost' || host.endsWith('.localhost') || !host.includes('.')) return 'issuer must be a public host name';
-  return null;
-};
+export { issuerProblem } from '../core/oidc-issuer';
 
 const withTimeout = (env: OidcEnv): oauth.HttpRequestOptions<'GET' | 'POST', unknown> => ({
   signal: AbortSignal.timeout(IDP_TIMEOUT_MS),

@@ -77,9 +77,9 @@ beforeEach(() => {
   settings = { issuer: idp.issuer, clientId: idp.clientId, scopes: 'openid email profile' };
 });
 
-const login = async (binding?: (b: string) => string) => {
+const login = async (binding?: (b: string) => string, provider: TestOidcProvider = idp) => {
   const begin = await beginOidcLogin(env, settings, { linkId: LINK, epoch: 3, redirectUri: REDIRECT, returnPath: '/s/tok' });
-  const callback = new URL(await idp.approve(begin.authorizationUrl));
+  const callback = new URL(await provider.approve(begin.authorizationUrl));
   const tx = await takeOidcTransaction(env, callback.searchParams, binding ? binding(begin.browserBinding) : begin.browserBinding);
   return { begin, callback, tx, identity: await completeOidcLogin(env, settings, tx, callback.searchParams) };
 };
@@ -217,6 +217,20 @@ describe('OIDC relying party (catalogue N)', () => {
     expect(
       await failure(() => completeOidcLogin(env, { ...settings, clientId: 'other' }, tx, callback.searchParams)),
     ).toBe('settings_changed');
+  });
+
+  it('N7: an Entra-style issuer with a tenant path works, and a token from another tenant (other iss) is refused', async () => {
+    const tenantIdp = await startOidcProvider({ issuerPath: '/tenant-1/v2.0' });
+    try {
+      env.fetch = (url, init) => tenantIdp.fetch(url, init);
+      env.clientSecret = async () => tenantIdp.clientSecret;
+      settings = { issuer: tenantIdp.issuer, clientId: tenantIdp.clientId, scopes: 'openid email' };
+      expect((await login(undefined, tenantIdp)).identity.email).toBe('ann@partner.example');
+      tenantIdp.setMisbehaviour('wrong_issuer');
+      expect(await failure(() => login(undefined, tenantIdp))).toBe('id_token_invalid');
+    } finally {
+      await tenantIdp.close();
+    }
   });
 
   it('missing client secret → not_configured', async () => {

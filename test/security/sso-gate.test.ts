@@ -51,7 +51,8 @@ const startLogin = async (visitor: Visitor, linkPath: string): Promise<{ gate: V
   const start = await visitor.get(`${linkPath}/sso/start`);
   expect(start.status, start.text).toBe(303);
   const location = start.location ?? '';
-  expect(location.startsWith(`${idp.issuer}/authorize?`)).toBe(true);
+  expect(new URL(location).origin).toBe(new URL(idp.issuer).origin);
+  expect(new URL(location).pathname.endsWith('/authorize')).toBe(true);
   return { gate, start, back: await idp.approve(location) };
 };
 
@@ -233,6 +234,38 @@ describe('SSO gate through the share handler', () => {
     const { back } = await startLogin(visitor, link.path);
     const hops = await finish(visitor, back);
     expect(hops.at(-1)?.text).not.toContain('Welcome to the');
+  });
+
+  it('P2/N9: issuers over http, on IP literals, localhost or with a query are refused when saved', async () => {
+    for (const issuer of ['http://idp.example.com', 'https://10.0.0.1', 'https://[::1]', 'https://localhost', 'https://idp.example.com/?tenant=x', 'https://intranet']) {
+      const { settings } = await server.call('getSiteSettings', {}, 'u-site-admin');
+      const { version, updatedAt: _u, sso: _s, ...rest } = settings as SiteSettings;
+      const result = await server.invoke('setSiteSettings', { version, settings: { ...rest, sso: { issuer, clientId: 'c', scopes: 'openid' } } }, 'u-site-admin');
+      expect(result.status, issuer).toBe(400);
+    }
+  });
+
+  it('an issuer with a trailing slash (Auth0 style) is stored verbatim and the login succeeds', async () => {
+    const slashIdp = await startOidcProvider({ issuerPath: '/' });
+    const previousFetch = server.deps.fetch;
+    server.deps.fetch = (url, init) => slashIdp.fetch(url, init);
+    try {
+      await configureSso({ issuer: slashIdp.issuer, clientId: slashIdp.clientId, scopes: 'openid email' }, slashIdp.clientSecret);
+      const stored = await server.call('getSiteSettings', {}, 'u-site-admin');
+      expect(stored.settings.sso?.issuer).toBe(slashIdp.issuer);
+      expect(slashIdp.issuer.endsWith('/')).toBe(true);
+      const link = await createSsoLink();
+      const visitor = new Visitor(server.url);
+      await visitor.get(link.path);
+      const start = await visitor.get(`${link.path}/sso/start`);
+      const hops = await finish(visitor, await slashIdp.approve(start.location ?? ''));
+      expect(hops.at(-1)?.status).toBe(200);
+      expect(hops.at(-1)?.text).toContain('Welcome to the');
+    } finally {
+      server.deps.fetch = previousFetch;
+      await configureSso({ issuer: idp.issuer, clientId: idp.clientId, scopes: 'openid email' }, idp.clientSecret);
+      await slashIdp.close();
+    }
   });
 
   it('SSO not configured → clear 503 page on start, never content', async () => {

@@ -45,6 +45,8 @@ export interface OidcProviderOptions {
   user?: OidcUser;
   /** Send the RFC 9207 `iss` parameter on the authorization response (default true). */
   issParameter?: boolean;
+  /** Path part of the issuer, e.g. '/' (Auth0 style trailing slash) or '/tenant-1/v2.0' (Entra style). Default ''. */
+  issuerPath?: string;
 }
 
 export interface TokenRequestRecord {
@@ -104,7 +106,9 @@ const b64u = (b: Buffer | Uint8Array): string => Buffer.from(b).toString('base64
 
 export const startOidcProvider = async (options: OidcProviderOptions = {}): Promise<TestOidcProvider> => {
   providerCounter += 1;
-  const issuer = `https://idp-${providerCounter}-${randomBytes(3).toString('hex')}.test`;
+  const origin = `https://idp-${providerCounter}-${randomBytes(3).toString('hex')}.test`;
+  const issuer = `${origin}${options.issuerPath ?? ''}`;
+  const endpointBase = `${origin}${(options.issuerPath ?? '').replace(/\/+$/, '')}`;
   const clientId = options.clientId ?? 'secure-share-test-client';
   const clientSecret = options.clientSecret ?? `secret-${randomBytes(16).toString('hex')}`;
   const issParameter = options.issParameter ?? true;
@@ -180,9 +184,9 @@ export const startOidcProvider = async (options: OidcProviderOptions = {}): Prom
 
   const discovery = (): Record<string, unknown> => ({
     issuer: misbehaviour === 'discovery_issuer_mismatch' ? 'https://evil-idp.test' : issuer,
-    authorization_endpoint: `${issuer}/authorize`,
-    token_endpoint: `${issuer}/token`,
-    jwks_uri: `${issuer}/jwks`,
+    authorization_endpoint: `${endpointBase}/authorize`,
+    token_endpoint: `${endpointBase}/token`,
+    jwks_uri: `${endpointBase}/jwks`,
     response_types_supported: ['code'],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256'],
@@ -271,7 +275,9 @@ export const startOidcProvider = async (options: OidcProviderOptions = {}): Prom
   };
 
   const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', issuer);
+    const url = new URL(req.url ?? '/', origin);
+    const prefix = new URL(endpointBase).pathname.replace(/\/$/, '');
+    if (prefix && url.pathname.startsWith(prefix)) url.pathname = url.pathname.slice(prefix.length) || '/';
     void (async () => {
       try {
         if (url.pathname === '/.well-known/openid-configuration' && req.method === 'GET') {
@@ -298,7 +304,7 @@ export const startOidcProvider = async (options: OidcProviderOptions = {}): Prom
   const providerFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const url = new URL(href);
-    if (url.origin !== issuer) throw new TypeError(`fetch failed: ${url.host} is unreachable in tests`);
+    if (url.origin !== origin) throw new TypeError(`fetch failed: ${url.host} is unreachable in tests`);
     return fetch(`${localUrl}${url.pathname}${url.search}`, { ...init, redirect: 'manual' });
   };
 
