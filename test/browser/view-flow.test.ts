@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type TestBrowser } from '../support/browser';
+import type { SiteSettings } from '../../src/core/model';
 import { startTestServer, type TestServer } from '../support/local-server';
+import { startOidcProvider } from '../support/oidc-provider';
 
 const SHOTS = join('test-results', 'screenshots');
 mkdirSync(SHOTS, { recursive: true });
@@ -116,6 +118,36 @@ describe('anonymous view in Chromium', () => {
     expect(notFound?.status()).toBe(404);
     await shot(page, '404');
     await page.close();
+  });
+
+  it('SSO login in the browser: IdP round trip (cross-site redirect back keeps the Lax binding cookie) → content', async () => {
+    const idp = await startOidcProvider({ user: { sub: 'b-1', email: 'ann@partner.example', email_verified: true } });
+    try {
+      demo.deps.fetch = (u, init) => idp.fetch(u, init);
+      const { settings } = await demo.call('getSiteSettings', {}, 'u-site-admin');
+      const { version, updatedAt: _u, sso: _s, ...rest } = settings as SiteSettings;
+      await demo.call(
+        'setSiteSettings',
+        { version, settings: { ...rest, sso: { issuer: idp.issuer, clientId: idp.clientId, scopes: 'openid email' } }, ssoClientSecret: idp.clientSecret },
+        'u-site-admin',
+      );
+      const url = await createLink(demo, '1001', { requireSso: true, selectedUsers: ['@partner.example'] });
+      const { page, dialogs } = await watchedPage();
+      // The browser cannot reach the test IdP's https host: serve it from the in-test provider.
+      await page.route(`${idp.issuer}/**`, async (route) => {
+        const answer = await idp.fetch(route.request().url(), { method: route.request().method() });
+        await route.fulfill({ status: answer.status, headers: Object.fromEntries(answer.headers), body: Buffer.from(await answer.arrayBuffer()) });
+      });
+      await page.goto(url);
+      await page.locator('a[href$="/sso/start"], form[action$="/sso/start"] button').first().click();
+      await page.waitForSelector('text=Welcome to the');
+      expect(page.url()).toBe(url);
+      expect(idp.tokenRequests.at(-1)?.outcome).toBe('ok');
+      expect(dialogs).toEqual([]);
+      await page.close();
+    } finally {
+      await idp.close();
+    }
   });
 
   it('phone width (390 px): content fits without horizontal scrolling', async () => {
