@@ -4,10 +4,13 @@
  * (no resolvers, no admin use cases): a smaller bundle loads faster on a cold start.
  */
 import { createForgeDeps } from './adapters/forge/forge-deps';
-import { createWebTriggerHandler, type ForgeWebTriggerRequest } from './adapters/forge/web-trigger';
+import { createWebTriggerHandler, FORGE_BINARY_RESPONSES, type ForgeWebTriggerRequest } from './adapters/forge/web-trigger';
 import { createShareHandler } from './web/share-handler';
 
-const shareWebTrigger = createWebTriggerHandler((req) => createShareHandler(createForgeDeps())(req));
+// Until spike S4 shows binary bodies reach the browser, pictures are embedded as data: URLs.
+const shareWebTrigger = createWebTriggerHandler((req) =>
+  createShareHandler(createForgeDeps(), { inlineImages: !FORGE_BINARY_RESPONSES })(req),
+);
 
 /** The anonymous share view (web trigger `share-endpoint`). */
 export const shareHandler = (request: ForgeWebTriggerRequest) => shareWebTrigger(request);

@@ -2,6 +2,7 @@ import type { Attachment, ChildPage, PageComment, PageContent, UserInfo } from '
 import { buildSharedTree, pathTo, type SharedTree, type SharedTreeNode } from '../app/view/share-tree';
 import type { ViewPermissions } from '../core/policy';
 import type { ShareLink } from '../core/model';
+import { loadInlineImages } from './inline-images';
 import type { HttpResponse } from './http';
 import { stripUnsafeCharacters } from './render/escape';
 import { renderContentPage, type NavNode, type Notice } from './render/pages';
@@ -199,9 +200,20 @@ export const renderSharedPage = async (
     return messageResponse(ctx, 413, 'Page too large', 'This page is too large to show through a share link.');
   }
   const attachmentByName = new Map(attachments.map((a) => [a.title, a]));
+  let inlineImages: Map<string, string> | null = null;
+  if (ctx.options.inlineImages) {
+    try {
+      inlineImages = await loadInlineImages(ctx, page.bodyHtml, tree);
+    } catch {
+      inlineImages = new Map();
+    }
+  }
   const bodyHtml = sanitizePageHtml(page.bodyHtml, {
     pageUrl: (id) => (tree.nodes.has(id) ? ctx.urls.page(id) : null),
-    imageUrl: (pageId, fileName) => (tree.nodes.has(pageId) ? ctx.urls.image(pageId, fileName) : null),
+    imageUrl: (pageId, fileName) => {
+      if (!tree.nodes.has(pageId)) return null;
+      return inlineImages ? (inlineImages.get(`${pageId}/${fileName}`) ?? null) : ctx.urls.image(pageId, fileName);
+    },
     attachmentUrl: (pageId, fileName) => {
       if (pageId !== page.id || permissions.attachments === 'none') return null;
       const attachment = attachmentByName.get(fileName);

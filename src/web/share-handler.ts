@@ -45,11 +45,19 @@ import { addComment, downloadAttachment, proxyImage, subscribe, unsubscribe, upl
  *   5. gates, or the route's content: one parallel wave of Confluence calls (or the prefetched one).
  * Any unexpected failure is a generic 503 page: never a 500, a stack trace, or content.
  */
+export interface ShareHandlerOptions {
+  /**
+   * Embed pictures of shared pages as data: URLs instead of linking the image proxy. For hosts that
+   * cannot return binary bodies to a browser (Forge web triggers until spike S4 says otherwise).
+   */
+  inlineImages?: boolean;
+}
+
 export const createShareHandler =
-  (deps: AppDeps) =>
+  (deps: AppDeps, options: ShareHandlerOptions = {}) =>
   async (req: HttpRequest): Promise<HttpResponse> => {
     try {
-      return await handleShareRequest(deps, req);
+      return await handleShareRequest(deps, req, options);
     } catch {
       return unavailableResponse();
     }
@@ -118,7 +126,7 @@ const ticketFrom = (req: HttpRequest, form: ParsedForm | null): string | undefin
 
 const needsPasswordCounters = (route: ShareRoute, method: string): boolean => route.kind === 'password' && method === 'POST';
 
-const handleShareRequest = async (deps: AppDeps, req: HttpRequest): Promise<HttpResponse> => {
+const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: ShareHandlerOptions): Promise<HttpResponse> => {
   if (req.path === SSO_CALLBACK_PATH) return handleSsoCallbackHop(deps, req);
   if (req.path.startsWith('/subscriptions/')) return (await handleSubscriptionLink(deps, req)) ?? notFoundResponse();
   const parsed = parseSharePath(req.path);
@@ -228,6 +236,7 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest): Promise<Http
   const ticket = signSession(key, sessionPayload(session, 't', now));
   const ctx: ShareContext = {
     deps,
+    options,
     req,
     token,
     route,
