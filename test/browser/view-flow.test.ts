@@ -136,7 +136,11 @@ describe('anonymous view in Chromium', () => {
       // The browser cannot reach the test IdP's https host: serve it from the in-test provider.
       await page.route(`${idp.issuer}/**`, async (route) => {
         const answer = await idp.fetch(route.request().url(), { method: route.request().method() });
-        await route.fulfill({ status: answer.status, headers: Object.fromEntries(answer.headers), body: Buffer.from(await answer.arrayBuffer()) });
+        const headers: Record<string, string> = {};
+        answer.headers.forEach((value, name) => {
+          headers[name] = value;
+        });
+        await route.fulfill({ status: answer.status, headers, body: Buffer.from(await answer.arrayBuffer()) });
       });
       await page.goto(url);
       await page.locator('a[href$="/sso/start"], form[action$="/sso/start"] button').first().click();
