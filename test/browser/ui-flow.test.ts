@@ -167,6 +167,12 @@ describe('UI Kit surfaces in the local host', () => {
       await shot(admin, `global-${slug}`);
     }
     expect(await visibleText(admin.getByText('Delete all secure links'))).toBe('Delete all secure links');
+
+    await admin.getByRole('tab', { name: 'Customization' }).click();
+    await admin.getByLabel('Heading', { exact: true }).fill('ACME shared pages');
+    await admin.getByRole('button', { name: 'Save' }).click();
+    expect(await visibleText(admin.locator('.ak-flag', { hasText: 'Customization' }))).toContain('Customization saved');
+    await shot(admin, 'global-customization');
     expect(pageErrors).toEqual([]);
   });
 

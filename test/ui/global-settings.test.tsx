@@ -191,4 +191,43 @@ describe('global settings', () => {
     await openTab('Default link configuration');
     expect(getByText('SectionMessage', /Only Confluence admins/).props.appearance).toBe('error');
   });
+
+  it('Single sign-on: configures the identity provider with a write-only client secret', async () => {
+    fakeHost.resolvers.getSiteSettings = () => ok({ settings: siteSettings(), secrets: { ssoClientSecret: false, emailApiKey: false } });
+    fakeHost.resolvers.setSiteSettings = () => ok({ settings: siteSettings({ version: 5 }), secrets: { ssoClientSecret: true, emailApiKey: false } });
+    await render(<GlobalSettingsApp />);
+    await openTab('Single sign-on');
+    expect(queryField('Issuer URL')).toBeUndefined();
+    await check(field('Use an identity provider'), true);
+    await type(field('Issuer URL'), 'http://idp.acme.com');
+    await type(field('Client ID'), 'secure-share');
+    await type(field('Client secret'), 'shh');
+    await submit(byType('Form')[0]!);
+    expect(payloadsOf('setSiteSettings')).toEqual([]);
+    expect(hasText('The issuer must be an https:// URL.')).toBe(true);
+    await type(field('Issuer URL'), 'https://idp.acme.com');
+    await submit(byType('Form')[0]!);
+    const sent = payloadsOf('setSiteSettings')[0] as { settings: { sso: unknown }; ssoClientSecret?: string };
+    expect(sent.settings.sso).toEqual({ issuer: 'https://idp.acme.com', clientId: 'secure-share', scopes: 'openid email profile' });
+    expect(sent.ssoClientSecret).toBe('shh');
+  });
+
+  it('Custom domain tab also sets the client IP header; Email tab the notifications', async () => {
+    fakeHost.resolvers.getSiteSettings = () => ok({ settings: siteSettings(), secrets: { ssoClientSecret: false, emailApiKey: false } });
+    fakeHost.resolvers.setSiteSettings = () => ok({ settings: siteSettings({ version: 5 }), secrets: { ssoClientSecret: false, emailApiKey: false } });
+    await render(<GlobalSettingsApp />);
+    await openTab('Custom domain');
+    await type(field('Client IP header'), 'X Real IP');
+    await submit(byType('Form')[0]!);
+    expect(payloadsOf('setSiteSettings')).toEqual([]);
+    await type(field('Client IP header'), 'X-Real-IP');
+    await submit(byType('Form')[0]!);
+    expect((payloadsOf('setSiteSettings')[0] as { settings: { clientIpHeader: string } }).settings.clientIpHeader).toBe('x-real-ip');
+
+    await openTab('Email delivery');
+    await check(field('Email the link owner when a link is first opened'), true);
+    await type(field('Remind owners before a link expires (days)'), '7');
+    await submit(byType('Form')[0]!);
+    expect((payloadsOf('setSiteSettings').at(-1) as { settings: { notifications: object } }).settings.notifications).toEqual({ openedAlert: true, expiryReminderDays: 7 });
+  });
 });

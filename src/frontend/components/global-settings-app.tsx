@@ -9,6 +9,7 @@ import { EmailTab } from './global/email-tab';
 import { GettingStartedTab } from './global/getting-started-tab';
 import { ResetTab } from './global/reset-tab';
 import { SelectedUsersTab } from './global/selected-users-tab';
+import { SsoTab } from './global/sso-tab';
 
 export const GLOBAL_TABS = [
   { label: 'Getting started', Panel: GettingStartedTab },
@@ -17,6 +18,7 @@ export const GLOBAL_TABS = [
   { label: 'Selected users', Panel: SelectedUsersTab },
   { label: 'Custom domain', Panel: CustomDomainTab },
   { label: 'Email delivery', Panel: EmailTab },
+  { label: 'Single sign-on', Panel: SsoTab },
   { label: 'Customization', Panel: CustomizationTab },
   { label: 'Audit log', Panel: AuditTab },
   { label: 'Reset', Panel: ResetTab },

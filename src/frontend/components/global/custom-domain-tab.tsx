@@ -37,12 +37,32 @@ const Section = ({ draft, setDraft, fieldErrors }: SiteSectionProps) => (
         }}
       />
     </Field>
+    <Field
+      id="client-ip-header"
+      label="Client IP header"
+      required
+      helper="The request header carrying the visitor's IP, used by IP allow-lists. Verify it on your site before relying on allow-lists."
+      error={fieldErrors.clientIpHeader}
+    >
+      <Textfield
+        id="client-ip-header"
+        name="clientIpHeader"
+        value={draft.clientIpHeader}
+        onChange={(e) => {
+          const value = String(e.target.value ?? '').trim().toLowerCase();
+          setDraft((d) => ({ ...d, clientIpHeader: value }));
+        }}
+      />
+    </Field>
   </Stack>
 );
 
 const validate = (draft: SiteSettingsInput): Record<string, string> => {
+  const problems: Record<string, string> = {};
   const problem = customDomainProblem(draft.customDomain ?? '');
-  return problem ? { customDomain: problem } : {};
+  if (problem) problems.customDomain = problem;
+  if (!/^[a-z0-9-]{1,100}$/.test(draft.clientIpHeader)) problems.clientIpHeader = 'Enter an HTTP header name such as x-forwarded-for.';
+  return problems;
 };
 
 export const CustomDomainTab = () => <SiteSettingsForm title="Custom domain" section={Section} validate={validate} />;

@@ -1,5 +1,5 @@
 import React from 'react';
-import { Checkbox, Select, Stack, Text, Textfield } from '@forge/react';
+import { Checkbox, Heading, Select, Stack, Text, Textfield, Toggle } from '@forge/react';
 import type { SiteSettings } from '../../../core/model';
 import type { SiteSettingsInput } from '../../../shared/contract';
 import { Field, FieldNotes } from '../field';
@@ -32,8 +32,9 @@ const PROVIDER_OPTIONS: Record<Provider, Array<{ key: string; label: string; hel
   ses: [
     { key: 'region', label: 'AWS region', helper: 'e.g. eu-west-1' },
     { key: 'accessKeyId', label: 'Access key ID' },
+    { key: 'configurationSet', label: 'Configuration set', helper: 'Optional.' },
   ],
-  webhook: [{ key: 'url', label: 'Webhook URL', helper: 'https:// endpoint that receives {to, subject, text, html} as JSON.' }],
+  webhook: [{ key: 'url', label: 'Webhook URL', helper: 'https:// endpoint that receives each email as JSON, signed with the secret below.' }],
 };
 
 const needsSecret = (provider: Provider) => provider !== 'none' && provider !== 'outbox';
@@ -105,6 +106,29 @@ const Section = ({ data, draft, setDraft, secrets, setSecrets, fieldErrors }: Si
       ) : null}
       {email.provider === 'outbox' ? <FieldNotes helper="Emails are written to the local outbox instead of being sent." /> : null}
       {email.provider === 'none' ? <Text>Without a provider, editors can still copy links but cannot email them.</Text> : null}
+      <Heading as="h4" size="xsmall">
+        Notifications
+      </Heading>
+      <Toggle
+        id="notify-opened"
+        label="Email the link owner when a link is first opened"
+        isChecked={draft.notifications.openedAlert}
+        onChange={(e) => setDraft((d) => ({ ...d, notifications: { ...d.notifications, openedAlert: Boolean(e.target.checked) } }))}
+      />
+      <Field id="notify-expiry-days" label="Remind owners before a link expires (days)" helper="0 = no reminder. At most 90." error={fieldErrors['notifications.expiryReminderDays']}>
+        <Textfield
+          id="notify-expiry-days"
+          name="expiryReminderDays"
+          type="number"
+          min={0}
+          max={90}
+          value={String(draft.notifications.expiryReminderDays)}
+          onChange={(e) => {
+            const days = Number.parseInt(String(e.target.value ?? ''), 10);
+            setDraft((d) => ({ ...d, notifications: { ...d.notifications, expiryReminderDays: Number.isFinite(days) ? days : 0 } }));
+          }}
+        />
+      </Field>
     </Stack>
   );
 };
@@ -118,6 +142,8 @@ const validate = (draft: SiteSettingsInput): Record<string, string> => {
   if (draft.email.provider !== 'none' && !EMAILISH.test(draft.email.fromAddress)) problems['email.fromAddress'] = 'Enter the address emails are sent from.';
   const hook = draft.email.options.url;
   if (draft.email.provider === 'webhook' && !(hook && hook.startsWith('https://'))) problems['email.options.url'] = 'Enter an https:// URL.';
+  const days = draft.notifications.expiryReminderDays;
+  if (!Number.isInteger(days) || days < 0 || days > 90) problems['notifications.expiryReminderDays'] = 'Enter 0 to 90 days.';
   return problems;
 };
 

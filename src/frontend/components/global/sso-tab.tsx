@@ -1,0 +1,82 @@
+import React from 'react';
+import { Checkbox, Stack, Text, Textfield, Toggle } from '@forge/react';
+import type { SiteSettingsInput } from '../../../shared/contract';
+import { Field } from '../field';
+import { SiteSettingsForm, type SiteSectionProps } from './site-settings-form';
+
+const EMPTY_SSO = { issuer: '', clientId: '', scopes: 'openid email profile' };
+
+const Section = ({ data, draft, setDraft, secrets, setSecrets, fieldErrors }: SiteSectionProps) => {
+  const sso = draft.sso;
+  const stored = data.secrets.ssoClientSecret;
+  const setSso = (patch: Partial<NonNullable<SiteSettingsInput['sso']>>) => setDraft((d) => ({ ...d, sso: { ...(d.sso ?? EMPTY_SSO), ...patch } }));
+  const { ssoClientSecret: _drop, ...withoutSecret } = secrets;
+  return (
+    <Stack space="space.150">
+      <Text>
+        Links that require single sign-on send recipients to your OpenID Connect identity provider (authorization code flow with PKCE).
+        Register the callback URL (the share base URL followed by /sso/callback) with the provider.
+      </Text>
+      <Toggle
+        id="sso-enabled"
+        label="Use an identity provider"
+        isChecked={sso !== null}
+        onChange={(e) => setDraft((d) => ({ ...d, sso: e.target.checked ? (d.sso ?? EMPTY_SSO) : null }))}
+      />
+      {sso ? (
+        <Stack space="space.150">
+          <Field id="sso-issuer" label="Issuer URL" required helper="e.g. https://login.example.com — its /.well-known/openid-configuration is read." error={fieldErrors['sso.issuer']}>
+            <Textfield id="sso-issuer" name="issuer" value={sso.issuer} onChange={(e) => setSso({ issuer: String(e.target.value ?? '').trim() })} />
+          </Field>
+          <Field id="sso-client-id" label="Client ID" required error={fieldErrors['sso.clientId']}>
+            <Textfield id="sso-client-id" name="clientId" value={sso.clientId} onChange={(e) => setSso({ clientId: String(e.target.value ?? '').trim() })} />
+          </Field>
+          <Field id="sso-scopes" label="Scopes" helper="Space-separated; must include openid and email." error={fieldErrors['sso.scopes']}>
+            <Textfield id="sso-scopes" name="scopes" value={sso.scopes} onChange={(e) => setSso({ scopes: String(e.target.value ?? '') })} />
+          </Field>
+          <Field
+            id="sso-client-secret"
+            label="Client secret"
+            helper={stored ? 'A secret is stored. It is never shown; type a new one to replace it.' : 'Stored in secret storage, never shown again.'}
+            error={fieldErrors.ssoClientSecret}
+          >
+            <Textfield
+              id="sso-client-secret"
+              name="ssoClientSecret"
+              type="password"
+              placeholder={stored ? '•••••••• (stored)' : ''}
+              value={typeof secrets.ssoClientSecret === 'string' ? secrets.ssoClientSecret : ''}
+              onChange={(e) => {
+                const value = String(e.target.value ?? '');
+                setSecrets(value ? { ...secrets, ssoClientSecret: value } : withoutSecret);
+              }}
+            />
+          </Field>
+          {stored ? (
+            <Checkbox
+              name="removeSsoClientSecret"
+              label="Remove the stored secret"
+              isChecked={secrets.ssoClientSecret === null}
+              onChange={(e) => setSecrets(e.target.checked ? { ...secrets, ssoClientSecret: null } : withoutSecret)}
+            />
+          ) : null}
+        </Stack>
+      ) : null}
+    </Stack>
+  );
+};
+
+const validate = (draft: SiteSettingsInput): Record<string, string> => {
+  const problems: Record<string, string> = {};
+  if (!draft.sso) return problems;
+  try {
+    if (new URL(draft.sso.issuer).protocol !== 'https:') problems['sso.issuer'] = 'The issuer must be an https:// URL.';
+  } catch {
+    problems['sso.issuer'] = 'Enter the issuer URL, e.g. https://login.example.com.';
+  }
+  if (!draft.sso.clientId) problems['sso.clientId'] = 'Enter the client ID.';
+  if (!/(^|\s)openid(\s|$)/.test(draft.sso.scopes)) problems['sso.scopes'] = 'Include the openid scope.';
+  return problems;
+};
+
+export const SsoTab = () => <SiteSettingsForm title="Single sign-on" section={Section} validate={validate} />;

@@ -1,0 +1,311 @@
+/**
+ * Property tests over the share handler (security.md §3, SPEC "Bad input of any kind gets a clear error
+ * page and a 4xx, never a stack trace, never a 500, never content it should not see").
+ *
+ * Random requests (paths around real and forged tokens, methods, headers, cookies, tickets, bodies) go
+ * to the real handler over an in-memory world whose page content carries markers. Whatever the request:
+ * no 5xx (nothing fails underneath here), every response carries the no-store/no-referrer headers, no
+ * stack trace, and marked content appears only for the token of the open link, only for pages in its
+ * tree, only with a 200.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HttpRequest, HttpResponse } from '../../src/web/http';
+import { cookiePolicyFor, sessionCookieName } from '../../src/web/session';
+import { BASE, cookiesFrom, createWorld, IP_LIMITED_ALLOWED, markedPages, OPEN_TREE, PASSWORD, request, type World } from './support/world';
+
+let w: World;
+/** Cookies and tickets gathered from real responses, to be replayed anywhere. */
+const pool = { cookies: [] as string[], tickets: [] as string[], csrf: [] as string[] };
+/** The same, per link, for coherent form posts (own cookie + own CSRF token + own ticket). */
+const sessions: { token: string; cookie: string; csrf: string; ticket: string }[] = [];
+
+const formSecrets = (response: HttpResponse) => {
+  const html = typeof response.body === 'string' ? response.body : '';
+  return {
+    csrf: [...html.matchAll(/name="csrf" value="([^"]+)"/g)].map((m) => m[1] as string),
+    tickets: [...html.matchAll(/name="t" value="([^"]+)"/g)].map((m) => m[1] as string),
+  };
+};
+
+beforeAll(async () => {
+  w = await createWorld();
+  const policy = cookiePolicyFor(BASE);
+  for (const token of [w.tokens.open, w.tokens.password, w.tokens.email]) {
+    const reply = await w.handle(request('GET', `/s/${token}`, { headers: { 'sec-fetch-site': ['none'] } }));
+    const secrets = formSecrets(reply);
+    pool.cookies.push(...cookiesFrom(reply));
+    pool.tickets.push(...secrets.tickets);
+    pool.csrf.push(...secrets.csrf);
+    const [cookie] = cookiesFrom(reply);
+    const [csrf] = secrets.csrf;
+    const [ticket] = secrets.tickets;
+    if (cookie && csrf && ticket) sessions.push({ token, cookie, csrf, ticket });
+  }
+  expect(sessions.length).toBe(3);
+  // Cross-link replay: the open link's session value under the other links' cookie names (D2).
+  const openCookie = pool.cookies.find((c) => c.startsWith(sessionCookieName(w.linkIds.open, policy)));
+  const openValue = openCookie?.slice(openCookie.indexOf('=') + 1) ?? 'x';
+  for (const id of Object.values(w.linkIds)) pool.cookies.push(`${sessionCookieName(id, policy)}=${openValue}`);
+  expect(pool.cookies.length).toBeGreaterThan(3);
+  expect(pool.tickets.length).toBeGreaterThan(0);
+});
+afterAll(async () => w?.close());
+
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+const tokenArb = (): fc.Arbitrary<string> => {
+  const real = fc.constantFrom(...Object.values(w.tokens));
+  return fc.oneof(
+    { arbitrary: fc.constant(w.tokens.open), weight: 5 },
+    { arbitrary: real, weight: 5 },
+    // One character of a real token changed (forged secret or forged link id).
+    {
+      arbitrary: fc.tuple(real, fc.nat(64), fc.constantFrom(...B64URL)).map(([t, i, c]) => `${t.slice(0, i)}${c}${t.slice(i + 1)}`),
+      weight: 2,
+    },
+    { arbitrary: fc.string({ unit: fc.constantFrom(...B64URL), minLength: 60, maxLength: 70 }), weight: 1 },
+    { arbitrary: fc.string({ maxLength: 80 }), weight: 1 },
+    { arbitrary: real.map((t) => t.toLowerCase()), weight: 1 },
+  );
+};
+
+const suffixArb = fc.oneof(
+  { arbitrary: fc.constantFrom('', '', '/p/1002', '/p/1005', '/password', '/email/send', '/comments', '/a/att-2002', '/subscribe'), weight: 4 },
+  fc.constantFrom(
+    '', '/', '/p/1002', '/p/1004', '/p/1005', '/p/1006', '/p/1007', '/p/1008', '/p/2001', '/p/2002', '/p/00123', '/p/1e3', '/p/-1',
+    '/password', '/email/send', '/email/verify', '/sso/start', '/sso/callback', '/comments', '/p/1002/comments', '/a/att-2001',
+    '/a/att-2002', '/p/1001/a/att-2002', '/p/2001/a/att-2002', '/attachments', '/subscribe', `/unsubscribe/${'B'.repeat(22)}`,
+    '/img/1001/diagram.png', '/img/2001/x.png', '/logout', '/../../etc/passwd', '/%2e%2e/', '/p/1002/../../p/2001',
+  ),
+  fc.stringMatching(/^\/p\/[0-9]{1,25}$/),
+  fc.string({ maxLength: 40 }).map((s) => `/${s}`),
+);
+
+const pathArb = (): fc.Arbitrary<string> =>
+  fc.oneof(
+    { arbitrary: fc.tuple(tokenArb(), suffixArb).map(([t, s]) => `/s/${t}${s}`), weight: 12 },
+    { arbitrary: fc.constantFrom('/', '/s', '/s/', '/sso/callback', '/subscriptions/abc', '/favicon.ico', `/s/${'A'.repeat(2048)}`), weight: 1 },
+    { arbitrary: fc.string({ maxLength: 60 }).map((s) => `/${s}`), weight: 1 },
+  );
+
+const methodArb = fc.oneof(
+  { arbitrary: fc.constant('GET'), weight: 8 },
+  { arbitrary: fc.constant('POST'), weight: 5 },
+  { arbitrary: fc.constantFrom('HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'get', 'post', 'TRACE', ''), weight: 1 },
+);
+
+const cookieArb = (): fc.Arbitrary<string> =>
+  fc.oneof(
+    fc.constantFrom(...pool.cookies),
+    fc.subarray(pool.cookies, { minLength: 1 }).map((c) => c.join('; ')),
+    fc.constantFrom(...pool.cookies).map((c) => `${c}; ${c.slice(0, c.indexOf('=') + 1)}evil`), // duplicate name (D6)
+    fc.constantFrom(...pool.cookies).map((c) => `${c.slice(0, -3)}${c.slice(-3).split('').reverse().join('')}`), // tampered MAC
+    fc.string({ maxLength: 120 }),
+  );
+
+const formValue = (): fc.Arbitrary<string> =>
+  fc.oneof(
+    fc.constantFrom(PASSWORD, 'wrong password', 'ann@acme.com', 'eve@evil.example', '123456', ''),
+    fc.constantFrom(...pool.csrf, ...pool.tickets),
+    fc.string({ maxLength: 60 }),
+  );
+
+const urlencodedArb = (): fc.Arbitrary<string> =>
+  fc
+    .array(fc.tuple(fc.constantFrom('csrf', 't', 'password', 'email', 'code', 'body', 'purpose', 'x'), formValue()), { maxLength: 6 })
+    .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'));
+
+const multipartArb = (): fc.Arbitrary<string> =>
+  fc
+    .tuple(fc.constantFrom(...pool.csrf, 'nope'), fc.string({ maxLength: 200 }), fc.constantFrom('a.txt', '../../x.exe', 'a"\r\nSet-Cookie: x=1.pdf', ''))
+    .map(
+      ([csrf, content, name]) =>
+        `--XB\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${csrf}\r\n` +
+        `--XB\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/plain\r\n\r\n${content}\r\n--XB--\r\n`,
+    );
+
+/** A well-formed form post from a link's own page: passes the CSRF check, exercises the gates and actions. */
+const coherentPostArb = (): fc.Arbitrary<HttpRequest> =>
+  fc
+    .record({
+      session: fc.constantFrom(...sessions),
+      route: fc.constantFrom('/password', '/email/send', '/email/verify', '/comments', '/subscribe', '/p/1002/comments', '/logout'),
+      useCookie: fc.boolean(),
+      fields: fc.array(fc.tuple(fc.constantFrom('password', 'email', 'code', 'body', 'purpose'), formValue()), { maxLength: 3 }),
+    })
+    .map(({ session, route, useCookie, fields }) => {
+      const pairs: [string, string][] = [['csrf', session.csrf], ...(useCookie ? [] : [['t', session.ticket] as [string, string]]), ...fields];
+      return request('POST', `/s/${session.token}${route}`, {
+        headers: {
+          'content-type': ['application/x-www-form-urlencoded'],
+          'sec-fetch-site': ['same-origin'],
+          origin: [BASE],
+          ...(useCookie ? { cookie: [session.cookie] } : {}),
+        },
+        body: pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'),
+      });
+    });
+
+const requestArb = (): fc.Arbitrary<HttpRequest> => fc.oneof({ arbitrary: randomRequestArb(), weight: 4 }, { arbitrary: coherentPostArb(), weight: 1 });
+
+const randomRequestArb = (): fc.Arbitrary<HttpRequest> =>
+  fc
+    .record(
+      {
+        method: methodArb,
+        path: pathArb(),
+        cookie: cookieArb(),
+        contentType: fc.constantFrom(
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=XB',
+          'multipart/form-data',
+          'text/plain',
+          'application/json',
+          'application/x-www-form-urlencoded; charset=utf-7',
+          '',
+        ),
+        origin: fc.constantFrom(BASE, 'https://evil.example', 'null', ''),
+        fetchSite: fc.constantFrom('same-origin', 'cross-site', 'none', 'same-site', ''),
+        forwardedFor: fc.oneof(fc.constantFrom('203.0.113.7', '198.51.100.1, 203.0.113.7', '::1', '[2001:db8::1]:443'), fc.string({ maxLength: 70 })),
+        extra: fc.dictionary(fc.string({ minLength: 1, maxLength: 20 }).map((s) => s.toLowerCase()), fc.array(fc.string({ maxLength: 60 }), { maxLength: 2 }), {
+          maxKeys: 3,
+        }),
+        query: fc.dictionary(fc.constantFrom('t', 'n', 'code', 'state', 'next', 'x'), fc.array(formValue(), { minLength: 1, maxLength: 2 }), { maxKeys: 3 }),
+        body: fc.oneof(
+          { arbitrary: fc.constant(''), weight: 2 },
+          { arbitrary: urlencodedArb(), weight: 4 },
+          { arbitrary: multipartArb(), weight: 2 },
+          { arbitrary: fc.string({ maxLength: 300 }), weight: 1 },
+        ),
+      },
+      { requiredKeys: ['method', 'path', 'body'] },
+    )
+    .map((r) => {
+      const headers: Record<string, string[]> = { ...r.extra, host: ['share.example.test'] };
+      if (r.cookie !== undefined) headers['cookie'] = [r.cookie];
+      if (r.contentType) headers['content-type'] = [r.contentType];
+      if (r.origin) headers['origin'] = [r.origin];
+      if (r.fetchSite) headers['sec-fetch-site'] = [r.fetchSite];
+      if (r.forwardedFor !== undefined) headers['x-forwarded-for'] = [r.forwardedFor];
+      return { method: r.method, path: r.path, headers, query: r.query ?? {}, body: r.body };
+    });
+
+const bodyText = (response: HttpResponse): string =>
+  typeof response.body === 'string' ? response.body : Buffer.from(response.body).toString('latin1');
+
+const headerValue = (response: HttpResponse, name: string): string =>
+  Object.entries(response.headers)
+    .filter(([key]) => key.toLowerCase() === name)
+    .flatMap(([, values]) => values)
+    .join(', ');
+
+/** What no response may ever do, whatever the request. */
+const checkResponse = (req: HttpRequest, response: HttpResponse): void => {
+  const where = `${req.method} ${req.path.slice(0, 200)}`;
+  expect(Number.isInteger(response.status), where).toBe(true);
+  expect(response.status, where).toBeGreaterThanOrEqual(200);
+  expect(response.status, where).toBeLessThan(500);
+  expect(headerValue(response, 'cache-control'), where).toContain('no-store');
+  expect(headerValue(response, 'referrer-policy'), where).toBe('no-referrer');
+  const text = bodyText(response);
+  expect(text, where).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  expect(text, where).not.toMatch(/(TypeError|ReferenceError|DomainError|ZodError)/);
+  const marked = markedPages(response);
+  if (marked.size === 0) return;
+  expect(mayServeContent(req), `content served for ${where} (${JSON.stringify(req.headers)})`).toBe(true);
+  expect(response.status, where).toBe(200);
+  for (const pageId of marked) expect(OPEN_TREE.has(pageId), `page ${pageId} served outside the shared tree: ${where}`).toBe(true);
+};
+
+/**
+ * The oracle: only two links can ever serve content to these requests (no generated request carries a
+ * passed password, email or SSO session): the open link, and the IP-limited link (same tree) when the
+ * right-most X-Forwarded-For entry, the hop our edge appends, is its one allowed address.
+ */
+const mayServeContent = (req: HttpRequest): boolean => {
+  if (req.path.startsWith(`/s/${w.tokens.open}`)) return true;
+  const lastHop = (req.headers['x-forwarded-for'] ?? []).join(',').split(',').map((part) => part.trim()).filter((part) => part !== '').at(-1);
+  return req.path.startsWith(`/s/${w.tokens.ipLimited}`) && lastHop === IP_LIMITED_ALLOWED;
+};
+
+describe('share handler under arbitrary requests', () => {
+  it('never fails, never leaks a stack, and serves content only for the open link and its tree', async () => {
+    const outcomes = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(requestArb(), async (req) => {
+        const response = await w.handle(req);
+        const key = `${response.status}${markedPages(response).size > 0 ? '+content' : ''}`;
+        outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+        checkResponse(req, response);
+      }),
+      { numRuns: Number(process.env['HARDENING_RUNS'] ?? 1500) },
+    );
+    if (process.env['HARDENING_STATS']) console.log(Object.fromEntries([...outcomes].sort()));
+    // The generator must reach the interesting outcomes, or the property proves little.
+    expect([...outcomes.keys()].some((k) => k.endsWith('+content'))).toBe(true);
+    expect(outcomes.get('404') ?? 0).toBeGreaterThan(0);
+    expect([...outcomes.keys()].filter((k) => k !== '404' && !k.endsWith('+content')).length).toBeGreaterThan(2);
+  }, 120_000);
+
+  it('a 300 KB body to every route of every link is refused or ignored cleanly', async () => {
+    const big = 'a='.padEnd(300_000, 'x');
+    for (const token of Object.values(w.tokens)) {
+      for (const suffix of ['', '/password', '/email/send', '/comments', '/attachments', '/subscribe']) {
+        for (const contentType of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=XB']) {
+          const req = request('POST', `/s/${token}${suffix}`, { headers: { 'content-type': [contentType], 'sec-fetch-site': ['same-origin'] }, body: big });
+          const reply = await w.handle(req);
+          checkResponse(req, reply);
+          expect(reply.status).toBeGreaterThanOrEqual(400);
+        }
+      }
+    }
+  });
+
+  it('the oracle can fail: the open link serves its root and a child page', async () => {
+    const root = await w.handle(request('GET', `/s/${w.tokens.open}`));
+    const child = await w.handle(request('GET', `/s/${w.tokens.open}/p/1005`));
+    expect([...markedPages(root)]).toContain('1001');
+    expect([...markedPages(child)]).toContain('1005');
+    // …and pages outside its tree are refused with the generic 404.
+    for (const pageId of ['1006', '1007', '1008', '2001']) {
+      const outside = await w.handle(request('GET', `/s/${w.tokens.open}/p/${pageId}`));
+      expect(outside.status).toBe(404);
+      expect(markedPages(outside).size).toBe(0);
+    }
+  });
+
+  it('gated and dead links never read page content from Confluence (no prefetch before a gate)', async () => {
+    const reads: string[] = [];
+    const content = new Proxy(w.deps.content, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof value !== 'function' || !['getPage', 'getDescendants', 'listComments', 'listAttachments'].includes(String(prop))) return value;
+        return (...args: unknown[]) => {
+          reads.push(String(prop));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const { createShareHandler } = await import('../../src/web/share-handler');
+    const handler = createShareHandler({ ...w.deps, content });
+    for (const name of ['password', 'email', 'disabled', 'rotatedOld', 'expired', 'ipLimited'] as const) {
+      reads.length = 0;
+      const reply = await handler(request('GET', `/s/${w.tokens[name]}`, { headers: { 'x-forwarded-for': ['198.51.100.1'] } }));
+      expect({ name, reads: [...reads], marked: markedPages(reply).size }).toEqual({ name, reads: [], marked: 0 });
+    }
+    // Control: the open link does read.
+    reads.length = 0;
+    await handler(request('GET', `/s/${w.tokens.open}`));
+    expect(reads).toContain('getPage');
+  });
+
+  it('a link the space policy denies may be read ahead (link + global allowed) but is never rendered', async () => {
+    // opsDisabled: link and global policy allow, the OPS space has sharing disabled.
+    const reply = await w.handle(request('GET', `/s/${w.tokens.opsDisabled}`));
+    expect(reply.status).toBe(404);
+    expect(markedPages(reply).size).toBe(0);
+    const unknown = await w.handle(request('GET', `/s/${'A'.repeat(65)}`));
+    expect(bodyText(reply)).toBe(bodyText(unknown));
+  });
+});
