@@ -234,7 +234,7 @@ export const renderSharedPage = async (
     crumbs,
     nav: tree.root.children.length > 0 ? toNav(ctx, tree.root) : null,
     notice: noticeKey !== undefined ? NOTICES[noticeKey] : undefined,
-    secrets: { csrf: ctx.csrf, ticket: ctx.ticket },
+    secrets: { csrf: ctx.csrf, ticket: ctx.ticket, returnTo: page.id === ctx.link.pageId ? null : page.id },
     comments:
       permissions.comments === 'none'
         ? null

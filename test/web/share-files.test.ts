@@ -136,6 +136,23 @@ describe('subscriptions', () => {
     expect((await h.store.subscriptions.listByLink(link.id, { limit: 10 })).items).toHaveLength(0);
   });
 
+  it('from a child page: confirming the address returns there and subscribes to that page', async () => {
+    const { path, link } = await h.link({ allowSubscribe: true, includeChildren: true, withoutLabels: ['internal'] });
+    const v = new Visitor(h.base);
+    const page = await v.get(`${path}/p/1002`);
+    const ask = formByAction(page.text, '/email/send');
+    const sent = await v.post(ask.action, { ...ask.fields, email: 'kim@anywhere.example' });
+    const code = h.mail.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
+    const verify = formByAction(sent.text, '/email/verify');
+    const back = await v.post(verify.action, { ...verify.fields, code });
+    expect(back.location).toBe(`${h.base}${path}/p/1002`);
+    const child = await v.follow(back);
+    const sub = formByAction(child.text, '/p/1002/subscribe');
+    await v.follow(await v.post(sub.action, sub.fields));
+    const subs = await h.store.subscriptions.listByLink(link.id, { limit: 10 });
+    expect(subs.items.map((s) => [s.email, s.pageId])).toEqual([['kim@anywhere.example', '1002']]);
+  });
+
   it('is not offered, and refused, when the link does not allow it', async () => {
     const { path } = await h.link({ allowSubscribe: false, comments: 'view_add' });
     const v = new Visitor(h.base);
