@@ -338,10 +338,20 @@ export const rotateLink = async (
 };
 
 /** Deletes a link for good (page editors, space admins, site admins). */
+/** A deleted link's subscribers are forgotten: their addresses must not outlive the link they came through. */
+const deleteSubscriptionsOf = async (deps: AppDeps, linkId: string): Promise<void> => {
+  for (;;) {
+    const page = await deps.store.subscriptions.listByLink(linkId, { limit: 100 });
+    if (page.items.length === 0) return;
+    await Promise.all(page.items.map((sub) => deps.store.subscriptions.delete(sub.id)));
+  }
+};
+
 export const deleteLink = async (deps: AppDeps, caller: Caller, linkId: string): Promise<void> => {
   const link = await loadLink(deps, linkId);
   await authorizeLinkAction(deps, caller, link, 'moderate');
   await deps.store.links.delete(link.id);
+  await deleteSubscriptionsOf(deps, link.id);
   await recordAudit(deps, {
     action: 'link_deleted',
     actor: caller.accountId,

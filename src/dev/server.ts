@@ -11,6 +11,7 @@ import { outboxRoute } from './outbox-page';
 import { readDemoLinks, rebaseDemoLinks, seedDemoLinks, type DemoLink } from './demo-seed';
 import { createLocalApp, DEFAULT_PORT, type LocalApp, type LocalAppOptions } from './local-app';
 import { createUiHostRoutes } from './ui-host/routes';
+import { handleDevEvent, startSweepTimer } from './dev-events';
 
 /** Largest request body the local server reads (the web trigger's own limit is similar). */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -112,6 +113,7 @@ const indexRoute: LocalRoute['handle'] = (_req, ctx) => {
 <li><a href="/ui/space-settings?spaceKey=DEMO&amp;as=u-space-admin">Space admin: DEMO space settings</a></li>
 <li><a href="/ui/global-settings?as=u-site-admin">Confluence admin: global settings</a></li>
 <li><a href="/outbox">Email outbox</a></li></ul>
+<h2>Confluence events (local stand-ins)</h2><p>Simulate what Confluence would send: <code>curl -X POST ${escapeHtml(ctx.baseUrl())}/dev/pages/1002/update</code> (also <code>trash</code>, <code>restore</code>, <code>delete</code>); run the hourly sweep now with <code>curl -X POST ${escapeHtml(ctx.baseUrl())}/dev/sweep</code> (it also runs every minute).</p>
 <h2>Resolvers</h2><p><code>curl -s ${escapeHtml(ctx.baseUrl())}/api/invoke/getPageSharing -H 'content-type: application/json' -d '{"payload":{"pageId":"1001"},"context":{"accountId":"u-editor"}}'</code></p>
 </body></html>`,
     ),
@@ -128,6 +130,8 @@ export const createRoutes = (): LocalRoute[] => [
   { path: '/subscriptions/', handle: shareRoute },
   { path: '/ui/', handle: createUiHostRoutes() },
   { path: '/outbox', handle: outboxRoute },
+  // Stand-ins for Forge product events and the scheduled trigger (src/dev/dev-events.ts).
+  { path: '/dev/', handle: (req, ctx) => handleDevEvent(ctx.app, req.method, req.path) },
   // The fixed OIDC redirect URI registered at the IdP (src/web/sso-gate.ts).
   { path: '/sso/callback', exact: true, handle: shareRoute },
   { path: '/', exact: true, handle: indexRoute },
@@ -195,6 +199,8 @@ export interface StartLocalServerOptions extends LocalAppOptions {
   seedDemo?: boolean;
   /** Extra routes placed before the built-in ones (tests). */
   routes?: LocalRoute[];
+  /** Run the sweep (Forge's scheduled trigger) this often; off when absent. */
+  sweepIntervalMs?: number;
 }
 
 export interface LocalServer {
@@ -258,9 +264,11 @@ export const startLocalServer = async (options: StartLocalServerOptions = {}): P
     baseUrl,
   );
 
+  const stopSweep = options.sweepIntervalMs ? startSweepTimer(app, options.sweepIntervalMs) : () => undefined;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      stopSweep();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -278,13 +286,16 @@ const isMain = (): boolean => {
 };
 
 if (isMain()) {
-  startLocalServer()
+  startLocalServer({ sweepIntervalMs: 60_000 })
     .then((local) => {
       console.log(`Secure Share (local) on ${local.url}`);
       console.log(`  Confluence fixture: ${local.app.sitePath}`);
       console.log(`  Data: ${local.app.dataDir}   Outbox: ${local.url}/outbox`);
       console.log('\nDemo links:');
       for (const link of local.demoLinks) console.log(`  ${link.title}: ${link.url}\n    ${link.note}`);
+      console.log('\nLocal stand-ins for Confluence events (the sweep also runs every minute):');
+      console.log(`  curl -X POST ${local.url}/dev/pages/1002/update    (also: trash, restore, delete)`);
+      console.log(`  curl -X POST ${local.url}/dev/sweep`);
       console.log(`\nOpen ${local.url}/ for the index page. Ctrl+C to stop.`);
       const stop = (): void => {
         console.log('\nStopping…');

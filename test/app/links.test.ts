@@ -226,6 +226,17 @@ describe('status, rotate, delete', () => {
     expect(await allLinks(h.deps)).toHaveLength(0);
     await expectDomainError(deleteLink(h.deps, EDITOR, link.id), 'not_found');
   });
+
+  it('forgets the subscribers of a deleted link and keeps those of other links', async () => {
+    const { link } = await createLink(h.deps, EDITOR, { pageId: '1002', settings: { allowSubscribe: true } });
+    const { link: other } = await createLink(h.deps, EDITOR, { pageId: '1002', settings: { allowSubscribe: true } });
+    const subscribe = (id: string, linkId: string) =>
+      h.deps.store.subscriptions.put({ id, linkId, pageId: '1002', email: `${id}@partner.example`, createdAt: 0, confirmed: true });
+    await Promise.all([...Array.from({ length: 120 }, (_, i) => subscribe(`s${i}`, link.id)), subscribe('keep', other.id)]);
+    await deleteLink(h.deps, EDITOR, link.id);
+    expect((await h.deps.store.subscriptions.listByLink(link.id, { limit: 100 })).items).toHaveLength(0);
+    expect((await h.deps.store.subscriptions.listByLink(other.id, { limit: 100 })).items.map((s) => s.id)).toEqual(['keep']);
+  });
 });
 
 describe('getPageSharing', () => {
