@@ -63,7 +63,32 @@ const decodeFileName = (raw: string): string | null => {
 
 const TEXT_ONLY = { tagName: 'span', attribs: {} };
 
+/** Deeper markup than this is refused before sanitizing: the parser's cost grows badly with depth (T27, E13). */
+export const MAX_NESTING_DEPTH = 1000;
+
+const VOID_TAGS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+
+/** Deepest element nesting, by a linear scan of tag tokens (unclosed tags count as open). Stops once over `limit`. */
+export const nestingDepth = (html: string, limit = MAX_NESTING_DEPTH): number => {
+  const tags = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(\/?)>/g;
+  let depth = 0;
+  let deepest = 0;
+  for (let match = tags.exec(html); match !== null; match = tags.exec(html)) {
+    const [, closing, name = '', selfClosing] = match;
+    if (VOID_TAGS.has(name.toLowerCase()) || selfClosing) continue;
+    depth = closing ? Math.max(0, depth - 1) : depth + 1;
+    if (depth > deepest) deepest = depth;
+    if (deepest > limit) break;
+  }
+  return deepest;
+};
+
+export const TOO_COMPLEX_HTML = '<p class="notice bad">This page is too complex to show through a share link.</p>';
+
 export const sanitizePageHtml = (raw: string, rewriter: ContentRewriter): string =>
+  nestingDepth(raw) > MAX_NESTING_DEPTH ? TOO_COMPLEX_HTML : sanitizeTree(raw, rewriter);
+
+const sanitizeTree = (raw: string, rewriter: ContentRewriter): string =>
   sanitizeHtml(raw, {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: {
