@@ -444,6 +444,18 @@ const Node = ({ node }: { node: ForgeDoc }): React.ReactElement | null => {
       return <li>{kids}</li>;
     case 'Lozenge':
       return <span className={`ak-lozenge ${String(p.appearance ?? 'default')}${p.isBold ? ' bold' : ''}`}>{kids}</span>;
+    case 'User': {
+      // Local mode has no profile service: show the account id with an initial avatar.
+      const accountId = String(p.accountId ?? '');
+      return (
+        <span className="ak-user">
+          <span className="avatar" aria-hidden="true">
+            {accountId.replace(/^u-/, '').charAt(0).toUpperCase() || '?'}
+          </span>
+          {accountId}
+        </span>
+      );
+    }
     case 'Badge':
       return <span className="ak-badge">{kids}</span>;
     case 'Spinner':

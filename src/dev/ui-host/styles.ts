@@ -31,6 +31,9 @@ body{margin:0;font:14px/20px -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,
 .ak-lozenge.moved{background:#f8e6a0;color:#7f5f01}
 .ak-lozenge.inprogress{background:#cce0ff;color:#0055cc}
 .ak-lozenge.new{background:#dfd8fd;color:#5e4db2}
+.ak-user{display:inline-flex;align-items:center;gap:6px;white-space:nowrap}
+.ak-user .avatar{width:20px;height:20px;border-radius:50%;background:#0c66e4;color:#fff;font-size:11px;font-weight:600;display:inline-flex;align-items:center;justify-content:center}
+.ak-form input.ak-input:not(.ak-date),.ak-form textarea.ak-input{max-width:720px}
 .ak-badge{display:inline-block;min-width:20px;padding:0 6px;border-radius:8px;background:#dcdfe4;font-size:12px;text-align:center}
 .ak-button{display:inline-flex;align-items:center;justify-content:center;height:32px;padding:0 12px;border:0;border-radius:3px;font:inherit;font-weight:500;cursor:pointer;background:rgba(9,30,66,.06);color:#44546f;white-space:nowrap}
 .ak-button:hover:not(:disabled){background:rgba(9,30,66,.14)}

@@ -1,5 +1,5 @@
 import React, { useEffect, useState } from 'react';
-import { Box, Button, Checkbox, DynamicTable, EmptyState, Inline, Stack, Text } from '@forge/react';
+import { Box, Button, Checkbox, DynamicTable, EmptyState, Inline, Stack, Text, User } from '@forge/react';
 import type { LinkView } from '../../core/model';
 import type { CursorPage } from '../../shared/contract';
 import { api, toResolverError, type ResolverError } from '../api';
@@ -148,7 +148,7 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
       ...(bulk ? [] : [{ key: 'name', content: link.name }]),
       { key: 'page', content: link.pageTitle },
       ...(showSpace ? [{ key: 'space', content: link.spaceKey }] : []),
-      { key: 'creator', content: link.createdBy },
+      { key: 'creator', content: <User accountId={link.createdBy} /> },
       {
         key: 'status',
         content: (

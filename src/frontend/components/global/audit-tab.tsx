@@ -1,5 +1,5 @@
 import React, { useEffect, useState } from 'react';
-import { Box, Button, CodeBlock, DatePicker, DynamicTable, EmptyState, Form, Inline, Select, Stack, Text, Textfield } from '@forge/react';
+import { Box, Button, CodeBlock, DatePicker, DynamicTable, EmptyState, Form, Inline, Select, Stack, Text, Textfield, User } from '@forge/react';
 import type { AuditAction, AuditEntry } from '../../../core/model';
 import type { AuditLogFilter, CursorPage } from '../../../shared/contract';
 import { api, toResolverError, type ResolverError } from '../../api';
@@ -51,6 +51,8 @@ const toFilter = (d: Draft): AuditLogFilter => ({
   ...(d.since ? { since: Date.parse(`${d.since}T00:00:00.000Z`) } : {}),
   ...(d.until ? { until: Date.parse(`${d.until}T23:59:59.999Z`) } : {}),
 });
+
+const isAccountId = (actor: string): boolean => actor !== 'visitor' && actor !== 'app' && !actor.includes('@');
 
 type PageState = { state: 'loading' } | { state: 'error'; error: ResolverError } | { state: 'ready'; page: CursorPage<AuditEntry> };
 
@@ -159,7 +161,8 @@ export const AuditTab = () => {
             cells: [
               { key: 'at', content: formatDateTime(entry.at) },
               { key: 'action', content: entry.count > 1 ? `${entry.action} ×${entry.count}` : entry.action },
-              { key: 'actor', content: entry.actor },
+              // Editors and admins are Atlassian accounts; visitors appear as 'visitor' or a masked email, the app as 'app'.
+              { key: 'actor', content: isAccountId(entry.actor) ? <User accountId={entry.actor} /> : entry.actor },
               { key: 'where', content: [entry.spaceKey, entry.pageId, entry.linkId].filter(Boolean).join(' / ') || '—' },
               { key: 'detail', content: entry.detail },
             ],
