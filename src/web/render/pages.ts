@@ -194,7 +194,7 @@ export const renderContentPage = (input: ContentPageInput): string => {
   const { branding, pageId, pageTitle, bodyHtml, crumbs, nav, secrets } = input;
   const navBlock =
     nav && nav.children.length > 0
-      ? html`<nav class="tree" aria-label="Pages in this share"><h2>Pages</h2><ul>${renderNavNode(nav, pageId)}</ul></nav>`
+      ? html`<nav class="tree" aria-label="Pages in this share"><details open><summary>Pages</summary><ul>${renderNavNode(nav, pageId)}</ul></details></nav>`
       : undefined;
   const crumbBlock =
     crumbs.length > 1

@@ -19,9 +19,10 @@ a:focus-visible,button:focus-visible,input:focus-visible,textarea:focus-visible{
 .shell{display:grid;grid-template-columns:260px minmax(0,1fr);gap:40px;max-width:1180px;margin:0 auto;padding:24px}
 .shell.single{grid-template-columns:minmax(0,1fr)}
 nav.tree{font-size:.92rem;border-right:1px solid var(--line);padding-right:16px;align-self:start;position:sticky;top:16px;max-height:calc(100vh - 32px);overflow:auto}
-nav.tree h2{font-size:.75rem;text-transform:uppercase;letter-spacing:.06em;color:var(--muted);margin:0 0 8px}
+nav.tree summary{font-size:.75rem;font-weight:600;text-transform:uppercase;letter-spacing:.06em;color:var(--muted);margin:0 0 8px;list-style:none;pointer-events:none}
+nav.tree summary::-webkit-details-marker{display:none}
 nav.tree ul{list-style:none;margin:0;padding-left:14px}
-nav.tree>ul{padding-left:0}
+nav.tree details>ul{padding-left:0}
 nav.tree li{margin:2px 0}
 nav.tree a{display:block;padding:3px 8px;border-radius:4px;text-decoration:none;color:var(--fg)}
 nav.tree a:hover{background:var(--soft)}
@@ -87,6 +88,9 @@ footer.site-footer{border-top:1px solid var(--line);color:var(--muted);font-size
 @media (max-width:800px){
  .shell{grid-template-columns:minmax(0,1fr);gap:16px;padding:16px}
  nav.tree{position:static;max-height:none;border-right:0;border-bottom:1px solid var(--line);padding:0 0 12px}
+ nav.tree summary{pointer-events:auto;cursor:pointer;padding:4px 0}
+ nav.tree summary::after{content:" \\25B8"}
+ nav.tree details[open] summary::after{content:" \\25BE"}
  h1.page-title{font-size:1.6rem}
 }
 @media print{nav.tree,.site-header,footer.site-footer,section.block form{display:none}.shell{display:block}}
