@@ -1,4 +1,5 @@
 import { maskEmail, recordAudit } from '../app/audit';
+import { subscriptionActionUrl } from '../app/notifications';
 import { checkUpload } from '../app/view/upload-rules';
 import type { ViewPermissions } from '../core/policy';
 import type { HttpResponse } from './http';
@@ -8,7 +9,7 @@ import { binaryResponse, contentDisposition, htmlResponse, redirectResponse } fr
 import { isServableImage, loadPageScope, unavailable } from './content-view';
 import type { ShareContext } from './share-context';
 import { cookiesToRefresh, deniedResponse, messageResponse } from './share-responses';
-import { unsubscribeSignature, unsubscribeSignatureMatches } from './session';
+import { unsubscribeSignatureMatches } from './session';
 
 export const MAX_COMMENT_LENGTH = 5000;
 export const MAX_NAME_LENGTH = 80;
@@ -179,7 +180,9 @@ export const subscribe = async (ctx: ShareContext, permissions: ViewPermissions,
     pageId: page.id,
     spaceKey: ctx.link.spaceKey,
   });
-  const unsubscribeUrl = ctx.plainUrls.unsubscribe(id, unsubscribeSignature(ctx.key, id));
+  // The token-less signed link (src/web/subscription-links.ts) is the one update emails use too, so it
+  // keeps working after the link's token is rotated.
+  const unsubscribeUrl = await subscriptionActionUrl(ctx.deps, ctx.site, 'unsubscribe', id);
   const title = stripUnsafeCharacters(page.title);
   try {
     await ctx.deps.mailer.send({

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultSiteSettings } from '../../src/core/defaults';
+import { SESSION_KEY_SECRET, unsubscribeSignature } from '../../src/web/session';
 import { startHarness, type Harness } from './support/share-harness';
 import { formByAction, imagesOf, linksOf, Visitor, type Reply } from './support/visitor';
 
@@ -124,13 +125,20 @@ describe('subscriptions', () => {
     const subs = await h.store.subscriptions.listByLink(link.id, { limit: 10 });
     expect(subs.items.map((s) => s.email)).toEqual(['sam@anywhere.example']);
 
-    const unsubscribeUrl = h.mail.at(-1)!.text.match(/https?:\/\/\S+\/unsubscribe\/\S+/)![0];
-    const tampered = unsubscribeUrl.replace(/sig=.{4}/, 'sig=AAAA');
-    expect((await v.get(tampered)).status).toBe(400);
+    // The confirmation mail links the token-less signed unsubscribe route (the one update mails use).
+    const mailUrl = h.mail.at(-1)!.text.match(/https?:\/\/\S+\/subscriptions\/\S+\/unsubscribe\?sig=\S+/)?.[0];
+    expect(mailUrl).toBeDefined();
+    expect(mailUrl).not.toContain(path);
+
+    // The in-link route: GET confirms nothing, POST with the signature and CSRF token removes it.
+    const key = Buffer.from((await h.store.secrets.get(SESSION_KEY_SECRET))!, 'base64url');
+    const id = subs.items[0]!.id;
+    const unsubscribeUrl = `${h.base}${path}/unsubscribe/${id}?sig=${unsubscribeSignature(key, id)}`;
+    expect((await v.get(`${h.base}${path}/unsubscribe/${id}?sig=${'A'.repeat(43)}`)).status).toBe(400);
     const confirm = await v.get(unsubscribeUrl);
     expect(confirm.status).toBe(200);
     expect((await h.store.subscriptions.listByLink(link.id, { limit: 10 })).items).toHaveLength(1);
-    const form = formByAction(confirm.text, unsubscribeUrl.slice(unsubscribeUrl.indexOf('/unsubscribe/')));
+    const form = formByAction(confirm.text, `/unsubscribe/${id}?sig=${unsubscribeSignature(key, id)}`);
     const gone = await v.post(form.action, form.fields);
     expect(gone.text).toContain('You are unsubscribed');
     expect((await h.store.subscriptions.listByLink(link.id, { limit: 10 })).items).toHaveLength(0);
