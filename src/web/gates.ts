@@ -62,9 +62,9 @@ export const ssoGatePage = (ctx: ShareContext): HttpResponse =>
 
 const minutes = (ms: number): number => Math.max(1, Math.ceil(ms / 60_000));
 
-export const handlePassword = async (ctx: ShareContext, keys: PasswordThrottleKeys, failures: { perIp: number; perLink: number }): Promise<HttpResponse> => {
+export const handlePassword = async (ctx: ShareContext, keys: PasswordThrottleKeys, successes: { perIp: number; perLink: number }): Promise<HttpResponse> => {
   const password = ctx.form?.fields['password'] ?? '';
-  const outcome = await checkLinkPassword(ctx.deps, ctx.link, password, keys, failures);
+  const outcome = await checkLinkPassword(ctx.deps, ctx.link, password, keys, successes);
   const audit = (action: 'gate_passed' | 'gate_failed', detail: string) =>
     recordAudit(ctx.deps, { action, actor: 'visitor', linkId: ctx.link.id, pageId: ctx.link.pageId, spaceKey: ctx.link.spaceKey, detail });
   switch (outcome.kind) {

@@ -1,6 +1,6 @@
 import type { AppDeps } from '../app/deps';
 import { recordAudit } from '../app/audit';
-import { passwordThrottleKeys, readPasswordFailures } from '../app/view/password-gate';
+import { passwordThrottleKeys, readPasswordSuccesses } from '../app/view/password-gate';
 import { defaultGlobalConfig, defaultSiteSettings } from '../core/defaults';
 import { decideView, effectivePolicy } from '../core/policy';
 import { linkIdOf, tokenMatches } from '../core/token';
@@ -213,9 +213,9 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: Shar
       : undefined;
 
   // Wave 2: the space's policy (and attempt counters only when a password is being checked).
-  const [space, failures] = await Promise.all([
+  const [space, passwordSuccesses] = await Promise.all([
     deps.store.configs.getSpace(link.spaceKey),
-    needsPasswordCounters(route, method) ? readPasswordFailures(deps, throttleKeys) : Promise.resolve({ perIp: 0, perLink: 0 }),
+    needsPasswordCounters(route, method) ? readPasswordSuccesses(deps, throttleKeys) : Promise.resolve({ perIp: 0, perLink: 0 }),
   ]);
   const policy = effectivePolicy(global, space);
 
@@ -278,7 +278,7 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: Shar
 
   if (decision.effect === 'gate') {
     const gate = decision.gate;
-    if (route.kind === 'password' && gate === 'password') return handlePassword(ctx, throttleKeys, failures);
+    if (route.kind === 'password' && gate === 'password') return handlePassword(ctx, throttleKeys, passwordSuccesses);
     if (route.kind === 'email_send') return handleEmailSend(ctx);
     if (route.kind === 'email_verify') return handleEmailVerify(ctx);
     if ((route.kind === 'sso_start' || route.kind === 'sso_callback') && gate === 'sso') {

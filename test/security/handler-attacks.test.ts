@@ -5,7 +5,7 @@
  * U comments. Each test is named with its catalogue id.
  */
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from '../support/local-server';
 import { formsOf, linksOf, titleOf, Visitor, type VisitorResponse } from './visitor';
 
@@ -245,6 +245,21 @@ describe('C: password gate', () => {
     expect(sixth.text).not.toContain(ROOT_TEXT);
   });
 
+  it('C8: 20 concurrent wrong passwords are all counted (no lost updates) and the throttle engages', async () => {
+    const link = await createLink({}, 'c8-secret-pass');
+    const v = visitor();
+    const gate = await v.get(link.path);
+    const form = passwordForm(gate.text);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => v.postForm(form?.action ?? '', { ...form?.fields, password: `wrong-${i}` })),
+    );
+    expect(results.every((r) => r.status === 401 || r.status === 429)).toBe(true);
+    // Attempts reserve a slot atomically: only IP_FAILURE_LIMIT (5) guesses of the burst are evaluated.
+    expect(results.filter((r) => r.status === 401)).toHaveLength(5);
+    const next = await v.postForm(form?.action ?? '', { ...form?.fields, password: 'c8-secret-pass' });
+    expect(next.status).toBe(429);
+  });
+
   it('C9: changing the password kills sessions opened with the old one', async () => {
     const link = await createLink({}, 'c9-old-password');
     const v = visitor();
@@ -342,6 +357,36 @@ describe('D: sessions and cookies', () => {
     const { link, v } = await openedSession();
     await server.call('updateLink', { linkId: link.linkId, version: await linkVersion(link.linkId), settings: { allowedIps: ['203.0.113.0/24'] } }, 'u-editor');
     expectGeneric404(await v.get(link.path));
+  });
+});
+
+describe('B10/R2: nothing secret in logs or the audit trail', () => {
+  it('a full cycle (password gate, view, comment, OTP request) logs no token, password, cookie or full email; audit entries hold none either', async () => {
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) => vi.spyOn(console, level));
+    try {
+      const link = await createLink({ comments: 'view_add' }, 'r2-secret-password');
+      const v = visitor();
+      await submitPassword(v, link.path, 'r2-secret-password');
+      const page = await v.get(link.path);
+      const form = formsOf(page.text).find((f) => f.action.endsWith('/comments'));
+      await v.postForm(form?.action ?? '', { ...form?.fields, text: 'r2 comment', name: 'R2 person' });
+      const otpLink = await createLink({ selectedUsers: ['@partner.example'] });
+      const o = visitor();
+      const gate = await o.get(otpLink.path);
+      const send = formsOf(gate.text).find((f) => f.action.endsWith('/email/send'));
+      await o.postForm(send?.action ?? '', { ...send?.fields, email: 'r2.person@partner.example' });
+
+      const logged = spies.flatMap((spy) => spy.mock.calls.map((call) => call.map(String).join(' '))).join('\n');
+      const audit = JSON.stringify((await server.call('getAuditLog', { limit: 100 }, 'u-site-admin')).items);
+      const cookie = [...v.jar.values()][0] ?? 'no-cookie';
+      for (const secret of [link.token, otpLink.token, 'r2-secret-password', 'r2.person@partner.example', cookie]) {
+        expect(logged).not.toContain(secret);
+        expect(audit).not.toContain(secret);
+      }
+      expect(audit).toMatch(/gate_passed/);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 });
 

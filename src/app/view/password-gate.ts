@@ -8,6 +8,10 @@ import type { AppDeps } from '../deps';
  * window is exhausted every attempt is refused until it ends, even with the right password (T3).
  * bcrypt runs for every well-formed attempt, locked or not, so a locked link answers in the same time
  * as a wrong password and the lockout cannot be probed by timing.
+ *
+ * Counting is race-free: every attempt first reserves a slot with an atomic increment of the attempt
+ * counter, and the returned count (minus recorded successes) decides. Reading a failure count and
+ * incrementing it afterwards let a burst of concurrent guesses all pass the check (C8: 20 of 20).
  */
 export const IP_FAILURE_LIMIT = 5;
 export const IP_WINDOW_MS = 15 * 60 * 1000;
@@ -16,8 +20,9 @@ export const LINK_WINDOW_MS = 60 * 60 * 1000;
 const MAX_PASSWORD_BYTES = 72;
 
 export interface PasswordThrottleKeys {
-  perIp: { key: string; expiresAt: number };
-  perLink: { key: string; expiresAt: number };
+  /** `key` counts attempts, `okKey` counts successful ones, both within the window ending at `expiresAt`. */
+  perIp: { key: string; okKey: string; expiresAt: number };
+  perLink: { key: string; okKey: string; expiresAt: number };
 }
 
 /** Window-bucketed counter keys; `clientKey` is a keyed digest of the client IP (never the IP itself). */
@@ -25,16 +30,17 @@ export const passwordThrottleKeys = (linkId: string, clientKey: string, now: num
   const ipWindow = Math.floor(now / IP_WINDOW_MS);
   const linkWindow = Math.floor(now / LINK_WINDOW_MS);
   return {
-    perIp: { key: `pwfail:ip:${linkId}:${clientKey}:${ipWindow}`, expiresAt: (ipWindow + 1) * IP_WINDOW_MS },
-    perLink: { key: `pwfail:link:${linkId}:${linkWindow}`, expiresAt: (linkWindow + 1) * LINK_WINDOW_MS },
+    perIp: { key: `pwtry:ip:${linkId}:${clientKey}:${ipWindow}`, okKey: `pwok:ip:${linkId}:${clientKey}:${ipWindow}`, expiresAt: (ipWindow + 1) * IP_WINDOW_MS },
+    perLink: { key: `pwtry:link:${linkId}:${linkWindow}`, okKey: `pwok:link:${linkId}:${linkWindow}`, expiresAt: (linkWindow + 1) * LINK_WINDOW_MS },
   };
 };
 
-export const readPasswordFailures = async (
+/** Successful attempts in the current windows (read before the check; a stale read only makes it stricter). */
+export const readPasswordSuccesses = async (
   deps: Pick<AppDeps, 'store'>,
   keys: PasswordThrottleKeys,
 ): Promise<{ perIp: number; perLink: number }> => {
-  const [perIp, perLink] = await Promise.all([deps.store.counters.get(keys.perIp.key), deps.store.counters.get(keys.perLink.key)]);
+  const [perIp, perLink] = await Promise.all([deps.store.counters.get(keys.perIp.okKey), deps.store.counters.get(keys.perLink.okKey)]);
   return { perIp, perLink };
 };
 
@@ -49,22 +55,27 @@ export const checkLinkPassword = async (
   link: ShareLink,
   password: string,
   keys: PasswordThrottleKeys,
-  failures: { perIp: number; perLink: number },
+  successes: { perIp: number; perLink: number },
 ): Promise<PasswordOutcome> => {
   if (link.passwordHash === null) return { kind: 'passed' };
   if (password.trim() === '') return { kind: 'invalid_input', message: 'Enter the password.' };
   // bcrypt reads only 72 bytes: a longer input could match a hash of its prefix, so it is simply wrong.
   const normalized = password.normalize('NFKC'); // same form as at hashing (links.ts normalizePassword)
   const tooLong = Buffer.byteLength(normalized, 'utf8') > MAX_PASSWORD_BYTES;
-  const matches = tooLong ? false : await bcrypt.compare(normalized, link.passwordHash);
-  if (tooLong) await bcrypt.compare('x', link.passwordHash);
-  const now = deps.clock.now();
-  if (failures.perIp >= IP_FAILURE_LIMIT) return { kind: 'locked', retryAfterMs: keys.perIp.expiresAt - now };
-  if (failures.perLink >= LINK_FAILURE_LIMIT) return { kind: 'locked', retryAfterMs: keys.perLink.expiresAt - now };
-  if (matches) return { kind: 'passed' };
-  await Promise.all([
+  // Reserve this attempt first; the counts returned include it, so earlier failures = count - 1 - successes.
+  const [ipAttempts, linkAttempts] = await Promise.all([
     deps.store.counters.increment(keys.perIp.key, keys.perIp.expiresAt),
     deps.store.counters.increment(keys.perLink.key, keys.perLink.expiresAt),
   ]);
-  return { kind: 'wrong' };
+  const matches = tooLong ? false : await bcrypt.compare(normalized, link.passwordHash);
+  if (tooLong) await bcrypt.compare('x', link.passwordHash);
+  const now = deps.clock.now();
+  if (ipAttempts - 1 - successes.perIp >= IP_FAILURE_LIMIT) return { kind: 'locked', retryAfterMs: keys.perIp.expiresAt - now };
+  if (linkAttempts - 1 - successes.perLink >= LINK_FAILURE_LIMIT) return { kind: 'locked', retryAfterMs: keys.perLink.expiresAt - now };
+  if (!matches) return { kind: 'wrong' };
+  await Promise.all([
+    deps.store.counters.increment(keys.perIp.okKey, keys.perIp.expiresAt),
+    deps.store.counters.increment(keys.perLink.okKey, keys.perLink.expiresAt),
+  ]);
+  return { kind: 'passed' };
 };
