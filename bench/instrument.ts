@@ -36,6 +36,32 @@ export class CallLog {
     return path;
   }
 
+  /** Longest chain of non-overlapping calls that ends with a call named `name` (0 when there is none). */
+  chainEndingAt(name: string): number {
+    const calls = [...this.calls].sort((a, b) => a.end - b.end);
+    const chain: number[] = [];
+    let best = 0;
+    calls.forEach((call, i) => {
+      let length = 1;
+      for (let j = 0; j < i; j += 1) {
+        const previous = calls[j];
+        if (previous !== undefined && previous.end <= call.start) length = Math.max(length, (chain[j] ?? 0) + 1);
+      }
+      chain[i] = length;
+      if (call.name === name) best = Math.max(best, length);
+    });
+    return best;
+  }
+
+  /** Sequential calls completed before the first call of `kind` started (how long that kind waited). */
+  tripsBeforeFirst(kind: string): number {
+    const first = this.calls.filter((c) => c.kind === kind).sort((a, b) => a.start - b.start)[0];
+    if (!first) return 0;
+    const before = new CallLog();
+    before.calls.push(...this.calls.filter((c) => c.end <= first.start));
+    return before.sequentialRoundTrips();
+  }
+
   /** Longest chain of non-overlapping calls of the given kind (or of all kinds). */
   sequentialRoundTrips(kind?: string): number {
     const calls = this.calls.filter((c) => kind === undefined || c.kind === kind).sort((a, b) => a.end - b.end);
