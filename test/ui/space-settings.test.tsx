@@ -72,12 +72,18 @@ describe('space settings', () => {
   });
 
   it('shows how the space selected users combine with the site list', async () => {
-    const result = spaceConfigResult();
+    const result = spaceConfigResult({ global: { selectedUsers: ['@acme.com'] }, config: { selectedUsers: ['ann@acme.com', 'eve@evil.com'] } });
     result.selectedUsers = { global: ['@acme.com'], space: ['ann@acme.com', 'eve@evil.com'], effective: ['ann@acme.com'], mode: 'intersection' };
     fakeHost.resolvers.getSpaceConfig = () => ok(result);
     await render(<SpaceSettingsApp />);
     expect(getByText('SectionMessage', /Only the part of the space list the site allows applies/)).toBeDefined();
     expect(hasText('Effective for links in this space: ann@acme.com')).toBe(true);
+
+    await type(field('Allowed emails and domains'), 'eve@evil.com');
+    expect(getByText('SectionMessage', /does not fit the site list/)).toBeDefined();
+    expect(hasText('Effective for links in this space: @acme.com')).toBe(true);
+    await type(field('Allowed emails and domains'), 'bob@acme.com, @sales.acme.com');
+    expect(getByText('SectionMessage', /The space list applies as entered/)).toBeDefined();
   });
 
   it('shows field errors from a rejected save', async () => {

@@ -1,20 +1,43 @@
 import React from 'react';
 import { SectionMessage, Stack, Text } from '@forge/react';
+import { narrowSelectedUsersDetailed } from '../../core/selected-users';
 import type { SelectedUsersPreview as Preview } from '../../shared/contract';
 import { formatList } from './labels';
 
-const MODE_TEXT: Record<Preview['mode'], { title: string; appearance: 'information' | 'warning' | 'success' }> = {
-  none: { title: 'No selected-users restriction', appearance: 'information' },
-  space: { title: 'The space list applies as saved', appearance: 'success' },
-  intersection: { title: 'Only the part of the space list the site allows applies', appearance: 'warning' },
-  global: { title: 'The space list does not fit the site list: the site list applies', appearance: 'warning' },
+/** The same combination the backend reports (External Share rule), for the list being typed. */
+export const previewSelectedUsers = (global: readonly string[], space: readonly string[]): Preview => {
+  const narrowing = narrowSelectedUsersDetailed(space, global);
+  const mode: Preview['mode'] =
+    global.length === 0 && space.length === 0
+      ? 'none'
+      : narrowing.outcome === 'no_upper_list' || narrowing.outcome === 'all_fit'
+        ? 'space'
+        : narrowing.outcome === 'common_part'
+          ? 'intersection'
+          : 'global';
+  return { global: [...global], space: [...space], effective: narrowing.entries, mode };
 };
 
-/** How the space list combines with the site list (External Share rule), as saved. */
+const titleFor = (preview: Preview): { title: string; appearance: 'information' | 'warning' | 'success' } => {
+  switch (preview.mode) {
+    case 'none':
+      return { title: 'No selected-users restriction', appearance: 'information' };
+    case 'space':
+      return { title: 'The space list applies as entered', appearance: 'success' };
+    case 'intersection':
+      return { title: 'Only the part of the space list the site allows applies', appearance: 'warning' };
+    case 'global':
+      return preview.space.length === 0
+        ? { title: 'The site list applies', appearance: 'information' }
+        : { title: 'The space list does not fit the site list: the site list applies', appearance: 'warning' };
+  }
+};
+
+/** How the space list combines with the site list. */
 export const SelectedUsersPreview = ({ preview }: { preview: Preview }) => {
-  const mode = MODE_TEXT[preview.mode];
+  const { title, appearance } = titleFor(preview);
   return (
-    <SectionMessage appearance={mode.appearance} title={mode.title}>
+    <SectionMessage appearance={appearance} title={title}>
       <Stack space="space.050">
         <Text>{`Site list: ${preview.global.length ? formatList(preview.global) : 'anyone'}`}</Text>
         <Text>{`Space list: ${preview.space.length ? formatList(preview.space) : 'anyone'}`}</Text>

@@ -6,7 +6,7 @@ import { FieldNotes } from './field';
 import { flagError, flagSuccess } from './flags';
 import { LinksTable } from './links-table';
 import { clampToCeiling, PolicyFields, policySelectedUsersText, type PolicyCeiling } from './policy-fields';
-import { SelectedUsersPreview } from './selected-users-preview';
+import { previewSelectedUsers, SelectedUsersPreview } from './selected-users-preview';
 import { ErrorPanel, Loading } from './states';
 import { useResource } from './use-resource';
 
@@ -28,6 +28,8 @@ export const SpaceSettingsApp = () => {
   }
   return <SpaceSettings spaceKey={spaceKey} />;
 };
+
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((entry, i) => entry === b[i]);
 
 const toInput = (result: SpaceConfigResult): SpaceConfigInput => {
   const { config } = result;
@@ -137,7 +139,9 @@ const SpaceSettingsForm = ({ data, onSaved, onReload }: { data: SpaceConfigResul
               ceiling={ceiling}
               fieldErrors={fieldErrors}
             />
-            <SelectedUsersPreview preview={data.selectedUsers} />
+            <SelectedUsersPreview
+              preview={sameList(value.selectedUsers, data.config.selectedUsers) ? data.selectedUsers : previewSelectedUsers(data.global.selectedUsers, value.selectedUsers)}
+            />
             <FormFooter>
               <Button appearance="primary" type="submit" isDisabled={busy}>
                 Save space settings
