@@ -43,8 +43,9 @@ export const hostPageHtml = (params: HostParams, scriptPath: string): string => 
   <span class="spacer"></span>
   <form method="get" action="/ui/${params.surface}" id="host-switch">
     <label>Acting as <select name="as" id="host-as">${accounts}</select></label>
-    <input type="hidden" name="page" value="${escapeHtml(params.pageId)}">
-    <input type="hidden" name="space" value="${escapeHtml(params.spaceKey)}">
+    <label>Page <input name="page" size="6" value="${escapeHtml(params.pageId)}" aria-label="Page id"></label>
+    <label>Space <input name="space" size="6" value="${escapeHtml(params.spaceKey)}" aria-label="Space key"></label>
+    <button type="submit" class="go">Open</button>
   </form>
   <a href="/">Index</a>
 </header>

@@ -9,6 +9,8 @@ body{margin:0;font:14px/20px -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,
 .topbar label{display:flex;align-items:center;gap:6px;color:#c7d1db}
 .topbar select,.topbar input{background:#22272b;color:#fff;border:1px solid #454f59;border-radius:3px;padding:3px 6px;font:inherit}
 .topbar .spacer{flex:1}
+.topbar form{display:flex;gap:10px;align-items:center}
+.topbar .go{background:#0c66e4;color:#fff;border:0;border-radius:3px;padding:4px 10px;font:inherit;cursor:pointer}
 .frame{max-width:1120px;margin:24px auto;padding:0 16px}
 .frame.dialog{max-width:760px}
 .surface{background:#fff;border-radius:8px;box-shadow:0 1px 1px rgba(9,30,66,.25),0 0 1px rgba(9,30,66,.31);padding:16px 20px;min-height:200px}
