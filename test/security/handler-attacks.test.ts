@@ -6,6 +6,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { MAX_UPLOAD_FILE_BYTES } from '../../src/app/view/upload-rules';
 import { startTestServer, type TestServer } from '../support/local-server';
 import { formsOf, linksOf, titleOf, Visitor, type VisitorResponse } from './visitor';
 
@@ -663,6 +664,39 @@ describe('O: downloads and uploads', () => {
       expect(response.status, name).toBeGreaterThanOrEqual(400);
       expect(response.status, name).toBeLessThan(500);
     }
+  });
+
+  const upload = async (v: Visitor, form: { action: string; fields: Record<string, string> }, name: string, bytes: Uint8Array) =>
+    v.request('POST', form.action, {
+      headers: { origin: new URL(server.url).origin, 'sec-fetch-site': 'same-origin' },
+      body: multipart(form.fields, name, bytes),
+    });
+
+  it('O2: a 0-byte file → 400; a file over the size limit → 413, both with a clear message', async () => {
+    const { v, form } = await uploadForm('view_add');
+    if (!form) throw new Error('no upload form');
+    const empty = await upload(v, form, 'empty.txt', new Uint8Array(0));
+    expect(empty.status).toBe(400);
+    expect(empty.text).toMatch(/empty/i);
+    const big = await upload(v, form, 'big.txt', new Uint8Array(MAX_UPLOAD_FILE_BYTES + 1).fill(0x61));
+    expect(big.status).toBe(413);
+    expect(big.text).toMatch(/too large/i);
+  });
+
+  it('O4: path separators, reserved names, bidi characters and 500-character names are cleaned or refused', async () => {
+    const { v, form } = await uploadForm('view_add');
+    if (!form) throw new Error('no upload form');
+    const text = new TextEncoder().encode('plain text');
+    expect((await upload(v, form, '../../x.txt', text)).status).toBe(303);
+    expect((await upload(v, form, 'CON.txt', text)).status).toBe(400);
+    expect((await upload(v, form, 'invoice\u202Etxt.exe', text)).status).toBe(415);
+    expect((await upload(v, form, 'report\u202Egnp.txt', text)).status).toBe(303);
+    expect((await upload(v, form, `${'n'.repeat(500)}.txt`, text)).status).toBe(303);
+    const names = (await server.deps.content.listAttachments('1001')).map((a) => a.title);
+    expect(names).toContain('x.txt');
+    expect(names.some((n) => n.includes('/') || n.includes('..') || /[\u202A-\u202E]/.test(n))).toBe(false);
+    expect(names).toContain('reportgnp.txt');
+    expect(Math.max(...names.map((n) => n.length))).toBeLessThanOrEqual(200);
   });
 
   it('O5: an upload without the csrf field → 403', async () => {
