@@ -3,6 +3,7 @@ import { buildSharedTree, pathTo, type SharedTree, type SharedTreeNode } from '.
 import type { ViewPermissions } from '../core/policy';
 import type { ShareLink } from '../core/model';
 import { loadInlineImages } from './inline-images';
+import { notifyLinkOpened } from '../app/notifications';
 import type { HttpResponse } from './http';
 import { stripUnsafeCharacters } from './render/escape';
 import { renderContentPage, type NavNode, type Notice } from './render/pages';
@@ -141,6 +142,8 @@ export const loadPageScope = async (
   const [fetched] = await Promise.all([
     prefetched ?? readPage(deps, link, plan),
     want.countView ? deps.store.stats.recordView(link.id, ctx.now).catch(() => undefined) : Promise.resolve(),
+    // "Link opened" alert to the creator (at most daily; no I/O at all when the admin has it off).
+    want.countView ? notifyLinkOpened(deps, link, ctx.site) : Promise.resolve(false),
   ]);
   if (!fetched.ok) return { ok: false, response: unavailable(ctx) };
   const [root, target, allDescendants, allComments, allAttachments, maybeCreator] = fetched.reads;

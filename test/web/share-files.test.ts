@@ -243,3 +243,22 @@ describe('inline images (hosts without binary responses)', () => {
     expect(page.text).not.toContain('/img/1001/');
   });
 });
+
+describe('link opened alert', () => {
+  it('mails the link creator once a day when the admin turned it on', async () => {
+    await h.store.configs.putSite({ ...defaultSiteSettings(h.clock.now), notifications: { openedAlert: true, expiryReminderDays: 3 }, version: 1 }, 0);
+    const { path } = await h.link();
+    const v = new Visitor(h.base);
+    await v.get(path);
+    await v.get(path);
+    const alerts = h.mail.filter((m) => m.kind === 'opened');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.to).toEqual(['erin.editor@acme.example']);
+  });
+
+  it('sends nothing when it is off (the default)', async () => {
+    const { path } = await h.link();
+    await new Visitor(h.base).get(path);
+    expect(h.mail.filter((m) => m.kind === 'opened')).toHaveLength(0);
+  });
+});
