@@ -45,7 +45,8 @@ describe('share dialog', () => {
     expect(payloadsOf('getPageSharing')).toEqual([{ pageId: '1001' }]);
     const lozenges = byType('Lozenge').map((n) => n.children.map((c) => c.props.text).join(''));
     expect(lozenges).toEqual(['Active', 'Disabled', 'Expired', 'Non-compliant']);
-    expect(hasText('Not compliant: Comments exceed the space cap (View).')).toBe(true);
+    expect(hasText('Not compliant: Comments exceed the space cap (View). Edit the link to bring it within the policy.')).toBe(true);
+    expect(hasText('Edit the link to extend it.')).toBe(true);
   });
 
   it('shows an empty state with the create button when the page has no links', async () => {

@@ -17,6 +17,22 @@ const summary = (link: LinkView): string => {
   return parts.join(' · ');
 };
 
+/** Why a link does not open, and what the editor can do about it. */
+const statusNote = (link: LinkView): string | null => {
+  switch (link.effectiveStatus) {
+    case 'non_compliant':
+      return `Not compliant: ${joinReasons(link.violations)} Edit the link to bring it within the policy.`;
+    case 'expired':
+      return `Expired${link.expiresAt !== null ? ` on ${formatDate(link.expiresAt)}` : ''}. Edit the link to extend it.`;
+    case 'page_removed':
+      return 'The page was trashed or deleted: the link does not open.';
+    case 'sharing_disabled':
+      return 'Sharing is turned off: the link does not open until it is turned back on.';
+    default:
+      return null;
+  }
+};
+
 export const LinkCard = ({ link, urlKnown, busy, onAction }: { link: LinkView; urlKnown: boolean; busy: boolean; onAction: (action: LinkAction, link: LinkView) => void }) => (
   <Box padding="space.150" backgroundColor="elevation.surface.raised" xcss={{ borderRadius: 'radius.medium', boxShadow: 'elevation.shadow.raised' }}>
     <Stack space="space.100">
@@ -33,9 +49,9 @@ export const LinkCard = ({ link, urlKnown, busy, onAction }: { link: LinkView; u
       <Text size="small" color="color.text.subtle">
         {summary(link)}
       </Text>
-      {link.effectiveStatus === 'non_compliant' && link.violations.length > 0 ? (
-        <Text size="small" color="color.text.danger">
-          {`Not compliant: ${joinReasons(link.violations)}`}
+      {statusNote(link) ? (
+        <Text size="small" color={link.effectiveStatus === 'non_compliant' ? 'color.text.danger' : 'color.text.subtle'}>
+          {statusNote(link)}
         </Text>
       ) : null}
       <ButtonGroup label={`Actions for ${link.name}`}>
