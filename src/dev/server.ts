@@ -230,7 +230,8 @@ export const startLocalServer = async (options: StartLocalServerOptions = {}): P
   const server = createServer((req, res) => {
     void (async () => {
       try {
-        const site = await app.deps.store.configs.getSite();
+        // A failing settings read must not turn into a 500 here: the handlers answer 503 themselves.
+        const site = await app.deps.store.configs.getSite().catch(() => undefined);
         const local = await toLocalRequest(req, (site?.clientIpHeader ?? 'x-forwarded-for').toLowerCase());
         const route = pickRoute(routes, local.path);
         writeResponse(res, route ? await route.handle(local, context) : notFound());

@@ -600,6 +600,38 @@ describe('K: headers, redirects, framing, caching', () => {
   });
 });
 
+describe('Q4/D12: storage read failures fail closed', () => {
+  const failing = async <T extends object, K extends keyof T>(target: T, method: K, run: () => Promise<void>) => {
+    const original = target[method];
+    (target as Record<K, unknown>)[method] = async () => {
+      throw new Error('storage down');
+    };
+    try {
+      await run();
+    } finally {
+      (target as Record<K, unknown>)[method] = original;
+    }
+  };
+
+  it.each([
+    ['link read', () => [server.deps.store.links, 'get'] as const],
+    ['global policy read', () => [server.deps.store.configs, 'getGlobal'] as const],
+    ['site settings read', () => [server.deps.store.configs, 'getSite'] as const],
+    ['session key read (D12)', () => [server.deps.store.secrets, 'get'] as const],
+  ])('%s throws → 503, no content, no session cookie issued', async (_name, pick) => {
+    const link = await createLink({}, 'q4-secret-pass');
+    const v = visitor();
+    const [target, method] = pick();
+    await failing(target as object as Record<string, unknown>, method as string, async () => {
+      const page = await v.get(link.path);
+      expect(page.status).toBe(503);
+      expect(page.text).not.toContain(ROOT_TEXT);
+      expect(page.text).not.toMatch(/storage down|Error/);
+      expect(page.setCookies).toEqual([]);
+    });
+  });
+});
+
 describe('L: IP allow-list at the handler', () => {
   it('L7: a rule for the client (127.0.0.1, seen as ::ffff:127.0.0.1 on some stacks) allows it', async () => {
     const link = await createLink({ allowedIps: ['127.0.0.1'] });
