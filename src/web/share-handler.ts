@@ -107,15 +107,18 @@ const sameOriginRequest = (req: HttpRequest, publicBase: string): boolean => {
   const origin = header(req, 'origin');
   if (origin !== undefined && origin !== 'null') {
     const allowed = new Set<string>();
+    let plainHttp = false;
     try {
-      allowed.add(new URL(publicBase).origin);
+      const base = new URL(publicBase);
+      allowed.add(base.origin);
+      plainHttp = base.protocol === 'http:';
     } catch {
       // An unparsable base leaves only the Host-derived origins.
     }
     const host = header(req, 'host');
     if (host) {
       allowed.add(`https://${host}`);
-      if (new URL(publicBase).protocol === 'http:') allowed.add(`http://${host}`);
+      if (plainHttp) allowed.add(`http://${host}`);
     }
     return allowed.has(origin);
   }
