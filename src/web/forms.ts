@@ -1,4 +1,4 @@
-import busboy from 'busboy';
+import type { Busboy } from 'busboy';
 import { header, type HttpRequest } from './http';
 
 /** Reasons a request body is refused before any use case runs; each maps to a clear 4xx page. */
@@ -42,14 +42,18 @@ const parseUrlEncoded = (req: HttpRequest): FormResult => {
   return { ok: true, form: { fields, file: null } };
 };
 
-const parseMultipart = (req: HttpRequest, contentType: string): Promise<FormResult> =>
-  new Promise((resolve) => {
+/** busboy is only needed for uploads: loaded on the first multipart body, not on every cold start. */
+const loadBusboy = async () => (await import('busboy')).default;
+
+const parseMultipart = async (req: HttpRequest, contentType: string): Promise<FormResult> => {
+  const busboy = await loadBusboy();
+  return new Promise((resolve) => {
     const bytes = bodyBytes(req);
     if (bytes.length > MAX_UPLOAD_BYTES + 64 * 1024) {
       resolve({ ok: false, problem: 'too_large' });
       return;
     }
-    let parser: busboy.Busboy;
+    let parser: Busboy;
     try {
       parser = busboy({
         headers: { 'content-type': contentType },
@@ -102,6 +106,7 @@ const parseMultipart = (req: HttpRequest, contentType: string): Promise<FormResu
     parser.on('close', () => finish(problem ? { ok: false, problem } : { ok: true, form: { fields, file } }));
     parser.end(bytes);
   });
+};
 
 /** Parses a POST body: urlencoded forms (≤ 16 KB) or multipart with at most one file (≤ 10 MB). */
 export const parseForm = async (req: HttpRequest): Promise<FormResult> => {
