@@ -119,6 +119,17 @@ describe('space settings', () => {
     expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Link revoked' });
   });
 
+  it('filters the space links by text, status and compliance', async () => {
+    fakeHost.resolvers.getSpaceConfig = () => ok(spaceConfigResult());
+    await render(<SpaceSettingsApp />);
+    expect(hasText('Nobody has shared a page of this space yet.')).toBe(true);
+    await type(field('Search'), 'review');
+    await select(field('Status'), 'disabled');
+    await check(field('Only non-compliant'), true);
+    await submit(byType('Form')[1]!);
+    expect(payloadsOf('listSpaceLinks').at(-1)).toEqual({ spaceKey: 'DEMO', limit: 20, search: 'review', status: 'disabled', nonCompliant: true });
+  });
+
   it('shows an empty state when the space has no links, and an error when loading fails', async () => {
     fakeHost.resolvers.getSpaceConfig = () => fail('forbidden', 'Only space admins can change Secure Share settings.');
     await render(<SpaceSettingsApp />);

@@ -4,6 +4,7 @@ import type { PolicySettingsInput, SpaceConfigInput, SpaceConfigResult } from '.
 import { api, toResolverError } from '../api';
 import { FieldNotes } from './field';
 import { flagError, flagSuccess } from './flags';
+import { EMPTY_LINK_FILTERS, LinkFilters, toLinkListFilter, type LinkFilterValues } from './link-filters';
 import { LinksTable } from './links-table';
 import { clampToCeiling, PolicyFields, policySelectedUsersText, type PolicyCeiling } from './policy-fields';
 import { previewSelectedUsers, SelectedUsersPreview } from './selected-users-preview';
@@ -63,6 +64,7 @@ const SpaceSettingsForm = ({ data, onSaved, onReload }: { data: SpaceConfigResul
     return { ...input, ...clampToCeiling(input, ceiling) };
   });
   const [usersText, setUsersText] = useState(() => policySelectedUsersText(data.config.selectedUsers));
+  const [linkFilters, setLinkFilters] = useState<LinkFilterValues>(EMPTY_LINK_FILTERS);
   const [busy, setBusy] = useState(false);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [saveError, setSaveError] = useState<ReturnType<typeof toResolverError> | null>(null);
@@ -153,10 +155,11 @@ const SpaceSettingsForm = ({ data, onSaved, onReload }: { data: SpaceConfigResul
           <Heading as="h2" size="small">
             Links in this space
           </Heading>
+          <LinkFilters idPrefix="space-links" withSpace={false} onApply={setLinkFilters} />
           <LinksTable
             revokeVia="status"
-            queryKey={spaceKey}
-            fetchPage={(cursor) => api.listSpaceLinks({ spaceKey, limit: 20, ...(cursor ? { cursor } : {}) })}
+            queryKey={`${spaceKey}:${JSON.stringify(linkFilters)}`}
+            fetchPage={(cursor) => api.listSpaceLinks({ limit: 20, ...(cursor ? { cursor } : {}), ...toLinkListFilter(linkFilters), spaceKey })}
             emptyText="Nobody has shared a page of this space yet."
           />
         </Stack>
