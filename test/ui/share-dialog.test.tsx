@@ -228,13 +228,23 @@ describe('share dialog', () => {
     expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Link sent' });
   });
 
-  it('explains that an older link must be rotated before it can be emailed', async () => {
-    fakeHost.resolvers.getPageSharing = () => ok(pageSharing({ links: [linkView({ id: 'a' })] }));
+  it('explains that an older link must be rotated before it can be emailed, then emails the new URL', async () => {
+    const link = linkView({ id: 'a', version: 4 });
+    fakeHost.resolvers.getPageSharing = () => ok(pageSharing({ links: [link] }));
+    fakeHost.resolvers.rotateLink = () => ok({ link: { ...link, version: 5 }, url: 'http://localhost:8787/s/NEW' });
+    fakeHost.resolvers.emailLink = () => ok({ sent: 1 });
     await render(<ShareDialogApp />);
     expect(queryByText('Button', 'Copy')).toBeUndefined();
     await click(button('Email'));
     expect(hasText('The full link is no longer available')).toBe(true);
-    expect(button('Rotate link')).toBeDefined();
+    expect(queryField('Recipients')).toBeUndefined();
+    await click(button('Rotate link'));
+    expect(hasText(/stops working at once/)).toBe(true);
+    await click(getByText('Button', 'Rotate', byType('ModalFooter')[0]!));
+    expect(payloadsOf('rotateLink')).toEqual([{ linkId: 'a', version: 4 }]);
+    await type(field('Recipients'), 'ann@acme.com');
+    await click(button('Send'));
+    expect(payloadsOf('emailLink')).toEqual([{ linkId: 'a', url: 'http://localhost:8787/s/NEW', recipients: ['ann@acme.com'] }]);
   });
 
   it('edits a link with its version and keeps the password unless changed', async () => {
