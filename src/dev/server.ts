@@ -49,6 +49,10 @@ const html = (status: number, body: string): HttpResponse => ({
     'content-type': ['text/html; charset=utf-8'],
     'cache-control': ['no-store'],
     'content-security-policy': ["default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"],
+    'referrer-policy': ['no-referrer'],
+    'x-content-type-options': ['nosniff'],
+    'x-frame-options': ['DENY'],
+    'x-robots-tag': ['noindex, nofollow'],
   },
   body,
 });

@@ -1,5 +1,6 @@
 import type { Busboy } from 'busboy';
 import { header, type HttpRequest } from './http';
+import { MAX_UPLOAD_FILE_BYTES } from '../app/view/upload-rules';
 
 /** Reasons a request body is refused before any use case runs; each maps to a clear 4xx page. */
 export type FormProblem = 'unsupported_type' | 'too_large' | 'malformed';
@@ -20,7 +21,7 @@ export interface ParsedForm {
 export type FormResult = { ok: true; form: ParsedForm } | { ok: false; problem: FormProblem };
 
 export const MAX_URLENCODED_BYTES = 16 * 1024;
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+export const MAX_UPLOAD_BYTES = MAX_UPLOAD_FILE_BYTES;
 const MAX_FIELD_BYTES = 8 * 1024;
 
 /** The raw body as bytes: the local server decodes as latin1 so every byte survives the string. */
@@ -108,7 +109,7 @@ const parseMultipart = async (req: HttpRequest, contentType: string): Promise<Fo
   });
 };
 
-/** Parses a POST body: urlencoded forms (≤ 16 KB) or multipart with at most one file (≤ 10 MB). */
+/** Parses a POST body: urlencoded forms (≤ 16 KB) or multipart with at most one file (≤ 3.5 MB). */
 export const parseForm = async (req: HttpRequest): Promise<FormResult> => {
   const contentType = header(req, 'content-type') ?? '';
   const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultSiteSettings } from '../../src/core/defaults';
+import { MAX_UPLOAD_FILE_BYTES } from '../../src/app/view/upload-rules';
 import { SESSION_KEY_SECRET, unsubscribeSignature } from '../../src/web/session';
 import { startHarness, type Harness } from './support/share-harness';
 import { formByAction, imagesOf, linksOf, Visitor, type Reply } from './support/visitor';
@@ -79,7 +80,7 @@ describe('attachments', () => {
     expect(svg.status).toBe(415);
     const exe = await upload(v, page.text, { name: 'setup.exe', bytes: Uint8Array.from([0x4d, 0x5a, 0, 0]) });
     expect(exe.status).toBe(415);
-    const big = await upload(v, page.text, { name: 'big.txt', bytes: new Uint8Array(10 * 1024 * 1024 + 1).fill(0x61) });
+    const big = await upload(v, page.text, { name: 'big.txt', bytes: new Uint8Array(MAX_UPLOAD_FILE_BYTES + 1).fill(0x61) });
     expect(big.status).toBe(413);
     const noCsrf = await upload(v, page.text, { name: 'a.png', bytes: PNG }, { csrf: 'x' });
     expect(noCsrf.status).toBe(403);

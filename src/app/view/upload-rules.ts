@@ -1,9 +1,10 @@
 /**
  * What a visitor may upload through a share link (T22): an allowlist of extensions whose leading bytes
- * must match the type (the browser's Content-Type is ignored), ≤ 10 MB, never empty, with a safe name.
+ * must match the type (the browser's Content-Type is ignored), ≤ 3.5 MB, never empty, with a safe name.
  * HTML, SVG, scripts, executables and archives are refused.
  */
-export const MAX_UPLOAD_FILE_BYTES = 10 * 1024 * 1024;
+// Forge caps a web trigger request at 5 MB; multipart framing and a possible text re-encoding need headroom.
+export const MAX_UPLOAD_FILE_BYTES = 3.5 * 1024 * 1024;
 export const MAX_FILE_NAME_LENGTH = 200;
 
 interface FileKind {
@@ -74,7 +75,7 @@ export type UploadCheck =
 export const checkUpload = (fileName: string, bytes: Uint8Array): UploadCheck => {
   if (bytes.byteLength === 0) return { ok: false, status: 400, message: 'The file is empty.' };
   if (bytes.byteLength > MAX_UPLOAD_FILE_BYTES) {
-    return { ok: false, status: 413, message: 'The file is too large: at most 10 MB.' };
+    return { ok: false, status: 413, message: 'The file is too large: at most 3.5 MB.' };
   }
   const name = safeFileName(fileName);
   if (name === null) return { ok: false, status: 400, message: 'The file name is not usable. Rename the file and try again.' };

@@ -217,7 +217,7 @@ export const renderContentPage = (input: ContentPageInput): string => {
         input.attachments.uploadAction
           ? html`<form class="stack" method="post" action="${input.attachments.uploadAction}" enctype="multipart/form-data">
 ${hiddenFields(secrets)}
-<label for="file">Add a file <span class="hint">PDF, images, text, CSV or Office documents up to 10 MB</span></label>
+<label for="file">Add a file <span class="hint">PDF, images, text, CSV or Office documents up to 3.5 MB</span></label>
 <input id="file" name="file" type="file" required${input.attachments.error ? html` aria-invalid="true" aria-describedby="file-error"` : ''}>
 ${input.attachments.error ? html`<p class="error" id="file-error" role="alert">${input.attachments.error}</p>` : ''}
 <button type="submit">Upload</button>
