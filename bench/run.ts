@@ -3,6 +3,9 @@
  * Latencies are injected per store call and per Confluence call (BENCH_STORE_MS, BENCH_CONFLUENCE_MS;
  * defaults 20 and 150 ms) so the view's critical path can be compared with the ideal of one store wave
  * plus one Confluence wave. Figures, not pass/fail: targets are printed beside them.
+ * Sections: view (critical path, waves, gate page), bundle (cold-start vs lazy chunks), bcrypt, policy,
+ * listing (per-page cost at 1k and BENCH_LIST_TOTAL links). BENCH_ONLY=view,bundle,… runs a subset.
+ * Temp directories are removed; bench/results.json (git-ignored) holds the last full run.
  */
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpRequest, HttpResponse } from '../../src/web/http';
 import { cookiePolicyFor, sessionCookieName } from '../../src/web/session';
-import { BASE, cookiesFrom, createWorld, IP_LIMITED_ALLOWED, markedPages, OPEN_TREE, PASSWORD, request, type World } from './support/world';
+import { BASE, cookiesFrom, createWorld, failingStore, IP_LIMITED_ALLOWED, markedPages, OPEN_TREE, PASSWORD, request, type World } from './support/world';
 
 let w: World;
 /** Cookies and tickets gathered from real responses, to be replayed anywhere. */
@@ -239,7 +239,7 @@ describe('share handler under arbitrary requests', () => {
         outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
         checkResponse(req, response);
       }),
-      { numRuns: Number(process.env['HARDENING_RUNS'] ?? 1500) },
+      { numRuns: Number(process.env['HARDENING_RUNS'] ?? 3000) },
     );
     if (process.env['HARDENING_STATS']) console.log(Object.fromEntries([...outcomes].sort()));
     // The generator must reach the interesting outcomes, or the property proves little.
@@ -247,6 +247,38 @@ describe('share handler under arbitrary requests', () => {
     expect(outcomes.get('404') ?? 0).toBeGreaterThan(0);
     expect([...outcomes.keys()].filter((k) => k !== '404' && !k.endsWith('+content')).length).toBeGreaterThan(2);
   }, 120_000);
+
+  it('malformed tokens cost no storage call (B1–B3); injected store failures give at most the generic 503', async () => {
+    await fc.assert(
+      fc.asyncProperty(requestArb(), fc.nat(12), fc.constantFrom('reject', 'throw') as fc.Arbitrary<'reject' | 'throw'>, async (req, failAt, mode) => {
+        const failing = failingStore(w.store, { failAt, mode });
+        const response = await w.handle(req, failing.store);
+        const segment = /^\/s\/([^/]*)/.exec(req.path)?.[1];
+        if (segment !== undefined && !/^[A-Za-z0-9_-]{65}$/.test(segment)) expect(failing.calls, req.path).toEqual([]);
+        if (response.status === 503 && failAt > 0 && failing.calls.length >= failAt) {
+          // Only an injected failure may produce it, and then it is the generic page without content.
+          expect(markedPages(response).size).toBe(0);
+          return;
+        }
+        checkResponse(req, response);
+      }),
+      { numRuns: Number(process.env['HARDENING_RUNS'] ?? 3000) / 3 },
+    );
+  }, 120_000);
+
+  it('every dead or refused link answers the byte-identical 404 of an unknown token (B4, B5, B12)', async () => {
+    const unknown = await w.handle(request('GET', `/s/${'A'.repeat(65)}`));
+    expect(unknown.status).toBe(404);
+    const forged = `${w.tokens.open.slice(0, 22)}${'B'.repeat(43)}`;
+    const refused = [w.tokens.disabled, w.tokens.rotatedOld, w.tokens.expired, w.tokens.opsDisabled, w.tokens.ipLimited, forged];
+    for (const token of refused) {
+      for (const suffix of ['', '/p/1002', '/a/att-2002']) {
+        const reply = await w.handle(request('GET', `/s/${token}${suffix}`, { headers: { 'x-forwarded-for': ['198.51.100.1'] } }));
+        expect({ status: reply.status, headers: reply.headers }).toEqual({ status: unknown.status, headers: unknown.headers });
+        expect(bodyText(reply)).toBe(bodyText(unknown));
+      }
+    }
+  });
 
   it('a 300 KB body to every route of every link is refused or ignored cleanly', async () => {
     const big = 'a='.padEnd(300_000, 'x');
