@@ -205,6 +205,8 @@ export interface StartLocalServerOptions extends LocalAppOptions {
   routes?: LocalRoute[];
   /** Run the sweep (Forge's scheduled trigger) this often; off when absent. */
   sweepIntervalMs?: number;
+  /** Minimum reply time of the one-time-code form (as on Forge); 0 in tests. */
+  codeReplyFloorMs?: number;
 }
 
 export interface LocalServer {
@@ -228,7 +230,7 @@ export const startLocalServer = async (options: StartLocalServerOptions = {}): P
     registry: createResolverRegistry(),
     baseUrl: () => baseUrl,
     demoLinks: () => demoLinks,
-    shareHandler: createShareHandler(app.deps),
+    shareHandler: createShareHandler(app.deps, { codeReplyFloorMs: options.codeReplyFloorMs ?? 0 }),
   };
 
   const server = createServer((req, res) => {
@@ -291,7 +293,7 @@ const isMain = (): boolean => {
 };
 
 if (isMain()) {
-  startLocalServer({ sweepIntervalMs: 60_000 })
+  startLocalServer({ sweepIntervalMs: 60_000, codeReplyFloorMs: 1500 })
     .then((local) => {
       console.log(`Secure Share (local) on ${local.url}`);
       console.log(`  Confluence fixture: ${local.app.sitePath}`);

@@ -115,6 +115,9 @@ const mailFor = (ctx: ShareContext, purpose: CodePurpose) => (code: string) => {
   };
 };
 
+const replyFloor = (ms: number): Promise<void> =>
+  ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+
 const SENT_NOTICE: Notice = {
   kind: 'info',
   text: 'If this address may open the page, we sent a 6-digit code to it. The code is valid for 10 minutes.',
@@ -130,14 +133,17 @@ export const handleEmailSend = async (ctx: ShareContext): Promise<HttpResponse> 
   }
   const selected = narrowLinkSelectedUsers(ctx.link.selectedUsers, ctx.policy);
   const allowed = selected.length === 0 ? purpose === 'subscribe' : matchesSelectedUsers(email, selected);
-  await sendCode(ctx.deps, codeCrypto(ctx.key), {
-    link: ctx.link,
-    email,
-    allowed,
-    sessionId: ctx.session.sessionId,
-    purpose,
-    message: mailFor(ctx, purpose),
-  });
+  await Promise.all([
+    sendCode(ctx.deps, codeCrypto(ctx.key), {
+      link: ctx.link,
+      email,
+      allowed,
+      sessionId: ctx.session.sessionId,
+      purpose,
+      message: mailFor(ctx, purpose),
+    }),
+    replyFloor(ctx.options.codeReplyFloorMs ?? 0),
+  ]);
   // The same page whether or not the address may open the link (M1).
   return emailGatePage(ctx, { step: 'verify', purpose, email, notice: SENT_NOTICE });
 };

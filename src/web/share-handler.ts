@@ -51,6 +51,11 @@ export interface ShareHandlerOptions {
    * cannot return binary bodies to a browser (Forge web triggers until spike S4 says otherwise).
    */
   inlineImages?: boolean;
+  /**
+   * The one-time-code send reply never comes sooner than this (wall clock), so the time an allowed
+   * address spends on mail delivery does not tell visitors which addresses are allowed (M1/M11).
+   */
+  codeReplyFloorMs?: number;
 }
 
 export const createShareHandler =
