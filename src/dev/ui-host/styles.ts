@@ -9,7 +9,8 @@ body{margin:0;font:14px/20px -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,
 .topbar label{display:flex;align-items:center;gap:6px;color:#c7d1db}
 .topbar select,.topbar input{background:#22272b;color:#fff;border:1px solid #454f59;border-radius:3px;padding:3px 6px;font:inherit}
 .topbar .spacer{flex:1}
-.topbar form{display:flex;gap:10px;align-items:center}
+.topbar form{display:flex;flex-wrap:wrap;gap:10px;align-items:center}
+.topbar select{max-width:220px}
 .topbar .go{background:#0c66e4;color:#fff;border:0;border-radius:3px;padding:4px 10px;font:inherit;cursor:pointer}
 .frame{max-width:1120px;margin:24px auto;padding:0 16px}
 .frame.dialog{max-width:760px}
