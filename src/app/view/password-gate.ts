@@ -1,4 +1,3 @@
-import bcrypt from 'bcryptjs';
 import type { ShareLink } from '../../core/model';
 import type { AppDeps } from '../deps';
 
@@ -50,6 +49,9 @@ export type PasswordOutcome =
   | { kind: 'wrong' }
   | { kind: 'locked'; retryAfterMs: number };
 
+/** bcryptjs is needed only for password attempts: loaded (beside the counter writes) on the first one, not on every cold start. */
+const loadBcrypt = async () => (await import('bcryptjs')).default;
+
 export const checkLinkPassword = async (
   deps: Pick<AppDeps, 'store' | 'clock'>,
   link: ShareLink,
@@ -63,9 +65,10 @@ export const checkLinkPassword = async (
   const normalized = password.normalize('NFKC'); // same form as at hashing (links.ts normalizePassword)
   const tooLong = Buffer.byteLength(normalized, 'utf8') > MAX_PASSWORD_BYTES;
   // Reserve this attempt first; the counts returned include it, so earlier failures = count - 1 - successes.
-  const [ipAttempts, linkAttempts] = await Promise.all([
+  const [ipAttempts, linkAttempts, bcrypt] = await Promise.all([
     deps.store.counters.increment(keys.perIp.key, keys.perIp.expiresAt),
     deps.store.counters.increment(keys.perLink.key, keys.perLink.expiresAt),
+    loadBcrypt(),
   ]);
   const matches = tooLong ? false : await bcrypt.compare(normalized, link.passwordHash);
   if (tooLong) await bcrypt.compare('x', link.passwordHash);
