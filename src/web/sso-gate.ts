@@ -4,16 +4,7 @@ import { defaultSiteSettings } from '../core/defaults';
 import type { ShareLink, SiteSettings } from '../core/model';
 import { isWellFormedToken } from '../core/token';
 import type { HttpRequest, HttpResponse } from './http';
-import {
-  beginOidcLogin,
-  completeOidcLogin,
-  OidcError,
-  peekOidcTransaction,
-  takeOidcTransaction,
-  type OidcEnv,
-  type OidcFailure,
-  type OidcSettings,
-} from './oidc';
+import type { OidcEnv, OidcFailure, OidcSettings } from './oidc';
 import { renderMessagePage } from './render/pages';
 import { htmlResponse, redirectResponse } from './responses';
 import { readCookie } from './session';
@@ -66,6 +57,12 @@ export interface SsoGate {
 /** The redirect URI path registered at the identity provider (below the share base). */
 export const SSO_CALLBACK_PATH = '/sso/callback';
 export const SSO_CLIENT_SECRET = 'sso.clientSecret';
+
+/**
+ * The OIDC relying party (oauth4webapi, jose) serves only links that require SSO: loaded on the first
+ * SSO request, so it is not parsed on every cold start of the share trigger.
+ */
+const loadOidc = () => import('./oidc');
 
 const bindingCookieName = (secure: boolean): string => (secure ? '__Host-ss_oidc' : 'ss_oidc');
 
@@ -140,6 +137,7 @@ const failureOutcome = (reason: OidcFailure): SsoGateOutcome => {
 };
 
 const fail = async (deps: AppDeps, link: Pick<ShareLink, 'id' | 'pageId' | 'spaceKey'> | null, error: unknown): Promise<SsoGateOutcome> => {
+  const { OidcError } = await loadOidc();
   const oidc = error instanceof OidcError ? error : new OidcError('token_exchange_failed', 'unexpected error');
   await recordAudit(deps, {
     action: 'gate_failed',
@@ -167,6 +165,7 @@ const queryOf = (req: HttpRequest): URLSearchParams => {
 /** The gate used by the share handler. */
 export const ssoGate: SsoGate = {
   start: async ({ deps, link, site, returnUrl, secureCookies }) => {
+    const { beginOidcLogin, OidcError } = await loadOidc();
     const settings = settingsOf(site);
     if (!settings) return fail(deps, link, new OidcError('not_configured', 'no identity provider configured'));
     const base = baseOf(returnUrl);
@@ -187,6 +186,7 @@ export const ssoGate: SsoGate = {
     }
   },
   callback: async ({ req, deps, link, site, secureCookies }) => {
+    const { completeOidcLogin, OidcError, takeOidcTransaction } = await loadOidc();
     const settings = settingsOf(site);
     if (!settings) return fail(deps, link, new OidcError('not_configured', 'no identity provider configured'));
     const env = oidcEnv(deps);
@@ -221,6 +221,7 @@ export const handleSsoCallbackHop = async (deps: AppDeps, req: HttpRequest): Pro
       : htmlResponse(400, renderMessagePage({ title: 'Sign-in failed', message: RESTART, branding: site.customization }));
   if (req.method.toUpperCase() !== 'GET') return page(failureOutcome('state_invalid'));
   try {
+    const { OidcError, peekOidcTransaction } = await loadOidc();
     const transaction = await peekOidcTransaction(oidcEnv(deps), query, readCookie(req, bindingCookieName(secure)) ?? undefined);
     const match = /^\/s\/([^/?#]+)$/.exec(transaction.returnPath);
     if (!match?.[1] || !isWellFormedToken(match[1])) throw new OidcError('state_invalid', 'bad return path');
