@@ -141,7 +141,8 @@ export const loadPageScope = async (
   const prefetched = ctx.prefetch && covers(ctx.prefetch.plan, plan) ? ctx.prefetch.result : undefined;
   const [fetched] = await Promise.all([
     prefetched ?? readPage(deps, link, plan),
-    want.countView ? deps.store.stats.recordView(link.id, ctx.now).catch(() => undefined) : Promise.resolve(),
+    // Inside a promise chain: a store that throws synchronously loses the count, not the page.
+    want.countView ? Promise.resolve().then(() => deps.store.stats.recordView(link.id, ctx.now)).catch(() => undefined) : Promise.resolve(),
     // "Link opened" alert to the creator (at most daily; no I/O at all when the admin has it off).
     want.countView ? notifyLinkOpened(deps, link, ctx.site) : Promise.resolve(false),
   ]);
