@@ -7,6 +7,7 @@ import type { ResolverResult } from '../shared/contract';
 import type { HttpRequest, HttpResponse } from '../web/http';
 import { createShareHandler } from '../web/share-handler';
 import { escapeHtml } from '../core/email-templates';
+import { isWellFormedToken, linkIdOf, tokenMatches } from '../core/token';
 import { outboxRoute } from './outbox-page';
 import { readDemoLinks, rebaseDemoLinks, seedDemoLinks, type DemoLink } from './demo-seed';
 import { createLocalApp, DEFAULT_PORT, type LocalApp, type LocalAppOptions } from './local-app';
@@ -96,15 +97,25 @@ const shareRoute: LocalRoute['handle'] = async (req, ctx) => {
   return ctx.shareHandler(httpRequest);
 };
 
-const indexRoute: LocalRoute['handle'] = (_req, ctx) => {
+/** Whether a recorded demo URL still opens a stored link (it may have been deleted, rotated or reset since). */
+const demoLinkAlive = async (ctx: LocalServerContext, url: string): Promise<boolean> => {
+  const token = new URL(url).pathname.split('/')[2] ?? '';
+  if (!isWellFormedToken(token)) return false;
+  const link = await ctx.app.deps.store.links.get(linkIdOf(token));
+  return link !== undefined && tokenMatches(token, link.tokenHash);
+};
+
+const indexRoute: LocalRoute['handle'] = async (_req, ctx) => {
   const links = ctx.demoLinks();
+  const alive = await Promise.all(links.map((l) => demoLinkAlive(ctx, l.url)));
   const rows = links
-    .map(
-      (l) =>
-        `<li><a href="${escapeHtml(l.url)}">${escapeHtml(l.title)}</a> — ${escapeHtml(l.note)}<br><code>${escapeHtml(l.url)}</code></li>`,
+    .map((l, i) =>
+      alive[i]
+        ? `<li><a href="${escapeHtml(l.url)}">${escapeHtml(l.title)}</a> — ${escapeHtml(l.note)}<br><code>${escapeHtml(l.url)}</code></li>`
+        : `<li><s>${escapeHtml(l.title)}</s> — no longer works (deleted, rotated or reset since it was created)</li>`,
     )
     .join('\n');
-  return Promise.resolve(
+  return (
     html(
       200,
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Secure Share (local)</title>
@@ -120,7 +131,7 @@ const indexRoute: LocalRoute['handle'] = (_req, ctx) => {
 <h2>Confluence events (local stand-ins)</h2><p>Simulate what Confluence would send: <code>curl -X POST ${escapeHtml(ctx.baseUrl())}/dev/pages/1002/update</code> (also <code>trash</code>, <code>restore</code>, <code>delete</code>); run the hourly sweep now with <code>curl -X POST ${escapeHtml(ctx.baseUrl())}/dev/sweep</code> (it also runs every minute).</p>
 <h2>Resolvers</h2><p><code>curl -s ${escapeHtml(ctx.baseUrl())}/api/invoke/getPageSharing -H 'content-type: application/json' -d '{"payload":{"pageId":"1001"},"context":{"accountId":"u-editor"}}'</code></p>
 </body></html>`,
-    ),
+    )
   );
 };
 
