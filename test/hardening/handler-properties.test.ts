@@ -5,8 +5,9 @@
  * Random requests (paths around real and forged tokens, methods, headers, cookies, tickets, bodies) go
  * to the real handler over an in-memory world whose page content carries markers. Whatever the request:
  * no 5xx (nothing fails underneath here), every response carries the no-store/no-referrer headers, no
- * stack trace, and marked content appears only for the token of the open link, only for pages in its
- * tree, only with a 200.
+ * stack trace, and marked content appears only with a 200, only for pages of the link's tree, and only
+ * for the open link, the IP-limited link from its address, or the password link with the cookie of a
+ * session that passed its gate (that cookie replayed on other links must not open them).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,8 @@ let w: World;
 const pool = { cookies: [] as string[], tickets: [] as string[], csrf: [] as string[] };
 /** The same, per link, for coherent form posts (own cookie + own CSRF token + own ticket). */
 const sessions: { token: string; cookie: string; csrf: string; ticket: string }[] = [];
+/** `name=value` of a session that passed the password link's gate. */
+let passedCookie = '';
 
 const formSecrets = (response: HttpResponse) => {
   const html = typeof response.body === 'string' ? response.body : '';
@@ -47,10 +50,29 @@ beforeAll(async () => {
   const openCookie = pool.cookies.find((c) => c.startsWith(sessionCookieName(w.linkIds.open, policy)));
   const openValue = openCookie?.slice(openCookie.indexOf('=') + 1) ?? 'x';
   for (const id of Object.values(w.linkIds)) pool.cookies.push(`${sessionCookieName(id, policy)}=${openValue}`);
+  // A session that passed the password gate, replayed as is and under every other link's cookie name.
+  const pw = sessions.find((x) => x.token === w.tokens.password)!;
+  const login = await w.handle(
+    request('POST', `/s/${w.tokens.password}/password`, {
+      headers: { 'content-type': ['application/x-www-form-urlencoded'], 'sec-fetch-site': ['same-origin'], origin: [BASE], cookie: [pw.cookie] },
+      body: new URLSearchParams({ csrf: pw.csrf, password: PASSWORD }).toString(),
+    }),
+  );
+  const passedName = sessionCookieName(w.linkIds.password, policy);
+  passedCookie = cookiesFrom(login).find((c) => c.startsWith(`${passedName}=`)) ?? '';
+  expect(passedCookie).not.toBe('');
+  const passed = await w.handle(request('GET', `/s/${w.tokens.password}`, { headers: { cookie: [passedCookie] } }));
+  expect([...markedPages(passed)]).toEqual(['1002']);
+  const passedValue = passedCookie.slice(passedCookie.indexOf('=') + 1);
+  pool.cookies.push(passedCookie);
+  for (const id of Object.values(w.linkIds)) if (id !== w.linkIds.password) pool.cookies.push(`${sessionCookieName(id, policy)}=${passedValue}`);
   expect(pool.cookies.length).toBeGreaterThan(3);
   expect(pool.tickets.length).toBeGreaterThan(0);
 });
 afterAll(async () => w?.close());
+
+/** Generated requests per property (HARDENING_RUNS to change; the whole file takes ~2 s at 3000). */
+const RUNS = Number(process.env['HARDENING_RUNS'] ?? 3000);
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -147,7 +169,23 @@ const coherentPostArb = (): fc.Arbitrary<HttpRequest> =>
       });
     });
 
-const requestArb = (): fc.Arbitrary<HttpRequest> => fc.oneof({ arbitrary: randomRequestArb(), weight: 4 }, { arbitrary: coherentPostArb(), weight: 1 });
+/** Requests to the password link carrying its passed session's cookie, intact or tampered. */
+const passedVisitArb = (): fc.Arbitrary<HttpRequest> =>
+  fc
+    .record({
+      method: fc.constantFrom('GET', 'GET', 'POST'),
+      suffix: suffixArb,
+      cookie: fc.constantFrom(
+        passedCookie,
+        `${passedCookie}; ${passedCookie.slice(0, passedCookie.indexOf('=') + 1)}evil`,
+        `${passedCookie.slice(0, -2)}AA`,
+        `${passedCookie.slice(0, passedCookie.indexOf('='))}x=${passedCookie.slice(passedCookie.indexOf('=') + 1)}`,
+      ),
+    })
+    .map(({ method, suffix, cookie }) => request(method, `/s/${w.tokens.password}${suffix}`, { headers: { cookie: [cookie] } }));
+
+const requestArb = (): fc.Arbitrary<HttpRequest> =>
+  fc.oneof({ arbitrary: randomRequestArb(), weight: 8 }, { arbitrary: coherentPostArb(), weight: 2 }, { arbitrary: passedVisitArb(), weight: 1 });
 
 const randomRequestArb = (): fc.Arbitrary<HttpRequest> =>
   fc
@@ -215,7 +253,8 @@ const checkResponse = (req: HttpRequest, response: HttpResponse): void => {
   if (marked.size === 0) return;
   expect(mayServeContent(req), `content served for ${where} (${JSON.stringify(req.headers)})`).toBe(true);
   expect(response.status, where).toBe(200);
-  for (const pageId of marked) expect(OPEN_TREE.has(pageId), `page ${pageId} served outside the shared tree: ${where}`).toBe(true);
+  const tree = req.path.startsWith(`/s/${w.tokens.password}`) ? new Set(['1002']) : OPEN_TREE;
+  for (const pageId of marked) expect(tree.has(pageId), `page ${pageId} served outside the shared tree: ${where}`).toBe(true);
 };
 
 /**
@@ -225,6 +264,8 @@ const checkResponse = (req: HttpRequest, response: HttpResponse): void => {
  */
 const mayServeContent = (req: HttpRequest): boolean => {
   if (req.path.startsWith(`/s/${w.tokens.open}`)) return true;
+  // The password link, only with the cookie of the session that passed its gate.
+  if (req.path.startsWith(`/s/${w.tokens.password}`)) return (req.headers['cookie'] ?? []).some((c) => c.includes(passedCookie));
   const lastHop = (req.headers['x-forwarded-for'] ?? []).join(',').split(',').map((part) => part.trim()).filter((part) => part !== '').at(-1);
   return req.path.startsWith(`/s/${w.tokens.ipLimited}`) && lastHop === IP_LIMITED_ALLOWED;
 };
@@ -235,17 +276,19 @@ describe('share handler under arbitrary requests', () => {
     await fc.assert(
       fc.asyncProperty(requestArb(), async (req) => {
         const response = await w.handle(req);
-        const key = `${response.status}${markedPages(response).size > 0 ? '+content' : ''}`;
+        const servedBy = req.path.startsWith(`/s/${w.tokens.password}`) ? ' (password link)' : '';
+        const key = `${response.status}${markedPages(response).size > 0 ? `+content${servedBy}` : ''}`;
         outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
         checkResponse(req, response);
       }),
-      { numRuns: Number(process.env['HARDENING_RUNS'] ?? 3000) },
+      { numRuns: RUNS },
     );
     if (process.env['HARDENING_STATS']) console.log(Object.fromEntries([...outcomes].sort()));
     // The generator must reach the interesting outcomes, or the property proves little.
     expect([...outcomes.keys()].some((k) => k.endsWith('+content'))).toBe(true);
+    if (RUNS >= 1000) expect(outcomes.get('200+content (password link)') ?? 0).toBeGreaterThan(0);
     expect(outcomes.get('404') ?? 0).toBeGreaterThan(0);
-    expect([...outcomes.keys()].filter((k) => k !== '404' && !k.endsWith('+content')).length).toBeGreaterThan(2);
+    expect([...outcomes.keys()].filter((k) => k !== '404' && !k.includes('+content')).length).toBeGreaterThan(2);
   }, 120_000);
 
   it('malformed tokens cost no storage call (B1–B3); injected store failures give at most the generic 503', async () => {
@@ -262,7 +305,7 @@ describe('share handler under arbitrary requests', () => {
         }
         checkResponse(req, response);
       }),
-      { numRuns: Number(process.env['HARDENING_RUNS'] ?? 3000) / 3 },
+      { numRuns: Math.ceil(RUNS / 3) },
     );
   }, 120_000);
 
