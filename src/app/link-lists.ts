@@ -1,10 +1,10 @@
 import { DomainError, isDomainError } from '../core/errors';
 import type { LinkStatus, LinkView, ShareLink } from '../core/model';
-import type { CursorPage } from '../shared/contract';
+import type { CursorPage, LinkListItem } from '../shared/contract';
 import { recordAudit } from './audit';
 import { authorizeSiteAdmin, authorizeSpaceAdmin, type Caller } from './authorize';
 import type { AppDeps } from './deps';
-import { createSpacePolicyCache, toLinkView } from './link-views';
+import { createCreatorNames, createSpacePolicyCache, toLinkView } from './link-views';
 import type { LinkFilter } from './ports';
 
 export interface LinkListQuery {
@@ -69,7 +69,19 @@ const listBatch = async (deps: AppDeps, filter: LinkFilter, storeCursor: string 
 };
 
 /** Lists links with store-side filters (space, status) and derived ones (non-compliance, text search). */
-export const listLinks = async (deps: AppDeps, query: LinkListQuery): Promise<CursorPage<LinkView>> => {
+export const listLinks = async (deps: AppDeps, query: LinkListQuery): Promise<CursorPage<LinkListItem>> => {
+  const names = createCreatorNames(deps);
+  const page = await scanLinks(deps, query, names.nameOf);
+  // The search already looked up the names it needed; annotate reuses them and fetches the rest.
+  const items = await names.annotate(page.items);
+  return page.nextCursor === undefined ? { items } : { items, nextCursor: page.nextCursor };
+};
+
+const scanLinks = async (
+  deps: AppDeps,
+  query: LinkListQuery,
+  nameOf: (accountId: string) => Promise<string | null>,
+): Promise<CursorPage<LinkView>> => {
   const limit = query.limit ?? DEFAULT_LIMIT;
   const cursor = decodeCursor(query.cursor);
   const filter: LinkFilter = {
@@ -77,7 +89,7 @@ export const listLinks = async (deps: AppDeps, query: LinkListQuery): Promise<Cu
     ...(query.status ? { status: query.status } : {}),
   };
   const policyOf = createSpacePolicyCache(deps);
-  const matchesSearch = createSearchMatcher(deps, query.search);
+  const matchesSearch = createSearchMatcher(query.search, nameOf);
   const now = deps.clock.now();
   const items: LinkView[] = [];
   let storeCursor = cursor.s;
@@ -106,26 +118,18 @@ export const listLinks = async (deps: AppDeps, query: LinkListQuery): Promise<Cu
   }
 };
 
-const createSearchMatcher = (deps: AppDeps, search: string | undefined): ((link: ShareLink) => Promise<boolean>) => {
+/** Name, page title, creator account id or creator display name; display names come from the shared lookup. */
+const createSearchMatcher = (
+  search: string | undefined,
+  nameOf: (accountId: string) => Promise<string | null>,
+): ((link: ShareLink) => Promise<boolean>) => {
   const needle = search?.trim().toLowerCase() ?? '';
   if (needle === '') return () => Promise.resolve(true);
-  const names = new Map<string, Promise<string>>();
-  const displayName = (accountId: string): Promise<string> => {
-    let name = names.get(accountId);
-    if (!name) {
-      name = deps.content
-        .getUser(accountId)
-        .then((user) => user?.displayName ?? '')
-        .catch(() => '');
-      names.set(accountId, name);
-    }
-    return name;
-  };
   return async (link) =>
     link.name.toLowerCase().includes(needle) ||
     link.pageTitle.toLowerCase().includes(needle) ||
     link.createdBy.toLowerCase().includes(needle) ||
-    (await displayName(link.createdBy)).toLowerCase().includes(needle);
+    ((await nameOf(link.createdBy)) ?? '').toLowerCase().includes(needle);
 };
 
 /** All links of a space (space admins and site admins). */
@@ -133,13 +137,13 @@ export const listSpaceLinks = async (
   deps: AppDeps,
   caller: Caller,
   query: LinkListQuery & { spaceKey: string },
-): Promise<CursorPage<LinkView>> => {
+): Promise<CursorPage<LinkListItem>> => {
   await authorizeSpaceAdmin(deps, caller, query.spaceKey);
   return listLinks(deps, query);
 };
 
 /** All links of the site (site admins). */
-export const listAllLinks = async (deps: AppDeps, caller: Caller, query: LinkListQuery): Promise<CursorPage<LinkView>> => {
+export const listAllLinks = async (deps: AppDeps, caller: Caller, query: LinkListQuery): Promise<CursorPage<LinkListItem>> => {
   await authorizeSiteAdmin(deps, caller);
   return listLinks(deps, query);
 };

@@ -1,7 +1,7 @@
 import { defaultGlobalConfig, defaultSpaceConfig } from '../core/defaults';
 import type { GlobalConfig, LinkView, ShareLink, SpaceConfig } from '../core/model';
 import { effectivePolicy, linkEffectiveStatus, type EffectivePolicy } from '../core/policy';
-import type { EffectivePolicyView } from '../shared/contract';
+import type { EffectivePolicyView, LinkListItem } from '../shared/contract';
 import type { AppDeps } from './deps';
 
 /** The configurations that decide one space's links, and the policy derived from them. */
@@ -76,6 +76,33 @@ export const toLinkView = (link: ShareLink, policy: EffectivePolicy, now: number
     selectedUsers: [...link.selectedUsers],
     requireSso: link.requireSso,
   };
+};
+
+/**
+ * Creator display names for one request: one Confluence lookup per distinct account, started at the
+ * first ask and shared by every later ask. A failed or empty lookup is null, never an error: a list
+ * must not fail because a profile is hidden or Confluence hiccups.
+ */
+export const createCreatorNames = (deps: AppDeps) => {
+  const names = new Map<string, Promise<string | null>>();
+  const nameOf = (accountId: string): Promise<string | null> => {
+    let name = names.get(accountId);
+    if (!name) {
+      name = Promise.resolve()
+        .then(() => deps.content.getUser(accountId))
+        .then((user) => (user?.displayName ? user.displayName : null))
+        .catch(() => null);
+      names.set(accountId, name);
+    }
+    return name;
+  };
+  /** Adds `createdByName`, looking up every distinct creator in parallel. */
+  const annotate = async (views: readonly LinkView[]): Promise<LinkListItem[]> => {
+    const creators = [...new Set(views.map((view) => view.createdBy))];
+    const resolved = new Map(await Promise.all(creators.map(async (id) => [id, await nameOf(id)] as const)));
+    return views.map((view) => ({ ...view, createdByName: resolved.get(view.createdBy) ?? null }));
+  };
+  return { nameOf, annotate };
 };
 
 /** The effective policy in the UI's terms. */

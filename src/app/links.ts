@@ -9,7 +9,7 @@ import type { CreatedLinkResult, PageSharingResult, PasswordChange } from '../sh
 import { recordAudit } from './audit';
 import { authorizeLinkAction, authorizePageEdit, type Caller } from './authorize';
 import type { AppDeps } from './deps';
-import { loadSpacePolicy, toLinkView, toPolicyView } from './link-views';
+import { createCreatorNames, loadSpacePolicy, toLinkView, toPolicyView } from './link-views';
 
 /** bcrypt only reads the first 72 bytes: a longer password would silently be truncated, so refuse it. */
 export const MAX_PASSWORD_BYTES = 72;
@@ -114,9 +114,10 @@ export const getPageSharing = async (deps: AppDeps, caller: Caller, pageId: stri
   const page = await authorizePageEdit(deps, caller, pageId);
   const [sp, links] = await Promise.all([loadSpacePolicy(deps, page.spaceKey), listAllOfPage(deps, page.id)]);
   const now = deps.clock.now();
+  const views = await createCreatorNames(deps).annotate(links.map((link) => toLinkView(link, sp.policy, now)));
   return {
     page: { id: page.id, title: page.title, spaceKey: page.spaceKey },
-    links: links.map((link) => toLinkView(link, sp.policy, now)),
+    links: views,
     policy: toPolicyView(sp.policy),
     defaults: newLinkSettings(sp.policy, now),
     passwordSuggested: sp.policy.defaults.password,

@@ -102,9 +102,15 @@ export type SiteSettingsInput = Omit<SiteSettings, 'version' | 'updatedAt' | 'ss
 /** Write-only secret field: absent = keep, string = replace, null = delete. */
 export type SecretInput = string | null | undefined;
 
+/**
+ * A link as the lists show it (page dialog, space and site tables): the creator's display name is
+ * resolved once per distinct creator; null when Confluence cannot tell it (unknown or failed lookup).
+ */
+export type LinkListItem = LinkView & { createdByName: string | null };
+
 export interface PageSharingResult {
   page: { id: string; title: string; spaceKey: string };
-  links: LinkView[];
+  links: LinkListItem[];
   policy: EffectivePolicyView;
   /** What the new-link form starts from (policy defaults, clamped to the caps). */
   defaults: LinkSettings;
@@ -170,7 +176,7 @@ export interface ResolverContract {
   };
   getSpaceConfig: { payload: { spaceKey: string }; result: SpaceConfigResult };
   setSpaceConfig: { payload: { spaceKey: string; version: number; config: SpaceConfigInput }; result: SpaceConfigResult };
-  listSpaceLinks: { payload: LinkListFilter & { spaceKey: string }; result: CursorPage<LinkView> };
+  listSpaceLinks: { payload: LinkListFilter & { spaceKey: string }; result: CursorPage<LinkListItem> };
   getGlobalConfig: { payload: Record<string, never>; result: { config: GlobalConfig; effective: EffectivePolicyView } };
   setGlobalConfig: {
     payload: { version: number; config: GlobalConfigInput };
@@ -181,7 +187,7 @@ export interface ResolverContract {
     payload: { version: number; settings: SiteSettingsInput; ssoClientSecret?: string | null; emailApiKey?: string | null };
     result: SiteSettingsResult;
   };
-  listAllLinks: { payload: LinkListFilter & { spaceKey?: string }; result: CursorPage<LinkView> };
+  listAllLinks: { payload: LinkListFilter & { spaceKey?: string }; result: CursorPage<LinkListItem> };
   revokeLinks: {
     payload: { linkIds: string[] };
     result: { disabled: string[]; alreadyDisabled: string[]; notFound: string[] };

@@ -1,5 +1,5 @@
-import type { LinkSettings, LinkView } from '../../src/core/model';
-import type { EffectivePolicyView, PageSharingResult, ResolverResult } from '../../src/shared/contract';
+import type { LinkSettings } from '../../src/core/model';
+import type { EffectivePolicyView, LinkListItem, PageSharingResult, ResolverResult } from '../../src/shared/contract';
 
 export const ok = <T>(data: T): ResolverResult<T> => ({ ok: true, data });
 export const fail = (code: string, message: string, details: Array<{ field?: string; rule?: string; message: string }> = []) => ({
@@ -40,7 +40,8 @@ export const linkSettings = (overrides: Partial<LinkSettings> = {}): LinkSetting
   ...overrides,
 });
 
-export const linkView = (overrides: Partial<LinkView> = {}): LinkView => ({
+/** A link as the lists return it (with the creator's resolved display name). */
+export const linkView = (overrides: Partial<LinkListItem> = {}): LinkListItem => ({
   ...linkSettings({ name: 'Partner review' }),
   id: 'L1aaaaaaaaaaaaaaaaaaaa',
   pageId: '1001',
@@ -55,6 +56,7 @@ export const linkView = (overrides: Partial<LinkView> = {}): LinkView => ({
   hasPassword: false,
   effectiveStatus: 'active',
   violations: [],
+  createdByName: 'Erin Editor',
   ...overrides,
 });
 

@@ -29,12 +29,21 @@ describe('global settings', () => {
 
   it('All links: searches and filters, then bulk-revokes the checked links after confirming', async () => {
     fakeHost.resolvers.listAllLinks = () =>
-      ok({ items: [linkView({ id: 'a', name: 'One' }), linkView({ id: 'b', name: 'Two', spaceKey: 'OPS', effectiveStatus: 'non_compliant', violations: ['Expiry required.'] })], nextCursor: 'n2' });
+      ok({
+        items: [
+          linkView({ id: 'a', name: 'One' }),
+          linkView({ id: 'b', name: 'Two', spaceKey: 'OPS', createdBy: 'u-hidden', createdByName: null, effectiveStatus: 'non_compliant', violations: ['Expiry required.'] }),
+        ],
+        nextCursor: 'n2',
+      });
     fakeHost.resolvers.revokeLinks = () => ok({ disabled: ['a', 'b'], alreadyDisabled: [], notFound: [] });
     await render(<GlobalSettingsApp />);
     await openTab('All links');
     expect(payloadsOf('listAllLinks')).toEqual([{ limit: 25 }]);
     expect(hasText('Expiry required.')).toBe(true);
+    expect(hasText('Erin Editor')).toBe(true);
+    // A creator Confluence could not name falls back to the User card, never to the raw account id as text.
+    expect(byType('User').map((u) => u.props.accountId)).toEqual(['u-hidden']);
 
     await type(field('Search'), 'handbook');
     await type(field('Space key'), 'demo');

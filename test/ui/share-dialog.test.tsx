@@ -35,7 +35,7 @@ describe('share dialog', () => {
         pageSharing({
           links: [
             linkView({ id: 'a', name: 'Partner review' }),
-            linkView({ id: 'b', name: 'Old draft', status: 'disabled', effectiveStatus: 'disabled' }),
+            linkView({ id: 'b', name: 'Old draft', status: 'disabled', effectiveStatus: 'disabled', createdBy: 'u-gone', createdByName: null }),
             linkView({ id: 'c', name: 'Audit', effectiveStatus: 'expired' }),
             linkView({ id: 'd', name: 'Too open', effectiveStatus: 'non_compliant', violations: ['Comments exceed the space cap (View).'] }),
           ],
@@ -47,6 +47,12 @@ describe('share dialog', () => {
     expect(lozenges).toEqual(['Active', 'Disabled', 'Expired', 'Non-compliant']);
     expect(hasText('Not compliant: Comments exceed the space cap (View). Edit the link to bring it within the policy.')).toBe(true);
     expect(hasText('Edit the link to extend it.')).toBe(true);
+    const createdLines = byType('Text').map((n) => n.children.map((c) => c.props.text).join('')).filter((t) => t.startsWith('Created'));
+    expect(createdLines).toHaveLength(4);
+    expect(createdLines[0]).toMatch(/^Created by Erin Editor · /);
+    // Unknown creator: no account id leaks into the line, only the date.
+    expect(createdLines[1]).toMatch(/^Created (?!by)/);
+    expect(createdLines.join(' ')).not.toContain('u-');
   });
 
   it('shows an empty state with the create button when the page has no links', async () => {
@@ -71,7 +77,8 @@ describe('share dialog', () => {
     fakeHost.resolvers.getPageSharing = () => ok(pageSharing());
     fakeHost.resolvers.createLink = (payload) => {
       const { settings } = payload as { settings: { name: string } };
-      return ok({ link: linkView({ id: 'new1', name: settings.name }), url: 'http://localhost:8787/s/TOKEN123' });
+      const { createdByName: _none, ...link } = linkView({ id: 'new1', name: settings.name });
+      return ok({ link, url: 'http://localhost:8787/s/TOKEN123' });
     };
     await render(<ShareDialogApp />);
     await click(button('Create & share secure link'));
@@ -119,6 +126,8 @@ describe('share dialog', () => {
     expect(field('Share URL').props.isReadOnly).toBe(true);
     expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Secure link created' });
     expect(button('Copy')).toBeDefined();
+    // The create answer has no resolved name; the new link is the viewer's own.
+    expect(hasText(/Created by you · /)).toBe(true);
   });
 
   it('does not offer options above the effective policy and marks required fields', async () => {

@@ -107,6 +107,7 @@ describe('space settings', () => {
     fakeHost.resolvers.setLinkStatus = () => ok({ link: linkView({ id: 'b', status: 'disabled', effectiveStatus: 'disabled' }) });
     await render(<SpaceSettingsApp />);
     expect(hasText('First link')).toBe(true);
+    expect(hasText('Erin Editor')).toBe(true);
     await click(button('Next'));
     expect(payloadsOf('listSpaceLinks').at(-1)).toEqual({ spaceKey: 'DEMO', limit: 20, cursor: 'p2' });
     expect(hasText('Second page link')).toBe(true);

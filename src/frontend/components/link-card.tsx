@@ -1,6 +1,7 @@
 import React from 'react';
 import { Box, Button, ButtonGroup, Inline, Stack, Text } from '@forge/react';
 import type { LinkView } from '../../core/model';
+import type { LinkListItem } from '../../shared/contract';
 import { ACCESS_LABEL, formatDate, joinReasons } from './labels';
 import { StatusLozenge } from './status-lozenge';
 
@@ -33,7 +34,21 @@ const statusNote = (link: LinkView): string | null => {
   }
 };
 
-export const LinkCard = ({ link, urlKnown, busy, onAction }: { link: LinkView; urlKnown: boolean; busy: boolean; onAction: (action: LinkAction, link: LinkView) => void }) => (
+/** "Created by Erin Editor · 1 Nov 2026"; a link the viewer just created has no resolved name yet. */
+export const createdLine = (link: LinkListItem, currentAccountId: string | null): string => {
+  const who = link.createdByName ?? (link.createdBy === currentAccountId ? 'you' : null);
+  return who ? `Created by ${who} · ${formatDate(link.createdAt)}` : `Created ${formatDate(link.createdAt)}`;
+};
+
+export interface LinkCardProps {
+  link: LinkListItem;
+  currentAccountId: string | null;
+  urlKnown: boolean;
+  busy: boolean;
+  onAction: (action: LinkAction, link: LinkView) => void;
+}
+
+export const LinkCard = ({ link, currentAccountId, urlKnown, busy, onAction }: LinkCardProps) => (
   <Box padding="space.150" backgroundColor="elevation.surface.raised" xcss={{ borderRadius: 'radius.medium', boxShadow: 'elevation.shadow.raised' }}>
     <Stack space="space.100">
       <Inline space="space.100" alignBlock="center" spread="space-between">
@@ -42,7 +57,7 @@ export const LinkCard = ({ link, urlKnown, busy, onAction }: { link: LinkView; u
           <StatusLozenge status={link.effectiveStatus} />
         </Inline>
         <Text size="small" color="color.text.subtle">
-          Created {formatDate(link.createdAt)}
+          {createdLine(link, currentAccountId)}
         </Text>
       </Inline>
       {link.description ? <Text>{link.description}</Text> : null}

@@ -1,7 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { Box, Button, Checkbox, DynamicTable, EmptyState, Inline, Stack, Text, User } from '@forge/react';
 import type { LinkView } from '../../core/model';
-import type { CursorPage } from '../../shared/contract';
+import type { CursorPage, LinkListItem } from '../../shared/contract';
 import { api, toResolverError, type ResolverError } from '../api';
 import { ConfirmModal } from './confirm-modal';
 import { flagError, flagSuccess } from './flags';
@@ -11,7 +11,7 @@ import { StatusLozenge } from './status-lozenge';
 
 export interface LinksTableProps {
   /** Fetches one page; called again whenever `queryKey` changes. */
-  fetchPage: (cursor: string | undefined) => Promise<CursorPage<LinkView>>;
+  fetchPage: (cursor: string | undefined) => Promise<CursorPage<LinkListItem>>;
   queryKey: string;
   /** Show the space column (site-wide lists). */
   showSpace?: boolean;
@@ -39,7 +39,7 @@ const revokeOneByOne = async (links: LinkView[]): Promise<{ disabled: string[]; 
   return { disabled, failed };
 };
 
-type PageState = { state: 'loading' } | { state: 'error'; error: ResolverError } | { state: 'ready'; page: CursorPage<LinkView> };
+type PageState = { state: 'loading' } | { state: 'error'; error: ResolverError } | { state: 'ready'; page: CursorPage<LinkListItem> };
 
 export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = false, emptyText, revokeVia = 'bulk' }: LinksTableProps) => {
   /** Cursors of the pages before the current one; the current page's cursor is the last entry. */
@@ -148,7 +148,8 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
       ...(bulk ? [] : [{ key: 'name', content: link.name }]),
       { key: 'page', content: link.pageTitle },
       ...(showSpace ? [{ key: 'space', content: link.spaceKey }] : []),
-      { key: 'creator', content: <User accountId={link.createdBy} /> },
+      // The resolved name is plain text (sortable, searchable); the User card is the fallback when it is unknown.
+      { key: 'creator', content: link.createdByName ?? <User accountId={link.createdBy} /> },
       {
         key: 'status',
         content: (

@@ -1,7 +1,7 @@
 import React, { useState } from 'react';
 import { Box, Button, EmptyState, Heading, Inline, SectionMessage, Stack, Text, useProductContext } from '@forge/react';
 import type { LinkSettings, LinkView } from '../../core/model';
-import type { PageSharingResult } from '../../shared/contract';
+import type { LinkListItem, PageSharingResult } from '../../shared/contract';
 import { api, toResolverError } from '../api';
 import { ConfirmModal } from './confirm-modal';
 import { EmailLinkModal } from './email-link-modal';
@@ -48,10 +48,10 @@ export const ShareDialogApp = () => {
       </SectionMessage>
     );
   }
-  return <PageSharing pageId={pageId} />;
+  return <PageSharing pageId={pageId} accountId={context.accountId ?? null} />;
 };
 
-const PageSharing = ({ pageId }: { pageId: string }) => {
+const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string | null }) => {
   const { resource, reload, replace } = useResource(() => api.getPageSharing({ pageId }), [pageId]);
   const [mode, setMode] = useState<Mode>({ kind: 'list' });
   const [urls, setUrls] = useState<Record<string, string>>({});
@@ -66,9 +66,11 @@ const PageSharing = ({ pageId }: { pageId: string }) => {
   if (resource.state === 'error') return <ErrorPanel error={resource.error} onRetry={reload} />;
   const data: PageSharingResult = resource.data;
 
+  /** Single-link answers carry no creator name: keep the one the list resolved (the creator never changes). */
   const upsert = (link: LinkView) => {
-    const exists = data.links.some((l) => l.id === link.id);
-    replace({ ...data, links: exists ? data.links.map((l) => (l.id === link.id ? link : l)) : [link, ...data.links] });
+    const known = data.links.find((l) => l.id === link.id);
+    const item: LinkListItem = { ...link, createdByName: known?.createdByName ?? null };
+    replace({ ...data, links: known ? data.links.map((l) => (l.id === link.id ? item : l)) : [item, ...data.links] });
   };
   const remember = (linkId: string, url: string) => setUrls((known) => ({ ...known, [linkId]: url }));
 
@@ -240,7 +242,7 @@ const PageSharing = ({ pageId }: { pageId: string }) => {
         ) : (
           <Stack space="space.150">
             {data.links.map((link) => (
-              <LinkCard key={link.id} link={link} urlKnown={urls[link.id] !== undefined} busy={busy} onAction={onAction} />
+              <LinkCard key={link.id} link={link} currentAccountId={accountId} urlKnown={urls[link.id] !== undefined} busy={busy} onAction={onAction} />
             ))}
           </Stack>
         )}
