@@ -297,6 +297,16 @@ const normalizeEmail = (email: SiteSettingsInput['email']): SiteSettings['email'
   return { provider: email.provider, fromAddress: email.fromAddress, fromName: email.fromName, options: { ...email.options } };
 };
 
+const AUDIT_RETENTION = { min: 1, max: 3650 } as const;
+
+/** The resolver schema checks this too; the use case must not trust every caller to have done so. */
+const checkAuditRetention = (days: number): number => {
+  if (!Number.isInteger(days) || days < AUDIT_RETENTION.min || days > AUDIT_RETENTION.max) {
+    throw invalid('auditRetentionDays', `Audit entries are kept ${AUDIT_RETENTION.min} to ${AUDIT_RETENTION.max} days (a whole number)`);
+  }
+  return days;
+};
+
 const siteResult = async (deps: AppDeps, settings: SiteSettings): Promise<SiteSettingsResult> => {
   const [sso, apiKey] = await Promise.all([
     deps.store.secrets.get(SECRET_NAMES.ssoClientSecret),
@@ -340,7 +350,7 @@ export const setSiteSettings = async (deps: AppDeps, caller: Caller, input: SetS
     sso: sso ? { ...sso, hasClientSecret: false } : null,
     email: normalizeEmail(s.email),
     notifications: { ...s.notifications },
-    auditRetentionDays: s.auditRetentionDays,
+    auditRetentionDays: checkAuditRetention(s.auditRetentionDays),
     version: current.version + 1,
     updatedAt: deps.clock.now(),
   };

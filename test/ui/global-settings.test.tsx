@@ -164,6 +164,7 @@ describe('global settings', () => {
         ...((p as { cursor?: string }).cursor ? {} : { nextCursor: 'c2' }),
       });
     fakeHost.resolvers.exportAuditCsv = () => ok({ filename: 'audit.csv', csv: 'at,action\n2026-11-20T09:30:00Z,link_created' });
+    fakeHost.resolvers.getSiteSettings = () => ok({ settings: siteSettings(), secrets: { ssoClientSecret: false, emailApiKey: false } });
     await render(<GlobalSettingsApp />);
     await openTab('Audit log');
     expect(hasText('2026-11-20 09:30 UTC')).toBe(true);
@@ -177,6 +178,33 @@ describe('global settings', () => {
     await click(button('Export CSV'));
     expect(payloadsOf('exportAuditCsv')).toEqual([{ action: 'link_created', spaceKey: 'DEMO', since: Date.UTC(2026, 10, 1) }]);
     expect(byType('CodeBlock')[0]!.props.text).toBe('at,action\n2026-11-20T09:30:00Z,link_created');
+  });
+
+  it('Audit log: the retention days are validated (1..3650) and saved with the settings version', async () => {
+    fakeHost.resolvers.getAuditLog = () => ok({ items: [] });
+    fakeHost.resolvers.getSiteSettings = () => ok({ settings: siteSettings({ auditRetentionDays: 180 }), secrets: { ssoClientSecret: false, emailApiKey: false } });
+    fakeHost.resolvers.setSiteSettings = (p) =>
+      ok({ settings: siteSettings({ ...(p as { settings: Partial<SiteSettings> }).settings, version: 5 }), secrets: { ssoClientSecret: false, emailApiKey: false } });
+    await render(<GlobalSettingsApp />);
+    await openTab('Audit log');
+    const retention = () => field('Keep audit entries for (days)');
+    expect(retention().props.value).toBe('180');
+    expect(hasText(/1 to 3650 days \(10 years\)\. The daily clean-up deletes older entries/)).toBe(true);
+    const saveRetention = () => submit(byType('Form')[1]!);
+    for (const bad of ['0', '3651', '', '12x']) {
+      await type(retention(), bad);
+      await saveRetention();
+      expect(hasText('Enter a whole number of days from 1 to 3650.')).toBe(true);
+    }
+    expect(payloadsOf('setSiteSettings')).toEqual([]);
+    await type(retention(), '365');
+    await saveRetention();
+    const [sent] = payloadsOf('setSiteSettings') as Array<{ version: number; settings: { auditRetentionDays: number; email: unknown } }>;
+    expect(sent).toMatchObject({ version: 4, settings: { auditRetentionDays: 365 } });
+    // The rest of the site settings travel unchanged.
+    expect(sent!.settings.email).toEqual(siteSettings().email);
+    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Audit retention saved' });
+    expect(retention().props.value).toBe('365');
   });
 
   it('Reset: needs the exact typed phrase before deleting all links', async () => {

@@ -1,12 +1,13 @@
 import React, { useEffect, useState } from 'react';
-import { Box, Button, CodeBlock, DatePicker, DynamicTable, EmptyState, Form, Inline, Select, Stack, Text, Textfield, User } from '@forge/react';
+import { Box, Button, CodeBlock, DatePicker, DynamicTable, EmptyState, Form, Heading, Inline, Select, Stack, Text, Textfield, User } from '@forge/react';
 import type { AuditAction, AuditEntry } from '../../../core/model';
-import type { AuditLogFilter, CursorPage } from '../../../shared/contract';
+import type { AuditLogFilter, CursorPage, SiteSettingsInput } from '../../../shared/contract';
 import { api, toResolverError, type ResolverError } from '../../api';
 import { Field } from '../field';
 import { flagError } from '../flags';
 import { formatDateTime } from '../labels';
 import { ErrorPanel } from '../states';
+import { SiteSettingsForm, type SiteSectionProps } from './site-settings-form';
 
 const ACTIONS: AuditAction[] = [
   'link_created',
@@ -53,6 +54,54 @@ const toFilter = (d: Draft): AuditLogFilter => ({
 });
 
 const isAccountId = (actor: string): boolean => actor !== 'visitor' && actor !== 'app' && !actor.includes('@');
+
+export const RETENTION_LIMITS = { min: 1, max: 3650 } as const;
+
+const RetentionSection = ({ draft, setDraft, fieldErrors }: SiteSectionProps) => {
+  // The typed text is kept as typed so "" or "12x" stay visible until validation names the problem.
+  const [text, setText] = useState(String(draft.auditRetentionDays));
+  return (
+    <Box xcss={{ maxWidth: '360px' }}>
+      <Field
+        id="audit-retention-days"
+        label="Keep audit entries for (days)"
+        required
+        helper={`${RETENTION_LIMITS.min} to ${RETENTION_LIMITS.max} days (10 years). The daily clean-up deletes older entries for good; export them first if you must keep them.`}
+        error={fieldErrors.auditRetentionDays}
+      >
+        <Textfield
+          id="audit-retention-days"
+          name="auditRetentionDays"
+          type="number"
+          min={RETENTION_LIMITS.min}
+          max={RETENTION_LIMITS.max}
+          value={text}
+          onChange={(e) => {
+            const value = String(e.target.value ?? '').trim();
+            setText(value);
+            setDraft((d) => ({ ...d, auditRetentionDays: /^\d+$/.test(value) ? Number(value) : Number.NaN }));
+          }}
+        />
+      </Field>
+    </Box>
+  );
+};
+
+const validateRetention = (draft: SiteSettingsInput): Record<string, string> => {
+  const days = draft.auditRetentionDays;
+  return Number.isInteger(days) && days >= RETENTION_LIMITS.min && days <= RETENTION_LIMITS.max
+    ? {}
+    : { auditRetentionDays: `Enter a whole number of days from ${RETENTION_LIMITS.min} to ${RETENTION_LIMITS.max}.` };
+};
+
+const RetentionSettings = () => (
+  <Stack space="space.100">
+    <Heading as="h3" size="xsmall">
+      Retention
+    </Heading>
+    <SiteSettingsForm title="Audit retention" section={RetentionSection} validate={validateRetention} />
+  </Stack>
+);
 
 type PageState = { state: 'loading' } | { state: 'error'; error: ResolverError } | { state: 'ready'; page: CursorPage<AuditEntry> };
 
@@ -178,6 +227,7 @@ export const AuditTab = () => {
           Next
         </Button>
       </Inline>
+      <RetentionSettings />
     </Stack>
   );
 };
