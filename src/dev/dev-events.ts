@@ -6,6 +6,7 @@
 import { handlePageEvent, PAGE_EVENTS } from '../app/lifecycle';
 import { runSweep } from '../app/sweep';
 import type { HttpResponse } from '../web/http';
+import { jsonResponse } from './json-response';
 import type { LocalApp } from './local-app';
 
 const ACTIONS = {
@@ -17,12 +18,6 @@ const ACTIONS = {
 
 type PageAction = keyof typeof ACTIONS;
 const isPageAction = (value: string): value is PageAction => Object.hasOwn(ACTIONS, value);
-
-const json = (status: number, body: unknown): HttpResponse => ({
-  status,
-  headers: { 'content-type': ['application/json; charset=utf-8'], 'cache-control': ['no-store'] },
-  body: JSON.stringify(body),
-});
 
 const changeFixturePage = async (app: LocalApp, pageId: string, action: PageAction): Promise<void> => {
   switch (action) {
@@ -43,20 +38,20 @@ const changeFixturePage = async (app: LocalApp, pageId: string, action: PageActi
 
 /** Handles `POST /dev/pages/<id>/<update|trash|restore|delete>` and `POST /dev/sweep`. */
 export const handleDevEvent = async (app: LocalApp, method: string, path: string): Promise<HttpResponse> => {
-  if (method !== 'POST') return json(405, { error: 'Use POST.' });
-  if (path === '/dev/sweep') return json(200, await runSweep(app.deps));
+  if (method !== 'POST') return jsonResponse(405, { error: 'Use POST.' });
+  if (path === '/dev/sweep') return jsonResponse(200, await runSweep(app.deps));
 
   const match = /^\/dev\/pages\/([0-9]{1,20})\/([a-z]+)$/.exec(path);
   const pageId = match?.[1];
   const action = match?.[2];
   if (pageId === undefined || action === undefined || !isPageAction(action)) {
-    return json(404, { error: 'Use POST /dev/pages/<pageId>/<update|trash|restore|delete> or POST /dev/sweep.' });
+    return jsonResponse(404, { error: 'Use POST /dev/pages/<pageId>/<update|trash|restore|delete> or POST /dev/sweep.' });
   }
   const page = await app.deps.content.getPage(pageId);
   try {
     await changeFixturePage(app, pageId, action);
   } catch (error) {
-    return json(404, { error: error instanceof Error ? error.message : `Page ${pageId} cannot be changed.` });
+    return jsonResponse(404, { error: error instanceof Error ? error.message : `Page ${pageId} cannot be changed.` });
   }
   const outcome = await handlePageEvent(
     {
@@ -75,7 +70,7 @@ export const handleDevEvent = async (app: LocalApp, method: string, path: string
     },
     app.deps,
   );
-  return json(200, outcome);
+  return jsonResponse(200, outcome);
 };
 
 /** Runs the sweep periodically as Forge's scheduled trigger would; returns a stop function. */

@@ -8,6 +8,7 @@ import type { HttpRequest, HttpResponse } from '../web/http';
 import { createShareHandler } from '../web/share-handler';
 import { escapeHtml } from '../core/email-templates';
 import { isWellFormedToken, linkIdOf, tokenMatches } from '../core/token';
+import { jsonResponse } from './json-response';
 import { outboxRoute } from './outbox-page';
 import { readDemoLinks, rebaseDemoLinks, seedDemoLinks, type DemoLink } from './demo-seed';
 import { createLocalApp, DEFAULT_PORT, type LocalApp, type LocalAppOptions } from './local-app';
@@ -38,12 +39,6 @@ export interface LocalRoute {
   handle: (req: LocalRequest, ctx: LocalServerContext) => Promise<HttpResponse>;
 }
 
-const json = (status: number, body: unknown): HttpResponse => ({
-  status,
-  headers: { 'content-type': ['application/json; charset=utf-8'], 'cache-control': ['no-store'] },
-  body: JSON.stringify(body),
-});
-
 const html = (status: number, body: string): HttpResponse => ({
   status,
   headers: {
@@ -68,17 +63,17 @@ const invalidRequest = (message: string): ResolverResult<unknown> => ({
 /** POST /api/invoke/<functionKey> with `{ payload, context: { accountId, extension } }`, as the bridge calls resolvers. */
 const invokeRoute: LocalRoute['handle'] = async (req, ctx) => {
   if (req.method !== 'POST') {
-    return { ...json(405, invalidRequest('Use POST.')), headers: { ...json(405, null).headers, allow: ['POST'] } };
+    return { ...jsonResponse(405, invalidRequest('Use POST.')), headers: { ...jsonResponse(405, null).headers, allow: ['POST'] } };
   }
   const key = decodeURIComponent(req.path.slice('/api/invoke/'.length));
   let body: unknown;
   try {
     body = req.rawBody.length === 0 ? {} : JSON.parse(req.rawBody.toString('utf8'));
   } catch {
-    return json(400, invalidRequest('The request body is not valid JSON.'));
+    return jsonResponse(400, invalidRequest('The request body is not valid JSON.'));
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return json(400, invalidRequest('The request body must be a JSON object { payload, context }.'));
+    return jsonResponse(400, invalidRequest('The request body must be a JSON object { payload, context }.'));
   }
   const { payload, context } = body as { payload?: unknown; context?: unknown };
   const ctxObject = typeof context === 'object' && context !== null ? (context as Record<string, unknown>) : {};
@@ -89,7 +84,7 @@ const invokeRoute: LocalRoute['handle'] = async (req, ctx) => {
     { payload, context: { ...(accountId !== undefined ? { accountId } : {}), extension: ctxObject['extension'] } },
     ctx.app.deps,
   );
-  return json(envelopeStatus(result), result);
+  return jsonResponse(envelopeStatus(result), result);
 };
 
 const shareRoute: LocalRoute['handle'] = async (req, ctx) => {
