@@ -177,6 +177,24 @@ export const verifySubscriptionSignature = async (
 
 export type SubscriptionActionResult = 'confirmed' | 'unsubscribed' | 'invalid';
 
+/** Audits what a subscriber did from an email link; the space comes from the link, which may be gone by now. */
+const auditSubscriberAction = async (
+  deps: AppDeps,
+  sub: Subscription,
+  action: 'subscribed' | 'unsubscribed',
+  detail: string,
+): Promise<void> => {
+  const link = await deps.store.links.get(sub.linkId);
+  await recordAudit(deps, {
+    action,
+    actor: maskEmail(sub.email),
+    linkId: sub.linkId,
+    pageId: sub.pageId,
+    spaceKey: link?.spaceKey ?? null,
+    detail,
+  });
+};
+
 /** Confirms or cancels a subscription from the signed link in an email. Bad or stale links → 'invalid'. */
 export const performSubscriptionAction = async (
   deps: AppDeps,
@@ -187,15 +205,7 @@ export const performSubscriptionAction = async (
   if (input.action === 'unsubscribe') {
     if (sub) {
       await deps.store.subscriptions.delete(sub.id);
-      const link = await deps.store.links.get(sub.linkId);
-      await recordAudit(deps, {
-        action: 'unsubscribed',
-        actor: maskEmail(sub.email),
-        linkId: sub.linkId,
-        pageId: sub.pageId,
-        spaceKey: link?.spaceKey ?? null,
-        detail: 'Unsubscribed from page updates.',
-      });
+      await auditSubscriberAction(deps, sub, 'unsubscribed', 'Unsubscribed from page updates.');
     }
     // Unsubscribing twice is fine: the outcome the person wanted holds.
     return 'unsubscribed';
@@ -203,15 +213,7 @@ export const performSubscriptionAction = async (
   if (!sub) return 'invalid';
   if (!sub.confirmed) {
     await deps.store.subscriptions.put({ ...sub, confirmed: true });
-    const link = await deps.store.links.get(sub.linkId);
-    await recordAudit(deps, {
-      action: 'subscribed',
-      actor: maskEmail(sub.email),
-      linkId: sub.linkId,
-      pageId: sub.pageId,
-      spaceKey: link?.spaceKey ?? null,
-      detail: 'Subscription confirmed.',
-    });
+    await auditSubscriberAction(deps, sub, 'subscribed', 'Subscription confirmed.');
   }
   return 'confirmed';
 };
