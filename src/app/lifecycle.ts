@@ -9,6 +9,7 @@ import { DomainError, isDomainError } from '../core/errors';
 import type { AuditAction, PageState, ShareLink } from '../core/model';
 import { recordAudit } from './audit';
 import type { AppDeps } from './deps';
+import { linksOfPage } from './listing';
 import { notePageUpdated } from './notifications';
 
 const idSchema = z.union([z.string().min(1).max(64), z.number().int().nonnegative()]).transform(String);
@@ -81,18 +82,6 @@ export const updateLinkWithRetry = async (
     }
   }
   throw new DomainError('version_conflict', `Link ${linkId} kept changing while its page state was being updated; the event will be retried.`);
-};
-
-/** Every link of a page (all statuses), following cursors. */
-export const linksOfPage = async (deps: Pick<AppDeps, 'store'>, pageId: string): Promise<ShareLink[]> => {
-  const links: ShareLink[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.links.list({ pageId }, { limit: 100, ...(cursor ? { cursor } : {}) });
-    links.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return links;
 };
 
 /**

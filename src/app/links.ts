@@ -10,6 +10,7 @@ import { recordAudit } from './audit';
 import { authorizeLinkAction, authorizePageEdit, type Caller } from './authorize';
 import type { AppDeps } from './deps';
 import { createCreatorNames, loadSpacePolicy, toLinkView, toPolicyView } from './link-views';
+import { linksOfPage } from './listing';
 
 /** bcrypt only reads the first 72 bytes: a longer password would silently be truncated, so refuse it. */
 export const MAX_PASSWORD_BYTES = 72;
@@ -98,21 +99,10 @@ const writeLink = async (deps: AppDeps, next: ShareLink, expectedVersion: number
   }
 };
 
-const listAllOfPage = async (deps: AppDeps, pageId: string): Promise<ShareLink[]> => {
-  const links: ShareLink[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.links.list({ pageId }, { limit: 100, ...(cursor ? { cursor } : {}) });
-    links.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor && links.length < 5000);
-  return links;
-};
-
 /** The page's links, its effective policy and the new-link form defaults (page editors only). */
 export const getPageSharing = async (deps: AppDeps, caller: Caller, pageId: string): Promise<PageSharingResult> => {
   const page = await authorizePageEdit(deps, caller, pageId);
-  const [sp, links] = await Promise.all([loadSpacePolicy(deps, page.spaceKey), listAllOfPage(deps, page.id)]);
+  const [sp, links] = await Promise.all([loadSpacePolicy(deps, page.spaceKey), linksOfPage(deps, page.id, { stopAfter: 5000 })]);
   const now = deps.clock.now();
   const views = await createCreatorNames(deps).annotate(links.map((link) => toLinkView(link, sp.policy, now)));
   return {

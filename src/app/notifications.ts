@@ -20,6 +20,7 @@ import { matchesSelectedUsers } from '../core/selected-users';
 import { maskEmail, recordAudit } from './audit';
 import type { AppDeps } from './deps';
 import { createSpacePolicyCache, toLinkView, type SpacePolicy } from './link-views';
+import { collectPages } from './listing';
 import type { ChildPage, Subscription } from './ports';
 import { buildSharedTree } from './view/share-tree';
 
@@ -218,16 +219,8 @@ export const performSubscriptionAction = async (
   return 'confirmed';
 };
 
-const subscriptionsOfLink = async (deps: Pick<AppDeps, 'store'>, linkId: string): Promise<Subscription[]> => {
-  const subs: Subscription[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.subscriptions.listByLink(linkId, { limit: 100, ...(cursor ? { cursor } : {}) });
-    subs.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return subs;
-};
+const subscriptionsOfLink = (deps: Pick<AppDeps, 'store'>, linkId: string): Promise<Subscription[]> =>
+  collectPages((request) => deps.store.subscriptions.listByLink(linkId, request));
 
 // ---------------------------------------------------------------------------------------------
 // Page updates (debounced)
@@ -273,16 +266,8 @@ export interface UpdateRecipient {
   changedTitle: string;
 }
 
-const subscriptionsOfPage = async (deps: Pick<AppDeps, 'store'>, pageId: string): Promise<Subscription[]> => {
-  const subs: Subscription[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.subscriptions.listByPage(pageId, { limit: 100, ...(cursor ? { cursor } : {}) });
-    subs.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return subs;
-};
+const subscriptionsOfPage = (deps: Pick<AppDeps, 'store'>, pageId: string): Promise<Subscription[]> =>
+  collectPages((request) => deps.store.subscriptions.listByPage(pageId, request));
 
 /**
  * The confirmed subscribers of `pageId` who may hear about its change (ES-13/CF-10): their link is
