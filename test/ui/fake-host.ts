@@ -28,6 +28,8 @@ export interface FakeHost {
   flags: Array<{ id: string; title?: string; description?: string; type?: string }>;
   context: Record<string, unknown>;
   resolvers: Record<string, ResolverStub>;
+  /** Answers for other bridge commands (e.g. `__permission__egressSet`); a throwing stub rejects the call. */
+  bridgeAnswers: Record<string, (data: unknown) => unknown>;
   doc: ForgeDoc | null;
   reset(): void;
 }
@@ -39,6 +41,7 @@ const createFakeHost = (): FakeHost => {
     flags: [],
     context: {},
     resolvers: {},
+    bridgeAnswers: {},
     doc: null,
     reset() {
       host.calls = [];
@@ -46,6 +49,7 @@ const createFakeHost = (): FakeHost => {
       host.flags = [];
       host.context = {};
       host.resolvers = {};
+      host.bridgeAnswers = {};
       host.doc = null;
     },
   };
@@ -76,7 +80,9 @@ export const callBridge = async (cmd: string, data: unknown): Promise<unknown> =
     case 'showFlag':
       fakeHost.flags.push(data as FakeHost['flags'][number]);
       return undefined;
-    default:
-      return undefined;
+    default: {
+      const answer = fakeHost.bridgeAnswers[cmd];
+      return answer ? answer(data) : undefined;
+    }
   }
 };

@@ -5,7 +5,7 @@ import { defaultSiteSettings } from '../../src/core/defaults';
 import { GlobalSettingsApp, GLOBAL_TABS } from '../../src/frontend/components/global-settings-app';
 import { fakeHost } from './fake-host';
 import { fail, globalConfig, globalContext, linkView, ok, openPolicy } from './fixtures';
-import { button, byType, check, click, field, getByText, hasText, pickDate, queryField, render, select, selectTab, submit, type } from './forge-doc';
+import { button, byType, check, click, field, getByText, hasText, pickDate, queryByText, queryField, render, select, selectTab, submit, type } from './forge-doc';
 
 const payloadsOf = (key: string) => fakeHost.invokes.filter((c) => c.functionKey === key).map((c) => c.payload);
 const tabIndex = (label: string) => GLOBAL_TABS.findIndex((t) => t.label === label);
@@ -139,6 +139,116 @@ describe('global settings', () => {
     const sent = payloadsOf('setSiteSettings')[0] as { settings: { email: object }; emailApiKey?: string };
     expect(sent.settings.email).toEqual({ provider: 'mailgun', fromAddress: 'share@acme.com', fromName: 'Secure Share', options: { domain: 'mg.acme.com', region: 'eu' } });
     expect(sent.emailApiKey).toBe('key-123');
+    // Mailgun's hosts are in the manifest: no runtime egress request.
+    expect(fakeHost.calls.filter((c) => c.cmd.startsWith('__permission__'))).toEqual([]);
+  });
+
+  describe('customer-managed egress after saving a customer host', () => {
+    const egressCalls = (cmd: string) => fakeHost.calls.filter((c) => c.cmd === cmd).map((c) => c.data);
+    const webhookSettings = (url: string) =>
+      siteSettings({ version: 5, email: { provider: 'webhook', fromAddress: 'share@acme.com', fromName: 'Secure Share', options: { url } } });
+    const saveWebhook = async (url: string) => {
+      fakeHost.resolvers.getSiteSettings = () => ok({ settings: siteSettings(), secrets: { ssoClientSecret: false, emailApiKey: false } });
+      fakeHost.resolvers.setSiteSettings = () => ok({ settings: webhookSettings(url), secrets: { ssoClientSecret: false, emailApiKey: true } });
+      await render(<GlobalSettingsApp />);
+      await openTab('Email delivery');
+      await select(field('Provider'), 'webhook');
+      expect(hasText(/Confluence asks you to approve outbound access to this host/)).toBe(true);
+      await type(field('From address'), 'share@acme.com');
+      await type(field('Webhook URL'), url);
+      await type(field('Signing secret'), 'whsec');
+      await submit(byType('Form')[0]!);
+    };
+
+    it('Email delivery: asks to approve only the saved webhook origin and confirms the approval', async () => {
+      fakeHost.bridgeAnswers.__permission__egressSet = (data) => ({
+        results: (data as { egresses: Array<{ key: string; description: string; configured: unknown[] }> }).egresses,
+      });
+      await saveWebhook('https://hooks.acme.com:8443/mail/send?team=1');
+      expect(payloadsOf('setSiteSettings')).toHaveLength(1);
+      expect(egressCalls('__permission__egressGet')).toEqual([{ keys: ['secure-share-email-webhook'] }]);
+      expect(egressCalls('__permission__egressSet')).toEqual([
+        {
+          egresses: [
+            {
+              key: 'secure-share-email-webhook',
+              description: 'Secure Share sends share-link emails to this webhook.',
+              configured: [{ domain: 'https://hooks.acme.com:8443', type: ['FETCH_BACKEND_SIDE'] }],
+            },
+          ],
+        },
+      ]);
+      expect(getByText('SectionMessage', /Outbound access to https:\/\/hooks\.acme\.com:8443 approved/).props.appearance).toBe('success');
+      expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Email delivery saved' });
+    });
+
+    it('Email delivery: a declined or failing approval is explained, and the save still counts', async () => {
+      fakeHost.bridgeAnswers.__permission__egressSet = () => {
+        throw new Error('The admin declined the request');
+      };
+      await saveWebhook('https://hooks.acme.com/mail');
+      expect(egressCalls('__permission__egressSet')).toHaveLength(1);
+      const notice = getByText('SectionMessage', /Secure Share may not reach https:\/\/hooks\.acme\.com/);
+      expect(notice.props.appearance).toBe('warning');
+      expect(hasText(/The settings were saved, but outbound access to https:\/\/hooks\.acme\.com was not approved \(The admin declined the request\)/)).toBe(true);
+      expect(fakeHost.flags.map((f) => f.title)).toEqual(['Email delivery saved']);
+    });
+
+    it('Email delivery: an unconfirmed request says so; an already approved host asks nothing', async () => {
+      await saveWebhook('https://hooks.acme.com/mail');
+      expect(getByText('SectionMessage', /Access to https:\/\/hooks\.acme\.com requested/).props.appearance).toBe('information');
+
+      fakeHost.reset();
+      fakeHost.context = globalContext();
+      fakeHost.bridgeAnswers.__permission__egressGet = () => ({
+        results: [{ key: 'secure-share-email-webhook', description: 'x', configured: [{ domain: 'https://hooks.acme.com', type: ['FETCH_BACKEND_SIDE'] }] }],
+      });
+      await saveWebhook('https://hooks.acme.com/other-path');
+      expect(egressCalls('__permission__egressSet')).toEqual([]);
+      expect(queryByText('SectionMessage', /hooks\.acme\.com/)).toBeUndefined();
+    });
+
+    it('Single sign-on: asks to approve the issuer origin after saving', async () => {
+      fakeHost.resolvers.getSiteSettings = () => ok({ settings: siteSettings(), secrets: { ssoClientSecret: false, emailApiKey: false } });
+      fakeHost.resolvers.setSiteSettings = () =>
+        ok({
+          settings: siteSettings({ version: 5, sso: { issuer: 'https://login.acme.com/tenant/', clientId: 'c', scopes: 'openid email', hasClientSecret: true } }),
+          secrets: { ssoClientSecret: true, emailApiKey: false },
+        });
+      fakeHost.bridgeAnswers.__permission__egressSet = (data) => ({ results: (data as { egresses: unknown[] }).egresses });
+      await render(<GlobalSettingsApp />);
+      await openTab('Single sign-on');
+      await check(field('Use an identity provider'), true);
+      expect(hasText(/Confluence asks you to approve outbound access to this host/)).toBe(true);
+      await type(field('Issuer URL'), 'https://login.acme.com/tenant/');
+      await type(field('Client ID'), 'c');
+      await submit(byType('Form')[0]!);
+      expect(egressCalls('__permission__egressSet')).toEqual([
+        {
+          egresses: [
+            {
+              key: 'secure-share-sso-issuer',
+              description: 'Secure Share signs external recipients in with this OpenID Connect identity provider.',
+              configured: [{ domain: 'https://login.acme.com', type: ['FETCH_BACKEND_SIDE'] }],
+            },
+          ],
+        },
+      ]);
+      expect(getByText('SectionMessage', /Outbound access to https:\/\/login\.acme\.com approved/).props.appearance).toBe('success');
+    });
+
+    it('a rejected save asks for no egress', async () => {
+      fakeHost.resolvers.getSiteSettings = () => ok({ settings: siteSettings(), secrets: { ssoClientSecret: false, emailApiKey: false } });
+      fakeHost.resolvers.setSiteSettings = () => fail('invalid_input', 'The webhook URL must use https://', [{ field: 'email.options.url', message: 'The webhook URL must use https://' }]);
+      await render(<GlobalSettingsApp />);
+      await openTab('Email delivery');
+      await select(field('Provider'), 'webhook');
+      await type(field('From address'), 'share@acme.com');
+      await type(field('Webhook URL'), 'https://hooks.acme.com/x');
+      await submit(byType('Form')[0]!);
+      expect(payloadsOf('setSiteSettings')).toHaveLength(1);
+      expect(fakeHost.calls.filter((c) => c.cmd.startsWith('__permission__'))).toEqual([]);
+    });
   });
 
   it('Customization: saves heading, logo, footer and refuses a non-https logo', async () => {

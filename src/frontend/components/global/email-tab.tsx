@@ -3,7 +3,9 @@ import { Checkbox, Heading, Select, Stack, Text, Textfield, Toggle } from '@forg
 import type { SiteSettings } from '../../../core/model';
 import type { SiteSettingsInput } from '../../../shared/contract';
 import { Field, FieldNotes } from '../field';
+import { EGRESS_GROUPS, egressNotice, requestEgress } from './egress';
 import { SiteSettingsForm, type SiteSectionProps } from './site-settings-form';
+import type { SiteSettingsResult } from '../../../shared/contract';
 
 type Provider = SiteSettings['email']['provider'];
 
@@ -34,7 +36,14 @@ const PROVIDER_OPTIONS: Record<Provider, Array<{ key: string; label: string; hel
     { key: 'accessKeyId', label: 'Access key ID' },
     { key: 'configurationSet', label: 'Configuration set', helper: 'Optional.' },
   ],
-  webhook: [{ key: 'url', label: 'Webhook URL', helper: 'https:// endpoint that receives each email as JSON, signed with the secret below.' }],
+  webhook: [
+    {
+      key: 'url',
+      label: 'Webhook URL',
+      helper:
+        'https:// endpoint that receives each email as JSON, signed with the secret below. When you save, Confluence asks you to approve outbound access to this host for Secure Share.',
+    },
+  ],
 };
 
 const needsSecret = (provider: Provider) => provider !== 'none' && provider !== 'outbox';
@@ -147,4 +156,10 @@ const validate = (draft: SiteSettingsInput): Record<string, string> => {
   return problems;
 };
 
-export const EmailTab = () => <SiteSettingsForm title="Email delivery" section={Section} validate={validate} />;
+/** A saved webhook host must be approved for backend egress (customer-managed egress). */
+const approveWebhookHost = async ({ settings }: SiteSettingsResult) => {
+  const url = settings.email.provider === 'webhook' ? settings.email.options['url'] : undefined;
+  return url ? egressNotice(EGRESS_GROUPS.emailWebhook, await requestEgress(EGRESS_GROUPS.emailWebhook, url)) : null;
+};
+
+export const EmailTab = () => <SiteSettingsForm title="Email delivery" section={Section} validate={validate} afterSave={approveWebhookHost} />;

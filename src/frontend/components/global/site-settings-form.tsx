@@ -1,9 +1,10 @@
 import React, { useState } from 'react';
-import { Button, Form, FormFooter, Stack } from '@forge/react';
+import { Button, Form, FormFooter, SectionMessage, Stack, Text } from '@forge/react';
 import type { SiteSettingsInput, SiteSettingsResult } from '../../../shared/contract';
 import { api, toResolverError, type ResolverError } from '../../api';
 import { flagError, flagSuccess } from '../flags';
 import { ErrorPanel, Loading } from '../states';
+import type { SaveNotice } from './egress';
 import { siteInput, useSiteSettings } from './use-site-settings';
 
 export interface SiteSectionProps {
@@ -23,15 +24,34 @@ export const SiteSettingsForm = ({
   title,
   section: Section,
   validate,
+  afterSave,
 }: {
   title: string;
   section: (props: SiteSectionProps) => React.ReactElement;
   validate?: (draft: SiteSettingsInput) => Record<string, string>;
+  /** Runs after a successful save (e.g. asking for egress to a saved host); its notice stays above the form. */
+  afterSave?: (saved: SiteSettingsResult) => Promise<SaveNotice | null>;
 }) => {
   const { resource, reload, replace } = useSiteSettings();
+  // Lives outside the editor, which remounts with each saved version.
+  const [notice, setNotice] = useState<SaveNotice | null>(null);
   if (resource.state === 'loading') return <Loading label="Loading settings…" />;
   if (resource.state === 'error') return <ErrorPanel error={resource.error} onRetry={reload} />;
-  return <SiteSettingsEditor key={resource.data.settings.version} title={title} data={resource.data} onSaved={replace} Section={Section} validate={validate} />;
+  const onSaved = async (result: SiteSettingsResult) => {
+    setNotice(null);
+    replace(result);
+    if (afterSave) setNotice(await afterSave(result));
+  };
+  return (
+    <Stack space="space.200">
+      {notice ? (
+        <SectionMessage appearance={notice.appearance} title={notice.title}>
+          <Text>{notice.text}</Text>
+        </SectionMessage>
+      ) : null}
+      <SiteSettingsEditor key={resource.data.settings.version} title={title} data={resource.data} onSaved={onSaved} Section={Section} validate={validate} />
+    </Stack>
+  );
 };
 
 const SiteSettingsEditor = ({
@@ -43,7 +63,7 @@ const SiteSettingsEditor = ({
 }: {
   title: string;
   data: SiteSettingsResult;
-  onSaved: (r: SiteSettingsResult) => void;
+  onSaved: (r: SiteSettingsResult) => Promise<void>;
   Section: (props: SiteSectionProps) => React.ReactElement;
   validate?: (draft: SiteSettingsInput) => Record<string, string>;
 }) => {
@@ -59,17 +79,19 @@ const SiteSettingsEditor = ({
     if (Object.keys(problems).length > 0) return;
     setBusy(true);
     setError(null);
+    let result: SiteSettingsResult;
     try {
-      const result = await api.setSiteSettings({ version: data.settings.version, settings: draft, ...secrets });
-      flagSuccess(`${title} saved`);
-      onSaved(result);
+      result = await api.setSiteSettings({ version: data.settings.version, settings: draft, ...secrets });
     } catch (e) {
       const failure = toResolverError(e);
       setError(failure);
       flagError(`${title} not saved`, failure);
-    } finally {
       setBusy(false);
+      return;
     }
+    flagSuccess(`${title} saved`);
+    // The editor remounts with the new version; a follow-up (egress approval) reports through its own notice.
+    await onSaved(result);
   };
 
   const fieldErrors = { ...(error?.fieldMessages() ?? {}), ...localErrors };

@@ -1,6 +1,7 @@
 import React from 'react';
 import { Checkbox, Stack, Text, Textfield, Toggle } from '@forge/react';
-import type { SiteSettingsInput } from '../../../shared/contract';
+import type { SiteSettingsInput, SiteSettingsResult } from '../../../shared/contract';
+import { EGRESS_GROUPS, egressNotice, requestEgress } from './egress';
 import { Field } from '../field';
 import { SiteSettingsForm, type SiteSectionProps } from './site-settings-form';
 
@@ -25,7 +26,7 @@ const Section = ({ data, draft, setDraft, secrets, setSecrets, fieldErrors }: Si
       />
       {sso ? (
         <Stack space="space.150">
-          <Field id="sso-issuer" label="Issuer URL" required helper="e.g. https://login.example.com — its /.well-known/openid-configuration is read." error={fieldErrors['sso.issuer']}>
+          <Field id="sso-issuer" label="Issuer URL" required helper="e.g. https://login.example.com — its /.well-known/openid-configuration is read. When you save, Confluence asks you to approve outbound access to this host. Providers that serve tokens or keys from another host need that host approved too." error={fieldErrors['sso.issuer']}>
             <Textfield id="sso-issuer" name="issuer" value={sso.issuer} onChange={(e) => setSso({ issuer: String(e.target.value ?? '').trim() })} />
           </Field>
           <Field id="sso-client-id" label="Client ID" required error={fieldErrors['sso.clientId']}>
@@ -79,4 +80,8 @@ const validate = (draft: SiteSettingsInput): Record<string, string> => {
   return problems;
 };
 
-export const SsoTab = () => <SiteSettingsForm title="Single sign-on" section={Section} validate={validate} />;
+/** The saved issuer host must be approved for backend egress (discovery, token and JWKS requests). */
+const approveIssuerHost = async ({ settings }: SiteSettingsResult) =>
+  settings.sso ? egressNotice(EGRESS_GROUPS.ssoIssuer, await requestEgress(EGRESS_GROUPS.ssoIssuer, settings.sso.issuer)) : null;
+
+export const SsoTab = () => <SiteSettingsForm title="Single sign-on" section={Section} validate={validate} afterSave={approveIssuerHost} />;
