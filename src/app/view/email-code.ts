@@ -77,15 +77,18 @@ export const sendCode = async (deps: AppDeps, crypto: CodeCrypto, input: SendCod
     deps.store.counters.increment(`otpsend:l:${input.link.id}:${hour}`, hourEnd),
   ]);
   if (!input.allowed) return;
-  if (perEmail > SENDS_PER_EMAIL_PER_HOUR || perLink > SENDS_PER_LINK_PER_HOUR) {
-    await recordAudit(deps, {
-      action: 'gate_failed',
+  // Every outcome of a send is audited against the address (masked) and the link's page.
+  const auditSend = (action: 'gate_failed' | 'code_sent', detail: string): Promise<void> =>
+    recordAudit(deps, {
+      action,
       actor: maskEmail(input.email),
       linkId: input.link.id,
       pageId: input.link.pageId,
       spaceKey: input.link.spaceKey,
-      detail: 'email code send cap reached',
+      detail,
     });
+  if (perEmail > SENDS_PER_EMAIL_PER_HOUR || perLink > SENDS_PER_LINK_PER_HOUR) {
+    await auditSend('gate_failed', 'email code send cap reached');
     return;
   }
   const code = newCode((n) => deps.random.bytes(n));
@@ -102,25 +105,11 @@ export const sendCode = async (deps: AppDeps, crypto: CodeCrypto, input: SendCod
   const body = input.message(code);
   try {
     await deps.mailer.send({ to: [input.email], subject: body.subject, text: body.text, html: body.html, kind: 'otp' });
-    await recordAudit(deps, {
-      action: 'code_sent',
-      actor: maskEmail(input.email),
-      linkId: input.link.id,
-      pageId: input.link.pageId,
-      spaceKey: input.link.spaceKey,
-      detail: input.purpose === 'open' ? 'access code' : 'subscription code',
-    });
+    await auditSend('code_sent', input.purpose === 'open' ? 'access code' : 'subscription code');
   } catch {
     // The reply stays the same (M11); the code is withdrawn so it cannot be used, and the failure audited.
     await deps.store.ephemeral.delete(codeKey(input.link.id, emailKey));
-    await recordAudit(deps, {
-      action: 'gate_failed',
-      actor: maskEmail(input.email),
-      linkId: input.link.id,
-      pageId: input.link.pageId,
-      spaceKey: input.link.spaceKey,
-      detail: 'email code could not be sent',
-    });
+    await auditSend('gate_failed', 'email code could not be sent');
   }
 };
 
