@@ -78,6 +78,51 @@ export const proxyImage = async (
   });
 };
 
+/** What differs between the visitor's writes to Confluence (comments, uploads). */
+interface SharedPageWrite {
+  /** Counter name and hourly cap of this kind of write through one link. */
+  counter: 'comments' | 'uploads';
+  perHour: number;
+  tooMany: { title: string; message: string };
+  /** The Confluence write on the page in scope; a failure shows "unavailable". */
+  perform: (pageId: string) => Promise<unknown>;
+  action: 'comment_added' | 'attachment_added';
+  detail: string;
+  notice: 'comment_added' | 'uploaded';
+}
+
+/**
+ * A visitor's write to a shared page, after the input was checked: the page must be in the link's scope
+ * and the link under its hourly cap; the write is audited and the visitor sent back to the page with a notice.
+ */
+const writeToSharedPage = async (
+  ctx: ShareContext,
+  permissions: ViewPermissions,
+  pageId: string | null,
+  write: SharedPageWrite,
+): Promise<HttpResponse> => {
+  const loaded = await loadPageScope(ctx, permissions, pageId, { comments: false, attachments: false, creator: false, countView: false });
+  if (!loaded.ok) return loaded.response;
+  if (await overHourlyCap(ctx, write.counter, write.perHour)) {
+    return messageResponse(ctx, 429, write.tooMany.title, write.tooMany.message, backToPage(ctx, pageId));
+  }
+  const page = loaded.scope.page;
+  try {
+    await write.perform(page.id);
+  } catch {
+    return unavailable(ctx);
+  }
+  await recordAudit(ctx.deps, {
+    action: write.action,
+    actor: permissions.viewerEmail ? maskEmail(permissions.viewerEmail) : 'visitor',
+    linkId: ctx.link.id,
+    pageId: page.id,
+    spaceKey: ctx.link.spaceKey,
+    detail: write.detail,
+  });
+  return redirectResponse(ctx.urls.withNotice(ctx.urls.page(page.id), write.notice), cookiesToRefresh(ctx));
+};
+
 /** The attribution line shown in the Confluence comment: who wrote it, as far as the share knows. */
 const attribution = (name: string, email: string | null): string => {
   const who = name !== '' ? name : 'an anonymous visitor';
@@ -98,27 +143,16 @@ export const addComment = async (ctx: ShareContext, permissions: ViewPermissions
   if (name.length > MAX_NAME_LENGTH) {
     return messageResponse(ctx, 400, 'Name too long', `Your name may have at most ${MAX_NAME_LENGTH} characters.`, backToPage(ctx, pageId));
   }
-  const loaded = await loadPageScope(ctx, permissions, pageId, { comments: false, attachments: false, creator: false, countView: false });
-  if (!loaded.ok) return loaded.response;
-  if (await overHourlyCap(ctx, 'comments', COMMENTS_PER_LINK_PER_HOUR)) {
-    return messageResponse(ctx, 429, 'Too many comments', 'Too many comments were added through this link. Try again later.', backToPage(ctx, pageId));
-  }
-  const page = loaded.scope.page;
-  try {
+  return writeToSharedPage(ctx, permissions, pageId, {
+    counter: 'comments',
+    perHour: COMMENTS_PER_LINK_PER_HOUR,
+    tooMany: { title: 'Too many comments', message: 'Too many comments were added through this link. Try again later.' },
     // Plain text only: the Confluence adapter escapes it into storage format, so no markup can be injected (T29).
-    await ctx.deps.content.addComment(page.id, `${text}\n\n${attribution(name, permissions.viewerEmail)}`);
-  } catch {
-    return unavailable(ctx);
-  }
-  await recordAudit(ctx.deps, {
+    perform: (id) => ctx.deps.content.addComment(id, `${text}\n\n${attribution(name, permissions.viewerEmail)}`),
     action: 'comment_added',
-    actor: permissions.viewerEmail ? maskEmail(permissions.viewerEmail) : 'visitor',
-    linkId: ctx.link.id,
-    pageId: page.id,
-    spaceKey: ctx.link.spaceKey,
     detail: `${text.length} characters`,
+    notice: 'comment_added',
   });
-  return redirectResponse(ctx.urls.withNotice(ctx.urls.page(page.id), 'comment_added'), cookiesToRefresh(ctx));
 };
 
 export const uploadAttachment = async (ctx: ShareContext, permissions: ViewPermissions, pageId: string | null): Promise<HttpResponse> => {
@@ -129,31 +163,21 @@ export const uploadAttachment = async (ctx: ShareContext, permissions: ViewPermi
   if (!file) return messageResponse(ctx, 400, 'No file', 'Choose a file to upload.', backToPage(ctx, pageId));
   const checked = checkUpload(file.fileName, file.bytes);
   if (!checked.ok) return messageResponse(ctx, checked.status, 'File not accepted', checked.message, backToPage(ctx, pageId));
-  const loaded = await loadPageScope(ctx, permissions, pageId, { comments: false, attachments: false, creator: false, countView: false });
-  if (!loaded.ok) return loaded.response;
-  if (await overHourlyCap(ctx, 'uploads', UPLOADS_PER_LINK_PER_HOUR)) {
-    return messageResponse(ctx, 429, 'Too many uploads', 'Too many files were uploaded through this link. Try again later.', backToPage(ctx, pageId));
-  }
-  const page = loaded.scope.page;
   const uploader = permissions.viewerEmail ?? 'an anonymous visitor';
-  try {
-    await ctx.deps.content.uploadAttachment(
-      page.id,
-      { fileName: checked.fileName, mediaType: checked.mediaType, bytes: file.bytes },
-      `Uploaded by ${uploader} via Secure Share link`,
-    );
-  } catch {
-    return unavailable(ctx);
-  }
-  await recordAudit(ctx.deps, {
+  return writeToSharedPage(ctx, permissions, pageId, {
+    counter: 'uploads',
+    perHour: UPLOADS_PER_LINK_PER_HOUR,
+    tooMany: { title: 'Too many uploads', message: 'Too many files were uploaded through this link. Try again later.' },
+    perform: (id) =>
+      ctx.deps.content.uploadAttachment(
+        id,
+        { fileName: checked.fileName, mediaType: checked.mediaType, bytes: file.bytes },
+        `Uploaded by ${uploader} via Secure Share link`,
+      ),
     action: 'attachment_added',
-    actor: permissions.viewerEmail ? maskEmail(permissions.viewerEmail) : 'visitor',
-    linkId: ctx.link.id,
-    pageId: page.id,
-    spaceKey: ctx.link.spaceKey,
     detail: `${checked.mediaType}, ${file.bytes.byteLength} bytes`,
+    notice: 'uploaded',
   });
-  return redirectResponse(ctx.urls.withNotice(ctx.urls.page(page.id), 'uploaded'), cookiesToRefresh(ctx));
 };
 
 export const subscribe = async (ctx: ShareContext, permissions: ViewPermissions, pageId: string | null): Promise<HttpResponse> => {
