@@ -73,6 +73,14 @@ describe('global settings', () => {
     expect(hasText('Saving turns sharing off everywhere')).toBe(true);
     expect(queryField('Allowed emails and domains')).toBeUndefined();
     await submit(byType('Form')[0]!);
+    // Turning the master switch off is confirmed first; cancelling saves nothing.
+    expect(payloadsOf('setGlobalConfig')).toEqual([]);
+    expect(hasText('Turn Secure Share off for the whole site?')).toBe(true);
+    await click(button('Cancel'));
+    expect(byType('Modal')).toHaveLength(0);
+    expect(payloadsOf('setGlobalConfig')).toEqual([]);
+    await submit(byType('Form')[0]!);
+    await click(getByText('Button', 'Turn sharing off', byType('ModalFooter')[0]!));
     expect(payloadsOf('setGlobalConfig')).toEqual([
       {
         version: 5,

@@ -18,6 +18,7 @@ import {
   render,
   select,
   submit,
+  textOf,
   type,
 } from './forge-doc';
 
@@ -122,6 +123,7 @@ describe('share dialog', () => {
       },
     ]);
     expect(hasText(/copy it now/)).toBe(true);
+    expect(hasText('Copy it now — it will not be shown again.')).toBe(true);
     expect(field('Share URL').props.value).toBe('http://localhost:8787/s/TOKEN123');
     expect(field('Share URL').props.isReadOnly).toBe(true);
     expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Secure link created' });
@@ -189,24 +191,48 @@ describe('share dialog', () => {
     expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'error', title: 'Link not created' });
   });
 
-  it('disables, rotates (after confirming) and deletes (after confirming) a link', async () => {
+  it('disables, rotates and deletes a link, each only after confirming; enabling needs no confirmation', async () => {
     const link = linkView({ id: 'a', name: 'Partner review', version: 3 });
     fakeHost.resolvers.getPageSharing = () => ok(pageSharing({ links: [link] }));
-    fakeHost.resolvers.setLinkStatus = () => ok({ link: { ...link, status: 'disabled', effectiveStatus: 'disabled', version: 4 } });
-    fakeHost.resolvers.rotateLink = () => ok({ link: { ...link, version: 5 }, url: 'http://localhost:8787/s/ROTATED' });
+    fakeHost.resolvers.setLinkStatus = (p) => {
+      const { status } = p as { status: 'active' | 'disabled' };
+      const version = status === 'disabled' ? 4 : 5;
+      return ok({ link: { ...link, status, effectiveStatus: status, version } });
+    };
+    fakeHost.resolvers.rotateLink = () => ok({ link: { ...link, version: 6 }, url: 'http://localhost:8787/s/ROTATED' });
     fakeHost.resolvers.deleteLink = () => ok({ deleted: 'a' });
     await render(<ShareDialogApp />);
 
     await click(button('Disable'));
+    expect(payloadsOf('setLinkStatus')).toEqual([]);
+    expect(byType('ModalTitle').map((n) => textOf(n))).toEqual(['Disable “Partner review”?']);
+    expect(hasText(/gets a not-found page until you enable it again/)).toBe(true);
+    await click(button('Cancel'));
+    expect(byType('Modal')).toHaveLength(0);
+    expect(payloadsOf('setLinkStatus')).toEqual([]);
+    await click(button('Disable'));
+    await click(getByText('Button', 'Disable', byType('ModalFooter')[0]!));
     expect(payloadsOf('setLinkStatus')).toEqual([{ linkId: 'a', status: 'disabled', version: 3 }]);
-    expect(button('Enable')).toBeDefined();
+    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Link disabled' });
+    await click(button('Enable'));
+    expect(byType('Modal')).toHaveLength(0);
+    expect(payloadsOf('setLinkStatus').at(-1)).toEqual({ linkId: 'a', status: 'active', version: 4 });
+    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Link enabled' });
 
-    await click(button('Rotate'));
+    // The URL of an older link is not known: rotating is offered as the way to get a copyable one.
+    expect(queryByText('Button', 'Copy')).toBeUndefined();
+    await click(button('Rotate & copy new URL'));
     expect(byType('Modal')).toHaveLength(1);
+    expect(hasText(/the current one stops working at once.*The new URL is shown once so you can copy it/)).toBe(true);
     expect(payloadsOf('rotateLink')).toEqual([]);
     await click(getByText('Button', 'Rotate', byType('ModalFooter')[0]!));
-    expect(payloadsOf('rotateLink')).toEqual([{ linkId: 'a', version: 4 }]);
+    expect(payloadsOf('rotateLink')).toEqual([{ linkId: 'a', version: 5 }]);
     expect(field('Share URL').props.value).toBe('http://localhost:8787/s/ROTATED');
+    expect(hasText('Copy it now — it will not be shown again.')).toBe(true);
+    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Link rotated' });
+    // Now the URL is known: plain Copy and Rotate.
+    expect(button('Copy')).toBeDefined();
+    expect(button('Rotate')).toBeDefined();
 
     await click(button('Delete'));
     await click(button('Cancel'));
@@ -214,7 +240,30 @@ describe('share dialog', () => {
     await click(button('Delete'));
     await click(getByText('Button', 'Delete', byType('ModalFooter')[0]!));
     expect(payloadsOf('deleteLink')).toEqual([{ linkId: 'a' }]);
+    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Link deleted' });
     expect(hasText('No secure links yet')).toBe(true);
+  });
+
+  it('reports a failed disable, rotate or delete with an error flag and keeps the link as it was', async () => {
+    const link = linkView({ id: 'a', name: 'Partner review', version: 3 });
+    fakeHost.resolvers.getPageSharing = () => ok(pageSharing({ links: [link] }));
+    fakeHost.resolvers.setLinkStatus = () => fail('version_conflict', 'Someone else changed this link.');
+    fakeHost.resolvers.rotateLink = () => fail('forbidden', 'You cannot edit this page any more.');
+    fakeHost.resolvers.deleteLink = () => fail('upstream_unavailable', 'Confluence did not answer.');
+    await render(<ShareDialogApp />);
+    await click(button('Disable'));
+    await click(getByText('Button', 'Disable', byType('ModalFooter')[0]!));
+    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'error', title: 'Could not disable the link', description: 'Someone else changed this link.' });
+    await click(button('Rotate & copy new URL'));
+    await click(getByText('Button', 'Rotate', byType('ModalFooter')[0]!));
+    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'error', title: 'Could not rotate the link' });
+    expect(queryField('Share URL')).toBeUndefined();
+    await click(button('Delete'));
+    await click(getByText('Button', 'Delete', byType('ModalFooter')[0]!));
+    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'error', title: 'Could not delete the link', description: 'Confluence did not answer.' });
+    expect(byType('Modal')).toHaveLength(0);
+    expect(getByText('Lozenge', 'Active')).toBeDefined();
+    expect(hasText('Partner review')).toBe(true);
   });
 
   it('emails a freshly created link to the recipients', async () => {

@@ -120,6 +120,41 @@ describe('space settings', () => {
     expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Link revoked' });
   });
 
+  it('asks before turning sharing off in the space, and saves other changes without asking', async () => {
+    fakeHost.resolvers.getSpaceConfig = () => ok(spaceConfigResult());
+    fakeHost.resolvers.listSpaceLinks = () => ok({ items: [] });
+    fakeHost.resolvers.setSpaceConfig = (payload) => ok(spaceConfigResult({ config: { ...(payload as { config: object }).config, version: 3 } }));
+    await render(<SpaceSettingsApp />);
+    await select(field('Comments'), 'none');
+    await submit(byType('Form')[0]!);
+    expect(payloadsOf('setSpaceConfig')).toHaveLength(1);
+    expect(byType('Modal')).toHaveLength(0);
+
+    await check(field('Sharing enabled in this space'), false);
+    await submit(byType('Form')[0]!);
+    expect(payloadsOf('setSpaceConfig')).toHaveLength(1);
+    expect(hasText('Turn sharing off in “Demo space”?')).toBe(true);
+    expect(hasText(/Every Secure Share link of this space stops opening at once/)).toBe(true);
+    await click(button('Cancel'));
+    expect(payloadsOf('setSpaceConfig')).toHaveLength(1);
+    await submit(byType('Form')[0]!);
+    await click(getByText('Button', 'Turn sharing off', byType('ModalFooter')[0]!));
+    expect(payloadsOf('setSpaceConfig')).toHaveLength(2);
+    expect((payloadsOf('setSpaceConfig')[1] as { config: { sharingEnabled: boolean } }).config.sharingEnabled).toBe(false);
+    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Space settings saved' });
+  });
+
+  it('reports a space link that could not be revoked with an error flag', async () => {
+    fakeHost.resolvers.getSpaceConfig = () => ok(spaceConfigResult());
+    fakeHost.resolvers.listSpaceLinks = () => ok({ items: [linkView({ id: 'a', name: 'First link' })] });
+    fakeHost.resolvers.setLinkStatus = () => fail('version_conflict', 'Someone else changed this link.');
+    await render(<SpaceSettingsApp />);
+    await click(button('Revoke'));
+    await click(getByText('Button', 'Revoke', byType('ModalFooter')[0]!));
+    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'error', title: 'Could not revoke' });
+    expect(byType('Modal')).toHaveLength(0);
+  });
+
   it('filters the space links by text, status and compliance', async () => {
     fakeHost.resolvers.getSpaceConfig = () => ok(spaceConfigResult());
     await render(<SpaceSettingsApp />);

@@ -84,8 +84,9 @@ export const LinkCard = ({ link, currentAccountId, urlKnown, busy, onAction }: L
         <Button spacing="compact" isDisabled={busy} onClick={() => onAction('toggle', link)}>
           {link.status === 'active' ? 'Disable' : 'Enable'}
         </Button>
+        {/* Without the URL at hand, rotating is how the editor gets a copyable one: say so on the button. */}
         <Button spacing="compact" isDisabled={busy} onClick={() => onAction('rotate', link)}>
-          Rotate
+          {urlKnown ? 'Rotate' : 'Rotate & copy new URL'}
         </Button>
         <Button spacing="compact" appearance="danger" isDisabled={busy} onClick={() => onAction('delete', link)}>
           Delete

@@ -13,10 +13,14 @@ export interface RevealedUrlProps {
 export const RevealedUrl = ({ linkName, url, reason, onEmail, onDismiss }: RevealedUrlProps) => (
   <SectionMessage appearance={reason === 'copy' ? 'information' : 'success'} title={reason === 'created' ? `Link “${linkName}” created — copy it now` : reason === 'rotated' ? `Link “${linkName}” rotated — copy the new URL now` : `Link “${linkName}”`}>
     <Stack space="space.100">
-      <Text>
-        Select the URL and copy it. For security the full link is shown only now: once you leave this dialog, it cannot be shown
-        again (rotate the link to get a new one).
-      </Text>
+      {reason === 'copy' ? (
+        <Text>Select the URL and copy it. It stays available only until you leave this dialog.</Text>
+      ) : (
+        <Text>
+          Copy it now — it will not be shown again. Only a fingerprint of the link is stored, so once you leave this dialog the
+          only way to get a working URL is to rotate the link (the old URL then stops working).
+        </Text>
+      )}
       <Label labelFor="revealed-url">Share URL</Label>
       <Textfield id="revealed-url" name="revealed-url" value={url} isReadOnly isMonospaced />
       <Inline space="space.100">

@@ -13,7 +13,7 @@ import { ErrorPanel, Loading } from './states';
 import { useResource } from './use-resource';
 
 type Mode = { kind: 'list' } | { kind: 'create' } | { kind: 'edit'; link: LinkView };
-type Pending = { kind: 'rotate' | 'delete'; link: LinkView; thenEmail?: boolean } | null;
+type Pending = { kind: 'rotate' | 'delete' | 'disable'; link: LinkView; thenEmail?: boolean } | null;
 
 const settingsOf = (link: LinkView): LinkSettings => ({
   name: link.name,
@@ -31,6 +31,27 @@ const settingsOf = (link: LinkView): LinkSettings => ({
   selectedUsers: link.selectedUsers,
   requireSso: link.requireSso,
 });
+
+const CONFIRM_COPY: Record<NonNullable<Pending>['kind'], { title: (name: string) => string; body: (urlKnown: boolean) => string; confirm: string }> = {
+  rotate: {
+    title: (name) => `Rotate “${name}”?`,
+    body: (urlKnown) =>
+      `A new URL is created and the current one stops working at once, for everyone who has it. Open sessions end.${
+        urlKnown ? '' : ' The new URL is shown once so you can copy it.'
+      }`,
+    confirm: 'Rotate',
+  },
+  delete: {
+    title: (name) => `Delete “${name}”?`,
+    body: () => 'The link stops working at once and is removed. This cannot be undone.',
+    confirm: 'Delete',
+  },
+  disable: {
+    title: (name) => `Disable “${name}”?`,
+    body: () => 'Everyone who has the link gets a not-found page until you enable it again. Open sessions end. The URL stays the same.',
+    confirm: 'Disable',
+  },
+};
 
 const pageIdFrom = (context: ReturnType<typeof useProductContext>): string | null => {
   const content = (context?.extension as { content?: { id?: unknown } } | undefined)?.content;
@@ -116,15 +137,14 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
     }
   };
 
-  const toggle = async (link: LinkView) => {
+  const setStatus = async (link: LinkView, next: LinkView['status']) => {
     setBusy(true);
     try {
-      const next = link.status === 'active' ? 'disabled' : 'active';
       const { link: updated } = await api.setLinkStatus({ linkId: link.id, status: next, version: link.version });
       upsert(updated);
       flagSuccess(next === 'active' ? 'Link enabled' : 'Link disabled', updated.name);
     } catch (error) {
-      flagError('Could not change the link', error);
+      flagError(next === 'active' ? 'Could not enable the link' : 'Could not disable the link', error);
     } finally {
       setBusy(false);
     }
@@ -133,6 +153,10 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
   const confirmPending = async () => {
     if (!pending) return;
     const { kind, link, thenEmail } = pending;
+    if (kind === 'disable') {
+      setPending(null);
+      return setStatus(link, 'disabled');
+    }
     setBusy(true);
     try {
       if (kind === 'rotate') {
@@ -166,7 +190,8 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
       case 'edit':
         return openForm({ kind: 'edit', link });
       case 'toggle':
-        return void toggle(link);
+        // Enabling restores access and needs no confirmation; disabling cuts every recipient off.
+        return link.status === 'active' ? setPending({ kind: 'disable', link }) : void setStatus(link, 'active');
       case 'rotate':
       case 'delete':
         return setPending({ kind: action, link });
@@ -249,14 +274,10 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
       </Stack>
       {pending ? (
         <ConfirmModal
-          title={pending.kind === 'rotate' ? `Rotate “${pending.link.name}”?` : `Delete “${pending.link.name}”?`}
-          body={
-            pending.kind === 'rotate'
-              ? 'A new URL is created and the current one stops working at once, for everyone who has it. Open sessions end.'
-              : 'The link stops working at once and is removed. This cannot be undone.'
-          }
-          confirmLabel={pending.kind === 'rotate' ? 'Rotate' : 'Delete'}
-          appearance={pending.kind === 'rotate' ? 'warning' : 'danger'}
+          title={CONFIRM_COPY[pending.kind].title(pending.link.name)}
+          body={CONFIRM_COPY[pending.kind].body(urls[pending.link.id] !== undefined)}
+          confirmLabel={CONFIRM_COPY[pending.kind].confirm}
+          appearance={pending.kind === 'delete' ? 'danger' : 'warning'}
           busy={busy}
           onConfirm={confirmPending}
           onCancel={() => setPending(null)}

@@ -3,6 +3,7 @@ import { Box, Button, Form, FormFooter, Heading, SectionMessage, Stack, Text, To
 import type { PolicySettingsInput, SpaceConfigInput, SpaceConfigResult } from '../../shared/contract';
 import { api, toResolverError } from '../api';
 import { FieldNotes } from './field';
+import { ConfirmModal } from './confirm-modal';
 import { flagError, flagSuccess } from './flags';
 import { EMPTY_LINK_FILTERS, LinkFilters, toLinkListFilter, type LinkFilterValues } from './link-filters';
 import { LinksTable } from './links-table';
@@ -69,7 +70,16 @@ const SpaceSettingsForm = ({ data, onSaved, onReload }: { data: SpaceConfigResul
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [saveError, setSaveError] = useState<ReturnType<typeof toResolverError> | null>(null);
 
+  const [confirmOff, setConfirmOff] = useState(false);
+
+  /** Turning sharing off cuts every recipient of the space off at once: confirm first. */
   const save = async () => {
+    if (data.config.sharingEnabled && !value.sharingEnabled) return setConfirmOff(true);
+    return persist();
+  };
+
+  const persist = async () => {
+    setConfirmOff(false);
     setBusy(true);
     setSaveError(null);
     setFieldErrors({});
@@ -164,6 +174,17 @@ const SpaceSettingsForm = ({ data, onSaved, onReload }: { data: SpaceConfigResul
           />
         </Stack>
       </Stack>
+      {confirmOff ? (
+        <ConfirmModal
+          title={`Turn sharing off in “${data.space.name}”?`}
+          body="Every Secure Share link of this space stops opening at once and open sessions end. No new link can be created. Nothing is deleted: turning sharing back on restores the links."
+          confirmLabel="Turn sharing off"
+          appearance="warning"
+          busy={busy}
+          onConfirm={() => void persist()}
+          onCancel={() => setConfirmOff(false)}
+        />
+      ) : null}
     </Box>
   );
 };
