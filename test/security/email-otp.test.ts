@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/local-server';
-import { formsOf, Visitor, type VisitorResponse } from './visitor';
+import { formsOf, Visitor, type VisitorResponse } from '../support/visitor';
 
 let server: TestServer;
 let clockOffset = 0;

@@ -8,7 +8,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_UPLOAD_FILE_BYTES } from '../../src/app/view/upload-rules';
 import { startTestServer, type TestServer } from '../support/local-server';
-import { formsOf, linksOf, titleOf, Visitor, type VisitorResponse } from './visitor';
+import { formsOf, linksOf, titleOf, Visitor, type VisitorResponse } from '../support/visitor';
 
 let server: TestServer;
 let clockOffset = 0;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SiteSettings } from '../../src/core/model';
 import { startOidcProvider, type OidcMisbehaviour, type TestOidcProvider } from '../support/oidc-provider';
 import { startTestServer, type TestServer } from '../support/local-server';
-import { Visitor, type VisitorResponse } from './visitor';
+import { Visitor, type VisitorResponse } from '../support/visitor';
 
 let server: TestServer;
 let idp: TestOidcProvider;

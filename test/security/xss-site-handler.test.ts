@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/local-server';
 import { inspectHtml } from './html-inspect';
-import { linksOf, titleOf, Visitor } from './visitor';
+import { linksOf, titleOf, Visitor } from '../support/visitor';
 
 let server: TestServer;
 let path: string;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './support/share-harness';
-import { imagesOf, linksOf, Visitor } from './support/visitor';
+import { imagesOf, linksOf, Visitor } from '../support/visitor';
 
 let h: Harness;
 beforeEach(async () => {

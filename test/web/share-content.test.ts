@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultSpaceConfig } from '../../src/core/defaults';
 import { startHarness, type Harness } from './support/share-harness';
-import { formByAction, linksOf, Visitor } from './support/visitor';
+import { formByAction, linksOf, Visitor } from '../support/visitor';
 
 let h: Harness;
 beforeEach(async () => {
@@ -103,7 +103,7 @@ describe('comments', () => {
     const v = new Visitor(h.base);
     const page = await v.get(path);
     const form = formByAction(page.text, '/comments');
-    const reply = await v.post(form.action, { ...form.fields, name: 'Pat Partner', text: 'Looks good <script>alert(1)</script>' });
+    const reply = await v.postForm(form.action, { ...form.fields, name: 'Pat Partner', text: 'Looks good <script>alert(1)</script>' });
     expect(reply.status).toBe(303);
     const after = await v.follow(reply);
     expect(after.text).toContain('Your comment was added.');
@@ -117,14 +117,14 @@ describe('comments', () => {
     const { path } = await h.link({ comments: 'view_add' });
     const v = new Visitor(h.base);
     const form = formByAction((await v.get(path)).text, '/comments');
-    expect((await v.post(form.action, { ...form.fields, text: '   ' })).status).toBe(400);
-    expect((await v.post(form.action, { ...form.fields, text: 'x'.repeat(5001) })).status).toBe(400);
+    expect((await v.postForm(form.action, { ...form.fields, text: '   ' })).status).toBe(400);
+    expect((await v.postForm(form.action, { ...form.fields, text: 'x'.repeat(5001) })).status).toBe(400);
     const before = (await h.deps.content.listComments('1001')).length;
     const viewOnly = await h.link({ comments: 'view', allowSubscribe: true });
     const w = new Visitor(h.base);
     const page = await w.get(viewOnly.path);
     const secrets = formByAction(page.text, '/email/send').fields;
-    const reply = await w.post(`${h.base}${viewOnly.path}/comments`, { csrf: secrets['csrf']!, t: secrets['t']!, text: 'sneaky' });
+    const reply = await w.postForm(`${h.base}${viewOnly.path}/comments`, { csrf: secrets['csrf']!, t: secrets['t']!, text: 'sneaky' });
     expect(reply.status).toBe(403);
     expect((await h.deps.content.listComments('1001')).length).toBe(before);
   });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseSharePath } from '../../src/web/share-routes';
 import { startHarness, type Harness } from './support/share-harness';
-import { Visitor } from './support/visitor';
+import { Visitor } from '../support/visitor';
 
 let h: Harness | undefined;
 afterEach(async () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultGlobalConfig, defaultSpaceConfig } from '../../src/core/defaults';
 import { hashToken } from '../../src/core/token';
 import { DEMO_START, startHarness, type Harness } from './support/share-harness';
-import { Visitor, type Reply } from './support/visitor';
+import { Visitor, type VisitorResponse } from '../support/visitor';
 
 let h: Harness;
 beforeEach(async () => {
@@ -14,7 +14,7 @@ afterEach(async () => {
 
 /** Headers that may legitimately differ between two responses (transport only). */
 const TRANSPORT = new Set(['date', 'connection', 'keep-alive']);
-const comparable = (reply: Reply) => ({
+const comparable = (reply: VisitorResponse) => ({
   status: reply.status,
   body: Buffer.from(reply.bytes).toString('base64'),
   headers: [...(reply.headers as unknown as Iterable<[string, string]>)].filter(([name]) => !TRANSPORT.has(name)),

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './support/share-harness';
-import { Visitor } from './support/visitor';
+import { Visitor } from '../support/visitor';
 
 let h: Harness | undefined;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_VERIFY_ATTEMPTS, SENDS_PER_EMAIL_PER_HOUR } from '../../src/app/view/email-code';
 import { startHarness, type Harness } from './support/share-harness';
-import { formByAction, formWith, Visitor, type Reply } from './support/visitor';
+import { formByAction, formWith, Visitor, type VisitorResponse } from '../support/visitor';
 import { codeCrypto } from '../../src/web/gates';
 import { sendCode, verifyCode } from '../../src/app/view/email-code';
 
@@ -22,7 +22,7 @@ const codeFrom = (h: Harness, to: string): string => {
   return code;
 };
 
-const askCode = async (v: Visitor, path: string, email: string): Promise<Reply> => {
+const askCode = async (v: Visitor, path: string, email: string): Promise<VisitorResponse> => {
   const gate = await v.get(path);
   expect(gate.text).toContain('Verify your email');
   return v.submit(gate.text, 'email', { email });
@@ -31,7 +31,7 @@ const askCode = async (v: Visitor, path: string, email: string): Promise<Reply> 
 describe('selected users: email one-time code', () => {
   it('replies identically whether or not the address is allowed; only the allowed one gets mail', async () => {
     const { path } = await h.link({ selectedUsers: SELECTED });
-    const strip = (r: Reply) => r.text.replace(/value="[^"]*@[^"]*"/g, '').replace(/sent to [^<]*/g, '');
+    const strip = (r: VisitorResponse) => r.text.replace(/value="[^"]*@[^"]*"/g, '').replace(/sent to [^<]*/g, '');
     const allowedVisitor = new Visitor(h.base);
     const strangerVisitor = new Visitor(h.base);
     const allowed = await askCode(allowedVisitor, path, 'ann@partner.example');
@@ -39,7 +39,7 @@ describe('selected users: email one-time code', () => {
     expect(allowed.status).toBe(stranger.status);
     expect(allowed.text).toContain('If this address may open the page');
     // Same page apart from the echoed address and the per-session hidden fields.
-    const normalize = (r: Reply) => strip(r).replace(/name="(csrf|t)" value="[^"]*"/g, '');
+    const normalize = (r: VisitorResponse) => strip(r).replace(/name="(csrf|t)" value="[^"]*"/g, '');
     expect(normalize(allowed)).toBe(normalize(stranger));
     expect(h.mail.map((m) => m.to[0])).toEqual(['ann@partner.example']);
     expect(h.mail[0]!.html).toContain(codeFrom(h, 'ann@partner.example'));
@@ -120,7 +120,7 @@ describe('selected users: email one-time code', () => {
     const gateB = await b.get(path);
     const formB = formWith(gateB.text, 'email');
     const verifyAction = formB.action.replace('/email/send', '/email/verify');
-    const reply = await b.post(verifyAction, { ...formB.fields, email: 'ann@partner.example', code: codeFrom(h, 'ann@partner.example') });
+    const reply = await b.postForm(verifyAction, { ...formB.fields, email: 'ann@partner.example', code: codeFrom(h, 'ann@partner.example') });
     expect(reply.status).toBe(401);
   });
 
@@ -130,7 +130,7 @@ describe('selected users: email one-time code', () => {
     const first = await askCode(v, path, 'ann@partner.example');
     const oldCode = codeFrom(h, 'ann@partner.example');
     const resend = formByAction(first.text, '/email/send');
-    const second = await v.post(resend.action, resend.fields);
+    const second = await v.postForm(resend.action, resend.fields);
     const newCode = codeFrom(h, 'ann@partner.example');
     expect(h.mail).toHaveLength(2);
     if (oldCode !== newCode) expect((await v.submit(second.text, 'code', { code: oldCode })).status).toBe(401);

@@ -3,7 +3,7 @@ import { defaultSiteSettings } from '../../src/core/defaults';
 import { MAX_UPLOAD_FILE_BYTES } from '../../src/app/view/upload-rules';
 import { SESSION_KEY_SECRET, unsubscribeSignature } from '../../src/web/session';
 import { startHarness, type Harness } from './support/share-harness';
-import { formByAction, imagesOf, linksOf, Visitor, type Reply } from './support/visitor';
+import { formByAction, imagesOf, linksOf, Visitor, type VisitorResponse } from '../support/visitor';
 
 let h: Harness;
 beforeEach(async () => {
@@ -15,7 +15,7 @@ afterEach(async () => {
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 
-const upload = async (v: Visitor, html: string, file: { name: string; bytes: Uint8Array; type?: string }, extra: Record<string, string> = {}): Promise<Reply> => {
+const upload = async (v: Visitor, html: string, file: { name: string; bytes: Uint8Array; type?: string }, extra: Record<string, string> = {}): Promise<VisitorResponse> => {
   const form = formByAction(html, '/attachments');
   const data = new FormData();
   for (const [name, value] of Object.entries({ ...form.fields, ...extra })) data.append(name, value);
@@ -114,14 +114,14 @@ describe('subscriptions', () => {
     const v = new Visitor(h.base);
     const page = await v.get(path);
     const ask = formByAction(page.text, '/email/send');
-    const sent = await v.post(ask.action, { ...ask.fields, email: 'sam@anywhere.example' });
+    const sent = await v.postForm(ask.action, { ...ask.fields, email: 'sam@anywhere.example' });
     expect(sent.status).toBe(200);
     const code = h.mail.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
     const verify = formByAction(sent.text, '/email/verify');
-    const verified = await v.follow(await v.post(verify.action, { ...verify.fields, code }));
+    const verified = await v.follow(await v.postForm(verify.action, { ...verify.fields, code }));
     expect(verified.text).toContain('sam@anywhere.example');
     const sub = formByAction(verified.text, '/subscribe');
-    const done = await v.follow(await v.post(sub.action, sub.fields));
+    const done = await v.follow(await v.postForm(sub.action, sub.fields));
     expect(done.text).toContain('You are subscribed');
     const subs = await h.store.subscriptions.listByLink(link.id, { limit: 10 });
     expect(subs.items.map((s) => s.email)).toEqual(['sam@anywhere.example']);
@@ -140,7 +140,7 @@ describe('subscriptions', () => {
     expect(confirm.status).toBe(200);
     expect((await h.store.subscriptions.listByLink(link.id, { limit: 10 })).items).toHaveLength(1);
     const form = formByAction(confirm.text, `/unsubscribe/${id}?sig=${unsubscribeSignature(key, id)}`);
-    const gone = await v.post(form.action, form.fields);
+    const gone = await v.postForm(form.action, form.fields);
     expect(gone.text).toContain('You are unsubscribed');
     expect((await h.store.subscriptions.listByLink(link.id, { limit: 10 })).items).toHaveLength(0);
   });
@@ -150,14 +150,14 @@ describe('subscriptions', () => {
     const v = new Visitor(h.base);
     const page = await v.get(`${path}/p/1002`);
     const ask = formByAction(page.text, '/email/send');
-    const sent = await v.post(ask.action, { ...ask.fields, email: 'kim@anywhere.example' });
+    const sent = await v.postForm(ask.action, { ...ask.fields, email: 'kim@anywhere.example' });
     const code = h.mail.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
     const verify = formByAction(sent.text, '/email/verify');
-    const back = await v.post(verify.action, { ...verify.fields, code });
+    const back = await v.postForm(verify.action, { ...verify.fields, code });
     expect(back.location).toBe(`${h.base}${path}/p/1002`);
     const child = await v.follow(back);
     const sub = formByAction(child.text, '/p/1002/subscribe');
-    await v.follow(await v.post(sub.action, sub.fields));
+    await v.follow(await v.postForm(sub.action, sub.fields));
     const subs = await h.store.subscriptions.listByLink(link.id, { limit: 10 });
     expect(subs.items.map((s) => [s.email, s.pageId])).toEqual([['kim@anywhere.example', '1002']]);
   });
@@ -168,7 +168,7 @@ describe('subscriptions', () => {
     const page = await v.get(path);
     expect(page.text).not.toContain('/subscribe"');
     const secrets = formByAction(page.text, '/comments').fields;
-    expect((await v.post(`${h.base}${path}/subscribe`, secrets)).status).toBe(403);
+    expect((await v.postForm(`${h.base}${path}/subscribe`, secrets)).status).toBe(403);
   });
 });
 
@@ -178,11 +178,11 @@ describe('security headers on every response', () => {
     const v = new Visitor(h.base);
     const gate = await v.get(path);
     const form = formByAction(gate.text, '/password');
-    const replies: Reply[] = [
+    const replies: VisitorResponse[] = [
       gate,
-      await v.post(form.action, { ...form.fields, password: 'correct horse battery' }),
-      await v.post(form.action, { ...form.fields, password: '' }),
-      await v.post(form.action, { password: 'x' }),
+      await v.postForm(form.action, { ...form.fields, password: 'correct horse battery' }),
+      await v.postForm(form.action, { ...form.fields, password: '' }),
+      await v.postForm(form.action, { password: 'x' }),
       await v.get('/s/nope'),
       await v.request('DELETE', path),
       await v.get(`${path}/a/att-2002`),

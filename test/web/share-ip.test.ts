@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IP_FAILURE_LIMIT, LINK_FAILURE_LIMIT } from '../../src/app/view/password-gate';
 import { defaultSiteSettings } from '../../src/core/defaults';
 import { startHarness, type Harness } from './support/share-harness';
-import { Visitor } from './support/visitor';
+import { Visitor } from '../support/visitor';
 
 // These tests need to choose the client IP, so the handler sits behind a forwarding proxy stand-in
 // (the local server is its own edge and always uses the socket address).

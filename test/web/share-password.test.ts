@@ -2,7 +2,7 @@ import bcrypt from 'bcryptjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IP_FAILURE_LIMIT } from '../../src/app/view/password-gate';
 import { startHarness, type Harness } from './support/share-harness';
-import { formWith, Visitor } from './support/visitor';
+import { formWith, Visitor } from '../support/visitor';
 
 let h: Harness;
 beforeEach(async () => {
@@ -59,7 +59,7 @@ describe('password gate', () => {
     const compare = vi.spyOn(bcrypt, 'compare');
     const attempt = async () => {
       compare.mockClear();
-      const reply = await v.post(form.action, { ...form.fields, password: 'wrong password here' });
+      const reply = await v.postForm(form.action, { ...form.fields, password: 'wrong password here' });
       return { status: reply.status, compares: compare.mock.calls.length };
     };
     for (let i = 0; i < IP_FAILURE_LIMIT; i += 1) expect(await attempt()).toEqual({ status: 401, compares: 1 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './support/share-harness';
-import { formWith, linksOf, Visitor } from './support/visitor';
+import { formWith, linksOf, Visitor } from '../support/visitor';
 
 let h: Harness;
 beforeEach(async () => {
@@ -127,22 +127,22 @@ describe('CSRF', () => {
   it('refuses a POST without the CSRF token', async () => {
     const { v, form } = await setup();
     const { csrf: _csrf, ...rest } = form.fields;
-    const reply = await v.post(form.action, { ...rest, password: PASSWORD });
+    const reply = await v.postForm(form.action, { ...rest, password: PASSWORD });
     expect(reply.status).toBe(403);
     expect(reply.text).toContain('Request refused');
   });
 
   it('refuses a forged CSRF token', async () => {
     const { v, form } = await setup();
-    const reply = await v.post(form.action, { ...form.fields, csrf: 'A'.repeat(43), password: PASSWORD });
+    const reply = await v.postForm(form.action, { ...form.fields, csrf: 'A'.repeat(43), password: PASSWORD });
     expect(reply.status).toBe(403);
   });
 
   it('refuses a cross-site POST even with a valid token', async () => {
     const { v, form } = await setup();
-    const crossSite = await v.post(form.action, { ...form.fields, password: PASSWORD }, { 'sec-fetch-site': 'cross-site' });
+    const crossSite = await v.postForm(form.action, { ...form.fields, password: PASSWORD }, { 'sec-fetch-site': 'cross-site' });
     expect(crossSite.status).toBe(403);
-    const sameSite = await v.post(form.action, { ...form.fields, password: PASSWORD }, { 'sec-fetch-site': 'same-site' });
+    const sameSite = await v.postForm(form.action, { ...form.fields, password: PASSWORD }, { 'sec-fetch-site': 'same-site' });
     expect(sameSite.status).toBe(403);
   });
 
@@ -166,7 +166,7 @@ describe('CSRF', () => {
   it('refuses a token minted for another session', async () => {
     const { v, form } = await setup();
     const other = new Visitor(h.base);
-    const reply = await other.post(form.action, { csrf: form.fields['csrf']!, password: PASSWORD });
+    const reply = await other.postForm(form.action, { csrf: form.fields['csrf']!, password: PASSWORD });
     expect(reply.status).toBe(403);
     expect(v.jar.size).toBeGreaterThan(0);
   });

@@ -1,6 +1,7 @@
 /**
- * A scripted anonymous visitor for the handler tests: real HTTP against the local server, a tiny
- * cookie jar, no automatic redirects, and helpers to read forms out of the returned HTML.
+ * A scripted anonymous visitor for the share view and security tests: real HTTP against the local
+ * server, a small cookie jar, no automatic redirects, and helpers to read forms, links and images
+ * out of the returned HTML.
  */
 import { parse } from 'parse5';
 
@@ -19,13 +20,16 @@ export interface VisitorResponse {
   text: string;
   bytes: Uint8Array;
   location: string | null;
+  /** The absolute URL that was requested (redirect locations resolve against it). */
+  url: string;
 }
 
 export interface HtmlForm {
   action: string;
   method: string;
+  /** Hidden inputs with their values. */
   fields: Record<string, string>;
-  /** Names of every input (including non-hidden). */
+  /** Names of every input, textarea and button (including non-hidden). */
   inputs: string[];
 }
 
@@ -54,7 +58,21 @@ export const formsOf = (html: string): HtmlForm[] => {
   return forms;
 };
 
-/** All href values of <a> elements. */
+/** The form that has an input named `input`; throws (showing the page) when there is none. */
+export const formWith = (html: string, input: string): HtmlForm => {
+  const form = formsOf(html).find((f) => f.inputs.includes(input));
+  if (!form) throw new Error(`no form with input ${input} in:\n${html.slice(0, 2000)}`);
+  return form;
+};
+
+/** The form whose action ends with `actionSuffix`; throws when there is none. */
+export const formByAction = (html: string, actionSuffix: string): HtmlForm => {
+  const form = formsOf(html).find((f) => f.action.endsWith(actionSuffix));
+  if (!form) throw new Error(`no form posting to ${actionSuffix}`);
+  return form;
+};
+
+/** Every <a> element: its href, rel, target and text. */
 export const linksOf = (html: string): Array<{ href: string; rel: string; target: string | undefined; text: string }> => {
   const links: Array<{ href: string; rel: string; target: string | undefined; text: string }> = [];
   walk(parse(html) as unknown as P5Node, (node) => {
@@ -66,6 +84,15 @@ export const linksOf = (html: string): Array<{ href: string; rel: string; target
     links.push({ href: attr(node, 'href') ?? '', rel: attr(node, 'rel') ?? '', target: attr(node, 'target'), text: text.trim() });
   });
   return links;
+};
+
+/** The src of every <img>. */
+export const imagesOf = (html: string): string[] => {
+  const images: string[] = [];
+  walk(parse(html) as unknown as P5Node, (node) => {
+    if (node.tagName === 'img') images.push(attr(node, 'src') ?? '');
+  });
+  return images;
 };
 
 /** Text content of <title>. */
@@ -80,7 +107,11 @@ export const titleOf = (html: string): string => {
 export class Visitor {
   readonly jar = new Map<string, string>();
 
-  constructor(readonly base: string) {}
+  /** `defaultHeaders` go with every request (a request's own headers win), e.g. a client IP header. */
+  constructor(
+    readonly base: string,
+    private readonly defaultHeaders: Record<string, string> = {},
+  ) {}
 
   private cookieHeader(): string | undefined {
     if (this.jar.size === 0) return undefined;
@@ -105,11 +136,17 @@ export class Visitor {
     return path.startsWith('http') ? path : `${this.base}${path}`;
   }
 
-  async request(method: string, path: string, init: { headers?: Record<string, string>; body?: string | Uint8Array | FormData } = {}): Promise<VisitorResponse> {
-    const headers: Record<string, string> = { ...(init.headers ?? {}) };
+  /** One request; the jar's cookies go along unless the request sets its own cookie header or `noCookies`. */
+  async request(
+    method: string,
+    path: string,
+    init: { headers?: Record<string, string>; body?: string | Uint8Array | FormData; noCookies?: boolean } = {},
+  ): Promise<VisitorResponse> {
+    const headers: Record<string, string> = { ...this.defaultHeaders, ...(init.headers ?? {}) };
     const cookie = this.cookieHeader();
-    if (cookie && headers.cookie === undefined) headers.cookie = cookie;
-    const response = await fetch(this.url(path), { method, headers, body: init.body as BodyInit | undefined, redirect: 'manual' });
+    if (cookie && headers['cookie'] === undefined && !init.noCookies) headers['cookie'] = cookie;
+    const url = this.url(path);
+    const response = await fetch(url, { method, headers, body: init.body as BodyInit | undefined, redirect: 'manual' });
     const bytes = new Uint8Array(await response.arrayBuffer());
     const setCookies = response.headers.getSetCookie();
     this.absorb(setCookies);
@@ -120,6 +157,7 @@ export class Visitor {
       bytes,
       text: new TextDecoder().decode(bytes),
       location: response.headers.get('location'),
+      url,
     };
   }
 
@@ -140,12 +178,18 @@ export class Visitor {
     });
   }
 
-  /** GET, then follow same-origin redirects (at most 5). */
-  async follow(path: string): Promise<VisitorResponse> {
-    let response = await this.get(path);
-    for (let i = 0; i < 5 && response.location && response.status >= 300 && response.status < 400; i += 1) {
-      response = await this.get(new URL(response.location, this.url(path)).href);
+  /** Fills the form that has `input` on the page `html` and submits it. */
+  submit(html: string, input: string, values: Record<string, string>, headers: Record<string, string> = {}): Promise<VisitorResponse> {
+    const form = formWith(html, input);
+    return this.postForm(form.action, { ...form.fields, ...values }, headers);
+  }
+
+  /** Follows same-origin redirects (at most 5) from a response, or from a GET of `start` when it is a path. */
+  async follow(start: VisitorResponse | string): Promise<VisitorResponse> {
+    let current = typeof start === 'string' ? await this.get(start) : start;
+    for (let i = 0; i < 5 && current.location && current.status >= 300 && current.status < 400; i += 1) {
+      current = await this.get(new URL(current.location, current.url).href);
     }
-    return response;
+    return current;
   }
 }
