@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpRequest, HttpResponse } from '../../src/web/http';
 import { cookiePolicyFor, sessionCookieName } from '../../src/web/session';
+import { interceptCalls } from '../support/intercept-calls';
 import { BASE, cookiesFrom, createWorld, failingStore, IP_LIMITED_ALLOWED, markedPages, OPEN_TREE, PASSWORD, request, type World } from './support/world';
 
 let w: World;
@@ -352,15 +353,9 @@ describe('share handler under arbitrary requests', () => {
 
   it('gated and dead links never read page content from Confluence (no prefetch before a gate)', async () => {
     const reads: string[] = [];
-    const content = new Proxy(w.deps.content, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver) as unknown;
-        if (typeof value !== 'function' || !['getPage', 'getDescendants', 'listComments', 'listAttachments'].includes(String(prop))) return value;
-        return (...args: unknown[]) => {
-          reads.push(String(prop));
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
+    const content = interceptCalls(w.deps.content, (method, proceed) => {
+      if (['getPage', 'getDescendants', 'listComments', 'listAttachments'].includes(method)) reads.push(method);
+      return proceed();
     });
     const { createShareHandler } = await import('../../src/web/share-handler');
     const handler = createShareHandler({ ...w.deps, content });

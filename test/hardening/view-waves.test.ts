@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../src/app/deps';
-import type { ConfluenceContent, Store } from '../../src/app/ports';
+import type { Store } from '../../src/app/ports';
 import { createShareHandler } from '../../src/web/share-handler';
+import { interceptCalls } from '../support/intercept-calls';
 import { createWorld, markedPages, request, type World } from './support/world';
 
 let w: World;
@@ -32,16 +33,10 @@ const tracedDeps = (events: string[], spaceMs: number): AppDeps => {
       return space;
     },
   };
-  const content = new Proxy(w.deps.content, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        events.push(`${String(prop)}:start`);
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  }) as ConfluenceContent;
+  const content = interceptCalls(w.deps.content, (method, proceed) => {
+    events.push(`${method}:start`);
+    return proceed();
+  });
   return { ...w.deps, store: { ...w.store, configs }, content };
 };
 

@@ -15,6 +15,7 @@ import type { MailMessage, Store } from '../../../src/app/ports';
 import { defaultSpaceConfig } from '../../../src/core/defaults';
 import type { HttpRequest, HttpResponse } from '../../../src/web/http';
 import { createShareHandler } from '../../../src/web/share-handler';
+import { interceptStore } from '../../support/intercept-calls';
 
 export const START = Date.parse('2026-11-23T10:00:00.000Z');
 export const DAY = 86_400_000;
@@ -165,32 +166,14 @@ export const failingStore = (
   plan: { failAt: number; mode: 'reject' | 'throw' },
 ): { store: Store; calls: string[] } => {
   const calls: string[] = [];
-  const wrap = <T extends object>(name: string, target: T): T =>
-    new Proxy(target, {
-      get(obj, prop, receiver) {
-        const value = Reflect.get(obj, prop, receiver) as unknown;
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          calls.push(`${name}.${String(prop)}`);
-          if (calls.length === plan.failAt) {
-            const error = new Error(`injected store failure at call ${plan.failAt} (${name}.${String(prop)})`);
-            if (plan.mode === 'throw') throw error;
-            return Promise.reject(error);
-          }
-          return (value as (...a: unknown[]) => unknown).apply(obj, args);
-        };
-      },
-    });
-  const store: Store = {
-    links: wrap('links', inner.links),
-    configs: wrap('configs', inner.configs),
-    counters: wrap('counters', inner.counters),
-    ephemeral: wrap('ephemeral', inner.ephemeral),
-    audit: wrap('audit', inner.audit),
-    subscriptions: wrap('subscriptions', inner.subscriptions),
-    stats: wrap('stats', inner.stats),
-    secrets: wrap('secrets', inner.secrets),
-    clearAll: () => inner.clearAll(),
-  };
+  const store = interceptStore(inner, (call, proceed) => {
+    calls.push(call);
+    if (calls.length === plan.failAt) {
+      const error = new Error(`injected store failure at call ${plan.failAt} (${call})`);
+      if (plan.mode === 'throw') throw error;
+      return Promise.reject(error);
+    }
+    return proceed();
+  });
   return { store, calls };
 };

@@ -25,6 +25,7 @@ import type { ShareLink } from '../../../src/core/model';
 import { startLocalServer, type LocalServer } from '../../../src/dev/server';
 import type { HttpRequest } from '../../../src/web/http';
 import { createShareHandler, type ShareHandlerOptions } from '../../../src/web/share-handler';
+import { interceptStore } from '../../support/intercept-calls';
 
 export const DEMO_START = Date.parse('2026-11-23T10:00:00.000Z');
 
@@ -46,33 +47,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-const countingStore = (inner: Store, calls: string[]): Store => {
-  const wrap = <T extends object>(name: string, target: T): T =>
-    new Proxy(target, {
-      get(obj, prop, receiver) {
-        const value = Reflect.get(obj, prop, receiver) as unknown;
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          calls.push(`${name}.${String(prop)}`);
-          return (value as (...a: unknown[]) => unknown).apply(obj, args);
-        };
-      },
-      set(obj, prop, value) {
-        return Reflect.set(obj, prop, value);
-      },
-    });
-  return {
-    links: wrap('links', inner.links),
-    configs: wrap('configs', inner.configs),
-    counters: wrap('counters', inner.counters),
-    ephemeral: wrap('ephemeral', inner.ephemeral),
-    audit: wrap('audit', inner.audit),
-    subscriptions: wrap('subscriptions', inner.subscriptions),
-    stats: wrap('stats', inner.stats),
-    secrets: wrap('secrets', inner.secrets),
-    clearAll: () => inner.clearAll(),
-  };
-};
+/** Records which storage calls a request made (e.g. 'links.get'). */
+const countingStore = (inner: Store, calls: string[]): Store =>
+  interceptStore(inner, (call, proceed) => {
+    calls.push(call);
+    return proceed();
+  });
 
 interface Backend {
   base: string;
