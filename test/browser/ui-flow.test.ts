@@ -88,6 +88,7 @@ describe('UI Kit surfaces in the local host', () => {
     await admin.getByRole('tab', { name: 'All links' }).click();
     const row = admin.locator('tr', { hasText: 'Browser flow link' });
     await row.waitFor();
+    expect(await row.textContent()).toContain('Erin Editor');
     await shot(admin, 'global-all-links');
     await row.getByRole('button', { name: 'Revoke' }).click();
     await admin.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
@@ -173,6 +174,50 @@ describe('UI Kit surfaces in the local host', () => {
     await admin.getByRole('button', { name: 'Save' }).click();
     expect(await visibleText(admin.locator('.ak-flag', { hasText: 'Customization' }))).toContain('Customization saved');
     await shot(admin, 'global-customization');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('confirms before disabling, names creators, saves audit retention and explains the webhook egress request', async () => {
+    const dialog = await openSurface('share', 'as=u-editor&page=1001&space=DEMO');
+    await dialog.getByRole('button', { name: 'Create & share secure link' }).click();
+    await dialog.getByLabel('Name').fill('Disable me');
+    await dialog.getByRole('button', { name: 'Create link' }).click();
+    await dialog.getByText('Copy it now — it will not be shown again.', { exact: false }).waitFor();
+    await dialog.reload();
+    await dialog.locator('#forge-app[data-rendered="true"]').waitFor();
+    const card = dialog.locator('.ak-box', { hasText: 'Disable me' }).last();
+    expect(await visibleText(card.getByText(/Created by Erin Editor/))).toMatch(/^Created by Erin Editor · /);
+    await card.getByRole('button', { name: 'Disable' }).click();
+    const confirm = dialog.getByRole('dialog');
+    expect(await visibleText(confirm)).toContain('until you enable it again');
+    await shot(dialog, 'share-disable-confirm');
+    await confirm.getByRole('button', { name: 'Disable' }).click();
+    expect(await visibleText(dialog.locator('.ak-flag.success', { hasText: 'Link disabled' }))).toContain('Disable me');
+    expect(await visibleText(card.locator('.ak-lozenge'))).toBe('Disabled');
+    await card.getByRole('button', { name: 'Rotate & copy new URL' }).click();
+    await dialog.getByRole('dialog').getByRole('button', { name: 'Rotate' }).click();
+    expect(await dialog.getByLabel('Share URL').inputValue()).toMatch(new RegExp(`^${server.url}/s/`));
+    await shot(dialog, 'share-rotated');
+
+    const admin = await openSurface('global', 'as=u-site-admin');
+    await admin.getByRole('tab', { name: 'Audit log' }).click();
+    await admin.getByLabel('Keep audit entries for (days)').fill('4000');
+    await admin.getByRole('button', { name: 'Save' }).click();
+    expect(await visibleText(admin.locator('.ak-error-message'))).toContain('from 1 to 3650');
+    await admin.getByLabel('Keep audit entries for (days)').fill('365');
+    await admin.getByRole('button', { name: 'Save' }).click();
+    expect(await visibleText(admin.locator('.ak-flag.success', { hasText: 'Audit retention saved' }))).toContain('Audit retention saved');
+    await shot(admin, 'global-audit-retention');
+
+    await admin.getByRole('tab', { name: 'Email delivery' }).click();
+    await admin.getByLabel('Provider').selectOption({ label: 'Webhook' });
+    await admin.getByLabel('From address').fill('share@acme.example');
+    await admin.getByLabel('Webhook URL').fill('https://hooks.acme.example/mail');
+    await admin.getByLabel('Signing secret').fill('whsec-local');
+    await admin.getByRole('button', { name: 'Save' }).click();
+    // The local host has no egress consent dialog: the request is made but not confirmed, and the tab says so.
+    expect(await visibleText(admin.locator('.ak-section-message', { hasText: 'https://hooks.acme.example' }))).toContain('Access to https://hooks.acme.example requested');
+    await shot(admin, 'global-email-egress');
     expect(pageErrors).toEqual([]);
   });
 

@@ -244,6 +244,21 @@ describe('share dialog', () => {
     expect(hasText('No secure links yet')).toBe(true);
   });
 
+  it('warns that a URL rotated while the link is disabled does not open until the link is enabled', async () => {
+    const link = linkView({ id: 'a', name: 'Paused', version: 2, status: 'disabled', effectiveStatus: 'disabled' });
+    fakeHost.resolvers.getPageSharing = () => ok(pageSharing({ links: [link] }));
+    fakeHost.resolvers.rotateLink = () => ok({ link: { ...link, version: 3 }, url: 'http://localhost:8787/s/NEWURL' });
+    fakeHost.resolvers.setLinkStatus = () => ok({ link: { ...link, status: 'active', effectiveStatus: 'active', version: 4 } });
+    await render(<ShareDialogApp />);
+    await click(button('Rotate & copy new URL'));
+    await click(getByText('Button', 'Rotate', byType('ModalFooter')[0]!));
+    expect(field('Share URL').props.value).toBe('http://localhost:8787/s/NEWURL');
+    expect(hasText('This link is disabled: the URL opens only after you enable it.')).toBe(true);
+    await click(button('Enable'));
+    expect(field('Share URL').props.value).toBe('http://localhost:8787/s/NEWURL');
+    expect(hasText('This link is disabled')).toBe(false);
+  });
+
   it('reports a failed disable, rotate or delete with an error flag and keeps the link as it was', async () => {
     const link = linkView({ id: 'a', name: 'Partner review', version: 3 });
     fakeHost.resolvers.getPageSharing = () => ok(pageSharing({ links: [link] }));

@@ -5,12 +5,14 @@ export interface RevealedUrlProps {
   linkName: string;
   url: string;
   reason: 'created' | 'rotated' | 'copy';
+  /** Set when the link does not open at the moment (e.g. rotated while disabled). */
+  notOpening?: string | null;
   onEmail: () => void;
   onDismiss: () => void;
 }
 
 /** The full share URL, shown once after create/rotate; UI Kit has no clipboard API, so it is selectable text. */
-export const RevealedUrl = ({ linkName, url, reason, onEmail, onDismiss }: RevealedUrlProps) => (
+export const RevealedUrl = ({ linkName, url, reason, notOpening = null, onEmail, onDismiss }: RevealedUrlProps) => (
   <SectionMessage appearance={reason === 'copy' ? 'information' : 'success'} title={reason === 'created' ? `Link “${linkName}” created — copy it now` : reason === 'rotated' ? `Link “${linkName}” rotated — copy the new URL now` : `Link “${linkName}”`}>
     <Stack space="space.100">
       {reason === 'copy' ? (
@@ -21,6 +23,11 @@ export const RevealedUrl = ({ linkName, url, reason, onEmail, onDismiss }: Revea
           only way to get a working URL is to rotate the link (the old URL then stops working).
         </Text>
       )}
+      {notOpening ? (
+        <Text weight="bold" color="color.text.warning">
+          {notOpening}
+        </Text>
+      ) : null}
       <Label labelFor="revealed-url">Share URL</Label>
       <Textfield id="revealed-url" name="revealed-url" value={url} isReadOnly isMonospaced />
       <Inline space="space.100">

@@ -53,6 +53,24 @@ const CONFIRM_COPY: Record<NonNullable<Pending>['kind'], { title: (name: string)
   },
 };
 
+/** Why a URL just shown would not open yet (a rotated disabled link stays disabled), or null. */
+const notOpeningReason = (link: LinkView): string | null => {
+  switch (link.effectiveStatus) {
+    case 'active':
+      return null;
+    case 'disabled':
+      return 'This link is disabled: the URL opens only after you enable it.';
+    case 'expired':
+      return 'This link has expired: edit its expiry date before sending the URL.';
+    case 'non_compliant':
+      return 'This link breaks the sharing policy and does not open: edit it first.';
+    case 'page_removed':
+      return 'The page was trashed or deleted: the URL does not open.';
+    case 'sharing_disabled':
+      return 'Sharing is turned off: the URL opens only once it is turned back on.';
+  }
+};
+
 const pageIdFrom = (context: ReturnType<typeof useProductContext>): string | null => {
   const content = (context?.extension as { content?: { id?: unknown } } | undefined)?.content;
   return content?.id === undefined || content.id === null ? null : String(content.id);
@@ -251,6 +269,7 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
             linkName={revealed.link.name}
             url={revealedUrl}
             reason={revealed.reason}
+            notOpening={notOpeningReason(data.links.find((l) => l.id === revealed.link.id) ?? revealed.link)}
             onEmail={() => setEmailFor(revealed.link)}
             onDismiss={() => setRevealed(null)}
           />

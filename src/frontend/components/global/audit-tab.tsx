@@ -61,7 +61,7 @@ const RetentionSection = ({ draft, setDraft, fieldErrors }: SiteSectionProps) =>
   // The typed text is kept as typed so "" or "12x" stay visible until validation names the problem.
   const [text, setText] = useState(String(draft.auditRetentionDays));
   return (
-    <Box xcss={{ maxWidth: '360px' }}>
+    <Box>
       <Field
         id="audit-retention-days"
         label="Keep audit entries for (days)"
@@ -94,13 +94,16 @@ const validateRetention = (draft: SiteSettingsInput): Record<string, string> => 
     : { auditRetentionDays: `Enter a whole number of days from ${RETENTION_LIMITS.min} to ${RETENTION_LIMITS.max}.` };
 };
 
+// Narrow, so the form's Save button sits next to its one field rather than at the far edge of the tab.
 const RetentionSettings = () => (
-  <Stack space="space.100">
-    <Heading as="h3" size="xsmall">
-      Retention
-    </Heading>
-    <SiteSettingsForm title="Audit retention" section={RetentionSection} validate={validateRetention} />
-  </Stack>
+  <Box xcss={{ maxWidth: '480px' }}>
+    <Stack space="space.100">
+      <Heading as="h3" size="xsmall">
+        Retention
+      </Heading>
+      <SiteSettingsForm title="Audit retention" section={RetentionSection} validate={validateRetention} />
+    </Stack>
+  </Box>
 );
 
 type PageState = { state: 'loading' } | { state: 'error'; error: ResolverError } | { state: 'ready'; page: CursorPage<AuditEntry> };
