@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IP_FAILURE_LIMIT, LINK_FAILURE_LIMIT } from '../../src/app/view/password-gate';
 import { defaultSiteSettings } from '../../src/core/defaults';
+import { PASSWORD, tryPassword } from './support/password-gate';
 import { startHarness, type Harness } from './support/share-harness';
 import { Visitor } from '../support/visitor';
 
@@ -13,14 +14,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.close();
 });
-
-const PASSWORD = 'correct horse battery';
-
-const tryPassword = async (v: Visitor, path: string, password: string) => {
-  const gate = await v.get(path);
-  expect(gate.status).toBe(200);
-  return v.submit(gate.text, 'password', { password });
-};
 
 describe('IP allow-list', () => {
   const cases: Array<[string, string[], string, number]> = [

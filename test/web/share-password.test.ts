@@ -1,6 +1,7 @@
 import bcrypt from 'bcryptjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IP_FAILURE_LIMIT } from '../../src/app/view/password-gate';
+import { PASSWORD, tryPassword } from './support/password-gate';
 import { startHarness, type Harness } from './support/share-harness';
 import { formWith, Visitor } from '../support/visitor';
 
@@ -11,14 +12,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.close();
 });
-
-const PASSWORD = 'correct horse battery';
-
-const tryPassword = async (v: Visitor, path: string, password: string) => {
-  const gate = await v.get(path);
-  expect(gate.status).toBe(200);
-  return v.submit(gate.text, 'password', { password });
-};
 
 describe('password gate', () => {
   it('shows the form, not the content; the right password opens the page', async () => {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PASSWORD, tryPassword } from './support/password-gate';
 import { startHarness, type Harness } from './support/share-harness';
 import { formWith, linksOf, Visitor } from '../support/visitor';
 
@@ -10,12 +11,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const PASSWORD = 'correct horse battery';
-
-const passGate = async (v: Visitor, path: string) => {
-  const gate = await v.get(path);
-  return v.submit(gate.text, 'password', { password: PASSWORD });
-};
+const passGate = (v: Visitor, path: string) => tryPassword(v, path, PASSWORD);
 
 describe('session cookie', () => {
   it('is HttpOnly, SameSite=Lax, Path=/, with Max-Age, no Domain; local http drops __Host-/Secure', async () => {
