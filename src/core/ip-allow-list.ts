@@ -73,22 +73,8 @@ export const parseIpEntry = (raw: string): ParsedIpEntry => {
   return { ok: true, range: { canonical: `${canonicalText(network)}/${prefixLength}`, address: network, prefixLength } };
 };
 
-/** Messages for every invalid entry, plus one when the list is too long. Empty when all are valid. */
-export const ipAllowListErrors = (entries: readonly string[]): string[] => {
-  const errors: string[] = [];
-  if (entries.length > MAX_ALLOWED_IPS) errors.push(`At most ${MAX_ALLOWED_IPS} IP entries are allowed`);
-  for (const raw of entries) {
-    const parsed = parseIpEntry(raw);
-    if (!parsed.ok) errors.push(parsed.message);
-  }
-  return errors;
-};
-
-/**
- * Canonical, de-duplicated form of an allow-list.
- * @throws DomainError('invalid_input') naming every invalid entry.
- */
-export const normalizeIpAllowList = (entries: readonly string[], field = 'allowedIps'): string[] => {
+/** One pass over a list: the canonical form of each valid entry, and the messages for the rest (plus length). */
+const checkIpAllowList = (entries: readonly string[]): { canonical: string[]; errors: string[] } => {
   const canonical: string[] = [];
   const errors: string[] = [];
   if (entries.length > MAX_ALLOWED_IPS) errors.push(`At most ${MAX_ALLOWED_IPS} IP entries are allowed`);
@@ -97,6 +83,18 @@ export const normalizeIpAllowList = (entries: readonly string[], field = 'allowe
     if (parsed.ok) canonical.push(parsed.range.canonical);
     else errors.push(parsed.message);
   }
+  return { canonical, errors };
+};
+
+/** Messages for every invalid entry, plus one when the list is too long. Empty when all are valid. */
+export const ipAllowListErrors = (entries: readonly string[]): string[] => checkIpAllowList(entries).errors;
+
+/**
+ * Canonical, de-duplicated form of an allow-list.
+ * @throws DomainError('invalid_input') naming every invalid entry.
+ */
+export const normalizeIpAllowList = (entries: readonly string[], field = 'allowedIps'): string[] => {
+  const { canonical, errors } = checkIpAllowList(entries);
   if (errors.length > 0) {
     throw new DomainError(
       'invalid_input',
