@@ -151,6 +151,50 @@ describe('global settings', () => {
     expect(fakeHost.calls.filter((c) => c.cmd.startsWith('__permission__'))).toEqual([]);
   });
 
+  it('asks before a save that turns single sign-on or email delivery off, or removes a stored secret', async () => {
+    const sso = { issuer: 'https://idp.acme.com', clientId: 'c', scopes: 'openid email', hasClientSecret: true };
+    const email = { provider: 'sendgrid' as const, fromAddress: 'share@acme.com', fromName: 'Secure Share', options: {} };
+    fakeHost.resolvers.getSiteSettings = () => ok({ settings: siteSettings({ sso, email }), secrets: { ssoClientSecret: true, emailApiKey: true } });
+    fakeHost.resolvers.setSiteSettings = () => ok({ settings: siteSettings({ version: 5 }), secrets: { ssoClientSecret: false, emailApiKey: false } });
+    await render(<GlobalSettingsApp />);
+    await openTab('Single sign-on');
+    await check(field('Remove the stored secret'), true);
+    await submit(byType('Form')[0]!);
+    expect(hasText('Remove the client secret?')).toBe(true);
+    await click(button('Cancel'));
+    await check(field('Use an identity provider'), false);
+    await submit(byType('Form')[0]!);
+    expect(payloadsOf('setSiteSettings')).toEqual([]);
+    expect(hasText(/Links that require single sign-on stop opening/)).toBe(true);
+    await click(getByText('Button', 'Turn SSO off', byType('ModalFooter')[0]!));
+    expect((payloadsOf('setSiteSettings')[0] as { settings: { sso: unknown } }).settings.sso).toBeNull();
+
+    fakeHost.reset();
+    fakeHost.context = globalContext();
+    fakeHost.resolvers.getSiteSettings = () => ok({ settings: siteSettings({ email }), secrets: { ssoClientSecret: false, emailApiKey: true } });
+    let version = 4;
+    fakeHost.resolvers.setSiteSettings = () => ok({ settings: siteSettings({ version: ++version, email }), secrets: { ssoClientSecret: false, emailApiKey: true } });
+    await render(<GlobalSettingsApp />);
+    await openTab('Email delivery');
+    await check(field('Remove the stored key'), true);
+    await submit(byType('Form')[0]!);
+    expect(hasText('Remove the stored key?')).toBe(true);
+    await click(getByText('Button', 'Remove key', byType('ModalFooter')[0]!));
+    expect((payloadsOf('setSiteSettings')[0] as { emailApiKey?: unknown }).emailApiKey).toBeNull();
+
+    await select(field('Provider'), 'none');
+    await submit(byType('Form')[0]!);
+    expect(hasText('Turn email delivery off?')).toBe(true);
+    await click(button('Cancel'));
+    expect(payloadsOf('setSiteSettings')).toHaveLength(1);
+    // Other email edits save without a question.
+    await select(field('Provider'), 'sendgrid');
+    await type(field('From name'), 'ACME Share');
+    await submit(byType('Form')[0]!);
+    expect(byType('Modal')).toHaveLength(0);
+    expect(payloadsOf('setSiteSettings')).toHaveLength(2);
+  });
+
   describe('customer-managed egress after saving a customer host', () => {
     const egressCalls = (cmd: string) => fakeHost.calls.filter((c) => c.cmd === cmd).map((c) => c.data);
     const webhookSettings = (url: string) =>

@@ -4,7 +4,7 @@ import type { SiteSettings } from '../../../core/model';
 import type { SiteSettingsInput } from '../../../shared/contract';
 import { Field, FieldNotes } from '../field';
 import { EGRESS_GROUPS, egressNotice, requestEgress } from './egress';
-import { SiteSettingsForm, type SiteSectionProps } from './site-settings-form';
+import { SiteSettingsForm, type ConfirmBeforeSave, type SiteSectionProps } from './site-settings-form';
 import type { SiteSettingsResult } from '../../../shared/contract';
 
 type Provider = SiteSettings['email']['provider'];
@@ -162,4 +162,26 @@ const approveWebhookHost = async ({ settings }: SiteSettingsResult) => {
   return url ? egressNotice(EGRESS_GROUPS.emailWebhook, await requestEgress(EGRESS_GROUPS.emailWebhook, url)) : null;
 };
 
-export const EmailTab = () => <SiteSettingsForm title="Email delivery" section={Section} validate={validate} afterSave={approveWebhookHost} />;
+/** Switching email off or deleting the key stops share emails, codes and notifications: confirm first. */
+const confirmEmailLoss: ConfirmBeforeSave = (draft, secrets, data) => {
+  const before = data.settings.email.provider;
+  if (before !== 'none' && draft.email.provider === 'none') {
+    return {
+      title: 'Turn email delivery off?',
+      body: 'Editors can no longer email links, recipients of links limited to selected users cannot receive their one-time codes, and no notification is sent.',
+      confirmLabel: 'Turn email off',
+    };
+  }
+  if (secrets.emailApiKey === null) {
+    return {
+      title: 'Remove the stored key?',
+      body: 'Emails (share links, one-time codes, notifications) fail until a new key is saved.',
+      confirmLabel: 'Remove key',
+    };
+  }
+  return null;
+};
+
+export const EmailTab = () => (
+  <SiteSettingsForm title="Email delivery" section={Section} validate={validate} confirmBefore={confirmEmailLoss} afterSave={approveWebhookHost} />
+);

@@ -2,6 +2,7 @@ import React, { useState } from 'react';
 import { Button, Form, FormFooter, SectionMessage, Stack, Text } from '@forge/react';
 import type { SiteSettingsInput, SiteSettingsResult } from '../../../shared/contract';
 import { api, toResolverError, type ResolverError } from '../../api';
+import { ConfirmModal } from '../confirm-modal';
 import { flagError, flagSuccess } from '../flags';
 import { ErrorPanel, Loading } from '../states';
 import type { SaveNotice } from './egress';
@@ -16,6 +17,15 @@ export interface SiteSectionProps {
   fieldErrors: Record<string, string>;
 }
 
+/** A save that cuts something off (SSO, email delivery) is confirmed first. */
+export interface SaveConfirmation {
+  title: string;
+  body: string;
+  confirmLabel: string;
+}
+
+export type ConfirmBeforeSave = (draft: SiteSettingsInput, secrets: SiteSectionProps['secrets'], data: SiteSettingsResult) => SaveConfirmation | null;
+
 /**
  * Loads the site settings and saves the whole document with its version; each tab renders one
  * section and may veto saving with its own validation.
@@ -24,11 +34,13 @@ export const SiteSettingsForm = ({
   title,
   section: Section,
   validate,
+  confirmBefore,
   afterSave,
 }: {
   title: string;
   section: (props: SiteSectionProps) => React.ReactElement;
   validate?: (draft: SiteSettingsInput) => Record<string, string>;
+  confirmBefore?: ConfirmBeforeSave;
   /** Runs after a successful save (e.g. asking for egress to a saved host); its notice stays above the form. */
   afterSave?: (saved: SiteSettingsResult) => Promise<SaveNotice | null>;
 }) => {
@@ -49,7 +61,7 @@ export const SiteSettingsForm = ({
           <Text>{notice.text}</Text>
         </SectionMessage>
       ) : null}
-      <SiteSettingsEditor key={resource.data.settings.version} title={title} data={resource.data} onSaved={onSaved} Section={Section} validate={validate} />
+      <SiteSettingsEditor key={resource.data.settings.version} title={title} data={resource.data} onSaved={onSaved} Section={Section} validate={validate} confirmBefore={confirmBefore} />
     </Stack>
   );
 };
@@ -60,12 +72,14 @@ const SiteSettingsEditor = ({
   onSaved,
   Section,
   validate,
+  confirmBefore,
 }: {
   title: string;
   data: SiteSettingsResult;
   onSaved: (r: SiteSettingsResult) => Promise<void>;
   Section: (props: SiteSectionProps) => React.ReactElement;
   validate?: (draft: SiteSettingsInput) => Record<string, string>;
+  confirmBefore?: ConfirmBeforeSave;
 }) => {
   const [draft, setDraftState] = useState<SiteSettingsInput>(() => siteInput(data.settings));
   const [secrets, setSecrets] = useState<SiteSectionProps['secrets']>({});
@@ -73,10 +87,19 @@ const SiteSettingsEditor = ({
   const [error, setError] = useState<ResolverError | null>(null);
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
 
+  const [confirming, setConfirming] = useState<SaveConfirmation | null>(null);
+
   const save = async () => {
     const problems = validate?.(draft) ?? {};
     setLocalErrors(problems);
     if (Object.keys(problems).length > 0) return;
+    const confirmation = confirmBefore?.(draft, secrets, data) ?? null;
+    if (confirmation) return setConfirming(confirmation);
+    return persist();
+  };
+
+  const persist = async () => {
+    setConfirming(null);
     setBusy(true);
     setError(null);
     let result: SiteSettingsResult;
@@ -96,16 +119,29 @@ const SiteSettingsEditor = ({
 
   const fieldErrors = { ...(error?.fieldMessages() ?? {}), ...localErrors };
   return (
-    <Form onSubmit={save}>
-      <Stack space="space.200">
-        {error ? <ErrorPanel error={error} /> : null}
-        <Section data={data} draft={draft} setDraft={(update) => setDraftState(update)} secrets={secrets} setSecrets={setSecrets} fieldErrors={fieldErrors} />
-        <FormFooter>
-          <Button appearance="primary" type="submit" isDisabled={busy}>
-            Save
-          </Button>
-        </FormFooter>
-      </Stack>
-    </Form>
+    <>
+      <Form onSubmit={save}>
+        <Stack space="space.200">
+          {error ? <ErrorPanel error={error} /> : null}
+          <Section data={data} draft={draft} setDraft={(update) => setDraftState(update)} secrets={secrets} setSecrets={setSecrets} fieldErrors={fieldErrors} />
+          <FormFooter>
+            <Button appearance="primary" type="submit" isDisabled={busy}>
+              Save
+            </Button>
+          </FormFooter>
+        </Stack>
+      </Form>
+      {confirming ? (
+        <ConfirmModal
+          title={confirming.title}
+          body={confirming.body}
+          confirmLabel={confirming.confirmLabel}
+          appearance="warning"
+          busy={busy}
+          onConfirm={() => void persist()}
+          onCancel={() => setConfirming(null)}
+        />
+      ) : null}
+    </>
   );
 };

@@ -3,7 +3,7 @@ import { Checkbox, Stack, Text, Textfield, Toggle } from '@forge/react';
 import type { SiteSettingsInput, SiteSettingsResult } from '../../../shared/contract';
 import { EGRESS_GROUPS, egressNotice, requestEgress } from './egress';
 import { Field } from '../field';
-import { SiteSettingsForm, type SiteSectionProps } from './site-settings-form';
+import { SiteSettingsForm, type ConfirmBeforeSave, type SiteSectionProps } from './site-settings-form';
 
 const EMPTY_SSO = { issuer: '', clientId: '', scopes: 'openid email profile' };
 
@@ -84,4 +84,25 @@ const validate = (draft: SiteSettingsInput): Record<string, string> => {
 const approveIssuerHost = async ({ settings }: SiteSettingsResult) =>
   settings.sso ? egressNotice(EGRESS_GROUPS.ssoIssuer, await requestEgress(EGRESS_GROUPS.ssoIssuer, settings.sso.issuer)) : null;
 
-export const SsoTab = () => <SiteSettingsForm title="Single sign-on" section={Section} validate={validate} afterSave={approveIssuerHost} />;
+/** Removing the provider or its secret breaks every link that requires SSO: confirm first. */
+const confirmSsoLoss: ConfirmBeforeSave = (draft, secrets, data) => {
+  if (data.settings.sso !== null && draft.sso === null) {
+    return {
+      title: 'Turn single sign-on off?',
+      body: 'The identity provider and its client secret are removed. Links that require single sign-on stop opening until a provider is configured again.',
+      confirmLabel: 'Turn SSO off',
+    };
+  }
+  if (draft.sso !== null && secrets.ssoClientSecret === null) {
+    return {
+      title: 'Remove the client secret?',
+      body: 'Without it Secure Share cannot complete sign-in with the provider: links that require single sign-on stop opening until a new secret is saved.',
+      confirmLabel: 'Remove secret',
+    };
+  }
+  return null;
+};
+
+export const SsoTab = () => (
+  <SiteSettingsForm title="Single sign-on" section={Section} validate={validate} confirmBefore={confirmSsoLoss} afterSave={approveIssuerHost} />
+);
