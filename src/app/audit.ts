@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AuditAction, AuditEntry } from '../core/model';
+import type { AuditAction, AuditEntry, ShareLink } from '../core/model';
 import type { AppDeps } from './deps';
 
 export interface AuditInput {
@@ -12,6 +12,13 @@ export interface AuditInput {
 }
 
 type AuditDeps = Pick<AppDeps, 'store' | 'clock' | 'random'>;
+
+/** Where a link's event is filed: the link, its shared page and its space. */
+export const linkAuditScope = (link: Pick<ShareLink, 'id' | 'pageId' | 'spaceKey'>): Pick<AuditInput, 'linkId' | 'pageId' | 'spaceKey'> => ({
+  linkId: link.id,
+  pageId: link.pageId,
+  spaceKey: link.spaceKey,
+});
 
 /** Masks an address for the audit trail: `ann.smith@acme.com` → `a***@acme.com`. */
 export const maskEmail = (email: string): string => {

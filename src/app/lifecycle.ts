@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { DomainError, isDomainError } from '../core/errors';
 import type { AuditAction, PageState, ShareLink } from '../core/model';
-import { recordAudit } from './audit';
+import { linkAuditScope, recordAudit } from './audit';
 import type { AppDeps } from './deps';
 import { linksOfPage } from './listing';
 import { notePageUpdated } from './notifications';
@@ -104,9 +104,7 @@ export const applyPageState = async (
     await recordAudit(deps, {
       action: audit.action,
       actor: audit.actor,
-      linkId: written.id,
-      pageId: written.pageId,
-      spaceKey: written.spaceKey,
+      ...linkAuditScope(written),
       detail: audit.detail,
     });
   }

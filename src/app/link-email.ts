@@ -2,7 +2,7 @@ import { DomainError, isDomainError } from '../core/errors';
 import { DEFAULT_EMAIL_BRANDING, renderLinkEmail } from '../core/email-templates';
 import { parseSelectedUser } from '../core/selected-users';
 import { isWellFormedToken, linkIdOf, tokenMatches } from '../core/token';
-import { maskEmail, recordAudit } from './audit';
+import { linkAuditScope, maskEmail, recordAudit } from './audit';
 import { authorizeLinkAction, type Caller } from './authorize';
 import type { AppDeps } from './deps';
 import { loadSpacePolicy, toLinkView } from './link-views';
@@ -88,9 +88,7 @@ export const emailLink = async (deps: AppDeps, caller: Caller, input: EmailLinkI
       await recordAudit(deps, {
         action: 'notification_sent',
         actor: caller.accountId,
-        linkId: link.id,
-        pageId: link.pageId,
-        spaceKey: link.spaceKey,
+        ...linkAuditScope(link),
         detail: `link emailed to ${recipients.slice(0, sent).map(maskEmail).join(', ')}`,
       });
     }

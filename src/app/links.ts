@@ -6,7 +6,7 @@ import { normalizeIpAllowList } from '../core/ip-allow-list';
 import { normalizeSelectedUsers } from '../core/selected-users';
 import { hashToken, newLinkId, newToken } from '../core/token';
 import type { CreatedLinkResult, PageSharingResult, PasswordChange } from '../shared/contract';
-import { recordAudit } from './audit';
+import { linkAuditScope, recordAudit } from './audit';
 import { authorizeLinkAction, authorizePageEdit, type Caller } from './authorize';
 import type { AppDeps } from './deps';
 import { createCreatorNames, loadSpacePolicy, toLinkView, toPolicyView } from './link-views';
@@ -231,9 +231,7 @@ export const updateLink = async (deps: AppDeps, caller: Caller, input: UpdateLin
   await recordAudit(deps, {
     action: 'link_updated',
     actor: caller.accountId,
-    linkId: link.id,
-    pageId: link.pageId,
-    spaceKey: link.spaceKey,
+    ...linkAuditScope(link),
     detail: changedFields(link, next).join(', ') || 'no change',
   });
   return toLinkView(next, sp.policy, now);
@@ -291,9 +289,7 @@ export const setLinkStatus = async (
   await recordAudit(deps, {
     action: input.status === 'disabled' ? 'link_disabled' : 'link_enabled',
     actor: caller.accountId,
-    linkId: link.id,
-    pageId: link.pageId,
-    spaceKey: link.spaceKey,
+    ...linkAuditScope(link),
   });
   return toLinkView(next, sp.policy, now);
 };
@@ -321,9 +317,7 @@ export const rotateLink = async (
   await recordAudit(deps, {
     action: 'link_rotated',
     actor: caller.accountId,
-    linkId: link.id,
-    pageId: link.pageId,
-    spaceKey: link.spaceKey,
+    ...linkAuditScope(link),
   });
   return { link: toLinkView(next, sp.policy, now), url: await shareUrlFor(deps, token) };
 };
@@ -346,9 +340,7 @@ export const deleteLink = async (deps: AppDeps, caller: Caller, linkId: string):
   await recordAudit(deps, {
     action: 'link_deleted',
     actor: caller.accountId,
-    linkId: link.id,
-    pageId: link.pageId,
-    spaceKey: link.spaceKey,
+    ...linkAuditScope(link),
     detail: link.name,
   });
 };

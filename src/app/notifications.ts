@@ -17,7 +17,7 @@ import { DomainError, isDomainError } from '../core/errors';
 import type { ShareLink, SiteSettings } from '../core/model';
 import { narrowLinkSelectedUsers } from '../core/policy';
 import { matchesSelectedUsers } from '../core/selected-users';
-import { maskEmail, recordAudit } from './audit';
+import { linkAuditScope, maskEmail, recordAudit } from './audit';
 import type { AppDeps } from './deps';
 import { createSpacePolicyCache, toLinkView, type SpacePolicy } from './link-views';
 import { collectPages } from './listing';
@@ -434,9 +434,7 @@ export const sendExpiryReminders = async (deps: AppDeps): Promise<{ sent: number
         await recordAudit(deps, {
           action: 'notification_sent',
           actor: 'app',
-          linkId: link.id,
-          pageId: link.pageId,
-          spaceKey: link.spaceKey,
+          ...linkAuditScope(link),
           detail: `Expiry reminder sent to the link creator (${maskEmail(to)}).`,
         });
       } catch {
@@ -475,9 +473,7 @@ export const notifyLinkOpened = async (deps: AppDeps, link: ShareLink, loadedSit
     await recordAudit(deps, {
       action: 'notification_sent',
       actor: 'app',
-      linkId: link.id,
-      pageId: link.pageId,
-      spaceKey: link.spaceKey,
+      ...linkAuditScope(link),
       detail: `"Link opened" alert sent to the link creator (${maskEmail(to)}).`,
     });
     return true;

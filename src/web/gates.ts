@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { recordAudit } from '../app/audit';
+import { linkAuditScope, recordAudit } from '../app/audit';
 import { normalizeVisitorEmail, sendCode, verifyCode, type CodeCrypto, type CodePurpose } from '../app/view/email-code';
 import { checkLinkPassword, type PasswordThrottleKeys } from '../app/view/password-gate';
 import { narrowLinkSelectedUsers } from '../core/policy';
@@ -197,9 +197,7 @@ export const handleSso = async (ctx: ShareContext, step: 'start' | 'callback'): 
       await recordAudit(ctx.deps, {
         action: 'gate_passed',
         actor: 'visitor',
-        linkId: ctx.link.id,
-        pageId: ctx.link.pageId,
-        spaceKey: ctx.link.spaceKey,
+        ...linkAuditScope(ctx.link),
         detail: 'sso',
       });
       return redirectWithSession(ctx, { ...ctx.session, ssoEmail: outcome.email.trim().toLowerCase() }, ctx.plainUrls.root());

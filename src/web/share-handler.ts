@@ -1,5 +1,5 @@
 import type { AppDeps } from '../app/deps';
-import { recordAudit } from '../app/audit';
+import { linkAuditScope, recordAudit } from '../app/audit';
 import { passwordThrottleKeys, readPasswordSuccesses } from '../app/view/password-gate';
 import { defaultGlobalConfig, defaultSiteSettings } from '../core/defaults';
 import { decideView, effectivePolicy } from '../core/policy';
@@ -233,9 +233,7 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: Shar
     await recordAudit(deps, {
       action: 'view_denied',
       actor: 'visitor',
-      linkId: link.id,
-      pageId: link.pageId,
-      spaceKey: link.spaceKey,
+      ...linkAuditScope(link),
       detail: decision.reason,
     });
     return notFoundResponse();

@@ -1,4 +1,4 @@
-import { recordAudit } from '../app/audit';
+import { linkAuditScope, recordAudit } from '../app/audit';
 import type { HttpResponse } from './http';
 import { renderMessagePage } from './render/pages';
 import { htmlResponse, notFoundResponse, redirectResponse } from './responses';
@@ -10,9 +10,7 @@ export const deniedResponse = async (ctx: Pick<ShareContext, 'deps' | 'link'>, r
   await recordAudit(ctx.deps, {
     action: 'view_denied',
     actor: 'visitor',
-    linkId: ctx.link.id,
-    pageId: ctx.link.pageId,
-    spaceKey: ctx.link.spaceKey,
+    ...linkAuditScope(ctx.link),
     detail: reason,
   });
   return notFoundResponse();

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { parseSelectedUser } from '../../core/selected-users';
 import type { AppDeps } from '../deps';
-import { maskEmail, recordAudit } from '../audit';
+import { linkAuditScope, maskEmail, recordAudit } from '../audit';
 import type { ShareLink } from '../../core/model';
 
 /**
@@ -82,9 +82,7 @@ export const sendCode = async (deps: AppDeps, crypto: CodeCrypto, input: SendCod
     recordAudit(deps, {
       action,
       actor: maskEmail(input.email),
-      linkId: input.link.id,
-      pageId: input.link.pageId,
-      spaceKey: input.link.spaceKey,
+      ...linkAuditScope(input.link),
       detail,
     });
   if (perEmail > SENDS_PER_EMAIL_PER_HOUR || perLink > SENDS_PER_LINK_PER_HOUR) {
