@@ -21,7 +21,17 @@ import type {
   Subscription,
 } from '../../app/ports';
 import { SortedTable, type IndexSpec } from './store-table';
-import { DurableJournal, JOURNAL_FILE, SECRETS_FILE, STORE_FILE, StoreFileCorruptError, writeDurably, type Collections } from './store-journal';
+import {
+  DurableJournal,
+  isRecord,
+  JOURNAL_FILE,
+  parseStoreJson,
+  SECRETS_FILE,
+  STORE_FILE,
+  StoreFileCorruptError,
+  writeDurably,
+  type Collections,
+} from './store-journal';
 import {
   auditMatches,
   checkFilterStrings,
@@ -443,13 +453,8 @@ export const createLocalStore = async (options: LocalStoreOptions = {}): Promise
 const loadSecrets = async (path: string): Promise<Map<string, string>> => {
   if (!existsSync(path)) return new Map();
   const text = await readFile(path, 'utf8');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new StoreFileCorruptError(path, `invalid JSON: ${(e as Error).message}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+  const parsed = parseStoreJson(path, text);
+  if (!isRecord(parsed)) {
     throw new StoreFileCorruptError(path, 'expected an object of secret names to values');
   }
   const map = new Map<string, string>();

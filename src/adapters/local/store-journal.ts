@@ -217,16 +217,20 @@ const syncDirectory = async (dir: string): Promise<void> => {
   }
 };
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const parseSnapshot = (file: string, text: string): Snapshot => {
-  let parsed: unknown;
+/** JSON.parse for the store's own files: bad JSON is a corrupt file (`where`, e.g. "line 3: ", leads the reason). */
+export const parseStoreJson = (file: string, text: string, where = ''): unknown => {
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
-    throw new StoreFileCorruptError(file, `invalid JSON: ${(e as Error).message}`);
+    throw new StoreFileCorruptError(file, `${where}invalid JSON: ${(e as Error).message}`);
   }
+};
+
+const parseSnapshot = (file: string, text: string): Snapshot => {
+  const parsed = parseStoreJson(file, text);
   if (!isRecord(parsed) || parsed.format !== 1 || !Number.isSafeInteger(parsed.seq) || !isRecord(parsed.collections)) {
     throw new StoreFileCorruptError(file, 'not a store snapshot (expected {format: 1, seq, collections})');
   }
@@ -237,12 +241,7 @@ const parseSnapshot = (file: string, text: string): Snapshot => {
 };
 
 const parseRecord = (file: string, lineNumber: number, line: string): JournalRecord => {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(line);
-  } catch (e) {
-    throw new StoreFileCorruptError(file, `line ${lineNumber}: invalid JSON: ${(e as Error).message}`);
-  }
+  const parsed = parseStoreJson(file, line, `line ${lineNumber}: `);
   if (!isRecord(parsed) || !Number.isSafeInteger(parsed.seq) || typeof parsed.c !== 'string' || typeof parsed.k !== 'string') {
     throw new StoreFileCorruptError(file, `line ${lineNumber}: not a journal record`);
   }
