@@ -244,9 +244,15 @@ export const createFixtureConfluence = (
     bodyText: storageToPlainText(c.body),
   });
 
-  const requirePage = (pageId: string): FixturePage => {
+  /** The page unless it is missing or deleted (a deleted page is gone for every content call; trashed is not). */
+  const livePage = (pageId: string): FixturePage | undefined => {
     const page = pageById(pageId);
-    if (!page || page.status === 'deleted') throw new DomainError('not_found', `Page ${pageId} does not exist.`);
+    return page && page.status !== 'deleted' ? page : undefined;
+  };
+
+  const requirePage = (pageId: string): FixturePage => {
+    const page = livePage(pageId);
+    if (!page) throw new DomainError('not_found', `Page ${pageId} does not exist.`);
     return page;
   };
 
@@ -310,8 +316,8 @@ export const createFixtureConfluence = (
   const content: ConfluenceContent = {
     async getPage(pageId) {
       await delay();
-      const page = pageById(pageId);
-      return page && page.status !== 'deleted' ? toContent(page) : undefined;
+      const page = livePage(pageId);
+      return page ? toContent(page) : undefined;
     },
     async getDescendants(rootId) {
       await delay();
@@ -334,8 +340,8 @@ export const createFixtureConfluence = (
     },
     async listComments(pageId) {
       await delay();
-      const page = pageById(pageId);
-      if (!page || page.status === 'deleted') return [];
+      const page = livePage(pageId);
+      if (!page) return [];
       return page.comments.map((c) => toComment(pageId, c));
     },
     async addComment(pageId, text) {
@@ -352,14 +358,13 @@ export const createFixtureConfluence = (
     },
     async listAttachments(pageId) {
       await delay();
-      const page = pageById(pageId);
-      if (!page || page.status === 'deleted') return [];
+      const page = livePage(pageId);
+      if (!page) return [];
       return page.attachments.map((a) => toAttachment(pageId, a));
     },
     async downloadAttachment(pageId, attachmentId) {
       await delay();
-      const page = pageById(pageId);
-      const att = page?.status === 'deleted' ? undefined : page?.attachments.find((a) => a.id === attachmentId);
+      const att = livePage(pageId)?.attachments.find((a) => a.id === attachmentId);
       if (!att) return undefined;
       return { mediaType: att.mediaType, fileName: att.title, bytes: decodeContent(att) };
     },
