@@ -133,26 +133,20 @@ export class SortedTable<T> {
   }
 }
 
-/** First position whose range is >= target. */
-const lowerBound = (list: Entry[], target: string): number => {
+/** Binary search in the sorted list: the first position whose range is not `before` (ranges before it all are). */
+const firstNotBefore = (list: Entry[], before: (range: string) => boolean): number => {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (list[mid]!.range < target) lo = mid + 1;
+    if (before(list[mid]!.range)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 };
 
+/** First position whose range is >= target. */
+const lowerBound = (list: Entry[], target: string): number => firstNotBefore(list, (range) => range < target);
+
 /** First position whose range is > target. */
-const upperBound = (list: Entry[], target: string): number => {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid]!.range <= target) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-};
+const upperBound = (list: Entry[], target: string): number => firstNotBefore(list, (range) => range <= target);
