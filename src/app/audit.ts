@@ -82,13 +82,8 @@ const buildEntry = (deps: AuditDeps, input: AuditInput, at: number, count: numbe
   count,
 });
 
-interface PendingAggregate {
-  action: AuditAction;
-  actor: string;
-  linkId: string | null;
-  pageId: string | null;
-  spaceKey: string | null;
-  detail: string;
+/** The entry-to-be of an aggregation window: everything an AuditEntry holds but its id, time and count. */
+interface PendingAggregate extends Omit<AuditEntry, 'id' | 'at' | 'count'> {
   windowStart: number;
   windowEnd: number;
 }
