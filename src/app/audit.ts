@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AuditAction, AuditEntry, ShareLink } from '../core/model';
 import type { AppDeps } from './deps';
+import { collectPages } from './listing';
 
 export interface AuditInput {
   action: AuditAction;
@@ -154,16 +155,10 @@ const isPending = (value: Record<string, unknown>): value is Record<string, unkn
  */
 export const flushAuditAggregates = async (deps: AuditDeps): Promise<number> => {
   const now = deps.clock.now();
-  const due: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.ephemeral.listByPrefix(AUDIT_AGGREGATE_PREFIX, { limit: 100, ...(cursor ? { cursor } : {}) });
-    for (const record of page.items) {
-      const end = record.value.windowEnd;
-      if (typeof end === 'number' && end <= now) due.push(record.key);
-    }
-    cursor = page.nextCursor;
-  } while (cursor);
+  const pending = await collectPages((request) => deps.store.ephemeral.listByPrefix(AUDIT_AGGREGATE_PREFIX, request));
+  const due = pending
+    .filter((record) => typeof record.value.windowEnd === 'number' && record.value.windowEnd <= now)
+    .map((record) => record.key);
 
   let written = 0;
   for (const key of due) {

@@ -329,15 +329,10 @@ export const sendDueUpdateNotifications = async (deps: AppDeps): Promise<Notific
   const now = deps.clock.now();
   const result: NotificationRunResult = { sent: 0, failed: 0, burstsCompleted: 0 };
   const due: PendingUpdate[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.ephemeral.listByPrefix(PENDING_UPDATE_PREFIX, { limit: 100, ...(cursor ? { cursor } : {}) });
-    for (const record of page.items) {
-      const pending = asPending(record.value);
-      if (pending && (pending.lastAt + NOTIFY_DEBOUNCE_MS <= now || pending.firstAt + NOTIFY_MAX_DELAY_MS <= now)) due.push(pending);
-    }
-    cursor = page.nextCursor;
-  } while (cursor);
+  for (const record of await collectPages((request) => deps.store.ephemeral.listByPrefix(PENDING_UPDATE_PREFIX, request))) {
+    const pending = asPending(record.value);
+    if (pending && (pending.lastAt + NOTIFY_DEBOUNCE_MS <= now || pending.firstAt + NOTIFY_MAX_DELAY_MS <= now)) due.push(pending);
+  }
   if (due.length === 0) return result;
 
   const site = await loadSiteSettings(deps);
