@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { createFixtureConfluence, loadFixtureSite, type FixtureSiteControl } from '../../src/adapters/local/fixture-confluence';
 import { createLocalStore } from '../../src/adapters/local/local-store';
 import type { Caller } from '../../src/app/authorize';
 import type { AppDeps } from '../../src/app/deps';
 import type { MailMessage, Random } from '../../src/app/ports';
+import { DEFAULT_SITE_PATH } from '../../src/dev/local-app';
 
 export const EDITOR: Caller = { accountId: 'u-editor' };
 export const SPACE_ADMIN: Caller = { accountId: 'u-space-admin' };
@@ -52,7 +52,7 @@ export const createHarness = async (seed = 'test'): Promise<Harness> => {
     },
   };
   const store = await createLocalStore({ clock });
-  const site = await loadFixtureSite(join(process.cwd(), 'fixtures', 'demo-site.json'));
+  const site = await loadFixtureSite(DEFAULT_SITE_PATH);
   const confluence = createFixtureConfluence(site, { now: clock.now });
   const sent: MailMessage[] = [];
   const deps: AppDeps = {

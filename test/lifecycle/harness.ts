@@ -4,6 +4,7 @@ import { createFixtureConfluence, loadFixtureSite, type FixtureConfluence } from
 import type { AppDeps } from '../../src/app/deps';
 import type { MailMessage, Mailer } from '../../src/app/ports';
 import type { ShareLink } from '../../src/core/model';
+import { DEFAULT_SITE_PATH } from '../../src/dev/local-app';
 import { ManualClock, makeLink, T0 } from '../store/store-fixtures';
 
 export interface Harness {
@@ -20,7 +21,7 @@ export interface Harness {
 export const createHarness = async (): Promise<Harness> => {
   const clock = new ManualClock(T0);
   const store = await createLocalStore({ clock });
-  const site = await loadFixtureSite('fixtures/demo-site.json');
+  const site = await loadFixtureSite(DEFAULT_SITE_PATH);
   const confluence = createFixtureConfluence(site, { now: () => clock.now() });
   const sent: MailMessage[] = [];
   let failures = 0;

@@ -4,15 +4,14 @@
  * page-specific markers (`HXM-body-1001`…). A marker in a response means page content was served.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { createFixtureConfluence, parseFixtureSite } from '../../../src/adapters/local/fixture-confluence';
+import { createFixtureConfluence, loadFixtureSite } from '../../../src/adapters/local/fixture-confluence';
 import { createLocalStore, type LocalStore } from '../../../src/adapters/local/local-store';
 import type { FixtureSite } from '../../../src/adapters/local/fixture-site-schema';
 import type { AppDeps } from '../../../src/app/deps';
 import { createLink, rotateLink, setLinkStatus, type LinkSettingsPatch } from '../../../src/app/links';
 import type { MailMessage, Store } from '../../../src/app/ports';
 import { defaultSpaceConfig } from '../../../src/core/defaults';
+import { DEFAULT_SITE_PATH } from '../../../src/dev/local-app';
 import type { HttpRequest, HttpResponse } from '../../../src/web/http';
 import { createShareHandler } from '../../../src/web/share-handler';
 import { interceptStore } from '../../support/intercept-calls';
@@ -34,8 +33,7 @@ export const markedPages = (response: HttpResponse): Set<string> => {
 };
 
 const markedSite = async (): Promise<FixtureSite> => {
-  const text = await readFile(fileURLToPath(new URL('../../../fixtures/demo-site.json', import.meta.url)), 'utf8');
-  const site = parseFixtureSite(text, 'demo-site.json');
+  const site = await loadFixtureSite(DEFAULT_SITE_PATH);
   for (const page of site.pages) {
     page.body = `${page.body}<p>HXM-body-${page.id}</p>`;
     for (const comment of page.comments ?? []) comment.body = `${comment.body}<p>HXM-comment-${page.id}</p>`;

@@ -10,18 +10,18 @@
  * tests need it: the local server is its own edge and always sets the client IP from the socket.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { createFixtureConfluence, parseFixtureSite, type FixtureSiteControl } from '../../../src/adapters/local/fixture-confluence';
+import { createFixtureConfluence, loadFixtureSite, type FixtureSiteControl } from '../../../src/adapters/local/fixture-confluence';
 import { createLocalStore, type LocalStore } from '../../../src/adapters/local/local-store';
 import type { AppDeps } from '../../../src/app/deps';
 import { createLink, type LinkSettingsPatch } from '../../../src/app/links';
 import type { MailMessage, Store } from '../../../src/app/ports';
 import type { ShareLink } from '../../../src/core/model';
+import { DEFAULT_SITE_PATH } from '../../../src/dev/local-app';
 import { startLocalServer, type LocalServer } from '../../../src/dev/server';
 import type { HttpRequest } from '../../../src/web/http';
 import { createShareHandler, type ShareHandlerOptions } from '../../../src/web/share-handler';
@@ -91,8 +91,7 @@ const startProxyBackend = async (
   latencyMs = 0,
   handlerOptions: ShareHandlerOptions = {},
 ): Promise<Backend> => {
-  const siteText = await readFile(fileURLToPath(new URL('../../../fixtures/demo-site.json', import.meta.url)), 'utf8');
-  const fixture = createFixtureConfluence(parseFixtureSite(siteText, 'demo-site.json'), { now: () => clock.now, latencyMs });
+  const fixture = createFixtureConfluence(await loadFixtureSite(DEFAULT_SITE_PATH), { now: () => clock.now, latencyMs });
   const store: LocalStore = await createLocalStore({ dir: dataDir, clock: { now: () => clock.now } });
   const state = { base: '' };
   const deps: AppDeps = {
