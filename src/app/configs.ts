@@ -1,4 +1,4 @@
-import { issuerProblem } from '../core/oidc-issuer';
+import { isAllowedLoopback, issuerProblem } from '../core/oidc-issuer';
 import { DomainError, isDomainError } from '../core/errors';
 import type { GlobalConfig, PolicySettings, SiteSettings, SpaceConfig } from '../core/model';
 import { defaultSiteSettings, defaultSpaceConfig } from '../core/defaults';
@@ -16,6 +16,7 @@ import type {
 import { recordAudit } from './audit';
 import { authorizeSiteAdmin, authorizeSpaceAdmin, type Caller } from './authorize';
 import type { AppDeps } from './deps';
+import { loopbackIssuerOrigin } from './loopback-issuer';
 import { loadGlobalConfig, loadSpaceConfig, spacePolicyFrom, toPolicyView } from './link-views';
 
 /** Secret names in the SecretStore (shared with the OIDC gate and the mail adapters). */
@@ -270,16 +271,27 @@ const normalizeImageUrl = (value: string | null, field: string, what: string): s
   return parseHttpsUrl(text, field, what).toString();
 };
 
-const normalizeSso = (sso: SiteSettingsInput['sso']): Omit<NonNullable<SiteSettings['sso']>, 'hasClientSecret'> | null => {
+const normalizeSso = (
+  sso: SiteSettingsInput['sso'],
+  loopbackOrigin: string | undefined,
+): Omit<NonNullable<SiteSettings['sso']>, 'hasClientSecret'> | null => {
   if (sso === null) return null;
   // Kept verbatim (no slash trimming): the ID token's iss must equal it exactly, and some IdPs end it with '/'.
   const issuer = sso.issuer.trim();
+  const problem = issuerProblem(issuer, { loopbackOrigin });
+  if (problem === null && URL.canParse(issuer) && isAllowedLoopback(new URL(issuer), loopbackOrigin)) {
+    // Local mode's demo identity provider on the local server itself (see loopbackIssuerOrigin).
+    return { issuer, clientId: sso.clientId, scopes: normalizeScopes(sso.scopes) };
+  }
   parseHttpsUrl(issuer, 'sso.issuer', 'The SSO issuer');
-  const problem = issuerProblem(issuer);
   if (problem) throw invalid('sso.issuer', `The SSO ${problem} (e.g. https://login.example.com/tenant)`);
-  const scopes = sso.scopes.split(/\s+/).filter((s) => s !== '');
+  return { issuer, clientId: sso.clientId, scopes: normalizeScopes(sso.scopes) };
+};
+
+const normalizeScopes = (value: string): string => {
+  const scopes = value.split(/\s+/).filter((s) => s !== '');
   if (!scopes.includes('openid')) scopes.unshift('openid');
-  return { issuer, clientId: sso.clientId, scopes: [...new Set(scopes)].join(' ') };
+  return [...new Set(scopes)].join(' ');
 };
 
 const normalizeEmail = (email: SiteSettingsInput['email']): SiteSettings['email'] => {
@@ -338,7 +350,7 @@ export const setSiteSettings = async (deps: AppDeps, caller: Caller, input: SetS
   const current = (await deps.store.configs.getSite()) ?? defaultSiteSettings(deps.clock.now());
   checkVersion(current.version, input.version, 'site settings');
   const s = input.settings;
-  const sso = normalizeSso(s.sso);
+  const sso = normalizeSso(s.sso, await loopbackIssuerOrigin(deps));
   const next: SiteSettings = {
     customization: {
       ...s.customization,

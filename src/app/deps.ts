@@ -17,4 +17,9 @@ export interface AppDeps {
    * defaults to the global fetch. Forge: @forge/api fetch; tests: a fetch routed to a local IdP.
    */
   fetch?: (url: string, init?: RequestInit) => Promise<Response>;
+  /**
+   * Local mode only (src/dev/local-app.ts): lets an OIDC issuer on exactly the local server's own http
+   * origin pass the https-only issuer rule, for the demo identity provider. Production never sets it.
+   */
+  oidc?: { allowLoopbackIssuer?: boolean };
 }

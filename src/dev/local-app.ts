@@ -75,6 +75,8 @@ export const createLocalApp = async (options: LocalAppOptions = {}): Promise<Loc
     random: options.random ?? systemRandom,
     shareBaseUrl: () => Promise.resolve(shareBase),
     bcryptRounds: options.bcryptRounds ?? 10,
+    // The demo identity provider (src/dev/demo-idp.ts) lives on this server's own http origin.
+    oidc: { allowLoopbackIssuer: true },
   };
   return {
     deps,

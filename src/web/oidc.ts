@@ -12,7 +12,7 @@ import { createCipheriv, createDecipheriv, createHash, timingSafeEqual } from 'n
 import * as oauth from 'oauth4webapi';
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { EphemeralStore } from '../app/ports';
-import { issuerProblem } from '../core/oidc-issuer';
+import { isAllowedLoopback, issuerProblem } from '../core/oidc-issuer';
 
 /** What the relying party needs from the outside world, injected per invocation. */
 export interface OidcEnv {
@@ -23,6 +23,11 @@ export interface OidcEnv {
   ephemeral: EphemeralStore;
   /** Reads the client secret from secret storage ('sso.clientSecret'). */
   clientSecret: () => Promise<string | undefined>;
+  /**
+   * Local mode only (see src/app/loopback-issuer.ts): the local server's own http origin, where an
+   * issuer and its endpoints may be plain http. Absent in production: https everywhere.
+   */
+  loopbackIssuerOrigin?: string | undefined;
 }
 
 /** The non-secret provider settings (SiteSettings.sso). */
@@ -77,8 +82,20 @@ const sameDigest = (a: string, b: string): boolean => {
 
 export { issuerProblem } from '../core/oidc-issuer';
 
-const withTimeout = (env: OidcEnv): oauth.HttpRequestOptions<'GET' | 'POST', unknown> => ({
+/** Whether `url` is on the local-mode loopback origin (only ever true when the env carries one). */
+const onLoopback = (env: OidcEnv, url: string): boolean =>
+  URL.canParse(url) && isAllowedLoopback(new URL(url), env.loopbackIssuerOrigin);
+
+/** https, or http on the local-mode loopback origin when the issuer itself is there. */
+const endpointAllowed = (env: OidcEnv, issuer: string, endpoint: string | undefined): boolean =>
+  endpoint !== undefined &&
+  URL.canParse(endpoint) &&
+  (new URL(endpoint).protocol === 'https:' || (onLoopback(env, issuer) && onLoopback(env, endpoint)));
+
+const withTimeout = (env: OidcEnv, issuer: string): oauth.HttpRequestOptions<'GET' | 'POST', unknown> => ({
   signal: AbortSignal.timeout(IDP_TIMEOUT_MS),
+  // oauth4webapi refuses http; local mode's demo IdP on the server's own origin is the one exception.
+  ...(onLoopback(env, issuer) ? { [oauth.allowInsecureRequests]: true } : {}),
   [oauth.customFetch]: (url: string, options: oauth.CustomFetchOptions<'GET' | 'POST', unknown>) =>
     env.fetch(url, {
       method: options.method,
@@ -98,14 +115,14 @@ const clientFor = (env: OidcEnv, settings: OidcSettings): oauth.Client => ({
 
 /** Fetches and validates the discovery document (its `issuer` must equal the configured one exactly). */
 export const discover = async (env: OidcEnv, settings: OidcSettings): Promise<oauth.AuthorizationServer> => {
-  const problem = issuerProblem(settings.issuer);
+  const problem = issuerProblem(settings.issuer, { loopbackOrigin: env.loopbackIssuerOrigin });
   if (problem) throw new OidcError('issuer_invalid', problem);
   const issuerUrl = new URL(settings.issuer);
   try {
-    const response = await oauth.discoveryRequest(issuerUrl, { algorithm: 'oidc', ...withTimeout(env) });
+    const response = await oauth.discoveryRequest(issuerUrl, { algorithm: 'oidc', ...withTimeout(env, settings.issuer) });
     const as = await oauth.processDiscoveryResponse(issuerUrl, response);
     for (const endpoint of [as.authorization_endpoint, as.token_endpoint, as.jwks_uri]) {
-      if (!endpoint || new URL(endpoint).protocol !== 'https:') {
+      if (!endpointAllowed(env, settings.issuer, endpoint)) {
         throw new OidcError('discovery_failed', 'provider metadata lacks an https authorization, token or jwks endpoint');
       }
     }
@@ -278,8 +295,8 @@ export interface OidcIdentity {
 
 const EMAIL_PATTERN = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9.-]{1,253}$/;
 
-const fetchJwks = async (env: OidcEnv, jwksUri: string): Promise<JSONWebKeySet> => {
-  if (new URL(jwksUri).protocol !== 'https:') throw new OidcError('discovery_failed', 'jwks_uri must use https');
+const fetchJwks = async (env: OidcEnv, issuer: string, jwksUri: string): Promise<JSONWebKeySet> => {
+  if (!endpointAllowed(env, issuer, jwksUri)) throw new OidcError('discovery_failed', 'jwks_uri must use https');
   let response: Response;
   try {
     response = await env.fetch(jwksUri, {
@@ -342,7 +359,7 @@ export const completeOidcLogin = async (
       params,
       transaction.redirectUri,
       transaction.codeVerifier,
-      withTimeout(env),
+      withTimeout(env, settings.issuer),
     );
     const result = await oauth.processAuthorizationCodeResponse(as, client, response, {
       expectedNonce: transaction.nonce,
@@ -360,7 +377,7 @@ export const completeOidcLogin = async (
 
   // oauth4webapi skips the signature of a token obtained straight from the token endpoint (allowed by
   // OIDC Core over TLS); we verify it anyway against the provider's JWKS with a fixed alg allowlist.
-  const jwks = await fetchJwks(env, as.jwks_uri as string);
+  const jwks = await fetchJwks(env, settings.issuer, as.jwks_uri as string);
   let claims: Record<string, unknown>;
   try {
     const verified = await jwtVerify(idToken, createLocalJWKSet(jwks), {

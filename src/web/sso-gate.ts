@@ -1,5 +1,6 @@
 import { recordAudit } from '../app/audit';
 import type { AppDeps } from '../app/deps';
+import { loopbackIssuerOrigin } from '../app/loopback-issuer';
 import { defaultSiteSettings } from '../core/defaults';
 import type { ShareLink, SiteSettings } from '../core/model';
 import { isWellFormedToken } from '../core/token';
@@ -87,12 +88,13 @@ const secureFor = (base: string): boolean => {
   }
 };
 
-const oidcEnv = (deps: AppDeps): OidcEnv => ({
+const oidcEnv = async (deps: AppDeps): Promise<OidcEnv> => ({
   fetch: deps.fetch ?? ((url, init) => fetch(url, init)),
   now: () => deps.clock.now(),
   randomBytes: (n) => deps.random.bytes(n),
   ephemeral: deps.store.ephemeral,
   clientSecret: () => deps.store.secrets.get(SSO_CLIENT_SECRET),
+  loopbackIssuerOrigin: await loopbackIssuerOrigin(deps),
 });
 
 const settingsOf = (site: SiteSettings): OidcSettings | null =>
@@ -170,7 +172,7 @@ export const ssoGate: SsoGate = {
     if (!settings) return fail(deps, link, new OidcError('not_configured', 'no identity provider configured'));
     const base = baseOf(returnUrl);
     try {
-      const begun = await beginOidcLogin(oidcEnv(deps), settings, {
+      const begun = await beginOidcLogin(await oidcEnv(deps), settings, {
         linkId: link.id,
         epoch: link.epoch,
         redirectUri: `${base}${SSO_CALLBACK_PATH}`,
@@ -189,7 +191,7 @@ export const ssoGate: SsoGate = {
     const { completeOidcLogin, OidcError, takeOidcTransaction } = await loadOidc();
     const settings = settingsOf(site);
     if (!settings) return fail(deps, link, new OidcError('not_configured', 'no identity provider configured'));
-    const env = oidcEnv(deps);
+    const env = await oidcEnv(deps);
     const query = queryOf(req);
     try {
       const transaction = await takeOidcTransaction(env, query, readCookie(req, bindingCookieName(secureCookies)) ?? undefined);
@@ -222,7 +224,7 @@ export const handleSsoCallbackHop = async (deps: AppDeps, req: HttpRequest): Pro
   if (req.method.toUpperCase() !== 'GET') return page(failureOutcome('state_invalid'));
   try {
     const { OidcError, peekOidcTransaction } = await loadOidc();
-    const transaction = await peekOidcTransaction(oidcEnv(deps), query, readCookie(req, bindingCookieName(secure)) ?? undefined);
+    const transaction = await peekOidcTransaction(await oidcEnv(deps), query, readCookie(req, bindingCookieName(secure)) ?? undefined);
     const match = /^\/s\/([^/?#]+)$/.exec(transaction.returnPath);
     if (!match?.[1] || !isWellFormedToken(match[1])) throw new OidcError('state_invalid', 'bad return path');
     return redirectResponse(`${base}/s/${match[1]}/sso/callback?${query.toString()}`);

@@ -6,11 +6,22 @@
  * The provider's public issuer is an https URL on a reserved test host (`https://idp-<n>.test`); the
  * `fetch` it exposes maps that origin to the local http listener. The code under test therefore keeps
  * its https-only rule, and any request to another host fails like an unreachable network.
+ *
+ * Metadata, keys, client authentication, PKCE and ID token signing are shared with local mode's demo
+ * identity provider (src/dev/oidc-provider-kit.ts); the misbehaviours are this helper's own.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { SignJWT } from 'jose';
+import {
+  generateSigningKey,
+  pkceS256Matches,
+  presentedClient,
+  providerMetadata,
+  sameSecret,
+  signIdToken,
+} from '../../src/dev/oidc-provider-kit';
 
 export type OidcMisbehaviour =
   | 'wrong_issuer'
@@ -115,10 +126,11 @@ export const startOidcProvider = async (options: OidcProviderOptions = {}): Prom
   let user: OidcUser = options.user ?? { sub: 'idp-user-1', email: 'ann@partner.example', email_verified: true };
   let misbehaviour: OidcMisbehaviour | null = null;
 
-  const signingKeys = await generateKeyPair('RS256', { extractable: true });
-  const rogueKeys = await generateKeyPair('RS256', { extractable: true });
   const kid = `k-${randomBytes(4).toString('hex')}`;
-  const publicJwk: JWK = { ...(await exportJWK(signingKeys.publicKey)), kid, alg: 'RS256', use: 'sig' };
+  const signingKey = await generateSigningKey(kid);
+  // Same kid, other key: a token signed with it must fail signature verification.
+  const rogueKey = await generateSigningKey(kid);
+  const publicJwk = signingKey.publicJwk;
 
   const codes = new Map<string, PendingCode>();
   const tokenRequests: TokenRequestRecord[] = [];
@@ -178,22 +190,12 @@ export const startOidcProvider = async (options: OidcProviderOptions = {}): Prom
       const secret = new TextEncoder().encode(JSON.stringify(publicJwk));
       return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', kid }).sign(secret);
     }
-    const key = misbehaviour === 'bad_signature' ? rogueKeys.privateKey : signingKeys.privateKey;
-    return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' }).sign(key);
+    return signIdToken(misbehaviour === 'bad_signature' ? rogueKey : signingKey, payload);
   };
 
   const discovery = (): Record<string, unknown> => ({
-    issuer: misbehaviour === 'discovery_issuer_mismatch' ? 'https://evil-idp.test' : issuer,
-    authorization_endpoint: `${endpointBase}/authorize`,
-    token_endpoint: `${endpointBase}/token`,
-    jwks_uri: `${endpointBase}/jwks`,
-    response_types_supported: ['code'],
-    subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: ['RS256'],
-    code_challenge_methods_supported: ['S256'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-    scopes_supported: ['openid', 'email', 'profile'],
-    authorization_response_iss_parameter_supported: issParameter,
+    ...providerMetadata(issuer, endpointBase, { issParameter }),
+    ...(misbehaviour === 'discovery_issuer_mismatch' ? { issuer: 'https://evil-idp.test' } : {}),
   });
 
   const handleAuthorize = (url: URL, res: ServerResponse): void => {
@@ -245,21 +247,9 @@ export const startOidcProvider = async (options: OidcProviderOptions = {}): Prom
       record.outcome = error;
       json(res, status, { error });
     };
-    let presentedId: string | null = null;
-    let presentedSecret: string | null = null;
-    const authz = req.headers.authorization;
-    if (authz?.startsWith('Basic ')) {
-      const decoded = Buffer.from(authz.slice(6), 'base64').toString('utf8');
-      const sep = decoded.indexOf(':');
-      presentedId = decodeURIComponent(decoded.slice(0, sep));
-      presentedSecret = decodeURIComponent(decoded.slice(sep + 1));
-      record.clientAuth = 'basic';
-    } else if (form.get('client_secret')) {
-      presentedId = form.get('client_id');
-      presentedSecret = form.get('client_secret');
-      record.clientAuth = 'post';
-    }
-    if (presentedId !== clientId || presentedSecret !== clientSecret) return reject('invalid_client', 401);
+    const client = presentedClient(req.headers.authorization, form);
+    record.clientAuth = client.method;
+    if (client.clientId !== clientId || !sameSecret(client.clientSecret, clientSecret)) return reject('invalid_client', 401);
     if (misbehaviour === 'token_error') return reject('invalid_grant');
     if (form.get('grant_type') !== 'authorization_code') return reject('unsupported_grant_type');
     const code = form.get('code') ?? '';
@@ -267,9 +257,7 @@ export const startOidcProvider = async (options: OidcProviderOptions = {}): Prom
     if (!pending || pending.used) return reject('invalid_grant');
     pending.used = true;
     if (form.get('redirect_uri') !== pending.redirectUri) return reject('invalid_grant');
-    const verifier = form.get('code_verifier') ?? '';
-    const challenge = b64u(createHash('sha256').update(verifier, 'ascii').digest());
-    if (misbehaviour !== 'skip_pkce_check' && (!verifier || challenge !== pending.codeChallenge)) return reject('invalid_grant');
+    if (misbehaviour !== 'skip_pkce_check' && !pkceS256Matches(form.get('code_verifier'), pending.codeChallenge)) return reject('invalid_grant');
     const idToken = await mintIdToken(pending);
     json(res, 200, { access_token: b64u(randomBytes(24)), token_type: 'Bearer', expires_in: 300, id_token: idToken });
   };
