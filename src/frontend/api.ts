@@ -75,4 +75,5 @@ export const api = {
   resetApp: (p: ResolverPayload<'resetApp'>) => callResolver('resetApp', p),
   getAuditLog: (p: ResolverPayload<'getAuditLog'>) => callResolver('getAuditLog', p),
   exportAuditCsv: (p: ResolverPayload<'exportAuditCsv'>) => callResolver('exportAuditCsv', p),
+  getLinkStats: (p: ResolverPayload<'getLinkStats'>) => callResolver('getLinkStats', p),
 };

@@ -1,4 +1,4 @@
-import type { AccessLevel, ExpiryRule, LinkView } from '../../core/model';
+import type { AccessLevel, AuditAction, ExpiryRule, LinkView } from '../../core/model';
 import type { EffectivePolicyView } from '../../shared/contract';
 
 export const ACCESS_ORDER: readonly AccessLevel[] = ['none', 'view', 'view_add'];
@@ -62,3 +62,34 @@ export const formatDate = (epochMs: number): string => new Date(epochMs).toISOSt
 /** Reasons as one sentence list: "A. B." whatever punctuation each reason came with. */
 export const joinReasons = (reasons: readonly string[]): string =>
   reasons.map((r) => r.trim().replace(/[.;]*$/, '.')).join(' ');
+
+/** What an audit entry means, in an editor's words. */
+export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
+  link_created: 'Link created',
+  link_updated: 'Link edited',
+  link_disabled: 'Link disabled',
+  link_enabled: 'Link enabled',
+  link_rotated: 'Link rotated (new URL)',
+  link_deleted: 'Link deleted',
+  links_reset: 'All links deleted',
+  policy_global_changed: 'Site policy changed',
+  policy_space_changed: 'Space policy changed',
+  settings_changed: 'Settings changed',
+  view_allowed: 'Opened',
+  view_denied: 'Refused (not found shown)',
+  gate_passed: 'Passed a check',
+  gate_failed: 'Failed a check',
+  code_sent: 'Email code sent',
+  comment_added: 'Comment added',
+  attachment_added: 'Attachment added',
+  subscribed: 'Subscribed to updates',
+  unsubscribed: 'Unsubscribed',
+  page_trashed: 'Page trashed',
+  page_restored: 'Page restored',
+  page_deleted: 'Page deleted',
+  notification_sent: 'Update email sent',
+  access_denied: 'Access refused',
+};
+
+/** Editors and admins are Atlassian accounts; visitors appear as 'visitor' or a masked email, the app as 'app'. */
+export const isAccountActor = (actor: string): boolean => actor !== 'visitor' && actor !== 'app' && !actor.includes('@');

@@ -5,7 +5,7 @@ import type { LinkListItem } from '../../shared/contract';
 import { ACCESS_LABEL, formatDate, joinReasons } from './labels';
 import { StatusLozenge } from './status-lozenge';
 
-export type LinkAction = 'copy' | 'email' | 'edit' | 'toggle' | 'rotate' | 'delete';
+export type LinkAction = 'copy' | 'email' | 'edit' | 'toggle' | 'rotate' | 'delete' | 'activity';
 
 const summary = (link: LinkView): string => {
   const parts = [`Comments: ${ACCESS_LABEL[link.comments]}`, `Attachments: ${ACCESS_LABEL[link.attachments]}`];
@@ -44,11 +44,13 @@ export interface LinkCardProps {
   link: LinkListItem;
   currentAccountId: string | null;
   urlKnown: boolean;
+  /** "3 views · last opened 2 hours ago", "Not opened yet", or "—" when the statistics could not be loaded. */
+  statsLine: string;
   busy: boolean;
   onAction: (action: LinkAction, link: LinkView) => void;
 }
 
-export const LinkCard = ({ link, currentAccountId, urlKnown, busy, onAction }: LinkCardProps) => (
+export const LinkCard = ({ link, currentAccountId, urlKnown, statsLine, busy, onAction }: LinkCardProps) => (
   <Box padding="space.150" backgroundColor="elevation.surface.raised" xcss={{ borderRadius: 'radius.medium', boxShadow: 'elevation.shadow.raised' }}>
     <Stack space="space.100">
       <Inline space="space.100" alignBlock="center" spread="space-between">
@@ -63,6 +65,9 @@ export const LinkCard = ({ link, currentAccountId, urlKnown, busy, onAction }: L
       {link.description ? <Text>{link.description}</Text> : null}
       <Text size="small" color="color.text.subtle">
         {summary(link)}
+      </Text>
+      <Text size="small" color="color.text.subtle">
+        {statsLine}
       </Text>
       {statusNote(link) ? (
         <Text size="small" color={link.effectiveStatus === 'non_compliant' ? 'color.text.danger' : 'color.text.subtle'}>
@@ -80,6 +85,9 @@ export const LinkCard = ({ link, currentAccountId, urlKnown, busy, onAction }: L
         </Button>
         <Button spacing="compact" isDisabled={busy} onClick={() => onAction('edit', link)}>
           Edit
+        </Button>
+        <Button spacing="compact" onClick={() => onAction('activity', link)}>
+          Activity
         </Button>
         <Button spacing="compact" isDisabled={busy} onClick={() => onAction('toggle', link)}>
           {link.status === 'active' ? 'Disable' : 'Enable'}

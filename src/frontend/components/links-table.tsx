@@ -6,6 +6,7 @@ import { api, toResolverError, type ResolverError } from '../api';
 import { ConfirmModal } from './confirm-modal';
 import { flagError, flagSuccess } from './flags';
 import { formatDate, joinReasons } from './labels';
+import { linkStatsLine, useLinkStats } from './link-stats';
 import { ErrorPanel } from './states';
 import { StatusLozenge } from './status-lozenge';
 
@@ -50,6 +51,7 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
   const [busy, setBusy] = useState(false);
   const [refresh, setRefresh] = useState(0);
   const cursor = cursors[cursors.length - 1];
+  const stats = useLinkStats(page.state === 'ready' ? page.page.items.map((l) => l.id) : []);
 
   useEffect(() => {
     setCursors([undefined]);
@@ -123,10 +125,12 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
       { key: 'creator', content: 'Created by' },
       { key: 'status', content: 'Status' },
       { key: 'expires', content: 'Expires' },
+      { key: 'views', content: 'Views' },
       { key: 'actions', content: '' },
     ],
   };
 
+  const now = Date.now();
   const rows = items.map((link) => ({
     key: link.id,
     cells: [
@@ -160,6 +164,7 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
         ),
       },
       { key: 'expires', content: link.expiresAt === null ? 'Never' : formatDate(link.expiresAt) },
+      { key: 'views', content: linkStatsLine(stats, link.id, now) },
       {
         key: 'actions',
         content: (

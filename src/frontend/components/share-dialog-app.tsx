@@ -6,7 +6,9 @@ import { api, toResolverError } from '../api';
 import { ConfirmModal } from './confirm-modal';
 import { EmailLinkModal } from './email-link-modal';
 import { flagError, flagSuccess } from './flags';
+import { LinkActivityModal } from './link-activity-modal';
 import { LinkCard, type LinkAction } from './link-card';
+import { linkStatsLine, useLinkStats } from './link-stats';
 import { LinkForm, type LinkFormSubmit } from './link-form';
 import { RevealedUrl } from './revealed-url';
 import { ErrorPanel, Loading } from './states';
@@ -97,6 +99,8 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
   const [revealed, setRevealed] = useState<{ link: LinkView; reason: 'created' | 'rotated' | 'copy' } | null>(null);
   const [pending, setPending] = useState<Pending>(null);
   const [emailFor, setEmailFor] = useState<LinkView | null>(null);
+  const [activityFor, setActivityFor] = useState<LinkView | null>(null);
+  const stats = useLinkStats(resource.state === 'ready' ? resource.data.links.map((l) => l.id) : []);
   const [busy, setBusy] = useState(false);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [formErrors, setFormErrors] = useState<string[]>([]);
@@ -205,6 +209,8 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
         return setRevealed({ link, reason: 'copy' });
       case 'email':
         return setEmailFor(link);
+      case 'activity':
+        return setActivityFor(link);
       case 'edit':
         return openForm({ kind: 'edit', link });
       case 'toggle':
@@ -286,7 +292,15 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
         ) : (
           <Stack space="space.150">
             {data.links.map((link) => (
-              <LinkCard key={link.id} link={link} currentAccountId={accountId} urlKnown={urls[link.id] !== undefined} busy={busy} onAction={onAction} />
+              <LinkCard
+                key={link.id}
+                link={link}
+                currentAccountId={accountId}
+                urlKnown={urls[link.id] !== undefined}
+                statsLine={linkStatsLine(stats, link.id, Date.now())}
+                busy={busy}
+                onAction={onAction}
+              />
             ))}
           </Stack>
         )}
@@ -313,6 +327,7 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
           onClose={() => setEmailFor(null)}
         />
       ) : null}
+      {activityFor ? <LinkActivityModal link={activityFor} onClose={() => setActivityFor(null)} /> : null}
     </Box>
   );
 };

@@ -5,7 +5,7 @@ import type { AuditLogFilter, CursorPage, SiteSettingsInput } from '../../../sha
 import { api, toResolverError, type ResolverError } from '../../api';
 import { Field } from '../field';
 import { flagError } from '../flags';
-import { formatDateTime } from '../labels';
+import { formatDateTime, isAccountActor } from '../labels';
 import { ErrorPanel } from '../states';
 import { SiteSettingsForm, type SiteSectionProps } from './site-settings-form';
 
@@ -52,8 +52,6 @@ const toFilter = (d: Draft): AuditLogFilter => ({
   ...(d.since ? { since: Date.parse(`${d.since}T00:00:00.000Z`) } : {}),
   ...(d.until ? { until: Date.parse(`${d.until}T23:59:59.999Z`) } : {}),
 });
-
-const isAccountId = (actor: string): boolean => actor !== 'visitor' && actor !== 'app' && !actor.includes('@');
 
 export const RETENTION_LIMITS = { min: 1, max: 3650 } as const;
 
@@ -213,8 +211,7 @@ export const AuditTab = () => {
             cells: [
               { key: 'at', content: formatDateTime(entry.at) },
               { key: 'action', content: entry.count > 1 ? `${entry.action} ×${entry.count}` : entry.action },
-              // Editors and admins are Atlassian accounts; visitors appear as 'visitor' or a masked email, the app as 'app'.
-              { key: 'actor', content: isAccountId(entry.actor) ? <User accountId={entry.actor} /> : entry.actor },
+              { key: 'actor', content: isAccountActor(entry.actor) ? <User accountId={entry.actor} /> : entry.actor },
               { key: 'where', content: [entry.spaceKey, entry.pageId, entry.linkId].filter(Boolean).join(' / ') || '—' },
               { key: 'detail', content: entry.detail },
             ],

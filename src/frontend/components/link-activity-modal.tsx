@@ -1,0 +1,136 @@
+import React, { useEffect, useRef, useState } from 'react';
+import {
+  Button,
+  DynamicTable,
+  EmptyState,
+  Inline,
+  Modal,
+  ModalBody,
+  ModalFooter,
+  ModalHeader,
+  ModalTitle,
+  ModalTransition,
+  Stack,
+  Text,
+  User,
+} from '@forge/react';
+import type { AuditEntry, LinkView } from '../../core/model';
+import { api, toResolverError, type ResolverError } from '../api';
+import { AUDIT_ACTION_LABEL, formatDateTime, isAccountActor } from './labels';
+import { ErrorPanel, Loading } from './states';
+
+export const ACTIVITY_PAGE_SIZE = 20;
+
+type Activity =
+  | { state: 'loading' }
+  | { state: 'error'; error: ResolverError }
+  | { state: 'ready'; entries: AuditEntry[]; nextCursor?: string; loadingMore: boolean; moreError?: ResolverError };
+
+export interface LinkActivityModalProps {
+  link: Pick<LinkView, 'id' | 'name'>;
+  onClose: () => void;
+}
+
+/** One link's audit trail, newest first, a page at a time ("Load more" appends the next page). */
+export const LinkActivityModal = ({ link, onClose }: LinkActivityModalProps) => {
+  const [activity, setActivity] = useState<Activity>({ state: 'loading' });
+  const generation = useRef(0);
+
+  const loadFirst = async () => {
+    const mine = ++generation.current;
+    setActivity({ state: 'loading' });
+    try {
+      const page = await api.getAuditLog({ linkId: link.id, limit: ACTIVITY_PAGE_SIZE });
+      if (mine === generation.current) {
+        setActivity({ state: 'ready', entries: page.items, loadingMore: false, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
+      }
+    } catch (error) {
+      if (mine === generation.current) setActivity({ state: 'error', error: toResolverError(error) });
+    }
+  };
+
+  const loadMore = async () => {
+    if (activity.state !== 'ready' || !activity.nextCursor || activity.loadingMore) return;
+    const { entries, nextCursor } = activity;
+    const mine = generation.current;
+    setActivity({ state: 'ready', entries, nextCursor, loadingMore: true });
+    try {
+      const page = await api.getAuditLog({ linkId: link.id, limit: ACTIVITY_PAGE_SIZE, cursor: nextCursor });
+      if (mine !== generation.current) return;
+      const seen = new Set(entries.map((e) => e.id));
+      setActivity({
+        state: 'ready',
+        entries: [...entries, ...page.items.filter((e) => !seen.has(e.id))],
+        loadingMore: false,
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      });
+    } catch (error) {
+      // The entries already shown stay; the same page can be asked for again.
+      if (mine === generation.current) setActivity({ state: 'ready', entries, nextCursor, loadingMore: false, moreError: toResolverError(error) });
+    }
+  };
+
+  useEffect(() => {
+    void loadFirst();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [link.id]);
+
+  return (
+    <ModalTransition>
+      <Modal onClose={onClose} width="large" label={`Activity of “${link.name}”`}>
+        <ModalHeader>
+          <ModalTitle>Activity of “{link.name}”</ModalTitle>
+        </ModalHeader>
+        <ModalBody>
+          {activity.state === 'loading' ? (
+            <Loading label="Loading activity…" />
+          ) : activity.state === 'error' ? (
+            <ErrorPanel error={activity.error} onRetry={() => void loadFirst()} />
+          ) : activity.entries.length === 0 ? (
+            <EmptyState header="No activity yet" description="Views, checks, comments and changes to this link appear here." />
+          ) : (
+            <Stack space="space.150">
+              <DynamicTable
+                caption="Newest first"
+                head={{
+                  cells: [
+                    { key: 'at', content: 'When' },
+                    { key: 'action', content: 'What' },
+                    { key: 'actor', content: 'Who' },
+                    { key: 'detail', content: 'Detail' },
+                  ],
+                }}
+                rows={activity.entries.map((entry) => ({
+                  key: entry.id,
+                  cells: [
+                    { key: 'at', content: formatDateTime(entry.at) },
+                    { key: 'action', content: entry.count > 1 ? `${AUDIT_ACTION_LABEL[entry.action]} ×${entry.count}` : AUDIT_ACTION_LABEL[entry.action] },
+                    { key: 'actor', content: isAccountActor(entry.actor) ? <User accountId={entry.actor} /> : entry.actor },
+                    { key: 'detail', content: entry.detail || '—' },
+                  ],
+                }))}
+              />
+              {activity.moreError ? <ErrorPanel error={activity.moreError} /> : null}
+              {activity.nextCursor ? (
+                <Inline>
+                  <Button isDisabled={activity.loadingMore} onClick={() => void loadMore()}>
+                    {activity.loadingMore ? 'Loading…' : 'Load more'}
+                  </Button>
+                </Inline>
+              ) : (
+                <Text size="small" color="color.text.subtle">
+                  {`${activity.entries.length} entr${activity.entries.length === 1 ? 'y' : 'ies'} · that is all`}
+                </Text>
+              )}
+            </Stack>
+          )}
+        </ModalBody>
+        <ModalFooter>
+          <Button appearance="subtle" onClick={onClose}>
+            Close
+          </Button>
+        </ModalFooter>
+      </Modal>
+    </ModalTransition>
+  );
+};
