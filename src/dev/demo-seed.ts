@@ -2,7 +2,9 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Caller } from '../app/authorize';
 import type { AppDeps } from '../app/deps';
+import { getSiteSettings, setSiteSettings } from '../app/configs';
 import { createLink, type LinkSettingsPatch } from '../app/links';
+import { DEMO_IDP_PATH, type DemoIdp } from './demo-idp';
 
 /** A demo link as printed at start-up and listed on the local index page. */
 export interface DemoLink {
@@ -18,6 +20,7 @@ export const DEMO_PASSWORD = 'open-sesame-42';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const EDITOR: Caller = { accountId: 'u-editor' };
+const SITE_ADMIN: Caller = { accountId: 'u-site-admin' };
 
 interface DemoSpec {
   title: string;
@@ -57,9 +60,9 @@ const DEMO_SPECS: DemoSpec[] = [
   },
   {
     title: 'SSO link',
-    note: 'Requires SSO sign-in (configure an OIDC provider in the global settings, else the gate explains it is not set up).',
+    note: `SSO sign-in: sign in at the local demo identity provider (${DEMO_IDP_PATH}) with any @partner.example address, "email verified" ticked (other addresses are refused).`,
     pageId: '1002',
-    settings: { name: 'Demo: SSO required', includeChildren: false, requireSso: true },
+    settings: { name: 'Demo: SSO required', includeChildren: false, requireSso: true, selectedUsers: ['@partner.example'] },
   },
   {
     title: 'Expired link',
@@ -84,10 +87,16 @@ const DEMO_SPECS: DemoSpec[] = [
 
 const demoFile = (dataDir: string): string => join(dataDir, DEMO_LINKS_FILE);
 
+/** Notes describe how to pass each gate today, so they come from the specs, not from the file. */
+const withCurrentNote = (link: DemoLink): DemoLink => {
+  const spec = DEMO_SPECS.find((s) => s.title === link.title);
+  return spec ? { ...link, note: spec.note } : link;
+};
+
 export const readDemoLinks = async (dataDir: string): Promise<DemoLink[]> => {
   try {
     const parsed: unknown = JSON.parse(await readFile(demoFile(dataDir), 'utf8'));
-    return Array.isArray(parsed) ? (parsed as DemoLink[]) : [];
+    return Array.isArray(parsed) ? (parsed as DemoLink[]).map(withCurrentNote) : [];
   } catch {
     return [];
   }
@@ -143,3 +152,46 @@ export const rebaseDemoLinks = (links: readonly DemoLink[], base: string): DemoL
     const at = link.url.indexOf('/s/');
     return at < 0 ? link : { ...link, url: `${base}${link.url.slice(at)}` };
   });
+
+export const DEMO_SSO_SCOPES = 'openid email';
+
+const isDemoIdpIssuer = (issuer: string): boolean => {
+  try {
+    const url = new URL(issuer);
+    return url.protocol === 'http:' && url.pathname === DEMO_IDP_PATH && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Points the SSO demo link at the demo identity provider. On the provider's first start for this data
+ * directory, and only when no SSO provider is configured, a site admin's settings save configures it
+ * (issuer <base>/dev/idp, client secret in the secret store). On later starts, settings that name the
+ * demo provider on another port (PORT changed) are re-pointed at this server, as the demo URLs are.
+ * Anything else an admin configured is left alone.
+ */
+export const seedDemoSso = async (deps: AppDeps, idp: DemoIdp): Promise<void> => {
+  const issuer = idp.issuer();
+  try {
+    const current = await deps.store.configs.getSite();
+    if (current?.sso) {
+      const sso = current.sso;
+      if (sso.clientId !== idp.clientId || sso.issuer === issuer || !isDemoIdpIssuer(sso.issuer)) return;
+      await deps.store.configs.putSite({ ...current, sso: { ...sso, issuer }, version: current.version + 1, updatedAt: deps.clock.now() }, current.version);
+      return;
+    }
+    if (!idp.created) return;
+    const { settings } = await getSiteSettings(deps, SITE_ADMIN);
+    const { version, updatedAt: _updatedAt, sso: _sso, ...rest } = settings;
+    await setSiteSettings(deps, SITE_ADMIN, {
+      version,
+      settings: { ...rest, sso: { issuer, clientId: idp.clientId, scopes: DEMO_SSO_SCOPES } },
+      ssoClientSecret: idp.clientSecret,
+    });
+  } catch (error) {
+    // Another fixture site (SECURE_SHARE_SITE) may have no u-site-admin: say so, do not fail the start.
+    const reason = error instanceof Error ? error.message : String(error);
+    console.warn(`Demo SSO provider not configured (as ${SITE_ADMIN.accountId}): ${reason}`);
+  }
+};

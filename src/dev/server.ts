@@ -10,10 +10,11 @@ import { escapeHtml } from '../core/email-templates';
 import { isWellFormedToken, linkIdOf, tokenMatches } from '../core/token';
 import { jsonResponse } from './json-response';
 import { outboxRoute } from './outbox-page';
-import { readDemoLinks, rebaseDemoLinks, seedDemoLinks, type DemoLink } from './demo-seed';
+import { readDemoLinks, rebaseDemoLinks, seedDemoLinks, seedDemoSso, type DemoLink } from './demo-seed';
 import { createLocalApp, DEFAULT_PORT, type LocalApp, type LocalAppOptions } from './local-app';
 import { createUiHostRoutes } from './ui-host/routes';
 import { handleDevEvent, startSweepTimer } from './dev-events';
+import { DEMO_IDP_PATH, openDemoIdp, type DemoIdp } from './demo-idp';
 
 /** Largest request body the local server reads (the web trigger's own limit is similar). */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -30,6 +31,8 @@ export interface LocalServerContext {
   baseUrl: () => string;
   demoLinks: () => DemoLink[];
   shareHandler: (req: HttpRequest) => Promise<HttpResponse>;
+  /** Local mode's demo OpenID provider (src/dev/demo-idp.ts). */
+  demoIdp: DemoIdp;
 }
 
 export interface LocalRoute {
@@ -140,6 +143,7 @@ export const createRoutes = (): LocalRoute[] => [
   { path: '/subscriptions/', handle: shareRoute },
   { path: '/ui/', handle: createUiHostRoutes() },
   { path: '/outbox', handle: outboxRoute },
+  { path: `${DEMO_IDP_PATH}/`, handle: (req, ctx) => ctx.demoIdp.handle(req) },
   // Stand-ins for Forge product events and the scheduled trigger (src/dev/dev-events.ts).
   { path: '/dev/', handle: (req, ctx) => handleDevEvent(ctx.app, req.method, req.path) },
   // The fixed OIDC redirect URI registered at the IdP (src/web/sso-gate.ts).
@@ -231,7 +235,15 @@ export const startLocalServer = async (options: StartLocalServerOptions = {}): P
   const routes = [...(options.routes ?? []), ...createRoutes()];
   let baseUrl = `http://localhost:${port}`;
   let demoLinks: DemoLink[] = [];
+  let demoIdp: DemoIdp;
+  try {
+    demoIdp = await openDemoIdp({ dataDir: app.dataDir, baseUrl: () => baseUrl, now: () => app.deps.clock.now() });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   const context: LocalServerContext = {
+    demoIdp,
     app,
     registry: createResolverRegistry(),
     baseUrl: () => baseUrl,
@@ -272,6 +284,7 @@ export const startLocalServer = async (options: StartLocalServerOptions = {}): P
   const actualPort = (server.address() as AddressInfo).port;
   baseUrl = `http://localhost:${actualPort}`;
   app.setShareBaseUrl(baseUrl);
+  if (options.seedDemo !== false) await seedDemoSso(app.deps, demoIdp);
   demoLinks = rebaseDemoLinks(
     options.seedDemo === false ? await readDemoLinks(app.dataDir) : await seedDemoLinks(app.deps, app.dataDir),
     baseUrl,
