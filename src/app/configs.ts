@@ -1,4 +1,5 @@
 import { isAllowedLoopback, issuerProblem } from '../core/oidc-issuer';
+import { INLINE_IMAGE_URL, remoteImageUrlProblem } from '../core/branding-images';
 import { DomainError, isDomainError } from '../core/errors';
 import type { GlobalConfig, PolicySettings, SiteSettings, SpaceConfig } from '../core/model';
 import { defaultSiteSettings, defaultSpaceConfig } from '../core/defaults';
@@ -256,19 +257,20 @@ export const normalizeCustomDomain = (value: string | null): string | null => {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 };
 
-const IMAGE_DATA_URL = /^data:image\/(png|jpeg|gif|webp|x-icon|vnd\.microsoft\.icon);base64,[A-Za-z0-9+/]+=*$/;
-
-/** Logos and favicons: https URLs or base64 raster data URLs. SVG is refused (it can carry script). */
+/** Logos and favicons: https URLs on a public host name, or base64 raster data URLs (core/branding-images). */
 const normalizeImageUrl = (value: string | null, field: string, what: string): string | null => {
   if (value === null || value.trim() === '') return null;
   const text = value.trim();
   if (text.startsWith('data:')) {
-    if (!IMAGE_DATA_URL.test(text)) {
+    if (!INLINE_IMAGE_URL.test(text)) {
       throw invalid(field, `${what} must be a PNG, JPEG, GIF, WebP or ICO image (base64 data URL); SVG is not allowed`);
     }
     return text;
   }
-  return parseHttpsUrl(text, field, what).toString();
+  const url = parseHttpsUrl(text, field, what);
+  const problem = remoteImageUrlProblem(url.toString());
+  if (problem) throw invalid(field, `${what} ${problem}`);
+  return url.toString();
 };
 
 const normalizeSso = (

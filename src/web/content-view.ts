@@ -267,7 +267,7 @@ export const renderSharedPage = async (
       : null,
     logoutUrl: session.passwordPassed || session.verifiedEmail || session.ssoEmail ? ctx.urls.logout() : null,
   });
-  return htmlResponse(200, response, cookiesToRefresh(ctx));
+  return htmlResponse(200, response, cookiesToRefresh(ctx), ctx.site.customization);
 };
 
 export const isServableImage = (mediaType: string): boolean => IMAGE_TYPES.has(mediaType.toLowerCase());

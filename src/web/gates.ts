@@ -35,6 +35,7 @@ export const passwordGatePage = (ctx: ShareContext, status = 200, error?: string
     status,
     renderPasswordGate({ branding: ctx.site.customization, action: ctx.urls.action(null, '/password'), secrets: secretsOf(ctx), error }),
     cookiesToRefresh(ctx),
+    ctx.site.customization,
   );
 
 export const emailGatePage = (
@@ -55,10 +56,11 @@ export const emailGatePage = (
       purpose: options.purpose,
     }),
     cookiesToRefresh(ctx),
+    ctx.site.customization,
   );
 
 export const ssoGatePage = (ctx: ShareContext): HttpResponse =>
-  htmlResponse(200, renderSsoGate({ branding: ctx.site.customization, startUrl: ctx.urls.ssoStart() }), cookiesToRefresh(ctx));
+  htmlResponse(200, renderSsoGate({ branding: ctx.site.customization, startUrl: ctx.urls.ssoStart() }), cookiesToRefresh(ctx), ctx.site.customization);
 
 const minutes = (ms: number): number => Math.max(1, Math.ceil(ms / 60_000));
 

@@ -1,9 +1,17 @@
+import { brandingImageOrigins } from '../core/branding-images';
 import type { HttpResponse } from './http';
+import type { Branding } from './render/layout';
 import { NOT_FOUND_HTML } from './render/pages';
 
-/** No script at all; inline styles only (our stylesheet and sanitized style attributes). */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/**
+ * No script at all; inline styles only (our stylesheet and sanitized style attributes). `imageOrigins`
+ * are the https origins of the site's logo/favicon (core/branding-images), admitted in img-src only on
+ * pages that show the branding; every other directive is the same on every response.
+ */
+export const contentSecurityPolicy = (imageOrigins: readonly string[] = []): string =>
+  `default-src 'none'; script-src 'none'; img-src ${["'self'", 'data:', ...imageOrigins].join(' ')}; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 /** Headers sent on every response, including 404, errors, redirects and downloads (T2, T16–T18). */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -21,20 +29,25 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 const HTML_TYPE = 'text/html; charset=utf-8';
 
-const baseHeaders = (contentType: string, extra: Record<string, string[]> = {}): Record<string, string[]> => {
+const baseHeaders = (contentType: string, extra: Record<string, string[]> = {}, imageOrigins: readonly string[] = []): Record<string, string[]> => {
   const headers: Record<string, string[]> = { 'Content-Type': [contentType] };
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers[name] = [value];
+  if (imageOrigins.length > 0) headers['Content-Security-Policy'] = [contentSecurityPolicy(imageOrigins)];
   for (const [name, values] of Object.entries(extra)) headers[name] = values;
   return headers;
 };
 
-export const htmlResponse = (status: number, body: string, setCookies: string[] = []): HttpResponse => ({
+/**
+ * An HTML page. `branding` must be the one the page was rendered with: its https logo/favicon origins
+ * join img-src for this response only. Unbranded pages (the 404, 503, 405) keep the base policy.
+ */
+export const htmlResponse = (status: number, body: string, setCookies: string[] = [], branding: Branding | null = null): HttpResponse => ({
   status,
-  headers: baseHeaders(HTML_TYPE, setCookies.length > 0 ? { 'Set-Cookie': setCookies } : {}),
+  headers: baseHeaders(HTML_TYPE, setCookies.length > 0 ? { 'Set-Cookie': setCookies } : {}, brandingImageOrigins(branding)),
   body,
 });
 
-/** The single 404 for every "this link does not exist for you" outcome: identical bytes and headers. */
+/** The single 404 for every "this link does not exist for you" outcome: identical bytes and headers (never branded). */
 export const notFoundResponse = (): HttpResponse => htmlResponse(404, NOT_FOUND_HTML);
 
 /** 303 See Other to a server-built absolute URL (never one taken from the request, T15). */

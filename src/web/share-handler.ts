@@ -331,4 +331,5 @@ const logout = (ctx: ShareContext): HttpResponse =>
       back: { url: ctx.plainUrls.root(), label: 'Open the page again' },
     }),
     [serializeSessionCookie(ctx.cookie.name, '', 0, ctx.cookie.policy)],
+    ctx.site.customization,
   );

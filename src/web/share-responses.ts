@@ -23,7 +23,7 @@ export const messageResponse = (
   title: string,
   message: string,
   back?: { url: string; label: string },
-): HttpResponse => htmlResponse(status, renderMessagePage({ title, message, branding: ctx.site.customization, back }));
+): HttpResponse => htmlResponse(status, renderMessagePage({ title, message, branding: ctx.site.customization, back }), [], ctx.site.customization);
 
 /** Set-Cookie for the session (the cookie carrier); sent whenever the browser did not present it. */
 export const sessionCookieHeader = (ctx: ShareContext, session: VisitorSession): string =>

@@ -219,8 +219,8 @@ export const handleSsoCallbackHop = async (deps: AppDeps, req: HttpRequest): Pro
   const query = queryOf(req);
   const page = (outcome: SsoGateOutcome): HttpResponse =>
     outcome.kind === 'error'
-      ? htmlResponse(outcome.status, renderMessagePage({ title: outcome.title, message: outcome.message, branding: site.customization }))
-      : htmlResponse(400, renderMessagePage({ title: 'Sign-in failed', message: RESTART, branding: site.customization }));
+      ? htmlResponse(outcome.status, renderMessagePage({ title: outcome.title, message: outcome.message, branding: site.customization }), [], site.customization)
+      : htmlResponse(400, renderMessagePage({ title: 'Sign-in failed', message: RESTART, branding: site.customization }), [], site.customization);
   if (req.method.toUpperCase() !== 'GET') return page(failureOutcome('state_invalid'));
   try {
     const { OidcError, peekOidcTransaction } = await loadOidc();

@@ -31,12 +31,12 @@ export const handleSubscriptionLink = async (deps: AppDeps, req: HttpRequest): P
   const branding = site.customization;
   const method = req.method.toUpperCase();
   if (method !== 'GET' && method !== 'POST') {
-    const refused = htmlResponse(405, renderMessagePage({ title: 'Not allowed', message: 'This address does not accept that kind of request.', branding }));
+    const refused = htmlResponse(405, renderMessagePage({ title: 'Not allowed', message: 'This address does not accept that kind of request.', branding }), [], branding);
     return { ...refused, headers: { ...refused.headers, Allow: ['GET, POST'] } };
   }
   const signature = req.query.sig?.[0] ?? '';
   const invalid = () =>
-    htmlResponse(400, renderMessagePage({ title: 'Invalid link', message: 'This link is not valid. Use the link from the latest email.', branding }));
+    htmlResponse(400, renderMessagePage({ title: 'Invalid link', message: 'This link is not valid. Use the link from the latest email.', branding }), [], branding);
   if (!(await verifySubscriptionSignature(deps, { id: route.id, action: route.action, signature }))) return invalid();
   const copy = COPY[route.action];
   if (method === 'GET') {
@@ -48,11 +48,13 @@ export const handleSubscriptionLink = async (deps: AppDeps, req: HttpRequest): P
         branding,
         main: html`<div class="card"><h1>${copy.title}</h1><form class="stack" method="post" action="${action}"><button type="submit">${copy.button}</button></form></div>`,
       }),
+      [],
+      branding,
     );
   }
   const result = await performSubscriptionAction(deps, { id: route.id, action: route.action, signature });
   if (result === 'invalid') {
-    return htmlResponse(404, renderMessagePage({ title: 'Subscription not found', message: 'This subscription no longer exists.', branding }));
+    return htmlResponse(404, renderMessagePage({ title: 'Subscription not found', message: 'This subscription no longer exists.', branding }), [], branding);
   }
-  return htmlResponse(200, renderMessagePage({ title: copy.doneTitle, message: copy.done, branding }));
+  return htmlResponse(200, renderMessagePage({ title: copy.doneTitle, message: copy.done, branding }), [], branding);
 };

@@ -233,7 +233,7 @@ export const unsubscribe = async (ctx: ShareContext, subscriptionId: string, con
   }
   const subscription = await ctx.deps.store.subscriptions.get(subscriptionId);
   if (!subscription || subscription.linkId !== ctx.link.id) {
-    return htmlResponse(200, renderUnsubscribe({ branding: ctx.site.customization, action: null, secrets: { csrf: ctx.csrf, ticket: ctx.ticket }, done: true }));
+    return htmlResponse(200, renderUnsubscribe({ branding: ctx.site.customization, action: null, secrets: { csrf: ctx.csrf, ticket: ctx.ticket }, done: true }), [], ctx.site.customization);
   }
   if (!confirmed) {
     return htmlResponse(
@@ -245,6 +245,7 @@ export const unsubscribe = async (ctx: ShareContext, subscriptionId: string, con
         done: false,
       }),
       cookiesToRefresh(ctx),
+      ctx.site.customization,
     );
   }
   await ctx.deps.store.subscriptions.delete(subscriptionId);
@@ -255,5 +256,5 @@ export const unsubscribe = async (ctx: ShareContext, subscriptionId: string, con
     pageId: subscription.pageId,
     spaceKey: ctx.link.spaceKey,
   });
-  return htmlResponse(200, renderUnsubscribe({ branding: ctx.site.customization, action: null, secrets: { csrf: ctx.csrf, ticket: ctx.ticket }, done: true }));
+  return htmlResponse(200, renderUnsubscribe({ branding: ctx.site.customization, action: null, secrets: { csrf: ctx.csrf, ticket: ctx.ticket }, done: true }), [], ctx.site.customization);
 };

@@ -225,7 +225,9 @@ describe('branding and custom domain', () => {
     expect(page.text).toContain('Acme &lt;Partners&gt;');
     expect(page.text).toContain('© Acme');
     expect(page.text).toContain('Shared by Erin Editor');
-    expect(page.text).not.toContain('evil.example/logo.png');
+    // An https logo on a public host is shown, its origin admitted by this response's img-src only.
+    expect(imagesOf(page.text)).toContain('https://evil.example/logo.png');
+    expect(page.headers.get('content-security-policy')).toContain("img-src 'self' data: https://evil.example;");
     const internal = linksOf(page.text).filter((l) => l.href.includes('/s/'));
     expect(internal.length).toBeGreaterThan(0);
     for (const link of internal) expect(link.href.startsWith(`https://share.acme.example${path}`)).toBe(true);

@@ -1,3 +1,4 @@
+import { brandingImage } from '../../core/branding-images';
 import type { SiteSettings } from '../../core/model';
 import { html, type SafeHtml } from './escape';
 import { APP_CSS } from './styles';
@@ -13,13 +14,10 @@ export interface LayoutInput {
   nav?: SafeHtml;
 }
 
-/** Logos and favicons may only be data: images (CSP img-src 'self' data:); anything else is not rendered. */
-const isInlineImage = (url: string | null): url is string =>
-  url !== null && /^data:image\/(png|jpeg|gif|webp|x-icon|vnd\.microsoft\.icon);base64,[A-Za-z0-9+/=]+$/.test(url);
-
 export const renderLayout = ({ title, branding, main, nav }: LayoutInput): string => {
-  const favicon = branding && isInlineImage(branding.faviconUrl) ? branding.faviconUrl : null;
-  const logo = branding && isInlineImage(branding.logoUrl) ? branding.logoUrl : null;
+  // data: images, or https images on a public host whose origin the response's CSP admits (responses.ts).
+  const favicon = branding ? (brandingImage(branding.faviconUrl)?.src ?? null) : null;
+  const logo = branding ? (brandingImage(branding.logoUrl)?.src ?? null) : null;
   const showHeading = branding ? branding.showHeading : false;
   const header =
     branding && (showHeading || logo)

@@ -1,18 +1,22 @@
 import React from 'react';
 import { Stack, TextArea, Textfield, Toggle } from '@forge/react';
+import { INLINE_IMAGE_URL, remoteImageUrlProblem } from '../../../core/branding-images';
 import type { SiteSettingsInput } from '../../../shared/contract';
 import { Field } from '../field';
 import { SiteSettingsForm, type SiteSectionProps } from './site-settings-form';
 
-const imageUrlProblem = (value: string | null): string | null => {
+/** The same rules the server applies on save (core/branding-images), so a bad URL is named before the round trip. */
+const imageUrlProblem = (value: string | null, what: string): string | null => {
   if (!value) return null;
-  if (/^data:image\/(png|jpeg|gif|webp);base64,/i.test(value)) return null;
-  try {
-    return new URL(value).protocol === 'https:' ? null : 'Use an https:// URL or a data:image/png|jpeg|gif|webp URL.';
-  } catch {
-    return 'Use an https:// URL or a data:image/png|jpeg|gif|webp URL.';
+  if (value.startsWith('data:')) {
+    return INLINE_IMAGE_URL.test(value) ? null : `${what} must be a PNG, JPEG, GIF, WebP or ICO image (base64 data URL); SVG is not allowed.`;
   }
+  const problem = remoteImageUrlProblem(value);
+  return problem ? `${what} ${problem}.` : null;
 };
+
+const IMAGE_HELPER =
+  'An https:// address on a public host name, or a base64 data:image URL (PNG, JPEG, GIF, WebP, ICO; SVG is refused). Shared pages load it from that host.';
 
 const Section = ({ draft, setDraft, fieldErrors }: SiteSectionProps) => {
   const c = draft.customization;
@@ -25,10 +29,10 @@ const Section = ({ draft, setDraft, fieldErrors }: SiteSectionProps) => {
           <Textfield id="custom-heading" name="heading" maxLength={120} value={c.heading} onChange={(e) => setC({ heading: String(e.target.value ?? '') })} />
         </Field>
       ) : null}
-      <Field id="custom-logo" label="Logo URL" helper="https:// or a data:image URL. SVG is refused (it can carry scripts)." error={fieldErrors['customization.logoUrl']}>
+      <Field id="custom-logo" label="Logo URL" helper={IMAGE_HELPER} error={fieldErrors['customization.logoUrl']}>
         <Textfield id="custom-logo" name="logoUrl" value={c.logoUrl ?? ''} onChange={(e) => setC({ logoUrl: String(e.target.value ?? '').trim() || null })} />
       </Field>
-      <Field id="custom-favicon" label="Favicon URL" error={fieldErrors['customization.faviconUrl']}>
+      <Field id="custom-favicon" label="Favicon URL" helper={IMAGE_HELPER} error={fieldErrors['customization.faviconUrl']}>
         <Textfield id="custom-favicon" name="faviconUrl" value={c.faviconUrl ?? ''} onChange={(e) => setC({ faviconUrl: String(e.target.value ?? '').trim() || null })} />
       </Field>
       <Toggle id="custom-show-footer" label="Show footer" isChecked={c.showFooter} onChange={(e) => setC({ showFooter: Boolean(e.target.checked) })} />
@@ -43,8 +47,8 @@ const Section = ({ draft, setDraft, fieldErrors }: SiteSectionProps) => {
 
 const validate = (draft: SiteSettingsInput): Record<string, string> => {
   const problems: Record<string, string> = {};
-  const logo = imageUrlProblem(draft.customization.logoUrl);
-  const favicon = imageUrlProblem(draft.customization.faviconUrl);
+  const logo = imageUrlProblem(draft.customization.logoUrl, 'The logo');
+  const favicon = imageUrlProblem(draft.customization.faviconUrl, 'The favicon');
   if (logo) problems['customization.logoUrl'] = logo;
   if (favicon) problems['customization.faviconUrl'] = favicon;
   return problems;
