@@ -5,10 +5,12 @@
  * provoke on the form (email not verified, an address outside @partner.example, cancel) and the token
  * endpoint's own checks (code single use, PKCE, client authentication).
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRET_NAMES } from '../../src/app/configs';
+import type { SiteSettings } from '../../src/core/model';
 import { DEMO_IDP_CLIENT_ID, DEMO_IDP_FILE } from '../../src/dev/demo-idp';
 import { startTestServer, type TestServer } from '../support/local-server';
 import { formWith, Visitor, type VisitorResponse } from '../support/visitor';
@@ -185,5 +187,62 @@ describe('local SSO demo (demo identity provider on the local server)', () => {
     expect(await wrongVerifier.json()).toMatchObject({ error: 'invalid_grant' });
     const reused = await tokenRequest(secret, 'y'.repeat(43));
     expect(await reused.json()).toMatchObject({ error: 'invalid_grant', error_description: 'unknown, used or expired code' });
+  });
+});
+
+describe('demo SSO seeding across restarts', () => {
+  const withDataDir = async (run: (dataDir: string) => Promise<void>): Promise<void> => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'secure-share-local-sso-'));
+    try {
+      await run(dataDir);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  };
+  const ssoOf = async (s: TestServer) => ((await s.call('getSiteSettings', {}, 'u-site-admin')).settings as SiteSettings).sso;
+
+  it('a restart on another port re-points the demo issuer at the new origin, and sign-in still works', async () => {
+    await withDataDir(async (dataDir) => {
+      const first = await startTestServer({ dataDir, seedDemo: true });
+      const firstUrl = first.url;
+      await first.stop();
+      const second = await startTestServer({ dataDir, seedDemo: true });
+      try {
+        expect(second.url).not.toBe(firstUrl);
+        expect((await ssoOf(second))?.issuer).toBe(`${second.url}/dev/idp`);
+        const link = second.demoLinks.find((l) => l.title === 'SSO link');
+        const visitor = new Visitor(second.url);
+        const start = await visitor.get(`${new URL(link?.url ?? '').pathname}/sso/start`);
+        const form = await visitor.get(start.location ?? '');
+        const fields = formWith(form.text, 'email');
+        const done = await visitor.follow(
+          await visitor.postForm(new URL(fields.action, second.url).href, { ...fields.fields, email: 'ann@partner.example', email_verified: 'true', decision: 'approve' }),
+        );
+        expect(done.status, done.text).toBe(200);
+        expect(done.text).toContain('Getting started');
+      } finally {
+        await second.stop();
+      }
+    });
+  });
+
+  it('an SSO provider an admin configured is never replaced by the demo one', async () => {
+    await withDataDir(async (dataDir) => {
+      const before = await startTestServer({ dataDir, seedDemo: false });
+      const { settings } = await before.call('getSiteSettings', {}, 'u-site-admin');
+      const { version, updatedAt: _u, sso: _s, ...rest } = settings as SiteSettings;
+      const mine = { issuer: 'https://login.example.com/tenant', clientId: 'acme', scopes: 'openid email' };
+      await before.call('setSiteSettings', { version, settings: { ...rest, sso: mine }, ssoClientSecret: 'acme-secret' }, 'u-site-admin');
+      await before.stop();
+      // As if the demo provider had never run in this data directory.
+      await rm(join(dataDir, DEMO_IDP_FILE));
+      const after = await startTestServer({ dataDir, seedDemo: true });
+      try {
+        expect(await ssoOf(after)).toMatchObject(mine);
+        expect(await after.deps.store.secrets.get(SECRET_NAMES.ssoClientSecret)).toBe('acme-secret');
+      } finally {
+        await after.stop();
+      }
+    });
   });
 });
