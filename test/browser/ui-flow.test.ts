@@ -83,6 +83,18 @@ describe('UI Kit surfaces in the local host', () => {
     expect(await viewer.title()).toContain('Product Handbook');
     await viewer.screenshot({ path: path.join(SHOTS, 'ui-share-view.png') });
 
+    // The view is counted at once; the link's Activity lists its creation (views join it in batches).
+    await dialog.reload();
+    await dialog.locator('#forge-app[data-rendered="true"]').waitFor();
+    expect(await visibleText(dialog.getByText(/^1 view · last opened/))).toMatch(/^1 view · last opened (just now|1 minute ago)$/);
+    await dialog.getByRole('button', { name: 'Activity' }).click();
+    const activity = dialog.getByRole('dialog');
+    await activity.getByText('Link created').waitFor();
+    expect(await activity.textContent()).toContain('appear here a few minutes after');
+    await shot(dialog, 'share-activity');
+    await activity.getByRole('button', { name: 'Close' }).click();
+    await activity.waitFor({ state: 'detached' });
+
     const admin = await openSurface('global', 'as=u-site-admin');
     await shot(admin, 'global-getting-started');
     await admin.getByRole('tab', { name: 'All links' }).click();

@@ -87,7 +87,7 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   page_trashed: 'Page trashed',
   page_restored: 'Page restored',
   page_deleted: 'Page deleted',
-  notification_sent: 'Update email sent',
+  notification_sent: 'Email sent',
   access_denied: 'Access refused',
 };
 

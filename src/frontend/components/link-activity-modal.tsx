@@ -21,6 +21,9 @@ import { ErrorPanel, Loading } from './states';
 
 export const ACTIVITY_PAGE_SIZE = 20;
 
+/** Views and failed checks are audited in one-minute batches (app/audit.ts), written by the next sweep. */
+export const BATCHED_NOTE = 'Views and failed checks are counted in batches and appear here a few minutes after they happen.';
+
 type Activity =
   | { state: 'loading' }
   | { state: 'error'; error: ResolverError }
@@ -87,7 +90,7 @@ export const LinkActivityModal = ({ link, onClose }: LinkActivityModalProps) => 
           ) : activity.state === 'error' ? (
             <ErrorPanel error={activity.error} onRetry={() => void loadFirst()} />
           ) : activity.entries.length === 0 ? (
-            <EmptyState header="No activity yet" description="Views, checks, comments and changes to this link appear here." />
+            <EmptyState header="No activity yet" description={`Views, checks, comments and changes to this link appear here. ${BATCHED_NOTE}`} />
           ) : (
             <Stack space="space.150">
               <DynamicTable
@@ -122,6 +125,9 @@ export const LinkActivityModal = ({ link, onClose }: LinkActivityModalProps) => 
                   {`${activity.entries.length} entr${activity.entries.length === 1 ? 'y' : 'ies'} · that is all`}
                 </Text>
               )}
+              <Text size="small" color="color.text.subtle">
+                {BATCHED_NOTE}
+              </Text>
             </Stack>
           )}
         </ModalBody>
