@@ -169,8 +169,8 @@ export const openDemoIdp = async (options: DemoIdpOptions): Promise<DemoIdp> => 
     page(
       problem ? 400 : 200,
       'Sign in',
-      `<p class="note">Local demo identity provider: nothing is checked but what you enter here. The SSO demo link lets in
-verified addresses @partner.example.</p>
+      `<p class="note">This is local mode's demo identity provider: it signs you in as whatever address you enter. The SSO
+demo link accepts verified @partner.example addresses.</p>
 ${problem ? `<p class="error" role="alert">${escapeHtml(problem)}</p>` : ''}
 <form method="post" action="${DEMO_IDP_PATH}/authorize">
 <input type="hidden" name="request" value="${escapeHtml(requestId)}">
