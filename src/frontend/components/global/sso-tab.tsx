@@ -71,7 +71,10 @@ const validate = (draft: SiteSettingsInput): Record<string, string> => {
   const problems: Record<string, string> = {};
   if (!draft.sso) return problems;
   try {
-    if (new URL(draft.sso.issuer).protocol !== 'https:') problems['sso.issuer'] = 'The issuer must be an https:// URL.';
+    const issuer = new URL(draft.sso.issuer);
+    // http on this machine is left to the server: local mode's demo provider (/dev/idp) uses it; Forge refuses it.
+    const loopback = issuer.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(issuer.hostname);
+    if (issuer.protocol !== 'https:' && !loopback) problems['sso.issuer'] = 'The issuer must be an https:// URL.';
   } catch {
     problems['sso.issuer'] = 'Enter the issuer URL, e.g. https://login.example.com.';
   }
