@@ -88,7 +88,7 @@ const digest = (value: string): Buffer => createHash('sha256').update(value, 'ut
 
 /** Constant-time comparison of two secrets of any length. */
 export const sameSecret = (presented: string | null, expected: string): boolean =>
-  presented !== null && timingSafeEqual(digest(presented), digest(expected)) && presented === expected;
+  presented !== null && timingSafeEqual(digest(presented), digest(expected));
 
 /** The RFC 7636 S256 check: BASE64URL(SHA256(verifier)) === challenge, with a well-formed verifier. */
 export const pkceS256Matches = (verifier: string | null, challenge: string): boolean => {
