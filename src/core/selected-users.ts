@@ -2,9 +2,13 @@ import * as z from 'zod/mini';
 import { DomainError } from './errors';
 
 /**
- * Selected users: a list of email addresses (`ann@acme.com`) and domains (`@acme.com`). A domain entry
- * covers every address in that domain and its subdomains. An empty list means "no restriction" at the
- * level that holds it; that decision belongs to the caller, so matching against an empty list is false.
+ * Selected users: a list of email addresses (`ann@acme.com`), domains (`@acme.com`) and subdomain
+ * wildcards (`@*.acme.com`). A domain entry covers the addresses of exactly that domain, never its
+ * subdomains (security catalogue M3); a wildcard covers every subdomain at any depth (eu.acme.com,
+ * x.eu.acme.com) but not the domain itself, so an admin who wants both lists both. Only ASCII domains
+ * are accepted (IDNs in their xn-- form), so a homoglyph such as Cyrillic `а` never reaches matching.
+ * An empty list means "no restriction" at the level that holds it; that decision belongs to the caller,
+ * so matching against an empty list is false.
  */
 
 const MAX_EMAIL_LENGTH = 254;
@@ -14,30 +18,61 @@ const emailSchema = z.email();
 
 export type SelectedUserEntry =
   | { kind: 'email'; value: string; domain: string }
-  | { kind: 'domain'; value: string; domain: string };
+  | { kind: 'domain'; value: string; domain: string }
+  /** `@*.acme.com`: every strict subdomain of `domain` (acme.com). */
+  | { kind: 'subdomains'; value: string; domain: string };
 
 export type ParsedSelectedUser = { ok: true; entry: SelectedUserEntry } | { ok: false; message: string };
 
 const isEmail = (value: string): boolean => value.length <= MAX_EMAIL_LENGTH && emailSchema.safeParse(value).success;
 
-/** Parses one entry: trims, lower-cases, and checks it is an email address or an `@domain`. */
-export const parseSelectedUser = (raw: string): ParsedSelectedUser => {
-  const value = raw.trim().toLowerCase();
-  if (value === '') return { ok: false, message: 'An empty entry is not an email address or an @domain' };
-  if (value.startsWith('@')) {
-    const domain = value.slice(1);
-    // The same grammar as the domain part of an email keeps both kinds of entry consistent.
-    if (domain.length > 0 && isEmail(`probe@${domain}`)) return { ok: true, entry: { kind: 'domain', value, domain } };
-    return { ok: false, message: `'${raw.trim()}' is not a valid domain (write it like @acme.com)` };
+const WILDCARD_PREFIX = '*.';
+
+/** The same grammar as the domain part of an email keeps every kind of entry consistent. */
+const isDomain = (domain: string): boolean => domain.length > 0 && isEmail(`probe@${domain}`);
+
+const parseDomainEntry = (value: string, shown: string): ParsedSelectedUser => {
+  const domain = value.slice(1);
+  if (domain.startsWith(WILDCARD_PREFIX)) {
+    const parent = domain.slice(WILDCARD_PREFIX.length);
+    if (parent.includes('*')) {
+      return { ok: false, message: `'${shown}' has more than one '*': only one leading '*.' is allowed (write it like @*.acme.com)` };
+    }
+    // A wildcard over a top-level domain (@*.com) would admit a whole TLD: almost certainly a mistake.
+    // Multi-label public suffixes (@*.co.uk) are not detected: that needs the Public Suffix List.
+    if (/^[a-z0-9-]+$/.test(parent)) {
+      return { ok: false, message: `'${shown}' would admit every .${parent} address; name the organisation's domain (like @*.acme.com)` };
+    }
+    if (isDomain(parent)) return { ok: true, entry: { kind: 'subdomains', value, domain: parent } };
+    return { ok: false, message: `'${shown}' is not a valid subdomain wildcard (write it like @*.acme.com)` };
   }
+  if (domain.includes('*')) {
+    return {
+      ok: false,
+      message: `'${shown}' puts '*' in the wrong place: write @*.acme.com for every subdomain of acme.com (only one leading '*.' is allowed)`,
+    };
+  }
+  if (isDomain(domain)) return { ok: true, entry: { kind: 'domain', value, domain } };
+  return { ok: false, message: `'${shown}' is not a valid domain (write it like @acme.com)` };
+};
+
+/** Parses one entry: trims, lower-cases, and checks it is an email address, an `@domain` or an `@*.domain`. */
+export const parseSelectedUser = (raw: string): ParsedSelectedUser => {
+  const shown = raw.trim();
+  const value = shown.toLowerCase();
+  if (value === '') return { ok: false, message: 'An empty entry is not an email address or an @domain' };
+  if (value.startsWith('@')) return parseDomainEntry(value, shown);
   if (isEmail(value)) {
     const domain = value.slice(value.lastIndexOf('@') + 1);
     return { ok: true, entry: { kind: 'email', value, domain } };
   }
-  if (!value.includes('@') && isEmail(`probe@${value}`)) {
-    return { ok: false, message: `'${raw.trim()}' is not an email address; write @${value} to allow the whole domain` };
+  if (!value.includes('@') && value.startsWith(WILDCARD_PREFIX) && parseDomainEntry(`@${value}`, shown).ok) {
+    return { ok: false, message: `'${shown}' is not an email address; write @${value} to allow every subdomain` };
   }
-  return { ok: false, message: `'${raw.trim()}' is not a valid email address or @domain` };
+  if (!value.includes('@') && isDomain(value)) {
+    return { ok: false, message: `'${shown}' is not an email address; write @${value} to allow the whole domain` };
+  }
+  return { ok: false, message: `'${shown}' is not a valid email address or @domain` };
 };
 
 /** Splits pasted text ("a@x.com, b@y.com; @z.com") into raw entries (ES-2: comma-separated paste). */
@@ -85,17 +120,25 @@ const validEntries = (list: readonly string[]): SelectedUserEntry[] => {
   return entries;
 };
 
-/** True when `domain` equals `parent` or is one of its subdomains (label boundary: eu.acme.com ⊂ acme.com ⊅ notacme.com). */
-const isWithinDomain = (domain: string, parent: string): boolean =>
-  domain === parent || domain.endsWith(`.${parent}`);
+/** True when `domain` is a subdomain of `parent` at any depth, on a label boundary (eu.acme.com, not notacme.com). */
+const isStrictSubdomain = (domain: string, parent: string): boolean => domain.endsWith(`.${parent}`);
 
+/** True when every address `lower` admits is also admitted by `upper`. Entry sets are nested or disjoint. */
 const entryCovers = (upper: SelectedUserEntry, lower: SelectedUserEntry): boolean => {
-  if (upper.kind === 'email') return lower.kind === 'email' && lower.value === upper.value;
-  return isWithinDomain(lower.domain, upper.domain);
+  switch (upper.kind) {
+    case 'email':
+      return lower.kind === 'email' && lower.value === upper.value;
+    case 'domain':
+      return lower.kind !== 'subdomains' && lower.domain === upper.domain;
+    case 'subdomains':
+      return lower.kind === 'subdomains'
+        ? lower.domain === upper.domain || isStrictSubdomain(lower.domain, upper.domain)
+        : isStrictSubdomain(lower.domain, upper.domain);
+  }
 };
 
 /**
- * True when `email` is listed or falls in a listed domain (or subdomain). Invalid entries match nobody,
+ * True when `email` is listed, has exactly a listed domain, or falls under a listed `@*.domain`. Invalid entries match nobody,
  * so a list of garbage lets nobody in (fail closed, ES-9). An empty list matches nobody.
  */
 export const matchesSelectedUsers = (email: string, list: readonly string[]): boolean => {
@@ -134,8 +177,9 @@ export interface SelectedUsersNarrowing {
 /**
  * Narrows a lower level's list (space or link) to an upper level's list (global or effective policy)
  * by the External Share rule (ES-6): conflict entirely → upper; part fits → common part; all fits → lower.
- * An upper domain keeps lower emails and same/sub-domain entries inside it; a lower domain wider than an
- * upper entry keeps that upper entry (an email in the domain, or the narrower subdomain).
+ * A lower entry inside an upper entry is kept (an email in an upper domain, `@eu.acme.com` under `@*.acme.com`);
+ * an upper entry inside a lower one is kept instead (an upper email in a lower domain, `@eu.acme.com` under a
+ * lower `@*.acme.com`). Two entries are always nested or disjoint, so these two cases are the whole intersection.
  */
 export const narrowSelectedUsersDetailed = (
   lower: readonly string[],
