@@ -3,36 +3,9 @@
  * Authorization happens in the resolvers (audit-resolvers.ts); these functions trust their filter.
  */
 import { DomainError } from '../core/errors';
-import type { AuditAction, AuditEntry } from '../core/model';
+import { AUDIT_ACTIONS, type AuditAction, type AuditEntry } from '../core/model';
 import type { AppDeps } from './deps';
 import type { AuditFilter, LinkStats, Page } from './ports';
-
-export const AUDIT_ACTIONS: readonly AuditAction[] = [
-  'link_created',
-  'link_updated',
-  'link_disabled',
-  'link_enabled',
-  'link_rotated',
-  'link_deleted',
-  'links_reset',
-  'policy_global_changed',
-  'policy_space_changed',
-  'settings_changed',
-  'view_allowed',
-  'view_denied',
-  'gate_passed',
-  'gate_failed',
-  'code_sent',
-  'comment_added',
-  'attachment_added',
-  'subscribed',
-  'unsubscribed',
-  'page_trashed',
-  'page_restored',
-  'page_deleted',
-  'notification_sent',
-  'access_denied',
-];
 
 export const isAuditAction = (value: string): value is AuditAction => (AUDIT_ACTIONS as readonly string[]).includes(value);
 

@@ -152,32 +152,35 @@ export interface SiteSettings {
   updatedAt: number;
 }
 
-export type AuditAction =
-  | 'link_created'
-  | 'link_updated'
-  | 'link_disabled'
-  | 'link_enabled'
-  | 'link_rotated'
-  | 'link_deleted'
-  | 'links_reset'
-  | 'policy_global_changed'
-  | 'policy_space_changed'
-  | 'settings_changed'
-  | 'view_allowed'
-  | 'view_denied'
-  | 'gate_passed'
-  | 'gate_failed'
-  | 'code_sent'
-  | 'comment_added'
-  | 'attachment_added'
-  | 'subscribed'
-  | 'unsubscribed'
-  | 'page_trashed'
-  | 'page_restored'
-  | 'page_deleted'
-  | 'notification_sent'
+/** Every audit action, in the order the audit log's filter offers them. */
+export const AUDIT_ACTIONS = [
+  'link_created',
+  'link_updated',
+  'link_disabled',
+  'link_enabled',
+  'link_rotated',
+  'link_deleted',
+  'links_reset',
+  'policy_global_changed',
+  'policy_space_changed',
+  'settings_changed',
+  'view_allowed',
+  'view_denied',
+  'gate_passed',
+  'gate_failed',
+  'code_sent',
+  'comment_added',
+  'attachment_added',
+  'subscribed',
+  'unsubscribed',
+  'page_trashed',
+  'page_restored',
+  'page_deleted',
+  'notification_sent',
   /** An editor/admin call refused for lack of rights (resolver edge). */
-  | 'access_denied';
+  'access_denied',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Append-only audit entry. Never holds tokens, passwords, codes or full email addresses. */
 export interface AuditEntry {

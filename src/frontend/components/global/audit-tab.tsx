@@ -1,6 +1,6 @@
 import React, { useEffect, useState } from 'react';
 import { Box, Button, CodeBlock, DatePicker, DynamicTable, EmptyState, Form, Heading, Inline, Select, Stack, Text, Textfield, User } from '@forge/react';
-import type { AuditAction, AuditEntry } from '../../../core/model';
+import { AUDIT_ACTIONS, type AuditAction, type AuditEntry } from '../../../core/model';
 import type { AuditLogFilter, CursorPage, SiteSettingsInput } from '../../../shared/contract';
 import { api, toResolverError, type ResolverError } from '../../api';
 import { Field } from '../field';
@@ -9,33 +9,7 @@ import { formatDateTime, isAccountActor } from '../labels';
 import { ErrorPanel } from '../states';
 import { SiteSettingsForm, type SiteSectionProps } from './site-settings-form';
 
-const ACTIONS: AuditAction[] = [
-  'link_created',
-  'link_updated',
-  'link_disabled',
-  'link_enabled',
-  'link_rotated',
-  'link_deleted',
-  'links_reset',
-  'policy_global_changed',
-  'policy_space_changed',
-  'settings_changed',
-  'view_allowed',
-  'view_denied',
-  'gate_passed',
-  'gate_failed',
-  'code_sent',
-  'comment_added',
-  'attachment_added',
-  'subscribed',
-  'unsubscribed',
-  'page_trashed',
-  'page_restored',
-  'page_deleted',
-  'notification_sent',
-  'access_denied',
-];
-const ACTION_OPTIONS = [{ label: 'Any action', value: '' }, ...ACTIONS.map((a) => ({ label: a.replace(/_/g, ' '), value: a }))];
+const ACTION_OPTIONS = [{ label: 'Any action', value: '' }, ...AUDIT_ACTIONS.map((a) => ({ label: a.replace(/_/g, ' '), value: a }))];
 
 interface Draft {
   action: string;
