@@ -14,7 +14,7 @@ import type {
   LinkSettings,
   LinkStatus,
   LinkView,
-  PasswordRule,
+  PolicySettings,
   SiteSettings,
   SpaceConfig,
 } from '../core/model';
@@ -73,16 +73,7 @@ export type LinkSettingsInput = Partial<Omit<LinkSettings, 'expiresAt'>> & {
 export type PasswordChange = { action: 'keep' } | { action: 'set'; password: string } | { action: 'clear' };
 
 /** The policy fields an admin edits for the global default configuration or a space. */
-export interface PolicySettingsInput {
-  comments: AccessLevel;
-  attachments: AccessLevel;
-  childPages: boolean;
-  restrictedChildPages: boolean;
-  password: PasswordRule;
-  expiry: ExpiryRule;
-  enforceSso: boolean;
-  selectedUsers: string[];
-}
+export type PolicySettingsInput = PolicySettings;
 
 export interface GlobalConfigInput extends PolicySettingsInput {
   sharingEnabled: boolean;
