@@ -9,7 +9,7 @@ import { createShareHandler } from './web/share-handler';
 
 // Until spike S4 shows binary bodies reach the browser, pictures are embedded as data: URLs.
 const shareWebTrigger = createWebTriggerHandler((req) =>
-  createShareHandler(createForgeDeps(), { inlineImages: !FORGE_BINARY_RESPONSES, codeReplyFloorMs: 1500 })(req),
+  createShareHandler(createForgeDeps(), { inlineImages: !FORGE_BINARY_RESPONSES, inlineDownloads: !FORGE_BINARY_RESPONSES, codeReplyFloorMs: 1500 })(req),
 );
 
 /** The anonymous share view (web trigger `share-endpoint`). */

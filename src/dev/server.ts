@@ -5,7 +5,7 @@ import { createResolverRegistry, invokeResolver, type ResolverHandler } from '..
 import { HTTP_STATUS } from '../core/errors';
 import type { ResolverResult } from '../shared/contract';
 import type { HttpRequest, HttpResponse } from '../web/http';
-import { createShareHandler } from '../web/share-handler';
+import { createShareHandler, type ShareHandlerOptions } from '../web/share-handler';
 import { escapeHtml } from '../core/email-templates';
 import { isWellFormedToken, linkIdOf, tokenMatches } from '../core/token';
 import { jsonResponse } from './json-response';
@@ -217,6 +217,8 @@ export interface StartLocalServerOptions extends LocalAppOptions {
   sweepIntervalMs?: number;
   /** Minimum reply time of the one-time-code form (as on Forge); 0 in tests. */
   codeReplyFloorMs?: number;
+  /** Share view options, e.g. `{ inlineImages: true, inlineDownloads: true }` to behave as on Forge today. */
+  shareHandlerOptions?: ShareHandlerOptions;
 }
 
 export interface LocalServer {
@@ -248,7 +250,7 @@ export const startLocalServer = async (options: StartLocalServerOptions = {}): P
     registry: createResolverRegistry(),
     baseUrl: () => baseUrl,
     demoLinks: () => demoLinks,
-    shareHandler: createShareHandler(app.deps, { codeReplyFloorMs: options.codeReplyFloorMs ?? 0 }),
+    shareHandler: createShareHandler(app.deps, { codeReplyFloorMs: options.codeReplyFloorMs ?? 0, ...options.shareHandlerOptions }),
   };
 
   const server = createServer((req, res) => {

@@ -255,6 +255,7 @@ export const renderSharedPage = async (
               url: ctx.urls.attachment(page.id, a.id),
               sizeLabel: sizeLabel(a.fileSize),
               mediaType: a.mediaType,
+              opensDownloadPage: ctx.options.inlineDownloads === true,
             })),
             uploadAction: permissions.attachments === 'view_add' ? ctx.urls.action(page.id, '/attachments') : null,
           },

@@ -11,7 +11,7 @@ import type { CookiePolicy, VisitorSession } from './session';
 /** Everything one request to a share link has established before its route runs. */
 export interface ShareContext {
   deps: AppDeps;
-  options: { inlineImages?: boolean; codeReplyFloorMs?: number };
+  options: { inlineImages?: boolean; inlineDownloads?: boolean; codeReplyFloorMs?: number };
   req: HttpRequest;
   token: string;
   route: ShareRoute;

@@ -52,6 +52,11 @@ export interface ShareHandlerOptions {
    */
   inlineImages?: boolean;
   /**
+   * Serve attachment downloads as a page whose download link carries the file as a data: URL, for
+   * hosts that cannot return binary bodies (Forge web triggers until spike S4 says otherwise).
+   */
+  inlineDownloads?: boolean;
+  /**
    * The one-time-code send reply never comes sooner than this (wall clock), so the time an allowed
    * address spends on mail delivery does not tell visitors which addresses are allowed (M1/M11).
    */

@@ -4,9 +4,9 @@ import { checkUpload } from '../app/view/upload-rules';
 import type { ViewPermissions } from '../core/policy';
 import type { HttpResponse } from './http';
 import { escapeHtml, stripUnsafeCharacters } from './render/escape';
-import { renderUnsubscribe } from './render/pages';
+import { renderDownloadPage, renderUnsubscribe } from './render/pages';
 import { binaryResponse, contentDisposition, htmlResponse, redirectResponse } from './responses';
-import { isServableImage, loadPageScope, unavailable } from './content-view';
+import { isServableImage, loadPageScope, sizeLabel, unavailable } from './content-view';
 import type { ShareContext } from './share-context';
 import { cookiesToRefresh, deniedResponse, messageResponse } from './share-responses';
 import { unsubscribeSignatureMatches } from './session';
@@ -16,6 +16,9 @@ export const MAX_NAME_LENGTH = 80;
 const COMMENTS_PER_LINK_PER_HOUR = 60;
 const UPLOADS_PER_LINK_PER_HOUR = 30;
 const HOUR_MS = 60 * 60 * 1000;
+
+/** base64 grows a file by a third; the page must stay under the web trigger's 5 MB response limit. */
+export const MAX_INLINE_DOWNLOAD_BYTES = 3.5 * 1024 * 1024;
 
 const SAFE_MEDIA_TYPE = /^[a-z]+\/[a-z0-9.+-]{1,100}$/;
 
@@ -45,6 +48,26 @@ export const downloadAttachment = async (
   if (data === null) return unavailable(ctx);
   if (!data) return deniedResponse(ctx, 'attachment not found');
   const mediaType = SAFE_MEDIA_TYPE.test(data.mediaType) ? data.mediaType : 'application/octet-stream';
+  if (ctx.options.inlineDownloads) {
+    if (data.bytes.byteLength > MAX_INLINE_DOWNLOAD_BYTES) {
+      return messageResponse(
+        ctx,
+        413,
+        'File too large to download here',
+        `"${stripUnsafeCharacters(attachment.title)}" is larger than ${MAX_INLINE_DOWNLOAD_BYTES / 1024 / 1024} MB, the most a shared page can deliver. Ask the person who shared this page to send it another way.`,
+        backToPage(ctx, pageId),
+      );
+    }
+    const page = renderDownloadPage({
+      fileName: stripUnsafeCharacters(attachment.title),
+      sizeLabel: sizeLabel(data.bytes.byteLength),
+      // application/octet-stream keeps the browser from rendering the bytes even if it navigated to them.
+      dataUrl: `data:application/octet-stream;base64,${Buffer.from(data.bytes).toString('base64')}`,
+      branding: ctx.site.customization,
+      back: backToPage(ctx, pageId),
+    });
+    return htmlResponse(200, page, cookiesToRefresh(ctx), ctx.site.customization);
+  }
   return binaryResponse(mediaType, data.bytes, {
     'Content-Disposition': [contentDisposition('attachment', attachment.title)],
   });

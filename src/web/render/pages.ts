@@ -51,6 +51,23 @@ export const renderMessagePage = ({ title, message, branding, back }: MessagePag
     }</div>`,
   });
 
+export interface DownloadPageInput {
+  fileName: string;
+  sizeLabel: string;
+  /** data: URL of the file (the host cannot send binary bodies). */
+  dataUrl: string;
+  branding: Branding | null;
+  back: { url: string; label: string };
+}
+
+/** A page whose link saves the file: the `download` attribute makes the browser save it, never open it. */
+export const renderDownloadPage = ({ fileName, sizeLabel, dataUrl, branding, back }: DownloadPageInput): string =>
+  renderLayout({
+    title: fileName,
+    branding,
+    main: html`<div class="card"><h1>${fileName}</h1><p>${sizeLabel}</p><p><a class="button" href="${dataUrl}" download="${fileName}">Download ${fileName}</a></p><p><a href="${back.url}" rel="noopener noreferrer">${back.label}</a></p></div>`,
+  });
+
 const GATE_TITLE = 'Shared page';
 
 export interface PasswordGateInput {
@@ -158,6 +175,8 @@ export interface AttachmentItem {
   url: string;
   sizeLabel: string;
   mediaType: string;
+  /** The link opens a download page (hosts without binary responses) instead of saving the file itself. */
+  opensDownloadPage: boolean;
 }
 
 export interface CommentItem {
@@ -211,7 +230,10 @@ export const renderContentPage = (input: ContentPageInput): string => {
         input.attachments.items.length === 0
           ? html`<p class="hint">No attachments.</p>`
           : html`<ul class="files">${input.attachments.items.map(
-              (item) => html`<li><a href="${item.url}" rel="noopener noreferrer" download>${item.title}</a><span class="size">${item.sizeLabel}</span></li>`,
+              (item) =>
+                item.opensDownloadPage
+                  ? html`<li><a href="${item.url}" rel="noopener noreferrer">${item.title}</a><span class="size">${item.sizeLabel}</span></li>`
+                  : html`<li><a href="${item.url}" rel="noopener noreferrer" download>${item.title}</a><span class="size">${item.sizeLabel}</span></li>`,
             )}</ul>`
       }${
         input.attachments.uploadAction

@@ -74,7 +74,8 @@ label{font-weight:600;font-size:.92rem}
 .hint{color:var(--muted);font-size:.85rem;font-weight:400}
 input[type=text],input[type=email],input[type=password],input[type=file],textarea{font:inherit;padding:8px 10px;border:1px solid #8590a2;border-radius:4px;width:100%;background:#fff;color:inherit}
 textarea{min-height:6rem;resize:vertical}
-button{font:inherit;font-weight:600;padding:8px 16px;border-radius:4px;border:1px solid var(--accent);background:var(--accent);color:var(--accent-fg);cursor:pointer;align-self:flex-start}
+button,a.button{font:inherit;font-weight:600;padding:8px 16px;border-radius:4px;border:1px solid var(--accent);background:var(--accent);color:var(--accent-fg);cursor:pointer;align-self:flex-start}
+a.button{display:inline-block;text-decoration:none}
 button.secondary{background:#fff;color:var(--accent)}
 .error{color:var(--danger);font-size:.92rem;margin:0}
 .notice{border-radius:var(--radius);padding:10px 14px;margin:0 0 16px;background:#e9f2ff;border:1px solid #cce0ff}
