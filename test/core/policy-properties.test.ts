@@ -3,12 +3,22 @@ import { describe, expect, it } from 'vitest';
 import { ipAllowed } from '../../src/core/ip-allow-list';
 import type { AccessLevel, ExpiryRule, GlobalConfig, PolicySettings, ShareLink, SpaceConfig } from '../../src/core/model';
 import { decideView, effectivePolicy, narrowLinkSelectedUsers, newLinkSettings, validateLink } from '../../src/core/policy';
-import { matchesSelectedUsers, narrowSelectedUsers } from '../../src/core/selected-users';
+import { matchesSelectedUsers, narrowSelectedUsers, narrowSelectedUsersDetailed } from '../../src/core/selected-users';
 import { DAY, NOW, globalConfig, shareLink, spaceConfig } from './policy-fixtures';
 
 const RANK: Record<AccessLevel, number> = { none: 0, view: 1, view_add: 2 };
-const ENTRY_POOL = ['@acme.com', '@eu.acme.com', 'ann@acme.com', 'bob@eu.acme.com', 'eve@other.com', '@other.com', 'zed@third.io'];
-const EMAIL_POOL = ['ann@acme.com', 'bob@eu.acme.com', 'carl@acme.com', 'eve@other.com', 'zed@third.io', 'x@eu.acme.com'];
+const ENTRY_POOL = [
+  '@acme.com',
+  '@eu.acme.com',
+  '@*.acme.com',
+  '@*.eu.acme.com',
+  'ann@acme.com',
+  'bob@eu.acme.com',
+  'eve@other.com',
+  '@other.com',
+  'zed@third.io',
+];
+const EMAIL_POOL = ['ann@acme.com', 'bob@eu.acme.com', 'carl@acme.com', 'eve@other.com', 'zed@third.io', 'x@eu.acme.com', 'y@x.eu.acme.com'];
 const IP_POOL = ['203.0.113.0/24', '198.51.100.7', '2001:db8::/32', '::ffff:192.0.2.0/120'];
 const CLIENT_IPS = ['203.0.113.9', '198.51.100.7', '2001:db8::1', '::ffff:192.0.2.5', '192.0.2.5', '8.8.8.8', 'junk'];
 
@@ -211,6 +221,23 @@ describe('policy properties (fast-check)', () => {
           expect(narrowed).toEqual(lower);
         }
         if (narrowSelectedUsers(narrowed, upper).length > 0) expect(narrowSelectedUsers(narrowed, upper)).toEqual(narrowed);
+      }),
+      RUNS,
+    );
+  });
+
+  it('ES-6: unless the lists conflict, the narrowed list admits exactly the addresses both lists admit (domains, wildcards, emails)', () => {
+    const list = fc.subarray(ENTRY_POOL, { minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(list, list, (lower, upper) => {
+        const { entries, outcome } = narrowSelectedUsersDetailed(lower, upper);
+        const both = EMAIL_POOL.filter((email) => matchesSelectedUsers(email, lower) && matchesSelectedUsers(email, upper));
+        // Every pool entry admits at least one pool address, so a conflict means no common address at all.
+        if (outcome === 'conflict') {
+          expect(entries).toEqual(upper);
+          expect(both).toEqual([]);
+        }
+        else expect(EMAIL_POOL.filter((email) => matchesSelectedUsers(email, entries))).toEqual(both);
       }),
       RUNS,
     );

@@ -39,6 +39,9 @@ describe('validateLink: policy rules name the rule and the level', () => {
     ['MO-11 SSO enforced needs requireSso', { requireSso: false }, globalConfig(), enforcedSpace({ enforceSso: true }), 'requireSso', 'sso.enforced', 'SSO sign-in is required by the space policy'],
     ['ES-8 selected user outside the space list', { selectedUsers: ['eve@other.com'] }, globalConfig(), enforcedSpace({ selectedUsers: ['@acme.com'] }), 'selectedUsers', 'selectedUsers.outsidePolicy', "'eve@other.com' is not among the selected users allowed by the space policy"],
     ['ES-8 domain wider than the global list', { selectedUsers: ['@acme.com'] }, enforcedGlobal({ selectedUsers: ['@eu.acme.com'] }), undefined, 'selectedUsers', 'selectedUsers.outsidePolicy', "'@acme.com' is not among the selected users allowed by the global policy"],
+    ['ES-8 M3 a subdomain is outside its parent @domain', { selectedUsers: ['@eu.acme.com'] }, globalConfig(), enforcedSpace({ selectedUsers: ['@acme.com'] }), 'selectedUsers', 'selectedUsers.outsidePolicy', "'@eu.acme.com' is not among the selected users allowed by the space policy"],
+    ['ES-8 the domain itself is outside its wildcard', { selectedUsers: ['@acme.com'] }, enforcedGlobal({ selectedUsers: ['@*.acme.com'] }), undefined, 'selectedUsers', 'selectedUsers.outsidePolicy', "'@acme.com' is not among the selected users allowed by the global policy"],
+    ['ES-8 a wildcard is wider than its @domain', { selectedUsers: ['@*.acme.com'] }, globalConfig(), enforcedSpace({ selectedUsers: ['@acme.com'] }), 'selectedUsers', 'selectedUsers.outsidePolicy', "'@*.acme.com' is not among the selected users allowed by the space policy"],
   ] as const)('%s', (_name, settings, global, space, field, rule, message) => {
     expect(check(settings, global, space)).toEqual([{ field, rule, message, kind: 'policy' }]);
   });
@@ -54,7 +57,8 @@ describe('validateLink: policy rules name the rule and the level', () => {
     ['MO-6 custom expiry exactly at the limit', { expiresAt: NOW + 30 * DAY }, enforcedGlobal({ expiry: { kind: 'custom', maxDays: 30 } }), undefined],
     ['MO-11 SSO on when enforced', { requireSso: true }, enforcedGlobal({ enforceSso: true }), undefined],
     ['MO-11 SSO may be switched on without enforcement', { requireSso: true }, globalConfig(), undefined],
-    ['ES-8 entries within the list', { selectedUsers: ['ann@acme.com', '@eu.acme.com'] }, globalConfig(), enforcedSpace({ selectedUsers: ['@acme.com'] })],
+    ['ES-8 entries within the list', { selectedUsers: ['ann@acme.com', '@eu.acme.com'] }, globalConfig(), enforcedSpace({ selectedUsers: ['@acme.com', '@*.acme.com'] })],
+    ['ES-8 subdomain entries within a wildcard', { selectedUsers: ['bob@x.eu.acme.com', '@eu.acme.com', '@*.eu.acme.com'] }, enforcedGlobal({ selectedUsers: ['@*.acme.com'] }), undefined],
     ['ES-8 empty link list inherits the policy list', { selectedUsers: [] }, globalConfig(), enforcedSpace({ selectedUsers: ['@acme.com'] })],
     ['ES-1 any list without a policy list', { selectedUsers: ['anyone@anywhere.io'] }, globalConfig(), undefined],
   ] as const)('accepts: %s', (_name, settings, global, space) => {
@@ -101,6 +105,8 @@ describe('validateLink: field sanity (save mode)', () => {
     ['bad IP', { allowedIps: ['1.2.3'] }, 'allowedIps', 'allowedIps.format', expect.stringContaining("'1.2.3' is not a valid IPv4 or IPv6")],
     ['bad CIDR', { allowedIps: ['1.2.3.4/33'] }, 'allowedIps', 'allowedIps.format', expect.stringContaining('prefix length')],
     ['ES-2 bad selected user', { selectedUsers: ['bob'] }, 'selectedUsers', 'selectedUsers.format', "'bob' is not a valid email address or @domain"],
+    ['ES-2 misplaced wildcard', { selectedUsers: ['@*acme.com'] }, 'selectedUsers', 'selectedUsers.format', "'@*acme.com' puts '*' in the wrong place: write @*.acme.com for every subdomain of acme.com (only one leading '*.' is allowed)"],
+    ['ES-2 wildcard over a top-level domain', { selectedUsers: ['@*.com'] }, 'selectedUsers', 'selectedUsers.format', "'@*.com' would admit every .com address; name the organisation's domain (like @*.acme.com)"],
   ] as const)('rejects %s', (_name, settings, field, rule, message) => {
     expect(check(settings)).toEqual([{ field, rule, message, kind: 'input' }]);
   });
