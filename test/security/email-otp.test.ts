@@ -79,16 +79,26 @@ describe('M: email one-time codes', () => {
     expect((await server.app.outbox.list()).length).toBe(before);
   });
 
-  // Divergence from catalogue M3 (subdomains denied unless enabled): src/core/selected-users.ts lets an
-  // @domain entry cover its subdomains by design. Reported to the lead; suffix and homoglyph tricks stay denied.
-  it('M3: suffix tricks and homoglyphs get no mail; case is folded', async () => {
+  it('M3: allow-list @example.com admits a@EXAMPLE.COM only; subdomain, suffix trick, look-alike and homoglyph get no mail', async () => {
     const path = await selectedLink(['@example.com']);
-    for (const email of ['a@example.com.evil.io', 'a@evil-example.com', 'a@exаmple.com', 'a@example.co']) {
+    for (const email of ['a@sub.example.com', 'a@example.com.evil.io', 'a@evil-example.com', 'a@exаmple.com', 'a@example.co']) {
       await requestCode(new Visitor(server.url), path, email);
       expect(await mailsTo(email.toLowerCase()), email).toHaveLength(0);
     }
     await requestCode(new Visitor(server.url), path, 'A@EXAMPLE.COM');
     expect(await mailsTo('a@example.com')).toHaveLength(1);
+  });
+
+  it('M3: with subdomains enabled (@*.example.com) a subdomain gets mail; the tricks still do not', async () => {
+    const path = await selectedLink(['@example.com', '@*.example.com']);
+    for (const email of ['m3@example.com.evil.io', 'm3@evil-example.com', 'm3@sub.exаmple.com', 'm3@sub.evil-example.com']) {
+      await requestCode(new Visitor(server.url), path, email);
+      expect(await mailsTo(email.toLowerCase()), email).toHaveLength(0);
+    }
+    await requestCode(new Visitor(server.url), path, 'M3@Sub.Example.COM');
+    expect(await mailsTo('m3@sub.example.com')).toHaveLength(1);
+    await requestCode(new Visitor(server.url), path, 'm3@example.com');
+    expect(await mailsTo('m3@example.com')).toHaveLength(1);
   });
 
   it('M4: malformed codes (5 or 7 digits, letters, full-width digits) never open the page', async () => {
