@@ -1,17 +1,6 @@
 import React, { useState } from 'react';
-import {
-  Button,
-  Label,
-  Modal,
-  ModalBody,
-  ModalFooter,
-  ModalHeader,
-  ModalTitle,
-  ModalTransition,
-  Stack,
-  Text,
-  Textfield,
-} from '@forge/react';
+import { Button, Label, Stack, Text, Textfield } from '@forge/react';
+import { ModalFrame } from './modal-frame';
 
 export interface ConfirmModalProps {
   title: string;
@@ -38,36 +27,31 @@ export const ConfirmModal = ({
   const [typed, setTyped] = useState('');
   const confirmed = typedConfirmation === undefined || typed === typedConfirmation;
   return (
-    <ModalTransition>
-      <Modal onClose={onCancel} label={title}>
-        <ModalHeader>
-          <ModalTitle appearance={appearance === 'primary' ? undefined : appearance}>{title}</ModalTitle>
-        </ModalHeader>
-        <ModalBody>
-          <Stack space="space.150">
-            <Text>{body}</Text>
-            {typedConfirmation !== undefined ? (
-              <Stack space="space.050">
-                <Label labelFor="typed-confirmation">Type {typedConfirmation} to confirm</Label>
-                <Textfield
-                  id="typed-confirmation"
-                  name="typed-confirmation"
-                  value={typed}
-                  onChange={(e) => setTyped(String(e.target.value ?? ''))}
-                />
-              </Stack>
-            ) : null}
+    <ModalFrame
+      title={title}
+      titleAppearance={appearance === 'primary' ? undefined : appearance}
+      closeLabel="Cancel"
+      onClose={onCancel}
+      actions={
+        <Button appearance={appearance} isDisabled={!confirmed || busy} onClick={onConfirm}>
+          {confirmLabel}
+        </Button>
+      }
+    >
+      <Stack space="space.150">
+        <Text>{body}</Text>
+        {typedConfirmation !== undefined ? (
+          <Stack space="space.050">
+            <Label labelFor="typed-confirmation">Type {typedConfirmation} to confirm</Label>
+            <Textfield
+              id="typed-confirmation"
+              name="typed-confirmation"
+              value={typed}
+              onChange={(e) => setTyped(String(e.target.value ?? ''))}
+            />
           </Stack>
-        </ModalBody>
-        <ModalFooter>
-          <Button appearance="subtle" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button appearance={appearance} isDisabled={!confirmed || busy} onClick={onConfirm}>
-            {confirmLabel}
-          </Button>
-        </ModalFooter>
-      </Modal>
-    </ModalTransition>
+        ) : null}
+      </Stack>
+    </ModalFrame>
   );
 };

@@ -1,24 +1,11 @@
 import React, { useState } from 'react';
-import {
-  Button,
-  ErrorMessage,
-  HelperMessage,
-  Modal,
-  ModalBody,
-  ModalFooter,
-  ModalHeader,
-  ModalTitle,
-  ModalTransition,
-  SectionMessage,
-  Stack,
-  Text,
-  TextArea,
-} from '@forge/react';
+import { Button, ErrorMessage, HelperMessage, SectionMessage, Stack, Text, TextArea } from '@forge/react';
 import type { LinkView } from '../../core/model';
 import { api, toResolverError } from '../api';
 import { Field } from './field';
 import { flagSuccess } from './flags';
 import { parseList } from './labels';
+import { ModalFrame } from './modal-frame';
 
 export interface EmailLinkModalProps {
   link: LinkView;
@@ -57,49 +44,43 @@ export const EmailLinkModal = ({ link, url, onRotateForEmail, onClose }: EmailLi
   };
 
   return (
-    <ModalTransition>
-      <Modal onClose={onClose} label={`Email “${link.name}”`}>
-        <ModalHeader>
-          <ModalTitle>Email “{link.name}”</ModalTitle>
-        </ModalHeader>
-        <ModalBody>
-          {url ? (
-            <Stack space="space.150">
-              <Field id="email-recipients" label="Recipients" required helper="Email addresses, comma-separated. The password is never included." error={error ?? undefined}>
-                <TextArea id="email-recipients" name="recipients" value={recipients} onChange={(e) => setRecipients(String(e.target.value ?? ''))} />
-              </Field>
-              <Field id="email-message" label="Message">
-                <TextArea id="email-message" name="message" value={message} onChange={(e) => setMessage(String(e.target.value ?? ''))} />
-              </Field>
-            </Stack>
-          ) : (
-            <SectionMessage appearance="information" title="The full link is no longer available">
-              <Stack space="space.100">
-                <Text>
-                  For security, Secure Share stores only a fingerprint of each link and shows the full URL once. To email this link,
-                  rotate it: you get a new URL to send and the old one stops working.
-                </Text>
-                <HelperMessage>Recipients of the old URL will need the new one.</HelperMessage>
-              </Stack>
-            </SectionMessage>
-          )}
-          {error && !url ? <ErrorMessage>{error}</ErrorMessage> : null}
-        </ModalBody>
-        <ModalFooter>
-          <Button appearance="subtle" onClick={onClose}>
-            Cancel
+    <ModalFrame
+      title={`Email “${link.name}”`}
+      closeLabel="Cancel"
+      onClose={onClose}
+      actions={
+        url ? (
+          <Button appearance="primary" isDisabled={busy} onClick={send}>
+            Send
           </Button>
-          {url ? (
-            <Button appearance="primary" isDisabled={busy} onClick={send}>
-              Send
-            </Button>
-          ) : (
-            <Button appearance="warning" onClick={onRotateForEmail}>
-              Rotate link
-            </Button>
-          )}
-        </ModalFooter>
-      </Modal>
-    </ModalTransition>
+        ) : (
+          <Button appearance="warning" onClick={onRotateForEmail}>
+            Rotate link
+          </Button>
+        )
+      }
+    >
+      {url ? (
+        <Stack space="space.150">
+          <Field id="email-recipients" label="Recipients" required helper="Email addresses, comma-separated. The password is never included." error={error ?? undefined}>
+            <TextArea id="email-recipients" name="recipients" value={recipients} onChange={(e) => setRecipients(String(e.target.value ?? ''))} />
+          </Field>
+          <Field id="email-message" label="Message">
+            <TextArea id="email-message" name="message" value={message} onChange={(e) => setMessage(String(e.target.value ?? ''))} />
+          </Field>
+        </Stack>
+      ) : (
+        <SectionMessage appearance="information" title="The full link is no longer available">
+          <Stack space="space.100">
+            <Text>
+              For security, Secure Share stores only a fingerprint of each link and shows the full URL once. To email this link,
+              rotate it: you get a new URL to send and the old one stops working.
+            </Text>
+            <HelperMessage>Recipients of the old URL will need the new one.</HelperMessage>
+          </Stack>
+        </SectionMessage>
+      )}
+      {error && !url ? <ErrorMessage>{error}</ErrorMessage> : null}
+    </ModalFrame>
   );
 };

@@ -1,22 +1,9 @@
 import React, { useEffect, useRef, useState } from 'react';
-import {
-  Button,
-  DynamicTable,
-  EmptyState,
-  Inline,
-  Modal,
-  ModalBody,
-  ModalFooter,
-  ModalHeader,
-  ModalTitle,
-  ModalTransition,
-  Stack,
-  Text,
-  User,
-} from '@forge/react';
+import { Button, DynamicTable, EmptyState, Inline, Stack, Text, User } from '@forge/react';
 import type { AuditEntry, LinkView } from '../../core/model';
 import { api, toResolverError, type ResolverError } from '../api';
 import { AUDIT_ACTION_LABEL, formatDateTime, isAccountActor } from './labels';
+import { ModalFrame } from './modal-frame';
 import { ErrorPanel, Loading } from './states';
 
 export const ACTIVITY_PAGE_SIZE = 20;
@@ -79,64 +66,52 @@ export const LinkActivityModal = ({ link, onClose }: LinkActivityModalProps) => 
   }, [link.id]);
 
   return (
-    <ModalTransition>
-      <Modal onClose={onClose} width="large" label={`Activity of “${link.name}”`}>
-        <ModalHeader>
-          <ModalTitle>Activity of “{link.name}”</ModalTitle>
-        </ModalHeader>
-        <ModalBody>
-          {activity.state === 'loading' ? (
-            <Loading label="Loading activity…" />
-          ) : activity.state === 'error' ? (
-            <ErrorPanel error={activity.error} onRetry={() => void loadFirst()} />
-          ) : activity.entries.length === 0 ? (
-            <EmptyState header="No activity yet" description={`Views, checks, comments and changes to this link appear here. ${BATCHED_NOTE}`} />
+    <ModalFrame title={`Activity of “${link.name}”`} width="large" closeLabel="Close" onClose={onClose}>
+      {activity.state === 'loading' ? (
+        <Loading label="Loading activity…" />
+      ) : activity.state === 'error' ? (
+        <ErrorPanel error={activity.error} onRetry={() => void loadFirst()} />
+      ) : activity.entries.length === 0 ? (
+        <EmptyState header="No activity yet" description={`Views, checks, comments and changes to this link appear here. ${BATCHED_NOTE}`} />
+      ) : (
+        <Stack space="space.150">
+          <DynamicTable
+            caption="Newest first"
+            head={{
+              cells: [
+                { key: 'at', content: 'When' },
+                { key: 'action', content: 'What' },
+                { key: 'actor', content: 'Who' },
+                { key: 'detail', content: 'Detail' },
+              ],
+            }}
+            rows={activity.entries.map((entry) => ({
+              key: entry.id,
+              cells: [
+                { key: 'at', content: formatDateTime(entry.at) },
+                { key: 'action', content: entry.count > 1 ? `${AUDIT_ACTION_LABEL[entry.action]} ×${entry.count}` : AUDIT_ACTION_LABEL[entry.action] },
+                { key: 'actor', content: isAccountActor(entry.actor) ? <User accountId={entry.actor} /> : entry.actor },
+                { key: 'detail', content: entry.detail || '—' },
+              ],
+            }))}
+          />
+          {activity.moreError ? <ErrorPanel error={activity.moreError} /> : null}
+          {activity.nextCursor ? (
+            <Inline>
+              <Button isDisabled={activity.loadingMore} onClick={() => void loadMore()}>
+                {activity.loadingMore ? 'Loading…' : 'Load more'}
+              </Button>
+            </Inline>
           ) : (
-            <Stack space="space.150">
-              <DynamicTable
-                caption="Newest first"
-                head={{
-                  cells: [
-                    { key: 'at', content: 'When' },
-                    { key: 'action', content: 'What' },
-                    { key: 'actor', content: 'Who' },
-                    { key: 'detail', content: 'Detail' },
-                  ],
-                }}
-                rows={activity.entries.map((entry) => ({
-                  key: entry.id,
-                  cells: [
-                    { key: 'at', content: formatDateTime(entry.at) },
-                    { key: 'action', content: entry.count > 1 ? `${AUDIT_ACTION_LABEL[entry.action]} ×${entry.count}` : AUDIT_ACTION_LABEL[entry.action] },
-                    { key: 'actor', content: isAccountActor(entry.actor) ? <User accountId={entry.actor} /> : entry.actor },
-                    { key: 'detail', content: entry.detail || '—' },
-                  ],
-                }))}
-              />
-              {activity.moreError ? <ErrorPanel error={activity.moreError} /> : null}
-              {activity.nextCursor ? (
-                <Inline>
-                  <Button isDisabled={activity.loadingMore} onClick={() => void loadMore()}>
-                    {activity.loadingMore ? 'Loading…' : 'Load more'}
-                  </Button>
-                </Inline>
-              ) : (
-                <Text size="small" color="color.text.subtle">
-                  {`${activity.entries.length} entr${activity.entries.length === 1 ? 'y' : 'ies'} · that is all`}
-                </Text>
-              )}
-              <Text size="small" color="color.text.subtle">
-                {BATCHED_NOTE}
-              </Text>
-            </Stack>
+            <Text size="small" color="color.text.subtle">
+              {`${activity.entries.length} entr${activity.entries.length === 1 ? 'y' : 'ies'} · that is all`}
+            </Text>
           )}
-        </ModalBody>
-        <ModalFooter>
-          <Button appearance="subtle" onClick={onClose}>
-            Close
-          </Button>
-        </ModalFooter>
-      </Modal>
-    </ModalTransition>
+          <Text size="small" color="color.text.subtle">
+            {BATCHED_NOTE}
+          </Text>
+        </Stack>
+      )}
+    </ModalFrame>
   );
 };
