@@ -82,8 +82,27 @@ describe('space settings', () => {
     await type(field('Allowed emails and domains'), 'eve@evil.com');
     expect(getByText('SectionMessage', /does not fit the site list/)).toBeDefined();
     expect(hasText('Effective for links in this space: @acme.com')).toBe(true);
+    // A subdomain does not fit a site-level @acme.com (only @*.acme.com admits subdomains).
     await type(field('Allowed emails and domains'), 'bob@acme.com, @sales.acme.com');
+    expect(getByText('SectionMessage', /Only the part of the space list the site allows applies/)).toBeDefined();
+    expect(hasText('Effective for links in this space: bob@acme.com')).toBe(true);
+    await type(field('Allowed emails and domains'), 'bob@acme.com, @acme.com');
     expect(getByText('SectionMessage', /The space list applies as entered/)).toBeDefined();
+  });
+
+  it('previews a site-level @*.domain wildcard: subdomains fit, the domain itself does not', async () => {
+    const result = spaceConfigResult({ global: { selectedUsers: ['@*.acme.com'] }, config: { selectedUsers: [] } });
+    result.selectedUsers = { global: ['@*.acme.com'], space: [], effective: ['@*.acme.com'], mode: 'global' };
+    fakeHost.resolvers.getSpaceConfig = () => ok(result);
+    await render(<SpaceSettingsApp />);
+    await type(field('Allowed emails and domains'), '@sales.acme.com, @*.eu.acme.com');
+    expect(getByText('SectionMessage', /The space list applies as entered/)).toBeDefined();
+    await type(field('Allowed emails and domains'), '@acme.com');
+    expect(getByText('SectionMessage', /does not fit the site list/)).toBeDefined();
+    expect(hasText('Effective for links in this space: @*.acme.com')).toBe(true);
+    await type(field('Allowed emails and domains'), '@acme.com, ann@eu.acme.com');
+    expect(getByText('SectionMessage', /Only the part of the space list the site allows applies/)).toBeDefined();
+    expect(hasText('Effective for links in this space: ann@eu.acme.com')).toBe(true);
   });
 
   it('shows field errors from a rejected save', async () => {

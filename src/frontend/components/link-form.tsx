@@ -357,8 +357,8 @@ export const LinkForm = ({ mode, policy, initial, link, passwordSuggested = fals
               label="Selected users"
               helper={
                 policy.selectedUsers.length > 0
-                  ? `Emails or @domains within ${formatList(policy.selectedUsers)} (the sharing policy). Empty = everyone that list allows.`
-                  : 'Emails or @domains (e.g. ann@acme.com, @partner.com). Empty = anyone with the link.'
+                  ? `Emails, @domains or @*.domains within ${formatList(policy.selectedUsers)} (the sharing policy). Empty = everyone that list allows.`
+                  : 'Emails, @domains or @*.domains (e.g. ann@acme.com, @partner.com). @partner.com is that domain only; add @*.partner.com for its subdomains. Empty = anyone with the link.'
               }
               error={errors.selectedUsers}
             >

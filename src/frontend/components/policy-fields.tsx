@@ -181,7 +181,7 @@ export const SelectedUsersField = ({ id, text, error, onChange }: { id: string; 
       <Field
         id={id}
         label="Allowed emails and domains"
-        helper="e.g. ann@acme.com, @partner.com. Only these recipients can pass a link's email check. Empty = no restriction at this level."
+        helper="e.g. ann@acme.com, @partner.com (that domain only), @*.partner.com (all its subdomains). Only these recipients can pass a link's email check. Empty = no restriction at this level."
         error={error}
       >
         <TextArea id={id} name="selectedUsers" value={text} onChange={(e) => onChange(String(e.target.value ?? ''))} />

@@ -40,8 +40,9 @@ const SelectedUsersForm = ({ config, onSaved }: { config: GlobalConfig; onSaved:
     <Form onSubmit={save}>
       <Stack space="space.200">
         <Text>
-          When this list is not empty, only these people (exact emails) or anyone at these domains (@domain) can open links, after an
-          email code check. Space lists narrow it further: a space list that does not fit this one is replaced by it.
+          When this list is not empty, only these people (exact emails), anyone at these domains (@acme.com: that domain only, not
+          eu.acme.com) or at any subdomain (@*.acme.com: eu.acme.com and deeper, not acme.com itself) can open links, after an email
+          code check. Space lists narrow it further: a space list that does not fit this one is replaced by it.
         </Text>
         {error && !error.fieldMessages().selectedUsers ? <ErrorPanel error={error} /> : null}
         <SelectedUsersField id="global-selected-users" text={text} error={error?.fieldMessages().selectedUsers} onChange={setText} />
