@@ -1,10 +1,11 @@
 import React from 'react';
-import { Checkbox, Heading, Select, Stack, Text, Textfield, Toggle } from '@forge/react';
+import { Heading, Select, Stack, Text, Textfield, Toggle } from '@forge/react';
 import type { SiteSettings } from '../../../core/model';
 import type { SiteSettingsInput } from '../../../shared/contract';
 import { Field, FieldNotes } from '../field';
 import { EGRESS_GROUPS, egressNotice, requestEgress } from './egress';
 import { SiteSettingsForm, type ConfirmBeforeSave, type SiteSectionProps } from './site-settings-form';
+import { WriteOnlySecretField } from './write-only-secret-field';
 import type { SiteSettingsResult } from '../../../shared/contract';
 
 type Provider = SiteSettings['email']['provider'];
@@ -85,32 +86,17 @@ const Section = ({ data, draft, setDraft, secrets, setSecrets, fieldErrors }: Si
       ) : null}
       {needsSecret(email.provider) ? (
         <Stack space="space.050">
-          <Field
+          <WriteOnlySecretField
+            secretKey="emailApiKey"
             id="email-api-key"
             label={email.provider === 'ses' ? 'Secret access key' : email.provider === 'webhook' ? 'Signing secret' : 'API key'}
-            helper={stored ? 'A key is stored. It is never shown; type a new one to replace it.' : 'Stored in Forge secret storage, never shown again.'}
+            noun="key"
+            helperWhenEmpty="Stored in Forge secret storage, never shown again."
+            stored={stored}
+            secrets={secrets}
+            setSecrets={setSecrets}
             error={fieldErrors.emailApiKey}
-          >
-            <Textfield
-              id="email-api-key"
-              name="emailApiKey"
-              type="password"
-              placeholder={stored ? '•••••••• (stored)' : ''}
-              value={typeof secrets.emailApiKey === 'string' ? secrets.emailApiKey : ''}
-              onChange={(e) => {
-                const value = String(e.target.value ?? '');
-                setSecrets(value ? { ...secrets, emailApiKey: value } : omitKey(secrets));
-              }}
-            />
-          </Field>
-          {stored ? (
-            <Checkbox
-              name="removeEmailApiKey"
-              label="Remove the stored key"
-              isChecked={secrets.emailApiKey === null}
-              onChange={(e) => setSecrets(e.target.checked ? { ...secrets, emailApiKey: null } : omitKey(secrets))}
-            />
-          ) : null}
+          />
         </Stack>
       ) : null}
       {email.provider === 'outbox' ? <FieldNotes helper="Emails are written to the local outbox instead of being sent." /> : null}
@@ -141,8 +127,6 @@ const Section = ({ data, draft, setDraft, secrets, setSecrets, fieldErrors }: Si
     </Stack>
   );
 };
-
-const omitKey = ({ emailApiKey: _drop, ...rest }: SiteSectionProps['secrets']) => rest;
 
 const EMAILISH = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 

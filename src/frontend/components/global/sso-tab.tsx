@@ -1,9 +1,10 @@
 import React from 'react';
-import { Checkbox, Stack, Text, Textfield, Toggle } from '@forge/react';
+import { Stack, Text, Textfield, Toggle } from '@forge/react';
 import type { SiteSettingsInput, SiteSettingsResult } from '../../../shared/contract';
 import { EGRESS_GROUPS, egressNotice, requestEgress } from './egress';
 import { Field } from '../field';
 import { SiteSettingsForm, type ConfirmBeforeSave, type SiteSectionProps } from './site-settings-form';
+import { WriteOnlySecretField } from './write-only-secret-field';
 
 const EMPTY_SSO = { issuer: '', clientId: '', scopes: 'openid email profile' };
 
@@ -11,7 +12,6 @@ const Section = ({ data, draft, setDraft, secrets, setSecrets, fieldErrors }: Si
   const sso = draft.sso;
   const stored = data.secrets.ssoClientSecret;
   const setSso = (patch: Partial<NonNullable<SiteSettingsInput['sso']>>) => setDraft((d) => ({ ...d, sso: { ...(d.sso ?? EMPTY_SSO), ...patch } }));
-  const { ssoClientSecret: _drop, ...withoutSecret } = secrets;
   return (
     <Stack space="space.150">
       <Text>
@@ -35,32 +35,17 @@ const Section = ({ data, draft, setDraft, secrets, setSecrets, fieldErrors }: Si
           <Field id="sso-scopes" label="Scopes" helper="Space-separated; must include openid and email." error={fieldErrors['sso.scopes']}>
             <Textfield id="sso-scopes" name="scopes" value={sso.scopes} onChange={(e) => setSso({ scopes: String(e.target.value ?? '') })} />
           </Field>
-          <Field
+          <WriteOnlySecretField
+            secretKey="ssoClientSecret"
             id="sso-client-secret"
             label="Client secret"
-            helper={stored ? 'A secret is stored. It is never shown; type a new one to replace it.' : 'Stored in secret storage, never shown again.'}
+            noun="secret"
+            helperWhenEmpty="Stored in secret storage, never shown again."
+            stored={stored}
+            secrets={secrets}
+            setSecrets={setSecrets}
             error={fieldErrors.ssoClientSecret}
-          >
-            <Textfield
-              id="sso-client-secret"
-              name="ssoClientSecret"
-              type="password"
-              placeholder={stored ? '•••••••• (stored)' : ''}
-              value={typeof secrets.ssoClientSecret === 'string' ? secrets.ssoClientSecret : ''}
-              onChange={(e) => {
-                const value = String(e.target.value ?? '');
-                setSecrets(value ? { ...secrets, ssoClientSecret: value } : withoutSecret);
-              }}
-            />
-          </Field>
-          {stored ? (
-            <Checkbox
-              name="removeSsoClientSecret"
-              label="Remove the stored secret"
-              isChecked={secrets.ssoClientSecret === null}
-              onChange={(e) => setSecrets(e.target.checked ? { ...secrets, ssoClientSecret: null } : withoutSecret)}
-            />
-          ) : null}
+          />
         </Stack>
       ) : null}
     </Stack>
