@@ -54,7 +54,7 @@ const DEMO_SPECS: DemoSpec[] = [
   },
   {
     title: 'Selected-users link',
-    note: 'Email one-time code for addresses @partner.example (e.g. jo@partner.example); read the code at /outbox.',
+    note: 'Email one-time code for addresses at exactly partner.example (e.g. jo@partner.example; a subdomain such as eu.partner.example would need @*.partner.example); read the code at /outbox.',
     pageId: '1001',
     settings: { name: 'Demo: selected users', includeChildren: false, selectedUsers: ['@partner.example'] },
   },
