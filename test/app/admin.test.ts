@@ -185,6 +185,15 @@ describe('configs', () => {
     expect(await codeOf(setSpaceConfig(h.deps, SPACE_ADMIN, { spaceKey: 'DEMO', version: 2, config: spaceInput({ selectedUsers: ['bad entry'] }) }))).toBe('invalid_input');
   });
 
+  it('combines a site-level @*.domain wildcard with space lists: subdomains fit, the bare domain does not', async () => {
+    await setGlobalConfig(h.deps, SITE_ADMIN, { version: 0, config: globalInput({ selectedUsers: ['@*.Acme.example'] }) });
+    const fits = await setSpaceConfig(h.deps, SPACE_ADMIN, { spaceKey: 'DEMO', version: 0, config: spaceInput({ selectedUsers: ['@eu.acme.example', '@*.de.acme.example'] }) });
+    expect(fits.selectedUsers).toMatchObject({ mode: 'space', global: ['@*.acme.example'], effective: ['@eu.acme.example', '@*.de.acme.example'] });
+    const bare = await setSpaceConfig(h.deps, SPACE_ADMIN, { spaceKey: 'DEMO', version: 1, config: spaceInput({ selectedUsers: ['@acme.example'] }) });
+    expect(bare.selectedUsers).toMatchObject({ mode: 'global', effective: ['@*.acme.example'] });
+    expect(await codeOf(setSpaceConfig(h.deps, SPACE_ADMIN, { spaceKey: 'DEMO', version: 2, config: spaceInput({ selectedUsers: ['@a.*.example'] }) }))).toBe('invalid_input');
+  });
+
   it('refuses a space change that raises a cap of the enforced global policy, naming it', async () => {
     await setGlobalConfig(h.deps, SITE_ADMIN, {
       version: 0,

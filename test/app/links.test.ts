@@ -109,6 +109,8 @@ describe('createLink', () => {
   it('rejects malformed IPs, emails and past expiry with field details', async () => {
     await expectDomainError(createLink(h.deps, EDITOR, { pageId: '1002', settings: { allowedIps: ['10.0.0.300'] } }), 'invalid_input');
     await expectDomainError(createLink(h.deps, EDITOR, { pageId: '1002', settings: { selectedUsers: ['not-an-email'] } }), 'invalid_input');
+    await expectDomainError(createLink(h.deps, EDITOR, { pageId: '1002', settings: { selectedUsers: ['@*acme.com'] } }), 'invalid_input', /write @\*\.acme\.com/);
+    await expectDomainError(createLink(h.deps, EDITOR, { pageId: '1002', settings: { selectedUsers: ['@*.com'] } }), 'invalid_input', /every \.com address/);
     const past = await expectDomainError(
       createLink(h.deps, EDITOR, { pageId: '1002', settings: { expiresAt: h.clock.now() - 1 } }),
       'invalid_input',
