@@ -1,15 +1,16 @@
 import React, { useState } from 'react';
-import { Box, Button, Form, FormFooter, Heading, SectionMessage, Stack, Text, Toggle, useProductContext } from '@forge/react';
+import { Box, Button, Form, FormFooter, Heading, SectionMessage, Stack, Text, useProductContext } from '@forge/react';
 import type { PolicySettingsInput, SpaceConfigInput, SpaceConfigResult } from '../../shared/contract';
-import { api, toResolverError } from '../api';
-import { FieldNotes } from './field';
+import { policySettingsOf } from '../../core/policy-settings';
+import { api } from '../api';
+import { ConfigSwitches } from './config-switches';
 import { ConfirmModal } from './confirm-modal';
-import { flagError, flagSuccess } from './flags';
 import { EMPTY_LINK_FILTERS, LinkFilters, toLinkListFilter, type LinkFilterValues } from './link-filters';
 import { LinksTable } from './links-table';
 import { clampToCeiling, PolicyFields, policySelectedUsersText, type PolicyCeiling } from './policy-fields';
 import { previewSelectedUsers, SelectedUsersPreview } from './selected-users-preview';
 import { ErrorPanel, Loading } from './states';
+import { useConfigSave } from './use-config-save';
 import { useResource } from './use-resource';
 
 const spaceKeyFrom = (context: ReturnType<typeof useProductContext>): string | null => {
@@ -33,21 +34,11 @@ export const SpaceSettingsApp = () => {
 
 const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((entry, i) => entry === b[i]);
 
-const toInput = (result: SpaceConfigResult): SpaceConfigInput => {
-  const { config } = result;
-  return {
-    sharingEnabled: config.sharingEnabled,
-    applyOnSpaceLinks: config.applyOnSpaceLinks,
-    comments: config.comments,
-    attachments: config.attachments,
-    childPages: config.childPages,
-    restrictedChildPages: config.restrictedChildPages,
-    password: config.password,
-    expiry: config.expiry,
-    enforceSso: config.enforceSso,
-    selectedUsers: config.selectedUsers,
-  };
-};
+const toInput = ({ config }: SpaceConfigResult): SpaceConfigInput => ({
+  sharingEnabled: config.sharingEnabled,
+  applyOnSpaceLinks: config.applyOnSpaceLinks,
+  ...policySettingsOf(config),
+});
 
 const SpaceSettings = ({ spaceKey }: { spaceKey: string }) => {
   const { resource, reload, replace } = useResource(() => api.getSpaceConfig({ spaceKey }), [spaceKey]);
@@ -66,37 +57,15 @@ const SpaceSettingsForm = ({ data, onSaved, onReload }: { data: SpaceConfigResul
   });
   const [usersText, setUsersText] = useState(() => policySelectedUsersText(data.config.selectedUsers));
   const [linkFilters, setLinkFilters] = useState<LinkFilterValues>(EMPTY_LINK_FILTERS);
-  const [busy, setBusy] = useState(false);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [saveError, setSaveError] = useState<ReturnType<typeof toResolverError> | null>(null);
-
-  const [confirmOff, setConfirmOff] = useState(false);
-
   /** Turning sharing off cuts every recipient of the space off at once: confirm first. */
-  const save = async () => {
-    if (data.config.sharingEnabled && !value.sharingEnabled) return setConfirmOff(true);
-    return persist();
-  };
-
-  const persist = async () => {
-    setConfirmOff(false);
-    setBusy(true);
-    setSaveError(null);
-    setFieldErrors({});
-    try {
-      const policy = clampToCeiling(value, ceiling);
-      const result = await api.setSpaceConfig({ spaceKey, version: data.config.version, config: { ...value, ...policy } });
-      flagSuccess('Space settings saved', `Secure Share settings for ${data.space.name} are in effect now.`);
-      onSaved(result);
-    } catch (error) {
-      const failure = toResolverError(error);
-      setFieldErrors(failure.fieldMessages());
-      setSaveError(failure);
-      flagError('Space settings not saved', failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error: saveError, confirmingOff, save, confirmOff, cancelOff } = useConfigSave({
+    turnsSharingOff: data.config.sharingEnabled && !value.sharingEnabled,
+    write: () => api.setSpaceConfig({ spaceKey, version: data.config.version, config: { ...value, ...clampToCeiling(value, ceiling) } }),
+    onSaved,
+    savedFlag: { title: 'Space settings saved', description: `Secure Share settings for ${data.space.name} are in effect now.` },
+    failedFlagTitle: 'Space settings not saved',
+  });
+  const fieldErrors = saveError?.fieldMessages() ?? {};
 
   return (
     <Box padding="space.200">
@@ -115,28 +84,24 @@ const SpaceSettingsForm = ({ data, onSaved, onReload }: { data: SpaceConfigResul
         {saveError ? <ErrorPanel error={saveError} onRetry={saveError.code === 'version_conflict' ? onReload : undefined} /> : null}
         <Form onSubmit={save}>
           <Stack space="space.250">
-            <Stack space="space.100">
-              <Toggle
-                id="space-sharing-enabled"
-                label="Sharing enabled in this space"
-                isChecked={value.sharingEnabled}
-                onChange={(e) => setValue((v) => ({ ...v, sharingEnabled: Boolean(e.target.checked) }))}
-              />
-              <FieldNotes helper="Off: every link of this space stops opening at once and no new link can be created. Nothing is deleted; turning it back on restores them." />
-              <Toggle
-                id="space-apply-on-links"
-                label="Apply on space links"
-                isChecked={value.applyOnSpaceLinks}
-                onChange={(e) => setValue((v) => ({ ...v, applyOnSpaceLinks: Boolean(e.target.checked) }))}
-              />
-              <FieldNotes
-                helper={
-                  value.applyOnSpaceLinks
-                    ? 'On: these settings are limits. Links may not exceed them; existing links that do are shown as non-compliant and stop opening.'
-                    : 'Off: these settings are only the defaults new links start from.'
-                }
-              />
-            </Stack>
+            <ConfigSwitches
+              sharing={{
+                id: 'space-sharing-enabled',
+                label: 'Sharing enabled in this space',
+                note: 'Off: every link of this space stops opening at once and no new link can be created. Nothing is deleted; turning it back on restores them.',
+                isChecked: value.sharingEnabled,
+                onChange: (checked) => setValue((v) => ({ ...v, sharingEnabled: checked })),
+              }}
+              apply={{
+                id: 'space-apply-on-links',
+                label: 'Apply on space links',
+                note: value.applyOnSpaceLinks
+                  ? 'On: these settings are limits. Links may not exceed them; existing links that do are shown as non-compliant and stop opening.'
+                  : 'Off: these settings are only the defaults new links start from.',
+                isChecked: value.applyOnSpaceLinks,
+                onChange: (checked) => setValue((v) => ({ ...v, applyOnSpaceLinks: checked })),
+              }}
+            />
             {ceiling ? (
               <SectionMessage appearance="information" title="The site policy is enforced">
                 <Text>Options above the site policy are not offered here.</Text>
@@ -174,15 +139,15 @@ const SpaceSettingsForm = ({ data, onSaved, onReload }: { data: SpaceConfigResul
           />
         </Stack>
       </Stack>
-      {confirmOff ? (
+      {confirmingOff ? (
         <ConfirmModal
           title={`Turn sharing off in “${data.space.name}”?`}
           body="Every Secure Share link of this space stops opening at once and open sessions end. No new link can be created. Nothing is deleted: turning sharing back on restores the links."
           confirmLabel="Turn sharing off"
           appearance="warning"
           busy={busy}
-          onConfirm={() => void persist()}
-          onCancel={() => setConfirmOff(false)}
+          onConfirm={confirmOff}
+          onCancel={cancelOff}
         />
       ) : null}
     </Box>

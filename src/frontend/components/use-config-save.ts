@@ -1,0 +1,44 @@
+import { useState } from 'react';
+import { toResolverError, type ResolverError } from '../api';
+import { flagError, flagSuccess } from './flags';
+
+export interface ConfigSaveOptions<R> {
+  /** Saved on, draft off: the save waits for `confirmOff` because every recipient is cut off at once. */
+  turnsSharingOff: boolean;
+  /** Writes the draft with the version it was loaded at (a stale version fails with version_conflict). */
+  write: () => Promise<R>;
+  onSaved: (result: R) => void;
+  savedFlag: { title: string; description: string };
+  failedFlagTitle: string;
+}
+
+/** Saving a global or space configuration: busy state, the last failure, and the sharing-off confirmation. */
+export const useConfigSave = <R>({ turnsSharingOff, write, onSaved, savedFlag, failedFlagTitle }: ConfigSaveOptions<R>) => {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ResolverError | null>(null);
+  const [confirmingOff, setConfirmingOff] = useState(false);
+
+  const persist = async () => {
+    setConfirmingOff(false);
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await write();
+      flagSuccess(savedFlag.title, savedFlag.description);
+      onSaved(result);
+    } catch (e) {
+      const failure = toResolverError(e);
+      setError(failure);
+      flagError(failedFlagTitle, failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const save = async () => {
+    if (turnsSharingOff) return setConfirmingOff(true);
+    return persist();
+  };
+
+  return { busy, error, confirmingOff, save, confirmOff: () => void persist(), cancelOff: () => setConfirmingOff(false) };
+};
