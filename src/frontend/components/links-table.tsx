@@ -7,6 +7,7 @@ import { ConfirmModal } from './confirm-modal';
 import { flagError, flagSuccess } from './flags';
 import { formatDate, joinReasons } from './labels';
 import { linkStatsLine, useLinkStats } from './link-stats';
+import { PageNavigation, useCursorStack } from './page-navigation';
 import { ErrorPanel } from './states';
 import { StatusLozenge } from './status-lozenge';
 
@@ -43,19 +44,19 @@ const revokeOneByOne = async (links: LinkView[]): Promise<{ disabled: string[]; 
 type PageState = { state: 'loading' } | { state: 'error'; error: ResolverError } | { state: 'ready'; page: CursorPage<LinkListItem> };
 
 export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = false, emptyText, revokeVia = 'bulk' }: LinksTableProps) => {
-  /** Cursors of the pages before the current one; the current page's cursor is the last entry. */
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const pages = useCursorStack();
   const [page, setPage] = useState<PageState>({ state: 'loading' });
   const [selected, setSelected] = useState<string[]>([]);
   const [confirm, setConfirm] = useState<string[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [refresh, setRefresh] = useState(0);
-  const cursor = cursors[cursors.length - 1];
+  const { cursor } = pages;
   const stats = useLinkStats(page.state === 'ready' ? page.page.items.map((l) => l.id) : []);
 
   useEffect(() => {
-    setCursors([undefined]);
+    pages.toFirst();
     setSelected([]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [queryKey]);
 
   useEffect(() => {
@@ -192,15 +193,7 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
         <DynamicTable caption="Secure links" head={head} rows={rows} isLoading={page.state === 'loading'} />
       )}
       <Box>
-        <Inline space="space.100" alignBlock="center">
-          <Button spacing="compact" isDisabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-            Previous
-          </Button>
-          <Text size="small">{`Page ${cursors.length}`}</Text>
-          <Button spacing="compact" isDisabled={!nextCursor} onClick={() => nextCursor && setCursors((c) => [...c, nextCursor])}>
-            Next
-          </Button>
-        </Inline>
+        <PageNavigation pages={pages} nextCursor={nextCursor} />
       </Box>
       {confirm ? (
         <ConfirmModal

@@ -5,6 +5,7 @@ import type { AuditLogFilter, CursorPage, SiteSettingsInput } from '../../../sha
 import { api, toResolverError, type ResolverError } from '../../api';
 import { Field } from '../field';
 import { flagError } from '../flags';
+import { PageNavigation, useCursorStack } from '../page-navigation';
 import { formatDateTime, isAccountActor } from '../labels';
 import { ErrorPanel } from '../states';
 import { SiteSettingsForm, type SiteSectionProps } from './site-settings-form';
@@ -83,11 +84,11 @@ type PageState = { state: 'loading' } | { state: 'error'; error: ResolverError }
 export const AuditTab = () => {
   const [draft, setDraft] = useState<Draft>({ action: '', spaceKey: '', linkId: '', since: '', until: '' });
   const [filter, setFilter] = useState<AuditLogFilter>({});
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const pages = useCursorStack();
   const [page, setPage] = useState<PageState>({ state: 'loading' });
   const [csv, setCsv] = useState<{ filename: string; csv: string } | null>(null);
   const [exporting, setExporting] = useState(false);
-  const cursor = cursors[cursors.length - 1];
+  const { cursor } = pages;
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
 
   useEffect(() => {
@@ -121,7 +122,7 @@ export const AuditTab = () => {
       <Form
         onSubmit={() => {
           setFilter(toFilter(draft));
-          setCursors([undefined]);
+          pages.toFirst();
           setCsv(null);
         }}
       >
@@ -192,15 +193,7 @@ export const AuditTab = () => {
           }))}
         />
       )}
-      <Inline space="space.100" alignBlock="center">
-        <Button spacing="compact" isDisabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          Previous
-        </Button>
-        <Text size="small">{`Page ${cursors.length}`}</Text>
-        <Button spacing="compact" isDisabled={!nextCursor} onClick={() => nextCursor && setCursors((c) => [...c, nextCursor])}>
-          Next
-        </Button>
-      </Inline>
+      <PageNavigation pages={pages} nextCursor={nextCursor} />
       <RetentionSettings />
     </Stack>
   );
