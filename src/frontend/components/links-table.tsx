@@ -1,4 +1,4 @@
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useState, type ReactNode } from 'react';
 import { Box, Button, Checkbox, DynamicTable, EmptyState, Inline, Stack, Text, User } from '@forge/react';
 import type { LinkView } from '../../core/model';
 import type { CursorPage, LinkListItem } from '../../shared/contract';
@@ -104,78 +104,53 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
   const nextCursor = page.state === 'ready' ? page.page.nextCursor : undefined;
   const allOnPage = items.length > 0 && items.every((l) => selected.includes(l.id));
 
-  const head = {
-    cells: [
-      ...(bulk
-        ? [
-            {
-              key: 'select',
-              content: (
-                <Checkbox
-                  label="Link"
-                  isChecked={allOnPage}
-                  onChange={(e) => setSelected(e.target.checked ? items.map((l) => l.id) : [])}
-                />
-              ),
-            },
-          ]
-        : []),
-      ...(bulk ? [] : [{ key: 'name', content: 'Link' }]),
-      { key: 'page', content: 'Page' },
-      ...(showSpace ? [{ key: 'space', content: 'Space' }] : []),
-      { key: 'creator', content: 'Created by' },
-      { key: 'status', content: 'Status' },
-      { key: 'expires', content: 'Expires' },
-      { key: 'views', content: 'Views' },
-      { key: 'actions', content: '' },
-    ],
-  };
-
   const now = Date.now();
-  const rows = items.map((link) => ({
-    key: link.id,
-    cells: [
-      ...(bulk
-        ? [
-            {
-              key: 'select',
-              content: (
-                <Checkbox
-                  label={link.name}
-                  isChecked={selected.includes(link.id)}
-                  onChange={(e) => setSelected((s) => (e.target.checked ? [...s, link.id] : s.filter((id) => id !== link.id)))}
-                />
-              ),
-            },
-          ]
-        : []),
-      // With bulk selection the checkbox label is the link name.
-      ...(bulk ? [] : [{ key: 'name', content: link.name }]),
-      { key: 'page', content: link.pageTitle },
-      ...(showSpace ? [{ key: 'space', content: link.spaceKey }] : []),
-      // The resolved name is plain text (sortable, searchable); the User card is the fallback when it is unknown.
-      { key: 'creator', content: link.createdByName ?? <User accountId={link.createdBy} /> },
-      {
-        key: 'status',
-        content: (
-          <Stack space="space.050">
-            <StatusLozenge status={link.effectiveStatus} />
-            {link.effectiveStatus === 'non_compliant' && link.violations.length > 0 ? <Text size="small">{joinReasons(link.violations)}</Text> : null}
-          </Stack>
-        ),
-      },
-      { key: 'expires', content: link.expiresAt === null ? 'Never' : formatDate(link.expiresAt) },
-      { key: 'views', content: linkStatsLine(stats, link.id, now) },
-      {
-        key: 'actions',
-        content: (
-          <Button spacing="compact" appearance="subtle" isDisabled={busy || link.status === 'disabled'} onClick={() => setConfirm([link.id])}>
-            Revoke
-          </Button>
-        ),
-      },
-    ],
-  }));
+  // One list of columns so the header and every row keep the same cells in the same order.
+  const columns: Array<{ key: string; header: ReactNode; cell: (link: LinkListItem) => ReactNode }> = [
+    ...(bulk
+      ? [
+          {
+            key: 'select',
+            header: <Checkbox label="Link" isChecked={allOnPage} onChange={(e) => setSelected(e.target.checked ? items.map((l) => l.id) : [])} />,
+            // With bulk selection the checkbox label is the link name.
+            cell: (link: LinkListItem) => (
+              <Checkbox
+                label={link.name}
+                isChecked={selected.includes(link.id)}
+                onChange={(e) => setSelected((s) => (e.target.checked ? [...s, link.id] : s.filter((id) => id !== link.id)))}
+              />
+            ),
+          },
+        ]
+      : [{ key: 'name', header: 'Link', cell: (link: LinkListItem) => link.name }]),
+    { key: 'page', header: 'Page', cell: (link) => link.pageTitle },
+    ...(showSpace ? [{ key: 'space', header: 'Space', cell: (link: LinkListItem) => link.spaceKey }] : []),
+    // The resolved name is plain text (sortable, searchable); the User card is the fallback when it is unknown.
+    { key: 'creator', header: 'Created by', cell: (link) => link.createdByName ?? <User accountId={link.createdBy} /> },
+    {
+      key: 'status',
+      header: 'Status',
+      cell: (link) => (
+        <Stack space="space.050">
+          <StatusLozenge status={link.effectiveStatus} />
+          {link.effectiveStatus === 'non_compliant' && link.violations.length > 0 ? <Text size="small">{joinReasons(link.violations)}</Text> : null}
+        </Stack>
+      ),
+    },
+    { key: 'expires', header: 'Expires', cell: (link) => (link.expiresAt === null ? 'Never' : formatDate(link.expiresAt)) },
+    { key: 'views', header: 'Views', cell: (link) => linkStatsLine(stats, link.id, now) },
+    {
+      key: 'actions',
+      header: '',
+      cell: (link) => (
+        <Button spacing="compact" appearance="subtle" isDisabled={busy || link.status === 'disabled'} onClick={() => setConfirm([link.id])}>
+          Revoke
+        </Button>
+      ),
+    },
+  ];
+  const head = { cells: columns.map(({ key, header }) => ({ key, content: header })) };
+  const rows = items.map((link) => ({ key: link.id, cells: columns.map(({ key, cell }) => ({ key, content: cell(link) })) }));
 
   return (
     <Stack space="space.150">
