@@ -330,6 +330,8 @@ describe('global settings', () => {
     await render(<GlobalSettingsApp />);
     await openTab('Audit log');
     expect(hasText('2026-11-20 09:30 UTC')).toBe(true);
+    expect(hasText('Link created')).toBe(true);
+    expect(hasText('link_created')).toBe(false);
     await select(field('Action'), 'link_created');
     await type(field('Space key'), 'demo');
     await pickDate(field('From'), '2026-11-01');

@@ -6,11 +6,11 @@ import { api, toResolverError, type ResolverError } from '../../api';
 import { Field } from '../field';
 import { flagError } from '../flags';
 import { PageNavigation, useCursorStack } from '../page-navigation';
-import { formatDateTime, isAccountActor } from '../labels';
+import { AUDIT_ACTION_LABEL, formatDateTime, isAccountActor } from '../labels';
 import { ErrorPanel } from '../states';
 import { SiteSettingsForm, type SiteSectionProps } from './site-settings-form';
 
-const ACTION_OPTIONS = [{ label: 'Any action', value: '' }, ...AUDIT_ACTIONS.map((a) => ({ label: a.replace(/_/g, ' '), value: a }))];
+const ACTION_OPTIONS = [{ label: 'Any action', value: '' }, ...AUDIT_ACTIONS.map((a) => ({ label: AUDIT_ACTION_LABEL[a], value: a }))];
 
 interface Draft {
   action: string;
@@ -185,7 +185,7 @@ export const AuditTab = () => {
             key: entry.id,
             cells: [
               { key: 'at', content: formatDateTime(entry.at) },
-              { key: 'action', content: entry.count > 1 ? `${entry.action} ×${entry.count}` : entry.action },
+              { key: 'action', content: entry.count > 1 ? `${AUDIT_ACTION_LABEL[entry.action]} ×${entry.count}` : AUDIT_ACTION_LABEL[entry.action] },
               { key: 'actor', content: isAccountActor(entry.actor) ? <User accountId={entry.actor} /> : entry.actor },
               { key: 'where', content: [entry.spaceKey, entry.pageId, entry.linkId].filter(Boolean).join(' / ') || '—' },
               { key: 'detail', content: entry.detail },
