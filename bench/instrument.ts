@@ -11,6 +11,21 @@ export interface CallRecord {
   end: number;
 }
 
+/** For each call, the longest chain of non-overlapping calls that ends with it. */
+const chainLengths = (unsorted: readonly CallRecord[]): { call: CallRecord; length: number }[] => {
+  const calls = [...unsorted].sort((a, b) => a.end - b.end);
+  const result: { call: CallRecord; length: number }[] = [];
+  calls.forEach((call, i) => {
+    let length = 1;
+    for (let j = 0; j < i; j += 1) {
+      const previous = result[j];
+      if (previous !== undefined && previous.call.end <= call.start) length = Math.max(length, previous.length + 1);
+    }
+    result.push({ call, length });
+  });
+  return result;
+};
+
 export class CallLog {
   readonly calls: CallRecord[] = [];
 
@@ -38,19 +53,7 @@ export class CallLog {
 
   /** Longest chain of non-overlapping calls that ends with a call named `name` (0 when there is none). */
   chainEndingAt(name: string): number {
-    const calls = [...this.calls].sort((a, b) => a.end - b.end);
-    const chain: number[] = [];
-    let best = 0;
-    calls.forEach((call, i) => {
-      let length = 1;
-      for (let j = 0; j < i; j += 1) {
-        const previous = calls[j];
-        if (previous !== undefined && previous.end <= call.start) length = Math.max(length, (chain[j] ?? 0) + 1);
-      }
-      chain[i] = length;
-      if (call.name === name) best = Math.max(best, length);
-    });
-    return best;
+    return Math.max(0, ...chainLengths(this.calls).filter(({ call }) => call.name === name).map(({ length }) => length));
   }
 
   /** Sequential calls completed before the first call of `kind` started (how long that kind waited). */
@@ -64,20 +67,8 @@ export class CallLog {
 
   /** Longest chain of non-overlapping calls of the given kind (or of all kinds). */
   sequentialRoundTrips(kind?: string): number {
-    const calls = this.calls.filter((c) => kind === undefined || c.kind === kind).sort((a, b) => a.end - b.end);
-    // chain[i] = longest chain ending with call i
-    const chain: number[] = [];
-    let best = 0;
-    calls.forEach((call, i) => {
-      let length = 1;
-      for (let j = 0; j < i; j += 1) {
-        const previous = calls[j];
-        if (previous !== undefined && previous.end <= call.start) length = Math.max(length, (chain[j] ?? 0) + 1);
-      }
-      chain[i] = length;
-      best = Math.max(best, length);
-    });
-    return best;
+    const calls = this.calls.filter((c) => kind === undefined || c.kind === kind);
+    return Math.max(0, ...chainLengths(calls).map(({ length }) => length));
   }
 }
 
