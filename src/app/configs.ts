@@ -1,4 +1,5 @@
 import { isAllowedLoopback, issuerProblem } from '../core/oidc-issuer';
+import { policySettingsOf } from '../core/policy-settings';
 import { INLINE_IMAGE_URL, remoteImageUrlProblem } from '../core/branding-images';
 import { DomainError, isDomainError } from '../core/errors';
 import type { GlobalConfig, PolicySettings, SiteSettings, SpaceConfig } from '../core/model';
@@ -54,17 +55,16 @@ const guarded = async (write: () => Promise<void>, what: string): Promise<void> 
 const changedKeys = <T extends object>(before: T, after: T, keys: readonly (keyof T)[]): string[] =>
   keys.filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).map(String);
 
-const policySettingsFrom = (input: PolicySettings): PolicySettings => ({
-  comments: input.comments,
-  attachments: input.attachments,
-  childPages: input.childPages,
-  // A cap on restricted child pages is meaningless without child pages.
-  restrictedChildPages: input.childPages && input.restrictedChildPages,
-  password: input.password,
-  expiry: input.expiry,
-  enforceSso: input.enforceSso,
-  selectedUsers: normalizeSelectedUsers(input.selectedUsers),
-});
+/** The policy fields of a saved configuration, normalized (the field list lives in policySettingsOf). */
+const policySettingsFrom = (input: PolicySettings): PolicySettings => {
+  const settings = policySettingsOf(input);
+  return {
+    ...settings,
+    // A cap on restricted child pages is meaningless without child pages.
+    restrictedChildPages: settings.childPages && settings.restrictedChildPages,
+    selectedUsers: normalizeSelectedUsers(settings.selectedUsers),
+  };
+};
 
 // ---------------------------------------------------------------------------------------------
 // Global
