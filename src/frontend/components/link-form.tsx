@@ -106,6 +106,41 @@ const expiryInstant = (date: string, policy: EffectivePolicyView, now: number): 
 
 const accessOptions = (cap: AccessLevel) => accessAtMost(cap).map((level) => ({ label: ACCESS_LABEL[level], value: level }));
 
+interface AccessFieldProps {
+  kind: 'comments' | 'attachments';
+  label: string;
+  /** The effective policy's cap: options above it are not offered. */
+  cap: AccessLevel;
+  source: string;
+  value: AccessLevel;
+  error: string | undefined;
+  onChange: (level: AccessLevel) => void;
+}
+
+/** What recipients may do with comments or attachments, offering nothing above the policy's cap. */
+const AccessField = ({ kind, label, cap, source, value, error, onChange }: AccessFieldProps) => {
+  const options = accessOptions(cap);
+  return (
+    <Box xcss={{ minWidth: '200px' }}>
+      <Field
+        id={`link-${kind}`}
+        label={label}
+        helper={cap !== 'view_add' ? `Limited to ${ACCESS_LABEL[cap]} by ${source}.` : undefined}
+        error={error}
+      >
+        <Select
+          id={`link-${kind}`}
+          name={kind}
+          options={options}
+          value={options.find((o) => o.value === value)}
+          isDisabled={options.length === 1}
+          onChange={(option: { value: AccessLevel }) => onChange(option.value)}
+        />
+      </Field>
+    </Box>
+  );
+};
+
 export const LinkForm = ({ mode, policy, initial, link, passwordSuggested = false, busy, fieldErrors, formErrors, onSubmit, onCancel }: LinkFormProps) => {
   const [state, setState] = useState<FormState>(() => initialState(initial, policy));
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
@@ -153,8 +188,6 @@ export const LinkForm = ({ mode, policy, initial, link, passwordSuggested = fals
     }
   };
 
-  const commentsOptions = accessOptions(policy.comments);
-  const attachmentsOptions = accessOptions(policy.attachments);
 
   return (
     <Form onSubmit={submit}>
@@ -194,40 +227,24 @@ export const LinkForm = ({ mode, policy, initial, link, passwordSuggested = fals
               What recipients can do
             </Heading>
             <Inline space="space.200" shouldWrap>
-              <Box xcss={{ minWidth: '200px' }}>
-                <Field
-                  id="link-comments"
-                  label="Comments"
-                  helper={policy.comments !== 'view_add' ? `Limited to ${ACCESS_LABEL[policy.comments]} by ${source}.` : undefined}
-                  error={errors.comments}
-                >
-                  <Select
-                    id="link-comments"
-                    name="comments"
-                    options={commentsOptions}
-                    value={commentsOptions.find((o) => o.value === state.comments)}
-                    isDisabled={commentsOptions.length === 1}
-                    onChange={(option: { value: AccessLevel }) => set('comments', option.value)}
-                  />
-                </Field>
-              </Box>
-              <Box xcss={{ minWidth: '200px' }}>
-                <Field
-                  id="link-attachments"
-                  label="Attachments"
-                  helper={policy.attachments !== 'view_add' ? `Limited to ${ACCESS_LABEL[policy.attachments]} by ${source}.` : undefined}
-                  error={errors.attachments}
-                >
-                  <Select
-                    id="link-attachments"
-                    name="attachments"
-                    options={attachmentsOptions}
-                    value={attachmentsOptions.find((o) => o.value === state.attachments)}
-                    isDisabled={attachmentsOptions.length === 1}
-                    onChange={(option: { value: AccessLevel }) => set('attachments', option.value)}
-                  />
-                </Field>
-              </Box>
+              <AccessField
+                kind="comments"
+                label="Comments"
+                cap={policy.comments}
+                source={source}
+                value={state.comments}
+                error={errors.comments}
+                onChange={(level) => set('comments', level)}
+              />
+              <AccessField
+                kind="attachments"
+                label="Attachments"
+                cap={policy.attachments}
+                source={source}
+                value={state.attachments}
+                error={errors.attachments}
+                onChange={(level) => set('attachments', level)}
+              />
             </Inline>
 
             {policy.childPages ? (
