@@ -5,11 +5,10 @@ import { DomainError, isDomainError } from '../core/errors';
 import type { GlobalConfig, PolicySettings, SiteSettings, SpaceConfig } from '../core/model';
 import { defaultSiteSettings, defaultSpaceConfig } from '../core/defaults';
 import { effectivePolicy, exceedsAccess } from '../core/policy';
-import { narrowSelectedUsersDetailed, normalizeSelectedUsers } from '../core/selected-users';
+import { combineSelectedUsers, normalizeSelectedUsers } from '../core/selected-users';
 import type {
   EffectivePolicyView,
   GlobalConfigInput,
-  SelectedUsersPreview,
   SiteSettingsInput,
   SiteSettingsResult,
   SpaceConfigInput,
@@ -110,19 +109,6 @@ export const setGlobalConfig = async (
 // ---------------------------------------------------------------------------------------------
 // Space
 
-const selectedUsersPreview = (global: GlobalConfig, space: SpaceConfig): SelectedUsersPreview => {
-  const narrowing = narrowSelectedUsersDetailed(space.selectedUsers, global.selectedUsers);
-  const mode: SelectedUsersPreview['mode'] =
-    global.selectedUsers.length === 0 && space.selectedUsers.length === 0
-      ? 'none'
-      : narrowing.outcome === 'no_upper_list' || narrowing.outcome === 'all_fit'
-        ? 'space'
-        : narrowing.outcome === 'common_part'
-          ? 'intersection'
-          : 'global';
-  return { global: [...global.selectedUsers], space: [...space.selectedUsers], effective: narrowing.entries, mode };
-};
-
 const spaceResult = async (deps: AppDeps, spaceKey: string, global: GlobalConfig, space: SpaceConfig): Promise<SpaceConfigResult> => {
   const info = await deps.content.getSpace(spaceKey);
   const { policy } = spacePolicyFrom(global, space);
@@ -142,7 +128,7 @@ const spaceResult = async (deps: AppDeps, spaceKey: string, global: GlobalConfig
       applyOnAllLinks: global.applyOnAllLinks,
     },
     effective: toPolicyView(policy),
-    selectedUsers: selectedUsersPreview(global, space),
+    selectedUsers: combineSelectedUsers(global.selectedUsers, space.selectedUsers),
   };
 };
 

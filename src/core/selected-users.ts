@@ -210,3 +210,26 @@ export const narrowSelectedUsersDetailed = (
 /** The effective list after narrowing `lower` to `upper` by the External Share rule (ES-6). */
 export const narrowSelectedUsers = (lower: readonly string[], upper: readonly string[]): string[] =>
   narrowSelectedUsersDetailed(lower, upper).entries;
+
+/** How a space's selected users combine with the site's (External Share rule), as shown to admins. */
+export interface SelectedUsersCombination {
+  global: string[];
+  space: string[];
+  effective: string[];
+  /** 'space' = whole space list fits; 'intersection' = common part; 'global' = no overlap, global wins; 'none' = no lists. */
+  mode: 'space' | 'intersection' | 'global' | 'none';
+}
+
+/** Combines a space list with the global list; the backend and the space settings preview both use it. */
+export const combineSelectedUsers = (global: readonly string[], space: readonly string[]): SelectedUsersCombination => {
+  const narrowing = narrowSelectedUsersDetailed(space, global);
+  const mode: SelectedUsersCombination['mode'] =
+    global.length === 0 && space.length === 0
+      ? 'none'
+      : narrowing.outcome === 'no_upper_list' || narrowing.outcome === 'all_fit'
+        ? 'space'
+        : narrowing.outcome === 'common_part'
+          ? 'intersection'
+          : 'global';
+  return { global: [...global], space: [...space], effective: narrowing.entries, mode };
+};

@@ -5,6 +5,7 @@
  * except that createLink and rotateLink return the full share URL once.
  */
 import type { ErrorCode, ErrorDetail } from '../core/errors';
+import type { SelectedUsersCombination } from '../core/selected-users';
 import type {
   AccessLevel,
   AuditAction,
@@ -56,13 +57,7 @@ export interface EffectivePolicyView {
 }
 
 /** How the space selected-users list combines with the global one (External Share rule). */
-export interface SelectedUsersPreview {
-  global: string[];
-  space: string[];
-  effective: string[];
-  /** 'space' = whole space list fits; 'intersection' = common part; 'global' = no overlap, global wins; 'none' = no lists. */
-  mode: 'space' | 'intersection' | 'global' | 'none';
-}
+export type SelectedUsersPreview = SelectedUsersCombination;
 
 /** Editable link fields; every field optional on create (the policy-derived form defaults fill the rest). */
 export type LinkSettingsInput = Partial<Omit<LinkSettings, 'expiresAt'>> & {

@@ -1,22 +1,7 @@
 import React from 'react';
 import { SectionMessage, Stack, Text } from '@forge/react';
-import { narrowSelectedUsersDetailed } from '../../core/selected-users';
 import type { SelectedUsersPreview as Preview } from '../../shared/contract';
 import { formatList } from './labels';
-
-/** The same combination the backend reports (External Share rule), for the list being typed. */
-export const previewSelectedUsers = (global: readonly string[], space: readonly string[]): Preview => {
-  const narrowing = narrowSelectedUsersDetailed(space, global);
-  const mode: Preview['mode'] =
-    global.length === 0 && space.length === 0
-      ? 'none'
-      : narrowing.outcome === 'no_upper_list' || narrowing.outcome === 'all_fit'
-        ? 'space'
-        : narrowing.outcome === 'common_part'
-          ? 'intersection'
-          : 'global';
-  return { global: [...global], space: [...space], effective: narrowing.entries, mode };
-};
 
 const titleFor = (preview: Preview): { title: string; appearance: 'information' | 'warning' | 'success' } => {
   switch (preview.mode) {

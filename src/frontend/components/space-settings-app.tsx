@@ -8,7 +8,8 @@ import { ConfirmModal } from './confirm-modal';
 import { EMPTY_LINK_FILTERS, LinkFilters, toLinkListFilter, type LinkFilterValues } from './link-filters';
 import { LinksTable } from './links-table';
 import { clampToCeiling, PolicyFields, policySelectedUsersText, type PolicyCeiling } from './policy-fields';
-import { previewSelectedUsers, SelectedUsersPreview } from './selected-users-preview';
+import { combineSelectedUsers } from '../../core/selected-users';
+import { SelectedUsersPreview } from './selected-users-preview';
 import { ErrorPanel, Loading } from './states';
 import { useConfigSave } from './use-config-save';
 import { useResource } from './use-resource';
@@ -117,7 +118,7 @@ const SpaceSettingsForm = ({ data, onSaved, onReload }: { data: SpaceConfigResul
               fieldErrors={fieldErrors}
             />
             <SelectedUsersPreview
-              preview={sameList(value.selectedUsers, data.config.selectedUsers) ? data.selectedUsers : previewSelectedUsers(data.global.selectedUsers, value.selectedUsers)}
+              preview={sameList(value.selectedUsers, data.config.selectedUsers) ? data.selectedUsers : combineSelectedUsers(data.global.selectedUsers, value.selectedUsers)}
             />
             <FormFooter>
               <Button appearance="primary" type="submit" isDisabled={busy}>
