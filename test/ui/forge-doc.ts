@@ -5,6 +5,7 @@
 import * as React from 'react';
 import ForgeReconciler from '@forge/react';
 import { fakeHost, type ForgeDoc } from './fake-host';
+import { hostEvent } from '../../src/dev/ui-host/host-event';
 
 type Act = (cb: () => Promise<void>) => Promise<void>;
 const act = (React as unknown as { unstable_act: Act }).unstable_act;
@@ -115,23 +116,12 @@ const callProp = async (node: ForgeDoc, prop: string, ...args: unknown[]): Promi
   await settle();
 };
 
-const changeEvent = (target: Record<string, unknown>) => ({
-  bubbles: true,
-  cancelable: false,
-  defaultPrevented: false,
-  eventPhase: 2,
-  isTrusted: true,
-  timeStamp: Date.now(),
-  type: 'change',
-  target,
-});
-
 export const click = (node: ForgeDoc): Promise<void> => callProp(node, 'onClick');
 
 /** Types into a Textfield/TextArea (event with target.value). */
-export const type = (node: ForgeDoc, value: string): Promise<void> => callProp(node, 'onChange', changeEvent({ value }));
+export const type = (node: ForgeDoc, value: string): Promise<void> => callProp(node, 'onChange', hostEvent({ value }));
 
-export const check = (node: ForgeDoc, checked: boolean): Promise<void> => callProp(node, 'onChange', changeEvent({ checked }));
+export const check = (node: ForgeDoc, checked: boolean): Promise<void> => callProp(node, 'onChange', hostEvent({ checked }));
 
 /** Picks a Select option by its value (Select passes the option object). */
 export const select = (node: ForgeDoc, value: string): Promise<void> => {
@@ -141,7 +131,7 @@ export const select = (node: ForgeDoc, value: string): Promise<void> => {
   return callProp(node, 'onChange', option);
 };
 
-export const choose = (node: ForgeDoc, value: string): Promise<void> => callProp(node, 'onChange', changeEvent({ value }));
+export const choose = (node: ForgeDoc, value: string): Promise<void> => callProp(node, 'onChange', hostEvent({ value }));
 
 export const pickDate = (node: ForgeDoc, isoDate: string): Promise<void> => callProp(node, 'onChange', isoDate);
 

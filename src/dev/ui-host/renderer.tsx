@@ -5,6 +5,7 @@
  */
 import React, { useEffect, useState } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
+import { hostEvent } from './host-event';
 
 export interface ForgeDoc {
   type: string;
@@ -41,17 +42,6 @@ const call = (prop: unknown, ...args: unknown[]): void => {
     console.error('UI Kit handler failed', error);
   }
 };
-
-const event = (target: Record<string, unknown>, type = 'change') => ({
-  bubbles: true,
-  cancelable: false,
-  defaultPrevented: false,
-  eventPhase: 2,
-  isTrusted: true,
-  timeStamp: Date.now(),
-  type,
-  target,
-});
 
 const SPACE: Record<string, string> = {
   'space.0': '0',
@@ -129,7 +119,7 @@ const TextInput = ({ node, multiline }: { node: ForgeDoc; multiline: boolean }) 
     value,
     onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
       setValue(e.target.value);
-      call(p.onChange, event({ value: e.target.value, name: p.name, id: p.id }));
+      call(p.onChange, hostEvent({ value: e.target.value, name: p.name, id: p.id }));
     },
     onFocus: (e: React.FocusEvent<HTMLInputElement | HTMLTextAreaElement>) => {
       if (p.isReadOnly) e.target.select();
@@ -192,7 +182,7 @@ const CheckboxInput = ({ node, toggle }: { node: ForgeDoc; toggle: boolean }) =>
         disabled={p.isDisabled === true}
         onChange={(e) => {
           setChecked(e.target.checked);
-          call(p.onChange, event({ checked: e.target.checked, value: p.value, name: p.name, id: p.id }));
+          call(p.onChange, hostEvent({ checked: e.target.checked, value: p.value, name: p.name, id: p.id }));
         }}
       />
       {toggle ? <span className="track" aria-hidden="true" /> : null}
@@ -217,7 +207,7 @@ const RadioGroupInput = ({ node }: { node: ForgeDoc }) => {
             disabled={p.isDisabled === true}
             onChange={() => {
               setValue(o.value);
-              call(p.onChange, event({ value: o.value, name: p.name, checked: true }));
+              call(p.onChange, hostEvent({ value: o.value, name: p.name, checked: true }));
             }}
           />
           <span className="label-text">{o.label}</span>
