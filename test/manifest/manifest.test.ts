@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { getClientSideLintersOnly, lint, problemCount } from '@forge/lint';
+import { getClientSideLintersOnly, lint, parseSourceFile, problemCount } from '@forge/lint';
 import { validate, type ManifestSchema } from '@forge/manifest';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -51,10 +51,20 @@ describe('manifest.yml', () => {
         (linter) => linter.constructor.name !== 'PermissionLinter',
       );
       expect(linters.length).toBeGreaterThan(10);
-      const results = await lint(sourceFiles(join(ROOT, 'src')), forgeManifest, 'development', logger, statsig as unknown as Statsig, {
+      // Probe: the CLI lints a .ts/.tsx file only when tsconfig.json `include` expands to it (it matches the
+      // expanded paths literally), so record what reaches the parser and require every source file.
+      const files = sourceFiles(join(ROOT, 'src'));
+      const parsed = new Set<string>();
+      const results = await lint(files, forgeManifest, 'development', logger, statsig as unknown as Statsig, {
         linter: { mode: 'client-side' },
         linters,
-      });
+        parseFunction: (filepath: string, parser: Parameters<typeof parseSourceFile>[1]) => {
+          parsed.add(filepath);
+          return parseSourceFile(filepath, parser);
+        },
+      } as Parameters<typeof lint>[5]);
+      expect(files.length).toBeGreaterThan(100);
+      expect(files.filter((file) => !parsed.has(file))).toEqual([]);
       const errors = results.flatMap((r) => r.errors.map((e) => `${r.file}:${e.line}: ${e.message}`));
       expect(errors).toEqual([]);
       expect(problemCount(results).errors).toBe(0);
