@@ -9,6 +9,7 @@ import { createShareHandler, type ShareHandlerOptions } from '../web/share-handl
 import { escapeHtml } from '../core/email-templates';
 import { isWellFormedToken, linkIdOf, tokenMatches } from '../core/token';
 import { jsonResponse } from './json-response';
+import { hasOwnHost, hostOfUrl, isSameOriginRequest, mediaTypeOf, ownHostsFor } from './request-guards';
 import { outboxRoute } from './outbox-page';
 import { readDemoLinks, rebaseDemoLinks, seedDemoLinks, seedDemoSso, type DemoLink } from './demo-seed';
 import { createLocalApp, DEFAULT_PORT, type LocalApp, type LocalAppOptions } from './local-app';
@@ -56,19 +57,43 @@ const html = (status: number, body: string): HttpResponse => ({
   body,
 });
 
-const envelopeStatus = (result: ResolverResult<unknown>): number => (result.ok ? 200 : HTTP_STATUS[result.error.code]);
+/** An unexpected failure is a "try again" 503 here as on the share view: the local server never answers 500. */
+const envelopeStatus = (result: ResolverResult<unknown>): number =>
+  result.ok ? 200 : result.error.code === 'internal' ? 503 : HTTP_STATUS[result.error.code];
 
 const invalidRequest = (message: string): ResolverResult<unknown> => ({
   ok: false,
   error: { code: 'invalid_input', message, details: [] },
 });
 
+const forbiddenRequest = (message: string): ResolverResult<unknown> => ({
+  ok: false,
+  error: { code: 'forbidden', message, details: [] },
+});
+
+const decodePathSegment = (segment: string): string | null => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+};
+
 /** POST /api/invoke/<functionKey> with `{ payload, context: { accountId, extension } }`, as the bridge calls resolvers. */
 const invokeRoute: LocalRoute['handle'] = async (req, ctx) => {
   if (req.method !== 'POST') {
     return { ...jsonResponse(405, invalidRequest('Use POST.')), headers: { ...jsonResponse(405, null).headers, allow: ['POST'] } };
   }
-  const key = decodeURIComponent(req.path.slice('/api/invoke/'.length));
+  // A page on another site may send a "simple" cross-site POST (text/plain, no preflight): a drive-by
+  // resetApp. Only our own pages (or scripts, which send neither header) and JSON bodies are accepted.
+  if (!isSameOriginRequest(req)) {
+    return jsonResponse(403, forbiddenRequest('Resolver calls are accepted only from the local server\'s own pages.'));
+  }
+  if (mediaTypeOf(req) !== 'application/json') {
+    return jsonResponse(415, invalidRequest('Send the resolver call as Content-Type: application/json.'));
+  }
+  const key = decodePathSegment(req.path.slice('/api/invoke/'.length));
+  if (key === null) return jsonResponse(400, invalidRequest('The function key in the address is not valid percent-encoding.'));
   let body: unknown;
   try {
     body = req.rawBody.length === 0 ? {} : JSON.parse(req.rawBody.toString('utf8'));
@@ -153,9 +178,20 @@ export const createRoutes = (): LocalRoute[] => [
 
 const notFound = (): HttpResponse => html(404, '<!doctype html><title>Not found</title><h1>Not found</h1>');
 
+/** Why a request body could not be read; each is answered (or the connection dropped) without a crash. */
 class BodyTooLarge extends Error {}
+class BodyTimeout extends Error {}
+class BodyAborted extends Error {}
+class BadRequestTarget extends Error {}
 
-const readBody = (req: IncomingMessage): Promise<Buffer> =>
+/** A body that has not arrived completely by then is refused (408): a slow or endless body cannot hold a handler. */
+export const BODY_TIMEOUT_MS = 30_000;
+
+/**
+ * Reads the whole body, at most MAX_BODY_BYTES, within `timeoutMs`. Settles exactly once: on the end of
+ * the body, on its size or time limit, or when the client aborts or the socket fails.
+ */
+const readBody = (req: IncomingMessage, timeoutMs: number): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
@@ -164,17 +200,29 @@ const readBody = (req: IncomingMessage): Promise<Buffer> =>
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    let settled = false;
+    const settle = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.off('data', onData);
+      outcome();
+    };
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new BodyTooLarge());
+        settle(() => reject(new BodyTooLarge()));
         req.pause();
         return;
       }
       chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    };
+    const timer = setTimeout(() => settle(() => reject(new BodyTimeout())), timeoutMs);
+    req.on('data', onData);
+    req.on('end', () => settle(() => resolve(Buffer.concat(chunks))));
+    // Listeners stay attached after settling: a late socket error must never go unhandled.
+    req.on('error', () => settle(() => reject(new BodyAborted())));
+    req.on('close', () => settle(() => reject(new BodyAborted())));
   });
 
 const normalizeRemoteIp = (address: string | undefined): string => {
@@ -182,8 +230,16 @@ const normalizeRemoteIp = (address: string | undefined): string => {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 };
 
-const toLocalRequest = async (req: IncomingMessage, clientIpHeader: string): Promise<LocalRequest> => {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+const requestUrl = (req: IncomingMessage): URL => {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    throw new BadRequestTarget();
+  }
+};
+
+const toLocalRequest = async (req: IncomingMessage, clientIpHeader: string, bodyTimeoutMs: number): Promise<LocalRequest> => {
+  const url = requestUrl(req);
   const headers: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(req.headersDistinct)) {
     if (values) headers[name.toLowerCase()] = [...values];
@@ -192,7 +248,7 @@ const toLocalRequest = async (req: IncomingMessage, clientIpHeader: string): Pro
   headers[clientIpHeader] = [normalizeRemoteIp(req.socket.remoteAddress)];
   const query: Record<string, string[]> = {};
   for (const [name, value] of url.searchParams) (query[name] ??= []).push(value);
-  const rawBody = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req);
+  const rawBody = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req, bodyTimeoutMs);
   return { method: req.method ?? 'GET', path: url.pathname, headers, query, body: rawBody.toString('latin1'), rawBody };
 };
 
@@ -219,6 +275,8 @@ export interface StartLocalServerOptions extends LocalAppOptions {
   codeReplyFloorMs?: number;
   /** Share view options, e.g. `{ inlineImages: true, inlineDownloads: true }` to behave as on Forge today. */
   shareHandlerOptions?: ShareHandlerOptions;
+  /** How long a request body may take to arrive (default BODY_TIMEOUT_MS). */
+  bodyTimeoutMs?: number;
 }
 
 export interface LocalServer {
@@ -253,25 +311,69 @@ export const startLocalServer = async (options: StartLocalServerOptions = {}): P
     shareHandler: createShareHandler(app.deps, { codeReplyFloorMs: options.codeReplyFloorMs ?? 0, ...options.shareHandlerOptions }),
   };
 
-  const server = createServer((req, res) => {
-    void (async () => {
-      try {
-        // A failing settings read must not turn into a 500 here: the handlers answer 503 themselves.
-        const site = await app.deps.store.configs.getSite().catch(() => undefined);
-        const local = await toLocalRequest(req, (site?.clientIpHeader ?? 'x-forwarded-for').toLowerCase());
-        const route = pickRoute(routes, local.path);
-        writeResponse(res, route ? await route.handle(local, context) : notFound());
-      } catch (error) {
-        if (error instanceof BodyTooLarge) {
-          res.setHeader('connection', 'close');
-          writeResponse(res, html(413, '<!doctype html><title>Too large</title><h1>The request is too large (10 MB at most)</h1>'));
-          return;
-        }
-        console.error('Local server error', error);
-        if (!res.headersSent) writeResponse(res, html(500, '<!doctype html><title>Error</title><h1>Something went wrong</h1>'));
-        else res.end();
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
+  /** Filled in once the port is known (requests cannot arrive before). */
+  let ownHosts = new Set<string>();
+
+  const answer = (res: ServerResponse, response: HttpResponse): void => {
+    if (res.headersSent || res.writableEnded || res.destroyed) {
+      if (!res.writableEnded) res.end();
+      return;
+    }
+    try {
+      writeResponse(res, response);
+    } catch (error) {
+      // e.g. a header value Node refuses: the client gets a bare 503, never a crash.
+      console.error('Local server could not write a response', error);
+      if (res.headersSent) res.destroy();
+      else {
+        res.statusCode = 503;
+        res.end();
       }
-    })();
+    }
+  };
+
+  const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // A failing settings read must not turn into an error here: the handlers answer 503 themselves.
+    const site = await app.deps.store.configs.getSite().catch(() => undefined);
+    const customHost = hostOfUrl(site?.customDomain);
+    const allowedHosts = customHost ? new Set([...ownHosts, customHost]) : ownHosts;
+    if (!hasOwnHost(req.headersDistinct, allowedHosts)) {
+      // DNS rebinding: a foreign name resolving to this machine gets nothing, not even the body read.
+      if (!res.headersSent) res.setHeader('connection', 'close');
+      answer(res, html(421, '<!doctype html><title>Wrong host</title><h1>This server only answers requests addressed to its own host name (localhost)</h1>'));
+      return;
+    }
+    const local = await toLocalRequest(req, (site?.clientIpHeader ?? 'x-forwarded-for').toLowerCase(), bodyTimeoutMs);
+    const route = pickRoute(routes, local.path);
+    if (route?.path === '/dev/' && !isSameOriginRequest(local)) {
+      answer(res, jsonResponse(403, { error: 'Dev events are accepted only from this server\'s own pages or from scripts.' }));
+      return;
+    }
+    answer(res, route ? await route.handle(local, context) : notFound());
+  };
+
+  const server = createServer((req, res) => {
+    // Errors after the answer (a client gone mid-write) must never reach the process as unhandled.
+    res.on('error', () => undefined);
+    req.on('error', () => undefined);
+    handleRequest(req, res).catch((error: unknown) => {
+      if (error instanceof BodyAborted) {
+        res.destroy();
+        return;
+      }
+      if (!res.headersSent) res.setHeader('connection', 'close');
+      if (error instanceof BodyTooLarge) {
+        answer(res, html(413, '<!doctype html><title>Too large</title><h1>The request is too large (10 MB at most)</h1>'));
+      } else if (error instanceof BodyTimeout) {
+        answer(res, html(408, '<!doctype html><title>Too slow</title><h1>The request body did not arrive in time</h1>'));
+      } else if (error instanceof BadRequestTarget) {
+        answer(res, html(400, '<!doctype html><title>Bad request</title><h1>The address could not be read</h1>'));
+      } else {
+        console.error('Local server error', error);
+        answer(res, html(503, '<!doctype html><title>Unavailable</title><h1>Something went wrong; try again in a moment</h1>'));
+      }
+    });
   });
 
   try {
@@ -284,6 +386,7 @@ export const startLocalServer = async (options: StartLocalServerOptions = {}): P
     throw error;
   }
   const actualPort = (server.address() as AddressInfo).port;
+  ownHosts = ownHostsFor(actualPort, host);
   baseUrl = `http://localhost:${actualPort}`;
   app.setShareBaseUrl(baseUrl);
   if (options.seedDemo !== false) await seedDemoSso(app.deps, demoIdp);

@@ -23,6 +23,13 @@ export type FormResult = { ok: true; form: ParsedForm } | { ok: false; problem: 
 export const MAX_URLENCODED_BYTES = 16 * 1024;
 export const MAX_UPLOAD_BYTES = MAX_UPLOAD_FILE_BYTES;
 const MAX_FIELD_BYTES = 8 * 1024;
+/** Room for the multipart framing and the small fields around the one file. */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+/**
+ * busboy works on a body that is already complete in memory, so it finishes within one turn of the
+ * event loop or two; this bound only guards against a parser that never reports an end.
+ */
+export const MULTIPART_PARSE_TIMEOUT_MS = 5_000;
 
 /** The raw body as bytes: the local server decodes as latin1 so every byte survives the string. */
 const bodyBytes = (req: HttpRequest): Buffer => Buffer.from(req.body, 'latin1');
@@ -47,33 +54,34 @@ const parseUrlEncoded = (req: HttpRequest): FormResult => {
 const loadBusboy = async () => (await import('busboy')).default;
 
 const parseMultipart = async (req: HttpRequest, contentType: string): Promise<FormResult> => {
+  const bytes = bodyBytes(req);
+  if (bytes.length > MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES) return { ok: false, problem: 'too_large' };
   const busboy = await loadBusboy();
   return new Promise((resolve) => {
-    const bytes = bodyBytes(req);
-    if (bytes.length > MAX_UPLOAD_BYTES + 64 * 1024) {
-      resolve({ ok: false, problem: 'too_large' });
-      return;
-    }
+    let settled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const finish = (result: FormResult): void => {
+      if (settled) return;
+      settled = true;
+      if (timer !== undefined) clearTimeout(timer);
+      resolve(result);
+    };
     let parser: Busboy;
     try {
       parser = busboy({
         headers: { 'content-type': contentType },
-        limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 12, fieldSize: MAX_FIELD_BYTES },
+        // busboy reports 'limit' when a file REACHES fileSize: one byte more keeps a file of exactly the limit.
+        limits: { fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 10, parts: 12, fieldSize: MAX_FIELD_BYTES },
         defParamCharset: 'utf8',
       });
     } catch {
-      resolve({ ok: false, problem: 'malformed' });
+      finish({ ok: false, problem: 'malformed' });
       return;
     }
     const fields: FormFields = {};
     let file: UploadedFile | null = null;
     let problem: FormProblem | null = null;
-    let settled = false;
-    const finish = (result: FormResult): void => {
-      if (settled) return;
-      settled = true;
-      resolve(result);
-    };
+    const fail = (): void => finish({ ok: false, problem: problem ?? 'malformed' });
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated || info.nameTruncated) problem = 'too_large';
       if (!(name in fields)) fields[name] = value;
@@ -81,15 +89,19 @@ const parseMultipart = async (req: HttpRequest, contentType: string): Promise<Fo
     parser.on('file', (name, stream, info) => {
       const chunks: Buffer[] = [];
       let size = 0;
+      // A body that ends inside a file part destroys this stream with an error: unhandled, it would
+      // kill the process (issue 11, item 1). Every stream busboy hands out gets an error listener.
+      stream.on('error', fail);
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        chunks.push(chunk);
+        if (size > MAX_UPLOAD_BYTES) problem = 'too_large';
+        else chunks.push(chunk);
       });
       stream.on('limit', () => {
         problem = 'too_large';
       });
       stream.on('end', () => {
-        if (name === 'file' && file === null) {
+        if (problem === null && name === 'file' && file === null) {
           file = { fileName: info.filename ?? '', mimeType: info.mimeType, bytes: new Uint8Array(Buffer.concat(chunks, size)) };
         }
       });
@@ -103,9 +115,15 @@ const parseMultipart = async (req: HttpRequest, contentType: string): Promise<Fo
     parser.on('fieldsLimit', () => {
       problem = problem ?? 'malformed';
     });
-    parser.on('error', () => finish({ ok: false, problem: 'malformed' }));
+    parser.on('error', fail);
     parser.on('close', () => finish(problem ? { ok: false, problem } : { ok: true, form: { fields, file } }));
-    parser.end(bytes);
+    timer = setTimeout(fail, MULTIPART_PARSE_TIMEOUT_MS);
+    timer.unref?.();
+    try {
+      parser.end(bytes);
+    } catch {
+      fail();
+    }
   });
 };
 
