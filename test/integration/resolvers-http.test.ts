@@ -148,7 +148,11 @@ describe('bad requests', () => {
     const proto = await server.invoke('__proto__' as ResolverKey, {}, 'u-site-admin');
     expect(proto.body).toMatchObject({ ok: false, error: { code: 'not_found' } });
 
-    const badJson = await fetch(`${server.url}/api/invoke/getGlobalConfig`, { method: 'POST', body: '{nope' });
+    const badJson = await fetch(`${server.url}/api/invoke/getGlobalConfig`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{nope',
+    });
     expect(badJson.status).toBe(400);
     expect(await badJson.json()).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     const get = await fetch(`${server.url}/api/invoke/getGlobalConfig`);

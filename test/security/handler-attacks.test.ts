@@ -572,20 +572,22 @@ describe('K: headers, redirects, framing, caching', () => {
     }
   });
 
-  it('K8: a foreign Host header does not leak into links or redirects', async () => {
+  it('K8: a foreign Host header gets no page, no link and no redirect (DNS rebinding, issue 11)', async () => {
     const link = await createLink({ includeChildren: true });
     const { port } = new URL(server.url);
-    const text = await new Promise<string>((resolve, reject) => {
+    const reply = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = httpRequest({ host: '127.0.0.1', port: Number(port), path: link.path, headers: { host: 'evil.example' } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
       });
       req.on('error', reject);
       req.end();
     });
-    expect(text).toContain(ROOT_TEXT);
-    expect(text).not.toContain('evil.example');
+    expect(reply.status).toBe(421);
+    expect(reply.text).not.toContain(ROOT_TEXT);
+    expect(reply.text).not.toContain('evil.example');
+    expect(reply.text).not.toContain(link.token);
   });
 
   it('K10/K11: every response seen in this file (200/303/400/401/403/404/413/415/429…) is no-store; HTML ones carry X-Robots-Tag', () => {
