@@ -3,11 +3,27 @@
  */
 import { createForgeDeps } from './adapters/forge/forge-deps';
 import { createForgeResolverHandler } from './adapters/forge/resolver-adapter';
+import type { AppDeps } from './app/deps';
 import { handlePageEvent } from './app/lifecycle';
 import { runSweep } from './app/sweep';
 
+/**
+ * Makes sure the share URL is stored (one KVS read once it is): the web trigger never looks it up, and a
+ * custom domain removed later must find it there. Never fails the caller.
+ */
+const storeShareBaseUrl = (deps: AppDeps): Promise<void> =>
+  deps.shareBaseUrl().then(
+    () => undefined,
+    (error: unknown) => console.error('share URL look-up failed', error instanceof Error ? error.message : 'unknown error'),
+  );
+
 /** Every UI resolver (byline, content action, space settings, global settings). */
-export const resolverHandler = createForgeResolverHandler((identity) => createForgeDeps(identity));
+export const resolverHandler = createForgeResolverHandler((identity) => {
+  const deps = createForgeDeps(identity);
+  // Runs beside the resolver's own work (memoized: a use case asking for the URL shares this look-up).
+  void storeShareBaseUrl(deps);
+  return deps;
+});
 
 /** The anonymous share view; manifest points at src/share.ts directly so its bundle stays small. */
 export { shareHandler } from './share';
@@ -25,6 +41,8 @@ export const pageEventHandler = async (event: unknown): Promise<void> => {
 
 /** Hourly sweep (scheduledTrigger `expiry-sweeper`): notifications, reconciliation, purges. */
 export const sweepHandler = async (): Promise<void> => {
-  const report = await runSweep(createForgeDeps());
+  const deps = createForgeDeps();
+  await storeShareBaseUrl(deps);
+  const report = await runSweep(deps);
   console.log('sweep', JSON.stringify(report));
 };

@@ -42,15 +42,25 @@ vi.mock('@forge/api', () => {
   };
 });
 
-vi.mock('@forge/kvs', () => ({ kvs: { entity: () => ({}), transact: () => ({}) } }));
+const plainKvs = vi.hoisted(() => new Map<string, unknown>());
+vi.mock('@forge/kvs', () => ({
+  kvs: {
+    entity: () => ({}),
+    transact: () => ({}),
+    get: async (key: string) => plainKvs.get(key),
+    set: async (key: string, value: unknown) => void plainKvs.set(key, value),
+  },
+}));
 
 const { createForgeDeps, normalizeBaseUrl } = await import('../../src/adapters/forge/forge-deps');
+const { SHARE_BASE_URL_KEY } = await import('../../src/adapters/forge/share-base-url');
 
 beforeEach(() => {
   calls.app.length = 0;
   calls.user.length = 0;
   calls.fetch.length = 0;
   calls.getUrl = 0;
+  plainKvs.clear();
 });
 
 describe('createForgeDeps', () => {
@@ -74,12 +84,25 @@ describe('createForgeDeps', () => {
     expect(calls.app[0]?.path).toBe('/wiki/api/v2/spaces?keys=DEMO&limit=1');
   });
 
-  it('resolves the share base URL from the web trigger once, without a trailing slash', async () => {
-    const deps = createForgeDeps();
+  it('looks the share base URL up once, stores it without a trailing slash, and reads the stored one afterwards', async () => {
+    const deps = createForgeDeps({ accountId: 'acc-1' });
     expect(await deps.shareBaseUrl()).toBe('https://abc.webtrigger.atlassian.app/public/xyz');
     expect(await deps.shareBaseUrl()).toBe('https://abc.webtrigger.atlassian.app/public/xyz');
     expect(calls.getUrl).toBe(1);
+    expect(plainKvs.get(SHARE_BASE_URL_KEY)).toBe('https://abc.webtrigger.atlassian.app/public/xyz');
+    // Later invocations (any installation runtime) read the stored URL: no further platform look-up.
+    expect(await createForgeDeps().shareBaseUrl()).toBe('https://abc.webtrigger.atlassian.app/public/xyz');
+    expect(calls.getUrl).toBe(1);
     expect(normalizeBaseUrl('https://x.test//')).toBe('https://x.test');
+  });
+
+  it('never looks the URL up in stored-only mode (the web trigger): the stored one, or a rejection', async () => {
+    await expect(createForgeDeps({}, { shareBaseUrl: 'stored-only' }).shareBaseUrl()).rejects.toMatchObject({ code: 'store_unavailable' });
+    plainKvs.set(SHARE_BASE_URL_KEY, 'https://abc.webtrigger.atlassian.app/public/xyz/');
+    expect(await createForgeDeps({}, { shareBaseUrl: 'stored-only' }).shareBaseUrl()).toBe('https://abc.webtrigger.atlassian.app/public/xyz');
+    plainKvs.set(SHARE_BASE_URL_KEY, 'javascript:alert(1)');
+    await expect(createForgeDeps({}, { shareBaseUrl: 'stored-only' }).shareBaseUrl()).rejects.toMatchObject({ code: 'store_unavailable' });
+    expect(calls.getUrl).toBe(0);
   });
 
   it('uses crypto randomness and the system clock', () => {

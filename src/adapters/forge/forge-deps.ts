@@ -13,6 +13,9 @@ import { DomainError } from '../../core/errors';
 import { createSettingsMailer, type FetchLike } from '../mail';
 import { createConfluenceRest, type RequestFn } from './confluence-rest';
 import { createKvsStore } from './kvs-store';
+import { lookUpShareBaseUrl, readStoredShareBaseUrl } from './share-base-url';
+
+export { normalizeBaseUrl } from './share-base-url';
 
 /** Module key of the share web trigger in manifest.yml. */
 export const SHARE_WEBTRIGGER_KEY = 'share-endpoint';
@@ -20,6 +23,15 @@ export const SHARE_WEBTRIGGER_KEY = 'share-endpoint';
 export interface ForgeIdentity {
   /** The invoking user from the resolver context; absent in web trigger, event and scheduled functions. */
   accountId?: string;
+}
+
+export interface ForgeDepsOptions {
+  /**
+   * 'look-up' (resolvers, events, sweep): the stored web trigger URL, asking the platform once when none
+   * is stored. 'stored-only' (the web trigger itself): the stored URL only, never `webTrigger.getUrl`;
+   * rejects when nothing is stored yet (src/share.ts checks for that before the view runs).
+   */
+  shareBaseUrl?: 'look-up' | 'stored-only';
 }
 
 const systemClock: Clock = { now: () => Date.now() };
@@ -34,10 +46,13 @@ const noUserRequest: RequestFn = () =>
 
 const mailFetch: FetchLike = (url, init) => forgeFetch(url, init);
 
-/** Trailing slashes trimmed so `${base}/s/<token>` never doubles them. */
-export const normalizeBaseUrl = (url: string): string => url.replace(/\/+$/, '');
+const storedOnly = async (): Promise<string> => {
+  const stored = await readStoredShareBaseUrl(kvs);
+  if (!stored) throw new DomainError('store_unavailable', 'The share URL is not stored yet.');
+  return stored;
+};
 
-export const createForgeDeps = (identity: ForgeIdentity = {}): AppDeps => {
+export const createForgeDeps = (identity: ForgeIdentity = {}, options: ForgeDepsOptions = {}): AppDeps => {
   const store = createKvsStore(kvs, { clock: systemClock });
   const { content, rights } = createConfluenceRest(
     { asApp: appRequest, asUser: identity.accountId ? userRequest : noUserRequest },
@@ -52,11 +67,17 @@ export const createForgeDeps = (identity: ForgeIdentity = {}): AppDeps => {
     mailer,
     clock: systemClock,
     random: cryptoRandom,
-    // Stable per module, app, site and environment (forge-facts §2); the custom domain, when set,
-    // replaces it in the use cases (site settings).
+    // Stored once (share-base-url.ts); the custom domain, when set, replaces it in the use cases.
     shareBaseUrl: () => {
-      baseUrl ??= webTrigger.getUrl(SHARE_WEBTRIGGER_KEY).then(normalizeBaseUrl);
-      return baseUrl;
+      if (baseUrl) return baseUrl;
+      const pending =
+        options.shareBaseUrl === 'stored-only' ? storedOnly() : lookUpShareBaseUrl(kvs, () => webTrigger.getUrl(SHARE_WEBTRIGGER_KEY));
+      baseUrl = pending;
+      // A failed look-up is not remembered: the next call in this invocation tries again.
+      pending.catch(() => {
+        if (baseUrl === pending) baseUrl = undefined;
+      });
+      return pending;
     },
     bcryptRounds: 10,
   };
