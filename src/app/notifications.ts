@@ -9,6 +9,7 @@ import {
   DEFAULT_EMAIL_BRANDING,
   renderExpiryReminderEmail,
   renderLinkOpenedEmail,
+  renderLinkUnderAttackEmail,
   renderPageUpdatedEmail,
   renderSubscriptionConfirmEmail,
   type EmailBranding,
@@ -470,6 +471,50 @@ export const notifyLinkOpened = async (deps: AppDeps, link: ShareLink, loadedSit
       actor: 'app',
       ...linkAuditScope(link),
       detail: `"Link opened" alert sent to the link creator (${maskEmail(to)}).`,
+    });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** How long one "link under attack" alert silences the next for the same link. */
+export const ATTACK_ALERT_DEBOUNCE_MS = DAY_MS;
+
+/**
+ * "Your link is under attack": the password gate saw more wrong passwords on the link within an hour
+ * than any one client may make. Once per link per ATTACK_ALERT_DEBOUNCE_MS, whatever the number of
+ * requests that notice it: audited, and mailed to the link's creator when their address is known.
+ * Never throws: the alert must not change what the visitor sees.
+ */
+export const notifyLinkUnderAttack = async (deps: AppDeps, link: ShareLink, failures: number, loadedSite?: SiteSettings): Promise<boolean> => {
+  try {
+    const now = deps.clock.now();
+    const marker = `attack-alert:${link.id}`;
+    // Every failure after the first alert costs one read, not a failed write.
+    if (await deps.store.ephemeral.get(marker, now)) return false;
+    if (!(await claim(deps, marker, now + ATTACK_ALERT_DEBOUNCE_MS, { at: now }))) return false;
+    await recordAudit(deps, {
+      action: 'gate_failed',
+      actor: 'visitor',
+      ...linkAuditScope(link),
+      detail: `password: sustained guessing (${failures} wrong passwords this hour); new addresses now get one try each`,
+    });
+    const to = await creatorEmail(deps, link.createdBy);
+    if (!to) return false;
+    const site = loadedSite ?? (await loadSiteSettings(deps));
+    const mail = renderLinkUnderAttackEmail({ branding: brandingOf(site), linkName: link.name, pageTitle: link.pageTitle, failures, detectedAt: now });
+    try {
+      await deps.mailer.send({ to: [to], subject: mail.subject, text: mail.text, html: mail.html, kind: 'attack' });
+    } catch {
+      // The marker stays: a failing mail provider must not turn every further guess into a send attempt.
+      return false;
+    }
+    await recordAudit(deps, {
+      action: 'notification_sent',
+      actor: 'app',
+      ...linkAuditScope(link),
+      detail: `"Link under attack" alert sent to the link creator (${maskEmail(to)}).`,
     });
     return true;
   } catch {

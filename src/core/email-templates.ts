@@ -268,3 +268,24 @@ export const renderLinkOpenedEmail = (input: LinkOpenedEmailInput): RenderedEmai
     ],
   });
 };
+
+export interface LinkUnderAttackEmailInput {
+  branding: EmailBranding;
+  linkName: string;
+  pageTitle: string;
+  failures: number;
+  detectedAt: number;
+}
+
+export const renderLinkUnderAttackEmail = (input: LinkUnderAttackEmailInput): RenderedEmail => {
+  const name = singleLine(input.linkName, 100) || 'Untitled link';
+  const title = singleLine(input.pageTitle, 150);
+  return render(input.branding, `Many wrong passwords on your share link "${name}"`, {
+    paragraphs: [
+      `Your share link "${name}" for the page "${title}" received ${input.failures} wrong passwords within an hour (noticed on ${formatInstant(input.detectedAt)}). Someone may be trying to guess the password.`,
+      'The link keeps working for people who know the password: each address that guesses wrong is slowed down, and new addresses get a single try while the guessing goes on.',
+      'If the password may have leaked, or is short, open the page in Confluence and change the password or rotate the link in the Secure Share panel. The audit log lists the failed attempts.',
+    ],
+    notes: ['You receive at most one such alert per link per day.'],
+  });
+};

@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { linkAuditScope, recordAudit } from '../app/audit';
 import { normalizeVisitorEmail, sendCode, verifyCode, type CodeCrypto, type CodePurpose } from '../app/view/email-code';
-import { checkLinkPassword, type PasswordThrottleKeys } from '../app/view/password-gate';
+import { notifyLinkUnderAttack } from '../app/notifications';
+import { checkLinkPassword, LINK_ATTACK_FAILURES, type PasswordThrottle } from '../app/view/password-gate';
 import { narrowLinkSelectedUsers } from '../core/policy';
 import { matchesSelectedUsers } from '../core/selected-users';
 import type { HttpResponse } from './http';
@@ -64,9 +65,9 @@ export const ssoGatePage = (ctx: ShareContext): HttpResponse =>
 
 const minutes = (ms: number): number => Math.max(1, Math.ceil(ms / 60_000));
 
-export const handlePassword = async (ctx: ShareContext, keys: PasswordThrottleKeys, successes: { perIp: number; perLink: number }): Promise<HttpResponse> => {
+export const handlePassword = async (ctx: ShareContext, throttle: PasswordThrottle): Promise<HttpResponse> => {
   const password = ctx.form?.fields['password'] ?? '';
-  const outcome = await checkLinkPassword(ctx.deps, ctx.link, password, keys, successes);
+  const outcome = await checkLinkPassword(ctx.deps, ctx.link, password, throttle);
   const audit = (action: 'gate_passed' | 'gate_failed', detail: string) =>
     recordAudit(ctx.deps, { action, actor: 'visitor', linkId: ctx.link.id, pageId: ctx.link.pageId, spaceKey: ctx.link.spaceKey, detail });
   switch (outcome.kind) {
@@ -78,11 +79,14 @@ export const handlePassword = async (ctx: ShareContext, keys: PasswordThrottleKe
         ctx,
         429,
         'Too many attempts',
-        `Too many wrong passwords were tried. Try again in ${minutes(outcome.retryAfterMs)} minute(s).`,
+        `Too many wrong passwords were tried from your network. Try again in ${minutes(outcome.retryAfterMs)} minute(s).`,
         { url: ctx.urls.root(), label: 'Back' },
       );
     case 'wrong':
-      await audit('gate_failed', 'password: wrong');
+      await Promise.all([
+        audit('gate_failed', 'password: wrong'),
+        outcome.linkFailures >= LINK_ATTACK_FAILURES ? notifyLinkUnderAttack(ctx.deps, ctx.link, outcome.linkFailures, ctx.site) : Promise.resolve(false),
+      ]);
       return passwordGatePage(ctx, 401, 'That password is not correct.');
     case 'passed':
       await audit('gate_passed', 'password');

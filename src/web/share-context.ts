@@ -22,6 +22,8 @@ export interface ShareContext {
   key: Buffer;
   now: number;
   clientIp: string | null;
+  /** Keyed digest of the throttling client (the IP, or an IPv6 /64): per-client limits count under it. */
+  clientKey: string;
   form: ParsedForm | null;
   cookie: { name: string; policy: CookiePolicy };
   /** The session in force (presented and valid, or freshly minted). */

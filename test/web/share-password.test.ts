@@ -1,6 +1,6 @@
 import bcrypt from 'bcryptjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { IP_FAILURE_LIMIT } from '../../src/app/view/password-gate';
+import { CLIENT_FREE_FAILURES } from '../../src/app/view/password-gate';
 import { PASSWORD, tryPassword } from './support/password-gate';
 import { startHarness, type Harness } from './support/share-harness';
 import { formWith, Visitor } from '../support/visitor';
@@ -55,7 +55,7 @@ describe('password gate', () => {
       const reply = await v.postForm(form.action, { ...form.fields, password: 'wrong password here' });
       return { status: reply.status, compares: compare.mock.calls.length };
     };
-    for (let i = 0; i < IP_FAILURE_LIMIT; i += 1) expect(await attempt()).toEqual({ status: 401, compares: 1 });
+    for (let i = 0; i < CLIENT_FREE_FAILURES; i += 1) expect(await attempt()).toEqual({ status: 401, compares: 1 });
     expect(await attempt()).toEqual({ status: 429, compares: 1 });
     compare.mockRestore();
   });
