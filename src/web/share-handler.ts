@@ -1,6 +1,6 @@
 import type { AppDeps } from '../app/deps';
 import { linkAuditScope, recordAudit } from '../app/audit';
-import { passwordThrottleKeys, readPasswordSuccesses } from '../app/view/password-gate';
+import { readPasswordThrottle, throttleClientOf } from '../app/view/password-gate';
 import { defaultGlobalConfig, defaultSiteSettings } from '../core/defaults';
 import { decideView, effectivePolicy } from '../core/policy';
 import { linkIdOf, tokenMatches } from '../core/token';
@@ -186,8 +186,7 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: Shar
   const site = storedSite ?? defaultSiteSettings(now);
   const global = storedGlobal ?? defaultGlobalConfig(now);
   const clientIp = clientIpFrom(req, site.clientIpHeader);
-  const clientKey = keyedDigest(key, 'client-ip', clientIp ?? 'unknown');
-  const throttleKeys = passwordThrottleKeys(link.id, clientKey, now);
+  const clientKey = keyedDigest(key, 'client-ip', throttleClientOf(clientIp));
 
   // Sessions: a valid cookie and/or a valid ticket; the most recently issued one wins.
   const publicBase = (site.customDomain ?? shareBase).replace(/\/+$/, '');
@@ -226,9 +225,9 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: Shar
       : undefined;
 
   // Wave 2: the space's policy (and attempt counters only when a password is being checked).
-  const [space, passwordSuccesses] = await Promise.all([
+  const [space, passwordThrottle] = await Promise.all([
     deps.store.configs.getSpace(link.spaceKey),
-    needsPasswordCounters(route, method) ? readPasswordSuccesses(deps, throttleKeys) : Promise.resolve({ perIp: 0, perLink: 0 }),
+    needsPasswordCounters(route, method) ? readPasswordThrottle(deps, link.id, clientKey) : Promise.resolve(null),
   ]);
   const policy = effectivePolicy(global, space);
 
@@ -258,6 +257,7 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: Shar
     key,
     now,
     clientIp,
+    clientKey,
     form,
     cookie: { name: cookieName, policy: cookiePolicy },
     session,
@@ -289,7 +289,7 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: Shar
 
   if (decision.effect === 'gate') {
     const gate = decision.gate;
-    if (route.kind === 'password' && gate === 'password') return handlePassword(ctx, throttleKeys, passwordSuccesses);
+    if (route.kind === 'password' && gate === 'password' && passwordThrottle) return handlePassword(ctx, passwordThrottle);
     if (route.kind === 'email_send') return handleEmailSend(ctx);
     if (route.kind === 'email_verify') return handleEmailVerify(ctx);
     if ((route.kind === 'sso_start' || route.kind === 'sso_callback') && gate === 'sso') {
