@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Kvs } from '@forge/kvs';
+import type { Kvs } from '@forge/kvs/out/interfaces/kvs';
 import { createKvsWire } from './kvs-wire';
 
 export type ConfluencePrincipal = { kind: 'app' } | { kind: 'user'; accountId: string };

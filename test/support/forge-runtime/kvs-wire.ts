@@ -4,7 +4,8 @@
  * Each wire request is replayed on a Kvs facade (the strict stand-in), and its answer or ForgeKvsAPIError is
  * sent back in the service's wire shape, so the bundled @forge/kvs client parses it exactly as in production.
  */
-import { ForgeKvsAPIError, type Kvs } from '@forge/kvs';
+import { ForgeKvsAPIError } from '@forge/kvs';
+import type { Kvs } from '@forge/kvs/out/interfaces/kvs';
 
 type Json = Record<string, unknown>;
 type WireFilter = { and?: Json[]; or?: Json[] } | undefined;
