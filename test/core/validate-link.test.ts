@@ -152,8 +152,28 @@ describe('validateLink: existing mode (re-check on every request)', () => {
     expect(check({ requireSso: false }, enforcedGlobal({ enforceSso: true }), undefined, 'existing')).toEqual([]);
   });
 
-  it('ES-6 a policy list narrows the link list instead of making it non-compliant', () => {
-    expect(check({ selectedUsers: ['eve@other.com'] }, enforcedGlobal({ selectedUsers: ['@acme.com'] }), undefined, 'existing')).toEqual([]);
+  it('ES-6 a policy list that partly fits narrows the link list instead of making it non-compliant', () => {
+    const policy = enforcedGlobal({ selectedUsers: ['@acme.com'] });
+    expect(check({ selectedUsers: ['ann@acme.com', 'eve@other.com'] }, policy, undefined, 'existing')).toEqual([]);
+    expect(check({ selectedUsers: ['@eu.acme.com'] }, enforcedGlobal({ selectedUsers: ['bob@eu.acme.com', 'zed@third.io'] }), undefined, 'existing')).toEqual([]);
+  });
+
+  it('attack: a link list with nothing in common with a list the admin set later is non-compliant, never widened to it', () => {
+    const reason = {
+      field: 'selectedUsers',
+      rule: 'selectedUsers.noOverlap',
+      message: "None of the link's selected users is among the selected users allowed by the global policy any more",
+      kind: 'policy',
+    };
+    expect(check({ selectedUsers: ['eve@other.com'] }, enforcedGlobal({ selectedUsers: ['@acme.com'] }), undefined, 'existing')).toEqual([reason]);
+    // Nested-looking entries that share no address: @acme.com is not under @*.acme.com, nor the reverse.
+    expect(check({ selectedUsers: ['@acme.com'] }, enforcedGlobal({ selectedUsers: ['@*.acme.com'] }), undefined, 'existing')).toEqual([reason]);
+    expect(check({ selectedUsers: ['eve@other.com'] }, globalConfig(), enforcedSpace({ selectedUsers: ['@acme.com'] }), 'existing')).toEqual([
+      { ...reason, message: "None of the link's selected users is among the selected users allowed by the space policy any more" },
+    ]);
+    // An empty link list is "anyone the policy allows", not a conflict; no policy list, no conflict.
+    expect(check({ selectedUsers: [] }, enforcedGlobal({ selectedUsers: ['@acme.com'] }), undefined, 'existing')).toEqual([]);
+    expect(check({ selectedUsers: ['eve@other.com'] }, globalConfig(), undefined, 'existing')).toEqual([]);
   });
 });
 

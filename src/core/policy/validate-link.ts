@@ -4,6 +4,7 @@ import { ACCESS_LEVELS, type AccessLevel, type LinkSettings } from '../model';
 import {
   isCoveredBySelectedUsers,
   narrowSelectedUsers,
+  narrowSelectedUsersDetailed,
   parseSelectedUser,
   selectedUsersErrors,
 } from '../selected-users';
@@ -32,9 +33,10 @@ export interface Violation {
 /**
  * `save`: a link being created or edited: every field and rule is checked, expiry must be in the future,
  * SSO must be switched on when enforced and selected users must lie within the policy's list (ES-8).
- * `existing`: a stored link re-checked against the current policy on every request: caps and
- * password/expiry requirements only. An enforced SSO rule is applied by the SSO gate, and an enforced
- * selected-users list narrows the link's own (ES-6), so neither makes an existing link non-compliant.
+ * `existing`: a stored link re-checked against the current policy on every request: caps,
+ * password/expiry requirements, and a selected-users list with nothing in common with the policy's.
+ * An enforced SSO rule is applied by the SSO gate, and an enforced selected-users list that partly fits
+ * narrows the link's own (ES-6), so neither of those makes an existing link non-compliant.
  */
 export type ValidationMode = 'save' | 'existing';
 
@@ -112,24 +114,44 @@ const policyViolations = (
     }
   }
 
-  if (mode === 'save') {
-    if (requires.sso.value && !settings.requireSso) {
-      policyViolation('requireSso', 'sso.enforced', `SSO sign-in is required by the ${by(requires.sso.enforcedBy)}`);
-    }
-    const list = policy.selectedUsers.value;
-    if (list.length > 0) {
-      for (const entry of settings.selectedUsers) {
-        if (parseSelectedUser(entry).ok && !isCoveredBySelectedUsers(entry, list)) {
-          policyViolation(
-            'selectedUsers',
-            'selectedUsers.outsidePolicy',
-            `'${entry.trim()}' is not among the selected users allowed by the ${by(policy.selectedUsers.enforcedBy)}`,
-          );
-        }
-      }
-    }
+  if (mode === 'save' && requires.sso.value && !settings.requireSso) {
+    policyViolation('requireSso', 'sso.enforced', `SSO sign-in is required by the ${by(requires.sso.enforcedBy)}`);
   }
+  for (const violation of selectedUsersViolations(settings.selectedUsers, policy, mode)) violations.push(violation);
   return violations;
+};
+
+/**
+ * A link's own selected users are only ever narrowed by the policy's list, never widened (SPEC "The
+ * policy hierarchy", ES-6/ES-8). Saving: every entry must lie within the policy's list (each one outside
+ * is named). A stored link re-checked later (the admin changed the list since): a list that partly fits
+ * is narrowed to the common part and stays compliant, but a list with nothing in common is non-compliant:
+ * served anyway, it would open the page to people the creator never chose.
+ */
+const selectedUsersViolations = (linkList: readonly string[], policy: EffectivePolicy, mode: ValidationMode): Violation[] => {
+  const policyList = policy.selectedUsers.value;
+  const validLinkEntries = linkList.filter((entry) => parseSelectedUser(entry).ok);
+  if (policyList.length === 0 || validLinkEntries.length === 0) return [];
+  const level = by(policy.selectedUsers.enforcedBy);
+  if (mode === 'save') {
+    return validLinkEntries
+      .filter((entry) => !isCoveredBySelectedUsers(entry, policyList))
+      .map((entry) => ({
+        field: 'selectedUsers' as const,
+        rule: 'selectedUsers.outsidePolicy',
+        message: `'${entry.trim()}' is not among the selected users allowed by the ${level}`,
+        kind: 'policy' as const,
+      }));
+  }
+  if (narrowSelectedUsersDetailed(validLinkEntries, policyList).outcome !== 'conflict') return [];
+  return [
+    {
+      field: 'selectedUsers',
+      rule: 'selectedUsers.noOverlap',
+      message: `None of the link's selected users is among the selected users allowed by the ${level} any more`,
+      kind: 'policy',
+    },
+  ];
 };
 
 const labelErrors = (labels: readonly string[], listName: string): string[] => {
