@@ -29,6 +29,30 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 const HTML_TYPE = 'text/html; charset=utf-8';
 
+/**
+ * The most any response may weigh (body plus headers), under the web trigger's 5 MB limit with room for
+ * what the platform adds. Pages are built to fit it (inline images, download pages), and the Forge
+ * adapter refuses to send anything larger.
+ */
+export const WEB_TRIGGER_RESPONSE_BUDGET = 4.5 * 1024 * 1024;
+
+/** Room a page keeps for its frame (layout, branding, notices) around the payload it carries. */
+export const PAGE_FRAME_BYTES = 256 * 1024;
+
+/**
+ * The largest attachment a data: download page can carry: its base64 form plus the page frame stay
+ * within the response budget.
+ */
+export const MAX_DATA_URL_DOWNLOAD_BYTES = Math.floor(((WEB_TRIGGER_RESPONSE_BUDGET - PAGE_FRAME_BYTES) * 3) / 4);
+
+/** UTF-8 bytes of a response body plus its header lines (what counts against the platform limit). */
+export const responseBytes = (res: HttpResponse): number => {
+  const body = typeof res.body === 'string' ? Buffer.byteLength(res.body, 'utf8') : res.body.byteLength;
+  let headers = 0;
+  for (const [name, values] of Object.entries(res.headers)) for (const value of values) headers += name.length + value.length + 4;
+  return body + headers;
+};
+
 const baseHeaders = (contentType: string, extra: Record<string, string[]> = {}, imageOrigins: readonly string[] = []): Record<string, string[]> => {
   const headers: Record<string, string[]> = { 'Content-Type': [contentType] };
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers[name] = [value];

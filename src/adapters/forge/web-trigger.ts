@@ -11,6 +11,7 @@
  *   uploads may be lossy until verified (`requestBodyEncoding: 'latin1'` switches the assumption).
  */
 import type { HttpRequest, HttpResponse } from '../../web/http';
+import { WEB_TRIGGER_RESPONSE_BUDGET } from '../../web/responses';
 
 /** The request Forge passes (WebTriggerRequest in @forge/api 8.3 plus the documented `userPath`). */
 export interface ForgeWebTriggerRequest {
@@ -118,6 +119,30 @@ export const adapterFailureResponse = (): ForgeWebTriggerResponse => ({
   body: FAILURE_HTML,
 });
 
+/** UTF-8 bytes of what the platform will send: body plus header lines. */
+export const forgeResponseBytes = (res: ForgeWebTriggerResponse): number => {
+  let bytes = Buffer.byteLength(res.body, 'utf8');
+  for (const [name, values] of Object.entries(res.headers)) for (const value of values) bytes += Buffer.byteLength(`${name}: ${value}\r\n`, 'utf8');
+  return bytes;
+};
+
+const TOO_LARGE_HTML =
+  '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Too large to show</title></head>' +
+  '<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#172b4d">' +
+  '<h1>Too large to show</h1><p>This part of the shared page is larger than a share link can deliver. Ask the person who shared it to send it another way.</p>' +
+  '</body></html>';
+
+/**
+ * Last line of the response budget: pages are built to fit it (responses.ts), and anything that still
+ * does not is replaced by a short 413 page rather than failing on the platform's 5 MB limit.
+ */
+const withinBudget = (res: ForgeWebTriggerResponse): ForgeWebTriggerResponse => {
+  if (forgeResponseBytes(res) <= WEB_TRIGGER_RESPONSE_BUDGET) return res;
+  const failure = adapterFailureResponse();
+  const { 'Retry-After': _retry, ...headers } = failure.headers;
+  return { statusCode: 413, headers, body: TOO_LARGE_HTML };
+};
+
 /** Wraps a platform-neutral handler as a Forge web trigger function that never throws. */
 export const createWebTriggerHandler =
   (handle: (req: HttpRequest) => Promise<HttpResponse>, options: WebTriggerAdapterOptions = {}) =>
@@ -127,7 +152,7 @@ export const createWebTriggerHandler =
       if (!Number.isInteger(res.status) || res.status < 100 || res.status > 599 || res.status === 500) {
         throw new Error(`handler returned status ${String(res.status)}`);
       }
-      return toForgeResponse(res);
+      return withinBudget(toForgeResponse(res));
     } catch (error) {
       (options.log ?? ((message, e) => console.error(message, e instanceof Error ? e.message : 'unknown error')))(
         'Share endpoint failed',
