@@ -2,7 +2,7 @@ import type { Attachment, ChildPage, PageComment, PageContent, UserInfo } from '
 import { buildSharedTree, pathTo, type SharedTree, type SharedTreeNode } from '../app/view/share-tree';
 import type { ViewPermissions } from '../core/policy';
 import type { ShareLink } from '../core/model';
-import { loadInlineImages } from './inline-images';
+import { loadInlineImages, markImagesNotShown, renderWithinBudget } from './inline-images';
 import { notifyLinkOpened } from '../app/notifications';
 import type { HttpResponse } from './http';
 import { stripUnsafeCharacters } from './render/escape';
@@ -212,62 +212,67 @@ export const renderSharedPage = async (
       inlineImages = new Map();
     }
   }
-  const bodyHtml = sanitizePageHtml(page.bodyHtml, {
-    pageUrl: (id) => (tree.nodes.has(id) ? ctx.urls.page(id) : null),
-    imageUrl: (pageId, fileName) => {
-      if (!tree.nodes.has(pageId)) return null;
-      return inlineImages ? (inlineImages.get(`${pageId}/${fileName}`) ?? null) : ctx.urls.image(pageId, fileName);
-    },
-    attachmentUrl: (pageId, fileName) => {
-      if (pageId !== page.id || permissions.attachments === 'none') return null;
-      const attachment = attachmentByName.get(fileName);
-      return attachment ? ctx.urls.attachment(page.id, attachment.id) : null;
-    },
-  });
-  const path = pathTo(tree, page.id);
-  const crumbs = path.map((node) => ({ title: node.title, url: node.id === page.id ? null : ctx.urls.page(node.id) }));
-  const noticeKey = ctx.req.query['n']?.[0];
-  const session = ctx.session;
-  const response = renderContentPage({
-    branding: ctx.site.customization,
-    pageId: page.id,
-    pageTitle: stripUnsafeCharacters(page.title),
-    bodyHtml,
-    updatedAt: page.updatedAt,
-    creatorName: permissions.showCreator && creator ? creator.displayName : null,
-    crumbs,
-    nav: tree.root.children.length > 0 ? toNav(ctx, tree.root) : null,
-    notice: noticeKey !== undefined ? NOTICES[noticeKey] : undefined,
-    secrets: { csrf: ctx.csrf, ticket: ctx.ticket, returnTo: page.id === ctx.link.pageId ? null : page.id },
-    comments:
-      permissions.comments === 'none'
-        ? null
-        : {
-            items: comments.map((c) => ({ authorName: c.authorName, createdAt: c.createdAt, text: c.bodyText })),
-            addAction: permissions.comments === 'view_add' ? ctx.urls.action(page.id, '/comments') : null,
-          },
-    attachments:
-      permissions.attachments === 'none'
-        ? null
-        : {
-            items: attachments.map((a) => ({
-              title: a.title,
-              url: ctx.urls.attachment(page.id, a.id),
-              sizeLabel: sizeLabel(a.fileSize),
-              mediaType: a.mediaType,
-              opensDownloadPage: ctx.options.inlineDownloads === true,
-            })),
-            uploadAction: permissions.attachments === 'view_add' ? ctx.urls.action(page.id, '/attachments') : null,
-          },
-    subscribe: permissions.allowSubscribe
-      ? {
-          email: permissions.viewerEmail,
-          subscribeAction: ctx.urls.action(page.id, '/subscribe'),
-          emailAction: ctx.urls.action(null, '/email/send'),
-        }
-      : null,
-    logoutUrl: session.passwordPassed || session.verifiedEmail || session.ssoEmail ? ctx.urls.logout() : null,
-  });
+  // Rendered within the response budget: pictures that do not fit show "Image not shown" (inline-images.ts).
+  const renderPage = (shownImages: ReadonlyMap<string, string> | null): string => {
+    const bodyHtml = sanitizePageHtml(shownImages ? markImagesNotShown(page.bodyHtml, tree, shownImages) : page.bodyHtml, {
+      pageUrl: (id) => (tree.nodes.has(id) ? ctx.urls.page(id) : null),
+      imageUrl: (pageId, fileName) => {
+        if (!tree.nodes.has(pageId)) return null;
+        return shownImages ? (shownImages.get(`${pageId}/${fileName}`) ?? null) : ctx.urls.image(pageId, fileName);
+      },
+      attachmentUrl: (pageId, fileName) => {
+        if (pageId !== page.id || permissions.attachments === 'none') return null;
+        const attachment = attachmentByName.get(fileName);
+        return attachment ? ctx.urls.attachment(page.id, attachment.id) : null;
+      },
+    });
+    const path = pathTo(tree, page.id);
+    const crumbs = path.map((node) => ({ title: node.title, url: node.id === page.id ? null : ctx.urls.page(node.id) }));
+    const noticeKey = ctx.req.query['n']?.[0];
+    const session = ctx.session;
+    return renderContentPage({
+      branding: ctx.site.customization,
+      pageId: page.id,
+      pageTitle: stripUnsafeCharacters(page.title),
+      bodyHtml,
+      updatedAt: page.updatedAt,
+      creatorName: permissions.showCreator && creator ? creator.displayName : null,
+      crumbs,
+      nav: tree.root.children.length > 0 ? toNav(ctx, tree.root) : null,
+      notice: noticeKey !== undefined ? NOTICES[noticeKey] : undefined,
+      secrets: { csrf: ctx.csrf, ticket: ctx.ticket, returnTo: page.id === ctx.link.pageId ? null : page.id },
+      comments:
+        permissions.comments === 'none'
+          ? null
+          : {
+              items: comments.map((c) => ({ authorName: c.authorName, createdAt: c.createdAt, text: c.bodyText })),
+              addAction: permissions.comments === 'view_add' ? ctx.urls.action(page.id, '/comments') : null,
+            },
+      attachments:
+        permissions.attachments === 'none'
+          ? null
+          : {
+              items: attachments.map((a) => ({
+                title: a.title,
+                url: ctx.urls.attachment(page.id, a.id),
+                sizeLabel: sizeLabel(a.fileSize),
+                mediaType: a.mediaType,
+                opensDownloadPage: ctx.options.inlineDownloads === true,
+              })),
+              uploadAction: permissions.attachments === 'view_add' ? ctx.urls.action(page.id, '/attachments') : null,
+            },
+      subscribe: permissions.allowSubscribe
+        ? {
+            email: permissions.viewerEmail,
+            subscribeAction: ctx.urls.action(page.id, '/subscribe'),
+            emailAction: ctx.urls.action(null, '/email/send'),
+          }
+        : null,
+      logoutUrl: session.passwordPassed || session.verifiedEmail || session.ssoEmail ? ctx.urls.logout() : null,
+    });
+  };
+  const response = renderWithinBudget(inlineImages, renderPage);
+  if (response === null) return messageResponse(ctx, 413, 'Page too large', 'This page is too large to show through a share link.');
   return htmlResponse(200, response, cookiesToRefresh(ctx), ctx.site.customization);
 };
 
