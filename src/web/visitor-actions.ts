@@ -5,7 +5,7 @@ import type { ViewPermissions } from '../core/policy';
 import type { HttpResponse } from './http';
 import { escapeHtml, stripUnsafeCharacters } from './render/escape';
 import { renderDownloadPage, renderUnsubscribe } from './render/pages';
-import { binaryResponse, contentDisposition, htmlResponse, redirectResponse } from './responses';
+import { binaryResponse, contentDisposition, htmlResponse, MAX_DATA_URL_DOWNLOAD_BYTES, redirectResponse } from './responses';
 import { isServableImage, loadPageScope, sizeLabel, unavailable } from './content-view';
 import type { ShareContext } from './share-context';
 import { cookiesToRefresh, deniedResponse, messageResponse } from './share-responses';
@@ -17,8 +17,8 @@ const COMMENTS_PER_LINK_PER_HOUR = 60;
 const UPLOADS_PER_LINK_PER_HOUR = 30;
 const HOUR_MS = 60 * 60 * 1000;
 
-/** base64 grows a file by a third; the page must stay under the web trigger's 5 MB response limit. */
-export const MAX_INLINE_DOWNLOAD_BYTES = 3.5 * 1024 * 1024;
+/** base64 grows a file by a third: the page carrying it stays within the response budget (responses.ts). */
+export const MAX_INLINE_DOWNLOAD_BYTES = MAX_DATA_URL_DOWNLOAD_BYTES;
 
 const SAFE_MEDIA_TYPE = /^[a-z]+\/[a-z0-9.+-]{1,100}$/;
 
@@ -54,7 +54,7 @@ export const downloadAttachment = async (
         ctx,
         413,
         'File too large to download here',
-        `"${stripUnsafeCharacters(attachment.title)}" is larger than ${MAX_INLINE_DOWNLOAD_BYTES / 1024 / 1024} MB, the most a shared page can deliver. Ask the person who shared this page to send it another way.`,
+        `"${stripUnsafeCharacters(attachment.title)}" is larger than ${Math.floor((MAX_INLINE_DOWNLOAD_BYTES / 1024 / 1024) * 10) / 10} MB, the most a shared page can deliver. Ask the person who shared this page to send it another way.`,
         backToPage(ctx, pageId),
       );
     }
