@@ -25,7 +25,8 @@ export const fixtureSpaceSchema = z.object({
 
 export const fixtureCommentSchema = z.object({
   id: z.string().min(1),
-  authorName: z.string().min(1),
+  /** Transitional: the emulator's fixtures name the author by accountId (authorId) instead. */
+  authorName: z.string().min(1).default('Confluence user'),
   createdAt: z.string().datetime(),
   body: z.string(),
 });
@@ -51,7 +52,7 @@ export const fixturePageSchema = z.object({
   updatedAt: z.string().datetime(),
   version: z.number().int().positive().default(1),
   /** Rendered (export_view-like) HTML body. */
-  body: z.string(),
+  body: z.string().default(''),
   labels: z.array(z.string()).default([]),
   /** When non-empty, only these accountIds (plus nobody else) may view the page; inherits down. */
   viewRestrictedTo: z.array(z.string()).default([]),
