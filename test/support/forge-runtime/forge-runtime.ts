@@ -16,6 +16,7 @@ export type EgressFetch = (url: string, init?: RequestInit) => Promise<Response>
 
 export interface ForgeRuntimeOptions {
   kvs: Kvs;
+  /** Confluence as the platform's proxy answers it (following the download redirect, as Forge's fetch does). */
   confluence: ConfluenceFetch;
   /** The URL the platform gives the share web trigger. */
   webTriggerUrl: string;
@@ -33,6 +34,7 @@ export interface ForgeRuntimeStats {
 
 export interface WebTriggerRequest {
   method: string;
+  /** The path after the trigger's id (Forge's `userPath`), e.g. /s/<token>. */
   path: string;
   headers?: Record<string, string>;
   body?: string;
@@ -82,17 +84,6 @@ export const installForgeRuntime = (options: ForgeRuntimeOptions) => {
     tracing: { traceId: 'trace', spanId: 'span' },
   };
 
-  const followRedirects = async (principal: ConfluencePrincipal, path: string, init?: RequestInit): Promise<Response> => {
-    let response = await options.confluence(principal, path, init);
-    for (let hops = 0; hops < 5 && [301, 302, 303, 307].includes(response.status); hops += 1) {
-      const location = response.headers.get('location');
-      if (!location) break;
-      const next = new URL(location, 'https://site.atlassian.net');
-      response = await options.confluence(principal, `${next.pathname}${next.search}`, { method: 'GET' });
-    }
-    return response;
-  };
-
   g['__forge_fetch__'] = async (target: Record<string, unknown>, path: string, init?: RequestInit): Promise<Response> => {
     if (target['type'] === 'kvs') return kvsWire.fetch(path, init);
     if (target['type'] === 'fpp' && target['remote'] === 'confluence') {
@@ -102,7 +93,7 @@ export const installForgeRuntime = (options: ForgeRuntimeOptions) => {
         return new Response('', { status: 401, headers: { 'forge-proxy-error': 'NEEDS_AUTHENTICATION_ERR' } });
       }
       const principal: ConfluencePrincipal = provider === 'user' ? { kind: 'user', accountId: accountId! } : { kind: 'app' };
-      const response = await followRedirects(principal, path, init);
+      const response = await options.confluence(principal, path, init);
       stats.confluence.push({ principal, method: init?.method ?? 'GET', path, status: response.status });
       return response;
     }
@@ -157,7 +148,14 @@ export const installForgeRuntime = (options: ForgeRuntimeOptions) => {
         const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), [v]]));
         const queryParameters = Object.fromEntries(Object.entries(request.query ?? {}).map(([k, v]) => [k, [v]]));
         const response = (await bundle['shareHandler']!(
-          { method: request.method, path: request.path, headers, queryParameters, body: request.body ?? '' },
+          {
+            method: request.method,
+            path: `${new URL(options.webTriggerUrl).pathname}${request.path}`,
+            userPath: request.path,
+            headers,
+            queryParameters,
+            body: request.body ?? '',
+          },
           { installContext: `ari:cloud:confluence::site/${CLOUD_ID}` },
         )) as WebTriggerResponse;
         return response;

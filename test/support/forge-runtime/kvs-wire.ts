@@ -134,11 +134,13 @@ export const createKvsWire = (kvs: Kvs) => {
       return await answer(path, body);
     } catch (error) {
       if (error instanceof ForgeKvsAPIError) {
+        if (process.env["KVS_WIRE_DEBUG"]) console.log("KVS", path, error.code, error.message);
         return json(error.responseDetails?.status ?? 400, { code: error.code, message: error.message, ...(error.context ?? {}) });
       }
       // The client-side checks of @forge/kvs (ForgeKvsError) run before the wire in production; a facade that
       // throws one here still means the request was refused.
       const message = error instanceof Error ? error.message : String(error);
+      if (process.env["KVS_WIRE_DEBUG"]) console.log("KVS", path, message, JSON.stringify(body).slice(0, 400));
       return json(400, { code: 'BAD_REQUEST', message });
     }
   };
