@@ -184,6 +184,8 @@ export interface ResolverContract {
   };
   getAuditLog: { payload: AuditLogFilter & { cursor?: string; limit?: number }; result: CursorPage<AuditEntry> };
   exportAuditCsv: { payload: AuditLogFilter; result: { filename: string; csv: string } };
+  /** The https origins the backend calls for the saved identity provider (issuer, token, JWKS, userinfo). */
+  discoverSsoOrigins: { payload: Record<string, never>; result: { origins: string[]; problem: string | null } };
   /** View count and last opened time per link (creator, page editor, space or site admin). */
   getLinkStats: { payload: { linkIds: string[] }; result: { stats: LinkStatsView[] } };
 }
@@ -219,6 +221,7 @@ export const RESOLVER_KEYS = [
   'getAuditLog',
   'exportAuditCsv',
   'getLinkStats',
+  'discoverSsoOrigins',
 ] as const satisfies readonly ResolverKey[];
 
 /** Typed text the admin must enter to confirm a reset. */

@@ -133,6 +133,24 @@ export const discover = async (env: OidcEnv, settings: OidcSettings): Promise<oa
   }
 };
 
+/**
+ * Every origin the app's backend calls for this provider: the issuer (discovery), the token, JWKS and
+ * userinfo endpoints. Providers such as Google serve these from several hosts, and each needs egress.
+ * The authorization endpoint is left out: only the visitor's browser goes there (a redirect), never
+ * the backend. Order: issuer first, then as listed; no duplicates.
+ */
+export const providerOrigins = (issuer: string, as: oauth.AuthorizationServer): string[] => {
+  const origins = new Set<string>();
+  for (const url of [issuer, as.token_endpoint, as.jwks_uri, as.userinfo_endpoint]) {
+    if (typeof url === 'string' && URL.canParse(url)) origins.add(new URL(url).origin);
+  }
+  return [...origins];
+};
+
+/** Discovery, then the provider's origins (see providerOrigins). Throws OidcError like `discover`. */
+export const discoverProviderOrigins = async (env: OidcEnv, settings: OidcSettings): Promise<string[]> =>
+  providerOrigins(settings.issuer, await discover(env, settings));
+
 const describe = (error: unknown): string => {
   if (error instanceof oauth.AuthorizationResponseError) return `authorization error ${error.error}`;
   if (error instanceof oauth.ResponseBodyError) return `provider error ${error.error}`;

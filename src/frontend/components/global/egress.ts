@@ -26,8 +26,8 @@ export const EGRESS_GROUPS = {
 export type EgressGroup = (typeof EGRESS_GROUPS)[keyof typeof EGRESS_GROUPS];
 
 export type EgressOutcome =
-  | { status: 'approved' | 'already_approved' | 'unconfirmed'; origin: string }
-  | { status: 'failed' | 'unavailable'; origin: string; reason: string };
+  | { status: 'approved' | 'already_approved' | 'unconfirmed'; origins: string[] }
+  | { status: 'failed' | 'unavailable'; origins: string[]; reason: string };
 
 /** `https://hooks.acme.com` (scheme, host and port): what the consent dialog names and the platform matches. */
 export const egressOriginOf = (url: string): string | null => {
@@ -41,10 +41,15 @@ export const egressOriginOf = (url: string): string | null => {
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : typeof error === 'string' ? error : 'no reason given');
 
-const alreadyApproved = async (group: EgressGroup, origin: string): Promise<boolean> => {
+/** Whether an egress answer lists every one of `origins` under the group. */
+const listsAll = (answer: { results?: Array<{ key: string; configured: Array<{ domain: string }> }> } | undefined, group: EgressGroup, origins: string[]): boolean => {
+  const domains = new Set((answer?.results ?? []).filter((g) => g.key === group.key).flatMap((g) => g.configured.map((c) => c.domain)));
+  return origins.every((origin) => domains.has(origin));
+};
+
+const alreadyApproved = async (group: EgressGroup, origins: string[]): Promise<boolean> => {
   try {
-    const current = await permissions.egress.get({ keys: [group.key] });
-    return (current?.results ?? []).some((g) => g.key === group.key && g.configured.some((c) => c.domain === origin));
+    return listsAll(await permissions.egress.get({ keys: [group.key] }), group, origins);
   } catch {
     // Reading is only an optimisation (no second consent dialog for the same host); set decides.
     return false;
@@ -52,26 +57,29 @@ const alreadyApproved = async (group: EgressGroup, origin: string): Promise<bool
 };
 
 /**
- * Asks for backend egress to the origin of `url`, as the only host of `group` (a new webhook or issuer
- * replaces the old one). Never throws: the caller shows the outcome next to the saved settings.
+ * Asks for backend egress to the origins of `urls`, as the only hosts of `group` (a new webhook or
+ * provider replaces the old ones). Never throws: the caller shows the outcome next to the saved settings.
  */
-export const requestEgress = async (group: EgressGroup, url: string): Promise<EgressOutcome | null> => {
-  const origin = egressOriginOf(url);
-  if (origin === null) return null;
+export const requestEgress = async (group: EgressGroup, urls: readonly string[]): Promise<EgressOutcome | null> => {
+  const origins = [...new Set(urls.map(egressOriginOf).filter((origin): origin is string => origin !== null))];
+  if (origins.length === 0) return null;
   if (typeof permissions?.egress?.set !== 'function') {
-    return { status: 'unavailable', origin, reason: 'This Forge bridge has no customer-managed egress API.' };
+    return { status: 'unavailable', origins, reason: 'This Forge bridge has no customer-managed egress API.' };
   }
-  if (await alreadyApproved(group, origin)) return { status: 'already_approved', origin };
+  if (await alreadyApproved(group, origins)) return { status: 'already_approved', origins };
   try {
     const answer = await permissions.egress.set({
-      egresses: [{ key: group.key, description: group.description, configured: [{ domain: origin, type: [FETCH_BACKEND_SIDE] }] }],
+      egresses: [{ key: group.key, description: group.description, configured: origins.map((domain) => ({ domain, type: [FETCH_BACKEND_SIDE] })) }],
     });
-    const stored = answer?.results?.some((g) => g.key === group.key && g.configured.some((c) => c.domain === origin)) ?? false;
-    return { status: stored ? 'approved' : 'unconfirmed', origin };
+    return { status: listsAll(answer, group, origins) ? 'approved' : 'unconfirmed', origins };
   } catch (error) {
-    return { status: 'failed', origin, reason: reasonOf(error) };
+    return { status: 'failed', origins, reason: reasonOf(error) };
   }
 };
+
+/** "a", "a and b", "a, b and c". */
+export const listOf = (items: readonly string[]): string =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 
 export interface SaveNotice {
   appearance: 'success' | 'information' | 'warning';
@@ -82,7 +90,7 @@ export interface SaveNotice {
 /** What the admin needs to know after the save, or null when nothing changed for them. */
 export const egressNotice = (group: EgressGroup, outcome: EgressOutcome | null): SaveNotice | null => {
   if (outcome === null || outcome.status === 'already_approved') return null;
-  const { origin } = outcome;
+  const origin = listOf(outcome.origins);
   switch (outcome.status) {
     case 'approved':
       return { appearance: 'success', title: `Outbound access to ${origin} approved`, text: `Secure Share can now reach ${group.what}.` };

@@ -143,7 +143,7 @@ const validate = (draft: SiteSettingsInput): Record<string, string> => {
 /** A saved webhook host must be approved for backend egress (customer-managed egress). */
 const approveWebhookHost = async ({ settings }: SiteSettingsResult) => {
   const url = settings.email.provider === 'webhook' ? settings.email.options['url'] : undefined;
-  return url ? egressNotice(EGRESS_GROUPS.emailWebhook, await requestEgress(EGRESS_GROUPS.emailWebhook, url)) : null;
+  return url ? egressNotice(EGRESS_GROUPS.emailWebhook, await requestEgress(EGRESS_GROUPS.emailWebhook, [url])) : null;
 };
 
 /** Switching email off or deleting the key stops share emails, codes and notifications: confirm first. */

@@ -1,7 +1,8 @@
 import React from 'react';
 import { Stack, Text, Textfield, Toggle } from '@forge/react';
 import type { SiteSettingsInput, SiteSettingsResult } from '../../../shared/contract';
-import { EGRESS_GROUPS, egressNotice, requestEgress } from './egress';
+import { callResolver } from '../../api';
+import { EGRESS_GROUPS, egressNotice, requestEgress, type SaveNotice } from './egress';
 import { Field } from '../field';
 import { SiteSettingsForm, type ConfirmBeforeSave, type SiteSectionProps } from './site-settings-form';
 import { WriteOnlySecretField } from './write-only-secret-field';
@@ -26,7 +27,7 @@ const Section = ({ data, draft, setDraft, secrets, setSecrets, fieldErrors }: Si
       />
       {sso ? (
         <Stack space="space.150">
-          <Field id="sso-issuer" label="Issuer URL" required helper="e.g. https://login.example.com — its /.well-known/openid-configuration is read. When you save, Confluence asks you to approve outbound access to this host. Providers that serve tokens or keys from another host need that host approved too." error={fieldErrors['sso.issuer']}>
+          <Field id="sso-issuer" label="Issuer URL" required helper="e.g. https://login.example.com — its /.well-known/openid-configuration is read. When you save, Confluence asks you to approve outbound access to this host. Secure Share then reads the provider's configuration and asks for the other hosts it names (token and key endpoints) too." error={fieldErrors['sso.issuer']}>
             <Textfield id="sso-issuer" name="issuer" value={sso.issuer} onChange={(e) => setSso({ issuer: String(e.target.value ?? '').trim() })} />
           </Field>
           <Field id="sso-client-id" label="Client ID" required error={fieldErrors['sso.clientId']}>
@@ -68,9 +69,33 @@ const validate = (draft: SiteSettingsInput): Record<string, string> => {
   return problems;
 };
 
-/** The saved issuer host must be approved for backend egress (discovery, token and JWKS requests). */
-const approveIssuerHost = async ({ settings }: SiteSettingsResult) =>
-  settings.sso ? egressNotice(EGRESS_GROUPS.ssoIssuer, await requestEgress(EGRESS_GROUPS.ssoIssuer, settings.sso.issuer)) : null;
+const GROUP = EGRESS_GROUPS.ssoIssuer;
+
+/**
+ * Every host the backend calls for the saved provider must be approved for egress: the issuer first
+ * (discovery needs it), then every origin its discovery document names (token, JWKS, userinfo), which
+ * for providers such as Google are other hosts. Already approved hosts ask for nothing.
+ */
+export const approveProviderHosts = async ({ settings }: SiteSettingsResult): Promise<SaveNotice | null> => {
+  if (!settings.sso) return null;
+  const issuer = await requestEgress(GROUP, [settings.sso.issuer]);
+  if (issuer && (issuer.status === 'failed' || issuer.status === 'unavailable')) return egressNotice(GROUP, issuer);
+  let discovered: { origins: string[]; problem: string | null };
+  try {
+    discovered = await callResolver('discoverSsoOrigins', {});
+  } catch (error) {
+    discovered = { origins: [], problem: error instanceof Error ? error.message : 'Secure Share could not be reached.' };
+  }
+  if (discovered.problem !== null) {
+    return {
+      appearance: 'warning',
+      title: 'Identity provider hosts not confirmed',
+      text: `${discovered.problem} Only the issuer's host was approved. If the provider serves tokens or keys from other hosts, sign-in fails until they are approved: save again once the provider answers.`,
+    };
+  }
+  const all = await requestEgress(GROUP, [settings.sso.issuer, ...discovered.origins]);
+  return egressNotice(GROUP, all?.status === 'already_approved' && issuer?.status === 'approved' ? issuer : all);
+};
 
 /** Removing the provider or its secret breaks every link that requires SSO: confirm first. */
 const confirmSsoLoss: ConfirmBeforeSave = (draft, secrets, data) => {
@@ -92,5 +117,5 @@ const confirmSsoLoss: ConfirmBeforeSave = (draft, secrets, data) => {
 };
 
 export const SsoTab = () => (
-  <SiteSettingsForm title="Single sign-on" section={Section} validate={validate} confirmBefore={confirmSsoLoss} afterSave={approveIssuerHost} />
+  <SiteSettingsForm title="Single sign-on" section={Section} validate={validate} confirmBefore={confirmSsoLoss} afterSave={approveProviderHosts} />
 );
