@@ -260,33 +260,63 @@ describe('global settings', () => {
       expect(queryByText('SectionMessage', /hooks\.acme\.com/)).toBeUndefined();
     });
 
-    it('Single sign-on: asks to approve the issuer origin after saving', async () => {
+    const saveSso = async (issuer: string) => {
       fakeHost.resolvers.getSiteSettings = () => ok({ settings: siteSettings(), secrets: { ssoClientSecret: false, emailApiKey: false } });
       fakeHost.resolvers.setSiteSettings = () =>
         ok({
-          settings: siteSettings({ version: 5, sso: { issuer: 'https://login.acme.com/tenant/', clientId: 'c', scopes: 'openid email', hasClientSecret: true } }),
+          settings: siteSettings({ version: 5, sso: { issuer, clientId: 'c', scopes: 'openid email', hasClientSecret: true } }),
           secrets: { ssoClientSecret: true, emailApiKey: false },
         });
-      fakeHost.bridgeAnswers.__permission__egressSet = (data) => ({ results: (data as { egresses: unknown[] }).egresses });
       await render(<GlobalSettingsApp />);
       await openTab('Single sign-on');
       await check(field('Use an identity provider'), true);
       expect(hasText(/Confluence asks you to approve outbound access to this host/)).toBe(true);
-      await type(field('Issuer URL'), 'https://login.acme.com/tenant/');
+      await type(field('Issuer URL'), issuer);
       await type(field('Client ID'), 'c');
       await submit(byType('Form')[0]!);
-      expect(egressCalls('__permission__egressSet')).toEqual([
+    };
+    const ssoEgress = (domains: string[]) => ({
+      egresses: [
         {
-          egresses: [
-            {
-              key: 'secure-share-sso-issuer',
-              description: 'Secure Share signs external recipients in with this OpenID Connect identity provider.',
-              configured: [{ domain: 'https://login.acme.com', type: ['FETCH_BACKEND_SIDE'] }],
-            },
-          ],
+          key: 'secure-share-sso-issuer',
+          description: 'Secure Share signs external recipients in with this OpenID Connect identity provider.',
+          configured: domains.map((domain) => ({ domain, type: ['FETCH_BACKEND_SIDE'] })),
         },
-      ]);
+      ],
+    });
+
+    it('Single sign-on: approves the issuer, then every host its discovery document names (Google: token and keys elsewhere)', async () => {
+      fakeHost.bridgeAnswers.__permission__egressSet = (data) => ({ results: (data as { egresses: unknown[] }).egresses });
+      const google = ['https://accounts.google.com', 'https://oauth2.googleapis.com', 'https://www.googleapis.com', 'https://openidconnect.googleapis.com'];
+      fakeHost.resolvers.discoverSsoOrigins = () => ok({ origins: google, problem: null });
+      await saveSso('https://accounts.google.com');
+      expect(payloadsOf('discoverSsoOrigins')).toEqual([{}]);
+      expect(egressCalls('__permission__egressSet')).toEqual([ssoEgress(['https://accounts.google.com']), ssoEgress(google)]);
+      expect(
+        getByText('SectionMessage', /Outbound access to https:\/\/accounts\.google\.com, https:\/\/oauth2\.googleapis\.com, https:\/\/www\.googleapis\.com and https:\/\/openidconnect\.googleapis\.com approved/).props.appearance,
+      ).toBe('success');
+    });
+
+    it('Single sign-on: a provider on one host needs one approval; an unreadable provider is explained', async () => {
+      let approved: unknown[] = [];
+      fakeHost.bridgeAnswers.__permission__egressSet = (data) => {
+        approved = (data as { egresses: unknown[] }).egresses;
+        return { results: approved };
+      };
+      fakeHost.bridgeAnswers.__permission__egressGet = () => ({ results: approved });
+      fakeHost.resolvers.discoverSsoOrigins = () => ok({ origins: ['https://login.acme.com'], problem: null });
+      await saveSso('https://login.acme.com/tenant/');
+      expect(egressCalls('__permission__egressSet')).toEqual([ssoEgress(['https://login.acme.com'])]);
       expect(getByText('SectionMessage', /Outbound access to https:\/\/login\.acme\.com approved/).props.appearance).toBe('success');
+
+      fakeHost.reset();
+      fakeHost.context = globalContext();
+      fakeHost.bridgeAnswers.__permission__egressSet = (data) => ({ results: (data as { egresses: unknown[] }).egresses });
+      fakeHost.resolvers.discoverSsoOrigins = () => ok({ origins: ['https://login.acme.com'], problem: "The provider's configuration could not be read (discovery answered 503)." });
+      await saveSso('https://login.acme.com');
+      expect(egressCalls('__permission__egressSet')).toEqual([ssoEgress(['https://login.acme.com'])]);
+      expect(getByText('SectionMessage', /Identity provider hosts not confirmed/).props.appearance).toBe('warning');
+      expect(hasText(/discovery answered 503/)).toBe(true);
     });
 
     it('a rejected save asks for no egress', async () => {
