@@ -46,7 +46,7 @@ export const createSpacePolicyCache = (deps: AppDeps): ((spaceKey: string) => Pr
 
 /** A stored link as editors and admins see it: no hashes, status derived from the CURRENT policy. */
 export const toLinkView = (link: ShareLink, policy: EffectivePolicy, now: number): LinkView => {
-  const { effectiveStatus, violations } = linkEffectiveStatus(link, policy, now);
+  const { effectiveStatus, violations, selectedUsersNarrowedTo } = linkEffectiveStatus(link, policy, now);
   return {
     id: link.id,
     pageId: link.pageId,
@@ -61,6 +61,7 @@ export const toLinkView = (link: ShareLink, policy: EffectivePolicy, now: number
     hasPassword: link.passwordHash !== null,
     effectiveStatus,
     violations,
+    selectedUsersNarrowedTo,
     name: link.name,
     description: link.description,
     comments: link.comments,

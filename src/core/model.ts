@@ -112,6 +112,8 @@ export interface LinkView extends LinkSettings {
   effectiveStatus: 'active' | 'disabled' | 'expired' | 'non_compliant' | 'page_removed' | 'sharing_disabled';
   /** Human-readable reasons when effectiveStatus is non_compliant. */
   violations: string[];
+  /** The common part the view uses when the policy's selected users narrowed the link's own list; null when not narrowed. */
+  selectedUsersNarrowedTo: string[] | null;
 }
 
 /** Site-wide settings that are not policy: branding, domain, mail, SSO provider, network. */

@@ -56,6 +56,7 @@ export const linkView = (overrides: Partial<LinkListItem> = {}): LinkListItem =>
   hasPassword: false,
   effectiveStatus: 'active',
   violations: [],
+  selectedUsersNarrowedTo: null,
   createdByName: 'Erin Editor',
   ...overrides,
 });
