@@ -23,6 +23,7 @@ describe('linkEffectiveStatus', () => {
     expect(statusOf({ comments: 'view_add', expiresAt: NOW + 40 * DAY }, globalConfig(), enforcedSpace({ comments: 'view', expiry: { kind: 'custom', maxDays: 30 } }))).toEqual({
       effectiveStatus: 'non_compliant',
       violations: ["Comments are capped at 'View' by the space policy", 'Expiry must be within 30 days of creation (space policy)'],
+      selectedUsersNarrowedTo: null,
     });
   });
 
@@ -33,6 +34,7 @@ describe('linkEffectiveStatus', () => {
     expect(linkEffectiveStatus({ ...rest, hasPassword: false }, policy, NOW)).toEqual({
       effectiveStatus: 'non_compliant',
       violations: ['A password is required by the global policy'],
+      selectedUsersNarrowedTo: null,
     });
   });
 
@@ -44,5 +46,30 @@ describe('linkEffectiveStatus', () => {
 
   it('an old link past its expiry-in-future check is not flagged for it (existing mode)', () => {
     expect(statusOf({ name: '', createdAt: NOW - 90 * DAY, updatedAt: NOW - 90 * DAY }).effectiveStatus).toBe('active');
+  });
+
+  it('attack: a link list with nothing in common with a later admin list is flagged non-compliant with the reason, in every list', () => {
+    const status = statusOf({ selectedUsers: ['eve@other.com'] }, globalConfig(), enforcedSpace({ selectedUsers: ['@acme.com'] }));
+    expect(status).toEqual({
+      effectiveStatus: 'non_compliant',
+      violations: ["None of the link's selected users is among the selected users allowed by the space policy any more"],
+      selectedUsersNarrowedTo: null,
+    });
+  });
+
+  it('a partly narrowed list shows as narrowed, with the common part the view uses; a list that fits or is absent does not', () => {
+    const acme = enforcedGlobal({ selectedUsers: ['@acme.com'] });
+    expect(statusOf({ selectedUsers: ['ann@acme.com', 'eve@other.com'] }, acme)).toEqual({
+      effectiveStatus: 'active',
+      violations: [],
+      selectedUsersNarrowedTo: ['ann@acme.com'],
+    });
+    // An admin list inside the link's domain entry: the admin's addresses are the common part.
+    expect(statusOf({ selectedUsers: ['@acme.com'] }, enforcedGlobal({ selectedUsers: ['ann@acme.com', 'zed@third.io'] })).selectedUsersNarrowedTo).toEqual(['ann@acme.com']);
+    expect(statusOf({ selectedUsers: ['ann@acme.com'] }, acme).selectedUsersNarrowedTo).toBeNull();
+    expect(statusOf({ selectedUsers: [] }, acme).selectedUsersNarrowedTo).toBeNull();
+    expect(statusOf({ selectedUsers: ['ann@acme.com', 'eve@other.com'] }).selectedUsersNarrowedTo).toBeNull();
+    // Narrowing is shown whatever else the status says (a disabled link keeps its narrowed audience).
+    expect(statusOf({ status: 'disabled', selectedUsers: ['ann@acme.com', 'eve@other.com'] }, acme).selectedUsersNarrowedTo).toEqual(['ann@acme.com']);
   });
 });

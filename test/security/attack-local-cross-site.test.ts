@@ -66,13 +66,14 @@ describe('attack: drive-by resolver call from another site (local mode)', () => 
 
   it('a foreign Origin is refused even with a JSON content type, and so is Sec-Fetch-Site cross-site or same-site alone', async () => {
     const before = await linkCount();
-    for (const headers of [
+    const refused: Record<string, string>[] = [
       { origin: 'https://evil.example', 'content-type': 'application/json' },
       { origin: 'null', 'content-type': 'application/json' },
       { origin: `http://localhost:${port + 1}`, 'content-type': 'application/json' },
       { 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' },
       { 'sec-fetch-site': 'same-site', 'content-type': 'application/json' },
-    ]) {
+    ];
+    for (const headers of refused) {
       const reply = await send('POST', '/api/invoke/resetApp', { host: own(), ...headers }, resetBody);
       expect(reply.status, JSON.stringify(headers)).toBe(403);
     }
@@ -87,12 +88,13 @@ describe('attack: drive-by resolver call from another site (local mode)', () => 
   });
 
   it('the server\'s own pages (Origin = its origin, same-origin fetch metadata) and scripts without either header are served', async () => {
-    for (const headers of [
+    const served: Record<string, string>[] = [
       { origin: `http://localhost:${port}`, 'sec-fetch-site': 'same-origin' },
       { origin: `http://127.0.0.1:${port}`, 'sec-fetch-site': 'same-origin', host: `127.0.0.1:${port}` },
       {},
       { 'sec-fetch-site': 'none' },
-    ]) {
+    ];
+    for (const headers of served) {
       const reply = await send('POST', '/api/invoke/getGlobalConfig', { host: own(), 'content-type': 'application/json; charset=utf-8', ...headers }, readBody);
       expect(reply.status, JSON.stringify(headers)).toBe(200);
     }

@@ -1,4 +1,5 @@
 import type { LinkSettings, LinkView, ShareLink } from '../model';
+import { narrowSelectedUsersDetailed } from '../selected-users';
 import { isExpired } from './decide-view';
 import type { EffectivePolicy } from './effective-policy';
 import { validateLink } from './validate-link';
@@ -12,6 +13,11 @@ export interface LinkEffectiveStatus {
   effectiveStatus: LinkView['effectiveStatus'];
   /** The broken rules' messages when `effectiveStatus` is 'non_compliant', otherwise empty. */
   violations: string[];
+  /**
+   * The common part the view uses when the policy's selected users cut the link's own list down (some
+   * of the link's entries no longer apply); null when the link's list applies as it is, or has none.
+   */
+  selectedUsersNarrowedTo: string[] | null;
 }
 
 const hasPassword = (link: LinkForStatus): boolean =>
@@ -22,14 +28,28 @@ const hasPassword = (link: LinkForStatus): boolean =>
  * disabled → page removed → sharing disabled → expired → non-compliant with the current policy → active.
  */
 export const linkEffectiveStatus = (link: LinkForStatus, policy: EffectivePolicy, now: number): LinkEffectiveStatus => {
-  if (link.status !== 'active') return { effectiveStatus: 'disabled', violations: [] };
-  if (link.pageState !== 'current') return { effectiveStatus: 'page_removed', violations: [] };
-  if (!policy.sharing.enabled) return { effectiveStatus: 'sharing_disabled', violations: [] };
-  if (isExpired(link.expiresAt, now)) return { effectiveStatus: 'expired', violations: [] };
+  const audience = selectedUsersOf(link, policy);
+  const status = (effectiveStatus: LinkView['effectiveStatus'], violations: string[] = []): LinkEffectiveStatus => ({
+    effectiveStatus,
+    violations,
+    ...audience,
+  });
+  if (link.status !== 'active') return status('disabled');
+  if (link.pageState !== 'current') return status('page_removed');
+  if (!policy.sharing.enabled) return status('sharing_disabled');
+  if (isExpired(link.expiresAt, now)) return status('expired');
   const violations = validateLink({ ...link, hasPassword: hasPassword(link) }, policy, now, {
     createdAt: link.createdAt,
     mode: 'existing',
   });
-  if (violations.length > 0) return { effectiveStatus: 'non_compliant', violations: violations.map((v) => v.message) };
-  return { effectiveStatus: 'active', violations: [] };
+  if (violations.length > 0) return status('non_compliant', violations.map((v) => v.message));
+  return status('active');
+};
+
+/** The link's list narrowed to the policy's, when that keeps only part of it (decideView narrows the same way). */
+const selectedUsersOf = (link: LinkForStatus, policy: EffectivePolicy): Pick<LinkEffectiveStatus, 'selectedUsersNarrowedTo'> => {
+  if (link.selectedUsers.length === 0) return { selectedUsersNarrowedTo: null };
+  const { entries, outcome } = narrowSelectedUsersDetailed(link.selectedUsers, policy.selectedUsers.value);
+  // A list with nothing in common is not narrowed but non-compliant: the status says so.
+  return { selectedUsersNarrowedTo: outcome === 'common_part' ? entries : null };
 };
