@@ -12,13 +12,17 @@ const realClientFits: KvsClient = realKvs;
 void realClientFits;
 
 const setup = (clock = new ManualClock()) => {
-  const fake = new FakeKvs({ now: () => clock.now() });
+  // No throttling: these tests count requests.
+  const fake = new FakeKvs({ now: () => clock.now(), rateLimitRate: 0 });
   return { fake, clock, store: createKvsStore(fake, { clock }) };
 };
 
-runStoreContract('Forge KVS over the fake', async ({ clock }) => setup(clock).store);
-runStoreContract('Forge KVS over the fake, heavier interleaving', async ({ clock }) =>
-  createKvsStore(new FakeKvs({ now: () => clock.now(), maxHops: 8 }), { clock }),
+const underTest = (fake: FakeKvs, clock: ManualClock) => ({ store: createKvsStore(fake, { clock }), settleIndexes: () => fake.settleIndexes() });
+
+// The emulator's defaults: index lag on, 1 % of requests throttled (the adapter retries them).
+runStoreContract('Forge KVS over the strict emulator', async ({ clock }) => underTest(new FakeKvs({ now: () => clock.now() }), clock));
+runStoreContract('Forge KVS over the strict emulator, heavier interleaving and 5 % throttling', async ({ clock }) =>
+  underTest(new FakeKvs({ now: () => clock.now(), maxHops: 8, rateLimitRate: 0.05, seed: 7 }), clock),
 );
 
 describe('KVS store layout', () => {

@@ -24,6 +24,7 @@ import { DomainError } from '../../core/errors';
 import type { AuditEntry, GlobalConfig, ShareLink, SiteSettings, SpaceConfig } from '../../core/model';
 import type { Clock, EphemeralRecord, LinkStats, Page, PageRequest, Store, Subscription } from '../../app/ports';
 import { ENTITY } from './kvs-entities';
+import { isThrottled, withRateLimitRetry, type RateLimitRetryOptions } from './kvs-rate-limit';
 import {
   MAX_CAS_ATTEMPTS,
   auditMatches,
@@ -47,6 +48,8 @@ export type KvsClient = Pick<Kvs, 'entity' | 'transact' | 'getSecret' | 'setSecr
 export interface KvsStoreOptions {
   /** Time source for counter windows and TTL hints; defaults to the system clock. */
   clock?: Clock;
+  /** Back-off of throttled (429) requests; see kvs-rate-limit.ts. */
+  retry?: RateLimitRetryOptions;
 }
 
 // ------------------------------------------------------------------------------------ entity values
@@ -137,7 +140,8 @@ const QUERY_LIMIT = 100;
 /** Parallel single-key requests (batch calls are avoided: the docs cap them at 45 per minute). */
 const WRITE_CONCURRENCY = 10;
 const READ_CONCURRENCY = 25;
-const MAX_RANGE_VALUE_LENGTH = 850;
+/** Index range values are limited to 900 bytes (limits-kvs-ce); ours carry a 17-byte prefix at most. */
+const MAX_RANGE_VALUE_BYTES = 850;
 
 const isConflict = (e: unknown): boolean =>
   e instanceof ForgeKvsAPIError &&
@@ -160,8 +164,8 @@ const ttlUntil = (expiresAt: number, now: number): SetOptions => {
 };
 
 const checkRangeValue = (what: string, value: string): void => {
-  if (value.length > MAX_RANGE_VALUE_LENGTH) {
-    throw new DomainError('invalid_input', `${what} is too long to store (max ${MAX_RANGE_VALUE_LENGTH} characters)`);
+  if (Buffer.byteLength(value, 'utf8') > MAX_RANGE_VALUE_BYTES) {
+    throw new DomainError('invalid_input', `${what} is too long to store (max ${MAX_RANGE_VALUE_BYTES} bytes)`);
   }
 };
 
@@ -169,8 +173,9 @@ const inChunks = async <T>(items: T[], size: number, fn: (item: T) => Promise<un
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 };
 
-export const createKvsStore = (kvs: KvsClient, options: KvsStoreOptions = {}): Store => {
+export const createKvsStore = (client: KvsClient, options: KvsStoreOptions = {}): Store => {
   const clock = options.clock ?? { now: () => Date.now() };
+  const kvs = withRateLimitRetry(client, options.retry);
   const links = kvs.entity<LinkValue>(ENTITY.link);
   const spaces = kvs.entity<SpaceValue>(ENTITY.spaceConfig);
   const settings = kvs.entity<VersionedValue<GlobalConfig | SiteSettings>>(ENTITY.appSetting);
@@ -698,7 +703,22 @@ export const createKvsStore = (kvs: KvsClient, options: KvsStoreOptions = {}): S
   return withStoreErrors(store);
 };
 
-/** Maps platform throttling and outages to DomainError('store_unavailable'); other errors pass through. */
+/**
+ * Platform errors a user can meet, in plain words: throttling that outlasted the retries and outages
+ * become 'store_unavailable'; a value over the size limit (MAX_SIZE; VALUE_TOO_LARGE in older SDKs)
+ * becomes 'payload_too_large'. Anything else passes through (a bug to see, not to hide).
+ */
+const storeError = (e: unknown): unknown => {
+  if (!(e instanceof ForgeKvsAPIError)) return e;
+  const status = e.responseDetails?.status ?? 0;
+  if (isThrottled(e) || status >= 500) return new DomainError('store_unavailable', 'Storage is busy or unavailable; try again shortly');
+  if (e.code === 'MAX_SIZE' || e.code === 'VALUE_TOO_LARGE' || status === 413) {
+    return new DomainError('payload_too_large', 'This is too large to save (Forge storage keeps at most 240 KB per record). Make it smaller and try again.');
+  }
+  return e;
+};
+
+/** Maps platform errors with storeError; DomainErrors and other errors pass through. */
 const withStoreErrors = (store: Store): Store => {
   const wrap = <T extends object>(target: T): T => {
     const out: Record<string, unknown> = {};
@@ -709,10 +729,7 @@ const withStoreErrors = (store: Store): Store => {
               try {
                 return await (member as (...a: unknown[]) => Promise<unknown>).apply(target, args);
               } catch (e) {
-                if (e instanceof ForgeKvsAPIError && (e.responseDetails?.status === 429 || (e.responseDetails?.status ?? 0) >= 500)) {
-                  throw new DomainError('store_unavailable', 'Storage is busy or unavailable; try again shortly');
-                }
-                throw e;
+                throw storeError(e);
               }
             }
           : wrap(member as object);
