@@ -2,6 +2,7 @@ import React from 'react';
 import { Heading, Select, Stack, Text, Textfield, Toggle } from '@forge/react';
 import type { SiteSettings } from '../../../core/model';
 import type { SiteSettingsInput } from '../../../shared/contract';
+import { isSesRegion, SES_REGIONS } from '../../../shared/ses-regions';
 import { Field, FieldNotes } from '../field';
 import { EGRESS_GROUPS, egressNotice, requestEgress } from './egress';
 import { SiteSettingsForm, type ConfirmBeforeSave, type SiteSectionProps } from './site-settings-form';
@@ -21,8 +22,11 @@ const PROVIDERS: Array<{ label: string; value: Provider }> = [
   { label: 'Webhook', value: 'webhook' },
 ];
 
-/** Non-secret options each provider needs, stored in `email.options`. */
-const PROVIDER_OPTIONS: Record<Provider, Array<{ key: string; label: string; helper?: string }>> = {
+/** Only the SES regions manifest.yml grants egress to can be chosen (src/shared/ses-regions.ts). */
+const SES_REGION_OPTIONS = SES_REGIONS.map((region) => ({ label: region, value: region }));
+
+/** Non-secret options each provider needs, stored in `email.options`; `choices` makes the field a select. */
+const PROVIDER_OPTIONS: Record<Provider, Array<{ key: string; label: string; helper?: string; choices?: Array<{ label: string; value: string }> }>> = {
   none: [],
   outbox: [],
   sendgrid: [],
@@ -33,7 +37,12 @@ const PROVIDER_OPTIONS: Record<Provider, Array<{ key: string; label: string; hel
     { key: 'region', label: 'Region', helper: '"us" or "eu"' },
   ],
   ses: [
-    { key: 'region', label: 'AWS region', helper: 'e.g. eu-west-1' },
+    {
+      key: 'region',
+      label: 'AWS region',
+      helper: 'The regions Secure Share is allowed to reach. Another region needs a new app version.',
+      choices: SES_REGION_OPTIONS,
+    },
     { key: 'accessKeyId', label: 'Access key ID' },
     { key: 'configurationSet', label: 'Configuration set', helper: 'Optional.' },
   ],
@@ -74,12 +83,22 @@ const Section = ({ data, draft, setDraft, secrets, setSecrets, fieldErrors }: Si
           </Field>
           {PROVIDER_OPTIONS[email.provider].map((option) => (
             <Field key={option.key} id={`email-option-${option.key}`} label={option.label} helper={option.helper} error={fieldErrors[`email.options.${option.key}`]}>
-              <Textfield
-                id={`email-option-${option.key}`}
-                name={option.key}
-                value={email.options[option.key] ?? ''}
-                onChange={(e) => setEmail({ options: { ...email.options, [option.key]: String(e.target.value ?? '').trim() } })}
-              />
+              {option.choices ? (
+                <Select
+                  id={`email-option-${option.key}`}
+                  name={option.key}
+                  options={option.choices}
+                  value={option.choices.find((c) => c.value === email.options[option.key]) ?? null}
+                  onChange={(o: { value: string } | null) => setEmail({ options: { ...email.options, [option.key]: o?.value ?? '' } })}
+                />
+              ) : (
+                <Textfield
+                  id={`email-option-${option.key}`}
+                  name={option.key}
+                  value={email.options[option.key] ?? ''}
+                  onChange={(e) => setEmail({ options: { ...email.options, [option.key]: String(e.target.value ?? '').trim() } })}
+                />
+              )}
             </Field>
           ))}
         </>
@@ -133,6 +152,7 @@ const EMAILISH = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const validate = (draft: SiteSettingsInput): Record<string, string> => {
   const problems: Record<string, string> = {};
   if (draft.email.provider !== 'none' && !EMAILISH.test(draft.email.fromAddress)) problems['email.fromAddress'] = 'Enter the address emails are sent from.';
+  if (draft.email.provider === 'ses' && !isSesRegion(draft.email.options.region ?? '')) problems['email.options.region'] = 'Choose an AWS region.';
   const hook = draft.email.options.url;
   if (draft.email.provider === 'webhook' && !(hook && hook.startsWith('https://'))) problems['email.options.url'] = 'Enter an https:// URL.';
   const days = draft.notifications.expiryReminderDays;
