@@ -1,6 +1,7 @@
 import aws4 from 'aws4';
 import { DomainError } from '../../core/errors';
 import type { Mailer, SecretStore } from '../../app/ports';
+import { isSesRegion, SES_REGIONS } from '../../shared/ses-regions';
 import { formatFrom, oneRequestPerRecipient, postOrThrow, requireSecret, type FetchLike, type SenderConfig } from './http-mail';
 
 export interface SesConfig extends SenderConfig {
@@ -14,12 +15,13 @@ export interface SesConfig extends SenderConfig {
   baseUrl?: string;
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
 
 /** Amazon SES v2 `SendEmail` (`POST /v2/email/outbound-emails`), signed with AWS Signature V4. */
 export const createSesMailer = (config: SesConfig, secrets: SecretStore, fetchFn: FetchLike): Mailer => {
-  if (!REGION.test(config.region)) throw new DomainError('invalid_input', 'Amazon SES needs a region such as eu-west-1.');
+  if (!isSesRegion(config.region)) {
+    throw new DomainError('invalid_input', `Amazon SES needs one of the regions Secure Share may reach: ${SES_REGIONS.join(', ')}.`);
+  }
   if (!ACCESS_KEY_ID.test(config.accessKeyId)) {
     throw new DomainError('invalid_input', 'Amazon SES needs the access key id (AKIA…) in the email options.');
   }
