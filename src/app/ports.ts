@@ -152,6 +152,8 @@ export interface StatsStore {
 export interface SecretStore {
   get(name: string): Promise<string | undefined>;
   set(name: string, value: string): Promise<void>;
+  /** Stores `value` only when no secret of that name exists (KVS `FAIL_IF_EXISTS`); true when it was stored. */
+  createIfAbsent(name: string, value: string): Promise<boolean>;
   delete(name: string): Promise<void>;
 }
 
@@ -165,8 +167,18 @@ export interface Store {
   subscriptions: SubscriptionStore;
   stats: StatsStore;
   secrets: SecretStore;
-  /** Deletes everything the app stored (full reset). */
-  clearAll(): Promise<void>;
+  /**
+   * Deletes everything the app stored (full reset). With a deadline (epoch ms, real time) it may stop
+   * early and say so; calling it again continues (it is idempotent).
+   */
+  clearAll(options?: { deadline?: number }): Promise<{ complete: boolean }>;
+}
+
+/** Work that continues after the current invocation, in bounded steps (Forge: an async-event queue). */
+export type BackgroundJob = { kind: 'reset'; mode: 'links' | 'full'; actor: string; deletedLinks: number; step: number };
+
+export interface BackgroundJobs {
+  enqueue(job: BackgroundJob): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------

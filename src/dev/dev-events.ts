@@ -22,7 +22,7 @@ const isPageAction = (value: string): value is PageAction => Object.hasOwn(ACTIO
 const changeFixturePage = async (app: LocalApp, pageId: string, action: PageAction): Promise<void> => {
   switch (action) {
     case 'update': {
-      const page = await app.deps.content.getPage(pageId);
+      const page = app.site.page(pageId);
       const stamp = new Date(app.deps.clock.now()).toISOString();
       await app.site.updatePage(pageId, { body: `${page?.bodyHtml ?? ''}\n<p>Edited locally at ${stamp}.</p>` });
       return;
@@ -47,7 +47,8 @@ export const handleDevEvent = async (app: LocalApp, method: string, path: string
   if (pageId === undefined || action === undefined || !isPageAction(action)) {
     return jsonResponse(404, { error: 'Use POST /dev/pages/<pageId>/<update|trash|restore|delete> or POST /dev/sweep.' });
   }
-  const page = await app.deps.content.getPage(pageId);
+  // Read from the site itself: the app user may not be allowed to see the page.
+  const page = app.site.page(pageId);
   try {
     await changeFixturePage(app, pageId, action);
   } catch (error) {

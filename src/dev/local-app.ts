@@ -3,13 +3,15 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppDeps } from '../app/deps';
 import type { Clock, Random } from '../app/ports';
-import { openFixtureConfluence, type FixtureSiteControl } from '../adapters/local/fixture-confluence';
 import { createLocalStore, type LocalStore } from '../adapters/local/local-store';
 import { createOutboxMailer, type OutboxMailer } from '../adapters/local/outbox';
+import { openConfluenceEmulator, type ConfluenceEmulator, type ConfluenceEmulatorOptions, type SiteControl } from './confluence-emulator/emulator';
+import { restAdapterOver } from './confluence-emulator/rest-adapter';
 
 /**
  * Local mode composition root: the same use cases and handlers as on Forge, over a durable file store
- * (.secure-share/), a fixture Confluence site and a file outbox instead of real email.
+ * (.secure-share/), the production Confluence REST adapter talking to a Confluence emulator that serves
+ * a fixture site (src/dev/confluence-emulator/), and a file outbox instead of real email.
  */
 export interface LocalAppOptions {
   /** Durable data directory; default `.secure-share` in the working directory. */
@@ -24,12 +26,17 @@ export interface LocalAppOptions {
   bcryptRounds?: number;
   /** Simulated Confluence REST latency (benchmarks). */
   latency?: { confluenceMs?: number };
+  /** Rate limiting the emulator injects (429 with Retry-After), e.g. for resilience tests. */
+  inject429?: ConfluenceEmulatorOptions['inject429'];
 }
 
 export interface LocalApp {
   deps: AppDeps;
   store: LocalStore;
-  site: FixtureSiteControl;
+  /** Changes made "in Confluence" (dev events, tests). */
+  site: SiteControl;
+  /** The emulator behind the REST adapter (request stats, spec violations). */
+  confluence: ConfluenceEmulator;
   outbox: OutboxMailer;
   dataDir: string;
   sitePath: string;
@@ -54,22 +61,25 @@ export const createLocalApp = async (options: LocalAppOptions = {}): Promise<Loc
   let shareBase = `http://localhost:${port}`;
 
   const store = await createLocalStore({ dir: dataDir, clock });
-  let confluence;
+  let confluence: ConfluenceEmulator;
   try {
-    confluence = await openFixtureConfluence(sitePath, {
+    confluence = await openConfluenceEmulator(sitePath, {
       persistPath: join(dataDir, 'site-state.json'),
       now: () => clock.now(),
       ...(options.latency?.confluenceMs ? { latencyMs: options.latency.confluenceMs } : {}),
+      ...(options.inject429 !== undefined ? { inject429: options.inject429 } : {}),
+      onSpecViolation: (v) => console.warn(`Confluence emulator: ${v.method} ${v.path} is ${v.reason}`),
     });
   } catch (error) {
     await store.close();
     throw error;
   }
   const outbox = createOutboxMailer(join(dataDir, 'outbox'), () => clock.now());
+  const { content, rights } = restAdapterOver(confluence);
   const deps: AppDeps = {
     store,
-    content: confluence.content,
-    rights: confluence.rights,
+    content,
+    rights,
     mailer: outbox,
     clock,
     random: options.random ?? systemRandom,
@@ -81,7 +91,8 @@ export const createLocalApp = async (options: LocalAppOptions = {}): Promise<Loc
   return {
     deps,
     store,
-    site: confluence.site,
+    site: confluence.control,
+    confluence,
     outbox,
     dataDir,
     sitePath,
@@ -89,7 +100,7 @@ export const createLocalApp = async (options: LocalAppOptions = {}): Promise<Loc
       shareBase = url.replace(/\/+$/, '');
     },
     close: async () => {
-      await confluence.site.flush();
+      await confluence.control.flush();
       await store.close();
     },
   };

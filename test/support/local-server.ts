@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalServer, type LocalServer, type StartLocalServerOptions } from '../../src/dev/server';
+import type { EmulatorStats } from '../../src/dev/confluence-emulator/emulator';
 import type { ResolverData, ResolverKey, ResolverResult } from '../../src/shared/contract';
 
 export interface InvokeResponse<T = unknown> {
@@ -24,9 +25,21 @@ export interface TestServer extends LocalServer {
   ): Promise<InvokeResponse<ResolverData<K>>>;
   /** Like invoke, but returns the data and fails the test with the error envelope otherwise. */
   call<K extends ResolverKey>(key: K, payload: unknown, accountId?: string): Promise<ResolverData<K>>;
-  /** Stops the server and deletes the data directory. */
+  /**
+   * Stops the server and deletes the data directory. Fails when any Confluence request of the run fell
+   * outside Atlassian's OpenAPI specs, or an emulator answer did not match them.
+   */
   stop(): Promise<void>;
 }
+
+/** Throws with every Confluence request outside the specs and every emulator answer that broke them. */
+export const assertWithinSpecs = (stats: EmulatorStats): void => {
+  const problems = [
+    ...stats.specViolations.map((v) => `${v.method} ${v.path}: ${v.reason}`),
+    ...stats.responseViolations.map((v) => `emulator answer to ${v.operationId} (${v.status}): ${v.errors.join('; ')}`),
+  ];
+  if (problems.length > 0) throw new Error(`Confluence traffic outside Atlassian's OpenAPI specs:\n${problems.slice(0, 10).join('\n')}`);
+};
 
 export const startTestServer = async (options: StartLocalServerOptions = {}): Promise<TestServer> => {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'secure-share-test-')));
@@ -51,6 +64,7 @@ export const startTestServer = async (options: StartLocalServerOptions = {}): Pr
     stop: async () => {
       await server.close();
       if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
+      assertWithinSpecs(server.app.confluence.stats);
     },
   };
 };

@@ -427,6 +427,14 @@ export const createLocalStore = async (options: LocalStoreOptions = {}): Promise
         secrets.set(name, value);
         await persistSecrets();
       },
+      async createIfAbsent(name, value) {
+        if (name.length === 0) throw new DomainError('invalid_input', 'Secret name must not be empty');
+        await secretWrites.catch(() => undefined);
+        if (secrets.has(name)) return false;
+        secrets.set(name, value);
+        await persistSecrets();
+        return true;
+      },
       async delete(name) {
         if (secrets.delete(name)) await persistSecrets();
       },
@@ -439,7 +447,7 @@ export const createLocalStore = async (options: LocalStoreOptions = {}): Promise
       const hadSecrets = secrets.size > 0;
       secrets.clear();
       if (hadSecrets) await persistSecrets();
-      return settled(undefined);
+      return settled({ complete: true });
     },
 
     async close() {

@@ -43,6 +43,8 @@ export interface ConfluenceEmulatorOptions {
   persistPath?: string;
   /** Tag stored with the persisted state (the fixture's hash). */
   persistTag?: string;
+  /** Called for every request outside the specs (local mode prints it). */
+  onSpecViolation?: (violation: { method: string; path: string; reason: string }) => void;
 }
 
 export interface RequestRecord {
@@ -126,6 +128,11 @@ export const createConfluenceEmulator = (site: FixtureSite, options: ConfluenceE
   const latency = options.latencyMs ?? 0;
   let inFlight = 0;
 
+  const violation = (v: { method: string; path: string; reason: string }): void => {
+    stats.specViolations.push(v);
+    options.onSpecViolation?.(v);
+  };
+
   const mediaUrlFor = (attachmentId: string): string => {
     const token = randomBytes(18).toString('base64url');
     mediaTokens.set(token, { attachmentId, expiresAt: now() + MEDIA_TTL_MS });
@@ -178,7 +185,7 @@ export const createConfluenceEmulator = (site: FixtureSite, options: ConfluenceE
     }
     if (path.startsWith('/wiki/download/')) {
       // Not an API path: Confluence answers API clients 401 here (the v1 download endpoint is the API way).
-      stats.specViolations.push({ method, path, reason: 'outside the OpenAPI spec: /wiki/download/... is not an API path (use the v1 attachment download)' });
+      violation({ method, path, reason: 'outside the OpenAPI spec: /wiki/download/... is not an API path (use the v1 attachment download)' });
       record.status = 401;
       return jsonResponse(401, { message: 'Unauthorized: /wiki/download/ is not available to API clients.' });
     }
@@ -186,7 +193,7 @@ export const createConfluenceEmulator = (site: FixtureSite, options: ConfluenceE
     const check = await specs.checkRequest({ method, path, headers, ...(init.body !== undefined ? { body: init.body } : {}) });
     if (!check.ok) {
       const reason = `outside the OpenAPI spec: ${check.reason}`;
-      stats.specViolations.push({ method, path, reason });
+      violation({ method, path, reason });
       record.status = 400;
       return jsonResponse(400, { statusCode: 400, message: reason });
     }

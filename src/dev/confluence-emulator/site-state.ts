@@ -31,6 +31,7 @@ export type PagePatch = Partial<
 export interface ControlPage {
   id: string;
   title: string;
+  spaceId: string;
   spaceKey: string;
   parentId: string | null;
   status: FixturePage['status'];
@@ -41,6 +42,8 @@ export interface ControlPage {
 
 /** Changes that happen in Confluence (people editing, trashing, restoring), for dev events and tests. */
 export interface SiteControl {
+  /** The page as stored (whoever may see it), or undefined once purged. */
+  page(pageId: string): ControlPage | undefined;
   trashPage(pageId: string): Promise<void>;
   restorePage(pageId: string): Promise<void>;
   archivePage(pageId: string): Promise<void>;
@@ -183,6 +186,7 @@ export const createSiteState = (initial: FixtureSite, options: SiteStateOptions)
   const controlPage = (node: FixturePage): ControlPage => ({
     id: node.id,
     title: node.title,
+    spaceId: spaceByKey(node.spaceKey)?.id ?? '',
     spaceKey: node.spaceKey,
     parentId: node.parentId,
     status: node.status,
@@ -199,6 +203,10 @@ export const createSiteState = (initial: FixtureSite, options: SiteStateOptions)
   };
 
   const control: SiteControl = {
+    page(pageId) {
+      const node = nodeById(pageId);
+      return node && node.status !== 'deleted' ? controlPage(node) : undefined;
+    },
     trashPage: (pageId) => setStatus(pageId, 'trashed'),
     restorePage: (pageId) => setStatus(pageId, 'current'),
     archivePage: (pageId) => setStatus(pageId, 'archived'),
