@@ -1,3 +1,4 @@
+import type { PlatformChecks } from './diagnostics';
 import type { Clock, ConfluenceContent, ConfluenceRights, Mailer, Random, Store } from './ports';
 
 /** Everything a use case may touch, injected once per invocation by a composition root. */
@@ -22,4 +23,6 @@ export interface AppDeps {
    * origin pass the https-only issuer rule, for the demo identity provider. Production never sets it.
    */
   oidc?: { allowLoopbackIssuer?: boolean };
+  /** Self-test checks that need the platform itself (Forge only; see src/app/diagnostics.ts). */
+  platformChecks?: PlatformChecks;
 }
