@@ -145,6 +145,7 @@ export const handleEmailSend = async (ctx: ShareContext): Promise<HttpResponse> 
       email,
       allowed,
       sessionId: ctx.session.sessionId,
+      clientKey: ctx.clientKey,
       purpose,
       message: mailFor(ctx, purpose),
     }),

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_VERIFY_ATTEMPTS, SENDS_PER_EMAIL_PER_HOUR } from '../../src/app/view/email-code';
+import { MAX_VERIFY_ATTEMPTS, SENDS_PER_ADDRESS_PER_CLIENT_PER_HOUR } from '../../src/app/view/email-code';
 import { startHarness, type Harness } from './support/share-harness';
 import { formByAction, formWith, Visitor, type VisitorResponse } from '../support/visitor';
 import { codeCrypto } from '../../src/web/gates';
@@ -80,6 +80,7 @@ describe('selected users: email one-time code', () => {
       email: 'ann@partner.example',
       allowed: true,
       sessionId: 'S'.repeat(22),
+      clientKey: 'client',
       purpose: 'open',
       message: (c) => {
         code = c;
@@ -137,15 +138,15 @@ describe('selected users: email one-time code', () => {
     expect((await v.submit(second.text, 'code', { code: newCode })).status).toBe(303);
   });
 
-  it(`caps sends per address (${SENDS_PER_EMAIL_PER_HOUR}/hour) with the same reply`, async () => {
+  it(`caps sends per address from one client (${SENDS_PER_ADDRESS_PER_CLIENT_PER_HOUR}/hour) with the same reply`, async () => {
     const { path } = await h.link({ selectedUsers: SELECTED });
     const v = new Visitor(h.base);
-    for (let i = 0; i < SENDS_PER_EMAIL_PER_HOUR + 2; i += 1) {
+    for (let i = 0; i < SENDS_PER_ADDRESS_PER_CLIENT_PER_HOUR + 2; i += 1) {
       const reply = await askCode(v, path, 'ann@partner.example');
       expect(reply.status).toBe(200);
       expect(reply.text).toContain('If this address may open the page');
     }
-    expect(h.mail).toHaveLength(SENDS_PER_EMAIL_PER_HOUR);
+    expect(h.mail).toHaveLength(SENDS_PER_ADDRESS_PER_CLIENT_PER_HOUR);
   });
 
   it('rejects header-injection and malformed addresses without sending', async () => {

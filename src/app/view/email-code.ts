@@ -7,14 +7,30 @@ import type { ShareLink } from '../../core/model';
 /**
  * One-time email codes (selected users gate, subscription confirmation). A code is 6 digits from the
  * injected CSPRNG, stored only as a keyed digest, valid 10 minutes, single use (store `take`), at most
- * 5 verify attempts, bound to the browser session that asked for it, and overwritten by a resend.
- * Sending is capped per address and per link per hour. Whether an address may receive a code is never
- * visible in the reply: the caller renders the same page either way (T20, M1–M12).
+ * 5 verify attempts. A code belongs to the browser session that asked for it: each session holds its
+ * own code for an address, so a request from another browser (an attacker's) never replaces or voids
+ * it; a resend from the same session replaces that session's code.
+ *
+ * Sending is capped so that nobody holding the URL can shut the gate for a listed recipient (issue 11):
+ * - per (link, address, client) and per (link, address): a client cannot flood one inbox, and the
+ *   inbox gets at most SENDS_PER_ADDRESS_PER_HOUR codes an hour whoever asks;
+ * - per (link, client): one client sends at most SENDS_PER_CLIENT_PER_HOUR codes an hour;
+ * - per link, listed addresses only: unlisted requests count in budgets of their own and never touch
+ *   the link's. An address's first code of the hour is never refused by the link budget, so guessing
+ *   or spraying listed addresses from many clients cannot starve the other recipients either.
+ * Whether an address may receive a code is never visible in the reply: the caller renders the same
+ * page either way, and both kinds of request do the same counter work (T20, M1–M12).
  */
 export const CODE_TTL_MS = 10 * 60 * 1000;
 export const MAX_VERIFY_ATTEMPTS = 5;
-export const SENDS_PER_EMAIL_PER_HOUR = 5;
-export const SENDS_PER_LINK_PER_HOUR = 50;
+/** Codes to one address asked for by one client in an hour. */
+export const SENDS_PER_ADDRESS_PER_CLIENT_PER_HOUR = 5;
+/** Codes to one address in an hour, all clients together (the inbox's flood guard). */
+export const SENDS_PER_ADDRESS_PER_HOUR = 20;
+/** Codes one client may have sent through one link in an hour. */
+export const SENDS_PER_CLIENT_PER_HOUR = 20;
+/** Codes to listed addresses through one link in an hour (beyond each address's first). */
+export const SENDS_PER_LINK_PER_HOUR = 200;
 const HOUR_MS = 60 * 60 * 1000;
 
 export type CodePurpose = 'open' | 'subscribe';
@@ -52,7 +68,9 @@ export interface CodeCrypto {
   same(a: string, b: string): boolean;
 }
 
-const codeKey = (linkId: string, emailKey: string): string => `otp:${linkId}:${emailKey}`;
+/** One code per (link, address, browser session); the session id is digested like the address. */
+const codeKey = (linkId: string, emailKey: string, sessionKey: string): string => `otp:${linkId}:${emailKey}:${sessionKey}`;
+const sessionKeyOf = (crypto: CodeCrypto, linkId: string, sessionId: string): string => crypto.digest('otp-session', `${linkId}|${sessionId}`);
 
 export interface SendCodeInput {
   link: ShareLink;
@@ -60,6 +78,8 @@ export interface SendCodeInput {
   /** Whether this address may receive a code; decided by the caller from the effective policy. */
   allowed: boolean;
   sessionId: string;
+  /** Keyed digest of the requesting client (IP or IPv6 /64), for the per-client caps. */
+  clientKey: string;
   purpose: CodePurpose;
   /** Builds the message for an allowed address. */
   message: (code: string) => { subject: string; text: string; html: string };
@@ -71,11 +91,14 @@ export const sendCode = async (deps: AppDeps, crypto: CodeCrypto, input: SendCod
   const hour = Math.floor(now / HOUR_MS);
   const hourEnd = (hour + 1) * HOUR_MS;
   const emailKey = crypto.digest('otp-email', `${input.link.id}|${input.email}`);
-  // Both caps count every request, allowed address or not, so the work done is the same either way.
-  const [perEmail, perLink] = await Promise.all([
-    deps.store.counters.increment(`otpsend:e:${input.link.id}:${emailKey}:${hour}`, hourEnd),
-    deps.store.counters.increment(`otpsend:l:${input.link.id}:${hour}`, hourEnd),
-  ]);
+  const link = input.link.id;
+  // Listed ('a') and unlisted ('u') requests count in separate budgets, with the same counter work.
+  const kind = input.allowed ? 'a' : 'u';
+  const count = (name: string, scope: string): Promise<number> => deps.store.counters.increment(`otpsend:${kind}${name}:${link}:${scope}:${hour}`, hourEnd);
+  // The client's own caps first: what a client is refused never uses up an address's or the link's budget.
+  const [perAddressClient, perClient] = await Promise.all([count('ec', `${emailKey}:${input.clientKey}`), count('c', input.clientKey)]);
+  const clientCapped = perAddressClient > SENDS_PER_ADDRESS_PER_CLIENT_PER_HOUR || perClient > SENDS_PER_CLIENT_PER_HOUR;
+  const [perAddress, perLink] = clientCapped ? [0, 0] : await Promise.all([count('e', emailKey), count('l', '-')]);
   if (!input.allowed) return;
   // Every outcome of a send is audited against the address (masked) and the link's page.
   const auditSend = (action: 'gate_failed' | 'code_sent', detail: string): Promise<void> =>
@@ -85,13 +108,15 @@ export const sendCode = async (deps: AppDeps, crypto: CodeCrypto, input: SendCod
       ...linkAuditScope(input.link),
       detail,
     });
-  if (perEmail > SENDS_PER_EMAIL_PER_HOUR || perLink > SENDS_PER_LINK_PER_HOUR) {
+  const overLink = perLink > SENDS_PER_LINK_PER_HOUR && perAddress > 1;
+  if (clientCapped || perAddress > SENDS_PER_ADDRESS_PER_HOUR || overLink) {
     await auditSend('gate_failed', 'email code send cap reached');
     return;
   }
   const code = newCode((n) => deps.random.bytes(n));
+  const key = codeKey(input.link.id, emailKey, sessionKeyOf(crypto, input.link.id, input.sessionId));
   await deps.store.ephemeral.put({
-    key: codeKey(input.link.id, emailKey),
+    key,
     value: {
       digest: crypto.digest('otp-code', `${input.link.id}|${input.email}|${code}`),
       sessionId: input.sessionId,
@@ -106,7 +131,7 @@ export const sendCode = async (deps: AppDeps, crypto: CodeCrypto, input: SendCod
     await auditSend('code_sent', input.purpose === 'open' ? 'access code' : 'subscription code');
   } catch {
     // The reply stays the same (M11); the code is withdrawn so it cannot be used, and the failure audited.
-    await deps.store.ephemeral.delete(codeKey(input.link.id, emailKey));
+    await deps.store.ephemeral.delete(key);
     await auditSend('gate_failed', 'email code could not be sent');
   }
 };
@@ -126,7 +151,7 @@ export interface VerifyCodeInput {
 export const verifyCode = async (deps: AppDeps, crypto: CodeCrypto, input: VerifyCodeInput): Promise<VerifyOutcome> => {
   const now = deps.clock.now();
   const emailKey = crypto.digest('otp-email', `${input.link.id}|${input.email}`);
-  const key = codeKey(input.link.id, emailKey);
+  const key = codeKey(input.link.id, emailKey, sessionKeyOf(crypto, input.link.id, input.sessionId));
   const stored = await deps.store.ephemeral.get(key, now);
   const parsed = stored ? recordSchema.safeParse(stored.value) : undefined;
   if (!stored || !parsed?.success) return { kind: 'wrong' };
