@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { parseCookie, stringifySetCookie } from 'cookie';
+import { stringifySetCookie } from 'cookie';
 import * as z from 'zod/mini';
 import type { SecretStore } from '../app/ports';
 import type { HttpRequest } from './http';
@@ -10,7 +10,11 @@ import type { HttpRequest } from './http';
  * epoch, so rotating, disabling or changing the password of a link kills every session at once (T5).
  *
  * Carriers:
- * - cookie `__Host-ss_<first 8 chars of link id>` (HttpOnly; Secure; Path=/; SameSite=Lax), valid ≤ 12 h;
+ * - cookie `__Secure-ss_<first 8 chars of link id>` (HttpOnly; Secure; SameSite=Lax), valid ≤ 12 h, scoped
+ *   to the link's own path `<base path>/s/<token>`: a browser sends each link only its own cookie, so
+ *   a visitor who opened hundreds of links still sends a short Cookie header (issue 11: ~28 cookies at
+ *   Path=/ overflowed the header cap and broke every session and SSO callback). `__Host-` would demand
+ *   Path=/, hence `__Secure-`: still Secure-only and host-only (no Domain is ever set);
  * - a "ticket" with the same payload but ≤ 15 min lifetime, carried in forms (hidden field `t`) and, when
  *   the browser did not return the cookie, in the page's links (`?t=`). This is the fallback for a web
  *   trigger host where cookies do not survive (T6, spike S2).
@@ -152,12 +156,14 @@ export const newSession = (
 });
 
 /**
- * Cookie naming. `__Host-` requires Secure, which a browser refuses over plain http, so for the local
- * server on http://localhost the cookie drops the prefix and the Secure flag. Any other base URL (the
- * web trigger, a custom domain) always gets the `__Host-` form.
+ * Cookie naming and scope. The `__Secure-` prefix requires Secure, which a browser refuses over plain
+ * http, so for the local server on http://localhost the cookie drops the prefix and the Secure flag.
+ * Any other base URL (the web trigger, a custom domain) always gets the prefixed, Secure form. `path`
+ * is the link's own path (see linkCookiePath); without one the cookie is site-wide (Path=/).
  */
 export interface CookiePolicy {
   secure: boolean;
+  path?: string;
 }
 
 export const cookiePolicyFor = (publicBaseUrl: string): CookiePolicy => {
@@ -170,8 +176,19 @@ export const cookiePolicyFor = (publicBaseUrl: string): CookiePolicy => {
   }
 };
 
+/** `<path of the public base>/s/<token>`: where a browser shows the link, so where its cookie belongs. */
+export const linkCookiePath = (publicBaseUrl: string, token: string): string => {
+  let basePath = '';
+  try {
+    basePath = new URL(publicBaseUrl).pathname.replace(/\/+$/, '');
+  } catch {
+    basePath = '';
+  }
+  return `${basePath}/s/${token}`;
+};
+
 export const sessionCookieName = (linkId: string, policy: CookiePolicy): string =>
-  `${policy.secure ? '__Host-' : ''}ss_${linkId.slice(0, 8)}`;
+  `${policy.secure ? '__Secure-' : ''}ss_${linkId.slice(0, 8)}`;
 
 export const serializeSessionCookie = (
   name: string,
@@ -185,21 +202,44 @@ export const serializeSessionCookie = (
     maxAge: Math.max(0, Math.floor(maxAgeSeconds)),
     httpOnly: true,
     secure: policy.secure,
-    path: '/',
+    path: policy.path ?? '/',
     sameSite: 'lax',
   });
 
+/** How much of a Cookie header is looked at, and the longest value taken from it. */
+export const MAX_COOKIE_HEADER_SCAN = 64 * 1024;
+const MAX_COOKIE_VALUE = 4096;
+
 /**
- * The session cookie value from the request, or null. A header that carries the name twice is refused
- * as ambiguous: `cookie` keeps the first silently, and a sibling app could toss a second one (D6).
+ * The value of cookie `name` from the request, or null. A header that carries the name twice is refused
+ * as ambiguous: a sibling app could toss a second one (D6). An oversized header is not refused as a
+ * whole: the cookies in it are scanned (the first MAX_COOKIE_HEADER_SCAN characters) and the others are
+ * simply ignored, so stray cookies on the host cannot break this link's session.
  */
 export const readCookie = (req: HttpRequest, name: string): string | null => {
   const raw = (req.headers['cookie'] ?? []).join('; ');
-  if (raw === '' || raw.length > 8192) return null;
-  const occurrences = raw.split(';').filter((part) => part.trim().startsWith(`${name}=`)).length;
-  if (occurrences !== 1) return null;
-  const value = parseCookie(raw)[name];
-  return value ?? null;
+  if (raw === '') return null;
+  const scanned = raw.length > MAX_COOKIE_HEADER_SCAN ? raw.slice(0, MAX_COOKIE_HEADER_SCAN) : raw;
+  let found: string | null = null;
+  let occurrences = 0;
+  for (const part of scanned.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0 || part.slice(0, eq).trim() !== name) continue;
+    occurrences += 1;
+    found = part.slice(eq + 1).trim();
+  }
+  if (occurrences !== 1 || found === null || found.length > MAX_COOKIE_VALUE) return null;
+  const unquoted = found.length >= 2 && found.startsWith('"') && found.endsWith('"') ? found.slice(1, -1) : found;
+  return unquoted === '' ? null : decodeCookieValue(unquoted);
+};
+
+const decodeCookieValue = (value: string): string | null => {
+  if (!value.includes('%')) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
 };
 
 /** CSRF token bound to the link and the session id (signed double submit, T9). */

@@ -104,8 +104,15 @@ export const titleOf = (html: string): string => {
   return title;
 };
 
+/** RFC 6265 path-match: the cookie's path is the request path or a "directory" prefix of it. */
+const pathMatches = (cookiePath: string, requestPath: string): boolean =>
+  requestPath === cookiePath ||
+  (requestPath.startsWith(cookiePath) && (cookiePath.endsWith('/') || requestPath.charAt(cookiePath.length) === '/'));
+
 export class Visitor {
   readonly jar = new Map<string, string>();
+  /** The Path each cookie was set with (absent: '/'); a cookie goes only to requests below its path. */
+  readonly cookiePaths = new Map<string, string>();
 
   /** `defaultHeaders` go with every request (a request's own headers win), e.g. a client IP header. */
   constructor(
@@ -113,9 +120,14 @@ export class Visitor {
     private readonly defaultHeaders: Record<string, string> = {},
   ) {}
 
-  private cookieHeader(): string | undefined {
-    if (this.jar.size === 0) return undefined;
-    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  /** The Cookie header a browser would send to `url`: cookies whose path matches, longest paths first. */
+  cookieHeaderFor(url: string): string | undefined {
+    const requestPath = new URL(this.url(url)).pathname;
+    const matching = [...this.jar]
+      .map(([name, value]) => ({ name, value, path: this.cookiePaths.get(name) ?? '/' }))
+      .filter((cookie) => pathMatches(cookie.path, requestPath))
+      .sort((a, b) => b.path.length - a.path.length);
+    return matching.length === 0 ? undefined : matching.map(({ name, value }) => `${name}=${value}`).join('; ');
   }
 
   private absorb(setCookies: string[]): void {
@@ -125,10 +137,17 @@ export class Visitor {
       if (!pair || eq <= 0) continue;
       const name = pair.slice(0, eq).trim();
       const value = pair.slice(eq + 1).trim();
-      const maxAge = attrs.map((a) => a.trim().toLowerCase()).find((a) => a.startsWith('max-age='));
+      const lowered = attrs.map((a) => a.trim().toLowerCase());
+      const maxAge = lowered.find((a) => a.startsWith('max-age='));
+      const path = attrs.map((a) => a.trim()).find((a) => a.toLowerCase().startsWith('path='))?.slice(5);
       const expired = maxAge !== undefined && Number(maxAge.slice(8)) <= 0;
-      if (expired || value === '') this.jar.delete(name);
-      else this.jar.set(name, value);
+      if (expired || value === '') {
+        this.jar.delete(name);
+        this.cookiePaths.delete(name);
+      } else {
+        this.jar.set(name, value);
+        this.cookiePaths.set(name, path?.startsWith('/') ? path : '/');
+      }
     }
   }
 
@@ -143,9 +162,9 @@ export class Visitor {
     init: { headers?: Record<string, string>; body?: string | Uint8Array | FormData; noCookies?: boolean } = {},
   ): Promise<VisitorResponse> {
     const headers: Record<string, string> = { ...this.defaultHeaders, ...(init.headers ?? {}) };
-    const cookie = this.cookieHeader();
-    if (cookie && headers['cookie'] === undefined && !init.noCookies) headers['cookie'] = cookie;
     const url = this.url(path);
+    const cookie = this.cookieHeaderFor(url);
+    if (cookie && headers['cookie'] === undefined && !init.noCookies) headers['cookie'] = cookie;
     const response = await fetch(url, { method, headers, body: init.body as BodyInit | undefined, redirect: 'manual' });
     const bytes = new Uint8Array(await response.arrayBuffer());
     const setCookies = response.headers.getSetCookie();

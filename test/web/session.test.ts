@@ -3,7 +3,10 @@ import {
   cookiePolicyFor,
   csrfMatches,
   csrfToken,
+  linkCookiePath,
   newSession,
+  readCookie,
+  serializeSessionCookie,
   sessionCookieName,
   sessionPayload,
   signSession,
@@ -11,6 +14,7 @@ import {
   SESSION_MAX_AGE_MS,
   TICKET_MAX_AGE_MS,
 } from '../../src/web/session';
+import type { HttpRequest } from '../../src/web/http';
 
 const key = Buffer.alloc(32, 1);
 const otherKey = Buffer.alloc(32, 2);
@@ -65,10 +69,40 @@ describe('CSRF tokens and cookie naming', () => {
     expect(csrfMatches(key, linkId, 'S'.repeat(22), token.slice(0, -1))).toBe(false);
   });
 
-  it('uses __Host- everywhere except plain http on localhost', () => {
-    expect(sessionCookieName(linkId, cookiePolicyFor('https://abc.webtrigger.atlassian.app/x1/y'))).toBe('__Host-ss_LLLLLLLL');
-    expect(sessionCookieName(linkId, cookiePolicyFor('https://share.acme.example'))).toBe('__Host-ss_LLLLLLLL');
+  it('uses __Secure- everywhere except plain http on localhost', () => {
+    expect(sessionCookieName(linkId, cookiePolicyFor('https://abc.webtrigger.atlassian.app/x1/y'))).toBe('__Secure-ss_LLLLLLLL');
+    expect(sessionCookieName(linkId, cookiePolicyFor('https://share.acme.example'))).toBe('__Secure-ss_LLLLLLLL');
     expect(sessionCookieName(linkId, cookiePolicyFor('http://localhost:8787'))).toBe('ss_LLLLLLLL');
     expect(cookiePolicyFor('http://evil.example').secure).toBe(true);
+  });
+
+  it('scopes the cookie to the link path below the public base (a web trigger URL has a path of its own)', () => {
+    expect(linkCookiePath('https://abc.webtrigger.atlassian.app/x1/y/', 'TOKEN')).toBe('/x1/y/s/TOKEN');
+    expect(linkCookiePath('https://share.acme.example', 'TOKEN')).toBe('/s/TOKEN');
+    const cookie = serializeSessionCookie('__Secure-ss_LLLLLLLL', 'v', 60, { secure: true, path: '/x1/y/s/TOKEN' });
+    expect(cookie).toContain('Path=/x1/y/s/TOKEN');
+    expect(cookie).toContain('Secure');
+    expect(cookie).not.toMatch(/Domain=/i);
+  });
+});
+
+describe('reading the Cookie header', () => {
+  const request = (cookie: string): HttpRequest => ({ method: 'GET', path: '/', headers: { cookie: [cookie] }, query: {}, body: '' });
+
+  it('finds the cookie in an oversized header instead of giving up on the whole header', () => {
+    const junk = Array.from({ length: 60 }, (_, i) => `stale_${i}=${'x'.repeat(300)}`).join('; ');
+    expect(junk.length).toBeGreaterThan(8192);
+    expect(readCookie(request(`${junk}; ss_A=value1`), 'ss_A')).toBe('value1');
+    expect(readCookie(request(`ss_A=value1; ${junk}`), 'ss_A')).toBe('value1');
+  });
+
+  it('refuses a duplicated name, empty and over-long values; decodes like a browser sends', () => {
+    expect(readCookie(request('ss_A=a; ss_A=a'), 'ss_A')).toBeNull();
+    expect(readCookie(request('ss_A='), 'ss_A')).toBeNull();
+    expect(readCookie(request(`ss_A=${'y'.repeat(5000)}`), 'ss_A')).toBeNull();
+    expect(readCookie(request('ss_A="quoted"'), 'ss_A')).toBe('quoted');
+    expect(readCookie(request('ss_A=a%2Eb'), 'ss_A')).toBe('a.b');
+    expect(readCookie(request('ss_A=%E0%A4%A'), 'ss_A')).toBeNull();
+    expect(readCookie(request('xss_A=1; ss_AB=2'), 'ss_A')).toBeNull();
   });
 });

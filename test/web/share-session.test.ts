@@ -14,7 +14,7 @@ afterEach(async () => {
 const passGate = (v: Visitor, path: string) => tryPassword(v, path, PASSWORD);
 
 describe('session cookie', () => {
-  it('is HttpOnly, SameSite=Lax, Path=/, with Max-Age, no Domain; local http drops __Host-/Secure', async () => {
+  it('is HttpOnly, SameSite=Lax, scoped to the link path, with Max-Age, no Domain; local http drops __Secure-/Secure', async () => {
     const { path, link } = await h.link({ password: PASSWORD });
     const v = new Visitor(h.base);
     const reply = await passGate(v, path);
@@ -22,7 +22,8 @@ describe('session cookie', () => {
     expect(cookie).toBeDefined();
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
-    expect(cookie).toMatch(/Path=\//);
+    expect(cookie).toMatch(new RegExp(`Path=${path}(;|$)`));
+    expect(cookie).not.toMatch(/Secure/);
     expect(cookie).toMatch(/Max-Age=\d+/);
     expect(cookie).not.toMatch(/Domain=/i);
   });
