@@ -20,6 +20,7 @@ import {
   csrfMatches,
   csrfToken,
   keyedDigest,
+  linkCookiePath,
   loadSessionKey,
   newSession,
   readCookie,
@@ -190,7 +191,7 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: Shar
 
   // Sessions: a valid cookie and/or a valid ticket; the most recently issued one wins.
   const publicBase = (site.customDomain ?? shareBase).replace(/\/+$/, '');
-  const cookiePolicy = cookiePolicyFor(publicBase);
+  const cookiePolicy = { ...cookiePolicyFor(publicBase), path: linkCookiePath(publicBase, token) };
   const cookieName = sessionCookieName(link.id, cookiePolicy);
   const expect = { linkId: link.id, epoch: link.epoch, now };
   const cookieValue = readCookie(req, cookieName);
