@@ -127,8 +127,16 @@ export const createLink = async (deps: AppDeps, caller: Caller, input: CreateLin
   if (page.status !== 'current') {
     throw new DomainError('invalid_input', 'Only published pages can be shared (this page is ' + page.status + ').');
   }
-  const sp = await loadSpacePolicy(deps, page.spaceKey);
+  const [sp, seenByApp] = await Promise.all([loadSpacePolicy(deps, page.spaceKey), deps.content.getPageStatuses([page.id])]);
   assertSharingEnabled(sp.policy);
+  // Recipients see the page as the app reads it: a page whose view restrictions leave the app out could never be shown.
+  if (!seenByApp.some((p) => p.id === page.id && p.status === 'current')) {
+    throw new DomainError(
+      'invalid_input',
+      'Secure Share cannot read this page: its view restrictions leave the app out. Add the Secure Share app to the page restrictions (or remove them), then try again.',
+      [{ field: 'pageId', rule: 'page.appCannotRead', message: 'The app cannot read this page' }],
+    );
+  }
   const now = deps.clock.now();
   const defaults = newLinkSettings(sp.policy, now);
   const settings = normalizeSettings({ ...defaults, ...stripUndefined(input.settings) });
@@ -294,7 +302,10 @@ export const setLinkStatus = async (
   return toLinkView(next, sp.policy, now);
 };
 
-/** Replaces the token (page editors): the old URL and every session die; the new URL is returned once. */
+/**
+ * Replaces the token (page editors): the old URL and every session die; the new URL is returned once.
+ * @throws DomainError('sharing_disabled') while the space or site has sharing off.
+ */
 export const rotateLink = async (
   deps: AppDeps,
   caller: Caller,
@@ -304,6 +315,8 @@ export const rotateLink = async (
   await authorizeLinkAction(deps, caller, link, 'edit');
   checkVersion(link, input.version);
   const sp = await loadSpacePolicy(deps, link.spaceKey);
+  // A new URL is a new share: refused while sharing is off, like create and update (issue 11, item 8).
+  assertSharingEnabled(sp.policy);
   const now = deps.clock.now();
   const token = newToken(link.id, (n) => deps.random.bytes(n));
   const next: ShareLink = {

@@ -12,10 +12,21 @@ const summary = (link: LinkView): string => {
   if (link.includeChildren) parts.push('with child pages');
   if (link.hasPassword) parts.push('password');
   if (link.expiresAt !== null) parts.push(`expires ${formatDate(link.expiresAt)}`);
-  if (link.selectedUsers.length > 0) parts.push(`${link.selectedUsers.length} selected user${link.selectedUsers.length === 1 ? '' : 's'}`);
+  if (link.selectedUsers.length > 0) {
+    const narrowed = link.selectedUsersNarrowedTo !== null ? ' (narrowed by policy)' : '';
+    parts.push(`${link.selectedUsers.length} selected user${link.selectedUsers.length === 1 ? '' : 's'}${narrowed}`);
+  }
   if (link.allowedIps.length > 0) parts.push('IP allow-list');
   if (link.requireSso) parts.push('SSO');
   return parts.join(' · ');
+};
+
+/** "Selected users narrowed by policy to ann@acme.com, bob@acme.com": who the link still admits by email. */
+export const narrowedNote = (link: LinkView): string | null => {
+  const kept = link.selectedUsersNarrowedTo;
+  if (kept === null) return null;
+  const shown = kept.slice(0, 3).join(', ');
+  return `Selected users narrowed by policy to ${shown}${kept.length > 3 ? ` and ${kept.length - 3} more` : ''}: the link's other entries no longer apply.`;
 };
 
 /** Why a link does not open, and what the editor can do about it. */
@@ -72,6 +83,11 @@ export const LinkCard = ({ link, currentAccountId, urlKnown, statsLine, busy, on
       {statusNote(link) ? (
         <Text size="small" color={link.effectiveStatus === 'non_compliant' ? 'color.text.danger' : 'color.text.subtle'}>
           {statusNote(link)}
+        </Text>
+      ) : null}
+      {narrowedNote(link) ? (
+        <Text size="small" color="color.text.subtle">
+          {narrowedNote(link)}
         </Text>
       ) : null}
       <ButtonGroup label={`Actions for ${link.name}`}>

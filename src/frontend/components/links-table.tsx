@@ -6,6 +6,7 @@ import { api, toResolverError, type ResolverError } from '../api';
 import { ConfirmModal } from './confirm-modal';
 import { flagError, flagSuccess } from './flags';
 import { formatDate, joinReasons } from './labels';
+import { narrowedNote } from './link-card';
 import { linkStatsLine, useLinkStats } from './link-stats';
 import { PageNavigation, useCursorStack } from './page-navigation';
 import { ErrorPanel } from './states';
@@ -134,6 +135,7 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
         <Stack space="space.050">
           <StatusLozenge status={link.effectiveStatus} />
           {link.effectiveStatus === 'non_compliant' && link.violations.length > 0 ? <Text size="small">{joinReasons(link.violations)}</Text> : null}
+          {narrowedNote(link) ? <Text size="small">{narrowedNote(link)}</Text> : null}
         </Stack>
       ),
     },
