@@ -17,7 +17,10 @@ const setup = (clock = new ManualClock()) => {
   return { fake, clock, store: createKvsStore(fake, { clock }) };
 };
 
-const underTest = (fake: FakeKvs, clock: ManualClock) => ({ store: createKvsStore(fake, { clock }), settleIndexes: () => fake.settleIndexes() });
+const underTest = (fake: FakeKvs, clock: ManualClock) => ({
+  store: createKvsStore(fake, { clock, consistencyDelayMs: 1 }),
+  settleIndexes: () => fake.settleIndexes(),
+});
 
 // The emulator's defaults: index lag on, 1 % of requests throttled (the adapter retries them).
 runStoreContract('Forge KVS over the strict emulator', async ({ clock }) => underTest(new FakeKvs({ now: () => clock.now() }), clock));
@@ -176,5 +179,42 @@ describe('KVS store under eventually consistent indexes', () => {
     await store.links.update({ ...link, status: 'disabled', version: 2 }, 1);
     await fake.settleIndexes();
     expect((await store.links.list({ status: 'disabled' }, { limit: 10 })).items).toEqual([{ ...link, status: 'disabled', version: 2 }]);
+  });
+});
+
+describe('KVS store: listings and full clears under the strict emulator', () => {
+  it('lists a page of 100 with one index query', async () => {
+    const clock = new ManualClock();
+    const fake = new FakeKvs({ now: () => clock.now(), rateLimitRate: 0, indexLag: { ops: 0 } });
+    const store = createKvsStore(fake, { clock });
+    for (let i = 0; i < 250; i += 25) await Promise.all(Array.from({ length: 25 }, (_, j) => store.links.create(makeLink({ createdAt: T0 + i + j }))));
+    const queriesFor = async (cursor?: string) => {
+      const before = fake.calls.length;
+      const page = await store.links.list({}, { limit: 100, ...(cursor ? { cursor } : {}) });
+      return { page, queries: fake.calls.slice(before).filter((c) => c.op === 'entity.query').length };
+    };
+    const first = await queriesFor();
+    expect(first).toMatchObject({ queries: 1 });
+    expect(first.page.items).toHaveLength(100);
+    const second = await queriesFor(first.page.nextCursor);
+    expect(second.queries).toBe(1);
+    const third = await queriesFor(second.page.nextCursor);
+    expect(third.page.items).toHaveLength(50);
+    expect(third.page.nextCursor).toBeUndefined();
+  });
+
+  it('clearAll deletes what the indexes do not show yet, and stops at a deadline saying so', async () => {
+    const clock = new ManualClock();
+    const fake = new FakeKvs({ now: () => clock.now(), indexLag: { ops: 40 } });
+    const store = createKvsStore(fake, { clock, consistencyDelayMs: 1 });
+    const links = Array.from({ length: 30 }, (_, i) => makeLink({ createdAt: T0 + i }));
+    await Promise.all(links.map((l) => store.links.create(l)));
+    await store.secrets.set('hmac', 'k');
+    expect(await store.clearAll({ deadline: Date.now() - 1 })).toEqual({ complete: false });
+    expect(await store.links.get(links[0]!.id)).toBeDefined();
+    expect(await store.clearAll()).toEqual({ complete: true });
+    for (const link of links) expect(await store.links.get(link.id)).toBeUndefined();
+    expect(await store.secrets.get('hmac')).toBeUndefined();
+    expect(fake.dump()).toEqual({});
   });
 });

@@ -498,6 +498,15 @@ export const runStoreContract = (name: string, makeStore: MakeStore): void => {
         await store.secrets.delete('session-hmac-key');
         expect(await store.secrets.get('session-hmac-key')).toBeUndefined();
       });
+
+      it('createIfAbsent: of ten concurrent first writers exactly one stores its value, and it stays', async () => {
+        const created = await Promise.all(Array.from({ length: 10 }, (_, i) => store.secrets.createIfAbsent('session-key', `k${i}`)));
+        expect(created.filter(Boolean)).toHaveLength(1);
+        expect(await store.secrets.get('session-key')).toBe(`k${created.indexOf(true)}`);
+        expect(await store.secrets.createIfAbsent('session-key', 'later')).toBe(false);
+        await store.clearAll();
+        expect(await store.secrets.createIfAbsent('session-key', 'after reset')).toBe(true);
+      });
     });
 
     describe('clearAll', () => {
@@ -515,7 +524,7 @@ export const runStoreContract = (name: string, makeStore: MakeStore): void => {
         await store.stats.recordView('link-1', T0);
         await store.secrets.set('hmac', 'k');
 
-        await store.clearAll();
+        expect(await store.clearAll()).toEqual({ complete: true });
 
         expect((await store.links.list({}, { limit: 100 })).items).toEqual([]);
         expect(await store.links.get(links[0]!.id)).toBeUndefined();

@@ -50,7 +50,16 @@ export interface KvsStoreOptions {
   clock?: Clock;
   /** Back-off of throttled (429) requests; see kvs-rate-limit.ts. */
   retry?: RateLimitRetryOptions;
+  /** Pause between the confirming passes of clearAll, for index lag to pass (default 250 ms). */
+  consistencyDelayMs?: number;
 }
+
+const DEFAULT_CONSISTENCY_DELAY_MS = 250;
+/** clearAll is complete when two passes in a row see no entry in any index. */
+const QUIET_PASSES_TO_FINISH = 2;
+/** Writers that never stop (visitors, the sweep) cannot keep a reset going for ever. */
+const MAX_CLEAR_PASSES = 12;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 // ------------------------------------------------------------------------------------ entity values
 
@@ -176,6 +185,7 @@ const inChunks = async <T>(items: T[], size: number, fn: (item: T) => Promise<un
 export const createKvsStore = (client: KvsClient, options: KvsStoreOptions = {}): Store => {
   const clock = options.clock ?? { now: () => Date.now() };
   const kvs = withRateLimitRetry(client, options.retry);
+  const consistencyDelayMs = options.consistencyDelayMs ?? DEFAULT_CONSISTENCY_DELAY_MS;
   const links = kvs.entity<LinkValue>(ENTITY.link);
   const spaces = kvs.entity<SpaceValue>(ENTITY.spaceConfig);
   const settings = kvs.entity<VersionedValue<GlobalConfig | SiteSettings>>(ENTITY.appSetting);
@@ -258,20 +268,29 @@ export const createKvsStore = (client: KvsClient, options: KvsStoreOptions = {})
         after = range;
       }
       if (result.nextCursor === undefined) return { items };
+      // A full page and the index says there is more: one query per page, never a second one to peek.
+      if (items.length === args.page.limit) return { items, nextCursor: encodeCursor(lastReturned!) };
     }
     return after === undefined ? { items } : { items, nextCursor: encodeCursor(after) };
   };
 
-  /** Visits every item of an index (optionally below `before`), page by page, with our own cursor. */
+  /**
+   * Visits every item of an index (optionally below `before`), page by page, with our own cursor.
+   * Returns how many index entries it visited (stale ones included), or undefined when `stop` said to
+   * stop before the end.
+   */
   const forEachIn = async <V>(
     entityName: string,
     index: string,
     rangeOf: (value: V) => string,
     visit: (key: string, value: V) => Promise<void>,
     before?: string,
-  ): Promise<void> => {
+    stop: () => boolean = () => false,
+  ): Promise<number | undefined> => {
     let after: string | undefined;
+    let visited = 0;
     for (;;) {
+      if (stop()) return undefined;
       let query = kvs.entity<V>(entityName).query().index(index);
       const where =
         after !== undefined && before !== undefined
@@ -285,8 +304,9 @@ export const createKvsStore = (client: KvsClient, options: KvsStoreOptions = {})
       const result = await query.sort(Sort.ASC).limit(QUERY_LIMIT).getMany();
       const fresh = result.results.filter((r) => rangeOf(r.value) !== after && (before === undefined || rangeOf(r.value) < before));
       await inChunks(fresh, WRITE_CONCURRENCY, (r) => visit(r.key, r.value));
+      visited += fresh.length;
       const last = result.results.at(-1);
-      if (result.nextCursor === undefined || last === undefined) return;
+      if (result.nextCursor === undefined || last === undefined) return visited;
       after = rangeOf(last.value);
     }
   };
@@ -661,6 +681,17 @@ export const createKvsStore = (client: KvsClient, options: KvsStoreOptions = {})
         await secretRefs.set(key, { name: key });
         await kvs.setSecret(key, value);
       },
+      async createIfAbsent(name, value) {
+        const key = toKvsKey(name);
+        await secretRefs.set(key, { name: key });
+        try {
+          await kvs.setSecret(key, value, { keyPolicy: 'FAIL_IF_EXISTS' });
+          return true;
+        } catch (e) {
+          if (isConflict(e)) return false;
+          throw e;
+        }
+      },
       async delete(name) {
         const key = toKvsKey(name);
         await kvs.deleteSecret(key);
@@ -668,22 +699,58 @@ export const createKvsStore = (client: KvsClient, options: KvsStoreOptions = {})
       },
     },
 
-    async clearAll() {
-      const wipe = async <V>(entityName: string, index: string, rangeOf: (v: V) => string) =>
-        forEachIn<V>(entityName, index, rangeOf, (key) => kvs.entity<V>(entityName).delete(key));
-      await wipe<LinkValue>(ENTITY.link, 'by-created', (v) => v.createdKey);
-      await wipe<SpaceValue>(ENTITY.spaceConfig, 'by-space-key', (v) => v.spaceKey);
-      await settings.delete(GLOBAL_KEY);
-      await settings.delete(SITE_KEY);
-      await wipe<AuditValue>(ENTITY.audit, 'by-time', (v) => v.atKey);
-      await wipe<SubscriptionValue>(ENTITY.subscription, 'by-created', (v) => v.createdKey);
-      await wipe<CounterValue>(ENTITY.counter, 'by-expiry', (v) => v.expiresKey);
-      await wipe<EphemeralValue>(ENTITY.ephemeral, 'by-record-key', (v) => v.recordKey);
-      await wipe<StatsValue>(ENTITY.stats, 'by-link-id', (v) => v.linkId);
-      await forEachIn<SecretRefValue>(ENTITY.secretRef, 'by-name', (v) => v.name, async (key) => {
-        await kvs.deleteSecret(key);
-        await secretRefs.delete(key);
-      });
+    async clearAll(clearOptions = {}) {
+      const deadline = clearOptions.deadline ?? Number.POSITIVE_INFINITY;
+      const stop = () => Date.now() >= deadline;
+      const wipe = <V>(entityName: string, index: string, rangeOf: (v: V) => string) =>
+        forEachIn<V>(entityName, index, rangeOf, (key) => kvs.entity<V>(entityName).delete(key), undefined, stop);
+      /** One sweep over every index; the number of entries seen, or undefined when out of time. */
+      const pass = async (): Promise<number | undefined> => {
+        let seen = 0;
+        const steps: Array<() => Promise<number | undefined>> = [
+          () => wipe<LinkValue>(ENTITY.link, 'by-created', (v) => v.createdKey),
+          () => wipe<SpaceValue>(ENTITY.spaceConfig, 'by-space-key', (v) => v.spaceKey),
+          async () => {
+            await Promise.all([settings.delete(GLOBAL_KEY), settings.delete(SITE_KEY)]);
+            return 0;
+          },
+          () => wipe<AuditValue>(ENTITY.audit, 'by-time', (v) => v.atKey),
+          () => wipe<SubscriptionValue>(ENTITY.subscription, 'by-created', (v) => v.createdKey),
+          () => wipe<CounterValue>(ENTITY.counter, 'by-expiry', (v) => v.expiresKey),
+          () => wipe<EphemeralValue>(ENTITY.ephemeral, 'by-record-key', (v) => v.recordKey),
+          () => wipe<StatsValue>(ENTITY.stats, 'by-link-id', (v) => v.linkId),
+          () =>
+            forEachIn<SecretRefValue>(
+              ENTITY.secretRef,
+              'by-name',
+              (v) => v.name,
+              async (key) => {
+                await kvs.deleteSecret(key);
+                await secretRefs.delete(key);
+              },
+              undefined,
+              stop,
+            ),
+        ];
+        for (const step of steps) {
+          const count = await step();
+          if (count === undefined) return undefined;
+          seen += count;
+        }
+        return seen;
+      };
+      // Index queries lag writes and deletes: a pass may miss items written just before it and see items
+      // it already deleted. Deleting is by key (a stale entry costs one no-op delete), and passes repeat,
+      // a moment apart, until two in a row see nothing.
+      let quietPasses = 0;
+      for (let round = 0; quietPasses < QUIET_PASSES_TO_FINISH; round++) {
+        if (round >= MAX_CLEAR_PASSES) return { complete: true };
+        if (round > 0) await sleep(consistencyDelayMs);
+        const seen = await pass();
+        if (seen === undefined) return { complete: false };
+        quietPasses = seen === 0 ? quietPasses + 1 : 0;
+      }
+      return { complete: true };
     },
   };
 
