@@ -279,7 +279,8 @@ const subscriptionsOfPage = (deps: Pick<AppDeps, 'store'>, pageId: string): Prom
 export const recipientsForPageChange = async (deps: AppDeps, pageId: string): Promise<UpdateRecipient[]> => {
   const subs = (await subscriptionsOfPage(deps, pageId)).filter((s) => s.confirmed);
   if (subs.length === 0) return [];
-  const page = await deps.content.getPage(pageId);
+  // The state and title only: no page body is rendered to decide who hears about a change.
+  const [page] = await deps.content.getPageStatuses([pageId]);
   if (!page || page.status !== 'current') return [];
 
   const now = deps.clock.now();
@@ -392,10 +393,10 @@ export const sendDueUpdateNotifications = async (deps: AppDeps): Promise<Notific
 // ---------------------------------------------------------------------------------------------
 // Creator notifications
 
+/** The creator's address whatever their profile visibility (Confluence usually hides it from getUser). */
 const creatorEmail = async (deps: AppDeps, accountId: string): Promise<string | undefined> => {
   try {
-    const user = await deps.content.getUser(accountId);
-    return user?.email ?? undefined;
+    return (await deps.content.getUserEmail(accountId)) ?? undefined;
   } catch {
     return undefined;
   }

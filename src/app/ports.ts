@@ -212,10 +212,27 @@ export interface ChildPage extends PageSummary {
 export interface PageComment {
   id: string;
   pageId: string;
+  /** Footer comments sit below the page; inline comments are about a passage of it. */
+  kind: 'footer' | 'inline';
+  /** The comment this one replies to; null for the first comment of a thread. */
+  parentId: string | null;
+  /** The Confluence author, or for a comment a recipient posted through a link, the name they gave. */
   authorName: string;
+  /** The email address the recipient proved before posting (comments posted through a link only). */
+  authorEmail: string | null;
+  /** Posted by a share recipient through a link (Confluence shows the app as its author). */
+  viaShare: boolean;
   createdAt: number;
-  /** Plain text/storage body converted to safe text by the adapter. */
+  /** Plain text/storage body converted to safe text by the adapter (mentions as "@Display Name"). */
   bodyText: string;
+  /** Inline comments: the page text the comment is about, when Confluence reports it. */
+  quote?: string;
+}
+
+/** Who posts a comment through a link: the name they typed and the email they proved, if any. */
+export interface CommentAuthor {
+  name: string;
+  email: string | null;
 }
 
 export interface Attachment {
@@ -245,18 +262,48 @@ export interface UserInfo {
   email: string | null;
 }
 
+/** A page's state as the app sees it, read without rendering its body. */
+export interface PageStatusInfo {
+  id: string;
+  title: string;
+  spaceId: string;
+  status: PageSummary['status'];
+}
+
 /** Reads and writes the web trigger does as the app (no Atlassian user is present). */
 export interface ConfluenceContent {
-  getPage(pageId: string): Promise<PageContent | undefined>;
+  /**
+   * The page with its rendered body. `known.spaceKey` (the link stores it) saves the space lookup;
+   * without it the adapter reads the page's space.
+   */
+  getPage(pageId: string, known?: { spaceKey?: string }): Promise<PageContent | undefined>;
+  /**
+   * Status and title of each page the app can see (pages it cannot see are missing from the answer),
+   * without rendering bodies: for page events, the sweep and link creation.
+   */
+  getPageStatuses(pageIds: readonly string[]): Promise<PageStatusInfo[]>;
   /** Every descendant page of rootId, with labels and direct restriction flags, parent links intact. */
   getDescendants(rootId: string): Promise<ChildPage[]>;
+  /** Footer and inline comments with their replies (parentId), oldest first within each kind. */
   listComments(pageId: string): Promise<PageComment[]>;
-  addComment(pageId: string, text: string): Promise<PageComment>;
+  addComment(pageId: string, text: string, author: CommentAuthor): Promise<PageComment>;
   listAttachments(pageId: string): Promise<Attachment[]>;
-  downloadAttachment(pageId: string, attachmentId: string): Promise<AttachmentData | undefined>;
+  /**
+   * The bytes of an attachment of `pageId`. Pass `known` (from listAttachments) to skip the metadata
+   * read; it must be the same attachment on the same page.
+   */
+  downloadAttachment(pageId: string, attachmentId: string, known?: Attachment): Promise<AttachmentData | undefined>;
   uploadAttachment(pageId: string, file: AttachmentData, comment: string): Promise<Attachment>;
   getSpace(spaceKey: string): Promise<SpaceInfo | undefined>;
+  /** Name (and the profile email when the user's visibility settings show it). */
   getUser(accountId: string): Promise<UserInfo | undefined>;
+  /** The user's email whatever their profile visibility (for notifications to link creators); null when unknown. */
+  getUserEmail(accountId: string): Promise<string | null>;
+  /**
+   * Which of `pageIds` the user `accountId` can read now (Confluence's content permission check).
+   * A page whose check failed is missing from the map: callers treat it as not readable (fail closed).
+   */
+  canRead(accountId: string, pageIds: readonly string[]): Promise<Map<string, boolean>>;
 }
 
 /** Rights checks done as the calling user (resolvers only). */

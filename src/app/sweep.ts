@@ -79,15 +79,17 @@ export const reconcilePageStates = async (deps: AppDeps): Promise<{ pagesChecked
   else await deps.store.ephemeral.put({ key: RECONCILE_CURSOR_KEY, value: { cursor }, expiresAt: now + DAY_MS });
 
   let linksReconciled = 0;
+  let found: Map<string, string>;
+  try {
+    // States only, in bulk: no page body is rendered for this check.
+    found = new Map((await deps.content.getPageStatuses([...pages.keys()])).map((page) => [page.id, page.status]));
+  } catch {
+    return { pagesChecked: 0, linksReconciled: 0 }; // Confluence unavailable: decide nothing.
+  }
   for (const [pageId, known] of pages) {
-    let observed: PageState | undefined;
-    try {
-      const page = await deps.content.getPage(pageId);
-      // Not readable by the app any more: treat as removed (reversible: a later run restores it).
-      observed = page ? stateFromConfluence(page.status) : 'trashed';
-    } catch {
-      continue; // Confluence unavailable: decide nothing.
-    }
+    const status = found.get(pageId);
+    // Not readable by the app any more: treat as removed (reversible: a later run restores it).
+    const observed: PageState | undefined = status === undefined ? 'trashed' : stateFromConfluence(status);
     if (!observed || observed === known) continue;
     linksReconciled += await applyPageState(deps, pageId, observed, {
       action: observed === 'current' ? 'page_restored' : observed === 'deleted' ? 'page_deleted' : 'page_trashed',

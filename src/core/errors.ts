@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'store_unavailable'
   | 'upstream_unavailable'
+  /** Confluence refused the app itself (401/403): an installation problem for admins, never the visitor's fault. */
+  | 'app_unauthorized'
   | 'internal';
 
 /** A use-case failure with a stable code and a message fit to show to the user. */
@@ -50,5 +52,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   payload_too_large: 413,
   store_unavailable: 503,
   upstream_unavailable: 502,
+  app_unauthorized: 503,
   internal: 500,
 };

@@ -38,13 +38,12 @@ export const downloadAttachment = async (
   attachmentId: string,
 ): Promise<HttpResponse> => {
   if (permissions.attachments === 'none') return deniedResponse(ctx, 'attachments not shared');
-  const [loaded, data] = await Promise.all([
-    loadPageScope(ctx, permissions, pageId, { comments: false, attachments: true, creator: false, countView: false }),
-    ctx.deps.content.downloadAttachment(pageId ?? ctx.link.pageId, attachmentId).catch(() => null),
-  ]);
+  const loaded = await loadPageScope(ctx, permissions, pageId, { comments: false, attachments: true, creator: false, countView: false });
   if (!loaded.ok) return loaded.response;
   const attachment = loaded.scope.attachments.find((a) => a.id === attachmentId);
   if (!attachment) return deniedResponse(ctx, 'attachment not on a shared page');
+  // The listing just proved the attachment is on the shared page: its metadata is not read again.
+  const data = await ctx.deps.content.downloadAttachment(attachment.pageId, attachment.id, attachment).catch(() => null);
   if (data === null) return unavailable(ctx);
   if (!data) return deniedResponse(ctx, 'attachment not found');
   const mediaType = SAFE_MEDIA_TYPE.test(data.mediaType) ? data.mediaType : 'application/octet-stream';
@@ -91,7 +90,7 @@ export const proxyImage = async (
   if (!attachment) return deniedResponse(ctx, 'image not on a shared page');
   let data;
   try {
-    data = await ctx.deps.content.downloadAttachment(pageId, attachment.id);
+    data = await ctx.deps.content.downloadAttachment(attachment.pageId, attachment.id, attachment);
   } catch {
     return unavailable(ctx);
   }
@@ -146,12 +145,6 @@ const writeToSharedPage = async (
   return redirectResponse(ctx.urls.withNotice(ctx.urls.page(page.id), write.notice), cookiesToRefresh(ctx));
 };
 
-/** The attribution line shown in the Confluence comment: who wrote it, as far as the share knows. */
-const attribution = (name: string, email: string | null): string => {
-  const who = name !== '' ? name : 'an anonymous visitor';
-  return `— ${who}${email ? ` <${email}>` : ''}, via Secure Share link`;
-};
-
 export const addComment = async (ctx: ShareContext, permissions: ViewPermissions, pageId: string | null): Promise<HttpResponse> => {
   if (permissions.comments !== 'view_add') {
     return messageResponse(ctx, 403, 'Comments are read-only', 'This link does not allow adding comments.', backToPage(ctx, pageId));
@@ -171,7 +164,8 @@ export const addComment = async (ctx: ShareContext, permissions: ViewPermissions
     perHour: COMMENTS_PER_LINK_PER_HOUR,
     tooMany: { title: 'Too many comments', message: 'Too many comments were added through this link. Try again later.' },
     // Plain text only: the Confluence adapter escapes it into storage format, so no markup can be injected (T29).
-    perform: (id) => ctx.deps.content.addComment(id, `${text}\n\n${attribution(name, permissions.viewerEmail)}`),
+    // The adapter files the name and the verified email with the comment (shown as its author in the share).
+    perform: (id) => ctx.deps.content.addComment(id, text, { name, email: permissions.viewerEmail }),
     action: 'comment_added',
     detail: `${text.length} characters`,
     notice: 'comment_added',

@@ -4,56 +4,9 @@ import {
   mapLimited,
   multipartBody,
   storageToPlainText,
-  type RequestFn,
-  type RestInit,
-  type RestResponse,
 } from '../../src/adapters/forge/confluence-rest';
-
-type Reply = { status?: number; json?: unknown; bytes?: Uint8Array; text?: string; headers?: Record<string, string> };
-type Route = (path: string, init?: RestInit) => Reply | undefined;
-
-interface FakeConfluence {
-  request: RequestFn;
-  calls: { path: string; init?: RestInit }[];
-  maxInFlight: () => number;
-}
-
-/** Scripted RequestFn: the first route returning a reply answers; unknown paths fail the test. */
-const fakeConfluence = (routes: Record<string, Reply | Route>, delayMs = 5): FakeConfluence => {
-  const calls: { path: string; init?: RestInit }[] = [];
-  let inFlight = 0;
-  let max = 0;
-  const request: RequestFn = async (path, init) => {
-    calls.push({ path, init });
-    inFlight += 1;
-    max = Math.max(max, inFlight);
-    await new Promise((r) => setTimeout(r, delayMs));
-    inFlight -= 1;
-    let reply: Reply | undefined;
-    for (const [pattern, route] of Object.entries(routes)) {
-      if (typeof route === 'function') {
-        if (new RegExp(pattern).test(path)) reply = route(path, init);
-      } else if (pattern === path) reply = route;
-      if (reply) break;
-    }
-    if (!reply) throw new Error(`unexpected request ${init?.method ?? 'GET'} ${path}`);
-    const status = reply.status ?? 200;
-    const response: RestResponse = {
-      ok: status >= 200 && status < 300,
-      status,
-      headers: { get: (name) => reply.headers?.[name.toLowerCase()] ?? null },
-      json: async () => (reply.json === undefined ? JSON.parse(reply.text ?? '') : structuredClone(reply.json)),
-      text: async () => reply.text ?? JSON.stringify(reply.json ?? ''),
-      arrayBuffer: async () => (reply.bytes ?? new Uint8Array()).slice().buffer,
-    };
-    return response;
-  };
-  return { request, calls, maxInFlight: () => max };
-};
-
-const unexpected: RequestFn = async (path) => {
-  throw new Error(`unexpected asUser request ${path}`);
-};
+import { fakeConfluence, sentRequests, unexpected, type Route } from './support/fake-confluence';
+import { specProblems } from './support/openapi-paths';
 
 const SPACE = { id: '98301', key: 'DEMO', name: 'Product Handbook' };
 const page = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -81,7 +34,12 @@ describe('storageToPlainText', () => {
     expect(storageToPlainText('<p>&amp;lt;b&amp;gt; &lt;img src=x onerror=alert(1)&gt; &#x1F600; &#0; &bogus;</p>')).toBe(
       '&lt;b&gt; <img src=x onerror=alert(1)> 😀 \uFFFD &bogus;',
     );
-    expect(storageToPlainText('<p>Ping <ac:link><ri:user ri:account-id="557058:abc" /></ac:link> now</p>')).toBe('Ping @user now');
+    expect(storageToPlainText('<p>Ping <ac:link><ri:user ri:account-id="557058:abc" /></ac:link> now</p>')).toBe('Ping @Confluence user now');
+    expect(
+      storageToPlainText('<p>Ping <ac:link><ri:user ri:account-id="557058:abc" /><ac:plain-text-link-body><![CDATA[old]]></ac:plain-text-link-body></ac:link> now</p>', (id) =>
+        id === '557058:abc' ? 'Ann <Admin> & co' : undefined,
+      ),
+    ).toBe('Ping @Ann <Admin> & co now');
   });
 });
 
@@ -138,17 +96,20 @@ describe('content: getPage', () => {
     expect(result?.labels).toEqual(['a', 'b']);
   });
 
-  it('maps 404/403 to undefined, 429 and 5xx to upstream_unavailable, and refuses bad ids without a request', async () => {
+  it('maps 404 to undefined, 401/403 to app_unauthorized, 429 and 5xx to upstream_unavailable, and refuses bad ids without a request', async () => {
     const fake = fakeConfluence({
       '/wiki/api/v2/pages/404\\?': () => ({ status: 404, json: {} }),
       '/wiki/api/v2/pages/403\\?': () => ({ status: 403, json: {} }),
+      '/wiki/api/v2/pages/401\\?': () => ({ status: 401, json: {} }),
       '/wiki/api/v2/pages/429\\?': () => ({ status: 429, json: {}, headers: { 'retry-after': '7' } }),
       '/wiki/api/v2/pages/500\\?': () => ({ status: 500, json: {} }),
       '/wiki/api/v2/pages/666\\?': () => ({ json: { unexpected: true } }),
     });
     const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
     expect(await content.getPage('404')).toBeUndefined();
-    expect(await content.getPage('403')).toBeUndefined();
+    // Confluence refusing the app is not "page not found": the web edge shows it as temporarily unavailable.
+    await expect(content.getPage('403')).rejects.toMatchObject({ code: 'app_unauthorized' });
+    await expect(content.getPage('401')).rejects.toMatchObject({ code: 'app_unauthorized' });
     await expect(content.getPage('429')).rejects.toMatchObject({
       code: 'upstream_unavailable',
       details: [{ rule: 'retry-after', message: '7' }],
@@ -192,11 +153,11 @@ describe('content: getDescendants', () => {
     const fake = fakeConfluence({
       '/wiki/api/v2/pages/1?status=current&status=archived&status=trashed': { json: page('1', { parentId: null }) },
       '/wiki/api/v2/spaces/98301': { json: SPACE },
-      '/wiki/api/v2/pages/1/descendants?limit=250&depth=5': descendants(
+      '/wiki/api/v2/pages/1/descendants?limit=250&depth=10': descendants(
         [node('11', '1', 1), node('12', '11', 2), node('f1', '1', 1, { type: 'folder' })],
-        '/wiki/api/v2/pages/1/descendants?limit=250&depth=5&cursor=c2',
+        '/wiki/api/v2/pages/1/descendants?limit=250&depth=10&cursor=c2',
       ),
-      '/wiki/api/v2/pages/1/descendants?limit=250&depth=5&cursor=c2': descendants([
+      '/wiki/api/v2/pages/1/descendants?limit=250&depth=10&cursor=c2': descendants([
         node('13', 'f1', 2),
         node('14', '13', 3),
         node('15', '1', 1, { status: 'trashed' }),
@@ -224,20 +185,36 @@ describe('content: getDescendants', () => {
     );
   });
 
-  it('re-queries below the depth limit', async () => {
+  it('re-queries below the depth limit (depth=10, the spec maximum)', async () => {
+    const chain = Array.from({ length: 10 }, (_, i) => node(String(i + 2), String(i + 1), i + 1));
     const fake = fakeConfluence({
       '/wiki/api/v2/pages/1?status=current&status=archived&status=trashed': { json: page('1') },
       '/wiki/api/v2/spaces/98301': { json: SPACE },
-      '/wiki/api/v2/pages/1/descendants?limit=250&depth=5': descendants([
-        node('2', '1', 1), node('3', '2', 2), node('4', '3', 3), node('5', '4', 4), node('6', '5', 5),
-      ]),
-      '/wiki/api/v2/pages/6/descendants?limit=250&depth=5': descendants([node('7', '6', 1)]),
+      '/wiki/api/v2/pages/1/descendants?limit=250&depth=10': descendants(chain),
+      '/wiki/api/v2/pages/11/descendants?limit=250&depth=10': descendants([node('12', '11', 1)]),
       'labels\\?limit=250$': () => ({ json: { results: [] } }),
       'restriction/byOperation/read$': () => ({ json: { restrictions: { user: { size: 0 }, group: { size: 0 } } } }),
     });
     const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
-    expect((await content.getDescendants('1')).map((p) => [p.id, p.parentId])).toEqual([
-      ['2', '1'], ['3', '2'], ['4', '3'], ['5', '4'], ['6', '5'], ['7', '6'],
+    expect((await content.getDescendants('1')).map((p) => [p.id, p.parentId])).toEqual(
+      Array.from({ length: 11 }, (_, i) => [String(i + 2), String(i + 1)]),
+    );
+  });
+
+  it('fails closed for one child the app is refused on (403), not for the whole tree', async () => {
+    const fake = fakeConfluence({
+      '/wiki/api/v2/pages/1?status=current&status=archived&status=trashed': { json: page('1') },
+      '/wiki/api/v2/spaces/98301': { json: SPACE },
+      '/wiki/api/v2/pages/1/descendants?limit=250&depth=10': descendants([node('2', '1', 1), node('3', '1', 1)]),
+      'pages/2/labels\\?limit=250$': () => ({ status: 403, json: {} }),
+      'pages/3/labels\\?limit=250$': () => ({ json: { results: [] } }),
+      'content/2/restriction/byOperation/read$': () => ({ status: 403, json: {} }),
+      'content/3/restriction/byOperation/read$': () => ({ json: { restrictions: { user: { size: 0, results: null }, group: null } } }),
+    });
+    const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
+    expect((await content.getDescendants('1')).map((p) => [p.id, p.viewRestricted])).toEqual([
+      ['2', true],
+      ['3', false],
     ]);
   });
 
@@ -245,7 +222,7 @@ describe('content: getDescendants', () => {
     const fake = fakeConfluence({
       '/wiki/api/v2/pages/1?status=current&status=archived&status=trashed': { json: page('1') },
       '/wiki/api/v2/spaces/98301': { json: SPACE },
-      '/wiki/api/v2/pages/1/descendants?limit=250&depth=5': descendants([node('2', '1', 1)], '/wiki/rest/api/user/current'),
+      '/wiki/api/v2/pages/1/descendants?limit=250&depth=10': descendants([node('2', '1', 1)], '/wiki/rest/api/user/current'),
     });
     const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
     await expect(content.getDescendants('1')).rejects.toMatchObject({ code: 'upstream_unavailable' });
@@ -262,70 +239,161 @@ describe('content: getDescendants', () => {
 });
 
 describe('content: comments and attachments', () => {
-  it('lists footer comments as plain text with author names from one bulk user call', async () => {
+  const comment = (id: string, authorId: string, storage: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    status: 'current',
+    version: { authorId, createdAt: `2026-11-0${id.slice(-1)}T10:00:00Z`, number: 1 },
+    body: { storage: { value: storage, representation: 'storage' } },
+    ...extra,
+  });
+  const list = (results: unknown[], next?: string) => ({ json: { results, _links: next ? { next } : {} } });
+
+  it('reads root footer comments, their replies, open inline comments with replies, and names authors and mentions in one bulk call', async () => {
     const fake = fakeConfluence({
-      '/wiki/api/v2/pages/5/footer-comments?body-format=storage&limit=100': {
+      '/wiki/api/v2/pages/5/footer-comments?body-format=storage&limit=250': list(
+        [comment('101', 'a1', '<p>One &amp; two</p>'), comment('109', 'a1', 'x', { status: 'draft' })],
+        '/wiki/api/v2/pages/5/footer-comments?body-format=storage&limit=250&cursor=n2',
+      ),
+      '/wiki/api/v2/pages/5/footer-comments?body-format=storage&limit=250&cursor=n2': list([
+        comment('102', 'a2', '<p>Ask <ac:link><ri:user ri:account-id="a3" /></ac:link></p>'),
+      ]),
+      '/wiki/api/v2/pages/5/inline-comments?body-format=storage&resolution-status=open&resolution-status=reopened&limit=250': list([
+        comment('201', 'a3', '<p>Typo here</p>', { resolutionStatus: 'open', properties: { inlineOriginalSelection: 'teh' } }),
+        comment('202', 'a3', '<p>Fixed</p>', { resolutionStatus: 'resolved' }),
+      ]),
+      '/wiki/api/v2/footer-comments/101/children?body-format=storage&limit=250': list([
+        comment('103', 'a2', '<p>Reply</p>', { parentCommentId: '101' }),
+      ]),
+      '/wiki/api/v2/footer-comments/103/children?body-format=storage&limit=250': list([
+        comment('104', 'a1', '<p>Reply to reply</p>', { parentCommentId: '103' }),
+      ]),
+      'footer-comments/(102|104)/children': () => list([]),
+      '/wiki/api/v2/inline-comments/201/children?body-format=storage&limit=250': list([
+        comment('203', 'a1', '<p>Thanks</p>', { parentCommentId: '201' }),
+      ]),
+      'inline-comments/203/children': () => list([]),
+      '/wiki/rest/api/user/bulk?accountId=a1,a2,a3': {
         json: {
           results: [
-            { id: 'c1', status: 'current', version: { authorId: 'a1', createdAt: '2026-11-02T10:00:00Z' }, body: { storage: { value: '<p>One &amp; two</p>' } } },
-            { id: 'c2', status: 'current', version: { authorId: 'a2', createdAt: '2026-11-03T10:00:00Z' }, body: { storage: { value: '<p>Second</p>' } } },
-            { id: 'c3', status: 'draft', version: { authorId: 'a1' }, body: { storage: { value: 'x' } } },
+            { accountId: 'a1', accountType: 'atlassian', displayName: 'Ann', email: null },
+            { accountId: 'a2', accountType: 'atlassian', displayName: null, publicName: 'Bob' },
+            { accountId: 'a3', accountType: 'atlassian', displayName: 'Cy', timeZone: null },
           ],
-          _links: {},
+          start: 0, limit: 100, size: 3, _links: {},
         },
-      },
-      '/wiki/rest/api/user/bulk?accountId=a1&accountId=a2': {
-        json: { results: [{ accountId: 'a1', displayName: 'Ann' }, { accountId: 'a2', publicName: 'Bob' }] },
       },
     });
     const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
-    expect(await content.listComments('5')).toEqual([
-      { id: 'c1', pageId: '5', authorName: 'Ann', createdAt: Date.parse('2026-11-02T10:00:00Z'), bodyText: 'One & two' },
-      { id: 'c2', pageId: '5', authorName: 'Bob', createdAt: Date.parse('2026-11-03T10:00:00Z'), bodyText: 'Second' },
+    const comments = await content.listComments('5');
+    const at = (day: number) => Date.parse(`2026-11-0${day}T10:00:00Z`);
+    const base = { pageId: '5', authorEmail: null, viaShare: false };
+    expect(comments).toEqual([
+      { ...base, id: '101', kind: 'footer', parentId: null, authorName: 'Ann', createdAt: at(1), bodyText: 'One & two' },
+      { ...base, id: '103', kind: 'footer', parentId: '101', authorName: 'Bob', createdAt: at(3), bodyText: 'Reply' },
+      { ...base, id: '104', kind: 'footer', parentId: '103', authorName: 'Ann', createdAt: at(4), bodyText: 'Reply to reply' },
+      { ...base, id: '102', kind: 'footer', parentId: null, authorName: 'Bob', createdAt: at(2), bodyText: 'Ask @Cy' },
+      { ...base, id: '201', kind: 'inline', parentId: null, authorName: 'Cy', createdAt: at(1), bodyText: 'Typo here', quote: 'teh' },
+      { ...base, id: '203', kind: 'inline', parentId: '201', authorName: 'Ann', createdAt: at(3), bodyText: 'Thanks' },
     ]);
+    expect(fake.calls.filter((c) => c.path.includes('/user/bulk'))).toHaveLength(1);
+    expect(fake.calls.some((c) => c.path.includes('/user/current'))).toBe(false);
   });
 
-  it('creates a footer comment as the app with escaped storage', async () => {
+  it('shows the name and verified email a recipient gave for comments the app posted, and only for those', async () => {
+    const header = '<p>From: Pat Partner<br/>Verified email: pat@partner.example<br/>(posted through a Secure Share link)</p><p>Looks good</p>';
+    const fake = fakeConfluence({
+      '/wiki/api/v2/pages/5/footer-comments?body-format=storage&limit=250': list([
+        comment('101', 'app-1', header),
+        comment('102', 'other-app', header),
+        comment('103', 'human', header),
+      ]),
+      'inline-comments\\?': () => list([]),
+      'children\\?': () => list([]),
+      '/wiki/rest/api/user/bulk?accountId=app-1,other-app,human': {
+        json: {
+          results: [
+            { accountId: 'app-1', accountType: 'app', displayName: 'Secure Share' },
+            { accountId: 'other-app', accountType: 'app', displayName: 'Other App' },
+            { accountId: 'human', accountType: 'atlassian', displayName: 'Hugo' },
+          ],
+        },
+      },
+      '/wiki/rest/api/user/current': { json: { type: 'known', accountId: 'app-1', accountType: 'app', displayName: 'Secure Share' } },
+    });
+    const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
+    const [ours, other, human] = await content.listComments('5');
+    expect(ours).toMatchObject({ authorName: 'Pat Partner', authorEmail: 'pat@partner.example', viaShare: true, bodyText: 'Looks good' });
+    // Another app or a person typing the same lines stays the author of their comment.
+    expect(other).toMatchObject({ authorName: 'Other App', authorEmail: null, viaShare: false });
+    expect(human).toMatchObject({ authorName: 'Hugo', viaShare: false });
+    expect(human?.bodyText).toContain('From: Pat Partner');
+  });
+
+  it('creates a footer comment as the app with escaped storage and the recipient header', async () => {
     const fake = fakeConfluence({
       '/wiki/api/v2/footer-comments': (_p, init) => ({
-        json: { id: 'c9', version: { createdAt: '2026-11-23T10:00:00Z' }, body: { storage: { value: JSON.parse(String(init?.body)).body.value } } },
+        json: { id: '909', version: { createdAt: '2026-11-23T10:00:00Z' }, body: { storage: { value: JSON.parse(String(init?.body)).body.value } } },
       }),
     });
     const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
-    const created = await content.addComment('5', '<script>x</script>\nnext');
+    const created = await content.addComment('5', '<script>x</script>\nnext', { name: 'Pat <b>', email: 'pat@partner.example' });
     const sent = JSON.parse(String(fake.calls[0]?.init?.body)) as { pageId: string; body: { representation: string; value: string } };
     expect(fake.calls[0]?.init?.method).toBe('POST');
-    expect(sent).toEqual({ pageId: '5', body: { representation: 'storage', value: '<p>&lt;script&gt;x&lt;/script&gt;<br/>next</p>' } });
-    expect(created).toMatchObject({ id: 'c9', authorName: 'Secure Share', bodyText: '<script>x</script>\nnext' });
+    expect(sent).toEqual({
+      pageId: '5',
+      body: {
+        representation: 'storage',
+        value:
+          '<p>From: Pat &lt;b&gt;<br/>Verified email: pat@partner.example<br/>(posted through a Secure Share link)</p><p>&lt;script&gt;x&lt;/script&gt;<br/>next</p>',
+      },
+    });
+    expect(created).toMatchObject({ id: '909', authorName: 'Pat <b>', authorEmail: 'pat@partner.example', viaShare: true, bodyText: '<script>x</script>\nnext' });
+    // An anonymous recipient without a proved address: no email line.
+    await content.addComment('5', 'hi', { name: '', email: null });
+    expect(JSON.parse(String(fake.calls[1]?.init?.body)).body.value).toBe('<p>From: Anonymous visitor<br/>(posted through a Secure Share link)</p><p>hi</p>');
   });
 
-  it('lists attachments and downloads only those that belong to the page', async () => {
+  it('downloads bytes through the v1 download operation, without a metadata read when the caller has the listing', async () => {
     const bytes = new Uint8Array([1, 2, 3]);
     const fake = fakeConfluence({
       '/wiki/api/v2/pages/5/attachments?limit=250': {
-        json: { results: [{ id: 'att1', title: 'a.png', mediaType: 'image/png', fileSize: 3, createdAt: '2026-11-01T00:00:00Z', pageId: '5', downloadLink: '/download/attachments/5/a.png?version=1&api=v2' }], _links: {} },
+        json: { results: [{ id: 'att1', title: 'a.png', status: 'current', mediaType: 'image/png', fileSize: 3, createdAt: '2026-11-01T00:00:00Z', pageId: '5' }], _links: {} },
       },
-      '/wiki/api/v2/attachments/att1': {
-        json: { id: 'att1', title: 'a.png', mediaType: 'image/png', fileSize: 3, pageId: '5', status: 'current', downloadLink: '/download/attachments/5/a.png?version=1&api=v2' },
-      },
-      '/wiki/api/v2/attachments/att2': {
-        json: { id: 'att2', title: 'other.png', mediaType: 'image/png', fileSize: 3, pageId: '99', status: 'current', downloadLink: '/download/attachments/99/other.png' },
-      },
-      '/wiki/api/v2/attachments/att3': {
-        json: { id: 'att3', title: 'big.bin', fileSize: 50_000_000, pageId: '5', status: 'current', downloadLink: '/download/attachments/5/big.bin' },
-      },
-      '/wiki/download/attachments/5/a.png?version=1&api=v2': { bytes },
+      '/wiki/rest/api/content/5/child/attachment/att1/download': { bytes },
     });
     const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
-    expect(await content.listAttachments('5')).toEqual([
-      { id: 'att1', pageId: '5', title: 'a.png', mediaType: 'image/png', fileSize: 3, createdAt: Date.parse('2026-11-01T00:00:00Z') },
-    ]);
-    const data = await content.downloadAttachment('5', 'att1');
-    expect(data).toEqual({ mediaType: 'image/png', fileName: 'a.png', bytes });
+    const [listed] = await content.listAttachments('5');
+    expect(listed).toEqual({ id: 'att1', pageId: '5', title: 'a.png', mediaType: 'image/png', fileSize: 3, createdAt: Date.parse('2026-11-01T00:00:00Z') });
+    expect(await content.downloadAttachment('5', 'att1', listed)).toEqual({ mediaType: 'image/png', fileName: 'a.png', bytes });
+    expect(fake.calls.map((c) => c.path)).toEqual(['/wiki/api/v2/pages/5/attachments?limit=250', '/wiki/rest/api/content/5/child/attachment/att1/download']);
+    // Metadata of another attachment or page never unlocks a download.
+    expect(await content.downloadAttachment('5', 'att2', listed)).toBeUndefined();
+    expect(await content.downloadAttachment('6', 'att1', listed)).toBeUndefined();
+    await expect(content.downloadAttachment('5', 'att1', { ...listed!, fileSize: 50_000_000 })).rejects.toMatchObject({ code: 'payload_too_large' });
+    expect(fake.calls).toHaveLength(2);
+  });
+
+  it('without a listing, reads the metadata first and downloads only attachments of the page', async () => {
+    const bytes = new Uint8Array([1, 2, 3]);
+    const fake = fakeConfluence({
+      '/wiki/api/v2/attachments/att1': { json: { id: 'att1', title: 'a.png', mediaType: 'image/png', fileSize: 3, pageId: '5', status: 'current' } },
+      '/wiki/api/v2/attachments/att2': { json: { id: 'att2', title: 'other.png', mediaType: 'image/png', fileSize: 3, pageId: '99', status: 'current' } },
+      '/wiki/api/v2/attachments/att3': { json: { id: 'att3', title: 'big.bin', fileSize: 50_000_000, pageId: '5', status: 'current' } },
+      '/wiki/api/v2/attachments/att4': { json: { id: 'att4', title: 'gone.png', mediaType: 'image/png', fileSize: 3, pageId: '5', status: 'current' } },
+      '/wiki/api/v2/attachments/att5': { json: { id: 'att5', title: 'refused.png', mediaType: null, fileSize: null, pageId: '5', status: 'current' } },
+      '/wiki/rest/api/content/5/child/attachment/att1/download': { bytes },
+      '/wiki/rest/api/content/5/child/attachment/att4/download': { status: 404, json: {} },
+      '/wiki/rest/api/content/5/child/attachment/att5/download': { status: 401, text: '' },
+    });
+    const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
+    expect(await content.downloadAttachment('5', 'att1')).toEqual({ mediaType: 'image/png', fileName: 'a.png', bytes });
     expect(await content.downloadAttachment('5', 'att2')).toBeUndefined();
     await expect(content.downloadAttachment('5', 'att3')).rejects.toMatchObject({ code: 'payload_too_large' });
+    expect(await content.downloadAttachment('5', 'att4')).toBeUndefined();
+    // A 401 from the download is Confluence refusing the app, never "not found".
+    await expect(content.downloadAttachment('5', 'att5')).rejects.toMatchObject({ code: 'app_unauthorized' });
     expect(await content.downloadAttachment('5', '../x')).toBeUndefined();
-    expect(fake.calls.some((c) => c.path.includes('/download/attachments/99/'))).toBe(false);
+    expect(fake.calls.some((c) => c.path.includes('/99/') || c.path.includes('att2/download') || c.path.includes('att3/download'))).toBe(false);
   });
 
   it('uploads through v1 multipart with the no-check header and maps a duplicate name', async () => {
@@ -335,7 +403,7 @@ describe('content: comments and attachments', () => {
         if (text.includes('filename="dup.txt"')) {
           return { status: 400, text: 'Cannot add a new attachment with same file name as an existing attachment: dup.txt' };
         }
-        return { json: { results: [{ id: 'att77', title: 'hello.txt', extensions: { mediaType: 'text/plain', fileSize: 5 }, version: { when: '2026-11-23T10:00:00Z' } }] } };
+        return { json: { results: [{ id: 'att77', type: 'attachment', status: 'current', title: 'hello.txt', extensions: { mediaType: 'text/plain', fileSize: 5 }, version: { when: '2026-11-23T10:00:00Z', number: 1, minorEdit: true } }], size: 1, _links: {} } };
       },
     });
     const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
@@ -359,6 +427,105 @@ describe('content: comments and attachments', () => {
     );
     expect(body).toContain('filename="a%22  X-Evil: 1.txt"');
     expect(body.split('\r\n').some((line) => line.startsWith('X-Evil'))).toBe(false);
+  });
+});
+
+describe('content: page states, space shortcut, people and permission checks', () => {
+  const list = (results: unknown[]) => ({ json: { results, _links: {} } });
+  it('skips the space read when the caller knows the space key', async () => {
+    const fake = fakeConfluence({
+      '/wiki/api/v2/pages/1001?body-format=anonymous_export_view&include-labels=true&status=current&status=archived&status=trashed': {
+        json: page('1001', { body: { anonymous_export_view: { value: '<p>Hi</p>' } }, labels: { results: [], meta: { hasMore: false } } }),
+      },
+    });
+    const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
+    expect(await content.getPage('1001', { spaceKey: 'DEMO' })).toMatchObject({ id: '1001', spaceId: '98301', spaceKey: 'DEMO' });
+    expect(fake.calls).toHaveLength(1);
+  });
+
+  it('reads page states in bulk without bodies, 250 ids per request, pages the app cannot see left out', async () => {
+    const ids = Array.from({ length: 260 }, (_, i) => String(1000 + i));
+    const fake = fakeConfluence({
+      '^/wiki/api/v2/pages\\?': (p) => {
+        const asked = new URLSearchParams(p.slice(p.indexOf('?') + 1)).getAll('id');
+        // 1003 is hidden from the app: Confluence simply leaves it out.
+        return list(asked.filter((id) => id !== '1003').map((id) => page(id, { status: id === '1001' ? 'trashed' : 'current' })));
+      },
+    });
+    const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
+    const states = await content.getPageStatuses([...ids, '1001', 'not-an-id']);
+    expect(states).toHaveLength(259);
+    expect(states.find((s) => s.id === '1001')).toEqual({ id: '1001', title: 'Page 1001', spaceId: '98301', status: 'trashed' });
+    expect(states.some((s) => s.id === '1003')).toBe(false);
+    expect(fake.calls).toHaveLength(2);
+    for (const call of fake.calls) {
+      expect(call.path).not.toContain('body-format');
+      expect(call.path).toContain('status=current&status=archived&status=trashed&status=deleted&limit=250');
+    }
+    expect(new URLSearchParams(fake.calls[0]!.path.split('?')[1]).getAll('id')).toHaveLength(250);
+    expect(await content.getPageStatuses([])).toEqual([]);
+  });
+
+  it('accepts the nullable v1 user fields and reads emails through user/email, null when that fails', async () => {
+    const fake = fakeConfluence({
+      '/wiki/rest/api/user?accountId=acc-1': { json: { type: 'known', accountId: 'acc-1', displayName: null, publicName: 'Ann P', email: null, timeZone: null, operations: null } },
+      '/wiki/rest/api/user/email?accountId=acc-1': { json: { accountId: 'acc-1', email: 'ann@acme.example' } },
+      '/wiki/rest/api/user/email?accountId=acc-2': { status: 400, text: 'not approved' },
+      '/wiki/rest/api/user/email?accountId=acc-3': () => {
+        throw new Error('socket hang up');
+      },
+    });
+    const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
+    expect(await content.getUser('acc-1')).toEqual({ accountId: 'acc-1', displayName: 'Ann P', email: null });
+    expect(await content.getUserEmail('acc-1')).toBe('ann@acme.example');
+    expect(await content.getUserEmail('acc-2')).toBeNull();
+    expect(await content.getUserEmail('acc-3')).toBeNull();
+    expect(await content.getUserEmail('bad id')).toBeNull();
+  });
+
+  it('checks read permission for a user per page with the spec body, bounded, failures left out (fail closed)', async () => {
+    const fake = fakeConfluence({
+      'content/\\d+/permission/check$': (p, init) => {
+        const id = /content\/(\d+)\//.exec(p)?.[1];
+        const body = JSON.parse(String(init?.body)) as unknown;
+        expect(body).toEqual({ subject: { type: 'user', identifier: 'acc-1' }, operation: 'read' });
+        if (id === '3') return { status: 404, json: {} };
+        if (id === '4') return { status: 500, json: {} };
+        if (id === '5') return { json: { unexpected: true } };
+        return { json: { hasPermission: id === '1', errors: [] } };
+      },
+    });
+    const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected }, { concurrency: 2 });
+    const result = await content.canRead('acc-1', ['1', '2', '3', '4', '5', '1', 'x']);
+    expect([...result.entries()].sort()).toEqual([
+      ['1', true],
+      ['2', false],
+      ['3', false],
+    ]);
+    expect(fake.maxInFlight()).toBe(2);
+    expect(fake.calls.every((c) => c.init?.method === 'POST')).toBe(true);
+    expect(fake.calls).toHaveLength(5);
+  });
+
+  it('maps a refused comment or upload (401/403) to app_unauthorized and a missing page to not_found', async () => {
+    const fake = fakeConfluence({
+      '/wiki/api/v2/footer-comments': (_p, init) => ({ status: JSON.parse(String(init?.body)).pageId === '5' ? 403 : 404, json: {} }),
+      '/wiki/rest/api/content/5/child/attachment': { status: 401, text: '' },
+    });
+    const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
+    await expect(content.addComment('5', 'x', { name: '', email: null })).rejects.toMatchObject({ code: 'app_unauthorized' });
+    await expect(content.addComment('6', 'x', { name: '', email: null })).rejects.toMatchObject({ code: 'not_found' });
+    const file = { fileName: 'a.txt', mediaType: 'text/plain', bytes: new Uint8Array([1]) };
+    await expect(content.uploadAttachment('5', file, '')).rejects.toMatchObject({ code: 'app_unauthorized' });
+  });
+
+  it('accepts an upload answer with a null version.when', async () => {
+    const fake = fakeConfluence({
+      '/wiki/rest/api/content/5/child/attachment': { json: { results: [{ id: 'att8', type: 'attachment', status: 'current', title: 'a.txt', version: { when: null, number: 1, minorEdit: true } }], size: 1, _links: {} } },
+    });
+    const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
+    const att = await content.uploadAttachment('5', { fileName: 'a.txt', mediaType: 'text/plain', bytes: new Uint8Array([1]) }, '');
+    expect(att).toMatchObject({ id: 'att8', title: 'a.txt', mediaType: 'text/plain', fileSize: 1 });
   });
 });
 
@@ -428,5 +595,27 @@ describe('mapLimited', () => {
     });
     expect(out).toEqual([50, 10, 40, 20, 30]);
     expect(max).toBe(2);
+  });
+});
+
+// Runs last: every request the tests above made the adapter send.
+describe('contract with the OpenAPI specs', () => {
+  it('every request sent in this file is a defined operation with parameters in range', () => {
+    expect(sentRequests.length).toBeGreaterThan(50);
+    const problems = sentRequests.flatMap(({ method, path, init }) => {
+      const json = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
+      return specProblems(method, path, json);
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('the matcher itself refuses what the specs do not define', () => {
+    expect(specProblems('GET', '/wiki/download/attachments/5/a.png')).not.toEqual([]);
+    expect(specProblems('GET', '/wiki/api/v2/pages/1/descendants?limit=250&depth=11')).not.toEqual([]);
+    expect(specProblems('GET', '/wiki/api/v2/pages/5/footer-comments?limit=251')).not.toEqual([]);
+    expect(specProblems('GET', '/wiki/api/v2/footer-comments/c1/children')).not.toEqual([]);
+    expect(specProblems('GET', '/wiki/api/v2/pages?id=1&bogus=1')).not.toEqual([]);
+    expect(specProblems('POST', '/wiki/rest/api/content/5/permission/check', { subject: {} })).not.toEqual([]);
+    expect(specProblems('GET', '/wiki/rest/api/user/bulk?accountId=a&accountId=b')).not.toEqual([]);
   });
 });

@@ -147,7 +147,7 @@ describe('fixture content (as the app)', () => {
     const { content } = await demo();
     const comments = await content.listComments('1001');
     expect(comments[0]).toMatchObject({ authorName: 'Victor Viewer', bodyText: 'Could we add the EU region to the service level table?' });
-    expect((await content.listComments('1002'))[0]?.bodyText).toBe('Step 3 needs a screenshot. @user can you add one?');
+    expect((await content.listComments('1002'))[0]?.bodyText).toBe('Step 3 needs a screenshot. @Erin Editor can you add one?');
     const atts = await content.listAttachments('1001');
     const png = atts.find((a) => a.title === 'diagram.png');
     expect(png).toMatchObject({ mediaType: 'image/png' });
@@ -167,14 +167,14 @@ describe('fixture content (as the app)', () => {
 
   it('adds comments and attachments, refusing duplicate file names', async () => {
     const { content } = await demo();
-    const comment = await content.addComment('1002', 'Hello <b>world</b>\nsecond line');
+    const comment = await content.addComment('1002', 'Hello <b>world</b>\nsecond line', { name: 'Pat', email: null });
     expect(comment.bodyText).toBe('Hello <b>world</b>\nsecond line');
     expect((await content.listComments('1002')).map((c) => c.id)).toContain(comment.id);
     const file = { fileName: 'notes.txt', mediaType: 'text/plain', bytes: new TextEncoder().encode('hi') };
     const att = await content.uploadAttachment('1002', file, 'from a visitor');
     expect(att).toMatchObject({ title: 'notes.txt', fileSize: 2, pageId: '1002' });
     await expect(content.uploadAttachment('1002', file, '')).rejects.toMatchObject({ code: 'already_exists' });
-    await expect(content.addComment('999', 'x')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(content.addComment('999', 'x', { name: '', email: null })).rejects.toMatchObject({ code: 'not_found' });
   });
 });
 
@@ -197,7 +197,7 @@ describe('fixture site control and persistence', () => {
     const dir = await tempDir();
     const persistPath = join(dir, 'state', 'confluence.json');
     const first = await openFixtureConfluence(DEMO, { persistPath });
-    const comment = await first.content.addComment('1001', 'survives restarts');
+    const comment = await first.content.addComment('1001', 'survives restarts', { name: '', email: null });
     await first.site.trashPage('1002');
     await first.site.flush();
     const second = await openFixtureConfluence(DEMO, { persistPath });
@@ -209,7 +209,7 @@ describe('fixture site control and persistence', () => {
     const dir = await tempDir();
     const persistPath = join(dir, 'confluence.json');
     const first = await openFixtureConfluence(DEMO, { persistPath });
-    await first.content.addComment('1001', 'from the demo fixture');
+    await first.content.addComment('1001', 'from the demo fixture', { name: '', email: null });
     const otherFixture = join(dir, 'other.json');
     const site = JSON.parse(await readFile(DEMO, 'utf8')) as FixtureSite;
     site.name = 'Another site';

@@ -110,7 +110,10 @@ describe('comments', () => {
     expect(after.text).toContain('Looks good &lt;script&gt;');
     expect(after.text).toContain('Pat Partner');
     const comments = await h.deps.content.listComments('1001');
-    expect(comments.at(-1)?.bodyText).toContain('via Secure Share link');
+    // Filed with the name the recipient gave: shown as the author, not as part of the text.
+    expect(comments.filter((c) => c.viaShare)).toEqual([
+      expect.objectContaining({ authorName: 'Pat Partner', authorEmail: null, bodyText: 'Looks good <script>alert(1)</script>' }),
+    ]);
   });
 
   it('refuses empty and too long comments, and any add on a view-only link', async () => {

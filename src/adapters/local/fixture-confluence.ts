@@ -19,7 +19,8 @@ import type {
   SpaceInfo,
   UserInfo,
 } from '../../app/ports';
-import { storageToPlainText } from '../forge/confluence-rest';
+import { storageToPlainText } from '../confluence/storage-text';
+import { readVisitorHeader, withVisitorHeader } from '../confluence/visitor-comment';
 import {
   fixtureSiteSchema,
   type FixturePage,
@@ -236,13 +237,21 @@ export const createFixtureConfluence = (
     createdAt: epoch(att.createdAt),
   });
 
-  const toComment = (pageId: string, c: FixturePage['comments'][number]): PageComment => ({
-    id: c.id,
-    pageId,
-    authorName: c.authorName,
-    createdAt: epoch(c.createdAt),
-    bodyText: storageToPlainText(c.body),
-  });
+  const toComment = (pageId: string, c: FixturePage['comments'][number]): PageComment => {
+    const text = storageToPlainText(c.body, (accountId) => userById(accountId)?.displayName);
+    const visitor = c.authorName === APP_AUTHOR ? readVisitorHeader(text) : undefined;
+    return {
+      id: c.id,
+      pageId,
+      kind: 'footer',
+      parentId: null,
+      authorName: visitor?.authorName ?? c.authorName,
+      authorEmail: visitor?.authorEmail ?? null,
+      viaShare: visitor !== undefined,
+      createdAt: epoch(c.createdAt),
+      bodyText: visitor?.text ?? text,
+    };
+  };
 
   /** The page unless it is missing or deleted (a deleted page is gone for every content call; trashed is not). */
   const livePage = (pageId: string): FixturePage | undefined => {
@@ -319,6 +328,13 @@ export const createFixtureConfluence = (
       const page = livePage(pageId);
       return page ? toContent(page) : undefined;
     },
+    async getPageStatuses(pageIds) {
+      await delay();
+      return pageIds.flatMap((id) => {
+        const page = livePage(id);
+        return page ? [{ id: page.id, title: page.title, spaceId: summary(page).spaceId, status: page.status }] : [];
+      });
+    },
     async getDescendants(rootId) {
       await delay();
       const childrenOf = new Map<string, FixturePage[]>();
@@ -344,10 +360,10 @@ export const createFixtureConfluence = (
       if (!page) return [];
       return page.comments.map((c) => toComment(pageId, c));
     },
-    async addComment(pageId, text) {
+    async addComment(pageId, text, author) {
       await delay();
       const page = requirePage(pageId);
-      const body = text
+      const body = withVisitorHeader(text, author)
         .split(/\r?\n/)
         .map((line) => `<p>${escapeHtml(line)}</p>`)
         .join('');
@@ -396,6 +412,14 @@ export const createFixtureConfluence = (
       await delay();
       const user = userById(accountId);
       return user ? { accountId: user.accountId, displayName: user.displayName, email: user.email } : undefined;
+    },
+    async getUserEmail(accountId) {
+      await delay();
+      return userById(accountId)?.email ?? null;
+    },
+    async canRead(accountId, pageIds) {
+      await delay();
+      return new Map(pageIds.map((id) => [id, viewablePage(accountId, id) !== undefined]));
     },
   };
 

@@ -1,0 +1,213 @@
+/** Pages as the app: one page with its body, page states in bulk (no bodies), and a page's descendants. */
+import type { ChildPage, ConfluenceContent, PageContent, PageStatusInfo, PageSummary, SpaceInfo } from '../../app/ports';
+import { isDomainError } from '../../core/errors';
+import type { AdapterContext } from './context';
+import {
+  descendantListSchema,
+  labelsSchema,
+  pageListSchema,
+  pageSchema,
+  readRestrictionSchema,
+  type Label,
+  type RawDescendant,
+  type RawPage,
+  type RestrictionSide,
+} from './schemas';
+import { chunks, collect, epoch, getJson, getJsonOrHidden, mapLimited, PAGE_ID, path, repeated, type RequestFn } from './transport';
+
+/** `depth` maximum of GET /pages/{id}/descendants (spec: 1..10); deeper pages are re-queried from the frontier. */
+export const DESCENDANTS_DEPTH = 10;
+/** `limit` maximum of the v2 list endpoints used here. */
+export const V2_PAGE_LIMIT = 250;
+/** `id` maxItems of GET /pages. */
+export const PAGE_IDS_PER_REQUEST = 250;
+
+const PAGE_STATUSES = new Set<PageSummary['status']>(['current', 'trashed', 'deleted', 'archived', 'draft']);
+export const pageStatus = (status: string | null | undefined): PageSummary['status'] =>
+  status === 'historical' ? 'current' : PAGE_STATUSES.has(status as PageSummary['status']) ? (status as PageSummary['status']) : 'draft';
+
+const visibleLabels = (labels: readonly Label[]): string[] => labels.filter((l) => l.prefix !== 'my').map((l) => l.name);
+
+const DESCENDANT_COLLECTIONS: Record<string, string> = {
+  page: 'pages',
+  folder: 'folders',
+  whiteboard: 'whiteboards',
+  database: 'databases',
+  embed: 'embeds',
+};
+
+const LIVE_STATUSES = repeated('status', ['current', 'archived', 'trashed']);
+
+export const summaryOf = (page: RawPage, space: Pick<SpaceInfo, 'key'>): PageSummary => ({
+  id: page.id,
+  title: page.title ?? '',
+  spaceId: page.spaceId ?? '',
+  spaceKey: space.key,
+  parentId: page.parentId ?? null,
+  status: pageStatus(page.status),
+});
+
+/** GET /pages/{id}, with a body representation or none (status checks never render bodies). */
+export const fetchPage = (
+  requester: RequestFn,
+  read: typeof getJson,
+  pageId: string,
+  format: string | undefined,
+  statuses: readonly string[],
+) =>
+  read(
+    requester,
+    format
+      ? `${path`/wiki/api/v2/pages/${pageId}?body-format=${format}&include-labels=${'true'}`}&${repeated('status', statuses)}`
+      : `${path`/wiki/api/v2/pages/${pageId}`}?${repeated('status', statuses)}`,
+    pageSchema,
+  );
+
+export const createPageReads = (
+  ctx: AdapterContext,
+): Pick<ConfluenceContent, 'getPage' | 'getPageStatuses' | 'getDescendants'> => {
+  const { asApp, bodyFormat, concurrency } = ctx;
+  const live = ['current', 'archived', 'trashed'];
+
+  /** A page the app is refused on (403) is one page hidden, not a failed tree. */
+  const hiddenOnRefusal = (error: unknown): undefined => {
+    if (isDomainError(error) && error.code === 'app_unauthorized') return undefined;
+    throw error;
+  };
+
+  const pageLabels = async (pageId: string): Promise<string[] | undefined> => {
+    const labels = await collect(asApp, path`/wiki/api/v2/pages/${pageId}/labels?limit=${V2_PAGE_LIMIT}`, labelsSchema);
+    return labels ? visibleLabels(labels) : undefined;
+  };
+
+  /** v1 only. Unreadable restrictions count as restricted (fail closed). */
+  const isReadRestricted = async (pageId: string): Promise<boolean> => {
+    const body = await getJsonOrHidden(asApp, path`/wiki/rest/api/content/${pageId}/restriction/byOperation/${'read'}`, readRestrictionSchema);
+    if (!body) return true;
+    const count = (side: RestrictionSide): number => side?.size ?? side?.results?.length ?? 0;
+    return count(body.restrictions?.user) + count(body.restrictions?.group) > 0;
+  };
+
+  /** Descendants of one node, re-querying below the endpoint's depth limit. */
+  const rawDescendants = async (collection: string, nodeId: string): Promise<RawDescendant[] | undefined> => {
+    const items = await collect(
+      asApp,
+      path`/wiki/api/v2/${collection}/${nodeId}/descendants?limit=${V2_PAGE_LIMIT}&depth=${DESCENDANTS_DEPTH}`,
+      descendantListSchema,
+    );
+    if (!items) return undefined;
+    const byId = new Map(items.map((item) => [item.id, item]));
+    const depthOf = (item: RawDescendant): number => {
+      if (item.depth !== undefined && item.depth !== null) return item.depth;
+      let depth = 1;
+      for (let p = item.parentId ? byId.get(item.parentId) : undefined; p; p = p.parentId ? byId.get(p.parentId) : undefined) {
+        depth += 1;
+        if (depth > items.length) break;
+      }
+      return depth;
+    };
+    const frontier = items.filter((item) => depthOf(item) >= DESCENDANTS_DEPTH && DESCENDANT_COLLECTIONS[item.type ?? '']);
+    const deeper = await Promise.all(
+      frontier.map((item) => rawDescendants(DESCENDANT_COLLECTIONS[item.type ?? ''] as string, item.id)),
+    );
+    return [...items, ...deeper.flatMap((d) => d ?? [])];
+  };
+
+  return {
+    async getPage(pageId, known) {
+      if (!PAGE_ID.test(pageId)) return undefined;
+      let page = await fetchPage(asApp, getJson, pageId, bodyFormat, live);
+      if (page && page.body?.[bodyFormat]?.value == null && bodyFormat !== 'export_view') {
+        page = await fetchPage(asApp, getJson, pageId, 'export_view', live);
+      }
+      if (!page || !page.spaceId) return undefined;
+      const [space, moreLabels] = await Promise.all([
+        known?.spaceKey ? Promise.resolve({ key: known.spaceKey }) : ctx.spaceById(asApp, page.spaceId),
+        page.labels?.meta?.hasMore ? pageLabels(pageId) : Promise.resolve(undefined),
+      ]);
+      if (!space) return undefined;
+      const body = page.body?.[bodyFormat]?.value ?? page.body?.['export_view']?.value ?? '';
+      const result: PageContent = {
+        ...summaryOf(page, space),
+        bodyHtml: body,
+        labels: moreLabels ?? visibleLabels(page.labels?.results ?? []),
+        authorId: page.authorId ?? '',
+        createdAt: epoch(page.createdAt),
+        updatedAt: epoch(page.version?.createdAt ?? page.createdAt),
+        version: page.version?.number ?? 1,
+      };
+      return result;
+    },
+
+    async getPageStatuses(pageIds) {
+      const wanted = [...new Set(pageIds.filter((id) => PAGE_ID.test(id)))];
+      const statuses = repeated('status', ['current', 'archived', 'trashed', 'deleted']);
+      const found: PageStatusInfo[] = [];
+      for (const ids of chunks(wanted, PAGE_IDS_PER_REQUEST)) {
+        const pages = await collect(
+          asApp,
+          `/wiki/api/v2/pages?${repeated('id', ids)}&${statuses}&limit=${V2_PAGE_LIMIT}`,
+          pageListSchema,
+        );
+        const asked = new Set(ids);
+        for (const page of pages ?? []) {
+          if (!asked.has(page.id)) continue;
+          found.push({ id: page.id, title: page.title ?? '', spaceId: page.spaceId ?? '', status: pageStatus(page.status) });
+        }
+      }
+      return found;
+    },
+
+    async getDescendants(rootId) {
+      if (!PAGE_ID.test(rootId)) return [];
+      const [root, items] = await Promise.all([fetchPage(asApp, getJson, rootId, undefined, live), rawDescendants('pages', rootId)]);
+      if (!root?.spaceId || !items) return [];
+      const space = await ctx.spaceById(asApp, root.spaceId);
+      if (!space) return [];
+      const byId = new Map(items.map((item) => [item.id, item]));
+      const statusOf = (item: RawDescendant): string => item.status ?? 'current';
+      // Pages below folders/whiteboards are re-parented to the nearest page ancestor, so the view
+      // layer's tree walk sees an unbroken chain; anything below a non-current page is dropped.
+      const pageParent = (item: RawDescendant): string | null | 'hidden' => {
+        let parentId = item.parentId ?? null;
+        for (let hops = 0; parentId !== null && parentId !== rootId && hops <= items.length; hops += 1) {
+          const parent = byId.get(parentId);
+          if (!parent) return 'hidden';
+          if (statusOf(parent) !== 'current') return 'hidden';
+          if (parent.type === 'page') return parent.id;
+          parentId = parent.parentId ?? null;
+        }
+        return parentId === rootId ? rootId : 'hidden';
+      };
+      const pages = items.flatMap((item) => {
+        if (item.type !== 'page' || statusOf(item) !== 'current') return [];
+        const parentId = pageParent(item);
+        return parentId === 'hidden' || parentId === null ? [] : [{ item, parentId }];
+      });
+      const unique = [...new Map(pages.map((p) => [p.item.id, p])).values()];
+      // Labels and restrictions have no batch endpoint: 2 lookups per page, `concurrency` in flight.
+      const lookups = unique.flatMap(({ item }) => [
+        { kind: 'labels' as const, pageId: item.id },
+        { kind: 'restricted' as const, pageId: item.id },
+      ]);
+      const answers = await mapLimited(lookups, concurrency, (l): Promise<string[] | boolean | undefined> =>
+        l.kind === 'labels' ? pageLabels(l.pageId).catch(hiddenOnRefusal) : isReadRestricted(l.pageId),
+      );
+      return unique.map(({ item, parentId }, i): ChildPage => {
+        const labels = answers[2 * i] as string[] | undefined;
+        const viewRestricted = answers[2 * i + 1] as boolean;
+        return {
+          id: item.id,
+          title: item.title ?? '',
+          spaceId: space.id,
+          spaceKey: space.key,
+          parentId,
+          status: 'current',
+          labels: labels ?? [],
+          // A page whose labels the app cannot read is treated as restricted too.
+          viewRestricted: viewRestricted || labels === undefined,
+        };
+      });
+    },
+  };
+};

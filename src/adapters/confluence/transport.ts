@@ -1,0 +1,186 @@
+/**
+ * The Confluence REST transport shared by every part of the adapter: request function types, safe
+ * path building, status → DomainError mapping, JSON parsing against zod schemas, cursor pagination.
+ */
+import * as z from 'zod/mini';
+import { DomainError } from '../../core/errors';
+
+export interface RestHeaders {
+  get(name: string): string | null;
+}
+
+export interface RestResponse {
+  ok: boolean;
+  status: number;
+  headers: RestHeaders;
+  json(): Promise<unknown>;
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+export interface RestInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | ArrayBuffer;
+}
+
+/**
+ * One authenticated Confluence request; `path` starts with /wiki/ and is already safe. Redirects are
+ * followed (the v1 attachment download answers 302 to the media service).
+ */
+export type RequestFn = (path: string, init?: RestInit) => Promise<RestResponse>;
+
+export const PAGE_ID = /^[0-9]{1,19}$/;
+export const COMMENT_ID = /^[0-9]{1,19}$/;
+export const ATTACHMENT_ID = /^(att)?[0-9]{1,19}$/;
+export const SPACE_KEY = /^[A-Za-z0-9_~-]{1,255}$/;
+export const ACCOUNT_ID = /^[A-Za-z0-9:_-]{1,128}$/;
+
+/** Tagged template: percent-encodes every value; refuses empty values and dot segments. */
+export const path = (strings: TemplateStringsArray, ...values: (string | number)[]): string =>
+  strings.reduce((acc, part, i) => {
+    if (i === 0) return part;
+    const raw = String(values[i - 1]);
+    if (raw === '' || raw === '.' || raw === '..') throw new DomainError('invalid_input', 'Invalid identifier.');
+    return acc + encodeURIComponent(raw) + part;
+  }, '');
+
+/** `name=v1&name=v2` (OpenAPI form style, explode: true), every value percent-encoded. */
+export const repeated = (name: string, values: readonly string[]): string =>
+  values.map((value) => `${name}=${encodeURIComponent(value)}`).join('&');
+
+/** `_links.next` from Confluence, accepted only as a same-API relative path. */
+export const nextPath = (next: string | null | undefined, expectedPrefix: string): string | undefined => {
+  if (!next) return undefined;
+  const full = next.startsWith('/wiki/') ? next : `/wiki${next.startsWith('/') ? '' : '/'}${next}`;
+  if (!full.startsWith(expectedPrefix) || full.includes('..') || full.includes('//') || /[\s\\#]/.test(full)) {
+    throw new DomainError('upstream_unavailable', 'Confluence returned an unexpected pagination link.');
+  }
+  return full;
+};
+
+/** Content that does not exist for this caller: an answer, never a failure. */
+export const NOT_FOUND = new Set([404, 410]);
+/** Confluence refused the app itself (credentials, scopes, site access): an admin problem, never "not found". */
+export const REFUSED = new Set([401, 403]);
+
+export const appUnauthorized = (status: number): DomainError =>
+  new DomainError(
+    'app_unauthorized',
+    `Confluence refused the app's request (HTTP ${status}). A Confluence admin may need to check the Secure Share installation and its permissions.`,
+    [{ rule: 'confluence.status', message: String(status) }],
+  );
+
+export const upstreamError = (res: RestResponse): DomainError => {
+  if (REFUSED.has(res.status)) return appUnauthorized(res.status);
+  if (res.status === 429) {
+    const retryAfter = res.headers.get('retry-after');
+    return new DomainError(
+      'upstream_unavailable',
+      'Confluence is rate limiting requests right now. Try again in a moment.',
+      retryAfter ? [{ rule: 'retry-after', message: retryAfter }] : [],
+    );
+  }
+  return new DomainError('upstream_unavailable', `Confluence answered with HTTP ${res.status}.`);
+};
+
+export const send = async (request: RequestFn, p: string, init?: RestInit): Promise<RestResponse> => {
+  try {
+    return await request(p, init);
+  } catch (e) {
+    if (e instanceof DomainError) throw e;
+    throw new DomainError('upstream_unavailable', 'Confluence could not be reached.');
+  }
+};
+
+export const parse = async <S extends z.ZodMiniType>(res: RestResponse, schema: S): Promise<z.output<S>> => {
+  let json: unknown;
+  try {
+    json = await res.json();
+  } catch {
+    throw new DomainError('upstream_unavailable', 'Confluence returned a response that is not JSON.');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new DomainError('upstream_unavailable', 'Confluence returned an unexpected response.');
+  return parsed.data;
+};
+
+export const JSON_HEADERS = { Accept: 'application/json' };
+export const JSON_BODY_HEADERS = { ...JSON_HEADERS, 'Content-Type': 'application/json' };
+
+/** GET + parse; undefined when the content does not exist (404/410); 401/403 → app_unauthorized. */
+export const getJson = async <S extends z.ZodMiniType>(
+  request: RequestFn,
+  p: string,
+  schema: S,
+): Promise<z.output<S> | undefined> => {
+  const res = await send(request, p, { headers: JSON_HEADERS });
+  if (res.ok) return parse(res, schema);
+  if (NOT_FOUND.has(res.status)) return undefined;
+  throw upstreamError(res);
+};
+
+/** Like getJson, but a refusal (401/403) also reads as "not available to this caller". */
+export const getJsonOrHidden = async <S extends z.ZodMiniType>(
+  request: RequestFn,
+  p: string,
+  schema: S,
+): Promise<z.output<S> | undefined> => {
+  const res = await send(request, p, { headers: JSON_HEADERS });
+  if (res.ok) return parse(res, schema);
+  if (NOT_FOUND.has(res.status) || REFUSED.has(res.status)) return undefined;
+  throw upstreamError(res);
+};
+
+const MAX_LIST_PAGES = 50;
+
+/** Follows `_links.next` (cursor pagination) until the last page or `maxPages`. */
+export const collect = async <T>(
+  request: RequestFn,
+  first: string,
+  schema: z.ZodMiniType<{ results: T[]; _links?: { next?: string | null | undefined } | null | undefined }>,
+  maxPages = MAX_LIST_PAGES,
+): Promise<T[] | undefined> => {
+  const queryAt = first.indexOf('?');
+  const prefix = queryAt === -1 ? first : first.slice(0, queryAt);
+  const items: T[] = [];
+  let next: string | undefined = first;
+  for (let pageNo = 0; next && pageNo < maxPages; pageNo += 1) {
+    const body: { results: T[]; _links?: { next?: string | null | undefined } | null | undefined } | undefined = await getJson(
+      request,
+      next,
+      schema,
+    );
+    if (!body) return pageNo === 0 ? undefined : items;
+    items.push(...body.results);
+    next = nextPath(body._links?.next, prefix);
+  }
+  return items;
+};
+
+/** Runs fn over items with at most `limit` in flight; keeps order. */
+export const mapLimited = async <T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> => {
+  const results = new Array<R>(items.length);
+  let cursor = 0;
+  const worker = async (): Promise<void> => {
+    while (cursor < items.length) {
+      const index = cursor;
+      cursor += 1;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+};
+
+/** Splits a list into chunks of at most `size` (request parameters with a maxItems). */
+export const chunks = <T>(items: readonly T[], size: number): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+};
+
+export const epoch = (value: string | null | undefined): number => {
+  const ms = value ? Date.parse(value) : NaN;
+  return Number.isFinite(ms) ? ms : 0;
+};
