@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createFixtureConfluence, loadFixtureSite, type FixtureSiteControl } from '../../src/adapters/local/fixture-confluence';
+import { createKvsStore } from '../../src/adapters/forge/kvs-store';
 import { createLocalStore } from '../../src/adapters/local/local-store';
+import { KvsEmulator, createEmulatedKvs } from '../../src/dev/kvs-emulator';
+import { settledIndexReads } from '../support/settled-index-reads';
 import type { Caller } from '../../src/app/authorize';
 import type { AppDeps } from '../../src/app/deps';
 import type { MailMessage, Random } from '../../src/app/ports';
@@ -37,9 +40,26 @@ export interface Harness {
   site: FixtureSiteControl;
   sent: MailMessage[];
   clock: { now(): number; advance(ms: number): void; set(ms: number): void };
+  /** The KVS emulator under the store, when the harness runs over the Forge KVS adapter. */
+  kvs: KvsEmulator | null;
 }
 
-/** Use cases over the in-memory local store, the demo fixture site, a fake clock and bcrypt cost 4. */
+export type HarnessStore = 'local' | 'kvs';
+
+/**
+ * Which store the use cases run over: the in-memory local store (default), or the Forge KVS adapter on
+ * the strict KVS emulator (index lag and 1 % throttling on, as by default). `HARNESS_STORE=kvs` or
+ * `useHarnessStore('kvs')` (test/app/use-cases-over-kvs.test.ts runs every use-case file that way).
+ */
+let harnessStore: HarnessStore = process.env['HARNESS_STORE'] === 'kvs' ? 'kvs' : 'local';
+export const useHarnessStore = (kind: HarnessStore): void => {
+  harnessStore = kind;
+};
+export const currentHarnessStore = (): HarnessStore => harnessStore;
+
+const seedNumber = (seed: string): number => createHash('sha256').update(seed).digest().readUInt32BE(0);
+
+/** Use cases over the chosen store, the demo fixture site, a fake clock and bcrypt cost 4. */
 export const createHarness = async (seed = 'test'): Promise<Harness> => {
   let now = START;
   const clock = {
@@ -51,7 +71,12 @@ export const createHarness = async (seed = 'test'): Promise<Harness> => {
       now = ms;
     },
   };
-  const store = await createLocalStore({ clock });
+  const kvs = harnessStore === 'kvs' ? new KvsEmulator({ now: clock.now, seed: seedNumber(seed) }) : null;
+  // Over KVS, lists see the writes made before them (settled indexes), as over the local store; what
+  // lagging indexes do to a use case is tested on its own (reset-over-kvs.test.ts).
+  const store = kvs
+    ? settledIndexReads(createKvsStore(createEmulatedKvs(kvs), { clock, consistencyDelayMs: 1, retry: { baseDelayMs: 1 } }), () => kvs.settleIndexes())
+    : await createLocalStore({ clock });
   const site = await loadFixtureSite(DEFAULT_SITE_PATH);
   const confluence = createFixtureConfluence(site, { now: clock.now });
   const sent: MailMessage[] = [];
@@ -70,7 +95,7 @@ export const createHarness = async (seed = 'test'): Promise<Harness> => {
     shareBaseUrl: () => Promise.resolve('https://trigger.example/x'),
     bcryptRounds: 4,
   };
-  return { deps, sent, clock, site: confluence.site };
+  return { deps, sent, clock, site: confluence.site, kvs };
 };
 
 /** Every link in the store (for "nothing changed" assertions). */

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DomainError, type ErrorCode } from '../../src/core/errors';
 import type { Page, PageRequest, Store } from '../../src/app/ports';
 import type { ShareLink } from '../../src/core/model';
+import { settledIndexReads } from '../support/settled-index-reads';
 import {
   ManualClock,
   T0,
@@ -29,27 +30,6 @@ export interface StoreUnderTest {
 
 export type MakeStore = (context: StoreContext) => Promise<Store | StoreUnderTest>;
 
-/**
- * The contract states what lists and purges return once the indexes have caught up with earlier writes;
- * what they may return before that (eventual consistency) is tested per store. clearAll is not settled:
- * it must be complete under index lag.
- */
-const settledIndexReads = (store: Store, settle: () => Promise<void> | void): Store => {
-  const wrap = <T extends object>(target: T): T => {
-    const out: Record<string, unknown> = {};
-    for (const [name, member] of Object.entries(target)) {
-      if (typeof member !== 'function') out[name] = typeof member === 'object' && member !== null ? wrap(member as object) : member;
-      else if (/^(list|purge)/.test(name)) {
-        out[name] = async (...args: unknown[]) => {
-          await settle();
-          return (member as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        };
-      } else out[name] = (member as (...a: unknown[]) => unknown).bind(target);
-    }
-    return out as T;
-  };
-  return wrap(store);
-};
 
 export const expectCode = async (promise: Promise<unknown>, code: ErrorCode): Promise<void> => {
   const error = await promise.then(
