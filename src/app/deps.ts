@@ -1,5 +1,5 @@
 import type { PlatformChecks } from './diagnostics';
-import type { Clock, ConfluenceContent, ConfluenceRights, Mailer, Random, Store } from './ports';
+import type { BackgroundJobs, Clock, ConfluenceContent, ConfluenceRights, Mailer, Random, Store } from './ports';
 
 /** Everything a use case may touch, injected once per invocation by a composition root. */
 export interface AppDeps {
@@ -25,4 +25,9 @@ export interface AppDeps {
   oidc?: { allowLoopbackIssuer?: boolean };
   /** Self-test checks that need the platform itself (Forge only; see src/app/diagnostics.ts). */
   platformChecks?: PlatformChecks;
+  /**
+   * Continues work that does not fit in one invocation (Forge: an async-event queue). Absent (local
+   * mode, tests), such work runs to the end in the invocation that started it.
+   */
+  jobs?: BackgroundJobs;
 }

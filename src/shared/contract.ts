@@ -180,7 +180,8 @@ export interface ResolverContract {
   };
   resetApp: {
     payload: { mode: 'links' | 'full'; confirmation: string };
-    result: { mode: 'links' | 'full'; deletedLinks: number };
+    /** `continuing`: the reset ran out of time and goes on in the background (the audit log records its end). */
+    result: { mode: 'links' | 'full'; deletedLinks: number; continuing: boolean };
   };
   getAuditLog: { payload: AuditLogFilter & { cursor?: string; limit?: number }; result: CursorPage<AuditEntry> };
   exportAuditCsv: { payload: AuditLogFilter; result: { filename: string; csv: string } };
