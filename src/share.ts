@@ -3,12 +3,18 @@
  * Kept apart from src/index.ts so the web trigger's bundle carries only what the view needs
  * (no resolvers, no admin use cases): a smaller bundle loads faster on a cold start.
  *
- * The share base URL is the one stored by a resolver, event or sweep (never `webTrigger.getUrl` here);
- * with a custom domain it is not needed at all.
+ * Per request, before the view runs, one parallel read of:
+ * - the stored share base URL (never `webTrigger.getUrl` here; with a custom domain it is not needed);
+ * - the site self-test's results (src/app/diagnostics.ts), which switch on what the site proved:
+ *   binary responses (pictures proxied, downloads sent as files instead of embedded in pages) and a
+ *   byte-exact request body (uploads of any file). Without results every switch stays on the safe side.
+ * `/diag/<nonce>` requests go to the self-test's browser probe instead of the view.
  */
 import { createForgeDeps } from './adapters/forge/forge-deps';
-import { adapterFailureResponse, createWebTriggerHandler, FORGE_BINARY_RESPONSES, type ForgeWebTriggerRequest, type ForgeWebTriggerResponse } from './adapters/forge/web-trigger';
+import { adapterFailureResponse, createWebTriggerHandler, type ForgeWebTriggerRequest, type ForgeWebTriggerResponse } from './adapters/forge/web-trigger';
 import type { AppDeps } from './app/deps';
+import { platformSwitches, readDiagnostics, SAFE_SWITCHES, type PlatformSwitches } from './app/diagnostics';
+import { handleDiagnosticsProbe, isDiagnosticsPath } from './web/diagnostics-probe';
 import { createShareHandler } from './web/share-handler';
 
 /** The stored share URL; '' when none is stored but a custom domain replaces it; null when the view cannot run. */
@@ -19,14 +25,20 @@ const shareBaseFor = async (deps: AppDeps): Promise<string | null> => {
   return site?.customDomain ? '' : null;
 };
 
+/** Unreadable results count as none: the safe choices apply. */
+const switchesFor = (deps: AppDeps): Promise<PlatformSwitches> =>
+  readDiagnostics(deps).then(platformSwitches, () => SAFE_SWITCHES);
+
 /** The anonymous share view (web trigger `share-endpoint`). */
 export const shareHandler = async (request: ForgeWebTriggerRequest): Promise<ForgeWebTriggerResponse> => {
   const deps = createForgeDeps({}, { shareBaseUrl: 'stored-only' });
   let base: string | null;
+  let switches: PlatformSwitches;
   try {
-    base = await shareBaseFor(deps);
+    [base, switches] = await Promise.all([shareBaseFor(deps), switchesFor(deps)]);
   } catch {
     base = null;
+    switches = SAFE_SWITCHES;
   }
   if (base === null) {
     // Only before any resolver stored the URL (no link can exist then) or while storage is down.
@@ -34,11 +46,19 @@ export const shareHandler = async (request: ForgeWebTriggerRequest): Promise<For
     return adapterFailureResponse();
   }
   const viewDeps: AppDeps = { ...deps, shareBaseUrl: () => Promise.resolve(base) };
-  // Until spike S4 shows binary bodies reach the browser, pictures are embedded as data: URLs.
-  const handle = createShareHandler(viewDeps, {
-    inlineImages: !FORGE_BINARY_RESPONSES,
-    inlineDownloads: !FORGE_BINARY_RESPONSES,
-    codeReplyFloorMs: 1500,
-  });
-  return createWebTriggerHandler(handle)(request);
+  const requestBodyEncoding = switches.requestBodyEncoding ?? 'utf8';
+  const adapterOptions = {
+    requestBodyEncoding,
+    refuseUnprovenUploads: switches.requestBodyEncoding === null,
+    binaryResponses: switches.binaryResponses ?? 'base64-header',
+  };
+  if (isDiagnosticsPath(request.userPath)) {
+    return createWebTriggerHandler((req) => handleDiagnosticsProbe(viewDeps, req, { hostBodyEncoding: requestBodyEncoding }), {
+      ...adapterOptions,
+      refuseUnprovenUploads: false,
+    })(request);
+  }
+  const embedBinaries = switches.binaryResponses === null;
+  const handle = createShareHandler(viewDeps, { inlineImages: embedBinaries, inlineDownloads: embedBinaries, codeReplyFloorMs: 1500 });
+  return createWebTriggerHandler(handle, adapterOptions)(request);
 };

@@ -13,7 +13,9 @@ import { DomainError } from '../../core/errors';
 import { createSettingsMailer, type FetchLike } from '../mail';
 import { createConfluenceRest, type RequestFn } from './confluence-rest';
 import { createKvsStore } from './kvs-store';
-import { lookUpShareBaseUrl, readStoredShareBaseUrl } from './share-base-url';
+import { createForgePlatformChecks } from './platform-checks';
+import { withRateLimitRetry } from './kvs-rate-limit';
+import { lookUpShareBaseUrl, readStoredShareBaseUrl, type PlainKvs } from './share-base-url';
 
 export { normalizeBaseUrl } from './share-base-url';
 
@@ -46,8 +48,8 @@ const noUserRequest: RequestFn = () =>
 
 const mailFetch: FetchLike = (url, init) => forgeFetch(url, init);
 
-const storedOnly = async (): Promise<string> => {
-  const stored = await readStoredShareBaseUrl(kvs);
+const storedOnly = async (plainKvs: PlainKvs): Promise<string> => {
+  const stored = await readStoredShareBaseUrl(plainKvs);
   if (!stored) throw new DomainError('store_unavailable', 'The share URL is not stored yet.');
   return stored;
 };
@@ -60,6 +62,8 @@ export const createForgeDeps = (identity: ForgeIdentity = {}, options: ForgeDeps
   );
   const mailer = createSettingsMailer(async () => (await store.configs.getSite())?.email, store.secrets, mailFetch);
   let baseUrl: Promise<string> | undefined;
+  // Throttled (429) reads and writes are repeated, as kvs-store does for its own requests.
+  const retryingKvs = withRateLimitRetry(kvs);
   return {
     store,
     content,
@@ -71,7 +75,7 @@ export const createForgeDeps = (identity: ForgeIdentity = {}, options: ForgeDeps
     shareBaseUrl: () => {
       if (baseUrl) return baseUrl;
       const pending =
-        options.shareBaseUrl === 'stored-only' ? storedOnly() : lookUpShareBaseUrl(kvs, () => webTrigger.getUrl(SHARE_WEBTRIGGER_KEY));
+        options.shareBaseUrl === 'stored-only' ? storedOnly(retryingKvs) : lookUpShareBaseUrl(retryingKvs, () => webTrigger.getUrl(SHARE_WEBTRIGGER_KEY));
       baseUrl = pending;
       // A failed look-up is not remembered: the next call in this invocation tries again.
       pending.catch(() => {
@@ -80,5 +84,6 @@ export const createForgeDeps = (identity: ForgeIdentity = {}, options: ForgeDeps
       return pending;
     },
     bcryptRounds: 10,
+    platformChecks: createForgePlatformChecks(retryingKvs),
   };
 };
