@@ -1,5 +1,8 @@
 import type { Attachment, ChildPage, PageComment, PageContent, UserInfo } from '../app/ports';
-import { buildSharedTree, pathTo, type SharedTree, type SharedTreeNode } from '../app/view/share-tree';
+import { buildSharedTree, pathTo, restrictedPagesIn, type SharedTree, type SharedTreeNode } from '../app/view/share-tree';
+import { creatorAccessFor, type CreatorAccess } from '../app/view/creator-access';
+import { recordAudit, linkAuditScope } from '../app/audit';
+import { isDomainError } from '../core/errors';
 import type { ViewPermissions } from '../core/policy';
 import type { ShareLink } from '../core/model';
 import { loadInlineImages, markImagesNotShown, renderWithinBudget } from './inline-images';
@@ -33,8 +36,23 @@ const treeRules = (ctx: ShareContext, permissions: ViewPermissions) => ({
   withoutLabels: ctx.link.withoutLabels,
 });
 
-export const unavailable = (ctx: ShareContext): HttpResponse =>
-  messageResponse(ctx, 503, 'Page not available right now', 'The page could not be loaded from Confluence. Please try again in a moment.');
+/**
+ * The visitor's answer when Confluence could not deliver: always the same neutral page, never "not
+ * found" and never the visitor's fault. When Confluence refused the app itself (app_unauthorized:
+ * credentials, scopes, site access), admins learn it from the audit log and the platform log.
+ */
+export const unavailable = async (ctx: Pick<ShareContext, 'deps' | 'link' | 'site'>, error?: unknown): Promise<HttpResponse> => {
+  if (isDomainError(error) && error.code === 'app_unauthorized') {
+    console.warn(`Secure Share: ${error.message}`);
+    await recordAudit(ctx.deps, {
+      action: 'view_denied',
+      actor: 'app',
+      ...linkAuditScope(ctx.link),
+      detail: `${error.message} Visitors see "temporarily unavailable".`,
+    }).catch(() => undefined);
+  }
+  return messageResponse(ctx, 503, 'Page not available right now', 'The page could not be loaded from Confluence. Please try again in a moment.');
+};
 
 /**
  * Loads what a request about one page of the share needs, in ONE parallel wave of Confluence calls,
@@ -59,8 +77,17 @@ export interface PageReadPlan {
   creator: boolean;
 }
 
-type PageReads = [PageContent | undefined, PageContent | undefined, ChildPage[], PageComment[], Attachment[], UserInfo | undefined];
-type PageReadResult = { ok: true; reads: PageReads } | { ok: false };
+type PageReads = [
+  PageContent | undefined,
+  PageContent | undefined,
+  ChildPage[],
+  PageComment[],
+  Attachment[],
+  UserInfo | undefined,
+  /** The creator's read right on the root and the requested page. */
+  Map<string, boolean>,
+];
+type PageReadResult = { ok: true; reads: PageReads; creatorAccess: CreatorAccess } | { ok: false; error: unknown };
 
 /**
  * Confluence reads started before the final decision: right after the first store wave, in parallel
@@ -74,16 +101,20 @@ export interface PagePrefetch {
 
 const readPage = (deps: ShareContext['deps'], link: ShareLink, plan: PageReadPlan): Promise<PageReadResult> => {
   const rootId = link.pageId;
+  const creatorAccess = creatorAccessFor(deps, link, deps.clock.now());
+  // The link stores its space key: no space read after the page.
+  const known = { spaceKey: link.spaceKey };
   return Promise.all([
-    deps.content.getPage(rootId),
-    plan.targetId === rootId ? Promise.resolve(undefined) : deps.content.getPage(plan.targetId),
+    deps.content.getPage(rootId, known),
+    plan.targetId === rootId ? Promise.resolve(undefined) : deps.content.getPage(plan.targetId, known),
     plan.includeChildren ? deps.content.getDescendants(rootId) : Promise.resolve([]),
     plan.comments ? deps.content.listComments(plan.targetId) : Promise.resolve([]),
     plan.attachments ? deps.content.listAttachments(plan.targetId) : Promise.resolve([]),
     plan.creator ? deps.content.getUser(link.createdBy).catch(() => undefined) : Promise.resolve(undefined),
+    creatorAccess.check(plan.targetId === rootId ? [rootId] : [rootId, plan.targetId]),
   ]).then(
-    (reads): PageReadResult => ({ ok: true, reads }),
-    (): PageReadResult => ({ ok: false }),
+    (reads): PageReadResult => ({ ok: true, reads, creatorAccess }),
+    (error: unknown): PageReadResult => ({ ok: false, error }),
   );
 };
 
@@ -146,8 +177,8 @@ export const loadPageScope = async (
     // "Link opened" alert to the creator (at most daily; no I/O at all when the admin has it off).
     want.countView ? notifyLinkOpened(deps, link, ctx.site) : Promise.resolve(false),
   ]);
-  if (!fetched.ok) return { ok: false, response: unavailable(ctx) };
-  const [root, target, allDescendants, allComments, allAttachments, maybeCreator] = fetched.reads;
+  if (!fetched.ok) return { ok: false, response: await unavailable(ctx, fetched.error) };
+  const [root, target, allDescendants, allComments, allAttachments, maybeCreator, creatorReads] = fetched.reads;
   // A prefetch may hold more than this request may use: keep only what the final permissions allow.
   const descendants = plan.includeChildren ? allDescendants : [];
   const comments = plan.comments ? allComments : [];
@@ -156,10 +187,24 @@ export const loadPageScope = async (
   if (!root || root.status !== 'current' || root.id !== rootId) {
     return { ok: false, response: await deniedResponse(ctx, 'shared page removed or unreadable') };
   }
-  const tree = buildSharedTree({ id: root.id, title: root.title }, descendants, treeRules(ctx, permissions));
+  // A share never exceeds its creator: a creator who can no longer read the root loses the link.
+  if (creatorReads.get(rootId) !== true) {
+    return { ok: false, response: await deniedResponse(ctx, 'creator_lost_access: the link creator cannot read the shared page') };
+  }
+  const rules = treeRules(ctx, permissions);
+  let tree = buildSharedTree({ id: root.id, title: root.title }, descendants, rules);
+  const restricted = restrictedPagesIn(tree, descendants);
+  if (restricted.length > 0) {
+    // Restricted children stay only where the creator can read them (their subtrees go with them).
+    const creatorCanRead = await fetched.creatorAccess.check(restricted);
+    tree = buildSharedTree({ id: root.id, title: root.title }, descendants, { ...rules, creatorCanRead });
+  }
   const page = targetId === rootId ? root : target;
   if (!tree.nodes.has(targetId) || !page || page.status !== 'current' || page.id !== targetId) {
     return { ok: false, response: await deniedResponse(ctx, 'page outside the shared tree') };
+  }
+  if (creatorReads.get(targetId) !== true) {
+    return { ok: false, response: await deniedResponse(ctx, 'creator_lost_access: the link creator cannot read the requested page') };
   }
   return { ok: true, scope: { tree, page, comments, attachments, creator } };
 };

@@ -43,8 +43,8 @@ export const downloadAttachment = async (
   const attachment = loaded.scope.attachments.find((a) => a.id === attachmentId);
   if (!attachment) return deniedResponse(ctx, 'attachment not on a shared page');
   // The listing just proved the attachment is on the shared page: its metadata is not read again.
-  const data = await ctx.deps.content.downloadAttachment(attachment.pageId, attachment.id, attachment).catch(() => null);
-  if (data === null) return unavailable(ctx);
+  const data = await ctx.deps.content.downloadAttachment(attachment.pageId, attachment.id, attachment).catch((error: unknown) => ({ error }));
+  if (data && 'error' in data) return unavailable(ctx, data.error);
   if (!data) return deniedResponse(ctx, 'attachment not found');
   const mediaType = SAFE_MEDIA_TYPE.test(data.mediaType) ? data.mediaType : 'application/octet-stream';
   if (ctx.options.inlineDownloads) {
@@ -91,8 +91,8 @@ export const proxyImage = async (
   let data;
   try {
     data = await ctx.deps.content.downloadAttachment(attachment.pageId, attachment.id, attachment);
-  } catch {
-    return unavailable(ctx);
+  } catch (error) {
+    return unavailable(ctx, error);
   }
   if (!data || !isServableImage(data.mediaType)) return deniedResponse(ctx, 'image not found');
   return binaryResponse(data.mediaType.toLowerCase(), data.bytes, {
@@ -131,8 +131,8 @@ const writeToSharedPage = async (
   const page = loaded.scope.page;
   try {
     await write.perform(page.id);
-  } catch {
-    return unavailable(ctx);
+  } catch (error) {
+    return unavailable(ctx, error);
   }
   await recordAudit(ctx.deps, {
     action: write.action,

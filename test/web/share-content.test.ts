@@ -47,11 +47,14 @@ describe('child pages and the shared tree', () => {
     expect((await new Visitor(h.base).get(`${path}/p/1005`)).status).toBe(404);
   });
 
-  it('restricted subtree: hidden unless the link opts in AND the policy allows it', async () => {
+  it('restricted subtree: hidden unless the link opts in AND the policy allows it (creator can read it)', async () => {
     const notOptedIn = await h.link({ includeChildren: true, shareRestrictedChildren: false });
+    await h.patchLink(notOptedIn.link.id, { createdBy: 'u-space-admin' });
     expect((await new Visitor(h.base).get(`${notOptedIn.path}/p/1006`)).status).toBe(404);
     expect((await new Visitor(h.base).get(`${notOptedIn.path}/p/1007`)).status).toBe(404);
     const optedIn = await h.link({ includeChildren: true, shareRestrictedChildren: true });
+    // "Restricted: Salaries" is restricted to the space admin: only a link of theirs may serve it.
+    await h.patchLink(optedIn.link.id, { createdBy: 'u-space-admin' });
     expect((await new Visitor(h.base).get(`${optedIn.path}/p/1006`)).status).toBe(200);
     expect((await new Visitor(h.base).get(`${optedIn.path}/p/1007`)).status).toBe(200);
     // The space admin enforces "no restricted child pages": the opted-in link may no longer serve them.

@@ -5,12 +5,19 @@ import type { ChildPage } from '../ports';
  * that is current, passes the label filters and is not view-restricted (unless restricted children
  * may be shared). Exclusion is transitive: a page that fails hides its whole subtree, so a hidden
  * parent never exposes its children, and view restrictions inherit down as in Confluence (T10).
+ *
+ * A share never exceeds its creator: with `creatorCanRead`, a view-restricted page is kept only when
+ * the link's creator can read it. Its unrestricted descendants need no check of their own, because
+ * Confluence's view permission is the space permission plus every restriction on the page and its
+ * ancestors: readable root + readable restricted ancestors + no restriction of its own = readable.
  */
 export interface TreeRules {
   includeChildren: boolean;
   shareRestrictedChildren: boolean;
   withLabels: readonly string[];
   withoutLabels: readonly string[];
+  /** Restricted page id → the creator's read right; a restricted page missing from it is left out. */
+  creatorCanRead?: ReadonlyMap<string, boolean>;
 }
 
 export interface SharedTreeNode {
@@ -64,6 +71,7 @@ export const buildSharedTree = (
       if (nodes.has(page.id) || nodes.size >= MAX_TREE_PAGES) continue;
       if (page.status !== 'current') continue;
       if (page.viewRestricted && !rules.shareRestrictedChildren) continue;
+      if (page.viewRestricted && rules.creatorCanRead && rules.creatorCanRead.get(page.id) !== true) continue;
       if (!passesLabelFilters(page.labels, rules)) continue;
       const node: SharedTreeNode = { id: page.id, title: page.title, parentId: parent.id, children: [] };
       parent.children.push(node);
@@ -73,6 +81,10 @@ export const buildSharedTree = (
   }
   return { rootId: root.id, nodes, root: rootNode };
 };
+
+/** The view-restricted pages a tree holds: the ones whose creator read right must be checked. */
+export const restrictedPagesIn = (tree: SharedTree, descendants: readonly ChildPage[]): string[] =>
+  descendants.filter((page) => page.viewRestricted && tree.nodes.has(page.id)).map((page) => page.id);
 
 /** Root → … → page, for breadcrumbs. */
 export const pathTo = (tree: SharedTree, pageId: string): SharedTreeNode[] => {
