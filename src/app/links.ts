@@ -11,9 +11,11 @@ import { authorizeLinkAction, authorizePageEdit, type Caller } from './authorize
 import type { AppDeps } from './deps';
 import { createCreatorNames, loadSpacePolicy, toLinkView, toPolicyView } from './link-views';
 import { linksOfPage } from './listing';
+import { MIN_PASSWORD_SCORE, passwordStrength } from './password-strength';
 
 /** bcrypt only reads the first 72 bytes: a longer password would silently be truncated, so refuse it. */
 export const MAX_PASSWORD_BYTES = 72;
+/** Counted after trimming: spaces around a password add nothing a guesser has to find. */
 export const MIN_PASSWORD_LENGTH = 8;
 
 /** Link settings as parsed from a payload: every field optional, expiry already an instant. */
@@ -21,19 +23,47 @@ export type LinkSettingsPatch = Partial<LinkSettings>;
 
 const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8');
 
-/** @throws DomainError('invalid_input') for passwords bcrypt cannot take whole, or too short to resist guessing. */
-export const checkPassword = (password: string): void => {
-  if (utf8Length(password) > MAX_PASSWORD_BYTES) {
-    throw new DomainError(
-      'invalid_input',
+const passwordError = (rule: string, message: string, detail: string): DomainError =>
+  new DomainError('invalid_input', message, [{ field: 'password', rule, message: detail }]);
+
+/** @throws DomainError('invalid_input') for a password bcrypt cannot take whole (checked on the form that is hashed). */
+const checkPasswordBytes = (normalized: string): void => {
+  if (utf8Length(normalized) > MAX_PASSWORD_BYTES) {
+    throw passwordError(
+      'password.maxBytes',
       `The password is too long: at most ${MAX_PASSWORD_BYTES} bytes (UTF-8). Accented letters and emoji take 2–4 bytes each.`,
-      [{ field: 'password', rule: 'password.maxBytes', message: `At most ${MAX_PASSWORD_BYTES} UTF-8 bytes` }],
+      `At most ${MAX_PASSWORD_BYTES} UTF-8 bytes`,
     );
   }
-  if ([...password].length < MIN_PASSWORD_LENGTH) {
-    throw new DomainError('invalid_input', `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`, [
-      { field: 'password', rule: 'password.minLength', message: `At least ${MIN_PASSWORD_LENGTH} characters` },
-    ]);
+};
+
+/**
+ * A link password must be one bcrypt takes whole, more than whitespace, at least 8 characters once
+ * trimmed, and not easy to guess (zxcvbn score ≥ 2: no common passwords, keyboard rows, repeats,
+ * sequences or dates; see password-strength.ts).
+ * @throws DomainError('invalid_input') naming the rule, with a plain-language message.
+ */
+export const checkPassword = async (password: string): Promise<void> => {
+  const normalized = normalizePassword(password);
+  checkPasswordBytes(normalized);
+  const meaningful = normalized.trim();
+  if (meaningful === '') {
+    throw passwordError('password.blank', 'The password cannot be only spaces.', 'Not only whitespace');
+  }
+  if ([...meaningful].length < MIN_PASSWORD_LENGTH) {
+    throw passwordError(
+      'password.minLength',
+      `The password must have at least ${MIN_PASSWORD_LENGTH} characters, not counting spaces at the start or end.`,
+      `At least ${MIN_PASSWORD_LENGTH} characters`,
+    );
+  }
+  const strength = await passwordStrength(normalized);
+  if (strength.score < MIN_PASSWORD_SCORE) {
+    throw passwordError(
+      'password.strength',
+      `This password is too easy to guess.${strength.weakness ? ` ${strength.weakness}` : ''} Use a longer phrase of a few uncommon words.`,
+      'Too easy to guess',
+    );
   }
 };
 
@@ -42,7 +72,7 @@ export const normalizePassword = (password: string): string => password.normaliz
 
 const hashPassword = (deps: AppDeps, password: string): Promise<string> => {
   const normalized = normalizePassword(password);
-  checkPassword(normalized);
+  checkPasswordBytes(normalized);
   return bcrypt.hash(normalized, deps.bcryptRounds);
 };
 
@@ -142,7 +172,7 @@ export const createLink = async (deps: AppDeps, caller: Caller, input: CreateLin
   const settings = normalizeSettings({ ...defaults, ...stripUndefined(input.settings) });
   if (settings.name === '') settings.name = `Link to ${page.title}`.slice(0, 120);
   const hasPassword = input.password !== undefined;
-  if (input.password !== undefined) checkPassword(input.password);
+  if (input.password !== undefined) await checkPassword(input.password);
   assertLinkValid({ ...settings, hasPassword }, sp.policy, now, { createdAt: now });
   const passwordHash = input.password !== undefined ? await hashPassword(deps, input.password) : null;
 
@@ -216,7 +246,7 @@ export const updateLink = async (deps: AppDeps, caller: Caller, input: UpdateLin
   const settings = normalizeSettings({ ...current, ...stripUndefined(input.settings) });
   if (settings.name === '') settings.name = link.name;
   const change = input.password;
-  if (change.action === 'set') checkPassword(change.password);
+  if (change.action === 'set') await checkPassword(change.password);
   const hasPassword = change.action === 'set' || (change.action === 'keep' && link.passwordHash !== null);
   assertLinkValid({ ...settings, hasPassword }, sp.policy, now, { createdAt: link.createdAt });
 

@@ -266,7 +266,7 @@ describe('resetApp', () => {
     expect(await codeOf(resetApp(h.deps, SPACE_ADMIN, { mode: 'links', confirmation: 'DELETE ALL LINKS' }))).toBe('forbidden');
     expect(await codeOf(resetApp(h.deps, OUTSIDER, { mode: 'full', confirmation: 'RESET SECURE SHARE' }))).toBe('forbidden');
     expect(await allLinks(h.deps)).toHaveLength(3);
-    expect(await resetApp(h.deps, SITE_ADMIN, { mode: 'links', confirmation: 'DELETE ALL LINKS' })).toEqual({ mode: 'links', deletedLinks: 3 });
+    expect(await resetApp(h.deps, SITE_ADMIN, { mode: 'links', confirmation: 'DELETE ALL LINKS' })).toEqual({ mode: 'links', deletedLinks: 3, continuing: false });
     expect(await allLinks(h.deps)).toHaveLength(0);
     expect((await h.deps.store.configs.getSpace('DEMO'))?.comments).toBe('none');
   });
@@ -276,7 +276,7 @@ describe('resetApp', () => {
     await setSpaceConfig(h.deps, SPACE_ADMIN, { spaceKey: 'DEMO', version: 0, config: spaceInput({ comments: 'none' }) });
     await setSiteSettings(h.deps, SITE_ADMIN, { version: 0, settings: await siteInput(h), emailApiKey: 'k' });
     expect(await codeOf(resetApp(h.deps, SITE_ADMIN, { mode: 'full', confirmation: 'DELETE ALL LINKS' }))).toBe('invalid_input');
-    expect(await resetApp(h.deps, SITE_ADMIN, { mode: 'full', confirmation: 'RESET SECURE SHARE' })).toEqual({ mode: 'full', deletedLinks: 1 });
+    expect(await resetApp(h.deps, SITE_ADMIN, { mode: 'full', confirmation: 'RESET SECURE SHARE' })).toEqual({ mode: 'full', deletedLinks: 1, continuing: false });
     expect(await allLinks(h.deps)).toHaveLength(0);
     expect(await h.deps.store.configs.getSpace('DEMO')).toBeUndefined();
     expect(await h.deps.store.secrets.get(SECRET_NAMES.emailApiKey)).toBeUndefined();

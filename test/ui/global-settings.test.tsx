@@ -402,7 +402,7 @@ describe('global settings', () => {
   });
 
   it('Reset: needs the exact typed phrase before deleting all links', async () => {
-    fakeHost.resolvers.resetApp = () => ok({ mode: 'links', deletedLinks: 3 });
+    fakeHost.resolvers.resetApp = () => ok({ mode: 'links', deletedLinks: 3, continuing: false });
     await render(<GlobalSettingsApp />);
     await openTab('Reset');
     await click(button('Delete all links'));
