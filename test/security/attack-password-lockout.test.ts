@@ -6,6 +6,7 @@
  * handler behind a forwarding proxy (so each visitor can have its own address), bcrypt cost 4.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ATTACK_ALERT_DEBOUNCE_MS, notifyLinkUnderAttack } from '../../src/app/notifications';
 import { CLIENT_FREE_FAILURES, FIRST_LOCK_MS, LINK_ATTACK_FAILURES, lockDuration, throttleClientOf } from '../../src/app/view/password-gate';
 import { PASSWORD, tryPassword } from '../web/support/password-gate';
 import { startHarness, type Harness } from '../web/support/share-harness';
@@ -138,5 +139,34 @@ describe('attack: password lockout of the recipient', () => {
     for (let i = 0; i < CLIENT_FREE_FAILURES; i += 1) expect((await tryPassword(from(`2001:db8:1:2::${i + 1}`), path, `v6-${i}`)).status).toBe(401);
     expect((await tryPassword(from('2001:db8:1:2::99'), path, PASSWORD)).status).toBe(429);
     await recipientGetsIn(path, '2001:db8:9:9::1');
+  });
+});
+
+describe('attack alert to the link owner', () => {
+  it('is audited even when the creator has no known address, and sent at most once a day', async () => {
+    const { link } = await h.link({ password: PASSWORD });
+    const orphan = { ...link, createdBy: 'u-unknown-account' };
+    expect(await notifyLinkUnderAttack(h.deps, orphan, LINK_ATTACK_FAILURES)).toBe(false);
+    expect(await notifyLinkUnderAttack(h.deps, link, LINK_ATTACK_FAILURES + 1)).toBe(false);
+    const audit = await h.store.audit.list({ linkId: link.id }, { limit: 10 });
+    expect(audit.items.filter((e) => e.detail.startsWith('password: sustained guessing'))).toHaveLength(1);
+    expect(attackMails()).toHaveLength(0);
+    h.clock.now += ATTACK_ALERT_DEBOUNCE_MS;
+    expect(await notifyLinkUnderAttack(h.deps, link, LINK_ATTACK_FAILURES)).toBe(true);
+    expect(attackMails()).toHaveLength(1);
+  });
+
+  it('a failing mail provider neither breaks the visitor\'s answer nor turns every further guess into a send', async () => {
+    const { link } = await h.link({ password: PASSWORD });
+    let sends = 0;
+    h.deps.mailer = {
+      send: async () => {
+        sends += 1;
+        throw new Error('provider down');
+      },
+    };
+    expect(await notifyLinkUnderAttack(h.deps, link, LINK_ATTACK_FAILURES)).toBe(false);
+    expect(await notifyLinkUnderAttack(h.deps, link, LINK_ATTACK_FAILURES + 1)).toBe(false);
+    expect(sends).toBe(1);
   });
 });
