@@ -18,6 +18,9 @@ import type { ShareLink } from '../../core/model';
  * - per link, listed addresses only: unlisted requests count in budgets of their own and never touch
  *   the link's. An address's first code of the hour is never refused by the link budget, so guessing
  *   or spraying listed addresses from many clients cannot starve the other recipients either.
+ * Known limit: the per-address cap is an inbox guard and stays hard, so an attacker on several
+ * addresses who knows a listed address can use up that one address's codes for the hour (no other
+ * recipient is affected, and a code already sent keeps working).
  * Whether an address may receive a code is never visible in the reply: the caller renders the same
  * page either way, and both kinds of request do the same counter work (T20, M1–M12).
  */
