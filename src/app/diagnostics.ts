@@ -15,7 +15,9 @@
  */
 import { createHash } from 'node:crypto';
 import { DomainError } from '../core/errors';
+import { defaultSiteSettings } from '../core/defaults';
 import { authorizeSiteAdmin, type Caller } from './authorize';
+import { setSiteSettings } from './configs';
 import type { AppDeps } from './deps';
 
 export const DIAGNOSTICS_KEY = 'diagnostics:results';
@@ -203,6 +205,25 @@ export const recordBrowserChecks = async (deps: AppDeps, browser: BrowserChecks)
     ? { ...current, browser }
     : { ranAt: browser.at, ranBy: 'browser check', server: { kvsConflictCodes: null, nestedNulls: 'failed', attachmentDownload: { outcome: 'none_found', detail: 'Not run.' } }, browser };
   await writeDiagnostics(deps, results);
+};
+
+/**
+ * Uses the header the browser check recommended for IP allow-lists (site settings → clientIpHeader),
+ * through the ordinary site-settings save (validation, version check, audit).
+ */
+export const applyRecommendedIpHeader = async (deps: AppDeps, caller: Caller): Promise<{ clientIpHeader: string }> => {
+  await authorizeSiteAdmin(deps, caller);
+  const recommended = (await readDiagnostics(deps))?.browser?.recommendedIpHeader;
+  if (!recommended) {
+    throw new DomainError('invalid_input', 'The self-test has not found a header that reliably carries the visitor\'s IP address. Run the browser check first.');
+  }
+  const site = (await deps.store.configs.getSite()) ?? defaultSiteSettings(deps.clock.now());
+  const { version, updatedAt: _updatedAt, sso, ...rest } = site;
+  const saved = await setSiteSettings(deps, caller, {
+    version,
+    settings: { ...rest, clientIpHeader: recommended, sso: sso ? { issuer: sso.issuer, clientId: sso.clientId, scopes: sso.scopes } : null },
+  });
+  return { clientIpHeader: saved.settings.clientIpHeader };
 };
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message.slice(0, 200) : 'unknown error');

@@ -4,6 +4,7 @@
  * Every resolver answers with a ResolverResult envelope; links are always LinkView (no hashes, no tokens),
  * except that createLink and rotateLink return the full share URL once.
  */
+import type { DiagnosticsResults, RunDiagnosticsResult } from '../app/diagnostics';
 import type { ErrorCode, ErrorDetail } from '../core/errors';
 import type { SelectedUsersCombination } from '../core/selected-users';
 import type {
@@ -187,6 +188,11 @@ export interface ResolverContract {
   exportAuditCsv: { payload: AuditLogFilter; result: { filename: string; csv: string } };
   /** The https origins the backend calls for the saved identity provider (issuer, token, JWKS, userinfo). */
   discoverSsoOrigins: { payload: Record<string, never>; result: { origins: string[]; problem: string | null } };
+  /** Site self-test (Confluence admins): server checks now, plus a one-time URL for the browser check. */
+  runDiagnostics: { payload: { pageId?: string }; result: RunDiagnosticsResult };
+  getDiagnostics: { payload: Record<string, never>; result: { results: DiagnosticsResults | null } };
+  /** Saves the client-IP header the browser check recommended into the site settings. */
+  applyDiagnosticsIpHeader: { payload: Record<string, never>; result: { clientIpHeader: string } };
   /** View count and last opened time per link (creator, page editor, space or site admin). */
   getLinkStats: { payload: { linkIds: string[] }; result: { stats: LinkStatsView[] } };
 }
@@ -223,6 +229,9 @@ export const RESOLVER_KEYS = [
   'exportAuditCsv',
   'getLinkStats',
   'discoverSsoOrigins',
+  'runDiagnostics',
+  'getDiagnostics',
+  'applyDiagnosticsIpHeader',
 ] as const satisfies readonly ResolverKey[];
 
 /** Typed text the admin must enter to confirm a reset. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { applyRecommendedIpHeader, getDiagnostics, runDiagnostics } from '../diagnostics';
 import { listAllLinks, revokeLinks } from '../link-lists';
 import { resetApp } from '../reset';
 import { discoverSsoOrigins } from '../sso-provider-origins';
@@ -6,11 +7,18 @@ import { defineResolver, type ResolverHandler } from './define';
 import { payloadSchemas } from './schemas';
 
 const noPayload = z.strictObject({}).optional().transform(() => ({}));
+const runDiagnosticsPayload = z
+  .strictObject({ pageId: z.string().trim().max(20).optional() })
+  .optional()
+  .transform((p) => (p?.pageId ? { pageId: p.pageId } : {}));
 
-/** Confluence admin resolvers: all links, bulk revoke, reset, identity-provider hosts. */
+/** Confluence admin resolvers: all links, bulk revoke, reset, identity-provider hosts, site self-test. */
 export const adminResolvers: Record<string, ResolverHandler> = {
   listAllLinks: defineResolver(payloadSchemas.listAllLinks, (deps, caller, p) => listAllLinks(deps, caller, p)),
   revokeLinks: defineResolver(payloadSchemas.revokeLinks, (deps, caller, p) => revokeLinks(deps, caller, p.linkIds)),
   resetApp: defineResolver(payloadSchemas.resetApp, (deps, caller, p) => resetApp(deps, caller, p)),
   discoverSsoOrigins: defineResolver(noPayload, (deps, caller) => discoverSsoOrigins(deps, caller)),
+  runDiagnostics: defineResolver(runDiagnosticsPayload, (deps, caller, p) => runDiagnostics(deps, caller, p)),
+  getDiagnostics: defineResolver(noPayload, (deps, caller) => getDiagnostics(deps, caller)),
+  applyDiagnosticsIpHeader: defineResolver(noPayload, (deps, caller) => applyRecommendedIpHeader(deps, caller)),
 };

@@ -5,6 +5,7 @@ import { AuditTab } from './global/audit-tab';
 import { CustomDomainTab } from './global/custom-domain-tab';
 import { CustomizationTab } from './global/customization-tab';
 import { DefaultConfigTab } from './global/default-config-tab';
+import { DiagnosticsTab } from './global/diagnostics-tab';
 import { EmailTab } from './global/email-tab';
 import { GettingStartedTab } from './global/getting-started-tab';
 import { ResetTab } from './global/reset-tab';
@@ -21,6 +22,7 @@ export const GLOBAL_TABS = [
   { label: 'Single sign-on', Panel: SsoTab },
   { label: 'Customization', Panel: CustomizationTab },
   { label: 'Audit log', Panel: AuditTab },
+  { label: 'Diagnostics', Panel: DiagnosticsTab },
   { label: 'Reset', Panel: ResetTab },
 ] as const;
 
