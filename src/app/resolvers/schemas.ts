@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isClientIpHeaderName, MAX_CLIENT_IP_HEADER_LENGTH } from '../../core/client-ip-header';
 
 /**
  * zod schemas for every resolver payload. Objects are strict (unknown keys are refused, which also
@@ -107,7 +108,9 @@ export const siteSettingsInputSchema = z.strictObject({
     .string()
     .trim()
     .toLowerCase()
-    .regex(/^[a-z0-9-]{1,100}$/, 'clientIpHeader must be an HTTP header name like x-forwarded-for'),
+    .refine(isClientIpHeaderName, {
+      message: `clientIpHeader must be an HTTP header name like x-forwarded-for (letters, digits and '-', at most ${MAX_CLIENT_IP_HEADER_LENGTH} characters)`,
+    }),
   sso: z
     .strictObject({
       issuer: z.string().trim().max(500),
