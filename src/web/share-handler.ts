@@ -2,6 +2,7 @@ import type { AppDeps } from '../app/deps';
 import { linkAuditScope, recordAudit } from '../app/audit';
 import { readPasswordThrottle, throttleClientOf } from '../app/view/password-gate';
 import { defaultGlobalConfig, defaultSiteSettings } from '../core/defaults';
+import { isClientIpHeaderName } from '../core/client-ip-header';
 import { decideView, effectivePolicy } from '../core/policy';
 import { linkIdOf, tokenMatches } from '../core/token';
 import { prefetchPageView, renderSharedPage } from './content-view';
@@ -97,7 +98,7 @@ const FORM_PROBLEMS = {
  * verified on a real site (security.md spike S1) before relying on IP allow-lists in production.
  */
 export const clientIpFrom = (req: HttpRequest, headerName: string): string | null => {
-  const name = /^[A-Za-z0-9-]{1,64}$/.test(headerName) ? headerName.toLowerCase() : 'x-forwarded-for';
+  const name = isClientIpHeaderName(headerName) ? headerName.toLowerCase() : 'x-forwarded-for';
   const entries = (req.headers[name] ?? [])
     .join(',')
     .split(',')
