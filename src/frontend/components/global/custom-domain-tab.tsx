@@ -1,5 +1,6 @@
 import React from 'react';
 import { Stack, Text, Textfield } from '@forge/react';
+import { isClientIpHeaderName, MAX_CLIENT_IP_HEADER_LENGTH } from '../../../core/client-ip-header';
 import type { SiteSettingsInput } from '../../../shared/contract';
 import { Field } from '../field';
 import { SiteSettingsForm, type SiteSectionProps } from './site-settings-form';
@@ -61,7 +62,9 @@ const validate = (draft: SiteSettingsInput): Record<string, string> => {
   const problems: Record<string, string> = {};
   const problem = customDomainProblem(draft.customDomain ?? '');
   if (problem) problems.customDomain = problem;
-  if (!/^[a-z0-9-]{1,100}$/.test(draft.clientIpHeader)) problems.clientIpHeader = 'Enter an HTTP header name such as x-forwarded-for.';
+  if (!isClientIpHeaderName(draft.clientIpHeader)) {
+    problems.clientIpHeader = `Enter an HTTP header name such as x-forwarded-for (at most ${MAX_CLIENT_IP_HEADER_LENGTH} characters).`;
+  }
   return problems;
 };
 
