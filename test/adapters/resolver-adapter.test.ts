@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { createForgeResolverHandler, toResolverRequest } from '../../src/adapters/forge/resolver-adapter';
-import { createFixtureConfluence, loadFixtureSite } from '../../src/adapters/local/fixture-confluence';
+import { emulatedConfluence } from '../../src/dev/confluence-emulator/rest-adapter';
+import { loadFixtureSite } from '../../src/dev/confluence-emulator/site-schema';
 import { createLocalStore } from '../../src/adapters/local/local-store';
 import type { AppDeps } from '../../src/app/deps';
 
 const buildDeps = async (): Promise<AppDeps> => {
   const site = await loadFixtureSite(join(__dirname, '../../fixtures/demo-site.json'));
-  const confluence = createFixtureConfluence(site);
+  const confluence = emulatedConfluence(site);
   return {
     store: await createLocalStore(),
     content: confluence.content,

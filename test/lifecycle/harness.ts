@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createLocalStore, type LocalStore } from '../../src/adapters/local/local-store';
-import { createFixtureConfluence, loadFixtureSite, type FixtureConfluence } from '../../src/adapters/local/fixture-confluence';
+import { emulatedConfluence, type EmulatedConfluence } from '../../src/dev/confluence-emulator/rest-adapter';
+import { loadFixtureSite } from '../../src/dev/confluence-emulator/site-schema';
 import type { AppDeps } from '../../src/app/deps';
 import type { MailMessage, Mailer } from '../../src/app/ports';
 import type { ShareLink } from '../../src/core/model';
@@ -11,7 +12,7 @@ export interface Harness {
   deps: AppDeps;
   clock: ManualClock;
   store: LocalStore;
-  confluence: FixtureConfluence;
+  confluence: EmulatedConfluence;
   sent: MailMessage[];
   /** Makes the next `n` sends fail like a provider outage. */
   failNextSends(n: number): void;
@@ -22,7 +23,7 @@ export const createHarness = async (): Promise<Harness> => {
   const clock = new ManualClock(T0);
   const store = await createLocalStore({ clock });
   const site = await loadFixtureSite(DEFAULT_SITE_PATH);
-  const confluence = createFixtureConfluence(site, { now: () => clock.now() });
+  const confluence = emulatedConfluence(site, { now: () => clock.now() });
   const sent: MailMessage[] = [];
   let failures = 0;
   const mailer: Mailer = {

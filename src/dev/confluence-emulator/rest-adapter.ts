@@ -6,7 +6,8 @@
  */
 import { createConfluenceRest } from '../../adapters/forge/confluence-rest';
 import type { ConfluenceContent, ConfluenceRights } from '../../app/ports';
-import type { ConfluenceEmulator, EmulatorRequestFn } from './emulator';
+import { createConfluenceEmulator, type ConfluenceEmulator, type ConfluenceEmulatorOptions, type EmulatorRequestFn, type SiteControl } from './emulator';
+import type { FixtureSite } from './site-schema';
 
 type Method = (...args: unknown[]) => unknown;
 
@@ -36,4 +37,18 @@ export const restAdapterOver = (emulator: ConfluenceEmulator): { content: Conflu
     ]),
   ) as unknown as ConfluenceRights;
   return { content, rights };
+};
+
+/** A fixture site behind an emulator, with the REST adapter over it: the Confluence ports of a test or local run. */
+export interface EmulatedConfluence {
+  content: ConfluenceContent;
+  rights: ConfluenceRights;
+  /** Changes made "in Confluence". */
+  site: SiteControl;
+  emulator: ConfluenceEmulator;
+}
+
+export const emulatedConfluence = (site: FixtureSite, options: ConfluenceEmulatorOptions = {}): EmulatedConfluence => {
+  const emulator = createConfluenceEmulator(site, options);
+  return { ...restAdapterOver(emulator), site: emulator.control, emulator };
 };

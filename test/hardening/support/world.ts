@@ -4,9 +4,9 @@
  * page-specific markers (`HXM-body-1001`…). A marker in a response means page content was served.
  */
 import { randomBytes } from 'node:crypto';
-import { createFixtureConfluence, loadFixtureSite } from '../../../src/adapters/local/fixture-confluence';
 import { createLocalStore, type LocalStore } from '../../../src/adapters/local/local-store';
-import type { FixtureSite } from '../../../src/adapters/local/fixture-site-schema';
+import { emulatedConfluence } from '../../../src/dev/confluence-emulator/rest-adapter';
+import { loadFixtureSite, type FixtureSite } from '../../../src/dev/confluence-emulator/site-schema';
 import type { AppDeps } from '../../../src/app/deps';
 import { createLink, rotateLink, setLinkStatus, type LinkSettingsPatch } from '../../../src/app/links';
 import type { MailMessage, Store } from '../../../src/app/ports';
@@ -81,7 +81,7 @@ const tokenOf = (url: string): string => url.slice(url.lastIndexOf('/s/') + 3);
 
 export const createWorld = async (): Promise<World> => {
   const clock = { now: START };
-  const fixture = createFixtureConfluence(await markedSite(), { now: () => clock.now });
+  const fixture = emulatedConfluence(await markedSite(), { now: () => clock.now });
   const store = await createLocalStore({ clock: { now: () => clock.now } });
   const mail: MailMessage[] = [];
   const deps: AppDeps = {

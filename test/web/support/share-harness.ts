@@ -15,7 +15,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createFixtureConfluence, loadFixtureSite, type FixtureSiteControl } from '../../../src/adapters/local/fixture-confluence';
+import { emulatedConfluence } from '../../../src/dev/confluence-emulator/rest-adapter';
+import { loadFixtureSite } from '../../../src/dev/confluence-emulator/site-schema';
+import type { SiteControl } from '../../../src/dev/confluence-emulator/emulator';
 import { createLocalStore, type LocalStore } from '../../../src/adapters/local/local-store';
 import type { AppDeps } from '../../../src/app/deps';
 import { createLink, type LinkSettingsPatch } from '../../../src/app/links';
@@ -26,6 +28,7 @@ import { startLocalServer, type LocalServer } from '../../../src/dev/server';
 import type { HttpRequest } from '../../../src/web/http';
 import { createShareHandler, type ShareHandlerOptions } from '../../../src/web/share-handler';
 import { interceptStore } from '../../support/intercept-calls';
+import { assertWithinSpecs } from '../../support/local-server';
 
 export const DEMO_START = Date.parse('2026-11-23T10:00:00.000Z');
 
@@ -33,7 +36,7 @@ export interface Harness {
   base: string;
   deps: AppDeps;
   store: Store;
-  site: FixtureSiteControl;
+  site: SiteControl;
   mail: MailMessage[];
   clock: { now: number };
   /** Storage calls made through deps.store since the last reset (e.g. 'links.get'). */
@@ -58,7 +61,7 @@ interface Backend {
   base: string;
   deps: AppDeps;
   rawStore: Store;
-  site: FixtureSiteControl;
+  site: SiteControl;
   close(): Promise<void>;
 }
 
@@ -70,7 +73,16 @@ const startLocalBackend = async (dataDir: string, clock: { now: number }, port: 
     seedDemo: false,
     clock: { now: () => clock.now },
   });
-  return { base: server.url, deps: server.deps, rawStore: server.app.store, site: server.app.site, close: () => server.close() };
+  return {
+    base: server.url,
+    deps: server.deps,
+    rawStore: server.app.store,
+    site: server.app.site,
+    close: async () => {
+      await server.close();
+      assertWithinSpecs(server.app.confluence.stats);
+    },
+  };
 };
 
 const toRequest = async (incoming: IncomingMessage): Promise<HttpRequest> => {
@@ -91,7 +103,7 @@ const startProxyBackend = async (
   latencyMs = 0,
   handlerOptions: ShareHandlerOptions = {},
 ): Promise<Backend> => {
-  const fixture = createFixtureConfluence(await loadFixtureSite(DEFAULT_SITE_PATH), { now: () => clock.now, latencyMs });
+  const fixture = emulatedConfluence(await loadFixtureSite(DEFAULT_SITE_PATH), { now: () => clock.now, latencyMs });
   const store: LocalStore = await createLocalStore({ dir: dataDir, clock: { now: () => clock.now } });
   const state = { base: '' };
   const deps: AppDeps = {
@@ -126,6 +138,7 @@ const startProxyBackend = async (
         server.closeAllConnections();
       });
       await store.close();
+      assertWithinSpecs(fixture.emulator.stats);
     },
   };
 };
