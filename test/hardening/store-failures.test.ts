@@ -61,7 +61,7 @@ interface ViewScenario {
 const scenarios = (): ViewScenario[] => [
   { name: 'open link, root page', request: async () => request('GET', `/s/${w.tokens.open}`), showsContent: true },
   { name: 'open link, child page', request: async () => request('GET', `/s/${w.tokens.open}/p/1005`), showsContent: true },
-  { name: 'open link, attachment download', request: async () => request('GET', `/s/${w.tokens.open}/a/att-2002`), showsContent: true },
+  { name: 'open link, attachment download', request: async () => request('GET', `/s/${w.tokens.open}/a/att2002`), showsContent: true },
   { name: 'open link, add a comment', request: () => formPost(w.tokens.open, '/comments', { body: 'Looks good' }), showsContent: false },
   { name: 'space disables sharing', request: async () => request('GET', `/s/${w.tokens.opsDisabled}`), showsContent: false },
   { name: 'disabled link', request: async () => request('GET', `/s/${w.tokens.disabled}`), showsContent: false },

@@ -72,7 +72,7 @@ describe('view waves', () => {
 
   it('only page views read ahead: a comment form post or a download waits for the full decision', async () => {
     const events: string[] = [];
-    await createShareHandler(tracedDeps(events, 30))(request('GET', `/s/${w.tokens.open}/a/att-2002`));
+    await createShareHandler(tracedDeps(events, 30))(request('GET', `/s/${w.tokens.open}/a/att2002`));
     const firstRead = events.findIndex((e) => e.endsWith(':start') && !e.startsWith('getSpace'));
     expect(firstRead).toBeGreaterThan(events.indexOf('getSpace:end'));
   });

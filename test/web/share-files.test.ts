@@ -29,7 +29,7 @@ describe('attachments', () => {
     const v = new Visitor(h.base);
     const page = await v.get(path);
     const link = linksOf(page.text).find((l) => l.text === 'spec.txt');
-    expect(link?.href).toBe(`${h.base}${path}/a/att-2002`);
+    expect(link?.href).toBe(`${h.base}${path}/a/att2002`);
     const file = await v.get(link!.href);
     expect(file.status).toBe(200);
     expect(file.headers.get('content-disposition')).toBe(`attachment; filename="spec.txt"; filename*=UTF-8''spec.txt`);
@@ -41,11 +41,11 @@ describe('attachments', () => {
 
   it('refuses attachments when not shared, unknown ids, and ids of out-of-tree pages', async () => {
     const none = await h.link({ attachments: 'none' });
-    expect((await new Visitor(h.base).get(`${none.path}/a/att-2002`)).status).toBe(404);
+    expect((await new Visitor(h.base).get(`${none.path}/a/att2002`)).status).toBe(404);
     expect((await new Visitor(h.base).get(none.path)).text).not.toContain('spec.txt</a>');
     const view = await h.link({ attachments: 'view' });
     expect((await new Visitor(h.base).get(`${view.path}/a/att-9999`)).status).toBe(404);
-    expect((await new Visitor(h.base).get(`${view.path}/p/2001/a/att-2002`)).status).toBe(404);
+    expect((await new Visitor(h.base).get(`${view.path}/p/2001/a/att2002`)).status).toBe(404);
     expect((await new Visitor(h.base).get(`${view.path}/a/..%2F..%2Fetc`)).status).toBe(404);
   });
 
@@ -185,7 +185,7 @@ describe('security headers on every response', () => {
       await v.postForm(form.action, { password: 'x' }),
       await v.get('/s/nope'),
       await v.request('DELETE', path),
-      await v.get(`${path}/a/att-2002`),
+      await v.get(`${path}/a/att2002`),
     ];
     const original = h.deps.store.configs.getSpace.bind(h.deps.store.configs);
     h.deps.store.configs.getSpace = async () => {
