@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createFixtureConfluence, loadFixtureSite, type FixtureSiteControl } from '../../src/adapters/local/fixture-confluence';
 import { createKvsStore } from '../../src/adapters/forge/kvs-store';
 import { createLocalStore } from '../../src/adapters/local/local-store';
-import { KvsEmulator, createEmulatedKvs } from '../../src/dev/kvs-emulator';
+import { KvsEmulator, createEmulatedKvs, type KvsEmulatorOptions } from '../../src/dev/kvs-emulator';
 import { settledIndexReads } from '../support/settled-index-reads';
 import type { Caller } from '../../src/app/authorize';
 import type { AppDeps } from '../../src/app/deps';
@@ -60,7 +60,15 @@ export const currentHarnessStore = (): HarnessStore => harnessStore;
 const seedNumber = (seed: string): number => createHash('sha256').update(seed).digest().readUInt32BE(0);
 
 /** Use cases over the chosen store, the demo fixture site, a fake clock and bcrypt cost 4. */
-export const createHarness = async (seed = 'test'): Promise<Harness> => {
+export interface HarnessOptions {
+  store?: HarnessStore;
+  /** The KVS emulator's settings (defaults: index lag and 1 % throttling on). */
+  kvs?: KvsEmulatorOptions;
+  /** Over KVS, let lists see every earlier write (default true); false shows index lag to the use cases. */
+  settledLists?: boolean;
+}
+
+export const createHarness = async (seed = 'test', options: HarnessOptions = {}): Promise<Harness> => {
   let now = START;
   const clock = {
     now: () => now,
@@ -71,12 +79,11 @@ export const createHarness = async (seed = 'test'): Promise<Harness> => {
       now = ms;
     },
   };
-  const kvs = harnessStore === 'kvs' ? new KvsEmulator({ now: clock.now, seed: seedNumber(seed) }) : null;
+  const kvs = (options.store ?? harnessStore) === 'kvs' ? new KvsEmulator({ now: clock.now, seed: seedNumber(seed), ...options.kvs }) : null;
   // Over KVS, lists see the writes made before them (settled indexes), as over the local store; what
   // lagging indexes do to a use case is tested on its own (reset-over-kvs.test.ts).
-  const store = kvs
-    ? settledIndexReads(createKvsStore(createEmulatedKvs(kvs), { clock, consistencyDelayMs: 1, retry: { baseDelayMs: 1 } }), () => kvs.settleIndexes())
-    : await createLocalStore({ clock });
+  const kvsStore = kvs ? createKvsStore(createEmulatedKvs(kvs), { clock, consistencyDelayMs: 1, retry: { baseDelayMs: 1 } }) : null;
+  const store = kvs && kvsStore ? (options.settledLists === false ? kvsStore : settledIndexReads(kvsStore, () => kvs.settleIndexes())) : await createLocalStore({ clock });
   const site = await loadFixtureSite(DEFAULT_SITE_PATH);
   const confluence = createFixtureConfluence(site, { now: clock.now });
   const sent: MailMessage[] = [];

@@ -10,8 +10,8 @@
  *   index value bytes (range ≤ 900, partition ≤ 1700), query limit 1..100, ≤ 100 conditions,
  *   transactions (≤ 25 ops, each key once, ≤ 4 MB, all-or-nothing, conditions), batches (≤ 25, ≤ 4 MB);
  * - eventual consistency: ON by default. A write reaches the indexes only after `indexLag.ops` further
- *   requests (or `indexLag.ms`, when set), so index queries may return deleted items, stale values, or
- *   miss new ones; gets by key are always consistent;
+ *   requests or `indexLag.ms` of real time, whichever comes first, so index queries may return deleted
+ *   items, stale values, or miss new ones; gets by key are always consistent;
  * - throttling: a low rate of 429 RATE_LIMIT_EXCEEDED by default (seeded, reproducible), plus
  *   `failNext()` for targeted faults. A throttled request changes nothing;
  * - TTL: expired items stay readable until `collectExpired()` (the platform deletes up to 48 h late);
@@ -43,7 +43,7 @@ export interface KvsEmulatorOptions {
   now?: () => number;
   /** Max event-loop yields before each request touches state (randomised to shuffle concurrent calls). */
   maxHops?: number;
-  /** Eventual consistency of index queries. Default `{ ops: 6 }`; `{ ops: 0 }` turns it off. */
+  /** Eventual consistency of index queries. Default `{ ops: 6, ms: 100 }`; `{ ops: 0 }` turns it off. */
   indexLag?: IndexLag;
   /** Share of requests answered 429 RATE_LIMIT_EXCEEDED. Default 0.01; 0 turns it off. */
   rateLimitRate?: number;
@@ -73,7 +73,7 @@ interface ConditionSet {
   items: PropertyClause[];
 }
 
-const DEFAULT_INDEX_LAG: IndexLag = { ops: 6 };
+const DEFAULT_INDEX_LAG: IndexLag = { ops: 6, ms: 100 };
 const DEFAULT_RATE_LIMIT_RATE = 0.01;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
