@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createFixtureConfluence, loadFixtureSite, type FixtureSiteControl } from '../../src/adapters/local/fixture-confluence';
+import type { SiteControl } from '../../src/dev/confluence-emulator/emulator';
+import { emulatedConfluence } from '../../src/dev/confluence-emulator/rest-adapter';
+import { loadFixtureSite } from '../../src/dev/confluence-emulator/site-schema';
 import { createKvsStore } from '../../src/adapters/forge/kvs-store';
 import { createLocalStore } from '../../src/adapters/local/local-store';
 import { KvsEmulator, createEmulatedKvs, type KvsEmulatorOptions } from '../../src/dev/kvs-emulator';
@@ -37,7 +39,7 @@ export const seededRandom = (seed: string): Random => {
 
 export interface Harness {
   deps: AppDeps;
-  site: FixtureSiteControl;
+  site: SiteControl;
   sent: MailMessage[];
   clock: { now(): number; advance(ms: number): void; set(ms: number): void };
   /** The KVS emulator under the store, when the harness runs over the Forge KVS adapter. */
@@ -85,7 +87,7 @@ export const createHarness = async (seed = 'test', options: HarnessOptions = {})
   const kvsStore = kvs ? createKvsStore(createEmulatedKvs(kvs), { clock, consistencyDelayMs: 1, retry: { baseDelayMs: 1 } }) : null;
   const store = kvs && kvsStore ? (options.settledLists === false ? kvsStore : settledIndexReads(kvsStore, () => kvs.settleIndexes())) : await createLocalStore({ clock });
   const site = await loadFixtureSite(DEFAULT_SITE_PATH);
-  const confluence = createFixtureConfluence(site, { now: clock.now });
+  const confluence = emulatedConfluence(site, { now: clock.now });
   const sent: MailMessage[] = [];
   const deps: AppDeps = {
     store,
