@@ -282,8 +282,11 @@ export interface ConfluenceContent {
    * without rendering bodies: for page events, the sweep and link creation.
    */
   getPageStatuses(pageIds: readonly string[]): Promise<PageStatusInfo[]>;
-  /** Every descendant page of rootId, with labels and direct restriction flags, parent links intact. */
-  getDescendants(rootId: string): Promise<ChildPage[]>;
+  /**
+   * Every descendant page of rootId, with labels and direct restriction flags, parent links intact.
+   * `known.spaceKey` (the link stores it) saves the space lookup.
+   */
+  getDescendants(rootId: string, known?: { spaceKey?: string }): Promise<ChildPage[]>;
   /** Footer and inline comments with their replies (parentId), oldest first within each kind. */
   listComments(pageId: string): Promise<PageComment[]>;
   addComment(pageId: string, text: string, author: CommentAuthor): Promise<PageComment>;

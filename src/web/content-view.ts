@@ -5,6 +5,7 @@ import { recordAudit, linkAuditScope } from '../app/audit';
 import { isDomainError } from '../core/errors';
 import type { ViewPermissions } from '../core/policy';
 import type { ShareLink } from '../core/model';
+import { commentThreads } from './comment-threads';
 import { loadInlineImages, markImagesNotShown, renderWithinBudget } from './inline-images';
 import { notifyLinkOpened } from '../app/notifications';
 import type { HttpResponse } from './http';
@@ -107,7 +108,7 @@ const readPage = (deps: ShareContext['deps'], link: ShareLink, plan: PageReadPla
   return Promise.all([
     deps.content.getPage(rootId, known),
     plan.targetId === rootId ? Promise.resolve(undefined) : deps.content.getPage(plan.targetId, known),
-    plan.includeChildren ? deps.content.getDescendants(rootId) : Promise.resolve([]),
+    plan.includeChildren ? deps.content.getDescendants(rootId, known) : Promise.resolve([]),
     plan.comments ? deps.content.listComments(plan.targetId) : Promise.resolve([]),
     plan.attachments ? deps.content.listAttachments(plan.targetId) : Promise.resolve([]),
     plan.creator ? deps.content.getUser(link.createdBy).catch(() => undefined) : Promise.resolve(undefined),
@@ -209,6 +210,11 @@ export const loadPageScope = async (
   return { ok: true, scope: { tree, page, comments, attachments, creator } };
 };
 
+const commentThreadsOf = (comments: readonly PageComment[]) => {
+  const { footer, inline } = commentThreads(comments);
+  return { items: footer, inline };
+};
+
 const toNav = (ctx: ShareContext, node: SharedTreeNode): NavNode => ({
   id: node.id,
   title: node.title,
@@ -290,7 +296,7 @@ export const renderSharedPage = async (
         permissions.comments === 'none'
           ? null
           : {
-              items: comments.map((c) => ({ authorName: c.authorName, createdAt: c.createdAt, text: c.bodyText })),
+              ...commentThreadsOf(comments),
               addAction: permissions.comments === 'view_add' ? ctx.urls.action(page.id, '/comments') : null,
             },
       attachments:

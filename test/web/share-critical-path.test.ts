@@ -19,8 +19,9 @@ describe('critical path', () => {
     h.storeCalls.length = 0;
     const reply = await v.get(path);
     expect(reply.status).toBe(200);
+    // ephemeral.get: the creator's cached read rights, read beside the Confluence wave (nothing written while fresh).
     expect([...h.storeCalls].sort()).toEqual(
-      ['configs.getGlobal', 'configs.getSite', 'configs.getSpace', 'links.get', 'secrets.get', 'stats.recordView'].sort(),
+      ['configs.getGlobal', 'configs.getSite', 'configs.getSpace', 'ephemeral.get', 'links.get', 'secrets.get', 'stats.recordView'].sort(),
     );
   });
 

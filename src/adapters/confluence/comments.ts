@@ -81,18 +81,26 @@ export const createComments = (ctx: AdapterContext, users: UserLookups): Pick<Co
           commentListSchema,
         ),
       ]);
-      const [footer, inline] = await Promise.all([
-        threads('footer', (footerRoots ?? []).filter(isLive)),
-        threads('inline', (inlineRoots ?? []).filter((c) => isLive(c) && isOpenInline(c))),
-      ]);
-      const all = [...footer, ...inline];
-
       const storageOf = (c: RawComment): string => c.body?.storage?.value ?? '';
       const authorOf = (c: RawComment): string | undefined => c.version?.authorId ?? undefined;
-      const people = await users.usersByIds([
-        ...all.map((f) => authorOf(f.raw)).filter((a): a is string => a !== undefined),
-        ...all.flatMap((f) => mentionedAccountIds(storageOf(f.raw))),
+      const peopleIn = (comments: readonly RawComment[]): string[] => [
+        ...comments.map(authorOf).filter((a): a is string => a !== undefined),
+        ...comments.flatMap((c) => mentionedAccountIds(storageOf(c))),
+      ];
+      const liveFooter = (footerRoots ?? []).filter(isLive);
+      const liveInline = (inlineRoots ?? []).filter((c) => isLive(c) && isOpenInline(c));
+      // The names of the root comments' people are read while the replies are.
+      const [footer, inline, rootPeople] = await Promise.all([
+        threads('footer', liveFooter),
+        threads('inline', liveInline),
+        users.usersByIds(peopleIn([...liveFooter, ...liveInline])),
       ]);
+      const all = [...footer, ...inline];
+      const people = new Map(rootPeople);
+      const unnamed = [...new Set(peopleIn(all.map((f) => f.raw)))].filter((id) => !people.has(id));
+      if (unnamed.length > 0 && all.length > liveFooter.length + liveInline.length) {
+        for (const [id, user] of await users.usersByIds(unnamed)) people.set(id, user);
+      }
       // Only comments the app itself wrote may carry a recipient's header (see visitor-comment.ts).
       const anyAppAuthor = all.some((f) => people.get(authorOf(f.raw) ?? '')?.accountType === 'app');
       const appAccountId = anyAppAuthor ? await users.appAccountId() : undefined;

@@ -51,7 +51,7 @@ export const createAdapterContext = (
     asUser,
     bodyFormat: options.bodyFormat ?? 'anonymous_export_view',
     maxDownload: options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD,
-    concurrency: options.concurrency ?? 8,
+    concurrency: options.concurrency ?? 16,
     appDisplayName: options.appDisplayName ?? 'Secure Share',
     invokingAccountId: options.invokingAccountId,
     spaceById(requester, spaceId) {

@@ -158,11 +158,11 @@ export const createPageReads = (
       return found;
     },
 
-    async getDescendants(rootId) {
+    async getDescendants(rootId, known) {
       if (!PAGE_ID.test(rootId)) return [];
       const [root, items] = await Promise.all([fetchPage(asApp, getJson, rootId, undefined, live), rawDescendants('pages', rootId)]);
       if (!root?.spaceId || !items) return [];
-      const space = await ctx.spaceById(asApp, root.spaceId);
+      const space = known?.spaceKey ? { id: root.spaceId, key: known.spaceKey } : await ctx.spaceById(asApp, root.spaceId);
       if (!space) return [];
       const byId = new Map(items.map((item) => [item.id, item]));
       const statusOf = (item: RawDescendant): string => item.status ?? 'current';

@@ -181,8 +181,15 @@ export interface AttachmentItem {
 
 export interface CommentItem {
   authorName: string;
+  /** The address a recipient proved before posting through a link. */
+  authorEmail?: string | null;
+  /** Posted by a share recipient through a link. */
+  viaShare?: boolean;
   createdAt: number;
   text: string;
+  /** Inline comments: the passage of the page the thread is about. */
+  quote?: string | null;
+  replies?: CommentItem[];
 }
 
 export interface ContentPageInput {
@@ -196,13 +203,21 @@ export interface ContentPageInput {
   nav: NavNode | null;
   notice?: Notice;
   secrets: FormSecrets;
-  comments: { items: CommentItem[]; addAction: string | null; error?: string } | null;
+  /** `items`: footer threads; `inline`: threads on passages of the page. */
+  comments: { items: CommentItem[]; inline?: CommentItem[]; addAction: string | null; error?: string } | null;
   attachments: { items: AttachmentItem[]; uploadAction: string | null; error?: string } | null;
   subscribe: { email: string | null; subscribeAction: string; emailAction: string } | null;
   logoutUrl: string | null;
 }
 
 const formatDate = (at: number): string => new Date(at).toISOString().slice(0, 10);
+
+const renderComment = (item: CommentItem): SafeHtml =>
+  html`<li>${item.quote ? html`<blockquote class="quote">${item.quote}</blockquote>` : ''}<span class="who">${item.authorName}</span>${
+    item.authorEmail ? html` <span class="email">${item.authorEmail}</span>` : ''
+  }${item.viaShare ? html` <span class="via">via share link</span>` : ''}<time datetime="${new Date(item.createdAt).toISOString()}">${formatDate(item.createdAt)}</time><div class="text">${item.text}</div>${
+    item.replies && item.replies.length > 0 ? html`<ol class="comments replies">${item.replies.map(renderComment)}</ol>` : ''
+  }</li>`;
 
 const renderNavNode = (node: NavNode, currentId: string): SafeHtml =>
   html`<li><a href="${node.url}" rel="noopener noreferrer"${node.id === currentId ? html` aria-current="page"` : ''}>${node.title}</a>${
@@ -250,11 +265,13 @@ ${input.attachments.error ? html`<p class="error" id="file-error" role="alert">$
 
   const comments = input.comments
     ? html`<section class="block" aria-labelledby="comments-h"><h2 id="comments-h">Comments</h2>${
-        input.comments.items.length === 0
+        input.comments.items.length === 0 && (input.comments.inline ?? []).length === 0
           ? html`<p class="hint">No comments yet.</p>`
-          : html`<ol class="comments">${input.comments.items.map(
-              (item) => html`<li><span class="who">${item.authorName}</span><time datetime="${new Date(item.createdAt).toISOString()}">${formatDate(item.createdAt)}</time><div class="text">${item.text}</div></li>`,
-            )}</ol>`
+          : html`${input.comments.items.length > 0 ? html`<ol class="comments">${input.comments.items.map(renderComment)}</ol>` : ''}${
+              input.comments.inline && input.comments.inline.length > 0
+                ? html`<h3 id="inline-comments-h">On the page text</h3><ol class="comments" aria-labelledby="inline-comments-h">${input.comments.inline.map(renderComment)}</ol>`
+                : ''
+            }`
       }${
         input.comments.addAction
           ? html`<form class="stack" method="post" action="${input.comments.addAction}">

@@ -1,0 +1,32 @@
+import type { PageComment } from '../app/ports';
+import type { CommentItem } from './render/pages';
+
+/**
+ * Comments as the share shows them: footer threads, then threads on a passage of the page (inline),
+ * each root followed by its replies, nested by parentId. A reply whose parent is not in the list
+ * (deleted, or beyond the adapter's caps) is shown at the top level rather than lost.
+ */
+export const commentThreads = (comments: readonly PageComment[]): { footer: CommentItem[]; inline: CommentItem[] } => {
+  type Thread = CommentItem & { replies: CommentItem[] };
+  const items = new Map<string, Thread>();
+  for (const c of comments) {
+    items.set(c.id, {
+      authorName: c.authorName,
+      authorEmail: c.authorEmail,
+      viaShare: c.viaShare,
+      createdAt: c.createdAt,
+      text: c.bodyText,
+      quote: c.kind === 'inline' && c.parentId === null ? (c.quote ?? null) : null,
+      replies: [],
+    });
+  }
+  const footer: CommentItem[] = [];
+  const inline: CommentItem[] = [];
+  for (const c of comments) {
+    const item = items.get(c.id) as Thread;
+    const parent = c.parentId !== null && c.parentId !== c.id ? items.get(c.parentId) : undefined;
+    if (parent) parent.replies.push(item);
+    else (c.kind === 'inline' ? inline : footer).push(item);
+  }
+  return { footer, inline };
+};
