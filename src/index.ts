@@ -4,6 +4,7 @@
 import { createForgeDeps } from './adapters/forge/forge-deps';
 import { createForgeResolverHandler } from './adapters/forge/resolver-adapter';
 import type { AppDeps } from './app/deps';
+import { runBackgroundJob } from './app/background-jobs';
 import { handlePageEvent } from './app/lifecycle';
 import { runSweep } from './app/sweep';
 
@@ -35,6 +36,20 @@ export const pageEventHandler = async (event: unknown): Promise<void> => {
     console.log('page event', JSON.stringify(outcome));
   } catch (error) {
     console.error('page event failed', error instanceof Error ? error.message : 'unknown error');
+    throw error;
+  }
+};
+
+/**
+ * Async-event consumer (`job-handler`, queue `secure-share-jobs`): one bounded step of background work,
+ * e.g. a reset too large for one resolver call. A failure is rethrown so the platform retries the event.
+ */
+export const jobHandler = async (event: { body?: unknown }): Promise<void> => {
+  try {
+    const outcome = await runBackgroundJob(createForgeDeps(), event.body);
+    console.log('background job', JSON.stringify(outcome));
+  } catch (error) {
+    console.error('background job failed', error instanceof Error ? error.message : 'unknown error');
     throw error;
   }
 };

@@ -11,6 +11,7 @@ import type { AppDeps } from '../../app/deps';
 import type { Clock, Random } from '../../app/ports';
 import { DomainError } from '../../core/errors';
 import { createSettingsMailer, type FetchLike } from '../mail';
+import { createForgeJobs } from './background-jobs';
 import { createConfluenceRest, type RequestFn } from './confluence-rest';
 import { createKvsStore } from './kvs-store';
 import { createForgePlatformChecks } from './platform-checks';
@@ -85,5 +86,6 @@ export const createForgeDeps = (identity: ForgeIdentity = {}, options: ForgeDeps
     },
     bcryptRounds: 10,
     platformChecks: createForgePlatformChecks(retryingKvs),
+    jobs: createForgeJobs(),
   };
 };
