@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { createSesMailer } from '../../src/adapters/mail/ses';
+import type { SecretStore } from '../../src/app/ports';
 import { SES_REGIONS } from '../../src/shared/ses-regions';
 
 interface Manifest {
@@ -26,7 +27,7 @@ describe('SES regions and the egress list', () => {
   });
 
   it('the SES mailer refuses a well-formed region the manifest does not list', () => {
-    const secrets = { get: async () => 'secret', set: async () => undefined, delete: async () => undefined };
+    const secrets: SecretStore = { get: async () => 'secret', set: async () => undefined, createIfAbsent: async () => true, delete: async () => undefined };
     const sender = { fromAddress: 'share@acme.com', fromName: 'Secure Share' };
     expect(() => createSesMailer({ ...sender, region: 'ap-east-1', accessKeyId: 'AKIAEXAMPLEKEY123456' }, secrets, async () => new Response())).toThrow(
       /regions Secure Share may reach/,
