@@ -1,6 +1,7 @@
 import { maskEmail, recordAudit } from '../app/audit';
 import { subscriptionActionUrl } from '../app/notifications';
 import { checkUpload } from '../app/view/upload-rules';
+import { isDomainError } from '../core/errors';
 import type { ViewPermissions } from '../core/policy';
 import type { HttpResponse } from './http';
 import { escapeHtml, stripUnsafeCharacters } from './render/escape';
@@ -106,8 +107,10 @@ interface SharedPageWrite {
   counter: 'comments' | 'uploads';
   perHour: number;
   tooMany: { title: string; message: string };
-  /** The Confluence write on the page in scope; a failure shows "unavailable". */
+  /** The Confluence write on the page in scope; a failure shows "unavailable" unless `explainFailure` knows it. */
   perform: (pageId: string) => Promise<unknown>;
+  /** A clear page for a failure that is the visitor's to fix (e.g. a duplicate file name); null = unavailable. */
+  explainFailure?: (error: unknown) => HttpResponse | null;
   action: 'comment_added' | 'attachment_added';
   detail: string;
   notice: 'comment_added' | 'uploaded';
@@ -132,7 +135,7 @@ const writeToSharedPage = async (
   try {
     await write.perform(page.id);
   } catch (error) {
-    return unavailable(ctx, error);
+    return write.explainFailure?.(error) ?? unavailable(ctx, error);
   }
   await recordAudit(ctx.deps, {
     action: write.action,
@@ -191,6 +194,23 @@ export const uploadAttachment = async (ctx: ShareContext, permissions: ViewPermi
         { fileName: checked.fileName, mediaType: checked.mediaType, bytes: file.bytes },
         `Uploaded by ${uploader} via Secure Share link`,
       ),
+    // Confluence refuses a second attachment of the same name on a page (the adapter reports already_exists).
+    explainFailure: (error) => {
+      if (!isDomainError(error)) return null;
+      if (error.code === 'already_exists') {
+        return messageResponse(
+          ctx,
+          409,
+          'A file with this name is already attached',
+          `This page already has a file named "${checked.fileName}". Rename your file and upload it again.`,
+          backToPage(ctx, pageId),
+        );
+      }
+      if (error.code === 'payload_too_large') {
+        return messageResponse(ctx, 413, 'File not accepted', 'The file is too large for this page. Send a smaller file.', backToPage(ctx, pageId));
+      }
+      return null;
+    },
     action: 'attachment_added',
     detail: `${checked.mediaType}, ${file.bytes.byteLength} bytes`,
     notice: 'uploaded',
