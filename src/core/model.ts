@@ -93,6 +93,11 @@ export interface ShareLink extends LinkSettings {
   /** bcrypt hash, or null when the link has no password. */
   passwordHash: string | null;
   pageState: PageState;
+  /**
+   * When a view found that the link's creator can no longer read the shared page (the link then does
+   * not open; lists say why); absent or null while they can. The view re-checks on every request.
+   */
+  creatorLostAccessAt?: number | null;
 }
 
 /** A link as shown to editors/admins: never carries tokenHash or passwordHash. */

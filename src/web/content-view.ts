@@ -1,6 +1,6 @@
 import type { Attachment, ChildPage, PageComment, PageContent, UserInfo } from '../app/ports';
 import { buildSharedTree, pathTo, restrictedPagesIn, type SharedTree, type SharedTreeNode } from '../app/view/share-tree';
-import { creatorAccessFor, type CreatorAccess } from '../app/view/creator-access';
+import { creatorAccessFor, noteCreatorAccess, type CreatorAccess } from '../app/view/creator-access';
 import { recordAudit, linkAuditScope } from '../app/audit';
 import { isDomainError } from '../core/errors';
 import type { ViewPermissions } from '../core/policy';
@@ -85,8 +85,8 @@ type PageReads = [
   PageComment[],
   Attachment[],
   UserInfo | undefined,
-  /** The creator's read right on the root and the requested page. */
-  Map<string, boolean>,
+  /** The creator's read right on the root and the requested page (undefined: the check failed). */
+  Map<string, boolean | undefined>,
 ];
 type PageReadResult = { ok: true; reads: PageReads; creatorAccess: CreatorAccess } | { ok: false; error: unknown };
 
@@ -189,8 +189,11 @@ export const loadPageScope = async (
     return { ok: false, response: await deniedResponse(ctx, 'shared page removed or unreadable') };
   }
   // A share never exceeds its creator: a creator who can no longer read the root loses the link.
-  if (creatorReads.get(rootId) !== true) {
-    return { ok: false, response: await deniedResponse(ctx, 'creator_lost_access: the link creator cannot read the shared page') };
+  const rootReadable = creatorReads.get(rootId);
+  await noteCreatorAccess(deps, link, rootReadable);
+  if (rootReadable !== true) {
+    const reason = rootReadable === false ? 'creator_lost_access: the link creator cannot read the shared page' : 'creator read check failed (refused until it succeeds)';
+    return { ok: false, response: await deniedResponse(ctx, reason) };
   }
   const rules = treeRules(ctx, permissions);
   let tree = buildSharedTree({ id: root.id, title: root.title }, descendants, rules);
@@ -205,7 +208,8 @@ export const loadPageScope = async (
     return { ok: false, response: await deniedResponse(ctx, 'page outside the shared tree') };
   }
   if (creatorReads.get(targetId) !== true) {
-    return { ok: false, response: await deniedResponse(ctx, 'creator_lost_access: the link creator cannot read the requested page') };
+    const reason = creatorReads.get(targetId) === false ? 'creator_lost_access: the link creator cannot read the requested page' : 'creator read check failed (refused until it succeeds)';
+    return { ok: false, response: await deniedResponse(ctx, reason) };
   }
   return { ok: true, scope: { tree, page, comments, attachments, creator } };
 };

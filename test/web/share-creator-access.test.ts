@@ -3,7 +3,9 @@
  * the link's creator can still read (Confluence's content permission check, cached ≤ 5 minutes).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getPageSharing } from '../../src/app/links';
 import { CREATOR_ACCESS_TTL_MS } from '../../src/app/view/creator-access';
+import { CREATOR_LOST_ACCESS } from '../../src/core/policy/link-status';
 import { defaultSpaceConfig } from '../../src/core/defaults';
 import { DomainError } from '../../src/core/errors';
 import { startHarness, type Harness } from './support/share-harness';
@@ -48,7 +50,7 @@ describe('a share never exceeds its creator', () => {
     expect(await statusOf(`${path}/p/1007`)).toBe(200);
   });
 
-  it('a creator who loses access to the shared page loses the link, and the audit says why', async () => {
+  it('a creator who loses access to the shared page loses the link; the audit and every list say why, until access is back', async () => {
     const { path, link } = await h.link({});
     expect(await statusOf(path)).toBe(200);
     // Someone without any right on the space becomes the creator (as if the editor lost access).
@@ -56,6 +58,15 @@ describe('a share never exceeds its creator', () => {
     h.clock.now += CREATOR_ACCESS_TTL_MS;
     expect(await statusOf(path)).toBe(404);
     expect((await deniedDetails(link.id)).some((d) => d.includes('creator_lost_access'))).toBe(true);
+    const sharing = await getPageSharing(h.deps, { accountId: 'u-editor' }, '1001');
+    expect(sharing.links.find((l) => l.id === link.id)).toMatchObject({ effectiveStatus: 'non_compliant', violations: [CREATOR_LOST_ACCESS] });
+    // Access back (here: the editor again): the link opens and the lists stop flagging it.
+    const stored = (await h.store.links.get(link.id))!;
+    await h.patchLink(link.id, { createdBy: 'u-editor', creatorLostAccessAt: stored.creatorLostAccessAt ?? null });
+    h.clock.now += CREATOR_ACCESS_TTL_MS;
+    expect(await statusOf(path)).toBe(200);
+    const after = await getPageSharing(h.deps, { accountId: 'u-editor' }, '1001');
+    expect(after.links.find((l) => l.id === link.id)).toMatchObject({ effectiveStatus: 'active', violations: [] });
   });
 
   it('checks each page once per 5 minutes: cached answers, then checked again', async () => {
@@ -85,7 +96,9 @@ describe('a share never exceeds its creator', () => {
       throw new DomainError('upstream_unavailable', 'Confluence is rate limiting requests right now.');
     };
     expect(await statusOf(path)).toBe(404);
-    expect((await deniedDetails(link.id)).some((d) => d.includes('creator_lost_access'))).toBe(true);
+    expect((await deniedDetails(link.id)).some((d) => d.includes('creator read check failed'))).toBe(true);
+    // An unknown answer is not a lost right: the lists do not flag the link.
+    expect((await h.store.links.get(link.id))?.creatorLostAccessAt ?? null).toBeNull();
     content.canRead = original;
     expect(await statusOf(path)).toBe(200);
   });

@@ -17,7 +17,7 @@ export interface TreeRules {
   withLabels: readonly string[];
   withoutLabels: readonly string[];
   /** Restricted page id → the creator's read right; a restricted page missing from it is left out. */
-  creatorCanRead?: ReadonlyMap<string, boolean>;
+  creatorCanRead?: ReadonlyMap<string, boolean | undefined>;
 }
 
 export interface SharedTreeNode {

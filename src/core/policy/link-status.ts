@@ -7,6 +7,7 @@ import { validateLink } from './validate-link';
 /** A stored link (with its password hash) or a link view (with `hasPassword`). */
 export type LinkForStatus = LinkSettings &
   Pick<ShareLink, 'status' | 'pageState' | 'createdAt'> &
+  Partial<Pick<ShareLink, 'creatorLostAccessAt'>> &
   ({ passwordHash: string | null } | { hasPassword: boolean });
 
 export interface LinkEffectiveStatus {
@@ -19,6 +20,10 @@ export interface LinkEffectiveStatus {
    */
   selectedUsersNarrowedTo: string[] | null;
 }
+
+/** A share never exceeds its creator: the reason every list shows when the creator lost the page. */
+export const CREATOR_LOST_ACCESS =
+  'The person who created this link can no longer view the shared page in Confluence, so the link does not open.';
 
 const hasPassword = (link: LinkForStatus): boolean =>
   'hasPassword' in link ? link.hasPassword : link.passwordHash !== null;
@@ -36,6 +41,7 @@ export const linkEffectiveStatus = (link: LinkForStatus, policy: EffectivePolicy
   });
   if (link.status !== 'active') return status('disabled');
   if (link.pageState !== 'current') return status('page_removed');
+  if (typeof link.creatorLostAccessAt === 'number') return status('non_compliant', [CREATOR_LOST_ACCESS]);
   if (!policy.sharing.enabled) return status('sharing_disabled');
   if (isExpired(link.expiresAt, now)) return status('expired');
   const violations = validateLink({ ...link, hasPassword: hasPassword(link) }, policy, now, {
