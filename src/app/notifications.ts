@@ -23,6 +23,7 @@ import type { AppDeps } from './deps';
 import { createSpacePolicyCache, toLinkView, type SpacePolicy } from './link-views';
 import { collectPages } from './listing';
 import type { ChildPage, Subscription } from './ports';
+import { creatorAccessFor } from './view/creator-access';
 import { buildSharedTree } from './view/share-tree';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -295,6 +296,9 @@ export const recipientsForPageChange = async (deps: AppDeps, pageId: string): Pr
     if (!link || !link.allowSubscribe) continue;
     const sp: SpacePolicy = await policyOf(link.spaceKey);
     if (toLinkView(link, sp.policy, now).effectiveStatus !== 'active') continue;
+    // A share never exceeds its creator: no news of a page the creator can no longer read.
+    const creatorReads = await creatorAccessFor(deps, link, now).check(link.pageId === pageId ? [pageId] : [link.pageId, pageId]);
+    if ([...creatorReads.values()].some((readable) => readable !== true)) continue;
     if (link.pageId !== pageId) {
       const includeChildren = link.includeChildren && sp.policy.caps.childPages.value;
       if (!includeChildren) continue;

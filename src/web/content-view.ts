@@ -1,6 +1,7 @@
 import type { Attachment, ChildPage, PageComment, PageContent, UserInfo } from '../app/ports';
 import { buildSharedTree, pathTo, restrictedPagesIn, type SharedTree, type SharedTreeNode } from '../app/view/share-tree';
-import { creatorAccessFor, noteCreatorAccess, type CreatorAccess } from '../app/view/creator-access';
+import { creatorAccessFor, type CreatorAccess } from '../app/view/creator-access';
+import { noteCreatorAccess } from '../app/view/creator-access-flag';
 import { recordAudit, linkAuditScope } from '../app/audit';
 import { isDomainError } from '../core/errors';
 import type { ViewPermissions } from '../core/policy';
