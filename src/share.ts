@@ -13,7 +13,7 @@
 import { createForgeDeps } from './adapters/forge/forge-deps';
 import { adapterFailureResponse, createWebTriggerHandler, type ForgeWebTriggerRequest, type ForgeWebTriggerResponse } from './adapters/forge/web-trigger';
 import type { AppDeps } from './app/deps';
-import { platformSwitches, readDiagnostics, SAFE_SWITCHES, type PlatformSwitches } from './app/diagnostics';
+import { platformSwitches, readDiagnostics, SAFE_SWITCHES, type PlatformSwitches } from './app/diagnostics-results';
 import { handleDiagnosticsProbe, isDiagnosticsPath } from './web/diagnostics-probe';
 import { createShareHandler } from './web/share-handler';
 

@@ -22,7 +22,7 @@ import {
   type BodyEncoding,
   type BrowserChecks,
   type IpHeaderSeen,
-} from '../app/diagnostics';
+} from '../app/diagnostics-results';
 import type { AppDeps } from '../app/deps';
 import { defaultSiteSettings } from '../core/defaults';
 import { escapeHtml } from './render/escape';

@@ -83,7 +83,7 @@ describe('manifest.yml', () => {
   it('points every function handler at an existing export of its src/ entry file', async () => {
     const handlers = manifest.modules.function ?? [];
     expect(handlers.map((f) => f.handler).sort()).toEqual(
-      ['index.pageEventHandler', 'index.resolverHandler', 'index.sweepHandler', 'share.shareHandler'],
+      ['index.jobHandler', 'index.pageEventHandler', 'index.resolverHandler', 'index.sweepHandler', 'share.shareHandler'],
     );
     const entries: Record<string, Record<string, unknown>> = {
       index: (await import('../../src/index')) as Record<string, unknown>,

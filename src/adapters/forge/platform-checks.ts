@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Filter, FilterConditions, ForgeKvsAPIError } from '@forge/kvs';
 import type { Kvs } from '@forge/kvs/out/interfaces/kvs';
-import type { KvsConflictCodes, PlatformChecks } from '../../app/diagnostics';
+import type { KvsConflictCodes, PlatformChecks } from '../../app/diagnostics-results';
 import { ENTITY } from './kvs-entities';
 
 interface ProbeValue {

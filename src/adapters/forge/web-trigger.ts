@@ -12,7 +12,7 @@
  *   shown to arrive intact that way, so `refuseUnprovenUploads` refuses any upload carrying non-ASCII
  *   bytes until the self-test proves an encoding byte-exact (`requestBodyEncoding`).
  */
-import { BINARY_MODE_HEADER, type BinaryResponseMode, type BodyEncoding } from '../../app/diagnostics';
+import { BINARY_MODE_HEADER, type BinaryResponseMode, type BodyEncoding } from '../../app/diagnostics-results';
 import type { HttpRequest, HttpResponse } from '../../web/http';
 import { WEB_TRIGGER_RESPONSE_BUDGET } from '../../web/responses';
 
