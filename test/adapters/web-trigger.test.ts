@@ -107,3 +107,41 @@ describe('createWebTriggerHandler', () => {
     expect((await garbage(forgeRequest())).statusCode).toBe(503);
   });
 });
+
+describe('modes the site self-test switches (src/app/diagnostics.ts)', () => {
+  const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+  const binary = (extra: Record<string, string[]> = {}): HttpResponse => ({ status: 200, headers: { 'Content-Type': ['image/png'], ...extra }, body: bytes });
+
+  it('sends binary bodies as a latin1 string or as flagged base64 when proven, and strips the per-response mode header', () => {
+    const latin1 = toForgeResponse(binary(), 'latin1');
+    expect(Buffer.from(latin1.body, 'latin1')).toEqual(Buffer.from(bytes));
+    expect(latin1.headers['X-Body-Encoding']).toBeUndefined();
+    const flagged = toForgeResponse(binary(), 'base64-flag');
+    expect(flagged.isBase64Encoded).toBe(true);
+    expect(Buffer.from(flagged.body, 'base64')).toEqual(Buffer.from(bytes));
+    const probe = toForgeResponse(binary({ 'X-Secure-Share-Binary-Mode': ['latin1'] }));
+    expect(Buffer.from(probe.body, 'latin1')).toEqual(Buffer.from(bytes));
+    expect(Object.keys(probe.headers).map((h) => h.toLowerCase())).not.toContain('x-secure-share-binary-mode');
+    expect(toForgeResponse(binary({ 'X-Secure-Share-Binary-Mode': ['bogus'] })).headers['X-Body-Encoding']).toEqual(['base64']);
+  });
+
+  it('reads a base64 request body as bytes when that is what the platform sends', () => {
+    const req = toHttpRequest(forgeRequest({ method: 'POST', body: Buffer.from(bytes).toString('base64') }), { requestBodyEncoding: 'base64' });
+    expect(Buffer.from(req.body, 'latin1')).toEqual(Buffer.from(bytes));
+  });
+
+  it('refuses multipart uploads with non-ASCII bytes while the body encoding is unproven, before the handler runs', async () => {
+    const handle = vi.fn(async () => ({ status: 303, headers: { Location: ['/s/x'] }, body: '' }));
+    const upload = (body: string, contentType = 'multipart/form-data; boundary=b') =>
+      forgeRequest({ method: 'POST', headers: { 'content-type': [contentType] }, body });
+    const guarded = createWebTriggerHandler(handle, { refuseUnprovenUploads: true });
+    const refused = await guarded(upload('--b\r\n\u0089PNG\u00ff\r\n--b--'));
+    expect(refused.statusCode).toBe(415);
+    expect(refused.body).toContain('File not accepted');
+    expect(refused.headers['Content-Security-Policy']).toBeDefined();
+    expect(handle).not.toHaveBeenCalled();
+    expect((await guarded(upload('--b\r\nplain text\r\n--b--'))).statusCode).toBe(303);
+    expect((await guarded(upload('comment=Gr\u00fc\u00dfe', 'application/x-www-form-urlencoded'))).statusCode).toBe(303);
+    expect((await createWebTriggerHandler(handle)(upload('--b\r\n\u0089PNG\u00ff\r\n--b--'))).statusCode).toBe(303);
+  });
+});
