@@ -7,6 +7,7 @@ import {
 } from '../../src/adapters/forge/confluence-rest';
 import { fakeConfluence, sentRequests, unexpected, type Route } from './support/fake-confluence';
 import { specProblems } from './support/openapi-paths';
+import { confluenceSpecs } from '../../src/dev/confluence-emulator/openapi';
 
 const SPACE = { id: '98301', key: 'DEMO', name: 'Product Handbook' };
 const page = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -607,6 +608,16 @@ describe('contract with the OpenAPI specs', () => {
       return specProblems(method, path, json);
     });
     expect(problems).toEqual([]);
+  });
+
+  it('every request sent in this file also passes the emulator ajv validator (bodies included)', async () => {
+    const specs = confluenceSpecs();
+    const refused: string[] = [];
+    for (const { method, path, init } of sentRequests) {
+      const check = await specs.checkRequest({ method, path, ...(init?.headers ? { headers: init.headers } : {}), ...(init?.body !== undefined ? { body: init.body } : {}) });
+      if (!check.ok) refused.push(`${method} ${path}: ${check.reason}`);
+    }
+    expect(refused).toEqual([]);
   });
 
   it('the matcher itself refuses what the specs do not define', () => {
