@@ -63,6 +63,11 @@ const secretsWith = (value: string | undefined): SecretStore => {
     get: async (name) => map.get(name),
     set: async (name, v) => void map.set(name, v),
     delete: async (name) => void map.delete(name),
+    createIfAbsent: async (name, v) => {
+      if (map.has(name)) return false;
+      map.set(name, v);
+      return true;
+    },
   };
 };
 

@@ -6,7 +6,7 @@
  * events, the sweep) and only while nothing is stored; the anonymous view reads the stored value and
  * never calls getUrl. With a custom domain the use cases never ask for it at all.
  */
-import type { Kvs } from '@forge/kvs';
+import type { Kvs } from '@forge/kvs/out/interfaces/kvs';
 
 /** Trailing slashes trimmed so `${base}/s/<token>` never doubles them. */
 export const normalizeBaseUrl = (url: string): string => url.replace(/\/+$/, '');
