@@ -1,0 +1,22 @@
+/**
+ * Background jobs on Forge async events (@forge/events 3.0.8): one queue, consumed by the `job-handler`
+ * function (manifest.yml `consumer` module, 900 s timeout). Delivery is at least once, so every job step
+ * is idempotent (src/app/background-jobs.ts).
+ */
+import { Queue } from '@forge/events';
+import type { BackgroundJob, BackgroundJobs } from '../../app/ports';
+
+/** Queue name in manifest.yml `modules.consumer[].queue`. */
+export const JOB_QUEUE_KEY = 'secure-share-jobs';
+
+type QueueApiClient = ConstructorParameters<typeof Queue>[1];
+
+export const createForgeJobs = (apiClient?: QueueApiClient): BackgroundJobs => {
+  const queue = new Queue({ key: JOB_QUEUE_KEY }, apiClient);
+  return {
+    async enqueue(job: BackgroundJob) {
+      // One step at a time per installation: a step and its successor never race.
+      await queue.push({ body: { ...job }, concurrency: { key: 'secure-share-jobs', limit: 1 } });
+    },
+  };
+};
