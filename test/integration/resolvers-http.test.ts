@@ -91,6 +91,10 @@ const denials: Denial[] = [
   ['outsider reads the audit log', 'getAuditLog', () => ({}), 'u-outsider', {}, 'forbidden'],
   ['outsider exports the audit log', 'exportAuditCsv', () => ({}), 'u-outsider', {}, 'forbidden'],
   ['viewer reads link stats', 'getLinkStats', () => ({ linkIds: [demoLink] }), 'u-viewer', DEMO_EXTENSION, 'forbidden'],
+  ['space admin reads the SSO provider hosts', 'discoverSsoOrigins', () => ({}), 'u-space-admin', {}, 'forbidden'],
+  ['space admin runs the self-test', 'runDiagnostics', () => ({}), 'u-space-admin', {}, 'forbidden'],
+  ['outsider reads the self-test results', 'getDiagnostics', () => ({}), 'u-outsider', {}, 'forbidden'],
+  ['space admin applies the self-test IP header', 'applyDiagnosticsIpHeader', () => ({}), 'u-space-admin', {}, 'forbidden'],
 ];
 
 describe('callers without rights', () => {
