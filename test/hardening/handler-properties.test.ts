@@ -148,6 +148,131 @@ const multipartArb = (): fc.Arbitrary<string> =>
         `--XB\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/plain\r\n\r\n${content}\r\n--XB--\r\n`,
     );
 
+/**
+ * Multipart bodies of every broken shape (issue 11, item 1: a body ending inside a file part killed the
+ * process): truncated anywhere, nested multipart/mixed parts, too many or too large parts, odd, missing,
+ * overlong or mismatched boundaries, and invalid part headers.
+ */
+const boundaryArb = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('XB', 'XB', '----WebKitFormBoundary7MA4YWxkTrZu0gW') },
+  fc.constantFrom('XB', '----WebKitFormBoundary7MA4YWxkTrZu0gW', 'a', ' spaced ', '"quoted"', 'é-ünïcode', '--', 'x'.repeat(70), 'y'.repeat(300)),
+  fc.string({ minLength: 1, maxLength: 40 }).filter((b) => !/[\r\n]/.test(b)),
+);
+
+const partArb = (): fc.Arbitrary<string> =>
+  fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.tuple(fc.constantFrom('text', 'text', 'name', 'password', 'email', 't', '__proto__', 'constructor', ''), formValue()).map(
+        ([name, value]) => `Content-Disposition: form-data; name="${name}"\r\n\r\n${value}`,
+      ),
+    },
+    {
+      weight: 6,
+      arbitrary: fc
+        .tuple(fc.constantFrom('file', 'other', 'file'), fc.constantFrom('a.txt', 'notes.md', 'x.png', '', '../../x.exe', 'ä"\r\n.pdf'), fc.string({ maxLength: 200 }))
+        .map(([name, fileName, content]) => `Content-Disposition: form-data; name="${name}"; filename="${fileName}"\r\nContent-Type: text/plain\r\n\r\n${content}`),
+    },
+    // Nested multipart (RFC 2388 "multipart/mixed" for several files in one field).
+    fc.string({ maxLength: 60 }).map(
+      (content) =>
+        'Content-Disposition: form-data; name="file"\r\nContent-Type: multipart/mixed; boundary=INNER\r\n\r\n' +
+        `--INNER\r\nContent-Disposition: file; filename="in.txt"\r\n\r\n${content}\r\n--INNER--`,
+    ),
+    // Invalid part headers: none, no colon, unknown disposition, garbage bytes, an endless header line.
+    fc.constantFrom(
+      '\r\nno headers at all',
+      'Content-Disposition\r\n\r\nx',
+      'Content-Disposition: attachment\r\n\r\nx',
+      'X-Garbage: \u0000\u0001\u00ff\r\n\r\nx',
+      `Content-Disposition: form-data; name="${'n'.repeat(20_000)}"\r\n\r\nx`,
+      `X-Long: ${'h'.repeat(90_000)}\r\n\r\nx`,
+      'Content-Disposition: form-data; name*=utf-8\'\'%E0%A4%A\r\n\r\nx',
+    ),
+    // Oversized: a field past the 8 KB field limit.
+    fc.constant(`Content-Disposition: form-data; name="text"\r\n\r\n${'v'.repeat(9000)}`),
+  );
+
+const brokenMultipartArb = (): fc.Arbitrary<{ contentType: string; body: string }> =>
+  fc
+    .record({
+      boundary: boundaryArb,
+      /** The boundary the body actually uses: usually the declared one, sometimes another. */
+      bodyBoundary: fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: boundaryArb }),
+      csrfFirst: fc.boolean(),
+      parts: fc.oneof({ weight: 3, arbitrary: fc.array(partArb(), { maxLength: 4 }) }, { weight: 1, arbitrary: fc.array(partArb(), { maxLength: 14 }) }),
+      closed: fc.constantFrom(true, true, true, false),
+      /** Where the body is cut: undefined = whole. */
+      cut: fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.nat() }),
+      typeForm: fc.constantFrom('param', 'param', 'param', 'quoted', 'missing', 'empty', 'duplicated', 'uppercase'),
+    })
+    .map(({ boundary, bodyBoundary, csrfFirst, parts, closed, cut, typeForm }) => {
+      const used = bodyBoundary ?? boundary;
+      const all = csrfFirst ? ['Content-Disposition: form-data; name="csrf"\r\n\r\nnone', ...parts] : parts;
+      let body = all.map((part) => `--${used}\r\n${part}\r\n`).join('') + (closed ? `--${used}--\r\n` : '');
+      if (cut !== undefined && body.length > 0) body = body.slice(0, cut % body.length);
+      const contentType = {
+        param: `multipart/form-data; boundary=${boundary}`,
+        quoted: `multipart/form-data; boundary="${boundary}"`,
+        missing: 'multipart/form-data',
+        empty: 'multipart/form-data; boundary=',
+        duplicated: `multipart/form-data; boundary=${boundary}; boundary=other`,
+        uppercase: `MULTIPART/FORM-DATA; BOUNDARY=${boundary}`,
+      }[typeForm];
+      return { contentType, body };
+    });
+
+/** Multipart posts to every POST route, half of them from a link's own session (so CSRF passes and the form is used). */
+const multipartPostArb = (): fc.Arbitrary<HttpRequest> =>
+  fc
+    .record({
+      multipart: brokenMultipartArb(),
+      session: fc.option(fc.constantFrom(...sessions), { nil: undefined }),
+      token: tokenArb(),
+      route: fc.constantFrom('/attachments', '/p/1002/attachments', '/comments', '/password', '/email/send', '/email/verify', '/subscribe', `/unsubscribe/${'B'.repeat(22)}`),
+    })
+    .map(({ multipart, session, token, route }) =>
+      request('POST', `/s/${session?.token ?? token}${route}`, {
+        headers: {
+          'content-type': [multipart.contentType],
+          'sec-fetch-site': ['same-origin'],
+          origin: [BASE],
+          ...(session ? { cookie: [session.cookie] } : {}),
+        },
+        body: session ? multipart.body.replace('name="csrf"\r\n\r\nnone', `name="csrf"\r\n\r\n${session.csrf}`) : multipart.body,
+      }),
+    );
+
+/**
+ * Cookie jars of a browser that visited many links, or of an attacker: many cookies, huge ones,
+ * malformed ones, several Cookie headers (issue 11, items 1 and 5).
+ */
+const cookieJarArb = (): fc.Arbitrary<string[]> => {
+  const malformed = fc.constantFrom('', ';', ';;;', '=', '=value', 'novalue', 'a=b=c', 'a="unterminated', 'a="q"', ' sp ace = x ', 'ü=ü', 'a=\u0000\u0001', 'a=%ZZ', '__proto__=1', 'constructor=x');
+  const filler = fc.tuple(fc.stringMatching(/^[A-Za-z0-9_-]{1,30}$/), fc.stringMatching(/^[A-Za-z0-9._~-]{0,80}$/)).map(([name, value]) => `${name}=${value}`);
+  const cookie = fc.oneof({ arbitrary: filler, weight: 4 }, { arbitrary: malformed, weight: 2 }, { arbitrary: fc.constantFrom(...pool.cookies), weight: 2 });
+  return fc.oneof(
+    // Many cookies (a browser that opened 100+ links).
+    fc.array(cookie, { minLength: 20, maxLength: 300 }).map((jar) => [jar.join('; ')]),
+    // One huge cookie, or a real one after a huge one.
+    fc.tuple(fc.integer({ min: 4_000, max: 40_000 }), fc.constantFrom(...pool.cookies)).map(([size, real]) => [`big=${'x'.repeat(size)}; ${real}`]),
+    // Several Cookie header lines.
+    fc.array(fc.array(cookie, { maxLength: 10 }).map((jar) => jar.join('; ')), { minLength: 2, maxLength: 5 }),
+    fc.array(malformed, { minLength: 1, maxLength: 20 }).map((jar) => [jar.join('; ')]),
+  );
+};
+
+/** Visits with hostile cookie jars, to every link and route. */
+const cookieJarVisitArb = (): fc.Arbitrary<HttpRequest> =>
+  fc
+    .record({ method: fc.constantFrom('GET', 'GET', 'POST'), path: pathArb(), jar: cookieJarArb(), body: urlencodedArb() })
+    .map(({ method, path, jar, body }) =>
+      request(method, path, {
+        headers: { cookie: jar, 'content-type': ['application/x-www-form-urlencoded'], 'sec-fetch-site': ['same-origin'], origin: [BASE] },
+        body: method === 'POST' ? body : '',
+      }),
+    );
+
 /** A well-formed form post from a link's own page: passes the CSRF check, exercises the gates and actions. */
 const coherentPostArb = (): fc.Arbitrary<HttpRequest> =>
   fc
@@ -186,7 +311,13 @@ const passedVisitArb = (): fc.Arbitrary<HttpRequest> =>
     .map(({ method, suffix, cookie }) => request(method, `/s/${w.tokens.password}${suffix}`, { headers: { cookie: [cookie] } }));
 
 const requestArb = (): fc.Arbitrary<HttpRequest> =>
-  fc.oneof({ arbitrary: randomRequestArb(), weight: 8 }, { arbitrary: coherentPostArb(), weight: 2 }, { arbitrary: passedVisitArb(), weight: 1 });
+  fc.oneof(
+    { arbitrary: randomRequestArb(), weight: 8 },
+    { arbitrary: coherentPostArb(), weight: 2 },
+    { arbitrary: passedVisitArb(), weight: 1 },
+    { arbitrary: multipartPostArb(), weight: 2 },
+    { arbitrary: cookieJarVisitArb(), weight: 1 },
+  );
 
 const randomRequestArb = (): fc.Arbitrary<HttpRequest> =>
   fc
@@ -291,6 +422,48 @@ describe('share handler under arbitrary requests', () => {
     expect(outcomes.get('404') ?? 0).toBeGreaterThan(0);
     expect([...outcomes.keys()].filter((k) => k !== '404' && !k.includes('+content')).length).toBeGreaterThan(2);
   }, 120_000);
+
+  it('multipart bodies of any shape and hostile cookie jars get a clear answer: never a 5xx, a crash, an unhandled stream error or a hang', async () => {
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', record);
+    process.on('unhandledRejection', record);
+    const statuses = { multipart: new Map<number, number>(), jar: new Map<number, number>() };
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            multipartPostArb().map((req) => ({ kind: 'multipart' as const, req })),
+            cookieJarVisitArb().map((req) => ({ kind: 'jar' as const, req })),
+          ),
+          async ({ kind, req }) => {
+            let timer: ReturnType<typeof setTimeout> | undefined;
+            const hung = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), 10_000)));
+            const response = await Promise.race([w.handle(req), hung]).finally(() => clearTimeout(timer));
+            expect(response, `${req.method} ${req.path.slice(0, 120)} hung`).not.toBe('hung');
+            if (response === 'hung') return;
+            const refusedForm = response.status === 400 && bodyText(response).includes('The form could not be read');
+            const key = refusedForm ? 0 : response.status;
+            statuses[kind].set(key, (statuses[kind].get(key) ?? 0) + 1);
+            checkResponse(req, response);
+          },
+        ),
+        { numRuns: Math.ceil(RUNS / 3) },
+      );
+      // Stream errors surface on later turns of the event loop: give them time to show.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.off('uncaughtException', record);
+      process.off('unhandledRejection', record);
+    }
+    expect(uncaught).toEqual([]);
+    if (process.env['HARDENING_STATS']) console.log(Object.fromEntries([...statuses.multipart].sort()), Object.fromEntries([...statuses.jar].sort()));
+    // The generators must reach both the parser's refusals (counted as 0) and bodies it reads and a
+    // route then uses (303 after an upload or a comment), or the property proves little.
+    expect(statuses.multipart.get(0) ?? 0).toBeGreaterThan(0);
+    expect(statuses.multipart.get(303) ?? 0).toBeGreaterThan(0);
+    expect([...statuses.jar.keys()].some((status) => status === 200)).toBe(true);
+  }, 300_000);
 
   it('malformed tokens cost no storage call (B1–B3); injected store failures give at most the generic 503', async () => {
     await fc.assert(
