@@ -76,7 +76,7 @@ export const createUiHostRoutes = () => async (req: HttpRequest): Promise<HttpRe
       return respond(200, 'text/javascript; charset=utf-8', await bundleSurface(asset[1] as Surface));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return text(500, `Could not build the ${asset[1]} bundle: ${message}`);
+      return text(503, `Could not build the ${asset[1]} bundle: ${message}`);
     }
   }
 
