@@ -3,7 +3,8 @@
  * Kept apart from src/index.ts so the web trigger's bundle carries only what the view needs
  * (no resolvers, no admin use cases): a smaller bundle loads faster on a cold start.
  *
- * Per request, before the view runs, one parallel read of:
+ * Per request whose path the view could serve (a malformed one is its 404 without any storage call),
+ * before the view runs, one parallel read of:
  * - the stored share base URL (never `webTrigger.getUrl` here; with a custom domain it is not needed);
  * - the site self-test's results (src/app/diagnostics.ts), which switch on what the site proved:
  *   binary responses (pictures proxied, downloads sent as files instead of embedded in pages) and a
@@ -11,11 +12,24 @@
  * `/diag/<nonce>` requests go to the self-test's browser probe instead of the view.
  */
 import { createForgeDeps } from './adapters/forge/forge-deps';
-import { adapterFailureResponse, createWebTriggerHandler, type ForgeWebTriggerRequest, type ForgeWebTriggerResponse } from './adapters/forge/web-trigger';
+import {
+  adapterFailureResponse,
+  createWebTriggerHandler,
+  toHttpRequest,
+  type ForgeWebTriggerRequest,
+  type ForgeWebTriggerResponse,
+} from './adapters/forge/web-trigger';
 import type { AppDeps } from './app/deps';
 import { platformSwitches, readDiagnostics, SAFE_SWITCHES, type PlatformSwitches } from './app/diagnostics-results';
 import { handleDiagnosticsProbe, isDiagnosticsPath } from './web/diagnostics-probe';
+import { notFoundResponse } from './web/responses';
 import { createShareHandler } from './web/share-handler';
+import { parseSharePath } from './web/share-routes';
+import { SSO_CALLBACK_PATH } from './web/sso-gate';
+
+/** Whether the view could serve this path at all: anything else is its generic 404 without a storage call (T1). */
+const mayBeServed = (path: string): boolean =>
+  path === SSO_CALLBACK_PATH || path.startsWith('/subscriptions/') || isDiagnosticsPath(path) || parseSharePath(path) !== null;
 
 /** The stored share URL; '' when none is stored but a custom domain replaces it; null when the view cannot run. */
 const shareBaseFor = async (deps: AppDeps): Promise<string | null> => {
@@ -31,6 +45,8 @@ const switchesFor = (deps: AppDeps): Promise<PlatformSwitches> =>
 
 /** The anonymous share view (web trigger `share-endpoint`). */
 export const shareHandler = async (request: ForgeWebTriggerRequest): Promise<ForgeWebTriggerResponse> => {
+  const { path } = toHttpRequest({ ...request, body: '' });
+  if (!mayBeServed(path)) return createWebTriggerHandler(async () => notFoundResponse())(request);
   const deps = createForgeDeps({}, { shareBaseUrl: 'stored-only' });
   let base: string | null;
   let switches: PlatformSwitches;
@@ -52,7 +68,7 @@ export const shareHandler = async (request: ForgeWebTriggerRequest): Promise<For
     refuseUnprovenUploads: switches.requestBodyEncoding === null,
     binaryResponses: switches.binaryResponses ?? 'base64-header',
   };
-  if (isDiagnosticsPath(request.userPath)) {
+  if (isDiagnosticsPath(path)) {
     return createWebTriggerHandler((req) => handleDiagnosticsProbe(viewDeps, req, { hostBodyEncoding: requestBodyEncoding }), {
       ...adapterOptions,
       refuseUnprovenUploads: false,

@@ -231,7 +231,8 @@ export const expectedProbeHeaders = (): Record<string, string> => ({
   'Content-Disposition': contentDisposition('inline', 'self-test.txt'),
 });
 
-export const isDiagnosticsPath = (path: string | undefined): boolean => (path ?? '').startsWith(DIAGNOSTICS_PATH_PREFIX);
+/** A probe path with a well-formed nonce (anything else under /diag/ is the share view's plain 404). */
+export const isDiagnosticsPath = (path: string | undefined): boolean => /^\/diag\/[A-Za-z0-9_-]{43}(?:\/[a-z]{1,16})?$/.test(path ?? '');
 
 /** Serves `/diag/<nonce>/…`; anything malformed, unknown or expired is the generic 404. */
 export const handleDiagnosticsProbe = async (deps: AppDeps, req: HttpRequest, options: ProbeOptions = {}): Promise<HttpResponse> => {

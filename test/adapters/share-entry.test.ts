@@ -63,6 +63,16 @@ describe('share web trigger entry', () => {
     expect(platform.getUrl).toBe(0);
   });
 
+  it('answers a malformed path with the 404 before any storage call (T1)', async () => {
+    await kvs.set(SHARE_BASE_URL_KEY, 'https://abc.webtrigger.atlassian.app/public/xyz');
+    const before = kvs.calls.length;
+    for (const path of ['/s/short', '/nothing', '/diag/short', `/s/${'A'.repeat(65)}/p/abc`]) {
+      expect((await open(path)).statusCode).toBe(404);
+    }
+    expect(kvs.calls.length).toBe(before);
+    expect(platform.getUrl).toBe(0);
+  });
+
   it('answers 503 (never a look-up, never a 500) when no URL is stored and no custom domain is set', async () => {
     const response = await open(unknownLinkPath());
     expect(response.statusCode).toBe(503);
