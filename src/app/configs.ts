@@ -259,6 +259,37 @@ const normalizeImageUrl = (value: string | null, field: string, what: string): s
   return url.toString();
 };
 
+/**
+ * Site settings are one KVS value (at most 240 KiB), and inline logos and favicons live in it. Together
+ * they may take 200 KiB, which leaves room for everything else; https URLs cost next to nothing.
+ */
+export const BRANDING_IMAGES_MAX_BYTES = 200 * 1024;
+/** What the store accepts for one record (Forge KVS), less a margin for the record's own wrapping. */
+const SITE_SETTINGS_MAX_BYTES = 236 * 1024;
+
+const kilobytes = (bytes: number): string => `${Math.ceil(bytes / 1024)} KB`;
+
+/** Refuses logo + favicon (and whole settings) that would not fit in one stored record, with a clear message. */
+const checkStoredSize = (next: SiteSettings): void => {
+  const { logoUrl, faviconUrl } = next.customization;
+  const logoBytes = logoUrl === null ? 0 : Buffer.byteLength(logoUrl, 'utf8');
+  const faviconBytes = faviconUrl === null ? 0 : Buffer.byteLength(faviconUrl, 'utf8');
+  if (logoBytes + faviconBytes > BRANDING_IMAGES_MAX_BYTES) {
+    const field = logoBytes >= faviconBytes ? 'customization.logoUrl' : 'customization.faviconUrl';
+    throw invalid(
+      field,
+      `The logo (${kilobytes(logoBytes)}) and favicon (${kilobytes(faviconBytes)}) are too large together: they can take at most ${kilobytes(BRANDING_IMAGES_MAX_BYTES)}. Use smaller images, or link them from an https address.`,
+    );
+  }
+  const total = Buffer.byteLength(JSON.stringify(next), 'utf8');
+  if (total > SITE_SETTINGS_MAX_BYTES) {
+    throw invalid(
+      'customization',
+      `These settings take ${kilobytes(total)}, more than the ${kilobytes(SITE_SETTINGS_MAX_BYTES)} that can be saved. Shorten the footer or heading, or use smaller images.`,
+    );
+  }
+};
+
 const normalizeSso = (
   sso: SiteSettingsInput['sso'],
   loopbackOrigin: string | undefined,
@@ -354,6 +385,7 @@ export const setSiteSettings = async (deps: AppDeps, caller: Caller, input: SetS
     version: current.version + 1,
     updatedAt: deps.clock.now(),
   };
+  checkStoredSize(next);
   await guarded(() => deps.store.configs.putSite(next, current.version), 'site settings');
   // Secrets are written only after the versioned settings were accepted, so a conflict changes nothing.
   const secretChanges: string[] = [];
