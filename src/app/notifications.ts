@@ -81,9 +81,11 @@ const signingKey = async (deps: Pick<AppDeps, 'store' | 'random'>): Promise<stri
   const existing = await deps.store.secrets.get(SUBSCRIPTION_KEY_SECRET);
   if (existing) return existing;
   const created = Buffer.from(deps.random.bytes(32)).toString('base64url');
-  await deps.store.secrets.set(SUBSCRIPTION_KEY_SECRET, created);
-  // Re-read: if two first uses raced, both continue with whichever key was stored last.
-  return (await deps.store.secrets.get(SUBSCRIPTION_KEY_SECRET)) ?? created;
+  // Create-only (KVS FAIL_IF_EXISTS): of first uses racing, one key is stored and every one uses it.
+  if (await deps.store.secrets.createIfAbsent(SUBSCRIPTION_KEY_SECRET, created)) return created;
+  const stored = await deps.store.secrets.get(SUBSCRIPTION_KEY_SECRET);
+  if (!stored) throw new Error('subscription signing key could not be stored');
+  return stored;
 };
 
 export type SubscriptionAction = 'confirm' | 'unsubscribe';

@@ -65,8 +65,9 @@ export const loadSessionKey = async (
 ): Promise<Buffer> => {
   const existing = await secrets.get(SESSION_KEY_SECRET);
   if (existing) return Buffer.from(existing, 'base64url');
-  await secrets.set(SESSION_KEY_SECRET, Buffer.from(randomBytes(32)).toString('base64url'));
-  // Re-read so that two first requests racing to create the key converge on the stored one.
+  const created = Buffer.from(randomBytes(32)).toString('base64url');
+  // Create-only (KVS FAIL_IF_EXISTS): of first requests racing, one key is stored and every one uses it.
+  if (await secrets.createIfAbsent(SESSION_KEY_SECRET, created)) return Buffer.from(created, 'base64url');
   const stored = await secrets.get(SESSION_KEY_SECRET);
   if (!stored) throw new Error('session key could not be stored');
   return Buffer.from(stored, 'base64url');
