@@ -114,6 +114,13 @@ const newStats = (): EmulatorStats => {
   return stats;
 };
 
+const creationListeners = new Set<(emulator: ConfluenceEmulator) => void>();
+/** Tells the listener about every emulator created from now on (the test suite's spec guard uses it). */
+export const onEmulatorCreated = (listener: (emulator: ConfluenceEmulator) => void): (() => void) => {
+  creationListeners.add(listener);
+  return () => creationListeners.delete(listener);
+};
+
 export const createConfluenceEmulator = (site: FixtureSite, options: ConfluenceEmulatorOptions = {}): ConfluenceEmulator => {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
@@ -252,7 +259,9 @@ export const createConfluenceEmulator = (site: FixtureSite, options: ConfluenceE
     return response;
   };
 
-  return { fetch: fetchAs, requestFnFor, control: state.control, stats, specs };
+  const emulator: ConfluenceEmulator = { fetch: fetchAs, requestFnFor, control: state.control, stats, specs };
+  for (const listener of creationListeners) listener(emulator);
+  return emulator;
 };
 
 /** Opens a fixture file, restoring the persisted site state when it was made from the same fixture. */
