@@ -43,8 +43,9 @@ export const creatorAccessFor = (
   const known = new Map<string, Entry>();
   let loaded: Promise<void> | undefined;
   const load = (): Promise<void> => {
-    loaded ??= deps.store.ephemeral
-      .get(key, now)
+    // Inside a promise chain: a store that throws synchronously costs the cache, not the request.
+    loaded ??= Promise.resolve()
+      .then(() => deps.store.ephemeral.get(key, now))
       .then((record) => {
         const cached = asCached(record?.value, link.createdBy);
         for (const [pageId, entry] of Object.entries(cached?.pages ?? {})) {
@@ -62,7 +63,9 @@ export const creatorAccessFor = (
       await load();
       const missing = [...new Set(pageIds.filter((id) => !known.has(id)))];
       if (missing.length > 0) {
-        const answers = await deps.content.canRead(link.createdBy, missing).catch(() => new Map<string, boolean>());
+        const answers = await Promise.resolve()
+          .then(() => deps.content.canRead(link.createdBy, missing))
+          .catch(() => new Map<string, boolean>());
         let learned = false;
         for (const [pageId, readable] of answers) {
           if (!missing.includes(pageId)) continue;
@@ -73,8 +76,8 @@ export const creatorAccessFor = (
           const newest = [...known.entries()].sort((a, b) => b[1][1] - a[1][1]).slice(0, MAX_CACHED_PAGES);
           const value: CachedChecks = { accountId: link.createdBy, pages: Object.fromEntries(newest) };
           // A lost write only costs a re-check next time.
-          await deps.store.ephemeral
-            .put({ key, value: value as unknown as Record<string, unknown>, expiresAt: now + CREATOR_ACCESS_TTL_MS })
+          await Promise.resolve()
+            .then(() => deps.store.ephemeral.put({ key, value: value as unknown as Record<string, unknown>, expiresAt: now + CREATOR_ACCESS_TTL_MS }))
             .catch(() => undefined);
         }
       }
