@@ -7,6 +7,7 @@ import { isDomainError } from '../core/errors';
 import type { ViewPermissions } from '../core/policy';
 import type { ShareLink } from '../core/model';
 import { commentThreads } from './comment-threads';
+import { anotherAccountUrl, ssoApplies } from './gates';
 import { loadInlineImages, markImagesNotShown, renderWithinBudget } from './inline-images';
 import { notifyLinkOpened } from '../app/notifications';
 import type { HttpResponse } from './http';
@@ -201,7 +202,12 @@ export const loadPageScope = async (
   const restricted = restrictedPagesIn(tree, descendants);
   if (restricted.length > 0) {
     // Restricted children stay only where the creator can read them (their subtrees go with them).
-    const creatorCanRead = await fetched.creatorAccess.check(restricted);
+    let creatorCanRead: Map<string, boolean | undefined>;
+    try {
+      creatorCanRead = await fetched.creatorAccess.check(restricted);
+    } catch (error) {
+      return { ok: false, response: await unavailable(ctx, error) };
+    }
     tree = buildSharedTree({ id: root.id, title: root.title }, descendants, { ...rules, creatorCanRead });
   }
   const page = targetId === rootId ? root : target;
@@ -325,6 +331,9 @@ export const renderSharedPage = async (
           }
         : null,
       logoutUrl: session.passwordPassed || session.verifiedEmail || session.ssoEmail ? ctx.urls.logout() : null,
+      signedIn: permissions.viewerEmail
+        ? { email: permissions.viewerEmail, anotherAccountUrl: session.ssoEmail !== null && ssoApplies(ctx) ? anotherAccountUrl(ctx) : null }
+        : null,
     });
   };
   const response = renderWithinBudget(inlineImages, renderPage);

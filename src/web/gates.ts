@@ -3,7 +3,7 @@ import { linkAuditScope, recordAudit } from '../app/audit';
 import { normalizeVisitorEmail, sendCode, verifyCode, type CodeCrypto, type CodePurpose } from '../app/view/email-code';
 import { notifyLinkUnderAttack } from '../app/notifications';
 import { checkLinkPassword, LINK_ATTACK_FAILURES, type PasswordThrottle } from '../app/view/password-gate';
-import { narrowLinkSelectedUsers } from '../core/policy';
+import { decideView, narrowLinkSelectedUsers } from '../core/policy';
 import { matchesSelectedUsers } from '../core/selected-users';
 import type { HttpResponse } from './http';
 import { escapeHtml, stripUnsafeCharacters } from './render/escape';
@@ -60,8 +60,32 @@ export const emailGatePage = (
     ctx.site.customization,
   );
 
-export const ssoGatePage = (ctx: ShareContext): HttpResponse =>
-  htmlResponse(200, renderSsoGate({ branding: ctx.site.customization, startUrl: ctx.urls.ssoStart() }), cookiesToRefresh(ctx), ctx.site.customization);
+/** Whether the link asks for SSO sign-in (the link itself or the policy). */
+export const ssoApplies = (ctx: Pick<ShareContext, 'link' | 'policy'>): boolean => ctx.link.requireSso || ctx.policy.requires.sso.value;
+
+/** The sign-in start that asks the identity provider for another account (`prompt=select_account`). */
+export const anotherAccountUrl = (ctx: Pick<ShareContext, 'urls'>): string => {
+  const start = ctx.urls.ssoStart();
+  return `${start}${start.includes('?') ? '&' : '?'}account=other`;
+};
+
+/**
+ * The SSO gate. With `refused`, the account the visitor signed in with is named with the reason it
+ * cannot open the page, and "Use another account" restarts the sign-in asking for another account.
+ */
+export const ssoGatePage = (ctx: ShareContext, refused?: { email: string; status?: number; back?: boolean }): HttpResponse =>
+  htmlResponse(
+    refused?.status ?? 200,
+    renderSsoGate({
+      branding: ctx.site.customization,
+      startUrl: ctx.urls.ssoStart(),
+      anotherAccountUrl: anotherAccountUrl(ctx),
+      refusedEmail: refused?.email ?? null,
+      back: refused?.back ? { url: ctx.urls.root(), label: 'Back to the page' } : null,
+    }),
+    cookiesToRefresh(ctx),
+    ctx.site.customization,
+  );
 
 const minutes = (ms: number): number => Math.max(1, Math.ceil(ms / 60_000));
 
@@ -179,7 +203,20 @@ export const handleEmailVerify = async (ctx: ShareContext): Promise<HttpResponse
   return redirectWithSession(ctx, { ...ctx.session, verifiedEmail: email }, afterGate(ctx));
 };
 
+/** Whether `email`, proven by SSO, lets this visitor in (or at most leaves another gate to pass). */
+const ssoAccountAdmitted = (ctx: ShareContext, email: string): boolean => {
+  const decision = decideView({
+    link: ctx.link,
+    policy: ctx.policy,
+    now: ctx.now,
+    clientIp: ctx.clientIp,
+    session: { passwordPassed: ctx.session.passwordPassed, verifiedEmail: ctx.session.verifiedEmail, ssoEmail: email },
+  });
+  return !(decision.effect === 'deny' && decision.reason === 'email_not_selected');
+};
+
 export const handleSso = async (ctx: ShareContext, step: 'start' | 'callback'): Promise<HttpResponse> => {
+  const wantsAnotherAccount = step === 'start' && ctx.req.query['account']?.[0] === 'other';
   const input: SsoGateInput = {
     req: ctx.req,
     deps: ctx.deps,
@@ -189,6 +226,7 @@ export const handleSso = async (ctx: ShareContext, step: 'start' | 'callback'): 
     returnUrl: ctx.plainUrls.root(),
     callbackUrl: ctx.plainUrls.ssoCallback(),
     secureCookies: ctx.cookie.policy.secure,
+    ...(wantsAnotherAccount ? { prompt: 'select_account' as const } : {}),
   };
   let outcome;
   try {
@@ -200,14 +238,27 @@ export const handleSso = async (ctx: ShareContext, step: 'start' | 'callback'): 
     case 'redirect': {
       return redirectResponse(outcome.location, [...cookiesToRefresh(ctx), ...(outcome.setCookies ?? [])]);
     }
-    case 'verified':
+    case 'verified': {
+      const email = outcome.email.trim().toLowerCase();
+      // A refused account never enters the session: the browser is not locked out, and the visitor
+      // learns which account was refused and may sign in with another one.
+      if (!ssoAccountAdmitted(ctx, email)) {
+        await recordAudit(ctx.deps, {
+          action: 'gate_failed',
+          actor: 'visitor',
+          ...linkAuditScope(ctx.link),
+          detail: 'sso: the signed-in account is not among the selected users',
+        });
+        return ssoGatePage(ctx, { email, status: 403, back: ctx.decision.effect === 'allow' });
+      }
       await recordAudit(ctx.deps, {
         action: 'gate_passed',
         actor: 'visitor',
         ...linkAuditScope(ctx.link),
         detail: 'sso',
       });
-      return redirectWithSession(ctx, { ...ctx.session, ssoEmail: outcome.email.trim().toLowerCase() }, ctx.plainUrls.root());
+      return redirectWithSession(ctx, { ...ctx.session, ssoEmail: email }, ctx.plainUrls.root());
+    }
     case 'error':
       return messageResponse(ctx, outcome.status, outcome.title, outcome.message, { url: ctx.urls.root(), label: 'Back' });
   }
@@ -219,8 +270,14 @@ export const gatePageFor = (ctx: ShareContext, gate: 'password' | 'email_code' |
     case 'password':
       return passwordGatePage(ctx);
     case 'email_code':
-      return emailGatePage(ctx, { step: 'ask', purpose: 'open' });
+      return emailGatePage(ctx, {
+        step: 'ask',
+        purpose: 'open',
+        ...(ctx.refusedIdentity
+          ? { notice: { kind: 'bad' as const, text: `${ctx.refusedIdentity.email} can no longer open this page. Verify another address, or ask the person who shared the link.` } }
+          : {}),
+      });
     case 'sso':
-      return ssoGatePage(ctx);
+      return ssoGatePage(ctx, ctx.refusedIdentity?.via === 'sso' ? { email: ctx.refusedIdentity.email } : undefined);
   }
 };

@@ -193,6 +193,11 @@ export interface BeginOidcInput {
   redirectUri: string;
   /** Server-built path to return to after login (never taken from the client). */
   returnPath: string;
+  /**
+   * Ask the provider to let the person pick (or sign in to) another account instead of reusing the
+   * one it is signed in with (OpenID Connect Core §3.1.2.1 `prompt`).
+   */
+  prompt?: 'select_account' | 'login';
 }
 
 export interface BeginOidcResult {
@@ -239,6 +244,7 @@ export const beginOidcLogin = async (env: OidcEnv, settings: OidcSettings, input
   url.searchParams.set('nonce', nonce);
   url.searchParams.set('code_challenge', codeChallenge);
   url.searchParams.set('code_challenge_method', 'S256');
+  if (input.prompt) url.searchParams.set('prompt', input.prompt);
   return { authorizationUrl: url.href, browserBinding, expiresAt };
 };
 

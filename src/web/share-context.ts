@@ -39,6 +39,11 @@ export interface ShareContext {
   /** A ticket for the current session, for forms. */
   ticket: string;
   csrf: string;
+  /**
+   * An identity this request's session carried that the link does not admit (dropped from the
+   * session for this and later requests); the gate page names it.
+   */
+  refusedIdentity?: { email: string; via: 'sso' | 'email' };
   /** Confluence reads started before the final decision (page views only); used only when it allows. */
   prefetch?: PagePrefetch;
 }

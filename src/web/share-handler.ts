@@ -7,7 +7,7 @@ import { decideView, effectivePolicy } from '../core/policy';
 import { linkIdOf, tokenMatches } from '../core/token';
 import { prefetchPageView, renderSharedPage } from './content-view';
 import { parseForm, type ParsedForm } from './forms';
-import { gatePageFor, handleEmailSend, handleEmailVerify, handlePassword, handleSso } from './gates';
+import { gatePageFor, handleEmailSend, handleEmailVerify, handlePassword, handleSso, ssoApplies } from './gates';
 import { header, type HttpRequest, type HttpResponse } from './http';
 import { renderMessagePage } from './render/pages';
 import { htmlResponse, notFoundResponse, redirectResponse } from './responses';
@@ -234,7 +234,18 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: Shar
   const policy = effectivePolicy(global, space);
 
 
-  const decision = decideView({ link, policy, now, clientIp, session: viewSession });
+  let decision = decideView({ link, policy, now, clientIp, session: viewSession });
+  // An identity the link does not admit (an SSO account not among the selected users, or an address
+  // removed from them) must not lock this browser out for the session's lifetime: it is dropped from
+  // the session, and the visitor faces the gate again, told which account was refused.
+  let refusedIdentity: ShareContext['refusedIdentity'];
+  if (decision.effect === 'deny' && decision.reason === 'email_not_selected' && (session.ssoEmail || session.verifiedEmail)) {
+    refusedIdentity = session.ssoEmail ? { email: session.ssoEmail, via: 'sso' } : { email: session.verifiedEmail ?? '', via: 'email' };
+    await recordAudit(deps, { action: 'view_denied', actor: 'visitor', ...linkAuditScope(link), detail: `${decision.reason} (identity dropped from the session)` });
+    session = { ...session, ssoEmail: null, verifiedEmail: null };
+    if (sessionSource === 'cookie') sessionSource = 'new';
+    decision = decideView({ link, policy, now, clientIp, session: { ...viewSession, ssoEmail: null, verifiedEmail: null } });
+  }
   if (decision.effect === 'deny') {
     await recordAudit(deps, {
       action: 'view_denied',
@@ -269,6 +280,7 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: Shar
     plainUrls: createShareUrls(publicBase, token, link.pageId, null),
     ticket,
     csrf: csrfToken(key, link.id, session.sessionId),
+    ...(refusedIdentity ? { refusedIdentity } : {}),
     ...(decision.effect === 'allow' && prefetch ? { prefetch } : {}),
   };
 
@@ -320,9 +332,12 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: Shar
       return handleEmailSend(ctx);
     case 'email_verify':
       return handleEmailVerify(ctx);
-    case 'password':
     case 'sso_start':
     case 'sso_callback':
+      // A signed-in visitor may switch to another account ("Use another account").
+      if (ssoApplies(ctx)) return handleSso(ctx, route.kind === 'sso_start' ? 'start' : 'callback');
+      return redirectResponse(ctx.urls.root(), cookiesToRefresh(ctx));
+    case 'password':
       return redirectResponse(ctx.urls.root(), cookiesToRefresh(ctx));
   }
 };

@@ -43,6 +43,8 @@ export interface SsoGateInput {
   callbackUrl: string;
   /** Whether the session cookie may carry Secure/__Host- (false on plain-http localhost). */
   secureCookies: boolean;
+  /** `start` only: ask the provider for another account (the visitor chose "Use another account"). */
+  prompt?: 'select_account' | 'login';
 }
 
 export type SsoGateOutcome =
@@ -166,7 +168,7 @@ const queryOf = (req: HttpRequest): URLSearchParams => {
 
 /** The gate used by the share handler. */
 export const ssoGate: SsoGate = {
-  start: async ({ deps, link, site, returnUrl, secureCookies }) => {
+  start: async ({ deps, link, site, returnUrl, secureCookies, prompt }) => {
     const { beginOidcLogin, OidcError } = await loadOidc();
     const settings = settingsOf(site);
     if (!settings) return fail(deps, link, new OidcError('not_configured', 'no identity provider configured'));
@@ -177,6 +179,7 @@ export const ssoGate: SsoGate = {
         epoch: link.epoch,
         redirectUri: `${base}${SSO_CALLBACK_PATH}`,
         returnPath: returnUrl.slice(base.length),
+        ...(prompt ? { prompt } : {}),
       });
       return {
         kind: 'redirect',

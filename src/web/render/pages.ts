@@ -148,14 +148,27 @@ ${hiddenFields(secrets)}<input type="hidden" name="purpose" value="${purpose}"><
 export interface SsoGateInput {
   branding: Branding | null;
   startUrl: string;
+  /** Sign-in that asks the identity provider for another account. */
+  anotherAccountUrl: string;
+  /** The account the visitor signed in with that this link does not admit. */
+  refusedEmail?: string | null;
+  back?: { url: string; label: string } | null;
 }
 
-export const renderSsoGate = ({ branding, startUrl }: SsoGateInput): string =>
+export const renderSsoGate = ({ branding, startUrl, anotherAccountUrl, refusedEmail, back }: SsoGateInput): string =>
   renderLayout({
     title: GATE_TITLE,
     branding,
-    main: html`<div class="card"><h1>Sign in required</h1><p>This shared page requires you to sign in with your organization's account.</p>
-<p><a href="${startUrl}" rel="noopener noreferrer">Sign in to continue</a></p></div>`,
+    main: refusedEmail
+      ? html`<div class="card"><h1>This account cannot open the page</h1>
+<p class="signed-in">You are signed in as <strong>${refusedEmail}</strong>.</p>
+<p>This page is shared only with selected people, and this account is not one of them. If you have another account, sign in with it. Otherwise ask the person who shared the link to add your address.</p>
+<p><a class="button" href="${anotherAccountUrl}" rel="noopener noreferrer">Use another account</a></p>${
+          back ? html`<p><a href="${back.url}" rel="noopener noreferrer">${back.label}</a></p>` : ''
+        }</div>`
+      : html`<div class="card"><h1>Sign in required</h1><p>This shared page requires you to sign in with your organization's account.</p>
+<p><a class="button" href="${startUrl}" rel="noopener noreferrer">Sign in to continue</a></p>
+<p class="hint">Signed in with the wrong account at your organization? <a href="${anotherAccountUrl}" rel="noopener noreferrer">Use another account</a>.</p></div>`,
   });
 
 export interface NavNode {
@@ -208,6 +221,8 @@ export interface ContentPageInput {
   attachments: { items: AttachmentItem[]; uploadAction: string | null; error?: string } | null;
   subscribe: { email: string | null; subscribeAction: string; emailAction: string } | null;
   logoutUrl: string | null;
+  /** Who the visitor proved to be (SSO or an email code); `anotherAccountUrl` for SSO sign-ins. */
+  signedIn?: { email: string; anotherAccountUrl: string | null } | null;
 }
 
 const formatDate = (at: number): string => new Date(at).toISOString().slice(0, 10);
@@ -238,7 +253,13 @@ export const renderContentPage = (input: ContentPageInput): string => {
       : '';
   const meta = html`<p class="meta">Last updated ${formatDate(input.updatedAt)}${
     input.creatorName ? html` · Shared by ${input.creatorName}` : ''
-  }${input.logoutUrl ? html` · <a href="${input.logoutUrl}" rel="noopener noreferrer">Leave</a>` : ''}</p>`;
+  }</p>${
+    input.signedIn || input.logoutUrl
+      ? html`<p class="meta session">${input.signedIn ? html`Signed in as <strong>${input.signedIn.email}</strong>` : ''}${
+          input.signedIn?.anotherAccountUrl ? html` · <a href="${input.signedIn.anotherAccountUrl}" rel="noopener noreferrer">Use another account</a>` : ''
+        }${input.logoutUrl ? html`${input.signedIn ? ' · ' : ''}<a href="${input.logoutUrl}" rel="noopener noreferrer">Leave</a>` : ''}</p>`
+      : ''
+  }`;
 
   const attachments = input.attachments
     ? html`<section class="block" aria-labelledby="attachments-h"><h2 id="attachments-h">Attachments</h2>${
