@@ -14,6 +14,8 @@ const ACTIONS = {
   trash: PAGE_EVENTS.trashed,
   restore: PAGE_EVENTS.restored,
   delete: PAGE_EVENTS.deleted,
+  archive: PAGE_EVENTS.archived,
+  unarchive: PAGE_EVENTS.unarchived,
 } as const;
 
 type PageAction = keyof typeof ACTIONS;
@@ -33,10 +35,14 @@ const changeFixturePage = async (app: LocalApp, pageId: string, action: PageActi
       return app.site.restorePage(pageId);
     case 'delete':
       return app.site.deletePage(pageId);
+    case 'archive':
+      return app.site.archivePage(pageId);
+    case 'unarchive':
+      return app.site.restorePage(pageId);
   }
 };
 
-/** Handles `POST /dev/pages/<id>/<update|trash|restore|delete>` and `POST /dev/sweep`. */
+/** Handles `POST /dev/pages/<id>/<update|trash|restore|delete|archive|unarchive>` and `POST /dev/sweep`. */
 export const handleDevEvent = async (app: LocalApp, method: string, path: string): Promise<HttpResponse> => {
   if (method !== 'POST') return jsonResponse(405, { error: 'Use POST.' });
   if (path === '/dev/sweep') return jsonResponse(200, await runSweep(app.deps));
@@ -45,7 +51,7 @@ export const handleDevEvent = async (app: LocalApp, method: string, path: string
   const pageId = match?.[1];
   const action = match?.[2];
   if (pageId === undefined || action === undefined || !isPageAction(action)) {
-    return jsonResponse(404, { error: 'Use POST /dev/pages/<pageId>/<update|trash|restore|delete> or POST /dev/sweep.' });
+    return jsonResponse(404, { error: 'Use POST /dev/pages/<pageId>/<update|trash|restore|delete|archive|unarchive> or POST /dev/sweep.' });
   }
   // Read from the site itself: the app user may not be allowed to see the page.
   const page = app.site.page(pageId);
@@ -64,7 +70,7 @@ export const handleDevEvent = async (app: LocalApp, method: string, path: string
       content: {
         id: pageId,
         type: 'page',
-        status: action === 'trash' ? 'trashed' : action === 'delete' ? 'deleted' : 'current',
+        status: action === 'trash' ? 'trashed' : action === 'delete' ? 'deleted' : action === 'archive' ? 'archived' : 'current',
         title: page?.title ?? '',
         space: { id: page?.spaceId ?? '', key: page?.spaceKey ?? '' },
       },
