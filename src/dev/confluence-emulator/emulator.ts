@@ -71,6 +71,7 @@ export interface EmulatorStats {
   maxInFlight: number;
   /** Times the emulator went from idle to busy: sequential round-trip waves of a caller. */
   waves: number;
+  /** The latest requests (at most 5000), oldest first. */
   log: RequestRecord[];
   reset(): void;
 }
@@ -87,6 +88,8 @@ export interface ConfluenceEmulator {
 export const MEDIA_ORIGIN = 'https://api.media.atlassian.com';
 const MEDIA_TTL_MS = 5 * 60 * 1000;
 const MAX_REDIRECTS = 3;
+/** Requests kept in `stats.log` (a long-running local server must not grow without bound). */
+const MAX_LOG = 5000;
 const ROUTES: Record<string, Route> = { ...v2Routes, ...v1Routes };
 
 const jsonResponse = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
@@ -141,6 +144,7 @@ export const createConfluenceEmulator = (site: FixtureSite, options: ConfluenceE
   };
 
   const mediaUrlFor = (attachmentId: string): string => {
+    for (const [key, grant] of mediaTokens) if (grant.expiresAt < now()) mediaTokens.delete(key);
     const token = randomBytes(18).toString('base64url');
     mediaTokens.set(token, { attachmentId, expiresAt: now() + MEDIA_TTL_MS });
     const found = state.findAttachment(attachmentId);
@@ -184,6 +188,7 @@ export const createConfluenceEmulator = (site: FixtureSite, options: ConfluenceE
     stats.requests += 1;
     const record: RequestRecord = { method, path, principal, status: 0 };
     stats.log.push(record);
+    if (stats.log.length > MAX_LOG) stats.log.splice(0, stats.log.length - MAX_LOG);
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     if (throttled(principal, method, path)) {
       stats.throttled += 1;
