@@ -305,6 +305,7 @@ export interface ConfluenceContent {
   /**
    * Which of `pageIds` the user `accountId` can read now (Confluence's content permission check).
    * A page whose check failed is missing from the map: callers treat it as not readable (fail closed).
+   * @throws DomainError('app_unauthorized') when Confluence refuses the app the check itself (401/403).
    */
   canRead(accountId: string, pageIds: readonly string[]): Promise<Map<string, boolean>>;
 }

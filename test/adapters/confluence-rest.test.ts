@@ -508,6 +508,12 @@ describe('content: page states, space shortcut, people and permission checks', (
     expect(fake.calls).toHaveLength(5);
   });
 
+  it('a permission check Confluence refuses the app (403) is an app problem, not a "no"', async () => {
+    const fake = fakeConfluence({ 'content/\\d+/permission/check$': () => ({ status: 403, json: {} }) });
+    const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
+    await expect(content.canRead('acc-1', ['1', '2'])).rejects.toMatchObject({ code: 'app_unauthorized' });
+  });
+
   it('maps a refused comment or upload (401/403) to app_unauthorized and a missing page to not_found', async () => {
     const fake = fakeConfluence({
       '/wiki/api/v2/footer-comments': (_p, init) => ({ status: JSON.parse(String(init?.body)).pageId === '5' ? 403 : 404, json: {} }),

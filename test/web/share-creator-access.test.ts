@@ -118,6 +118,17 @@ describe('a share never exceeds its creator', () => {
 });
 
 describe('Confluence refusing the app (401/403)', () => {
+  it('a permission check Confluence refuses the app is "temporarily unavailable", audited for admins, and flags nothing', async () => {
+    const { path, link } = await h.link({});
+    h.deps.content.canRead = async () => {
+      throw new DomainError('app_unauthorized', "Confluence refused the app's request (HTTP 403). A Confluence admin may need to check the Secure Share installation and its permissions.");
+    };
+    const page = await new Visitor(h.base).get(path);
+    expect(page.status).toBe(503);
+    expect((await deniedDetails(link.id)).some((d) => d.includes('HTTP 403'))).toBe(true);
+    expect((await h.store.links.get(link.id))?.creatorLostAccessAt ?? null).toBeNull();
+  });
+
   it('shows visitors a neutral "not available right now" page, never "not found", and tells admins in the audit log', async () => {
     const { path, link } = await h.link({});
     const content = h.deps.content;

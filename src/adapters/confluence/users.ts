@@ -2,7 +2,8 @@
 import type { ConfluenceContent, UserInfo } from '../../app/ports';
 import type { AdapterContext } from './context';
 import { currentUserSchema, emailRecordSchema, permissionCheckSchema, userBulkSchema, userSchema, type RawUser } from './schemas';
-import { ACCOUNT_ID, chunks, getJson, JSON_BODY_HEADERS, mapLimited, PAGE_ID, parse, path, send } from './transport';
+import type { DomainError } from '../../core/errors';
+import { ACCOUNT_ID, appUnauthorized, chunks, getJson, JSON_BODY_HEADERS, mapLimited, PAGE_ID, parse, path, REFUSED, send } from './transport';
 
 /** GET /wiki/rest/api/user/bulk answers at most 100 users. */
 const USERS_PER_BULK = 100;
@@ -67,6 +68,7 @@ export const createUserLookups = (ctx: AdapterContext): UserLookups => {
       const result = new Map<string, boolean>();
       if (!ACCOUNT_ID.test(accountId)) return result;
       const ids = [...new Set(pageIds.filter((id) => PAGE_ID.test(id)))];
+      let refused: DomainError | undefined;
       await mapLimited(ids, concurrency, async (pageId) => {
         try {
           const res = await send(asApp, path`/wiki/rest/api/content/${pageId}/permission/check`, {
@@ -75,12 +77,15 @@ export const createUserLookups = (ctx: AdapterContext): UserLookups => {
             body: JSON.stringify({ subject: { type: 'user', identifier: accountId }, operation: 'read' }),
           });
           if (res.status === 404) result.set(pageId, false);
+          // Confluence refusing the app the check itself is an installation problem, not an answer.
+          else if (REFUSED.has(res.status)) refused = appUnauthorized(res.status);
           else if (res.ok) result.set(pageId, (await parse(res, permissionCheckSchema)).hasPermission);
           // Anything else leaves the page out: the caller fails closed for this page only.
         } catch {
           // Same: unknown, not cached, not readable this time.
         }
       });
+      if (refused) throw refused;
       return result;
     },
   };

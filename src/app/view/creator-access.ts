@@ -5,6 +5,7 @@
  * entry per page, so a creator who loses access loses the share within minutes. A check that failed
  * (Confluence unavailable) is not cached and counts as "cannot read" for this request only.
  */
+import { isDomainError } from '../../core/errors';
 import type { ShareLink } from '../../core/model';
 import type { AppDeps } from '../deps';
 
@@ -29,7 +30,7 @@ const asCached = (value: Record<string, unknown> | undefined, accountId: string)
 export interface CreatorAccess {
   /**
    * Page id → can the link's creator read it now: true, false, or undefined when the check failed.
-   * Serve a page only on `true`.
+   * Serve a page only on `true`. Rejects only with app_unauthorized (Confluence refused the app).
    */
   check(pageIds: readonly string[]): Promise<Map<string, boolean | undefined>>;
 }
@@ -65,7 +66,11 @@ export const creatorAccessFor = (
       if (missing.length > 0) {
         const answers = await Promise.resolve()
           .then(() => deps.content.canRead(link.createdBy, missing))
-          .catch(() => new Map<string, boolean>());
+          .catch((error: unknown) => {
+            // Confluence refusing the app is shown to admins and as "unavailable" to visitors, never as a lost right.
+            if (isDomainError(error) && error.code === 'app_unauthorized') throw error;
+            return new Map<string, boolean>();
+          });
         let learned = false;
         for (const [pageId, readable] of answers) {
           if (!missing.includes(pageId)) continue;
