@@ -1,7 +1,7 @@
 /**
  * The bundles the Forge CLI packaged (.forge-build/runtime, built by `npm run package:forge`, which `npm test`
  * runs first) under a simulated Forge runtime: their bundled @forge/api and @forge/kvs reach the strict KVS
- * stand-in through the KVS wire protocol and the Confluence REST emulator through the product proxy. One flow
+ * emulator through the KVS wire protocol and the Confluence REST emulator through the product proxy. One flow
  * drives every module type and checks each response's shape and size against Forge's contract and limits.
  */
 import { readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createConfluenceEmulator, type ConfluenceEmulator } from '../../src/dev/confluence-emulator/emulator';
 import { loadFixtureSite } from '../../src/dev/confluence-emulator/site-schema';
-import { FakeKvs } from '../support/fake-kvs';
+import { KvsEmulator } from '../../src/dev/kvs-emulator';
 import {
   installForgeRuntime,
   packagedBundlesExist,
@@ -98,7 +98,7 @@ beforeAll(async () => {
   }
   emulator = createConfluenceEmulator(await loadFixtureSite(join(ROOT, 'fixtures/demo-site.json')));
   runtime = installForgeRuntime({
-    kvs: new FakeKvs(),
+    kvs: new KvsEmulator(), // strict: limits, documented error codes, index lag and 1 % 429 on
     webTriggerUrl: TRIGGER_URL,
     confluence: (principal, path, init) => emulator.requestFnFor(principal)(path, init as never),
     allowedEgress: (url) => declaredEgress.has(url.origin),

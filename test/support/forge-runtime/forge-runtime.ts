@@ -7,15 +7,15 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Kvs } from '@forge/kvs/out/interfaces/kvs';
-import { createKvsWire } from './kvs-wire';
+import type { KvsEmulator } from '../../../src/dev/kvs-emulator';
 
 export type ConfluencePrincipal = { kind: 'app' } | { kind: 'user'; accountId: string };
 export type ConfluenceFetch = (principal: ConfluencePrincipal, path: string, init?: RequestInit) => Promise<Response>;
 export type EgressFetch = (url: string, init?: RequestInit) => Promise<Response>;
 
 export interface ForgeRuntimeOptions {
-  kvs: Kvs;
+  /** The KVS service: the strict emulator answers @forge/kvs's wire requests (/api/v1/get, /entity/query, …). */
+  kvs: KvsEmulator;
   /** Confluence as the platform's proxy answers it (following the download redirect, as Forge's fetch does). */
   confluence: ConfluenceFetch;
   /** The URL the platform gives the share web trigger. */
@@ -58,7 +58,6 @@ export const packagedBundlesExist = (): boolean => existsSync(join(FORGE_BUILD, 
 export const installForgeRuntime = (options: ForgeRuntimeOptions) => {
   const g = globalThis as Record<string, unknown>;
   const saved = { runtime: g['__forge_runtime__'], fetch: g['__forge_fetch__'], globalFetch: g['fetch'] };
-  const kvsWire = createKvsWire(options.kvs);
   const stats: ForgeRuntimeStats = { confluence: [], webTriggerUrlLookups: 0, egress: [] };
   let invocation: { accountId?: string; moduleKey: string; deadline: number } = { moduleKey: 'none', deadline: Infinity };
 
@@ -85,7 +84,7 @@ export const installForgeRuntime = (options: ForgeRuntimeOptions) => {
   };
 
   g['__forge_fetch__'] = async (target: Record<string, unknown>, path: string, init?: RequestInit): Promise<Response> => {
-    if (target['type'] === 'kvs') return kvsWire.fetch(path, init);
+    if (target['type'] === 'kvs') return options.kvs.fetch(path, init as { body?: unknown });
     if (target['type'] === 'fpp' && target['remote'] === 'confluence') {
       const provider = target['provider'];
       const accountId = (target['accountId'] as string | undefined) ?? invocation.accountId;
@@ -132,7 +131,6 @@ export const installForgeRuntime = (options: ForgeRuntimeOptions) => {
 
   return {
     stats,
-    kvsStats: kvsWire.stats,
     load,
     /** A resolver call as the UI Kit bridge makes it (`invoke(functionKey, payload)`), 25 s budget. */
     invokeResolver: (bundle: Bundle, functionKey: string, payload: unknown, accountId: string, extension: Record<string, unknown> = {}) =>
