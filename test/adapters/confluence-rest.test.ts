@@ -6,6 +6,7 @@ import {
   storageToPlainText,
 } from '../../src/adapters/forge/confluence-rest';
 import { fakeConfluence, sentRequests, unexpected, type Route } from './support/fake-confluence';
+import { retryAfterMs, retryingReads, type RequestFn } from '../../src/adapters/confluence/transport';
 import { specProblems } from './support/openapi-paths';
 import { confluenceSpecs } from '../../src/dev/confluence-emulator/openapi';
 
@@ -586,6 +587,46 @@ describe('rights (as the calling user)', () => {
     expect(await rights.pageEditable('acc-2', '5')).toBeUndefined();
     expect(await rights.isSiteAdmin('acc-2')).toBe(false);
     expect(user.calls).toHaveLength(0);
+  });
+});
+
+describe('429 with Retry-After', () => {
+  it('retries a read once after a short Retry-After, never a write, never after a long one', async () => {
+    let pageCalls = 0;
+    let commentCalls = 0;
+    const fake = fakeConfluence({
+      '/wiki/api/v2/pages/7\\?': () => {
+        pageCalls += 1;
+        return pageCalls === 1 ? { status: 429, json: {}, headers: { 'retry-after': '0' } } : { json: page('7', { body: { anonymous_export_view: { value: '<p>ok</p>' } } }) };
+      },
+      '/wiki/api/v2/pages/8\\?': () => ({ status: 429, json: {}, headers: { 'retry-after': '30' } }),
+      '/wiki/api/v2/footer-comments': () => {
+        commentCalls += 1;
+        return { status: 429, json: {}, headers: { 'retry-after': '0' } };
+      },
+    });
+    const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
+    expect((await content.getPage('7', { spaceKey: 'DEMO' }))?.bodyHtml).toBe('<p>ok</p>');
+    expect(pageCalls).toBe(2);
+    await expect(content.getPage('8', { spaceKey: 'DEMO' })).rejects.toMatchObject({ code: 'upstream_unavailable', details: [{ rule: 'retry-after', message: '30' }] });
+    expect(fake.calls.filter((c) => c.path.startsWith('/wiki/api/v2/pages/8?'))).toHaveLength(1);
+    await expect(content.addComment('7', 'x', { name: '', email: null })).rejects.toMatchObject({ code: 'upstream_unavailable' });
+    expect(commentCalls).toBe(1);
+  });
+
+  it('reads Retry-After as seconds or an HTTP date, and waits what it says', async () => {
+    const waits: number[] = [];
+    let n = 0;
+    const inner: RequestFn = async () => {
+      n += 1;
+      const status = n === 1 ? 429 : 200;
+      return { ok: status === 200, status, headers: { get: () => new Date(1_000_000 + 1500).toUTCString() }, json: async () => ({}), text: async () => '', arrayBuffer: async () => new ArrayBuffer(0) };
+    };
+    const request = retryingReads(inner, { now: () => 1_000_000, sleep: async (ms) => void waits.push(ms) });
+    expect((await request('/wiki/api/v2/pages/1')).status).toBe(200);
+    expect(waits).toEqual([1000]); // HTTP dates have whole seconds: 1.5 s ahead rounds down to 1 s
+    expect(retryAfterMs('2', 0)).toBe(2000);
+    expect(retryAfterMs('soon', 0)).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import type { SpaceInfo } from '../../app/ports';
-import { getJson, getJsonOrHidden, path, SPACE_KEY, type RequestFn } from './transport';
+import { getJson, getJsonOrHidden, MAX_RETRY_AFTER_MS, path, retryingReads, SPACE_KEY, type RequestFn } from './transport';
 import { spaceListSchema, spaceSchema } from './schemas';
 
 export interface ConfluenceRestOptions {
@@ -18,6 +18,8 @@ export interface ConfluenceRestOptions {
   invokingAccountId?: string;
   /** Display name used for comments the app posts. */
   appDisplayName?: string;
+  /** Longest Retry-After (ms) a read answered 429 waits before its one retry; 0 turns retries off. */
+  maxRetryAfterMs?: number;
 }
 
 /** What the parts of the adapter share: the two request functions, options and per-invocation caches. */
@@ -39,7 +41,9 @@ export const createAdapterContext = (
   request: { asApp: RequestFn; asUser: RequestFn },
   options: ConfluenceRestOptions,
 ): AdapterContext => {
-  const { asApp, asUser } = request;
+  const retry = { maxWaitMs: options.maxRetryAfterMs ?? MAX_RETRY_AFTER_MS };
+  const asApp = retry.maxWaitMs > 0 ? retryingReads(request.asApp, retry) : request.asApp;
+  const asUser = retry.maxWaitMs > 0 ? retryingReads(request.asUser, retry) : request.asUser;
   // Per-adapter (= per-invocation) cache: never shared across tenants.
   const spacesById = new Map<string, Promise<SpaceInfo | undefined>>();
   // As the app, a refused space read is the app's problem (app_unauthorized); as a user, it only means "not theirs".

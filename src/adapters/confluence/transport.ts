@@ -184,3 +184,36 @@ export const epoch = (value: string | null | undefined): number => {
   const ms = value ? Date.parse(value) : NaN;
   return Number.isFinite(ms) ? ms : 0;
 };
+
+/** Longest Retry-After the adapter waits out before one retry of a read (the caller then gives up). */
+export const MAX_RETRY_AFTER_MS = 2000;
+
+/** Seconds (or an HTTP date) of a Retry-After header as milliseconds from `now`; undefined when unreadable. */
+export const retryAfterMs = (value: string | null, now: number): number | undefined => {
+  if (value === null) return undefined;
+  if (/^\s*\d{1,6}\s*$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+};
+
+/**
+ * Reads (GET) answered 429 with a short Retry-After are retried once after that wait: Confluence's
+ * rate limit is shared by all installations, and a brief burst should not cost a visitor the page.
+ * Writes are never retried (a POST may have been applied).
+ */
+export const retryingReads = (
+  request: RequestFn,
+  options: { maxWaitMs?: number; sleep?: (ms: number) => Promise<void>; now?: () => number } = {},
+): RequestFn => {
+  const maxWait = options.maxWaitMs ?? MAX_RETRY_AFTER_MS;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = options.now ?? (() => Date.now());
+  return async (p, init) => {
+    const res = await request(p, init);
+    if (res.status !== 429 || (init?.method ?? 'GET').toUpperCase() !== 'GET') return res;
+    const wait = retryAfterMs(res.headers.get('retry-after'), now());
+    if (wait === undefined || wait > maxWait) return res;
+    await sleep(wait);
+    return request(p, init);
+  };
+};
