@@ -20,6 +20,7 @@ export const CONFLUENCE_OPERATIONS: readonly ConfluenceOperation[] = [
   { api: 'v2', method: 'get', path: '/pages/{id}/footer-comments', why: 'root footer comments shown to recipients' },
   { api: 'v2', method: 'get', path: '/footer-comments/{id}/children', why: 'replies, so comments keep their threads' },
   { api: 'v2', method: 'get', path: '/pages/{id}/inline-comments', why: 'inline comments shown to recipients' },
+  { api: 'v2', method: 'get', path: '/inline-comments/{id}/children', why: 'replies to inline comments, so they keep their threads' },
   { api: 'v2', method: 'post', path: '/footer-comments', why: 'comments added by recipients (view_add)' },
   { api: 'v2', method: 'get', path: '/pages/{id}/attachments', why: 'the attachment list shown to recipients' },
   { api: 'v2', method: 'get', path: '/attachments/{id}', why: 'attachment metadata: its page, size and type' },
