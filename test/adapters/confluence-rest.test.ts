@@ -7,7 +7,8 @@ import {
 } from '../../src/adapters/forge/confluence-rest';
 import { fakeConfluence, sentRequests, unexpected, type Route } from './support/fake-confluence';
 import { retryAfterMs, retryingReads, type RequestFn } from '../../src/adapters/confluence/transport';
-import { specProblems } from './support/openapi-paths';
+import { matchOperation, specProblems } from './support/openapi-paths';
+import { CONFLUENCE_OPERATIONS } from '../contract/confluence-operations';
 import { confluenceSpecs } from '../../src/dev/confluence-emulator/openapi';
 
 const SPACE = { id: '98301', key: 'DEMO', name: 'Product Handbook' };
@@ -665,6 +666,17 @@ describe('contract with the OpenAPI specs', () => {
       if (!check.ok) refused.push(`${method} ${path}: ${check.reason}`);
     }
     expect(refused).toEqual([]);
+  });
+
+  it('every operation sent is in the table the manifest scopes are derived from (test/contract/confluence-operations.ts)', () => {
+    const listed = new Set(CONFLUENCE_OPERATIONS.map((op) => `${op.api} ${op.method} ${op.path}`));
+    const unlisted = new Set<string>();
+    for (const { method, path } of sentRequests) {
+      const op = matchOperation(method, path);
+      const key = op ? `${op.api} ${op.method} ${op.path}` : `unknown ${method} ${path}`;
+      if (!listed.has(key)) unlisted.add(key);
+    }
+    expect([...unlisted]).toEqual([]);
   });
 
   it('the matcher itself refuses what the specs do not define', () => {

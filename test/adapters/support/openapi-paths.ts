@@ -87,6 +87,20 @@ const matchTemplate = (template: string, path: string): Record<string, string> |
   return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(m[i + 1] ?? '')]));
 };
 
+/** The spec operation a request matches: which API, and the path template as the spec writes it. */
+export const matchOperation = (method: string, fullPath: string): { api: 'v1' | 'v2'; method: string; path: string } | undefined => {
+  const pathPart = fullPath.split('?', 1)[0] ?? '';
+  const verb = method.toLowerCase();
+  const found = SPECS.flatMap(({ spec, base }, i) =>
+    Object.entries(spec.paths).flatMap(([template, item]) =>
+      item[verb] && pathPart.startsWith(base) && matchTemplate(base + template, pathPart)
+        ? [{ api: (i === 0 ? 'v1' : 'v2') as 'v1' | 'v2', method: verb, path: template, literal: template.split('/').filter((x) => x !== '' && !x.startsWith('{')).length }]
+        : [],
+    ),
+  ).sort((a, b) => b.literal - a.literal)[0];
+  return found ? { api: found.api, method: found.method, path: found.path } : undefined;
+};
+
 /** Problems with one request ([] = a defined operation with valid parameters and JSON body keys). */
 export const specProblems = (method: string, fullPath: string, body?: unknown): string[] => {
   const [pathPart = '', queryPart = ''] = fullPath.split('?', 2);
