@@ -8,6 +8,7 @@
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWebTriggerHandler } from '../../src/adapters/forge/web-trigger';
 import { MAX_UPLOAD_FILE_BYTES } from '../../src/app/view/upload-rules';
 import { parseForm } from '../../src/web/forms';
 import type { HttpRequest } from '../../src/web/http';
@@ -77,6 +78,30 @@ describe('attack: multipart body truncated inside a file part', () => {
         );
         expect(reply.status).toBe(400);
       }
+      await settle();
+    } finally {
+      await world.close();
+    }
+  });
+
+  it('the Forge web trigger adapter answers it (400) instead of never returning', async () => {
+    const world: World = await createWorld();
+    try {
+      const trigger = createWebTriggerHandler(createShareHandler(world.deps), { log: () => undefined });
+      const cut = fullBody().slice(0, fullBody().indexOf('second line'));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const reply = await Promise.race([
+        trigger({
+          method: 'POST',
+          path: `/x/s/${world.tokens.open}/attachments`,
+          userPath: `/s/${world.tokens.open}/attachments`,
+          headers: { 'content-type': [`multipart/form-data; boundary=${BOUNDARY}`], 'sec-fetch-site': ['same-origin'] },
+          queryParameters: {},
+          body: cut,
+        }),
+        new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), 10_000))),
+      ]).finally(() => clearTimeout(timer));
+      expect(reply === 'hung' ? reply : reply.statusCode).toBe(400);
       await settle();
     } finally {
       await world.close();
