@@ -35,8 +35,9 @@ describe('critical path', () => {
     const reply = await v.get(`${path}/p/1005`);
     const elapsed = performance.now() - started;
     expect(reply.status).toBe(200);
-    // Six calls in sequence would take ≥ 900 ms.
-    expect(elapsed).toBeLessThan(latency * 2.5);
+    // Through the REST adapter the longest chain is two calls (descendants, then their labels and restrictions
+    // in parallel); six calls in sequence would take ≥ 900 ms.
+    expect(elapsed).toBeLessThan(latency * 3);
   });
 });
 
