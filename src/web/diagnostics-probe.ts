@@ -25,7 +25,6 @@ import {
 } from '../app/diagnostics-results';
 import type { AppDeps } from '../app/deps';
 import { defaultSiteSettings } from '../core/defaults';
-import { escapeHtml } from './render/escape';
 import { header, type HttpRequest, type HttpResponse } from './http';
 import { contentDisposition, htmlResponse, notFoundResponse, SECURITY_HEADERS } from './responses';
 import { cookiePolicyFor, readCookie, serializeSessionCookie, sessionCookieName } from './session';
@@ -147,6 +146,10 @@ const PAGE_SCRIPT = `
 })();
 `;
 
+/** JSON inside a <script> element: entities are not decoded there, so `<`, `>` and `&` are escaped as JSON escapes. */
+const jsonForScript = (value: unknown): string =>
+  JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+
 const renderProbePage = (scriptNonce: string, config: unknown): string =>
   '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Secure Share self-test</title></head>' +
   '<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#172b4d">' +
@@ -154,7 +157,7 @@ const renderProbePage = (scriptNonce: string, config: unknown): string =>
   '<p>This page checks how this Confluence site delivers Secure Share pages to browsers. It takes a few seconds and shows no shared content.</p>' +
   '<ol id="steps"></ol><p id="status" role="status">Running…</p>' +
   '<noscript><p>This check needs JavaScript. Allow it for this page and reload.</p></noscript>' +
-  `<script type="application/json" id="cfg">${escapeHtml(JSON.stringify(config))}</script>` +
+  `<script type="application/json" id="cfg">${jsonForScript(config)}</script>` +
   `<script nonce="${scriptNonce}">${PAGE_SCRIPT}</script>` +
   '</body></html>';
 
