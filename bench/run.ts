@@ -24,6 +24,7 @@ import { createKvsStore } from '../src/adapters/forge/kvs-store';
 import { FakeKvs } from '../test/support/fake-kvs';
 import type { HttpRequest } from '../src/web/http';
 import { CallLog, instrument } from './instrument';
+import { benchRateLimited, benchTree, printScale } from './scale';
 
 const STORE_MS = Number(process.env['BENCH_STORE_MS'] ?? 20);
 const CONFLUENCE_MS = Number(process.env['BENCH_CONFLUENCE_MS'] ?? 150);
@@ -345,6 +346,8 @@ type Results = {
   bcrypt?: Awaited<ReturnType<typeof benchBcrypt>>;
   policy?: ReturnType<typeof benchPolicy>;
   listing?: Awaited<ReturnType<typeof benchListing>>;
+  tree?: Awaited<ReturnType<typeof benchTree>>;
+  rateLimited?: Awaited<ReturnType<typeof benchRateLimited>>;
 };
 
 const main = async () => {
@@ -357,6 +360,8 @@ const main = async () => {
   if (wanted('bcrypt')) results.bcrypt = await benchBcrypt();
   if (wanted('policy')) results.policy = benchPolicy();
   if (wanted('listing')) results.listing = await benchListing();
+  if (wanted('tree')) results.tree = await benchTree();
+  if (wanted('ratelimit')) results.rateLimited = await benchRateLimited();
   console.log(JSON.stringify(results, null, 2));
   const { view: v, bundle: b, listing: l } = results;
   if (v) {
@@ -381,6 +386,7 @@ const main = async () => {
         .join('; ')}`,
     );
   }
+  printScale(results.tree, results.rateLimited);
   if (only === undefined) {
     await mkdir('bench', { recursive: true });
     await writeFile(join('bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
