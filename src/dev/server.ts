@@ -8,6 +8,7 @@ import type { HttpRequest, HttpResponse } from '../web/http';
 import { createShareHandler, type ShareHandlerOptions } from '../web/share-handler';
 import { escapeHtml } from '../core/email-templates';
 import { isWellFormedToken, linkIdOf, tokenMatches } from '../core/token';
+import { isClientIpHeaderName } from '../core/client-ip-header';
 import { jsonResponse } from './json-response';
 import { hasOwnHost, hostOfUrl, isSameOriginRequest, mediaTypeOf, ownHostsFor } from './request-guards';
 import { outboxRoute } from './outbox-page';
@@ -344,7 +345,11 @@ export const startLocalServer = async (options: StartLocalServerOptions = {}): P
       answer(res, html(421, '<!doctype html><title>Wrong host</title><h1>This server only answers requests addressed to its own host name (localhost)</h1>'));
       return;
     }
-    const local = await toLocalRequest(req, (site?.clientIpHeader ?? 'x-forwarded-for').toLowerCase(), bodyTimeoutMs);
+    // The same rule as the share handler's: a name it would ignore falls back to X-Forwarded-For here too,
+    // so the header the handler reads is always the one this edge wrote, never one the client sent.
+    const configured = site?.clientIpHeader ?? '';
+    const clientIpHeader = isClientIpHeaderName(configured) ? configured.toLowerCase() : 'x-forwarded-for';
+    const local = await toLocalRequest(req, clientIpHeader, bodyTimeoutMs);
     const route = pickRoute(routes, local.path);
     if (route?.path === '/dev/' && !isSameOriginRequest(local)) {
       answer(res, jsonResponse(403, { error: 'Dev events are accepted only from this server\'s own pages or from scripts.' }));

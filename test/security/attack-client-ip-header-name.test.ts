@@ -77,4 +77,13 @@ describe('attack: IP allow-list bypass through a header name the handler ignores
     const local = await server.call('createLink', { pageId: '1002', settings: { allowedIps: ['127.0.0.1'] } }, 'u-editor');
     expect((await fetch(local.url.replace(/^https?:\/\/[^/]+/, server.url))).status).toBe(200);
   });
+
+  it('a name saved before the rule (80 characters, straight in the store) still cannot be bypassed with a forged X-Forwarded-For', async () => {
+    const current = await server.deps.store.configs.getSite();
+    if (!current) throw new Error('site settings expected');
+    await server.deps.store.configs.putSite({ ...current, clientIpHeader: `x-${'d'.repeat(78)}`, version: current.version + 1 }, current.version);
+    const created = await server.call('createLink', { pageId: '1002', settings: { allowedIps: ['203.0.113.7'] } }, 'u-editor');
+    const forged = await fetch(`${server.url}${new URL(created.url).pathname}`, { headers: { 'x-forwarded-for': '203.0.113.7' } });
+    expect(forged.status).toBe(404);
+  });
 });
