@@ -6,6 +6,7 @@
 import { handlePageEvent, PAGE_EVENTS } from '../app/lifecycle';
 import { runSweep } from '../app/sweep';
 import type { HttpResponse } from '../web/http';
+import { runConfluenceInvocation } from './confluence-emulator/rest-adapter';
 import { jsonResponse } from './json-response';
 import type { LocalApp } from './local-app';
 
@@ -86,7 +87,7 @@ export const startSweepTimer = (app: LocalApp, intervalMs: number): (() => void)
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    runSweep(app.deps)
+    runConfluenceInvocation(() => runSweep(app.deps))
       .catch((error: unknown) => console.error('Local sweep failed', error instanceof Error ? error.message : error))
       .finally(() => {
         running = false;

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfluenceEmulator } from '../../src/dev/confluence-emulator/emulator';
-import { restAdapterOver } from '../../src/dev/confluence-emulator/rest-adapter';
+import { restAdapterOver, runConfluenceInvocation } from '../../src/dev/confluence-emulator/rest-adapter';
 import { demoEmulator } from './support';
 
 let emu: ConfluenceEmulator;
@@ -85,5 +85,20 @@ describe('the REST adapter over the emulator', () => {
     const { content } = await adapter({ inject429: 1, retryAfterSeconds: 3 });
     await expect(content.getPage('1001')).rejects.toMatchObject({ code: 'upstream_unavailable' });
     expect(emu.stats.throttled).toBeGreaterThan(0);
+  });
+});
+
+describe('invocations', () => {
+  it('shares the adapter (and its caches) within one invocation, as Forge builds one per invocation', async () => {
+    const { content } = await adapter();
+    await content.getPage('1001');
+    await content.getPage('1002');
+    const apart = emu.stats.byOperation['getSpaceById'] ?? 0;
+    emu.stats.reset();
+    await runConfluenceInvocation(async () => {
+      await content.getPage('1001');
+      await content.getPage('1002');
+    });
+    expect(emu.stats.byOperation['getSpaceById'] ?? 0).toBeLessThan(apart);
   });
 });

@@ -15,7 +15,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { emulatedConfluence } from '../../../src/dev/confluence-emulator/rest-adapter';
+import { emulatedConfluence, runConfluenceInvocation } from '../../../src/dev/confluence-emulator/rest-adapter';
 import { loadFixtureSite } from '../../../src/dev/confluence-emulator/site-schema';
 import type { SiteControl } from '../../../src/dev/confluence-emulator/emulator';
 import { createLocalStore, type LocalStore } from '../../../src/adapters/local/local-store';
@@ -119,7 +119,7 @@ const startProxyBackend = async (
   const handler = createShareHandler(deps, handlerOptions);
   const server: Server = createServer((incoming, outgoing) => {
     void toRequest(incoming).then(async (req) => {
-      const response = await handler(req);
+      const response = await runConfluenceInvocation(() => handler(req));
       outgoing.statusCode = response.status;
       for (const [name, values] of Object.entries(response.headers)) outgoing.setHeader(name, values);
       outgoing.end(typeof response.body === 'string' ? response.body : Buffer.from(response.body));
