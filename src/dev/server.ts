@@ -14,6 +14,7 @@ import { hasOwnHost, hostOfUrl, isSameOriginRequest, mediaTypeOf, ownHostsFor } 
 import { outboxRoute } from './outbox-page';
 import { readDemoLinks, rebaseDemoLinks, seedDemoLinks, seedDemoSso, type DemoLink } from './demo-seed';
 import { createLocalApp, DEFAULT_PORT, type LocalApp, type LocalAppOptions } from './local-app';
+import { runConfluenceInvocation } from './confluence-emulator/rest-adapter';
 import { createUiHostRoutes } from './ui-host/routes';
 import { handleDevEvent, startSweepTimer } from './dev-events';
 import { DEMO_IDP_PATH, openDemoIdp, type DemoIdp } from './demo-idp';
@@ -355,7 +356,8 @@ export const startLocalServer = async (options: StartLocalServerOptions = {}): P
       answer(res, jsonResponse(403, { error: 'Dev events are accepted only from this server\'s own pages or from scripts.' }));
       return;
     }
-    answer(res, route ? await route.handle(local, context) : notFound());
+    // One request = one invocation: the Confluence adapter is built once for it, as on Forge.
+    answer(res, route ? await runConfluenceInvocation(() => route.handle(local, context)) : notFound());
   };
 
   const server = createServer((req, res) => {
