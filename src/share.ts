@@ -41,7 +41,9 @@ const shareBaseFor = async (deps: AppDeps): Promise<string | null> => {
 
 /** Unreadable results count as none: the safe choices apply. */
 const switchesFor = (deps: AppDeps): Promise<PlatformSwitches> =>
-  readDiagnostics(deps).then(platformSwitches, () => SAFE_SWITCHES);
+  readDiagnostics(deps)
+    .then(platformSwitches)
+    .catch(() => SAFE_SWITCHES);
 
 /** The anonymous share view (web trigger `share-endpoint`). */
 export const shareHandler = async (request: ForgeWebTriggerRequest): Promise<ForgeWebTriggerResponse> => {

@@ -74,10 +74,18 @@ export interface PlatformSwitches {
 
 export const SAFE_SWITCHES: PlatformSwitches = { binaryResponses: null, requestBodyEncoding: null };
 
-export const platformSwitches = (results: DiagnosticsResults | undefined): PlatformSwitches =>
-  results?.browser
-    ? { binaryResponses: results.browser.responseBody.mode, requestBodyEncoding: results.browser.requestBody.encoding }
-    : SAFE_SWITCHES;
+const BODY_ENCODINGS = new Set<string>(['utf8', 'latin1', 'base64']);
+const RESPONSE_MODES = new Set<string>(['base64-header', 'latin1', 'base64-flag']);
+
+/** Only values this version knows switch anything; a stored record of another shape keeps the safe choices. */
+export const platformSwitches = (results: DiagnosticsResults | undefined): PlatformSwitches => {
+  const mode = results?.browser?.responseBody?.mode;
+  const encoding = results?.browser?.requestBody?.encoding;
+  return {
+    binaryResponses: typeof mode === 'string' && RESPONSE_MODES.has(mode) ? mode : null,
+    requestBodyEncoding: typeof encoding === 'string' && BODY_ENCODINGS.has(encoding) ? encoding : null,
+  };
+};
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 

@@ -108,3 +108,11 @@ describe('applyDiagnosticsIpHeader', () => {
     expect(site?.version).toBe(1);
   });
 });
+
+describe('platformSwitches on a stored record of another shape', () => {
+  it('keeps the safe choices instead of failing', () => {
+    const odd = { ranAt: 1, ranBy: 'x', server: {}, browser: { responseBody: { mode: 'raw-bytes' } } } as unknown as Parameters<typeof platformSwitches>[0];
+    expect(platformSwitches(odd)).toEqual(SAFE_SWITCHES);
+    expect(platformSwitches({ ranAt: 1, ranBy: 'x', server: {}, browser: {} } as unknown as Parameters<typeof platformSwitches>[0])).toEqual(SAFE_SWITCHES);
+  });
+});

@@ -175,7 +175,7 @@ const UPLOAD_REFUSED_HTML =
   '<h1>File not accepted</h1><p>This site cannot yet guarantee that uploaded files arrive unchanged, so only plain-text files ' +
   '(letters, digits and punctuation without accents) can be uploaded through a share link for now. Go back with your ' +
   "browser's Back button. A Confluence administrator can run Secure Share's self-test (Secure Share settings → Diagnostics) " +
-  'to allow every file type.</p></body></html>';
+  'to allow every file type.</p><p><a href=".">Back to the page</a></p></body></html>';
 
 const isMultipart = (req: ForgeWebTriggerRequest): boolean =>
   Object.entries(req.headers ?? {}).some(([name, value]) => name.toLowerCase() === 'content-type' && /^\s*multipart\//i.test(asArray(value)[0] ?? ''));
