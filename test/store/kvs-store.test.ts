@@ -218,3 +218,47 @@ describe('KVS store: listings and full clears under the strict emulator', () => 
     expect(fake.dump()).toEqual({});
   });
 });
+
+describe('KVS store: view counting', () => {
+  const counting = (options: ConstructorParameters<typeof FakeKvs>[0] = {}) => {
+    const clock = new ManualClock();
+    const fake = new FakeKvs({ now: () => clock.now(), ...options });
+    return { fake, clock, store: createKvsStore(fake, { clock, retry: { baseDelayMs: 1 } }) };
+  };
+
+  it('a view is one write that never contends: 50 concurrent views, no conflict, none lost', async () => {
+    const { fake, store } = counting({ maxHops: 6, rateLimitRate: 0 });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => store.stats.recordView('hot', T0 + i)));
+    expect(fake.calls.map((c) => c.op)).toEqual(Array(50).fill('entity.set'));
+    expect(fake.calls.every((c) => c.status === 200)).toBe(true);
+    await fake.settleIndexes();
+    expect(await store.stats.get('hot')).toEqual({ linkId: 'hot', views: 50, lastOpenedAt: T0 + 49 });
+  });
+
+  it('throttled view writes are retried, so every view counts', async () => {
+    const { fake, store } = counting({ rateLimitRate: 0.3, seed: 11 });
+    await Promise.all(Array.from({ length: 40 }, (_, i) => store.stats.recordView('hot', T0 + i)));
+    expect(fake.calls.some((c) => c.status === 429)).toBe(true);
+    await fake.settleIndexes();
+    fake.emulator.rateLimitRate = 0;
+    expect((await store.stats.get('hot')).views).toBe(40);
+  });
+
+  it('folds events older than a minute into the total, once, even with concurrent readers and a stale index', async () => {
+    const { fake, store, clock } = counting({ rateLimitRate: 0, indexLag: { ops: 1000 } });
+    await Promise.all(Array.from({ length: 60 }, (_, i) => store.stats.recordView('hot', T0 + i)));
+    await fake.settleIndexes();
+    clock.advance(120_000);
+    // Readers fold 24 events per transaction; the index does not see the deletions yet.
+    const reads = await Promise.all(Array.from({ length: 4 }, () => store.stats.get('hot')));
+    for (const read of reads) expect(read.views).toBe(60);
+    for (let i = 0; i < 4; i++) expect((await store.stats.get('hot')).views).toBe(60);
+    await fake.settleIndexes();
+    for (let i = 0; i < 4; i++) expect(await store.stats.get('hot')).toEqual({ linkId: 'hot', views: 60, lastOpenedAt: T0 + 59 });
+    expect(Object.keys(fake.dump()['entity:view-event'] ?? {})).toEqual([]);
+    expect(fake.dump()['entity:link-stats']?.['hot']).toMatchObject({ doc: { views: 60, lastOpenedAt: T0 + 59 } });
+    await store.stats.recordView('hot', clock.now());
+    await fake.settleIndexes();
+    expect((await store.stats.get('hot')).views).toBe(61);
+  });
+});

@@ -41,6 +41,7 @@ export const ENTITY = {
   ephemeral: 'ephemeral',
   stats: 'link-stats',
   secretRef: 'secret-ref',
+  viewEvent: 'view-event',
 } as const;
 
 export const KVS_ENTITIES: readonly KvsEntityDefinition[] = [
@@ -149,5 +150,17 @@ export const KVS_ENTITIES: readonly KvsEntityDefinition[] = [
       name: { type: 'string' },
     },
     indexes: [{ name: 'by-name', range: ['name'] }],
+  },
+  {
+    // One item per view (append-only, so counting never contends); folded into link-stats when read.
+    name: ENTITY.viewEvent,
+    attributes: {
+      linkId: { type: 'string' },
+      atKey: { type: 'string' },
+    },
+    indexes: [
+      { name: 'by-link', partition: ['linkId'], range: ['atKey'] },
+      { name: 'by-time', range: ['atKey'] },
+    ],
   },
 ];

@@ -15,7 +15,7 @@
  * Conflict errors: FAIL_IF_EXISTS answers 409 KEY_CONFLICT; a failed transaction condition is treated as
  * a conflict when the API answers 409 or a code naming a conflict/condition (verify on a real site).
  */
-import { randomInt, createHash } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { Filter, FilterConditions, ForgeKvsAPIError, Sort, WhereConditions } from '@forge/kvs';
 import type { Kvs } from '@forge/kvs/out/interfaces/kvs';
 import type { EntityWhereClauses } from '@forge/kvs/out/interfaces/entity-query';
@@ -55,6 +55,12 @@ export interface KvsStoreOptions {
 }
 
 const DEFAULT_CONSISTENCY_DELAY_MS = 250;
+/** View events are folded into the total once this old: far beyond any index lag, so none is skipped. */
+const FOLD_AFTER_MS = 60_000;
+/** A fold is one transaction: the total plus at most 24 event deletes (25 operations). */
+const MAX_FOLD_OPS = 24;
+/** Pending view events read per stats read (the rest are counted on later reads, as folds catch up). */
+const MAX_VIEW_EVENT_PAGES = 20;
 /** clearAll is complete when two passes in a row see no entry in any index. */
 const QUIET_PASSES_TO_FINISH = 2;
 /** Writers that never stop (visitors, the sweep) cannot keep a reset going for ever. */
@@ -112,7 +118,13 @@ interface EphemeralValue {
 interface StatsValue {
   linkId: string;
   rev: number;
-  doc: LinkStats;
+  /** The folded total; `foldedThrough`: the atKey of the last view event folded into it. */
+  doc: LinkStats & { foldedThrough?: string };
+}
+interface ViewEventValue {
+  linkId: string;
+  /** `<15-digit epoch ms>:<random hex>`: unique, in time order. */
+  atKey: string;
 }
 interface SecretRefValue {
   name: string;
@@ -195,6 +207,7 @@ export const createKvsStore = (client: KvsClient, options: KvsStoreOptions = {})
   const ephemeral = kvs.entity<EphemeralValue>(ENTITY.ephemeral);
   const stats = kvs.entity<StatsValue>(ENTITY.stats);
   const secretRefs = kvs.entity<SecretRefValue>(ENTITY.secretRef);
+  const viewEvents = kvs.entity<ViewEventValue>(ENTITY.viewEvent);
 
   /** Conditional set: true if it was written, false if the condition failed. */
   const setIf = async <T>(entityName: string, key: string, value: T, conditions: ReturnType<typeof equals<T>>, setOptions?: SetOptions) => {
@@ -350,6 +363,56 @@ export const createKvsStore = (client: KvsClient, options: KvsStoreOptions = {})
       expiresKey: `${padInstant(record.expiresAt)}:${toKvsKey(record.key)}`,
       doc: record,
     };
+  };
+
+  /**
+   * Views = the folded total + the view events after its watermark (`foldedThrough`, an atKey). Events
+   * older than FOLD_AFTER_MS are folded into the total, a transaction at a time: conditional on the total's
+   * rev (so two readers never fold the same events twice) and deleting the folded events. Folded events
+   * the lagging index still shows sit at or below the watermark and are never counted again.
+   */
+  const readStats = async (linkId: string): Promise<LinkStats> => {
+    const key = toKvsKey(linkId);
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const current = await stats.get(key);
+      const total = current?.doc ?? { ...emptyStats(linkId), foldedThrough: '' };
+      const watermark = total.foldedThrough ?? '';
+      const pending: Array<{ key: string; atKey: string }> = [];
+      let after = watermark;
+      for (let page = 0; page < MAX_VIEW_EVENT_PAGES; page++) {
+        let query = viewEvents.query().index('by-link', { partition: [linkId] });
+        if (after !== '') query = query.where(WhereConditions.greaterThan(after));
+        const result = await query.sort(Sort.ASC).limit(QUERY_LIMIT).getMany();
+        for (const r of result.results) if (r.value.atKey > after) pending.push({ key: r.key, atKey: r.value.atKey });
+        const last = result.results.at(-1);
+        if (result.nextCursor === undefined || last === undefined) break;
+        after = last.value.atKey;
+      }
+      const atOf = (atKey: string) => Number(atKey.slice(0, 15));
+      const latest = pending.reduce<number | null>((max, e) => (max === null ? atOf(e.atKey) : Math.max(max, atOf(e.atKey))), total.lastOpenedAt);
+      const view: LinkStats = { linkId, views: total.views + pending.length, lastOpenedAt: latest };
+      const horizon = padInstant(Math.max(0, clock.now() - FOLD_AFTER_MS));
+      const foldable = pending.filter((e) => e.atKey < horizon).slice(0, MAX_FOLD_OPS);
+      if (foldable.length === 0) return view;
+      const foldedAt = foldable.reduce<number | null>((max, e) => (max === null ? atOf(e.atKey) : Math.max(max, atOf(e.atKey))), total.lastOpenedAt);
+      const next: StatsValue = {
+        linkId,
+        rev: newRev(current?.rev),
+        doc: { linkId, views: total.views + foldable.length, lastOpenedAt: foldedAt, foldedThrough: foldable.at(-1)!.atKey },
+      };
+      try {
+        const transaction = kvs.transact();
+        if (current === undefined) transaction.set(key, next, { entityName: ENTITY.stats, conditions: new Filter<StatsValue>().and('rev', FilterConditions.notExists()) });
+        else transaction.set(key, next, { entityName: ENTITY.stats, conditions: equals<StatsValue>('rev', current.rev) });
+        for (const event of foldable) transaction.delete(event.key, { entityName: ENTITY.viewEvent });
+        await transaction.execute();
+        return view;
+      } catch (e) {
+        if (!isConflict(e)) throw e;
+        await backoff(attempt);
+      }
+    }
+    throw new DomainError('store_unavailable', 'Too much contention on view statistics; try again');
   };
 
   const store: Store = {
@@ -637,26 +700,16 @@ export const createKvsStore = (client: KvsClient, options: KvsStoreOptions = {})
     },
 
     stats: {
+      /**
+       * One write of a new view event under its own key: no read, no condition, so concurrent views never
+       * contend and none is lost (a throttled write is retried). Counting happens when stats are read.
+       */
       async recordView(linkId, at) {
-        padInstant(at);
-        const key = toKvsKey(linkId);
-        for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-          const current = await stats.get(key);
-          const before = current?.doc ?? emptyStats(linkId);
-          const value: StatsValue = {
-            linkId,
-            rev: newRev(current?.rev),
-            doc: { linkId, views: before.views + 1, lastOpenedAt: before.lastOpenedAt === null ? at : Math.max(before.lastOpenedAt, at) },
-          };
-          const written =
-            current === undefined ? await createOnly(stats, key, value) : await setIf(ENTITY.stats, key, value, equals<StatsValue>('rev', current.rev));
-          if (written) return;
-          await backoff(attempt);
-        }
-        throw new DomainError('store_unavailable', 'Too much contention on view statistics; try again');
+        const atKey = `${padInstant(at)}:${randomBytes(6).toString('hex')}`;
+        await viewEvents.set(`${toKvsKey(linkId)}:${atKey}`, { linkId, atKey });
       },
       async get(linkId) {
-        return (await stats.get(toKvsKey(linkId)))?.doc ?? emptyStats(linkId);
+        return readStats(linkId);
       },
       async getMany(linkIds) {
         const out: LinkStats[] = new Array<LinkStats>(linkIds.length);
@@ -664,7 +717,7 @@ export const createKvsStore = (client: KvsClient, options: KvsStoreOptions = {})
           linkIds.map((id, i) => ({ id, i })),
           READ_CONCURRENCY,
           async ({ id, i }) => {
-            out[i] = await store.stats.get(id);
+            out[i] = await readStats(id);
           },
         );
         return out;
@@ -719,6 +772,7 @@ export const createKvsStore = (client: KvsClient, options: KvsStoreOptions = {})
           () => wipe<CounterValue>(ENTITY.counter, 'by-expiry', (v) => v.expiresKey),
           () => wipe<EphemeralValue>(ENTITY.ephemeral, 'by-record-key', (v) => v.recordKey),
           () => wipe<StatsValue>(ENTITY.stats, 'by-link-id', (v) => v.linkId),
+          () => wipe<ViewEventValue>(ENTITY.viewEvent, 'by-time', (v) => v.atKey),
           () =>
             forEachIn<SecretRefValue>(
               ENTITY.secretRef,
