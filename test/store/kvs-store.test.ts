@@ -4,7 +4,7 @@ import { createKvsStore, toKvsKey, type KvsClient } from '../../src/adapters/for
 import { hashToken, newLinkId, newToken } from '../../src/core/token';
 import { FakeKvs, KEY_PATTERN } from '../support/fake-kvs';
 import { runStoreContract } from './store-contract';
-import { ManualClock, T0, makeLink, makeSpace } from './store-fixtures';
+import { ManualClock, T0, makeAudit, makeLink, makeSpace } from './store-fixtures';
 import { randomBytes } from 'node:crypto';
 
 // Compile-time: the real `kvs` object satisfies the client type the adapter asks for.
@@ -260,5 +260,17 @@ describe('KVS store: view counting', () => {
     await store.stats.recordView('hot', clock.now());
     await fake.settleIndexes();
     expect((await store.stats.get('hot')).views).toBe(61);
+  });
+});
+
+describe('KVS store: purges under index lag', () => {
+  it('a second audit purge while the index still lists purged entries counts nothing', async () => {
+    const clock = new ManualClock();
+    const fake = new FakeKvs({ now: () => clock.now(), indexLag: { ops: 1000 }, rateLimitRate: 0 });
+    const store = createKvsStore(fake, { clock });
+    for (let i = 0; i < 5; i++) await store.audit.append(makeAudit({ at: T0 + i }));
+    await fake.settleIndexes();
+    expect(await store.audit.purgeOlderThan(T0 + 100)).toBe(5);
+    expect(await store.audit.purgeOlderThan(T0 + 100)).toBe(0);
   });
 });
