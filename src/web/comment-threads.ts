@@ -11,6 +11,7 @@ export const commentThreads = (comments: readonly PageComment[]): { footer: Comm
   const items = new Map<string, Thread>();
   for (const c of comments) {
     items.set(c.id, {
+      id: c.id,
       authorName: c.authorName,
       authorEmail: c.authorEmail,
       viaShare: c.viaShare,

@@ -7,7 +7,8 @@ import { isDomainError } from '../core/errors';
 import type { ViewPermissions } from '../core/policy';
 import type { ShareLink } from '../core/model';
 import { commentThreads } from './comment-threads';
-import { anotherAccountUrl, ssoApplies } from './gates';
+import { isSubscribed } from './visitor-subscriptions';
+import { anotherAccountUrl, ssoApplies } from './sso-account';
 import { loadInlineImages, markImagesNotShown, renderWithinBudget } from './inline-images';
 import { notifyLinkOpened } from '../app/notifications';
 import type { HttpResponse } from './http';
@@ -20,6 +21,7 @@ import { cookiesToRefresh, deniedResponse, messageResponse } from './share-respo
 const NOTICES: Record<string, Notice> = {
   subscribed: { kind: 'ok', text: 'You are subscribed. We will email you when this page changes.' },
   already_subscribed: { kind: 'info', text: 'You are already subscribed to this page.' },
+  unsubscribed: { kind: 'ok', text: 'You are unsubscribed. We will no longer email you about this page.' },
   comment_added: { kind: 'ok', text: 'Your comment was added.' },
   uploaded: { kind: 'ok', text: 'Your file was uploaded.' },
 };
@@ -258,7 +260,12 @@ export const renderSharedPage = async (
 ): Promise<HttpResponse> => {
   const sanitizer = loadSanitizer();
   const plan = pageViewPlan(ctx.link, permissions, requestedPageId);
-  const loaded = await loadPageScope(ctx, permissions, requestedPageId, { ...plan, countView: true });
+  const viewerEmail = permissions.allowSubscribe ? permissions.viewerEmail : null;
+  // The visitor's subscription state is read beside the Confluence wave (never before it).
+  const [loaded, subscribed] = await Promise.all([
+    loadPageScope(ctx, permissions, requestedPageId, { ...plan, countView: true }),
+    viewerEmail ? isSubscribed(ctx, plan.targetId, viewerEmail) : Promise.resolve(false),
+  ]);
   if (!loaded.ok) return loaded.response;
   const { tree, page, comments, attachments, creator } = loaded.scope;
   const { MAX_PAGE_HTML_BYTES, sanitizePageHtml } = await sanitizer;
@@ -315,6 +322,7 @@ export const renderSharedPage = async (
           ? null
           : {
               items: attachments.map((a) => ({
+                id: a.id,
                 title: a.title,
                 url: ctx.urls.attachment(page.id, a.id),
                 sizeLabel: sizeLabel(a.fileSize),
@@ -326,7 +334,9 @@ export const renderSharedPage = async (
       subscribe: permissions.allowSubscribe
         ? {
             email: permissions.viewerEmail,
+            subscribed,
             subscribeAction: ctx.urls.action(page.id, '/subscribe'),
+            unsubscribeAction: ctx.urls.action(page.id, '/unsubscribe'),
             emailAction: ctx.urls.action(null, '/email/send'),
           }
         : null,

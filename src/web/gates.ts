@@ -12,7 +12,11 @@ import { htmlResponse, redirectResponse } from './responses';
 import type { ShareContext } from './share-context';
 import { cookiesToRefresh, messageResponse, redirectWithSession } from './share-responses';
 import { keyedDigest } from './session';
+import { anotherAccountUrl } from './sso-account';
 import { ssoGate, type SsoGateInput } from './sso-gate';
+import { subscribeEmail, updatesUrl } from './visitor-actions';
+
+export { ssoApplies } from './sso-account';
 
 /**
  * The page a visitor asked for before a gate stopped them: the page route's id, or the `p` field the
@@ -59,15 +63,6 @@ export const emailGatePage = (
     cookiesToRefresh(ctx),
     ctx.site.customization,
   );
-
-/** Whether the link asks for SSO sign-in (the link itself or the policy). */
-export const ssoApplies = (ctx: Pick<ShareContext, 'link' | 'policy'>): boolean => ctx.link.requireSso || ctx.policy.requires.sso.value;
-
-/** The sign-in start that asks the identity provider for another account (`prompt=select_account`). */
-export const anotherAccountUrl = (ctx: Pick<ShareContext, 'urls'>): string => {
-  const start = ctx.urls.ssoStart();
-  return `${start}${start.includes('?') ? '&' : '?'}account=other`;
-};
 
 /**
  * The SSO gate. With `refused`, the account the visitor signed in with is named with the reason it
@@ -200,7 +195,14 @@ export const handleEmailVerify = async (ctx: ShareContext): Promise<HttpResponse
     return emailGatePage(ctx, { step: 'verify', purpose, email, error: 'The code is wrong or has expired. Check it or request a new code.', status: 401 });
   }
   await audit('gate_passed', purpose === 'open' ? 'email code' : 'email confirmed for updates');
-  return redirectWithSession(ctx, { ...ctx.session, verifiedEmail: email }, afterGate(ctx));
+  const session = { ...ctx.session, verifiedEmail: email };
+  if (purpose === 'subscribe' && ctx.decision.effect === 'allow') {
+    // Confirming the address for updates subscribes it in the same step.
+    const outcome = await subscribeEmail(ctx, ctx.decision.permissions, returnPageId(ctx), email);
+    if (!outcome.ok) return outcome.response;
+    return redirectWithSession(ctx, session, updatesUrl(ctx, outcome.pageId, outcome.notice, ctx.plainUrls));
+  }
+  return redirectWithSession(ctx, session, afterGate(ctx));
 };
 
 /** Whether `email`, proven by SSO, lets this visitor in (or at most leaves another gate to pass). */

@@ -6,7 +6,7 @@ import { isClientIpHeaderName } from '../core/client-ip-header';
 import { decideView, effectivePolicy } from '../core/policy';
 import { linkIdOf, tokenMatches } from '../core/token';
 import { prefetchPageView, renderSharedPage } from './content-view';
-import { parseForm, type ParsedForm } from './forms';
+import { MAX_UPLOAD_BYTES, MAX_URLENCODED_BYTES, parseForm, type FormProblem, type ParsedForm } from './forms';
 import { gatePageFor, handleEmailSend, handleEmailVerify, handlePassword, handleSso, ssoApplies } from './gates';
 import { header, type HttpRequest, type HttpResponse } from './http';
 import { renderMessagePage } from './render/pages';
@@ -33,7 +33,7 @@ import {
   type VisitorSession,
 } from './session';
 import { handleSubscriptionLink } from './subscription-links';
-import { addComment, downloadAttachment, proxyImage, subscribe, unsubscribe, uploadAttachment } from './visitor-actions';
+import { addComment, downloadAttachment, proxyImage, subscribe, unsubscribe, unsubscribeHere, uploadAttachment } from './visitor-actions';
 
 /**
  * The anonymous share view: one platform-neutral handler behind both the Forge web trigger and the
@@ -85,11 +85,30 @@ const unavailableResponse = (): HttpResponse =>
     }),
   );
 
-const FORM_PROBLEMS = {
-  unsupported_type: { status: 415, message: 'The form was sent in a format this page does not accept.' },
-  too_large: { status: 413, message: 'What you sent is too large.' },
-  malformed: { status: 400, message: 'The form could not be read. Reload the page and try again.' },
-} as const;
+const sizeLimit = (bytes: number): string =>
+  bytes >= 1024 * 1024 ? `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`;
+
+/** The branded page for a form that could not be read, with the limit when it was too large and a way back. */
+const formProblemResponse = (ctx: ShareContext, problem: FormProblem): HttpResponse => {
+  const pageId = 'pageId' in ctx.route ? ctx.route.pageId : null;
+  const page = pageId ? ctx.urls.page(pageId) : ctx.urls.root();
+  switch (problem) {
+    case 'too_large':
+      return ctx.route.kind === 'upload'
+        ? messageResponse(ctx, 413, 'File too large', `Files can be at most ${sizeLimit(MAX_UPLOAD_BYTES)}. Choose a smaller file and try again.`, {
+            url: `${page}#attachments`,
+            label: 'Back to the page',
+          })
+        : messageResponse(ctx, 413, 'Too much text', `What you sent is larger than this page accepts (at most ${sizeLimit(MAX_URLENCODED_BYTES)}). Shorten it and try again.`, {
+            url: page,
+            label: 'Back to the page',
+          });
+    case 'unsupported_type':
+      return messageResponse(ctx, 415, 'Request not accepted', 'The form was sent in a format this page does not accept.', { url: page, label: 'Back to the page' });
+    case 'malformed':
+      return messageResponse(ctx, 400, 'Request not accepted', 'The form could not be read. Reload the page and try again.', { url: page, label: 'Back to the page' });
+  }
+};
 
 /**
  * The client IP used for the allow-list: the right-most entry of the configured header (default
@@ -157,13 +176,13 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: Shar
   const { token, route } = parsed;
 
   let form: ParsedForm | null = null;
+  // An unreadable form is answered once the link is known, so the page can carry its branding and a
+  // way back (an unknown or refused link still gets the same 404 as any other request).
+  let formProblem: FormProblem | null = null;
   if (method === 'POST') {
     const result = await parseForm(req);
-    if (!result.ok) {
-      const problem = FORM_PROBLEMS[result.problem];
-      return htmlResponse(problem.status, renderMessagePage({ title: 'Request not accepted', message: problem.message, branding: null }));
-    }
-    form = result.form;
+    if (result.ok) form = result.form;
+    else formProblem = result.problem;
   }
 
   // Wave 1: everything that depends only on the token.
@@ -284,6 +303,8 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: Shar
     ...(decision.effect === 'allow' && prefetch ? { prefetch } : {}),
   };
 
+  if (formProblem !== null) return formProblemResponse(ctx, formProblem);
+
   if (method === 'POST') {
     const presented = form?.fields['csrf'] ?? '';
     const tokenOk = presentedSessionIds.some((sid) => csrfMatches(key, link.id, sid, presented));
@@ -328,6 +349,8 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: Shar
       return uploadAttachment(ctx, permissions, route.pageId);
     case 'subscribe':
       return subscribe(ctx, permissions, route.pageId);
+    case 'unsubscribe_page':
+      return unsubscribeHere(ctx, permissions, route.pageId);
     case 'email_send':
       return handleEmailSend(ctx);
     case 'email_verify':

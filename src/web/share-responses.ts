@@ -46,6 +46,8 @@ export const redirectWithSession = (ctx: ShareContext, session: VisitorSession, 
   const cookie = sessionCookieHeader(ctx, session);
   if (ctx.sessionSource === 'cookie') return redirectResponse(target, [cookie]);
   const ticket = signSession(ctx.key, sessionPayload(session, 't', ctx.now));
-  const separator = target.includes('?') ? '&' : '?';
-  return redirectResponse(`${target}${separator}t=${encodeURIComponent(ticket)}`, [cookie]);
+  const hash = target.indexOf('#');
+  const [path, fragment] = hash === -1 ? [target, ''] : [target.slice(0, hash), target.slice(hash)];
+  const separator = path.includes('?') ? '&' : '?';
+  return redirectResponse(`${path}${separator}t=${encodeURIComponent(ticket)}${fragment}`, [cookie]);
 };

@@ -12,6 +12,7 @@ export type ShareRoute =
   | { kind: 'attachment'; pageId: string | null; attachmentId: string }
   | { kind: 'upload'; pageId: string | null }
   | { kind: 'subscribe'; pageId: string | null }
+  | { kind: 'unsubscribe_page'; pageId: string | null }
   | { kind: 'unsubscribe'; subscriptionId: string }
   | { kind: 'image'; pageId: string; fileName: string }
   | { kind: 'logout' };
@@ -47,6 +48,7 @@ const pageScoped = (pageId: string | null, rest: string[]): ParsedSharePath['rou
   if (first === 'comments' && second === undefined) return { kind: 'comment', pageId };
   if (first === 'attachments' && second === undefined) return { kind: 'upload', pageId };
   if (first === 'subscribe' && second === undefined) return { kind: 'subscribe', pageId };
+  if (first === 'unsubscribe' && second === undefined) return { kind: 'unsubscribe_page', pageId };
   if (first === 'a' && second !== undefined && more.length === 0 && ATTACHMENT_ID.test(second)) {
     return { kind: 'attachment', pageId, attachmentId: second };
   }

@@ -11,6 +11,12 @@ import { isServableImage, loadPageScope, sizeLabel, unavailable } from './conten
 import type { ShareContext } from './share-context';
 import { cookiesToRefresh, deniedResponse, messageResponse } from './share-responses';
 import { unsubscribeSignatureMatches } from './session';
+import { isSubscribed, subscriptionIdFor } from './visitor-subscriptions';
+
+const ANCHOR_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** Fragments of what a visitor just wrote (the page renders the same ids: render/pages.ts). */
+const commentAnchor = (id: string | undefined): string | null => (id && ANCHOR_ID.test(id) ? `comment-${id}` : null);
+const attachmentAnchor = (id: string | undefined): string | null => (id && ANCHOR_ID.test(id) ? `attachment-${id}` : null);
 
 export const MAX_COMMENT_LENGTH = 5000;
 export const MAX_NAME_LENGTH = 80;
@@ -107,11 +113,16 @@ interface SharedPageWrite {
   counter: 'comments' | 'uploads';
   perHour: number;
   tooMany: { title: string; message: string };
-  /** The Confluence write on the page in scope; a failure shows "unavailable" unless `explainFailure` knows it. */
-  perform: (pageId: string) => Promise<unknown>;
+  /**
+   * The Confluence write on the page in scope; a failure shows "unavailable" unless `explainFailure`
+   * knows it. Resolves to the fragment of what was written (the visitor is taken back to it).
+   */
+  perform: (pageId: string) => Promise<string | null>;
   /** A clear page for a failure that is the visitor's to fix (e.g. a duplicate file name); null = unavailable. */
   explainFailure?: (error: unknown) => HttpResponse | null;
   action: 'comment_added' | 'attachment_added';
+  /** Where to return when the write does not say what it created (the section). */
+  fallbackAnchor: 'comments' | 'attachments';
   detail: string;
   notice: 'comment_added' | 'uploaded';
 }
@@ -132,8 +143,9 @@ const writeToSharedPage = async (
     return messageResponse(ctx, 429, write.tooMany.title, write.tooMany.message, backToPage(ctx, pageId));
   }
   const page = loaded.scope.page;
+  let anchor: string | null;
   try {
-    await write.perform(page.id);
+    anchor = await write.perform(page.id);
   } catch (error) {
     return write.explainFailure?.(error) ?? unavailable(ctx, error);
   }
@@ -145,7 +157,7 @@ const writeToSharedPage = async (
     spaceKey: ctx.link.spaceKey,
     detail: write.detail,
   });
-  return redirectResponse(ctx.urls.withNotice(ctx.urls.page(page.id), write.notice), cookiesToRefresh(ctx));
+  return redirectResponse(`${ctx.urls.withNotice(ctx.urls.page(page.id), write.notice)}#${anchor ?? write.fallbackAnchor}`, cookiesToRefresh(ctx));
 };
 
 export const addComment = async (ctx: ShareContext, permissions: ViewPermissions, pageId: string | null): Promise<HttpResponse> => {
@@ -168,8 +180,9 @@ export const addComment = async (ctx: ShareContext, permissions: ViewPermissions
     tooMany: { title: 'Too many comments', message: 'Too many comments were added through this link. Try again later.' },
     // Plain text only: the Confluence adapter escapes it into storage format, so no markup can be injected (T29).
     // The adapter files the name and the verified email with the comment (shown as its author in the share).
-    perform: (id) => ctx.deps.content.addComment(id, text, { name, email: permissions.viewerEmail }),
+    perform: async (id) => commentAnchor((await ctx.deps.content.addComment(id, text, { name, email: permissions.viewerEmail }))?.id),
     action: 'comment_added',
+    fallbackAnchor: 'comments',
     detail: `${text.length} characters`,
     notice: 'comment_added',
   });
@@ -188,11 +201,15 @@ export const uploadAttachment = async (ctx: ShareContext, permissions: ViewPermi
     counter: 'uploads',
     perHour: UPLOADS_PER_LINK_PER_HOUR,
     tooMany: { title: 'Too many uploads', message: 'Too many files were uploaded through this link. Try again later.' },
-    perform: (id) =>
-      ctx.deps.content.uploadAttachment(
-        id,
-        { fileName: checked.fileName, mediaType: checked.mediaType, bytes: file.bytes },
-        `Uploaded by ${uploader} via Secure Share link`,
+    perform: async (id) =>
+      attachmentAnchor(
+        (
+          await ctx.deps.content.uploadAttachment(
+            id,
+            { fileName: checked.fileName, mediaType: checked.mediaType, bytes: file.bytes },
+            `Uploaded by ${uploader} via Secure Share link`,
+          )
+        )?.id,
       ),
     // Confluence refuses a second attachment of the same name on a page (the adapter reports already_exists).
     explainFailure: (error) => {
@@ -212,27 +229,26 @@ export const uploadAttachment = async (ctx: ShareContext, permissions: ViewPermi
       return null;
     },
     action: 'attachment_added',
+    fallbackAnchor: 'attachments',
     detail: `${checked.mediaType}, ${file.bytes.byteLength} bytes`,
     notice: 'uploaded',
   });
 };
 
-export const subscribe = async (ctx: ShareContext, permissions: ViewPermissions, pageId: string | null): Promise<HttpResponse> => {
-  if (!permissions.allowSubscribe) {
-    return messageResponse(ctx, 403, 'Updates are not available', 'This link does not offer email updates.', backToPage(ctx, pageId));
-  }
-  const email = permissions.viewerEmail;
-  if (email === null) {
-    return messageResponse(ctx, 400, 'Email not confirmed', 'Confirm your email address first, then subscribe.', backToPage(ctx, pageId));
-  }
+type SubscribeOutcome = { ok: true; pageId: string; notice: 'subscribed' | 'already_subscribed' } | { ok: false; response: HttpResponse };
+
+/** Subscribes `email` (proven by the session or just now) to a page in the link's scope. */
+export const subscribeEmail = async (
+  ctx: ShareContext,
+  permissions: ViewPermissions,
+  pageId: string | null,
+  email: string,
+): Promise<SubscribeOutcome> => {
   const loaded = await loadPageScope(ctx, permissions, pageId, { comments: false, attachments: false, creator: false, countView: false });
-  if (!loaded.ok) return loaded.response;
+  if (!loaded.ok) return loaded;
   const page = loaded.scope.page;
-  const existing = await ctx.deps.store.subscriptions.listByLink(ctx.link.id, { limit: 100 });
-  if (existing.items.some((s) => s.email === email && s.pageId === page.id)) {
-    return redirectResponse(ctx.urls.withNotice(ctx.urls.page(page.id), 'already_subscribed'), cookiesToRefresh(ctx));
-  }
-  const id = Buffer.from(ctx.deps.random.bytes(16)).toString('base64url');
+  if (await isSubscribed(ctx, page.id, email)) return { ok: true, pageId: page.id, notice: 'already_subscribed' };
+  const id = subscriptionIdFor(ctx, page.id, email);
   await ctx.deps.store.subscriptions.put({ id, linkId: ctx.link.id, pageId: page.id, email, createdAt: ctx.now, confirmed: true });
   await recordAudit(ctx.deps, {
     action: 'subscribed',
@@ -256,7 +272,40 @@ export const subscribe = async (ctx: ShareContext, permissions: ViewPermissions,
   } catch {
     // The subscription stands; the confirmation mail is a courtesy.
   }
-  return redirectResponse(ctx.urls.withNotice(ctx.urls.page(page.id), 'subscribed'), cookiesToRefresh(ctx));
+  return { ok: true, pageId: page.id, notice: 'subscribed' };
+};
+
+/** Where the page's "Updates" section is, with the notice to show there. */
+export const updatesUrl = (ctx: ShareContext, pageId: string, notice: string, urls = ctx.urls): string =>
+  `${urls.withNotice(urls.page(pageId), notice)}#updates`;
+
+export const subscribe = async (ctx: ShareContext, permissions: ViewPermissions, pageId: string | null): Promise<HttpResponse> => {
+  if (!permissions.allowSubscribe) {
+    return messageResponse(ctx, 403, 'Updates are not available', 'This link does not offer email updates.', backToPage(ctx, pageId));
+  }
+  const email = permissions.viewerEmail;
+  if (email === null) {
+    return messageResponse(ctx, 400, 'Email not confirmed', 'Confirm your email address first, then subscribe.', backToPage(ctx, pageId));
+  }
+  const outcome = await subscribeEmail(ctx, permissions, pageId, email);
+  if (!outcome.ok) return outcome.response;
+  return redirectResponse(updatesUrl(ctx, outcome.pageId, outcome.notice), cookiesToRefresh(ctx));
+};
+
+/** "Unsubscribe" on the page: ends the visitor's own updates for this page (their proven address). */
+export const unsubscribeHere = async (ctx: ShareContext, permissions: ViewPermissions, pageId: string | null): Promise<HttpResponse> => {
+  const email = permissions.viewerEmail;
+  if (email === null) {
+    return messageResponse(ctx, 400, 'Email not confirmed', 'Open the page again and confirm your email address first.', backToPage(ctx, pageId));
+  }
+  const loaded = await loadPageScope(ctx, permissions, pageId, { comments: false, attachments: false, creator: false, countView: false });
+  if (!loaded.ok) return loaded.response;
+  const page = loaded.scope.page;
+  const listed = await ctx.deps.store.subscriptions.listByLink(ctx.link.id, { limit: 100 });
+  const ids = new Set([subscriptionIdFor(ctx, page.id, email), ...listed.items.filter((s) => s.email === email && s.pageId === page.id).map((s) => s.id)]);
+  await Promise.all([...ids].map((id) => ctx.deps.store.subscriptions.delete(id)));
+  await recordAudit(ctx.deps, { action: 'unsubscribed', actor: maskEmail(email), linkId: ctx.link.id, pageId: page.id, spaceKey: ctx.link.spaceKey });
+  return redirectResponse(updatesUrl(ctx, page.id, 'unsubscribed'), cookiesToRefresh(ctx));
 };
 
 /**

@@ -109,7 +109,7 @@ describe('attachments', () => {
 });
 
 describe('subscriptions', () => {
-  it('confirm the address by code, subscribe, then unsubscribe through the signed link', async () => {
+  it('confirm the address by code (which subscribes it), then unsubscribe through the signed link', async () => {
     const { path, link } = await h.link({ allowSubscribe: true });
     const v = new Visitor(h.base);
     const page = await v.get(path);
@@ -118,10 +118,8 @@ describe('subscriptions', () => {
     expect(sent.status).toBe(200);
     const code = h.mail.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
     const verify = formByAction(sent.text, '/email/verify');
-    const verified = await v.follow(await v.postForm(verify.action, { ...verify.fields, code }));
-    expect(verified.text).toContain('sam@anywhere.example');
-    const sub = formByAction(verified.text, '/subscribe');
-    const done = await v.follow(await v.postForm(sub.action, sub.fields));
+    const done = await v.follow(await v.postForm(verify.action, { ...verify.fields, code }));
+    expect(done.text).toContain('sam@anywhere.example');
     expect(done.text).toContain('You are subscribed');
     const subs = await h.store.subscriptions.listByLink(link.id, { limit: 10 });
     expect(subs.items.map((s) => s.email)).toEqual(['sam@anywhere.example']);
@@ -145,7 +143,7 @@ describe('subscriptions', () => {
     expect((await h.store.subscriptions.listByLink(link.id, { limit: 10 })).items).toHaveLength(0);
   });
 
-  it('from a child page: confirming the address returns there and subscribes to that page', async () => {
+  it('from a child page: confirming the address subscribes to that page and returns to its Updates section', async () => {
     const { path, link } = await h.link({ allowSubscribe: true, includeChildren: true, withoutLabels: ['internal'] });
     const v = new Visitor(h.base);
     const page = await v.get(`${path}/p/1002`);
@@ -154,10 +152,9 @@ describe('subscriptions', () => {
     const code = h.mail.at(-1)!.text.match(/\b(\d{6})\b/)![1]!;
     const verify = formByAction(sent.text, '/email/verify');
     const back = await v.postForm(verify.action, { ...verify.fields, code });
-    expect(back.location).toBe(`${h.base}${path}/p/1002`);
+    expect(back.location).toBe(`${h.base}${path}/p/1002?n=subscribed#updates`);
     const child = await v.follow(back);
-    const sub = formByAction(child.text, '/p/1002/subscribe');
-    await v.follow(await v.postForm(sub.action, sub.fields));
+    expect(formByAction(child.text, '/p/1002/unsubscribe').action).toBe(`${h.base}${path}/p/1002/unsubscribe`);
     const subs = await h.store.subscriptions.listByLink(link.id, { limit: 10 });
     expect(subs.items.map((s) => [s.email, s.pageId])).toEqual([['kim@anywhere.example', '1002']]);
   });

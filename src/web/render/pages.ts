@@ -184,6 +184,8 @@ export interface Crumb {
 }
 
 export interface AttachmentItem {
+  /** Confluence attachment id: the item's anchor (`#attachment-<id>`). */
+  id?: string;
   title: string;
   url: string;
   sizeLabel: string;
@@ -193,6 +195,8 @@ export interface AttachmentItem {
 }
 
 export interface CommentItem {
+  /** Confluence comment id: the item's anchor (`#comment-<id>`). */
+  id?: string;
   authorName: string;
   /** The address a recipient proved before posting through a link. */
   authorEmail?: string | null;
@@ -219,7 +223,8 @@ export interface ContentPageInput {
   /** `items`: footer threads; `inline`: threads on passages of the page. */
   comments: { items: CommentItem[]; inline?: CommentItem[]; addAction: string | null; error?: string } | null;
   attachments: { items: AttachmentItem[]; uploadAction: string | null; error?: string } | null;
-  subscribe: { email: string | null; subscribeAction: string; emailAction: string } | null;
+  /** `subscribed`: the visitor's proven address gets updates of this page (offer Unsubscribe). */
+  subscribe: { email: string | null; subscribed: boolean; subscribeAction: string; unsubscribeAction: string; emailAction: string } | null;
   logoutUrl: string | null;
   /** Who the visitor proved to be (SSO or an email code); `anotherAccountUrl` for SSO sign-ins. */
   signedIn?: { email: string; anotherAccountUrl: string | null } | null;
@@ -227,8 +232,11 @@ export interface ContentPageInput {
 
 const formatDate = (at: number): string => new Date(at).toISOString().slice(0, 10);
 
+const ANCHOR_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const anchorAttr = (prefix: string, id: string | undefined): SafeHtml | '' => (id && ANCHOR_ID.test(id) ? html` id="${prefix}${id}"` : '');
+
 const renderComment = (item: CommentItem): SafeHtml =>
-  html`<li>${item.quote ? html`<blockquote class="quote">${item.quote}</blockquote>` : ''}<span class="who">${item.authorName}</span>${
+  html`<li${anchorAttr('comment-', item.id)}>${item.quote ? html`<blockquote class="quote">${item.quote}</blockquote>` : ''}<span class="who">${item.authorName}</span>${
     item.authorEmail ? html` <span class="email">${item.authorEmail}</span>` : ''
   }${item.viaShare ? html` <span class="via">via share link</span>` : ''}<time datetime="${new Date(item.createdAt).toISOString()}">${formatDate(item.createdAt)}</time><div class="text">${item.text}</div>${
     item.replies && item.replies.length > 0 ? html`<ol class="comments replies">${item.replies.map(renderComment)}</ol>` : ''
@@ -262,14 +270,14 @@ export const renderContentPage = (input: ContentPageInput): string => {
   }`;
 
   const attachments = input.attachments
-    ? html`<section class="block" aria-labelledby="attachments-h"><h2 id="attachments-h">Attachments</h2>${
+    ? html`<section class="block" id="attachments" aria-labelledby="attachments-h"><h2 id="attachments-h">Attachments</h2>${
         input.attachments.items.length === 0
           ? html`<p class="hint">No attachments.</p>`
           : html`<ul class="files">${input.attachments.items.map(
               (item) =>
                 item.opensDownloadPage
-                  ? html`<li><a href="${item.url}" rel="noopener noreferrer">${item.title}</a><span class="size">${item.sizeLabel}</span></li>`
-                  : html`<li><a href="${item.url}" rel="noopener noreferrer" download>${item.title}</a><span class="size">${item.sizeLabel}</span></li>`,
+                  ? html`<li${anchorAttr('attachment-', item.id)}><a href="${item.url}" rel="noopener noreferrer">${item.title}</a><span class="size">${item.sizeLabel}</span></li>`
+                  : html`<li${anchorAttr('attachment-', item.id)}><a href="${item.url}" rel="noopener noreferrer" download>${item.title}</a><span class="size">${item.sizeLabel}</span></li>`,
             )}</ul>`
       }${
         input.attachments.uploadAction
@@ -285,7 +293,7 @@ ${input.attachments.error ? html`<p class="error" id="file-error" role="alert">$
     : '';
 
   const comments = input.comments
-    ? html`<section class="block" aria-labelledby="comments-h"><h2 id="comments-h">Comments</h2>${
+    ? html`<section class="block" id="comments" aria-labelledby="comments-h"><h2 id="comments-h">Comments</h2>${
         input.comments.items.length === 0 && (input.comments.inline ?? []).length === 0
           ? html`<p class="hint">No comments yet.</p>`
           : html`${input.comments.items.length > 0 ? html`<ol class="comments">${input.comments.items.map(renderComment)}</ol>` : ''}${
@@ -309,11 +317,13 @@ ${input.comments.error ? html`<p class="error" id="comment-error" role="alert">$
     : '';
 
   const subscribe = input.subscribe
-    ? html`<section class="block" aria-labelledby="subscribe-h"><h2 id="subscribe-h">Updates</h2>${
-        input.subscribe.email
-          ? html`<form class="stack" method="post" action="${input.subscribe.subscribeAction}">${hiddenFields(secrets)}<p>Get an email at <strong>${input.subscribe.email}</strong> when this page changes.</p><button type="submit">Subscribe</button></form>`
-          : html`<form class="stack" method="post" action="${input.subscribe.emailAction}">${hiddenFields(secrets)}<input type="hidden" name="purpose" value="subscribe">
-<label for="subscribe-email">Email address <span class="hint">we will send a code to confirm it</span></label>
+    ? html`<section class="block" id="updates" aria-labelledby="subscribe-h"><h2 id="subscribe-h">Updates</h2>${
+        input.subscribe.email && input.subscribe.subscribed
+          ? html`<form class="stack" method="post" action="${input.subscribe.unsubscribeAction}">${hiddenFields(secrets)}<p>You get an email at <strong>${input.subscribe.email}</strong> when this page changes.</p><button type="submit" class="secondary">Unsubscribe</button></form>`
+          : input.subscribe.email
+            ? html`<form class="stack" method="post" action="${input.subscribe.subscribeAction}">${hiddenFields(secrets)}<p>Get an email at <strong>${input.subscribe.email}</strong> when this page changes.</p><button type="submit">Subscribe</button></form>`
+            : html`<form class="stack" method="post" action="${input.subscribe.emailAction}">${hiddenFields(secrets)}<input type="hidden" name="purpose" value="subscribe">
+<label for="subscribe-email">Email address <span class="hint">we will send a code; entering it subscribes you</span></label>
 <input id="subscribe-email" name="email" type="email" required maxlength="254" autocomplete="email">
 <button type="submit">Get updates</button></form>`
       }</section>`
