@@ -50,6 +50,11 @@ export const DEFAULT_DATA_DIR = '.secure-share';
 export const DEFAULT_SITE_PATH = fileURLToPath(new URL('../../fixtures/demo-site.json', import.meta.url));
 export const DEFAULT_PORT = 8787;
 
+const envNumber = (name: string): number | undefined => {
+  const value = Number(process.env[name]);
+  return process.env[name] !== undefined && Number.isFinite(value) && value >= 0 ? value : undefined;
+};
+
 const systemClock: Clock = { now: () => Date.now() };
 const systemRandom: Random = { bytes: (n) => new Uint8Array(randomBytes(n)) };
 
@@ -61,13 +66,17 @@ export const createLocalApp = async (options: LocalAppOptions = {}): Promise<Loc
   let shareBase = `http://localhost:${port}`;
 
   const store = await createLocalStore({ dir: dataDir, clock });
+  // SECURE_SHARE_CONFLUENCE_LATENCY_MS and SECURE_SHARE_CONFLUENCE_429 (a probability) try the app
+  // against a slow or rate-limiting Confluence.
+  const latencyMs = options.latency?.confluenceMs ?? envNumber('SECURE_SHARE_CONFLUENCE_LATENCY_MS');
+  const inject429 = options.inject429 ?? envNumber('SECURE_SHARE_CONFLUENCE_429');
   let confluence: ConfluenceEmulator;
   try {
     confluence = await openConfluenceEmulator(sitePath, {
       persistPath: join(dataDir, 'site-state.json'),
       now: () => clock.now(),
-      ...(options.latency?.confluenceMs ? { latencyMs: options.latency.confluenceMs } : {}),
-      ...(options.inject429 !== undefined ? { inject429: options.inject429 } : {}),
+      ...(latencyMs ? { latencyMs } : {}),
+      ...(inject429 !== undefined ? { inject429 } : {}),
       onSpecViolation: (v) => console.warn(`Confluence emulator: ${v.method} ${v.path} is ${v.reason}`),
     });
   } catch (error) {
