@@ -4,10 +4,12 @@
  * aggregate flushes take their record (single use), and purges are naturally repeatable.
  * Each step is isolated: one failing step does not stop the others (scheduled runs are not retried).
  */
-import type { PageState } from '../core/model';
+import type { PageState, ShareLink } from '../core/model';
 import { flushAuditAggregates } from './audit';
 import type { AppDeps } from './deps';
 import { applyPageState } from './lifecycle';
+import { creatorAccessFor } from './view/creator-access';
+import { noteCreatorAccess } from './view/creator-access-flag';
 import { DAY_MS, loadSiteSettings, sendDueUpdateNotifications, sendExpiryReminders } from './notifications';
 
 export interface SweepReport {
@@ -54,6 +56,7 @@ export const reconcilePageStates = async (deps: AppDeps): Promise<{ pagesChecked
   const saved = await deps.store.ephemeral.get(RECONCILE_CURSOR_KEY, now);
   let cursor = typeof saved?.value.cursor === 'string' ? saved.value.cursor : undefined;
   const pages = new Map<string, PageState>();
+  const links: ShareLink[] = [];
   let exhausted = false;
   while (pages.size < RECONCILE_PAGES_PER_RUN) {
     let result;
@@ -68,6 +71,7 @@ export const reconcilePageStates = async (deps: AppDeps): Promise<{ pagesChecked
     for (const link of result.items) {
       if (now - link.updatedAt < RECONCILE_SETTLE_MS) continue;
       if (!pages.has(link.pageId)) pages.set(link.pageId, link.pageState);
+      if (links.length < RECONCILE_PAGES_PER_RUN) links.push(link);
     }
     cursor = result.nextCursor;
     if (!cursor) {
@@ -100,7 +104,24 @@ export const reconcilePageStates = async (deps: AppDeps): Promise<{ pagesChecked
           : 'The scheduled check found the page removed or unavailable in Confluence; the link no longer opens.',
     });
   }
+  await reconcileCreatorAccess(deps, links.filter((link) => found.get(link.pageId) === 'current'), now);
   return { pagesChecked: pages.size, linksReconciled };
+};
+
+/**
+ * Lists say when a link's creator lost the shared page even if nobody opened the link since: the same
+ * cached check the view makes, filed on the link. Confluence refusing the app stops the pass (next run).
+ */
+const reconcileCreatorAccess = async (deps: AppDeps, links: readonly ShareLink[], now: number): Promise<void> => {
+  for (const link of links) {
+    let readable: boolean | undefined;
+    try {
+      readable = (await creatorAccessFor(deps, link, now).check([link.pageId])).get(link.pageId);
+    } catch {
+      return;
+    }
+    await noteCreatorAccess(deps, link, readable);
+  }
 };
 
 export const runSweep = async (deps: AppDeps): Promise<SweepReport> => {
