@@ -269,7 +269,8 @@ const benchListing = async () => {
     { name: 'space', filter: { spaceKey: 'DEMO' } },
   ];
   const local = await createLocalStore({});
-  const fake = new FakeKvs({ maxHops: 0 });
+  // Counts index queries per page: no throttling (a retried query would count twice) and settled indexes.
+  const fake = new FakeKvs({ maxHops: 0, rateLimitRate: 0, indexLag: { ops: 0 } });
   const kvsStore = createKvsStore(fake);
   const rows: {
     total: number;
