@@ -18,11 +18,14 @@ const storeShareBaseUrl = (deps: AppDeps): Promise<void> =>
     (error: unknown) => console.error('share URL look-up failed', error instanceof Error ? error.message : 'unknown error'),
   );
 
-/** Every UI resolver (byline, content action, space settings, global settings). */
-export const resolverHandler = createForgeResolverHandler((identity) => {
+/**
+ * Every UI resolver (byline, content action, space settings, global settings). The share URL is made
+ * sure of first, awaited: work left running after an invocation returns could resume inside another
+ * installation's invocation on a reused runtime.
+ */
+export const resolverHandler = createForgeResolverHandler(async (identity) => {
   const deps = createForgeDeps(identity);
-  // Runs beside the resolver's own work (memoized: a use case asking for the URL shares this look-up).
-  void storeShareBaseUrl(deps);
+  await storeShareBaseUrl(deps);
   return deps;
 });
 
