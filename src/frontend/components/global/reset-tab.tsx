@@ -28,7 +28,12 @@ export const ResetTab = () => {
     setBusy(true);
     try {
       const result = await api.resetApp({ mode, confirmation: RESET_CONFIRMATION[mode] });
-      flagSuccess(mode === 'links' ? 'All links deleted' : 'Secure Share reset', `${result.deletedLinks} link${result.deletedLinks === 1 ? '' : 's'} deleted.`);
+      const deleted = `${result.deletedLinks} link${result.deletedLinks === 1 ? '' : 's'} deleted`;
+      if (result.continuing) {
+        flagSuccess('Reset continues in the background', `${deleted} so far. The rest is deleted in the background; the audit log records when it is done.`);
+      } else {
+        flagSuccess(mode === 'links' ? 'All links deleted' : 'Secure Share reset', `${deleted}.`);
+      }
     } catch (error) {
       flagError('Reset failed', error);
     } finally {
