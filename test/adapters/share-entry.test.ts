@@ -33,6 +33,9 @@ vi.mock('@forge/kvs', async (importOriginal) => {
 
 const { shareHandler } = await import('../../src/share');
 const { SHARE_BASE_URL_KEY } = await import('../../src/adapters/forge/share-base-url');
+const { withRateLimitRetry } = await import('../../src/adapters/forge/kvs-rate-limit');
+/** Test setup writes repeat a throttled (429) request, as the app's own KVS access does. */
+const setPlain = (key: string, value: string) => withRateLimitRetry(kvs, { sleep: async () => undefined }).set(key, value);
 const { createKvsStore } = await import('../../src/adapters/forge/kvs-store');
 const { defaultSiteSettings } = await import('../../src/core/defaults');
 const { newLinkId, newToken } = await import('../../src/core/token');
@@ -50,7 +53,7 @@ const open = (userPath: string) =>
 
 describe('share web trigger entry', () => {
   it('serves with the stored share URL and never asks the platform for it', async () => {
-    await kvs.set(SHARE_BASE_URL_KEY, 'https://abc.webtrigger.atlassian.app/public/xyz');
+    await setPlain(SHARE_BASE_URL_KEY, 'https://abc.webtrigger.atlassian.app/public/xyz');
     const response = await open(unknownLinkPath());
     expect(response.statusCode).toBe(404);
     expect(platform.getUrl).toBe(0);
@@ -64,7 +67,7 @@ describe('share web trigger entry', () => {
   });
 
   it('answers a malformed path with the 404 before any storage call (T1)', async () => {
-    await kvs.set(SHARE_BASE_URL_KEY, 'https://abc.webtrigger.atlassian.app/public/xyz');
+    await setPlain(SHARE_BASE_URL_KEY, 'https://abc.webtrigger.atlassian.app/public/xyz');
     const before = kvs.calls.length;
     for (const path of ['/s/short', '/nothing', '/diag/short', `/s/${'A'.repeat(65)}/p/abc`]) {
       expect((await open(path)).statusCode).toBe(404);

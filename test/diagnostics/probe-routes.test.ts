@@ -35,6 +35,9 @@ vi.mock('@forge/kvs', async (importOriginal) => {
 
 const { shareHandler } = await import('../../src/share');
 const { SHARE_BASE_URL_KEY } = await import('../../src/adapters/forge/share-base-url');
+const { withRateLimitRetry } = await import('../../src/adapters/forge/kvs-rate-limit');
+/** Test setup writes repeat a throttled (429) request, as the app's own KVS access does. */
+const setPlain = (key: string, value: string) => withRateLimitRetry(kvs, { sleep: async () => undefined }).set(key, value);
 const { createKvsStore } = await import('../../src/adapters/forge/kvs-store');
 const { probeKey, readDiagnostics, BINARY_MODE_HEADER } = await import('../../src/app/diagnostics');
 const { FORGED_IP, expectedProbeHeaders, probePayload } = await import('../../src/web/diagnostics-probe');
@@ -49,7 +52,7 @@ beforeEach(async () => {
   kvs = new FakeKvs();
   platform.kvs = kvs;
   platform.getUrl = 0;
-  await kvs.set(SHARE_BASE_URL_KEY, BASE);
+  await setPlain(SHARE_BASE_URL_KEY, BASE);
 });
 
 const newProbe = async (): Promise<string> => {
