@@ -1,7 +1,8 @@
 /**
  * Setup file (vitest.config.ts): after every test, fails it when a Confluence emulator created in its
  * file received a request outside Atlassian's OpenAPI specs, or answered outside them, since the last
- * check. A test that provokes a violation on purpose clears it with `emulator.stats.reset()`.
+ * check, or called an operation the emulator does not implement. A test that provokes a violation on
+ * purpose clears it with `emulator.stats.reset()`.
  */
 import { afterEach } from 'vitest';
 import { onEmulatorCreated, type ConfluenceEmulator } from '../../src/dev/confluence-emulator/emulator';
@@ -17,6 +18,11 @@ afterEach(() => {
       if (reported.has(v)) continue;
       reported.add(v);
       problems.push(`${v.method} ${v.path}: ${v.reason}`);
+    }
+    for (const v of stats.notEmulated) {
+      if (reported.has(v)) continue;
+      reported.add(v);
+      problems.push(`${v.method} ${v.path}: ${v.operationId} is in the specs but the emulator does not implement it (extend src/dev/confluence-emulator)`);
     }
     for (const v of stats.responseViolations) {
       if (reported.has(v)) continue;
