@@ -233,7 +233,10 @@ export const createConfluenceEmulator = (site: FixtureSite, options: ConfluenceE
         mediaUrlFor,
       });
     } catch (error) {
-      result = v1Error(500, `Emulator error: ${error instanceof Error ? error.message : String(error)}`);
+      // An emulator bug, not Confluence behaviour: reported like a response outside the specs.
+      const message = `Emulator error: ${error instanceof Error ? error.message : String(error)}`;
+      stats.responseViolations.push({ operationId: operation.operationId, status: 500, errors: [message] });
+      result = v1Error(500, message);
     }
     if (result.body !== undefined && !result.bytes) {
       const errors = specs.checkResponse(operation, result.status, result.body);
