@@ -1,6 +1,9 @@
 import type { PageComment } from '../app/ports';
 import type { CommentItem } from './render/pages';
 
+/** The name the Confluence adapter files for a recipient who typed none (adapters/confluence/visitor-comment.ts). */
+const ANONYMOUS_VISITOR = 'Anonymous visitor';
+
 /**
  * Comments as the share shows them: footer threads, then threads on a passage of the page (inline),
  * each root followed by its replies, nested by parentId. A reply whose parent is not in the list
@@ -10,10 +13,12 @@ export const commentThreads = (comments: readonly PageComment[]): { footer: Comm
   type Thread = CommentItem & { replies: CommentItem[] };
   const items = new Map<string, Thread>();
   for (const c of comments) {
+    // A recipient who gave no name but proved an address is shown by that address.
+    const unnamed = c.viaShare && c.authorEmail !== null && c.authorName === ANONYMOUS_VISITOR;
     items.set(c.id, {
       id: c.id,
-      authorName: c.authorName,
-      authorEmail: c.authorEmail,
+      authorName: unnamed ? (c.authorEmail as string) : c.authorName,
+      authorEmail: unnamed ? null : c.authorEmail,
       viaShare: c.viaShare,
       createdAt: c.createdAt,
       text: c.bodyText,

@@ -88,8 +88,24 @@ export const TOO_COMPLEX_HTML = '<p class="notice bad">This page is too complex 
 export const sanitizePageHtml = (raw: string, rewriter: ContentRewriter): string =>
   nestingDepth(raw) > MAX_NESTING_DEPTH ? TOO_COMPLEX_HTML : sanitizeTree(raw, rewriter);
 
-const sanitizeTree = (raw: string, rewriter: ContentRewriter): string =>
-  sanitizeHtml(raw, {
+/** An id or fragment the page itself gave (Confluence heading ids, in-page links). */
+const CONTENT_ANCHOR = /^[A-Za-z0-9_.:-]{1,200}$/;
+
+/**
+ * Anchors of the page's own content live under `c-` and the ones added for the table of contents are
+ * `toc-<n>`, so nothing in a page can take the id of the view's own anchors (#comments, #comment-…).
+ */
+const contentAnchor = (id: string): string => `c-${id}`;
+
+const sanitizeTree = (raw: string, rewriter: ContentRewriter): string => {
+  let headings = 0;
+  const heading = (tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag => {
+    const { id, ...rest } = attribs;
+    const own = id !== undefined && CONTENT_ANCHOR.test(id) ? contentAnchor(id) : undefined;
+    const anchor = own ?? (/^h[1-3]$/.test(tagName) ? `toc-${(headings += 1)}` : undefined);
+    return { tagName, attribs: anchor ? { id: anchor, ...rest } : rest };
+  };
+  return sanitizeHtml(raw, {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: {
       a: ['href', 'title', 'rel'],
@@ -122,6 +138,12 @@ const sanitizeTree = (raw: string, rewriter: ContentRewriter): string =>
     nonTextTags: ['script', 'style', 'textarea', 'option', 'xmp', 'noscript', 'noembed', 'noframes', 'plaintext', 'title', 'iframe', 'template', 'svg', 'math', 'object'],
     nestingLimit: 200,
     transformTags: {
+      h1: heading,
+      h2: heading,
+      h3: heading,
+      h4: heading,
+      h5: heading,
+      h6: heading,
       a: (_tagName, attribs) => {
         const href = (attribs['href'] ?? '').trim();
         const title = attribs['title'];
@@ -129,7 +151,7 @@ const sanitizeTree = (raw: string, rewriter: ContentRewriter): string =>
           tagName: 'a',
           attribs: { href: url, rel: 'noopener noreferrer nofollow', ...(title ? { title } : {}) },
         });
-        if (href.startsWith('#') && /^#[A-Za-z0-9_.:-]{1,200}$/.test(href)) return { tagName: 'a', attribs: { href } };
+        if (href.startsWith('#') && CONTENT_ANCHOR.test(href.slice(1))) return { tagName: 'a', attribs: { href: `#${contentAnchor(href.slice(1))}` } };
         const linkedType = attribs['data-linked-resource-type'];
         const linkedId = attribs['data-linked-resource-id'];
         const path = confluencePath(href);
@@ -174,3 +196,4 @@ const sanitizeTree = (raw: string, rewriter: ContentRewriter): string =>
     // An image without a usable source is removed entirely (external images never load, T23/P1).
     exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs['src'],
   });
+};

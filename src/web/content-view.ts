@@ -228,11 +228,12 @@ const commentThreadsOf = (comments: readonly PageComment[]) => {
   return { items: footer, inline };
 };
 
-const toNav = (ctx: ShareContext, node: SharedTreeNode): NavNode => ({
+/** The navigation tree of the share (every page the link shows). */
+export const navOf = (ctx: ShareContext, node: SharedTreeNode): NavNode => ({
   id: node.id,
   title: node.title,
   url: ctx.urls.page(node.id),
-  children: node.children.map((child) => toNav(ctx, child)),
+  children: node.children.map((child) => navOf(ctx, child)),
 });
 
 type SanitizerModule = typeof import('./content-sanitizer');
@@ -307,7 +308,8 @@ export const renderSharedPage = async (
       updatedAt: page.updatedAt,
       creatorName: permissions.showCreator && creator ? creator.displayName : null,
       crumbs,
-      nav: tree.root.children.length > 0 ? toNav(ctx, tree.root) : null,
+      nav: tree.root.children.length > 0 ? navOf(ctx, tree.root) : null,
+      search: tree.root.children.length > 0 ? { action: ctx.urls.action(null, '/search'), ticket: ctx.sessionSource === 'ticket' ? ctx.ticket : null } : null,
       notice: noticeKey !== undefined ? NOTICES[noticeKey] : undefined,
       secrets: { csrf: ctx.csrf, ticket: ctx.ticket, returnTo: page.id === ctx.link.pageId ? null : page.id },
       comments:

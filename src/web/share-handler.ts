@@ -14,6 +14,7 @@ import { htmlResponse, notFoundResponse, redirectResponse } from './responses';
 import type { ShareContext } from './share-context';
 import { cookiesToRefresh, messageResponse } from './share-responses';
 import { parseSharePath, type ShareRoute } from './share-routes';
+import { searchShare } from './share-search';
 import { createShareUrls } from './share-urls';
 import { handleSsoCallbackHop, SSO_CALLBACK_PATH } from './sso-gate';
 import {
@@ -351,6 +352,8 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: Shar
       return subscribe(ctx, permissions, route.pageId);
     case 'unsubscribe_page':
       return unsubscribeHere(ctx, permissions, route.pageId);
+    case 'search':
+      return searchShare(ctx, permissions);
     case 'email_send':
       return handleEmailSend(ctx);
     case 'email_verify':

@@ -15,7 +15,8 @@ export type ShareRoute =
   | { kind: 'unsubscribe_page'; pageId: string | null }
   | { kind: 'unsubscribe'; subscriptionId: string }
   | { kind: 'image'; pageId: string; fileName: string }
-  | { kind: 'logout' };
+  | { kind: 'logout' }
+  | { kind: 'search' };
 
 export interface ParsedSharePath {
   token: string;
@@ -61,6 +62,7 @@ const methodsFor = (route: ShareRoute): readonly ('GET' | 'POST')[] => {
     case 'attachment':
     case 'image':
     case 'logout':
+    case 'search':
     case 'sso_start':
     case 'sso_callback':
       return GET;
@@ -90,6 +92,7 @@ export const parseSharePath = (path: string): ParsedSharePath | null => {
   else if (first === 'sso' && second === 'start' && third === undefined) route = { kind: 'sso_start' };
   else if (first === 'sso' && second === 'callback' && third === undefined) route = { kind: 'sso_callback' };
   else if (first === 'logout' && second === undefined) route = { kind: 'logout' };
+  else if (first === 'search' && second === undefined) route = { kind: 'search' };
   else if (first === 'unsubscribe' && second !== undefined && third === undefined && SUBSCRIPTION_ID.test(second)) {
     route = { kind: 'unsubscribe', subscriptionId: second };
   } else if (first === 'img' && second !== undefined && PAGE_ID.test(second) && third !== undefined && more.length === 0) {

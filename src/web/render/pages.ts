@@ -1,5 +1,6 @@
 import { html, type SafeHtml } from './escape';
 import { type Branding, renderLayout } from './layout';
+import { tableOfContents } from './toc';
 
 /** Hidden fields every form carries: the CSRF token and the signed session ticket (cookie-less fallback). */
 export interface FormSecrets {
@@ -226,11 +227,35 @@ export interface ContentPageInput {
   /** `subscribed`: the visitor's proven address gets updates of this page (offer Unsubscribe). */
   subscribe: { email: string | null; subscribed: boolean; subscribeAction: string; unsubscribeAction: string; emailAction: string } | null;
   logoutUrl: string | null;
+  /** Search within the share (shares with child pages); `ticket` only when the browser keeps no cookie. */
+  search?: SearchBox | null;
   /** Who the visitor proved to be (SSO or an email code); `anotherAccountUrl` for SSO sign-ins. */
   signedIn?: { email: string; anotherAccountUrl: string | null } | null;
 }
 
-const formatDate = (at: number): string => new Date(at).toISOString().slice(0, 10);
+const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/**
+ * A date in words ("3 December 2026"). The view runs no script, so it cannot learn the visitor's time
+ * zone: the day is the UTC day, and the exact instant is in the <time> element's datetime.
+ */
+export const formatDate = (at: number): string => (Number.isFinite(at) && at > 0 ? DATE_FORMAT.format(new Date(at)) : 'an unknown date');
+
+/** "1 page", "3 pages". */
+export const plural = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
+
+export interface SearchBox {
+  action: string;
+  ticket: string | null;
+}
+
+const searchForm = (box: SearchBox, query = '', id = 'search-q'): SafeHtml =>
+  html`<form class="search" method="get" action="${box.action}" role="search"><label for="${id}">Search these pages</label><span class="search-row"><input id="${id}" name="q" type="search" maxlength="100" value="${query}" required>${
+    box.ticket ? html`<input type="hidden" name="t" value="${box.ticket}">` : ''
+  }<button type="submit">Search</button></span></form>`;
+
+const timeOf = (at: number): SafeHtml =>
+  html`<time datetime="${Number.isFinite(at) && at > 0 ? new Date(at).toISOString() : ''}">${formatDate(at)}</time>`;
 
 const ANCHOR_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const anchorAttr = (prefix: string, id: string | undefined): SafeHtml | '' => (id && ANCHOR_ID.test(id) ? html` id="${prefix}${id}"` : '');
@@ -238,7 +263,7 @@ const anchorAttr = (prefix: string, id: string | undefined): SafeHtml | '' => (i
 const renderComment = (item: CommentItem): SafeHtml =>
   html`<li${anchorAttr('comment-', item.id)}>${item.quote ? html`<blockquote class="quote">${item.quote}</blockquote>` : ''}<span class="who">${item.authorName}</span>${
     item.authorEmail ? html` <span class="email">${item.authorEmail}</span>` : ''
-  }${item.viaShare ? html` <span class="via">via share link</span>` : ''}<time datetime="${new Date(item.createdAt).toISOString()}">${formatDate(item.createdAt)}</time><div class="text">${item.text}</div>${
+  }${item.viaShare ? html` <span class="via">via share link</span>` : ''}${timeOf(item.createdAt)}<div class="text">${item.text}</div>${
     item.replies && item.replies.length > 0 ? html`<ol class="comments replies">${item.replies.map(renderComment)}</ol>` : ''
   }</li>`;
 
@@ -251,15 +276,22 @@ export const renderContentPage = (input: ContentPageInput): string => {
   const { branding, pageId, pageTitle, bodyHtml, crumbs, nav, secrets } = input;
   const navBlock =
     nav && nav.children.length > 0
-      ? html`<nav class="tree" aria-label="Pages in this share"><details open><summary>Pages</summary><ul>${renderNavNode(nav, pageId)}</ul></details></nav>`
+      ? html`<nav class="tree" aria-label="Pages in this share">${input.search ? searchForm(input.search) : ''}<details open><summary>Pages</summary><ul>${renderNavNode(nav, pageId)}</ul></details></nav>`
       : undefined;
+  const toc = tableOfContents(bodyHtml);
+  const tocBlock =
+    toc.length > 0
+      ? html`<nav class="toc" aria-labelledby="toc-h"><details open><summary id="toc-h">On this page</summary><ol>${toc.map(
+          (entry) => html`<li class="toc-${entry.level}"><a href="#${entry.id}">${entry.text}</a></li>`,
+        )}</ol></details></nav>`
+      : '';
   const crumbBlock =
     crumbs.length > 1
       ? html`<nav class="crumbs" aria-label="Breadcrumb"><ol>${crumbs.map((crumb) =>
           crumb.url ? html`<li><a href="${crumb.url}" rel="noopener noreferrer">${crumb.title}</a></li>` : html`<li aria-current="page">${crumb.title}</li>`,
         )}</ol></nav>`
       : '';
-  const meta = html`<p class="meta">Last updated ${formatDate(input.updatedAt)}${
+  const meta = html`<p class="meta">Last updated ${timeOf(input.updatedAt)}${
     input.creatorName ? html` · Shared by ${input.creatorName}` : ''
   }</p>${
     input.signedIn || input.logoutUrl
@@ -333,7 +365,7 @@ ${input.comments.error ? html`<p class="error" id="comment-error" role="alert">$
     title: pageTitle,
     branding,
     nav: navBlock,
-    main: html`${crumbBlock}<h1 class="page-title">${pageTitle}</h1>${meta}${noticeBlock(input.notice)}
+    main: html`${crumbBlock}<h1 class="page-title">${pageTitle}</h1>${meta}${noticeBlock(input.notice)}${tocBlock}
 <article class="content">${{ __html: bodyHtml }}</article>
 ${attachments}${comments}${subscribe}`,
   });
@@ -356,3 +388,62 @@ export const renderUnsubscribe = ({ branding, action, secrets, done }: Unsubscri
           action ? html`<form class="stack" method="post" action="${action}">${hiddenFields(secrets)}<button type="submit">Unsubscribe</button></form>` : ''
         }</div>`,
   });
+
+export interface SearchResult {
+  title: string;
+  url: string;
+  /** The text around the first match in the page's text (null: the title matched). */
+  snippet: { before: string; match: string; after: string } | null;
+}
+
+export interface SearchPageInput {
+  branding: Branding | null;
+  action: string;
+  ticket: string | null;
+  query: string;
+  nav: NavNode | null;
+  rootUrl: string;
+  /** Pages the link shows. */
+  pageCount: number;
+  /** null: no search made yet (empty query). */
+  results: SearchResult[] | null;
+  /** Pages whose text was searched, and pages only searched by title (over the per-search cap). */
+  textSearched?: number;
+  textNotSearched?: number;
+}
+
+export const renderSearchPage = (input: SearchPageInput): string => {
+  const { results, query } = input;
+  const box = { action: input.action, ticket: input.ticket };
+  const summary =
+    results === null
+      ? html`<p class="meta">Search the titles and text of the ${plural(input.pageCount, 'page', 'pages')} shared through this link.</p>`
+      : results.length === 0
+        ? html`<p class="meta" role="status">No page matches “${query}”.</p>`
+        : html`<p class="meta" role="status">${plural(results.length, 'page matches', 'pages match')} “${query}”.</p>`;
+  const list =
+    results && results.length > 0
+      ? html`<ol class="results">${results.map(
+          (r) =>
+            html`<li><a href="${r.url}" rel="noopener noreferrer">${r.title}</a>${
+              r.snippet ? html`<p class="snippet">${r.snippet.before}<mark>${r.snippet.match}</mark>${r.snippet.after}</p>` : html`<p class="snippet hint">Title matches</p>`
+            }</li>`,
+        )}</ol>`
+      : '';
+  const partial =
+    results !== null && (input.textNotSearched ?? 0) > 0
+      ? html`<p class="hint">The text of ${plural(input.textSearched ?? 0, 'page was', 'pages were')} searched; ${plural(input.textNotSearched ?? 0, 'other page was', 'other pages were')} searched by title only.</p>`
+      : '';
+  return renderLayout({
+    title: 'Search',
+    branding: input.branding,
+    nav: input.nav
+      ? html`<nav class="tree" aria-label="Pages in this share"><details open><summary>Pages</summary><ul>${renderNavNode(input.nav, '')}</ul></details></nav>`
+      : undefined,
+    main: html`<p class="crumbs"><a href="${input.rootUrl}" rel="noopener noreferrer">Back to the shared page</a></p><h1 class="page-title">Search</h1>${searchForm(
+      box,
+      query,
+      'search-page-q',
+    )}${summary}${list}${partial}`,
+  });
+};
