@@ -186,8 +186,9 @@ describe('KVS emulator: custom entities', () => {
 });
 
 describe('KVS emulator: eventual consistency and throttling', () => {
-  it('index queries lag writes and deletes by default; gets are consistent at once', async () => {
-    const kvs = new FakeKvs({ rateLimitRate: 0 });
+  it('index queries lag writes and deletes by some requests; gets are consistent at once', async () => {
+    // The default lag is 6 requests or 100 ms; counting requests only keeps this test independent of speed.
+    const kvs = new FakeKvs({ rateLimitRate: 0, indexLag: { ops: 6 } });
     const entity = kvs.entity<LinkValue>('share-link');
     await entity.set('a', link(1));
     expect(await entity.get('a')).toEqual(link(1));
@@ -200,6 +201,14 @@ describe('KVS emulator: eventual consistency and throttling', () => {
     // Index writes land after a few further requests, without any settling.
     for (let i = 0; i < 8; i++) await kvs.get('other');
     expect((await entity.query().index('by-created').getMany()).results).toEqual([]);
+  });
+
+  it('index writes also land after the lag time, with no further requests', async () => {
+    const kvs = new FakeKvs({ rateLimitRate: 0, indexLag: { ops: 1000, ms: 20 } });
+    const entity = kvs.entity<LinkValue>('share-link');
+    await entity.set('a', link(1));
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect((await entity.query().index('by-created').getMany()).results).toHaveLength(1);
   });
 
   it('throttles about 1 % of requests with 429 RATE_LIMIT_EXCEEDED by default, changing nothing', async () => {
