@@ -98,7 +98,8 @@ footer.site-footer{border-top:1px solid var(--line);color:var(--muted);font-size
  nav.tree details[open] summary::after{content:" \\25BE"}
  h1.page-title{font-size:1.6rem}
 }
-nav.toc{max-width:68ch;margin:0 0 24px;padding:10px 14px;border:1px solid var(--line);border-radius:var(--radius);font-size:.92rem}
+nav.toc{max-width:68ch;margin:0 0 24px;padding:10px 14px;border:1px solid var(--line);border-radius:var(--radius)}
+nav.toc ol,nav.toc summary{font-size:.92rem}
 nav.toc summary{font-weight:600;cursor:pointer}
 nav.toc ol{list-style:none;margin:6px 0 0;padding:0}
 nav.toc li{margin:2px 0}nav.toc li.toc-2{padding-left:14px}nav.toc li.toc-3{padding-left:28px}
