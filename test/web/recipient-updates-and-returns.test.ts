@@ -90,6 +90,24 @@ describe('recipient: updates', () => {
   });
 });
 
+describe('recipient: an address taken off the list', () => {
+  it('meets the email gate again, told which address was refused, instead of the 404', async () => {
+    const { path, link } = await h.link({ selectedUsers: ['ann@partner.example', 'bo@partner.example'] });
+    const v = new Visitor(h.base);
+    expect((await openWithCode(v, path, 'ann@partner.example')).text).toContain('Service levels');
+    await h.patchLink(link.id, { selectedUsers: ['bo@partner.example'] });
+    const gate = await v.get(path);
+    expect(gate.status).toBe(200);
+    expect(gate.text).toContain('ann@partner.example can no longer open this page');
+    expect(gate.text).not.toContain('Service levels');
+    // The address left the session: the next request is the plain gate, and another address may pass.
+    const next = await v.get(path);
+    expect(next.text).toContain('Verify your email');
+    expect(next.text).not.toContain('can no longer open');
+    expect((await openWithCode(v, path, 'bo@partner.example')).text).toContain('Service levels');
+  });
+});
+
 describe('recipient: back to what was posted', () => {
   it('a new comment is the target of the redirect, and the page has its anchor', async () => {
     const { path } = await h.link({ comments: 'view_add' });
