@@ -261,6 +261,18 @@ describe('KVS store: view counting', () => {
     await fake.settleIndexes();
     expect((await store.stats.get('hot')).views).toBe(61);
   });
+
+  it('one read folds a backlog of a few hundred views in bounded transactions', async () => {
+    const { fake, store, clock } = counting({ rateLimitRate: 0, indexLag: { ops: 0 } });
+    for (let i = 0; i < 300; i += 50) await Promise.all(Array.from({ length: 50 }, (_, j) => store.stats.recordView('hot', T0 + i + j)));
+    clock.advance(120_000);
+    fake.calls.length = 0;
+    expect((await store.stats.get('hot')).views).toBe(300);
+    expect(fake.calls.filter((c) => c.op === 'transact')).toHaveLength(8);
+    expect(Object.keys(fake.dump()['entity:view-event'] ?? {})).toHaveLength(300 - 8 * 24);
+    expect((await store.stats.get('hot')).views).toBe(300);
+    expect(Object.keys(fake.dump()['entity:view-event'] ?? {})).toHaveLength(0);
+  });
 });
 
 describe('KVS store: purges under index lag', () => {

@@ -59,6 +59,8 @@ const DEFAULT_CONSISTENCY_DELAY_MS = 250;
 const FOLD_AFTER_MS = 60_000;
 /** A fold is one transaction: the total plus at most 24 event deletes (25 operations). */
 const MAX_FOLD_OPS = 24;
+/** Fold transactions per stats read at most. */
+const MAX_FOLDS_PER_READ = 8;
 /** Pending view events read per stats read (the rest are counted on later reads, as folds catch up). */
 const MAX_VIEW_EVENT_PAGES = 20;
 /** clearAll is complete when two passes in a row see no entry in any index. */
@@ -372,6 +374,13 @@ export const createKvsStore = (client: KvsClient, options: KvsStoreOptions = {})
    * the lagging index still shows sit at or below the watermark and are never counted again.
    */
   const readStats = async (linkId: string): Promise<LinkStats> => {
+    const first = await readAndFold(linkId);
+    // A backlog (a popular link nobody looked at) is folded a few transactions per read.
+    for (let fold = 1, more = first.more; more && fold < MAX_FOLDS_PER_READ; fold++) more = (await readAndFold(linkId)).more;
+    return first.view;
+  };
+
+  const readAndFold = async (linkId: string): Promise<{ view: LinkStats; more: boolean }> => {
     const key = toKvsKey(linkId);
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const current = await stats.get(key);
@@ -392,8 +401,9 @@ export const createKvsStore = (client: KvsClient, options: KvsStoreOptions = {})
       const latest = pending.reduce<number | null>((max, e) => (max === null ? atOf(e.atKey) : Math.max(max, atOf(e.atKey))), total.lastOpenedAt);
       const view: LinkStats = { linkId, views: total.views + pending.length, lastOpenedAt: latest };
       const horizon = padInstant(Math.max(0, clock.now() - FOLD_AFTER_MS));
-      const foldable = pending.filter((e) => e.atKey < horizon).slice(0, MAX_FOLD_OPS);
-      if (foldable.length === 0) return view;
+      const old = pending.filter((e) => e.atKey < horizon);
+      const foldable = old.slice(0, MAX_FOLD_OPS);
+      if (foldable.length === 0) return { view, more: false };
       const foldedAt = foldable.reduce<number | null>((max, e) => (max === null ? atOf(e.atKey) : Math.max(max, atOf(e.atKey))), total.lastOpenedAt);
       const next: StatsValue = {
         linkId,
@@ -406,7 +416,7 @@ export const createKvsStore = (client: KvsClient, options: KvsStoreOptions = {})
         else transaction.set(key, next, { entityName: ENTITY.stats, conditions: equals<StatsValue>('rev', current.rev) });
         for (const event of foldable) transaction.delete(event.key, { entityName: ENTITY.viewEvent });
         await transaction.execute();
-        return view;
+        return { view, more: old.length > foldable.length };
       } catch (e) {
         if (!isConflict(e)) throw e;
         await backoff(attempt);
