@@ -262,7 +262,14 @@ export const handleSso = async (ctx: ShareContext, step: 'start' | 'callback'): 
       return redirectWithSession(ctx, { ...ctx.session, ssoEmail: email }, ctx.plainUrls.root());
     }
     case 'error':
-      return messageResponse(ctx, outcome.status, outcome.title, outcome.message, { url: ctx.urls.root(), label: 'Back' });
+      // An account the provider would not vouch for (email not verified): offer another one.
+      return messageResponse(
+        ctx,
+        outcome.status,
+        outcome.title,
+        outcome.message,
+        outcome.status === 403 ? { url: anotherAccountUrl(ctx), label: 'Use another account' } : { url: ctx.urls.root(), label: 'Back' },
+      );
   }
 };
 

@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 /** Follows a sign-in from `startPath` through the demo provider's form to the last of our answers. */
-const signInFrom = async (visitor: Visitor, startPath: string, email: string): Promise<{ authorize: URL; last: VisitorResponse }> => {
+const signInFrom = async (visitor: Visitor, startPath: string, email: string, verified = true): Promise<{ authorize: URL; last: VisitorResponse }> => {
   const start = await visitor.get(startPath);
   expect(start.status, start.text).toBe(303);
   const authorize = new URL(start.location ?? '');
@@ -32,7 +32,7 @@ const signInFrom = async (visitor: Visitor, startPath: string, email: string): P
   let current = await visitor.postForm(new URL(fields.action, server.url).href, {
     ...fields.fields,
     email,
-    email_verified: 'true',
+    ...(verified ? { email_verified: 'true' } : {}),
     decision: 'approve',
   });
   for (let i = 0; i < 5 && current.location && current.status >= 300 && current.status < 400; i += 1) {
@@ -84,6 +84,14 @@ describe('recipient: SSO account switch', () => {
     const still = await visitor.get(ssoLinkPath);
     expect(still.status).toBe(200);
     expect(still.text).toContain('Signed in as <strong>jo@partner.example</strong>');
+  });
+
+  it('an account whose address the provider did not verify is refused with "Use another account"', async () => {
+    const visitor = new Visitor(server.url);
+    const { last } = await signInFrom(visitor, `${ssoLinkPath}/sso/start`, 'ann@partner.example', false);
+    expect(last.status).toBe(403);
+    expect(last.text).toContain('Email address not verified');
+    expect(anotherAccountLink(last.text)).toBe(`${ssoLinkPath}/sso/start?account=other`);
   });
 
   it('an unknown account value starts a normal sign-in (no prompt)', async () => {
