@@ -140,3 +140,13 @@ describe('recipient: look', () => {
     expect(APP_CSS).toMatch(/\.content\{max-width:68ch\}/);
   });
 });
+
+describe('recipient: text of a page', () => {
+  it('block ends separate words, inline markup does not', async () => {
+    const { textOfMarkup } = await import('../../src/web/render/toc');
+    expect(textOfMarkup('<p>Create at <a href="x">acme.example</a>.</p><p>Next<br>line</p><ul><li>a</li><li>b</li></ul>')).toBe(
+      'Create at acme.example. Next line a b',
+    );
+    expect(textOfMarkup('<p>x &amp; y &lt;z&gt; &#x41;&#66;</p>')).toBe('x & y <z> AB');
+  });
+});
