@@ -7,7 +7,7 @@ import { decideView, narrowLinkSelectedUsers } from '../core/policy';
 import { matchesSelectedUsers } from '../core/selected-users';
 import type { HttpResponse } from './http';
 import { escapeHtml, stripUnsafeCharacters } from './render/escape';
-import { renderEmailGate, renderPasswordGate, renderSsoGate, type Notice } from './render/pages';
+import { plural, renderEmailGate, renderPasswordGate, renderSsoGate, type Notice } from './render/pages';
 import { htmlResponse, redirectResponse } from './responses';
 import type { ShareContext } from './share-context';
 import { cookiesToRefresh, messageResponse, redirectWithSession } from './share-responses';
@@ -98,7 +98,7 @@ export const handlePassword = async (ctx: ShareContext, throttle: PasswordThrott
         ctx,
         429,
         'Too many attempts',
-        `Too many wrong passwords were tried from your network. Try again in ${minutes(outcome.retryAfterMs)} minute(s).`,
+        `Too many wrong passwords were tried from your network. Try again in ${plural(minutes(outcome.retryAfterMs), 'minute', 'minutes')}.`,
         { url: ctx.urls.root(), label: 'Back' },
       );
     case 'wrong':
