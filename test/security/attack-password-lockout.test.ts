@@ -66,7 +66,7 @@ describe('attack: password lockout of the recipient', () => {
       expect(lock).toBe(FIRST_LOCK_MS * 2 ** level);
       const locked = await tryPassword(attacker, path, 'still locked');
       expect(locked.status).toBe(429);
-      expect(locked.text).toContain(`Try again in ${Math.ceil(lock / 60_000)} minute(s)`);
+      expect(locked.text).toContain(`Try again in ${Math.ceil(lock / 60_000)} minute${Math.ceil(lock / 60_000) === 1 ? '' : 's'}.`);
       h.clock.now += lock - 1;
       expect((await tryPassword(attacker, path, 'a ms early')).status).toBe(429);
       h.clock.now += 1;
