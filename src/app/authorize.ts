@@ -71,8 +71,9 @@ export const authorizeSpaceAdmin = async (deps: AppDeps, caller: Caller, spaceKe
 
 /**
  * What a caller may do to an existing link:
- * - `edit` (change settings, rotate, email the URL): editors of the link's page;
- * - `moderate` (disable, enable, delete): editors of the page, admins of the link's space, site admins.
+ * - `edit` (change settings, rotate): editors of the link's page;
+ * - `moderate` (disable, enable, delete): editors of the page, admins of the link's space, site admins;
+ * - `reshare` (see, copy and email the same URL): the link's creator and everyone who may moderate it.
  * Returns the page (with its current title and space) when the caller can edit it.
  * @throws DomainError('forbidden')
  */
@@ -80,11 +81,13 @@ export const authorizeLinkAction = async (
   deps: AppDeps,
   caller: Caller,
   link: ShareLink,
-  action: 'edit' | 'moderate',
+  action: 'edit' | 'moderate' | 'reshare',
 ): Promise<PageSummary | undefined> => {
+  // The creator may always hand out the URL they created (the view still checks they can read the page).
+  if (action === 'reshare' && link.createdBy === caller.accountId) return undefined;
   const page = await verify(() => deps.rights.pageEditable(caller.accountId, link.pageId));
   if (page) return page;
-  if (action === 'moderate') {
+  if (action === 'moderate' || action === 'reshare') {
     const spaceAdmin = await verify(() => deps.rights.isSpaceAdmin(caller.accountId, link.spaceKey));
     if (spaceAdmin || (await isSiteAdmin(deps, caller))) return undefined;
   }

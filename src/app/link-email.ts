@@ -7,6 +7,8 @@ import { authorizeLinkAction, type Caller } from './authorize';
 import type { AppDeps } from './deps';
 import { loadSpacePolicy, toLinkView } from './link-views';
 import { loadLink, shareUrlFor } from './links';
+import { requireCurrentUrl } from './link-reshare';
+import type { ShareLink } from '../core/model';
 
 /** Recipients one editor may email per hour: the app must not become a spam relay. */
 export const EMAIL_RECIPIENTS_PER_HOUR = 100;
@@ -14,7 +16,8 @@ const HOUR_MS = 60 * 60 * 1000;
 
 export interface EmailLinkInput {
   linkId: string;
-  url: string;
+  /** A URL shown earlier (checked against the link); omitted: the link's kept URL. */
+  url?: string | undefined;
   recipients: string[];
   message?: string | undefined;
 }
@@ -25,30 +28,47 @@ const tokenFromUrl = (url: string): string | undefined => {
   return match?.[1];
 };
 
-/**
- * Emails the share URL to recipients (page editors). The caller passes the URL shown at create/rotate:
- * only the token's hash is stored, so the app cannot rebuild it. The token must be this link's current
- * one, and the email carries the canonical URL built from it, so the feature never mails arbitrary URLs
- * under the app's name. The password is never sent.
- */
-export const emailLink = async (deps: AppDeps, caller: Caller, input: EmailLinkInput): Promise<{ sent: number }> => {
-  const link = await loadLink(deps, input.linkId);
-  await authorizeLinkAction(deps, caller, link, 'edit');
-  const token = tokenFromUrl(input.url);
+/** The canonical URL of the token at the end of `url`, if it is this link's current token. */
+const checkedUrl = async (deps: AppDeps, link: ShareLink, url: string): Promise<string> => {
+  const token = tokenFromUrl(url);
   if (token === undefined || !isWellFormedToken(token) || linkIdOf(token) !== link.id || !tokenMatches(token, link.tokenHash)) {
     throw new DomainError('invalid_input', 'This URL is not the current URL of this link (it may have been rotated). Copy the link again or rotate it.', [
       { field: 'url', rule: 'url.mismatch', message: 'Not the current URL of this link' },
     ]);
   }
   // The email always carries the canonical URL for the token, whatever host the caller's copy names.
-  const url = await shareUrlFor(deps, token);
+  return shareUrlFor(deps, token);
+};
+
+/**
+ * Emails the share URL to recipients (anyone with rights on the link: its creator, page editors, space
+ * and Confluence admins). The URL is the link's kept one, or a URL shown earlier that must carry the
+ * link's current token; the email carries the canonical URL, so the feature never mails arbitrary URLs
+ * under the app's name. The password is never sent.
+ */
+export const emailLink = async (deps: AppDeps, caller: Caller, input: EmailLinkInput): Promise<{ sent: number }> => {
+  const link = await loadLink(deps, input.linkId);
+  await authorizeLinkAction(deps, caller, link, 'reshare');
+  const url = input.url !== undefined ? await checkedUrl(deps, link, input.url) : await requireCurrentUrl(deps, link);
   const recipients = normalizeRecipients(input.recipients);
   const sp = await loadSpacePolicy(deps, link.spaceKey);
-  const now = deps.clock.now();
-  const view = toLinkView(link, sp.policy, now);
+  const view = toLinkView(link, sp.policy, deps.clock.now());
   if (view.effectiveStatus !== 'active') {
     throw new DomainError('invalid_input', `This link cannot be opened right now (${view.effectiveStatus.replace('_', ' ')}); fix it before emailing it.`);
   }
+  return sendLinkEmail(deps, caller, link, url, recipients, input.message);
+};
+
+/** One message per recipient (no one sees the others' addresses), within the sender's hourly cap; audited. */
+export const sendLinkEmail = async (
+  deps: AppDeps,
+  caller: Caller,
+  link: ShareLink,
+  url: string,
+  recipients: readonly string[],
+  message: string | undefined,
+): Promise<{ sent: number }> => {
+  const now = deps.clock.now();
   const windowEnd = Math.floor(now / HOUR_MS) * HOUR_MS + HOUR_MS;
   const counterKey = `email-link:${caller.accountId}:${windowEnd}`;
   const before = await deps.store.counters.get(counterKey);
@@ -69,11 +89,10 @@ export const emailLink = async (deps: AppDeps, caller: Caller, input: EmailLinkI
     senderName: sender?.displayName ?? 'A colleague',
     pageTitle: link.pageTitle,
     url,
-    ...(input.message !== undefined ? { message: input.message } : {}),
+    ...(message !== undefined ? { message } : {}),
     hasPassword: link.passwordHash !== null,
     expiresAt: link.expiresAt,
   });
-  // One message per recipient: recipients never see each other's addresses.
   let sent = 0;
   try {
     for (const to of recipients) {

@@ -59,6 +59,7 @@ export const toLinkView = (link: ShareLink, policy: EffectivePolicy, now: number
     status: link.status,
     pageState: link.pageState,
     hasPassword: link.passwordHash !== null,
+    urlAvailable: typeof link.tokenSealed === 'string',
     effectiveStatus,
     violations,
     selectedUsersNarrowedTo,

@@ -12,6 +12,7 @@ import type { AppDeps } from './deps';
 import { createCreatorNames, loadSpacePolicy, toLinkView, toPolicyView } from './link-views';
 import { linksOfPage } from './listing';
 import { MIN_PASSWORD_SCORE, passwordStrength } from './password-strength';
+import { sealLinkToken } from './token-vault';
 
 /** bcrypt only reads the first 72 bytes: a longer password would silently be truncated, so refuse it. */
 export const MAX_PASSWORD_BYTES = 72;
@@ -182,6 +183,7 @@ export const createLink = async (deps: AppDeps, caller: Caller, input: CreateLin
     ...settings,
     id,
     tokenHash: hashToken(token),
+    tokenSealed: await sealLinkToken(deps, id, token),
     pageId: page.id,
     spaceKey: page.spaceKey,
     pageTitle: page.title,
@@ -333,7 +335,7 @@ export const setLinkStatus = async (
 };
 
 /**
- * Replaces the token (page editors): the old URL and every session die; the new URL is returned once.
+ * Replaces the token (page editors): the old URL and every session die, for everyone who holds it.
  * @throws DomainError('sharing_disabled') while the space or site has sharing off.
  */
 export const rotateLink = async (
@@ -352,6 +354,7 @@ export const rotateLink = async (
   const next: ShareLink = {
     ...link,
     tokenHash: hashToken(token),
+    tokenSealed: await sealLinkToken(deps, link.id, token),
     version: link.version + 1,
     epoch: link.epoch + 1,
     updatedAt: now,

@@ -75,10 +75,15 @@ export interface LinkSettings {
   requireSso: boolean;
 }
 
-/** A stored share link. The token itself is never stored: only its SHA-256 (hex). */
+/**
+ * A stored share link. The token is looked up by its SHA-256 (hex); the token itself is kept only sealed
+ * (AES-256-GCM under the installation key in secret storage) so people with rights can copy it again.
+ */
 export interface ShareLink extends LinkSettings {
   id: string;
   tokenHash: string;
+  /** The sealed token (see core/token.ts sealToken); absent or null for links created before re-sharing existed. */
+  tokenSealed?: string | null;
   pageId: string;
   spaceKey: string;
   pageTitle: string;
@@ -113,6 +118,8 @@ export interface LinkView extends LinkSettings {
   status: LinkStatus;
   pageState: PageState;
   hasPassword: boolean;
+  /** The app can give its URL again (copy, email); false for links created before tokens were kept sealed. */
+  urlAvailable: boolean;
   /** Derived at read time from the effective policy and the clock. */
   effectiveStatus: 'active' | 'disabled' | 'expired' | 'non_compliant' | 'page_removed' | 'sharing_disabled';
   /** Human-readable reasons when effectiveStatus is non_compliant. */

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 
 /**
  * A share token is `<linkId><secret>`: a 22-char base64url link id (128 random bits) followed by a
@@ -34,4 +34,37 @@ export const tokenMatches = (token: string, storedHash: string): boolean => {
   const actual = Buffer.from(hashToken(token), 'hex');
   const expected = Buffer.from(storedHash, 'hex');
   return actual.length === expected.length && timingSafeEqual(actual, expected);
+};
+
+/**
+ * The token kept for re-sharing: AES-256-GCM under the installation's key, bound to its link id (AAD), so
+ * a sealed token copied onto another link does not open. Format `v1.<iv>.<ciphertext>.<tag>` (base64url).
+ */
+const SEAL_VERSION = 'v1';
+const IV_BYTES = 12;
+
+export const sealToken = (key: Uint8Array, linkId: string, token: string, iv: Uint8Array): string => {
+  if (key.length !== 32) throw new Error('token key must be 32 bytes');
+  if (iv.length !== IV_BYTES) throw new Error(`iv must be ${IV_BYTES} bytes`);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(`ss-token|${linkId}`, 'utf8'));
+  const ciphertext = Buffer.concat([cipher.update(token, 'utf8'), cipher.final()]);
+  return [SEAL_VERSION, toBase64Url(iv), toBase64Url(ciphertext), toBase64Url(cipher.getAuthTag())].join('.');
+};
+
+/** The token sealed by sealToken for this link, or undefined when it does not decrypt (wrong key, link or tampering). */
+export const openToken = (key: Uint8Array, linkId: string, sealed: string): string | undefined => {
+  const parts = sealed.split('.');
+  if (parts.length !== 4 || parts[0] !== SEAL_VERSION) return undefined;
+  try {
+    const [iv, ciphertext, tag] = parts.slice(1).map((part) => Buffer.from(part, 'base64url'));
+    if (!iv || !ciphertext || !tag || iv.length !== IV_BYTES || tag.length !== 16) return undefined;
+    const decipher = createDecipheriv('aes-256-gcm', key, iv);
+    decipher.setAAD(Buffer.from(`ss-token|${linkId}`, 'utf8'));
+    decipher.setAuthTag(tag);
+    const token = Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
+    return isWellFormedToken(token) && linkIdOf(token) === linkId ? token : undefined;
+  } catch {
+    return undefined;
+  }
 };

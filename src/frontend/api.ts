@@ -63,6 +63,7 @@ export const api = {
   rotateLink: (p: ResolverPayload<'rotateLink'>) => callResolver('rotateLink', p),
   deleteLink: (p: ResolverPayload<'deleteLink'>) => callResolver('deleteLink', p),
   emailLink: (p: ResolverPayload<'emailLink'>) => callResolver('emailLink', p),
+  getLinkUrl: (p: ResolverPayload<'getLinkUrl'>) => callResolver('getLinkUrl', p),
   getSpaceConfig: (p: ResolverPayload<'getSpaceConfig'>) => callResolver('getSpaceConfig', p),
   setSpaceConfig: (p: ResolverPayload<'setSpaceConfig'>) => callResolver('setSpaceConfig', p),
   listSpaceLinks: (p: ResolverPayload<'listSpaceLinks'>) => callResolver('listSpaceLinks', p),

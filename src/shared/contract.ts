@@ -1,8 +1,8 @@
 /**
  * The resolver contract shared by the backend (src/app/resolvers) and the UI Kit frontend.
  * Type-only apart from RESOLVER_KEYS: the frontend imports it with `import type` (or the key list).
- * Every resolver answers with a ResolverResult envelope; links are always LinkView (no hashes, no tokens),
- * except that createLink and rotateLink return the full share URL once.
+ * Every resolver answers with a ResolverResult envelope; links are always LinkView (no hashes, no tokens);
+ * the full share URL comes from createLink, rotateLink and getLinkUrl only.
  */
 import type { DiagnosticsResults, RunDiagnosticsResult } from '../app/diagnostics';
 import type { ErrorCode, ErrorDetail } from '../core/errors';
@@ -109,8 +109,15 @@ export interface PageSharingResult {
 
 export interface CreatedLinkResult {
   link: LinkView;
-  /** The full share URL with its token. Shown once: only the token's hash is stored. */
+  /** The full share URL with its token (getLinkUrl gives the same URL again later). */
   url: string;
+}
+
+/** The same URL again, for anyone with rights on the link; null (with the reason) for links from before re-sharing. */
+export interface LinkUrlResult {
+  linkId: string;
+  url: string | null;
+  unavailableReason: string | null;
 }
 
 export interface SpaceConfigResult {
@@ -156,9 +163,11 @@ export interface ResolverContract {
   setLinkStatus: { payload: { linkId: string; status: LinkStatus; version?: number }; result: { link: LinkView } };
   rotateLink: { payload: { linkId: string; version?: number }; result: CreatedLinkResult };
   deleteLink: { payload: { linkId: string }; result: { deleted: string } };
-  /** Sends the share URL (never the password). `url` is the URL shown at create/rotate; it must match the link. */
+  /** The link's current URL (creator, page editors, space admins, Confluence admins). */
+  getLinkUrl: { payload: { linkId: string }; result: LinkUrlResult };
+  /** Sends the share URL (never the password): the link's kept URL, or `url` when given (it must be the current one). */
   emailLink: {
-    payload: { linkId: string; url: string; recipients: string[]; message?: string };
+    payload: { linkId: string; url?: string; recipients: string[]; message?: string };
     result: { sent: number };
   };
   getSpaceConfig: { payload: { spaceKey: string }; result: SpaceConfigResult };
@@ -215,6 +224,7 @@ export const RESOLVER_KEYS = [
   'rotateLink',
   'deleteLink',
   'emailLink',
+  'getLinkUrl',
   'getSpaceConfig',
   'setSpaceConfig',
   'listSpaceLinks',

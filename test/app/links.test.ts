@@ -209,7 +209,7 @@ describe('status, rotate, delete', () => {
     await expectDomainError(rotateLink(h.deps, SPACE_ADMIN, { linkId: created.link.id, version: 1 }), 'version_conflict');
   });
 
-  it('lets admins who cannot edit the page moderate a link but not edit, rotate or email it', async () => {
+  it('lets admins who cannot edit the page moderate a link but not edit or rotate it (re-sharing: link-reshare.test.ts)', async () => {
     const { link } = await createLink(h.deps, EDITOR, { pageId: '1002', settings: { name: 'orig' } });
     await expectDomainError(rotateLink(h.deps, SITE_ADMIN, { linkId: link.id }), 'forbidden');
     await expectDomainError(

@@ -54,6 +54,7 @@ export const linkView = (overrides: Partial<LinkListItem> = {}): LinkListItem =>
   status: 'active',
   pageState: 'current',
   hasPassword: false,
+  urlAvailable: false,
   effectiveStatus: 'active',
   violations: [],
   selectedUsersNarrowedTo: null,

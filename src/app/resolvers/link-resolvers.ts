@@ -1,4 +1,5 @@
 import { emailLink } from '../link-email';
+import { getLinkUrl } from '../link-reshare';
 import { createLink, deleteLink, getPageSharing, rotateLink, setLinkStatus, updateLink } from '../links';
 import { defineResolver, type ResolverHandler } from './define';
 import { payloadSchemas } from './schemas';
@@ -20,5 +21,6 @@ export const linkResolvers: Record<string, ResolverHandler> = {
     await deleteLink(deps, caller, p.linkId);
     return { deleted: p.linkId };
   }),
+  getLinkUrl: defineResolver(payloadSchemas.getLinkUrl, (deps, caller, p) => getLinkUrl(deps, caller, p.linkId)),
   emailLink: defineResolver(payloadSchemas.emailLink, (deps, caller, p) => emailLink(deps, caller, p)),
 };

@@ -172,9 +172,10 @@ export const payloadSchemas = {
   }),
   rotateLink: z.strictObject({ linkId: linkIdSchema, version: versionSchema.optional() }),
   deleteLink: z.strictObject({ linkId: linkIdSchema }),
+  getLinkUrl: z.strictObject({ linkId: linkIdSchema }),
   emailLink: z.strictObject({
     linkId: linkIdSchema,
-    url: z.string().trim().min(1, 'url is required').max(2000),
+    url: z.string().trim().min(1, 'url is required').max(2000).optional(),
     recipients: z
       .array(z.string().trim().max(320))
       .min(1, 'Add at least one recipient')
