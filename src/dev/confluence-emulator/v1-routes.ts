@@ -44,6 +44,34 @@ const matches = (ctx: RouteContext, node: FixturePage, clause: CqlClause): boole
   return clause.negated ? !has : has;
 };
 
+/** `content.restrictions.read.restrictions.user` / `.group` expansions of a search result (spec: Content.restrictions). */
+const readRestrictionsExpansion = (ctx: RouteContext, node: FixturePage, expand: string[]) => {
+  const wantsUsers = expand.includes('content.restrictions.read.restrictions.user');
+  const wantsGroups = expand.includes('content.restrictions.read.restrictions.group');
+  if (!wantsUsers && !wantsGroups && !expand.includes('content.restrictions.read')) return {};
+  const users = node.viewRestrictedTo.flatMap((id) => {
+    const user = ctx.state.userById(id);
+    return user ? [v1User(ctx, user)] : [];
+  });
+  const side = <T>(results: T[]) => ({ results, start: 0, limit: 100, size: results.length });
+  return {
+    restrictions: {
+      read: {
+        operation: 'read',
+        restrictions: {
+          ...(wantsUsers ? { user: side(users) } : {}),
+          ...(wantsGroups ? { group: side([]) } : {}),
+          _expandable: { ...(wantsUsers ? {} : { user: '' }), ...(wantsGroups ? {} : { group: '' }) },
+        },
+        _expandable: { content: `/rest/api/content/${node.id}` },
+        _links: { self: `/rest/api/content/${node.id}/restriction/byOperation/read` },
+      },
+      _expandable: { update: '' },
+      _links: {},
+    },
+  };
+};
+
 const searchResult = (ctx: RouteContext, node: FixturePage, expand: string[]) => {
   const space = ctx.state.spaceByKey(node.spaceKey);
   const ancestors: FixturePage[] = [];
@@ -64,6 +92,7 @@ const searchResult = (ctx: RouteContext, node: FixturePage, expand: string[]) =>
           }
         : {}),
       ...(expand.includes('content.ancestors') ? { ancestors: ancestors.map(contentRef) } : {}),
+      ...readRestrictionsExpansion(ctx, node, expand),
     },
     title: node.title,
     excerpt: '',
