@@ -270,6 +270,14 @@ export interface PageStatusInfo {
   status: PageSummary['status'];
 }
 
+/** What a caller of getDescendants needs; less asked is fewer Confluence requests. */
+export interface DescendantsNeed {
+  /** Only these labels are reported (the link's label filters); an empty list reads no labels. Omitted: every label. */
+  labels?: readonly string[];
+  /** At most this many pages, cut before any lookup about them (the shared-tree cap). */
+  maxPages?: number;
+}
+
 /** Reads and writes the web trigger does as the app (no Atlassian user is present). */
 export interface ConfluenceContent {
   /**
@@ -284,9 +292,9 @@ export interface ConfluenceContent {
   getPageStatuses(pageIds: readonly string[]): Promise<PageStatusInfo[]>;
   /**
    * Every descendant page of rootId, with labels and direct restriction flags, parent links intact.
-   * `known.spaceKey` (the link stores it) saves the space lookup.
+   * `known.spaceKey` (the link stores it) saves the space lookup; `need` narrows the work (see DescendantsNeed).
    */
-  getDescendants(rootId: string, known?: { spaceKey?: string }): Promise<ChildPage[]>;
+  getDescendants(rootId: string, known?: { spaceKey?: string }, need?: DescendantsNeed): Promise<ChildPage[]>;
   /** Footer and inline comments with their replies (parentId), oldest first within each kind. */
   listComments(pageId: string): Promise<PageComment[]>;
   addComment(pageId: string, text: string, author: CommentAuthor): Promise<PageComment>;

@@ -142,17 +142,36 @@ describe('content: getDescendants', () => {
     id, title: `T${id}`, type: 'page', status: 'current', parentId, depth, ...extra,
   });
 
-  it('follows cursors, re-parents through folders, drops trashed subtrees and checks labels/restrictions in parallel', async () => {
-    const labelRoute: Route = (p) => {
-      const id = /pages\/(\d+)\/labels/.exec(p)?.[1];
-      return { json: { results: id === '12' ? [{ name: 'internal', prefix: 'global' }] : [{ name: 'public', prefix: 'global' }] } };
-    };
-    const restrictionRoute: Route = (p) => {
-      const id = /content\/(\d+)\/restriction/.exec(p)?.[1];
-      if (id === '14') return { status: 403, json: {} };
-      const restricted = id === '13';
-      return { json: { operation: 'read', restrictions: { user: { results: restricted ? [{ accountId: 'x' }] : [], size: restricted ? 1 : 0 }, group: { results: [], size: 0 } } } };
-    };
+  /** One v1 search result with the restriction (and label) expansions. */
+  const hit = (id: string, opts: { restrictedTo?: string[]; labels?: string[]; noRestrictions?: boolean } = {}) => ({
+    content: {
+      id,
+      type: 'page',
+      ...(opts.noRestrictions
+        ? {}
+        : {
+            restrictions: {
+              read: {
+                operation: 'read',
+                restrictions: {
+                  user: { results: (opts.restrictedTo ?? []).map((accountId) => ({ accountId })), size: (opts.restrictedTo ?? []).length },
+                  group: { results: [], size: 0 },
+                },
+              },
+            },
+          }),
+      ...(opts.labels ? { metadata: { labels: { results: opts.labels.map((name) => ({ name, prefix: 'global' })) } } } : {}),
+    },
+  });
+  const searchRoute = (pages: Record<string, unknown>[][]): Route => (p) => {
+    if (!p.startsWith('/wiki/rest/api/search?')) return undefined;
+    const start = Number(/[?&]start=(\d+)/.exec(p)?.[1] ?? 0);
+    const index = start / 2;
+    const next = index + 1 < pages.length ? `/rest/api/search?cql=x&limit=2&start=${(index + 1) * 2}` : undefined;
+    return { json: { results: pages[index] ?? [], _links: next ? { next } : {} } };
+  };
+
+  it('reads the structure and every page\'s restrictions and labels in bulk: descendants + one paginated CQL search, no per-page lookups', async () => {
     const fake = fakeConfluence({
       '/wiki/api/v2/pages/1?status=current&status=archived&status=trashed': { json: page('1', { parentId: null }) },
       '/wiki/api/v2/spaces/98301': { json: SPACE },
@@ -167,25 +186,54 @@ describe('content: getDescendants', () => {
         node('16', '15', 2),
         node('w1', '1', 1, { type: 'whiteboard' }),
       ]),
-      'labels\\?limit=250$': labelRoute,
-      'restriction/byOperation/read$': restrictionRoute,
+      '^/wiki/rest/api/search\\?': searchRoute([
+        [hit('11', { labels: ['public'] }), hit('12', { labels: ['internal', 'Public'] })],
+        // 14 is missing from the search (not indexed yet, or hidden from the app): it fails closed.
+        [hit('13', { restrictedTo: ['x'], labels: ['public'] }), hit('16', { labels: [] })],
+      ]),
     });
-    const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected }, { concurrency: 4 });
+    const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
     const tree = await content.getDescendants('1');
     expect(tree).toEqual([
       { id: '11', title: 'T11', spaceId: '98301', spaceKey: 'DEMO', parentId: '1', status: 'current', labels: ['public'], viewRestricted: false },
-      { id: '12', title: 'T12', spaceId: '98301', spaceKey: 'DEMO', parentId: '11', status: 'current', labels: ['internal'], viewRestricted: false },
+      { id: '12', title: 'T12', spaceId: '98301', spaceKey: 'DEMO', parentId: '11', status: 'current', labels: ['internal', 'Public'], viewRestricted: false },
       { id: '13', title: 'T13', spaceId: '98301', spaceKey: 'DEMO', parentId: '1', status: 'current', labels: ['public'], viewRestricted: true },
-      // Unreadable restrictions fail closed.
-      { id: '14', title: 'T14', spaceId: '98301', spaceKey: 'DEMO', parentId: '13', status: 'current', labels: ['public'], viewRestricted: true },
+      { id: '14', title: 'T14', spaceId: '98301', spaceKey: 'DEMO', parentId: '13', status: 'current', labels: [], viewRestricted: true },
     ]);
-    // Per-page lookups overlap (parallel) but never exceed the concurrency limit (+ nothing else in flight).
-    expect(fake.maxInFlight()).toBeGreaterThan(1);
-    expect(fake.maxInFlight()).toBeLessThanOrEqual(4);
-    const labelCalls = fake.calls.filter((c) => c.path.includes('/labels'));
-    expect(labelCalls.map((c) => c.path).sort()).toEqual(
-      ['11', '12', '13', '14'].map((id) => `/wiki/api/v2/pages/${id}/labels?limit=250`),
+    const searches = fake.calls.filter((c) => c.path.startsWith('/wiki/rest/api/search'));
+    expect(searches[0]?.path).toBe(
+      `/wiki/rest/api/search?cql=${encodeURIComponent('ancestor=1 and type=page')}&limit=200&expand=${encodeURIComponent(
+        'content.restrictions.read.restrictions.user,content.restrictions.read.restrictions.group,content.metadata.labels',
+      )}`,
     );
+    expect(searches).toHaveLength(2);
+    expect(fake.calls.filter((c) => /\/labels\?|restriction\/byOperation/.test(c.path))).toEqual([]);
+    // Descendants and the search run side by side, not one after the other.
+    expect(fake.maxInFlight()).toBeGreaterThanOrEqual(3);
+  });
+
+  it('asks for no labels without a label filter, reports only the filtered labels, and caps pages before any lookup', async () => {
+    const many = Array.from({ length: 5 }, (_, i) => node(String(20 + i), '1', 1));
+    const fake = fakeConfluence({
+      '/wiki/api/v2/pages/1?status=current&status=archived&status=trashed': { json: page('1', { parentId: null }) },
+      '/wiki/api/v2/pages/1/descendants?limit=250&depth=10': descendants(many),
+      '^/wiki/rest/api/search\\?': searchRoute([[hit('20', { labels: ['Secret', 'other'] }), hit('21')], [hit('22')], [hit('23')]]),
+    });
+    const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
+    const noLabels = await content.getDescendants('1', { spaceKey: 'DEMO' }, { labels: [], maxPages: 3 });
+    expect(noLabels.map((p) => [p.id, p.labels, p.viewRestricted])).toEqual([
+      ['20', [], false],
+      ['21', [], false],
+      ['22', [], false],
+    ]);
+    const firstSearch = fake.calls.find((c) => c.path.startsWith('/wiki/rest/api/search'))?.path ?? '';
+    expect(decodeURIComponent(firstSearch)).not.toContain('labels');
+    // The search stops once it covers the cap (2 of 3 result pages), the space is never read.
+    expect(fake.calls.filter((c) => c.path.startsWith('/wiki/rest/api/search'))).toHaveLength(2);
+    expect(fake.calls.some((c) => c.path.includes('/spaces/'))).toBe(false);
+
+    const filtered = await content.getDescendants('1', { spaceKey: 'DEMO' }, { labels: ['secret'], maxPages: 1 });
+    expect(filtered.map((p) => [p.id, p.labels])).toEqual([['20', ['Secret']]]);
   });
 
   it('re-queries below the depth limit (depth=10, the spec maximum)', async () => {
@@ -195,24 +243,20 @@ describe('content: getDescendants', () => {
       '/wiki/api/v2/spaces/98301': { json: SPACE },
       '/wiki/api/v2/pages/1/descendants?limit=250&depth=10': descendants(chain),
       '/wiki/api/v2/pages/11/descendants?limit=250&depth=10': descendants([node('12', '11', 1)]),
-      'labels\\?limit=250$': () => ({ json: { results: [] } }),
-      'restriction/byOperation/read$': () => ({ json: { restrictions: { user: { size: 0 }, group: { size: 0 } } } }),
+      '^/wiki/rest/api/search\\?': searchRoute([Array.from({ length: 11 }, (_, i) => hit(String(i + 2)))]),
     });
     const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
-    expect((await content.getDescendants('1')).map((p) => [p.id, p.parentId])).toEqual(
-      Array.from({ length: 11 }, (_, i) => [String(i + 2), String(i + 1)]),
+    expect((await content.getDescendants('1')).map((p) => [p.id, p.parentId, p.viewRestricted])).toEqual(
+      Array.from({ length: 11 }, (_, i) => [String(i + 2), String(i + 1), false]),
     );
   });
 
-  it('fails closed for one child the app is refused on (403), not for the whole tree', async () => {
+  it('fails closed for a result whose restrictions did not come back', async () => {
     const fake = fakeConfluence({
       '/wiki/api/v2/pages/1?status=current&status=archived&status=trashed': { json: page('1') },
       '/wiki/api/v2/spaces/98301': { json: SPACE },
       '/wiki/api/v2/pages/1/descendants?limit=250&depth=10': descendants([node('2', '1', 1), node('3', '1', 1)]),
-      'pages/2/labels\\?limit=250$': () => ({ status: 403, json: {} }),
-      'pages/3/labels\\?limit=250$': () => ({ json: { results: [] } }),
-      'content/2/restriction/byOperation/read$': () => ({ status: 403, json: {} }),
-      'content/3/restriction/byOperation/read$': () => ({ json: { restrictions: { user: { size: 0, results: null }, group: null } } }),
+      '^/wiki/rest/api/search\\?': searchRoute([[hit('2', { noRestrictions: true }), hit('3')]]),
     });
     const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
     expect((await content.getDescendants('1')).map((p) => [p.id, p.viewRestricted])).toEqual([
@@ -226,6 +270,7 @@ describe('content: getDescendants', () => {
       '/wiki/api/v2/pages/1?status=current&status=archived&status=trashed': { json: page('1') },
       '/wiki/api/v2/spaces/98301': { json: SPACE },
       '/wiki/api/v2/pages/1/descendants?limit=250&depth=10': descendants([node('2', '1', 1)], '/wiki/rest/api/user/current'),
+      '^/wiki/rest/api/search\\?': searchRoute([[hit('2')]]),
     });
     const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
     await expect(content.getDescendants('1')).rejects.toMatchObject({ code: 'upstream_unavailable' });
@@ -235,6 +280,7 @@ describe('content: getDescendants', () => {
     const fake = fakeConfluence({
       '/wiki/api/v2/pages/1\\?': () => ({ status: 404, json: {} }),
       '/wiki/api/v2/pages/1/descendants': () => ({ status: 404, json: {} }),
+      '^/wiki/rest/api/search\\?': () => ({ json: { results: [] } }),
     });
     const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
     expect(await content.getDescendants('1')).toEqual([]);
@@ -623,7 +669,7 @@ describe('429 with Retry-After', () => {
       const status = n === 1 ? 429 : 200;
       return { ok: status === 200, status, headers: { get: () => new Date(1_000_000 + 1500).toUTCString() }, json: async () => ({}), text: async () => '', arrayBuffer: async () => new ArrayBuffer(0) };
     };
-    const request = retryingReads(inner, { now: () => 1_000_000, sleep: async (ms) => void waits.push(ms) });
+    const request = retryingReads(inner, { now: () => 1_000_000, sleep: async (ms) => void waits.push(ms), random: () => 0 });
     expect((await request('/wiki/api/v2/pages/1')).status).toBe(200);
     expect(waits).toEqual([1000]); // HTTP dates have whole seconds: 1.5 s ahead rounds down to 1 s
     expect(retryAfterMs('2', 0)).toBe(2000);

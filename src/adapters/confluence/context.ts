@@ -1,5 +1,5 @@
 import type { SpaceInfo } from '../../app/ports';
-import { getJson, getJsonOrHidden, MAX_RETRY_AFTER_MS, path, retryingReads, SPACE_KEY, type RequestFn } from './transport';
+import { getJson, getJsonOrHidden, MAX_RETRY_AFTER_MS, path, RETRY_BUDGET_MS, retryingReads, SPACE_KEY, type RequestFn } from './transport';
 import { spaceListSchema, spaceSchema } from './schemas';
 
 export interface ConfluenceRestOptions {
@@ -18,8 +18,10 @@ export interface ConfluenceRestOptions {
   invokingAccountId?: string;
   /** Display name used for comments the app posts. */
   appDisplayName?: string;
-  /** Longest Retry-After (ms) a read answered 429 waits before its one retry; 0 turns retries off. */
+  /** Longest single wait (ms) before a retry of a read answered 429/503; 0 turns retries off. */
   maxRetryAfterMs?: number;
+  /** All retry waits of this adapter (one invocation) together, in ms (default RETRY_BUDGET_MS). */
+  retryBudgetMs?: number;
 }
 
 /** What the parts of the adapter share: the two request functions, options and per-invocation caches. */
@@ -41,7 +43,7 @@ export const createAdapterContext = (
   request: { asApp: RequestFn; asUser: RequestFn },
   options: ConfluenceRestOptions,
 ): AdapterContext => {
-  const retry = { maxWaitMs: options.maxRetryAfterMs ?? MAX_RETRY_AFTER_MS };
+  const retry = { maxWaitMs: options.maxRetryAfterMs ?? MAX_RETRY_AFTER_MS, budgetMs: options.retryBudgetMs ?? RETRY_BUDGET_MS };
   const asApp = retry.maxWaitMs > 0 ? retryingReads(request.asApp, retry) : request.asApp;
   const asUser = retry.maxWaitMs > 0 ? retryingReads(request.asUser, retry) : request.asUser;
   // Per-adapter (= per-invocation) cache: never shared across tenants.

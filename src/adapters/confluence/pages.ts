@@ -1,24 +1,27 @@
 /** Pages as the app: one page with its body, page states in bulk (no bodies), and a page's descendants. */
 import type { ChildPage, ConfluenceContent, PageContent, PageStatusInfo, PageSummary, SpaceInfo } from '../../app/ports';
-import { isDomainError } from '../../core/errors';
 import type { AdapterContext } from './context';
 import {
   descendantListSchema,
   labelsSchema,
   pageListSchema,
   pageSchema,
-  readRestrictionSchema,
+  treeSearchSchema,
   type Label,
   type RawDescendant,
   type RawPage,
   type RestrictionSide,
 } from './schemas';
-import { chunks, collect, epoch, getJson, getJsonOrHidden, mapLimited, PAGE_ID, path, repeated, type RequestFn } from './transport';
+import { chunks, collect, epoch, getJson, PAGE_ID, path, repeated, type RequestFn } from './transport';
 
 /** `depth` maximum of GET /pages/{id}/descendants (spec: 1..10); deeper pages are re-queried from the frontier. */
 export const DESCENDANTS_DEPTH = 10;
 /** `limit` maximum of the v2 list endpoints used here. */
 export const V2_PAGE_LIMIT = 250;
+/** `limit` asked of the v1 CQL search (Confluence caps it lower with expansions; pagination covers the rest). */
+export const SEARCH_LIMIT = 200;
+/** Pages a tree read returns without an explicit cap. */
+export const MAX_DESCENDANT_PAGES = 2000;
 /** `id` maxItems of GET /pages. */
 export const PAGE_IDS_PER_REQUEST = 250;
 
@@ -66,36 +69,57 @@ export const fetchPage = (
 export const createPageReads = (
   ctx: AdapterContext,
 ): Pick<ConfluenceContent, 'getPage' | 'getPageStatuses' | 'getDescendants'> => {
-  const { asApp, bodyFormat, concurrency } = ctx;
+  const { asApp, bodyFormat } = ctx;
   const live = ['current', 'archived', 'trashed'];
-
-  /** A page the app is refused on (403) is one page hidden, not a failed tree. */
-  const hiddenOnRefusal = (error: unknown): undefined => {
-    if (isDomainError(error) && error.code === 'app_unauthorized') return undefined;
-    throw error;
-  };
 
   const pageLabels = async (pageId: string): Promise<string[] | undefined> => {
     const labels = await collect(asApp, path`/wiki/api/v2/pages/${pageId}/labels?limit=${V2_PAGE_LIMIT}`, labelsSchema);
     return labels ? visibleLabels(labels) : undefined;
   };
 
-  /** v1 only. Unreadable restrictions count as restricted (fail closed). */
-  const isReadRestricted = async (pageId: string): Promise<boolean> => {
-    const body = await getJsonOrHidden(asApp, path`/wiki/rest/api/content/${pageId}/restriction/byOperation/${'read'}`, readRestrictionSchema);
-    if (!body) return true;
+  /**
+   * Direct read restrictions (and labels, when asked) of every page below the root: one paginated CQL
+   * search instead of two lookups per page. A page whose restrictions are missing counts as restricted.
+   */
+  const treeFlags = async (rootId: string, maxPages: number, withLabels: boolean): Promise<Map<string, { restricted: boolean; labels: string[] }>> => {
+    const flags = new Map<string, { restricted: boolean; labels: string[] }>();
+    if (maxPages === 0) return flags;
+    const expand = [
+      'content.restrictions.read.restrictions.user',
+      'content.restrictions.read.restrictions.group',
+      ...(withLabels ? ['content.metadata.labels'] : []),
+    ];
+    const cql = `ancestor=${rootId} and type=page`;
+    const results = await collect(
+      asApp,
+      `/wiki/rest/api/search?cql=${encodeURIComponent(cql)}&limit=${SEARCH_LIMIT}&expand=${encodeURIComponent(expand.join(','))}`,
+      treeSearchSchema,
+      { maxItems: maxPages },
+    );
     const count = (side: RestrictionSide): number => side?.size ?? side?.results?.length ?? 0;
-    return count(body.restrictions?.user) + count(body.restrictions?.group) > 0;
+    for (const result of results ?? []) {
+      const content = result.content;
+      if (!content) continue;
+      const sides = content.restrictions?.read?.restrictions;
+      flags.set(content.id, {
+        restricted: !sides || count(sides.user) + count(sides.group) > 0,
+        labels: withLabels ? visibleLabels(content.metadata?.labels?.results ?? []) : [],
+      });
+    }
+    return flags;
   };
 
-  /** Descendants of one node, re-querying below the endpoint's depth limit. */
-  const rawDescendants = async (collection: string, nodeId: string): Promise<RawDescendant[] | undefined> => {
+  /** Descendants of one node, re-querying below the endpoint's depth limit; stops once `budget.left` items are read. */
+  const rawDescendants = async (collection: string, nodeId: string, budget: { left: number }): Promise<RawDescendant[] | undefined> => {
+    if (budget.left <= 0) return [];
     const items = await collect(
       asApp,
       path`/wiki/api/v2/${collection}/${nodeId}/descendants?limit=${V2_PAGE_LIMIT}&depth=${DESCENDANTS_DEPTH}`,
       descendantListSchema,
+      { maxItems: budget.left },
     );
     if (!items) return undefined;
+    budget.left -= items.length;
     const byId = new Map(items.map((item) => [item.id, item]));
     const depthOf = (item: RawDescendant): number => {
       if (item.depth !== undefined && item.depth !== null) return item.depth;
@@ -108,7 +132,7 @@ export const createPageReads = (
     };
     const frontier = items.filter((item) => depthOf(item) >= DESCENDANTS_DEPTH && DESCENDANT_COLLECTIONS[item.type ?? '']);
     const deeper = await Promise.all(
-      frontier.map((item) => rawDescendants(DESCENDANT_COLLECTIONS[item.type ?? ''] as string, item.id)),
+      frontier.map((item) => rawDescendants(DESCENDANT_COLLECTIONS[item.type ?? ''] as string, item.id, budget)),
     );
     return [...items, ...deeper.flatMap((d) => d ?? [])];
   };
@@ -158,9 +182,16 @@ export const createPageReads = (
       return found;
     },
 
-    async getDescendants(rootId, known) {
+    async getDescendants(rootId, known, need = {}) {
       if (!PAGE_ID.test(rootId)) return [];
-      const [root, items] = await Promise.all([fetchPage(asApp, getJson, rootId, undefined, live), rawDescendants('pages', rootId)]);
+      const maxPages = Math.max(0, Math.floor(need.maxPages ?? MAX_DESCENDANT_PAGES));
+      const wantedLabels = need.labels === undefined ? undefined : new Set(need.labels.map((l) => l.trim().toLowerCase()).filter((l) => l !== ''));
+      // Structure (v2 descendants) and the flags of every page (one CQL search) in parallel.
+      const [root, items, flags] = await Promise.all([
+        fetchPage(asApp, getJson, rootId, undefined, live),
+        rawDescendants('pages', rootId, { left: maxPages }),
+        treeFlags(rootId, maxPages, wantedLabels === undefined || wantedLabels.size > 0),
+      ]);
       if (!root?.spaceId || !items) return [];
       const space = known?.spaceKey ? { id: root.spaceId, key: known.spaceKey } : await ctx.spaceById(asApp, root.spaceId);
       if (!space) return [];
@@ -184,18 +215,10 @@ export const createPageReads = (
         const parentId = pageParent(item);
         return parentId === 'hidden' || parentId === null ? [] : [{ item, parentId }];
       });
-      const unique = [...new Map(pages.map((p) => [p.item.id, p])).values()];
-      // Labels and restrictions have no batch endpoint: 2 lookups per page, `concurrency` in flight.
-      const lookups = unique.flatMap(({ item }) => [
-        { kind: 'labels' as const, pageId: item.id },
-        { kind: 'restricted' as const, pageId: item.id },
-      ]);
-      const answers = await mapLimited(lookups, concurrency, (l): Promise<string[] | boolean | undefined> =>
-        l.kind === 'labels' ? pageLabels(l.pageId).catch(hiddenOnRefusal) : isReadRestricted(l.pageId),
-      );
-      return unique.map(({ item, parentId }, i): ChildPage => {
-        const labels = answers[2 * i] as string[] | undefined;
-        const viewRestricted = answers[2 * i + 1] as boolean;
+      const unique = [...new Map(pages.map((p) => [p.item.id, p])).values()].slice(0, maxPages);
+      return unique.map(({ item, parentId }): ChildPage => {
+        const found = flags.get(item.id);
+        const labels = found?.labels ?? [];
         return {
           id: item.id,
           title: item.title ?? '',
@@ -203,9 +226,9 @@ export const createPageReads = (
           spaceKey: space.key,
           parentId,
           status: 'current',
-          labels: labels ?? [],
-          // A page whose labels the app cannot read is treated as restricted too.
-          viewRestricted: viewRestricted || labels === undefined,
+          labels: wantedLabels ? labels.filter((l) => wantedLabels.has(l.toLowerCase())) : labels,
+          // A page the search did not return (not indexed yet, hidden from the app) counts as restricted.
+          viewRestricted: found?.restricted ?? true,
         };
       });
     },

@@ -57,6 +57,25 @@ export const readRestrictionSchema = z.object({
   restrictions: z.nullish(z.object({ user: restrictionSideSchema, group: restrictionSideSchema })),
 });
 
+/** A v1 search result with `content.restrictions.read.restrictions.*` and `content.metadata.labels` expanded. */
+export const treeSearchSchema = z.object({
+  results: z.array(
+    z.object({
+      content: z.nullish(
+        z.object({
+          id,
+          restrictions: z.nullish(
+            z.object({ read: z.nullish(z.object({ restrictions: z.nullish(z.object({ user: restrictionSideSchema, group: restrictionSideSchema })) })) }),
+          ),
+          metadata: z.nullish(z.object({ labels: z.nullish(z.object({ results: z.nullish(z.array(labelSchema)) })) })),
+        }),
+      ),
+    }),
+  ),
+  _links: linksSchema,
+});
+export type TreeSearchResult = z.infer<typeof treeSearchSchema>['results'][number];
+
 export const commentSchema = z.object({
   id,
   status: text,

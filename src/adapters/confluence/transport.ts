@@ -134,18 +134,20 @@ export const getJsonOrHidden = async <S extends z.ZodMiniType>(
 
 const MAX_LIST_PAGES = 50;
 
-/** Follows `_links.next` (cursor pagination) until the last page or `maxPages`. */
+/** Follows `_links.next` (cursor pagination) until the last page, `maxPages` pages or at least `maxItems` items. */
 export const collect = async <T>(
   request: RequestFn,
   first: string,
   schema: z.ZodMiniType<{ results: T[]; _links?: { next?: string | null | undefined } | null | undefined }>,
-  maxPages = MAX_LIST_PAGES,
+  limits: { maxPages?: number; maxItems?: number } = {},
 ): Promise<T[] | undefined> => {
+  const maxPages = limits.maxPages ?? MAX_LIST_PAGES;
+  const maxItems = limits.maxItems ?? Infinity;
   const queryAt = first.indexOf('?');
   const prefix = queryAt === -1 ? first : first.slice(0, queryAt);
   const items: T[] = [];
   let next: string | undefined = first;
-  for (let pageNo = 0; next && pageNo < maxPages; pageNo += 1) {
+  for (let pageNo = 0; next && pageNo < maxPages && items.length < maxItems; pageNo += 1) {
     const body: { results: T[]; _links?: { next?: string | null | undefined } | null | undefined } | undefined = await getJson(
       request,
       next,
@@ -185,8 +187,18 @@ export const epoch = (value: string | null | undefined): number => {
   return Number.isFinite(ms) ? ms : 0;
 };
 
-/** Longest Retry-After the adapter waits out before one retry of a read (the caller then gives up). */
+/** Longest single wait (Retry-After or backoff) before a retry; a longer Retry-After fails the request at once. */
 export const MAX_RETRY_AFTER_MS = 2000;
+/** Retries of one request answered 429 or 503. */
+export const MAX_RETRIES = 3;
+/** All retry waits of one adapter (= one invocation) together stay within this budget (a view has 55 s). */
+export const RETRY_BUDGET_MS = 20_000;
+/** Wait before the first retry when Confluence gives no Retry-After; doubled per retry. */
+const BACKOFF_BASE_MS = 250;
+/** Up to this share is added to each wait so that throttled callers do not all come back at once. */
+const JITTER = 0.2;
+
+const RETRIED_STATUSES = new Set([429, 503]);
 
 /** Seconds (or an HTTP date) of a Retry-After header as milliseconds from `now`; undefined when unreadable. */
 export const retryAfterMs = (value: string | null, now: number): number | undefined => {
@@ -196,24 +208,49 @@ export const retryAfterMs = (value: string | null, now: number): number | undefi
   return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
 };
 
+/** Reads, and the content permission check (a POST that changes nothing): safe to send again. */
+const isRetrySafe = (p: string, init: RestInit | undefined): boolean => {
+  const method = (init?.method ?? 'GET').toUpperCase();
+  return method === 'GET' || (method === 'POST' && /^\/wiki\/rest\/api\/content\/[0-9]+\/permission\/check$/.test(p));
+};
+
+export interface RetryOptions {
+  /** Longest single wait; 0 turns retries off. */
+  maxWaitMs?: number;
+  maxRetries?: number;
+  /** Total wait of all retries through this request function. */
+  budgetMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  /** [0, 1): jitter source (injected in tests). */
+  random?: () => number;
+}
+
 /**
- * Reads (GET) answered 429 with a short Retry-After are retried once after that wait: Confluence's
- * rate limit is shared by all installations, and a brief burst should not cost a visitor the page.
- * Writes are never retried (a POST may have been applied).
+ * Rate limits are a normal condition: Confluence's quota is shared by every installation of the app.
+ * Reads answered 429 or 503 are retried up to `maxRetries` times, after the Retry-After Confluence
+ * asks for (or a doubling backoff without one), jittered, as long as each wait stays short and all
+ * waits together stay within the budget. Writes are never retried (a POST may have been applied).
  */
-export const retryingReads = (
-  request: RequestFn,
-  options: { maxWaitMs?: number; sleep?: (ms: number) => Promise<void>; now?: () => number } = {},
-): RequestFn => {
+export const retryingReads = (request: RequestFn, options: RetryOptions = {}): RequestFn => {
   const maxWait = options.maxWaitMs ?? MAX_RETRY_AFTER_MS;
+  const maxRetries = options.maxRetries ?? MAX_RETRIES;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? (() => Date.now());
+  const random = options.random ?? Math.random;
+  let budgetLeft = options.budgetMs ?? RETRY_BUDGET_MS;
   return async (p, init) => {
-    const res = await request(p, init);
-    if (res.status !== 429 || (init?.method ?? 'GET').toUpperCase() !== 'GET') return res;
-    const wait = retryAfterMs(res.headers.get('retry-after'), now());
-    if (wait === undefined || wait > maxWait) return res;
-    await sleep(wait);
-    return request(p, init);
+    let res = await request(p, init);
+    for (let attempt = 0; attempt < maxRetries && RETRIED_STATUSES.has(res.status) && isRetrySafe(p, init); attempt += 1) {
+      const asked = retryAfterMs(res.headers.get('retry-after'), now());
+      const base = asked ?? BACKOFF_BASE_MS * 2 ** attempt;
+      if (base > maxWait) return res;
+      const wait = Math.min(maxWait, Math.round(base + base * JITTER * random()));
+      if (wait > budgetLeft) return res;
+      budgetLeft -= wait;
+      await sleep(wait);
+      res = await request(p, init);
+    }
+    return res;
   };
 };
