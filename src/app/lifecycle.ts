@@ -11,6 +11,7 @@ import { linkAuditScope, recordAudit } from './audit';
 import type { AppDeps } from './deps';
 import { linksOfPage } from './listing';
 import { notePageUpdated } from './notifications';
+import { invalidateTrees } from './view/tree-cache';
 
 const idSchema = z.union([z.string().min(1).max(64), z.number().int().nonnegative()]).transform(String);
 
@@ -50,8 +51,12 @@ const STATE_EVENTS: Record<string, { state: PageState; action: AuditAction; verb
   [PAGE_EVENTS.unarchived]: { state: 'current', action: 'page_restored', verb: 'unarchived' },
 };
 
+/** Events that change a tree without touching any link: cached shared trees are dropped (tree-cache.ts). */
+const TREE_EVENTS = new Set(['avi:confluence:moved:page', 'avi:confluence:permissions_updated:page', 'avi:confluence:created:page']);
+
 export type PageEventOutcome =
   | { outcome: 'ignored'; reason: 'malformed' | 'self_generated' | 'not_a_page' | 'unhandled_event' }
+  | { outcome: 'trees_invalidated'; pageId: string }
   | { outcome: 'state_changed'; pageId: string; pageState: PageState; linksChanged: number }
   | { outcome: 'update_noted'; pageId: string; linksRetitled: number };
 
@@ -133,7 +138,10 @@ export const handlePageEvent = async (event: unknown, deps: AppDeps): Promise<Pa
   const actor = parsed.data.atlassianId ?? 'app';
 
   const stateEvent = STATE_EVENTS[eventType];
+  // Cached shared trees of the page's space are rebuilt on their next view (tree-cache.ts).
+  const dropCachedTrees = () => invalidateTrees(deps, content.space?.key?.trim() || undefined);
   if (stateEvent) {
+    await dropCachedTrees();
     const label = title ? `"${title}"` : `page ${pageId}`;
     const consequence = stateEvent.state === 'current' ? 'the link works again (if its policy allows)' : 'the link no longer opens';
     const linksChanged = await applyPageState(deps, pageId, stateEvent.state, {
@@ -147,9 +155,15 @@ export const handlePageEvent = async (event: unknown, deps: AppDeps): Promise<Pa
   if (eventType === PAGE_EVENTS.updated) {
     // Our own writes (comments/attachments added through a link do not update the page, but be safe).
     if (parsed.data.selfGenerated === true) return { outcome: 'ignored', reason: 'self_generated' };
+    await dropCachedTrees();
     const linksRetitled = title ? await retitleLinks(deps, pageId, title) : 0;
     await notePageUpdated(deps, { pageId, title });
     return { outcome: 'update_noted', pageId, linksRetitled };
+  }
+
+  if (TREE_EVENTS.has(eventType)) {
+    await dropCachedTrees();
+    return { outcome: 'trees_invalidated', pageId };
   }
 
   return { outcome: 'ignored', reason: 'unhandled_event' };

@@ -1,6 +1,7 @@
 import type { Attachment, ChildPage, PageComment, PageContent, UserInfo } from '../app/ports';
 import { buildSharedTree, pathTo, restrictedPagesIn, type SharedTree, type SharedTreeNode } from '../app/view/share-tree';
 import { creatorAccessFor, type CreatorAccess } from '../app/view/creator-access';
+import { loadTreePages } from '../app/view/tree-cache';
 import { noteCreatorAccess } from '../app/view/creator-access-flag';
 import { recordAudit, linkAuditScope } from '../app/audit';
 import { isDomainError } from '../core/errors';
@@ -109,10 +110,15 @@ const readPage = (deps: ShareContext['deps'], link: ShareLink, plan: PageReadPla
   const creatorAccess = creatorAccessFor(deps, link, deps.clock.now());
   // The link stores its space key: no space read after the page.
   const known = { spaceKey: link.spaceKey };
+  const target = plan.targetId === rootId ? Promise.resolve(undefined) : deps.content.getPage(plan.targetId, known);
   return Promise.all([
     deps.content.getPage(rootId, known),
-    plan.targetId === rootId ? Promise.resolve(undefined) : deps.content.getPage(plan.targetId, known),
-    plan.includeChildren ? deps.content.getDescendants(rootId, known) : Promise.resolve([]),
+    target,
+    // The tree's pages come from the per-link tree cache (one store wave beside this Confluence wave);
+    // a cached tree is rebuilt when the requested page has moved since.
+    plan.includeChildren
+      ? loadTreePages(deps, link, deps.clock.now(), { pageId: plan.targetId, parentId: target.then((page) => page?.parentId, () => undefined) })
+      : Promise.resolve([]),
     plan.comments ? deps.content.listComments(plan.targetId) : Promise.resolve([]),
     plan.attachments ? deps.content.listAttachments(plan.targetId) : Promise.resolve([]),
     plan.creator ? deps.content.getUser(link.createdBy).catch(() => undefined) : Promise.resolve(undefined),
@@ -214,7 +220,8 @@ export const loadPageScope = async (
   }
   const page = targetId === rootId ? root : target;
   if (!tree.nodes.has(targetId) || !page || page.status !== 'current' || page.id !== targetId) {
-    return { ok: false, response: await deniedResponse(ctx, 'page outside the shared tree') };
+    const reason = tree.capped && !tree.nodes.has(targetId) ? 'page outside the shared tree or over the tree cap' : 'page outside the shared tree';
+    return { ok: false, response: await deniedResponse(ctx, reason) };
   }
   if (creatorReads.get(targetId) !== true) {
     const reason = creatorReads.get(targetId) === false ? 'creator_lost_access: the link creator cannot read the requested page' : 'creator read check failed (refused until it succeeds)';

@@ -32,10 +32,17 @@ export interface SharedTree {
   /** Every shared page id → node (root included). */
   nodes: Map<string, SharedTreeNode>;
   root: SharedTreeNode;
+  /** Pages were left out because the tree reached MAX_TREE_PAGES ("over the tree cap"). */
+  capped: boolean;
 }
 
-/** Hard cap on pages listed per link view (T27/X2). */
-export const MAX_TREE_PAGES = 500;
+/**
+ * Hard cap on the pages of one shared tree (T27/X2, issue 10): applied before any Confluence lookup
+ * about them (getDescendants' maxPages) and again here; pages beyond it are hidden.
+ */
+export const MAX_TREE_PAGES = 2000;
+/** Descendants read at most: the tree cap less the root. */
+export const MAX_TREE_DESCENDANTS = MAX_TREE_PAGES - 1;
 
 const normalizeLabel = (label: string): string => label.trim().toLowerCase();
 
@@ -54,7 +61,7 @@ export const buildSharedTree = (
 ): SharedTree => {
   const rootNode: SharedTreeNode = { id: root.id, title: root.title, parentId: null, children: [] };
   const nodes = new Map<string, SharedTreeNode>([[root.id, rootNode]]);
-  if (!rules.includeChildren) return { rootId: root.id, nodes, root: rootNode };
+  if (!rules.includeChildren) return { rootId: root.id, nodes, root: rootNode, capped: false };
 
   const byParent = new Map<string, ChildPage[]>();
   for (const page of descendants) {
@@ -65,10 +72,15 @@ export const buildSharedTree = (
   }
   // Breadth-first from the root, so only pages reachable through included parents are ever considered.
   const queue: SharedTreeNode[] = [rootNode];
-  while (queue.length > 0 && nodes.size < MAX_TREE_PAGES) {
-    const parent = queue.shift() as SharedTreeNode;
+  let capped = descendants.length >= MAX_TREE_DESCENDANTS;
+  for (let head = 0; head < queue.length; head += 1) {
+    const parent = queue[head] as SharedTreeNode;
     for (const page of byParent.get(parent.id) ?? []) {
-      if (nodes.has(page.id) || nodes.size >= MAX_TREE_PAGES) continue;
+      if (nodes.has(page.id)) continue;
+      if (nodes.size >= MAX_TREE_PAGES) {
+        capped = true;
+        break;
+      }
       if (page.status !== 'current') continue;
       if (page.viewRestricted && !rules.shareRestrictedChildren) continue;
       if (page.viewRestricted && rules.creatorCanRead && rules.creatorCanRead.get(page.id) !== true) continue;
@@ -79,7 +91,7 @@ export const buildSharedTree = (
       queue.push(node);
     }
   }
-  return { rootId: root.id, nodes, root: rootNode };
+  return { rootId: root.id, nodes, root: rootNode, capped };
 };
 
 /** The view-restricted pages a tree holds: the ones whose creator read right must be checked. */
