@@ -89,6 +89,9 @@ const random: Random = { bytes: (n) => new Uint8Array(randomBytes(n)) };
 
 interface Harness {
   deps: AppDeps;
+  newContent: () => AppDeps['content'];
+  /** Every store call with its start and end. */
+  storeCalls: CallLog;
   emulator: ConfluenceEmulator;
   /** Every Confluence request with its start and end: the longest chain of them is the sequential waves. */
   requests: CallLog;
@@ -106,6 +109,7 @@ const harness = async (site: FixtureSite, options: { confluenceMs: number; store
     ...(options.inject429 ? { inject429: options.inject429, retryAfterSeconds: 1 } : {}),
   });
   const requests = new CallLog();
+  const storeCalls = new CallLog();
   const recorded =
     (fn: RequestFn): RequestFn =>
     async (path, init) => {
@@ -117,8 +121,10 @@ const harness = async (site: FixtureSite, options: { confluenceMs: number; store
       }
     };
   const asApp = recorded(emulator.requestFnFor({ kind: 'app' }));
-  // One adapter per invocation, as Forge builds it; asUser acts as the user each rights check is about.
-  const { content } = createConfluenceRest({ asApp, asUser: asApp });
+  // One adapter per invocation, as Forge builds it (measureView makes a new one per view: its caches
+  // and its retry budget are per invocation); asUser acts as the user each rights check is about.
+  const newContent = () => createConfluenceRest({ asApp, asUser: asApp }).content;
+  const content = newContent();
   const rights = new Proxy({} as ConfluenceRights, {
     get: (_target, name: string) => (accountId: string, ...rest: unknown[]) => {
       const adapter = createConfluenceRest(
@@ -129,7 +135,7 @@ const harness = async (site: FixtureSite, options: { confluenceMs: number; store
     },
   });
   const deps: AppDeps = {
-    store: options.storeMs > 0 ? instrument(store, 'store', options.storeMs, new CallLog()) : store,
+    store: options.storeMs > 0 ? instrument(store, 'store', options.storeMs, storeCalls) : store,
     content,
     rights,
     mailer: quietMailer,
@@ -140,6 +146,8 @@ const harness = async (site: FixtureSite, options: { confluenceMs: number; store
   } as AppDeps;
   return {
     deps,
+    newContent,
+    storeCalls,
     emulator,
     requests,
     close: async () => {
@@ -157,11 +165,18 @@ interface ViewFigure {
 }
 
 const measureView = async (h: Harness, url: string): Promise<ViewFigure> => {
+  h.deps.content = h.newContent();
   const handler = createShareHandler(h.deps);
   h.requests.reset();
+  h.storeCalls.reset();
   const start = performance.now();
   const response = await handler(viewRequest(url));
   const ms = performance.now() - start;
+  if (process.env['BENCH_LOG_REQUESTS']) {
+    const at = (t: number) => Math.round(t - start);
+    const timeline = [...h.requests.calls, ...h.storeCalls.calls].sort((a, b) => a.start - b.start);
+    console.log(url, response.status, Math.round(ms), timeline.map((c) => `${at(c.start)}-${at(c.end)} ${c.kind} ${c.name.slice(0, 90)}`));
+  }
   return {
     ms: round(ms),
     requests: h.requests.calls.length,
