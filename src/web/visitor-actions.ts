@@ -36,7 +36,11 @@ const overHourlyCap = async (ctx: ShareContext, what: string, cap: number): Prom
   return count > cap;
 };
 
-const backToPage = (ctx: ShareContext, pageId: string | null) => ({ url: ctx.urls.page(pageId ?? ctx.link.pageId), label: 'Back to the page' });
+/** The way back after a refusal: the page, at the section the visitor was using. */
+const backToPage = (ctx: ShareContext, pageId: string | null, section?: 'comments' | 'attachments' | 'updates') => ({
+  url: `${ctx.urls.page(pageId ?? ctx.link.pageId)}${section ? `#${section}` : ''}`,
+  label: 'Back to the page',
+});
 
 export const downloadAttachment = async (
   ctx: ShareContext,
@@ -61,7 +65,7 @@ export const downloadAttachment = async (
         413,
         'File too large to download here',
         `"${stripUnsafeCharacters(attachment.title)}" is larger than ${Math.floor((MAX_INLINE_DOWNLOAD_BYTES / 1024 / 1024) * 10) / 10} MB, the most a shared page can deliver. Ask the person who shared this page to send it another way.`,
-        backToPage(ctx, pageId),
+        backToPage(ctx, pageId, 'attachments'),
       );
     }
     const page = renderDownloadPage({
@@ -70,7 +74,7 @@ export const downloadAttachment = async (
       // application/octet-stream keeps the browser from rendering the bytes even if it navigated to them.
       dataUrl: `data:application/octet-stream;base64,${Buffer.from(data.bytes).toString('base64')}`,
       branding: ctx.site.customization,
-      back: backToPage(ctx, pageId),
+      back: backToPage(ctx, pageId, 'attachments'),
     });
     return htmlResponse(200, page, cookiesToRefresh(ctx), ctx.site.customization);
   }
@@ -140,7 +144,7 @@ const writeToSharedPage = async (
   const loaded = await loadPageScope(ctx, permissions, pageId, { comments: false, attachments: false, creator: false, countView: false });
   if (!loaded.ok) return loaded.response;
   if (await overHourlyCap(ctx, write.counter, write.perHour)) {
-    return messageResponse(ctx, 429, write.tooMany.title, write.tooMany.message, backToPage(ctx, pageId));
+    return messageResponse(ctx, 429, write.tooMany.title, write.tooMany.message, backToPage(ctx, pageId, write.fallbackAnchor));
   }
   const page = loaded.scope.page;
   let anchor: string | null;
@@ -162,17 +166,17 @@ const writeToSharedPage = async (
 
 export const addComment = async (ctx: ShareContext, permissions: ViewPermissions, pageId: string | null): Promise<HttpResponse> => {
   if (permissions.comments !== 'view_add') {
-    return messageResponse(ctx, 403, 'Comments are read-only', 'This link does not allow adding comments.', backToPage(ctx, pageId));
+    return messageResponse(ctx, 403, 'Comments are read-only', 'This link does not allow adding comments.', backToPage(ctx, pageId, 'comments'));
   }
   const fields = ctx.form?.fields ?? {};
   const text = stripUnsafeCharacters((fields['text'] ?? '').normalize('NFC')).trim();
   const name = stripUnsafeCharacters((fields['name'] ?? '').normalize('NFC')).replace(/\s+/g, ' ').trim();
-  if (text === '') return messageResponse(ctx, 400, 'Comment is empty', 'Write something before adding a comment.', backToPage(ctx, pageId));
+  if (text === '') return messageResponse(ctx, 400, 'Comment is empty', 'Write something before adding a comment.', backToPage(ctx, pageId, 'comments'));
   if (text.length > MAX_COMMENT_LENGTH) {
-    return messageResponse(ctx, 400, 'Comment too long', `A comment may have at most ${MAX_COMMENT_LENGTH} characters.`, backToPage(ctx, pageId));
+    return messageResponse(ctx, 400, 'Comment too long', `A comment may have at most ${MAX_COMMENT_LENGTH} characters.`, backToPage(ctx, pageId, 'comments'));
   }
   if (name.length > MAX_NAME_LENGTH) {
-    return messageResponse(ctx, 400, 'Name too long', `Your name may have at most ${MAX_NAME_LENGTH} characters.`, backToPage(ctx, pageId));
+    return messageResponse(ctx, 400, 'Name too long', `Your name may have at most ${MAX_NAME_LENGTH} characters.`, backToPage(ctx, pageId, 'comments'));
   }
   return writeToSharedPage(ctx, permissions, pageId, {
     counter: 'comments',
@@ -190,12 +194,12 @@ export const addComment = async (ctx: ShareContext, permissions: ViewPermissions
 
 export const uploadAttachment = async (ctx: ShareContext, permissions: ViewPermissions, pageId: string | null): Promise<HttpResponse> => {
   if (permissions.attachments !== 'view_add') {
-    return messageResponse(ctx, 403, 'Uploads are not allowed', 'This link does not allow adding files.', backToPage(ctx, pageId));
+    return messageResponse(ctx, 403, 'Uploads are not allowed', 'This link does not allow adding files.', backToPage(ctx, pageId, 'attachments'));
   }
   const file = ctx.form?.file;
-  if (!file) return messageResponse(ctx, 400, 'No file', 'Choose a file to upload.', backToPage(ctx, pageId));
+  if (!file) return messageResponse(ctx, 400, 'No file', 'Choose a file to upload.', backToPage(ctx, pageId, 'attachments'));
   const checked = checkUpload(file.fileName, file.bytes);
-  if (!checked.ok) return messageResponse(ctx, checked.status, 'File not accepted', checked.message, backToPage(ctx, pageId));
+  if (!checked.ok) return messageResponse(ctx, checked.status, 'File not accepted', checked.message, backToPage(ctx, pageId, 'attachments'));
   const uploader = permissions.viewerEmail ?? 'an anonymous visitor';
   return writeToSharedPage(ctx, permissions, pageId, {
     counter: 'uploads',
@@ -220,11 +224,11 @@ export const uploadAttachment = async (ctx: ShareContext, permissions: ViewPermi
           409,
           'A file with this name is already attached',
           `This page already has a file named "${checked.fileName}". Rename your file and upload it again.`,
-          backToPage(ctx, pageId),
+          backToPage(ctx, pageId, 'attachments'),
         );
       }
       if (error.code === 'payload_too_large') {
-        return messageResponse(ctx, 413, 'File not accepted', 'The file is too large for this page. Send a smaller file.', backToPage(ctx, pageId));
+        return messageResponse(ctx, 413, 'File not accepted', 'The file is too large for this page. Send a smaller file.', backToPage(ctx, pageId, 'attachments'));
       }
       return null;
     },
@@ -281,11 +285,11 @@ export const updatesUrl = (ctx: ShareContext, pageId: string, notice: string, ur
 
 export const subscribe = async (ctx: ShareContext, permissions: ViewPermissions, pageId: string | null): Promise<HttpResponse> => {
   if (!permissions.allowSubscribe) {
-    return messageResponse(ctx, 403, 'Updates are not available', 'This link does not offer email updates.', backToPage(ctx, pageId));
+    return messageResponse(ctx, 403, 'Updates are not available', 'This link does not offer email updates.', backToPage(ctx, pageId, 'updates'));
   }
   const email = permissions.viewerEmail;
   if (email === null) {
-    return messageResponse(ctx, 400, 'Email not confirmed', 'Confirm your email address first, then subscribe.', backToPage(ctx, pageId));
+    return messageResponse(ctx, 400, 'Email not confirmed', 'Confirm your email address first, then subscribe.', backToPage(ctx, pageId, 'updates'));
   }
   const outcome = await subscribeEmail(ctx, permissions, pageId, email);
   if (!outcome.ok) return outcome.response;
@@ -296,7 +300,7 @@ export const subscribe = async (ctx: ShareContext, permissions: ViewPermissions,
 export const unsubscribeHere = async (ctx: ShareContext, permissions: ViewPermissions, pageId: string | null): Promise<HttpResponse> => {
   const email = permissions.viewerEmail;
   if (email === null) {
-    return messageResponse(ctx, 400, 'Email not confirmed', 'Open the page again and confirm your email address first.', backToPage(ctx, pageId));
+    return messageResponse(ctx, 400, 'Email not confirmed', 'Open the page again and confirm your email address first.', backToPage(ctx, pageId, 'updates'));
   }
   const loaded = await loadPageScope(ctx, permissions, pageId, { comments: false, attachments: false, creator: false, countView: false });
   if (!loaded.ok) return loaded.response;

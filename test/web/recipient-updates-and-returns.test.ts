@@ -80,6 +80,16 @@ describe('recipient: updates', () => {
     expect((await h.store.subscriptions.listByLink(link.id, { limit: 10 })).items.map((s) => s.email)).toEqual(['lee@anywhere.example']);
   });
 
+  it('a refused write leads back to the section it came from', async () => {
+    const { path } = await h.link({ comments: 'view_add' });
+    const v = new Visitor(h.base);
+    const page = await v.get(path);
+    const form = formByAction(page.text, '/comments');
+    const empty = await v.postForm(form.action, { ...form.fields, text: '   ' }, sameOrigin());
+    expect(empty.status).toBe(400);
+    expect(linksOf(empty.text).find((l) => l.text === 'Back to the page')?.href).toBe(`${h.base}${path}#comments`);
+  });
+
   it('unsubscribe needs a proven address and a same-origin form', async () => {
     const { path } = await h.link({ allowSubscribe: true, comments: 'view_add' });
     const v = new Visitor(h.base);
