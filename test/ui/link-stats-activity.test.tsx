@@ -88,7 +88,10 @@ describe('share dialog: link activity', () => {
     fakeHost.resolvers.getLinkStats = () => ok({ stats: [{ linkId: 'a', views: 0, lastOpenedAt: null }] });
   });
 
-  const openActivity = async () => click(getByText('Button', 'Activity'));
+  const openActivity = async () => {
+    await click(getByText('Button', '••• More'));
+    await click(getByText('Button', 'Activity'));
+  };
 
   it('lists the link audit entries newest first and loads more pages with the cursor', async () => {
     fakeHost.resolvers.getAuditLog = (payload) => {

@@ -22,6 +22,12 @@ import {
   type,
 } from './forge-doc';
 
+/** Clicks a link card action, opening the ••• row first when the action sits there. */
+const clickAction = async (label: string) => {
+  if (!queryByText('Button', label) && queryByText('Button', '••• More')) await click(button('••• More'));
+  await click(button(label));
+};
+
 const payloadsOf = (key: string) => fakeHost.invokes.filter((c) => c.functionKey === key).map((c) => c.payload);
 
 beforeEach(() => {
@@ -122,8 +128,8 @@ describe('share dialog', () => {
         },
       },
     ]);
-    expect(hasText(/copy it now/)).toBe(true);
-    expect(hasText('Copy it now — it will not be shown again.')).toBe(true);
+    expect(getByText('SectionMessage', /Link “For ACME” created/)).toBeDefined();
+    expect(hasText(/You can copy or email this same URL again at any time/)).toBe(true);
     expect(field('Share URL').props.value).toBe('http://localhost:8787/s/TOKEN123');
     expect(field('Share URL').props.isReadOnly).toBe(true);
     expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Secure link created' });
@@ -203,41 +209,39 @@ describe('share dialog', () => {
     fakeHost.resolvers.deleteLink = () => ok({ deleted: 'a' });
     await render(<ShareDialogApp />);
 
-    await click(button('Disable'));
+    await clickAction('Disable');
     expect(payloadsOf('setLinkStatus')).toEqual([]);
     expect(byType('ModalTitle').map((n) => textOf(n))).toEqual(['Disable “Partner review”?']);
     expect(hasText(/gets a not-found page until you enable it again/)).toBe(true);
     await click(button('Cancel'));
     expect(byType('Modal')).toHaveLength(0);
     expect(payloadsOf('setLinkStatus')).toEqual([]);
-    await click(button('Disable'));
+    await clickAction('Disable');
     await click(getByText('Button', 'Disable', byType('ModalFooter')[0]!));
     expect(payloadsOf('setLinkStatus')).toEqual([{ linkId: 'a', status: 'disabled', version: 3 }]);
     expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Link disabled' });
-    await click(button('Enable'));
+    await clickAction('Enable');
     expect(byType('Modal')).toHaveLength(0);
     expect(payloadsOf('setLinkStatus').at(-1)).toEqual({ linkId: 'a', status: 'active', version: 4 });
     expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Link enabled' });
 
-    // The URL of an older link is not known: rotating is offered as the way to get a copyable one.
-    expect(queryByText('Button', 'Copy')).toBeUndefined();
-    await click(button('Rotate & copy new URL'));
+    // Rotating is an explained action of its own: the confirmation says who loses access.
+    await clickAction('Rotate URL…');
     expect(byType('Modal')).toHaveLength(1);
-    expect(hasText(/the current one stops working at once.*The new URL is shown once so you can copy it/)).toBe(true);
+    expect(byType('ModalTitle').map((n) => textOf(n))).toEqual(['Rotate the URL of “Partner review”?']);
+    expect(hasText(/Everyone who holds the current URL loses access at once/)).toBe(true);
     expect(payloadsOf('rotateLink')).toEqual([]);
-    await click(getByText('Button', 'Rotate', byType('ModalFooter')[0]!));
+    await click(getByText('Button', 'Rotate URL', byType('ModalFooter')[0]!));
     expect(payloadsOf('rotateLink')).toEqual([{ linkId: 'a', version: 5 }]);
     expect(field('Share URL').props.value).toBe('http://localhost:8787/s/ROTATED');
-    expect(hasText('Copy it now — it will not be shown again.')).toBe(true);
+    expect(hasText(/The old URL no longer works/)).toBe(true);
     expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Link rotated' });
-    // Now the URL is known: plain Copy and Rotate.
     expect(button('Copy')).toBeDefined();
-    expect(button('Rotate')).toBeDefined();
 
-    await click(button('Delete'));
+    await clickAction('Delete');
     await click(button('Cancel'));
     expect(payloadsOf('deleteLink')).toEqual([]);
-    await click(button('Delete'));
+    await clickAction('Delete');
     await click(getByText('Button', 'Delete', byType('ModalFooter')[0]!));
     expect(payloadsOf('deleteLink')).toEqual([{ linkId: 'a' }]);
     expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Link deleted' });
@@ -250,11 +254,11 @@ describe('share dialog', () => {
     fakeHost.resolvers.rotateLink = () => ok({ link: { ...link, version: 3 }, url: 'http://localhost:8787/s/NEWURL' });
     fakeHost.resolvers.setLinkStatus = () => ok({ link: { ...link, status: 'active', effectiveStatus: 'active', version: 4 } });
     await render(<ShareDialogApp />);
-    await click(button('Rotate & copy new URL'));
-    await click(getByText('Button', 'Rotate', byType('ModalFooter')[0]!));
+    await clickAction('Rotate URL…');
+    await click(getByText('Button', 'Rotate URL', byType('ModalFooter')[0]!));
     expect(field('Share URL').props.value).toBe('http://localhost:8787/s/NEWURL');
     expect(hasText('This link is disabled: the URL opens only after you enable it.')).toBe(true);
-    await click(button('Enable'));
+    await clickAction('Enable');
     expect(field('Share URL').props.value).toBe('http://localhost:8787/s/NEWURL');
     expect(hasText('This link is disabled')).toBe(false);
   });
@@ -266,14 +270,14 @@ describe('share dialog', () => {
     fakeHost.resolvers.rotateLink = () => fail('forbidden', 'You cannot edit this page any more.');
     fakeHost.resolvers.deleteLink = () => fail('upstream_unavailable', 'Confluence did not answer.');
     await render(<ShareDialogApp />);
-    await click(button('Disable'));
+    await clickAction('Disable');
     await click(getByText('Button', 'Disable', byType('ModalFooter')[0]!));
     expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'error', title: 'Could not disable the link', description: 'Someone else changed this link.' });
-    await click(button('Rotate & copy new URL'));
-    await click(getByText('Button', 'Rotate', byType('ModalFooter')[0]!));
+    await clickAction('Rotate URL…');
+    await click(getByText('Button', 'Rotate URL', byType('ModalFooter')[0]!));
     expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'error', title: 'Could not rotate the link' });
     expect(queryField('Share URL')).toBeUndefined();
-    await click(button('Delete'));
+    await clickAction('Delete');
     await click(getByText('Button', 'Delete', byType('ModalFooter')[0]!));
     expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'error', title: 'Could not delete the link', description: 'Confluence did not answer.' });
     expect(byType('Modal')).toHaveLength(0);
@@ -293,7 +297,7 @@ describe('share dialog', () => {
     await type(field('Recipients'), 'not-an-email');
     await click(button('Send'));
     expect(payloadsOf('emailLink')).toEqual([]);
-    expect(hasText('Not an email address: not-an-email')).toBe(true);
+    expect(hasText('This is not an email address: not-an-email')).toBe(true);
     await type(field('Recipients'), 'ann@acme.com, bob@partner.com');
     await click(button('Send'));
     expect(payloadsOf('emailLink')).toEqual([{ linkId: 'n', url: 'http://localhost:8787/s/T', recipients: ['ann@acme.com', 'bob@partner.com'] }]);
@@ -301,23 +305,56 @@ describe('share dialog', () => {
     expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Link sent' });
   });
 
-  it('explains that an older link must be rotated before it can be emailed, then emails the new URL', async () => {
-    const link = linkView({ id: 'a', version: 4 });
+  it('explains that an older link must be rotated before it can be copied or emailed, then emails the new URL', async () => {
+    const link = linkView({ id: 'a', version: 4, urlAvailable: false });
     fakeHost.resolvers.getPageSharing = () => ok(pageSharing({ links: [link] }));
-    fakeHost.resolvers.rotateLink = () => ok({ link: { ...link, version: 5 }, url: 'http://localhost:8787/s/NEW' });
+    fakeHost.resolvers.getLinkUrl = () => ok({ linkId: 'a', url: null, unavailableReason: 'This link was created before Secure Share kept links for re-sharing.' });
+    fakeHost.resolvers.rotateLink = () => ok({ link: { ...link, version: 5, urlAvailable: true }, url: 'http://localhost:8787/s/NEW' });
     fakeHost.resolvers.emailLink = () => ok({ sent: 1 });
     await render(<ShareDialogApp />);
-    expect(queryByText('Button', 'Copy')).toBeUndefined();
+    await click(button('Copy'));
+    expect(payloadsOf('getLinkUrl')).toEqual([{ linkId: 'a' }]);
+    expect(getByText('SectionMessage', /cannot be shown again/)).toBeDefined();
+    expect(hasText('This link was created before Secure Share kept links for re-sharing.')).toBe(true);
+    expect(queryField('Share URL')).toBeUndefined();
     await click(button('Email'));
-    expect(hasText('The full link is no longer available')).toBe(true);
+    expect(hasText('This link’s URL cannot be shown again')).toBe(true);
     expect(queryField('Recipients')).toBeUndefined();
-    await click(button('Rotate link'));
-    expect(hasText(/stops working at once/)).toBe(true);
-    await click(getByText('Button', 'Rotate', byType('ModalFooter')[0]!));
+    await click(button('Rotate link…'));
+    expect(hasText(/Everyone who holds the current URL loses access at once/)).toBe(true);
+    await click(getByText('Button', 'Rotate URL', byType('ModalFooter')[0]!));
     expect(payloadsOf('rotateLink')).toEqual([{ linkId: 'a', version: 4 }]);
     await type(field('Recipients'), 'ann@acme.com');
     await click(button('Send'));
-    expect(payloadsOf('emailLink')).toEqual([{ linkId: 'a', url: 'http://localhost:8787/s/NEW', recipients: ['ann@acme.com'] }]);
+    // The rotated link's URL is kept now: the app sends it.
+    expect(payloadsOf('emailLink')).toEqual([{ linkId: 'a', recipients: ['ann@acme.com'] }]);
+  });
+
+  it('copies and emails the same URL of an existing link without rotating it', async () => {
+    const link = linkView({ id: 'a', name: 'Partner review', version: 2, urlAvailable: true });
+    fakeHost.resolvers.getPageSharing = () => ok(pageSharing({ links: [link] }));
+    fakeHost.resolvers.getLinkUrl = () => ok({ linkId: 'a', url: 'http://localhost:8787/s/SAME', unavailableReason: null });
+    fakeHost.resolvers.emailLink = () => ok({ sent: 2 });
+    await render(<ShareDialogApp />);
+    await click(button('Copy'));
+    expect(field('Share URL').props.value).toBe('http://localhost:8787/s/SAME');
+    expect(field('Share URL').props.isReadOnly).toBe(true);
+    await click(button('Copy'));
+    // Known in this session: asked once.
+    expect(payloadsOf('getLinkUrl')).toEqual([{ linkId: 'a' }]);
+    await click(button('Done'));
+    await click(button('Email'));
+    await type(field('Recipients'), 'ann@acme.com bob@partner.com, @partner.com');
+    await type(field('Personal message'), 'Here is the review');
+    await click(button('Send'));
+    expect(hasText('This is not an email address: @partner.com')).toBe(true);
+    expect(payloadsOf('emailLink')).toEqual([]);
+    await type(field('Recipients'), 'ann@acme.com bob@partner.com');
+    await click(button('Send'));
+    // The app sends the link's kept URL: the payload carries no URL and nothing was rotated.
+    expect(payloadsOf('emailLink')).toEqual([{ linkId: 'a', recipients: ['ann@acme.com', 'bob@partner.com'], message: 'Here is the review' }]);
+    expect(payloadsOf('rotateLink')).toEqual([]);
+    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Link sent', description: 'Emailed to 2 people.' });
   });
 
   it('edits a link with its version and keeps the password unless changed', async () => {
@@ -325,7 +362,7 @@ describe('share dialog', () => {
     fakeHost.resolvers.getPageSharing = () => ok(pageSharing({ links: [link] }));
     fakeHost.resolvers.updateLink = () => ok({ link: { ...link, name: 'Renamed', version: 8 } });
     await render(<ShareDialogApp />);
-    await click(button('Edit'));
+    await clickAction('Edit');
     expect(field('Name').props.value).toBe('Partner review');
     await type(field('Name'), 'Renamed');
     await submit(byType('Form')[0]!);
@@ -358,7 +395,7 @@ describe('share dialog', () => {
     fakeHost.resolvers.getPageSharing = () => ok(pageSharing({ links: [link], policy: openPolicy({ passwordRequired: true, enforced: { global: true, space: false } }) }));
     fakeHost.resolvers.updateLink = () => ok({ link: { ...link, version: 3 } });
     await render(<ShareDialogApp />);
-    await click(button('Edit'));
+    await clickAction('Edit');
     const action = field('Password');
     expect((action.props.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['keep', 'set']);
     await choose(action, 'set');

@@ -1,43 +1,58 @@
 import React, { useState } from 'react';
-import { Button, ErrorMessage, HelperMessage, SectionMessage, Stack, Text, TextArea } from '@forge/react';
+import { Button, HelperMessage, SectionMessage, Stack, Text, TextArea } from '@forge/react';
 import type { LinkView } from '../../core/model';
 import { api, toResolverError } from '../api';
 import { Field } from './field';
 import { flagSuccess } from './flags';
+import { invalidEmails, plural } from './form-checks';
 import { parseList } from './labels';
 import { ModalFrame } from './modal-frame';
 
 export interface EmailLinkModalProps {
-  link: LinkView;
-  /** The full URL shown at create/rotate, or null when this session no longer knows it. */
+  link: Pick<LinkView, 'id' | 'name' | 'urlAvailable'>;
+  /** A URL this session already holds (just created or rotated), else null: the app sends the link's kept URL. */
   url: string | null;
-  onRotateForEmail: () => void;
+  /** Offered for links whose URL the app did not keep; absent when the caller cannot rotate (admins of lists). */
+  onRotateForEmail?: (() => void) | undefined;
   onClose: () => void;
 }
 
-const EMAILISH = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
+/** "Send via": recipients and a personal message; the app sends the link's URL, never its password. */
 export const EmailLinkModal = ({ link, url, onRotateForEmail, onClose }: EmailLinkModalProps) => {
   const [recipients, setRecipients] = useState('');
   const [message, setMessage] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [errors, setErrors] = useState<{ recipients?: string; message?: string; general?: string }>({});
   const [busy, setBusy] = useState(false);
+  const canSend = url !== null || link.urlAvailable;
 
   const send = async () => {
-    if (!url) return;
     const list = parseList(recipients);
-    const invalid = list.filter((entry) => !EMAILISH.test(entry));
-    if (list.length === 0) return setError('Enter at least one email address.');
-    if (invalid.length > 0) return setError(`Not an email address: ${invalid.join(', ')}`);
+    const invalid = invalidEmails(list);
+    const found: typeof errors = {};
+    if (list.length === 0) found.recipients = 'Enter at least one email address.';
+    else if (invalid.length > 0) found.recipients = `${plural(invalid.length, 'This is not an email address', 'These are not email addresses')}: ${invalid.join(', ')}`;
+    else if (list.length > 20) found.recipients = 'Send to at most 20 people at a time.';
+    if (message.length > 2000) found.message = `The message is ${message.length} characters long; the limit is 2,000.`;
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
     setBusy(true);
-    setError(null);
     try {
-      const { sent } = await api.emailLink({ linkId: link.id, url, recipients: list, ...(message.trim() ? { message: message.trim() } : {}) });
-      flagSuccess('Link sent', `Emailed to ${sent} recipient${sent === 1 ? '' : 's'}.`);
+      const { sent } = await api.emailLink({
+        linkId: link.id,
+        ...(url !== null ? { url } : {}),
+        recipients: list,
+        ...(message.trim() ? { message: message.trim() } : {}),
+      });
+      flagSuccess('Link sent', `Emailed to ${plural(sent, '1 person', `${sent} people`)}.`);
       onClose();
     } catch (e) {
       const failure = toResolverError(e);
-      setError(failure.fieldMessages().recipients ?? failure.message);
+      const byField = failure.fieldMessages();
+      setErrors({
+        ...(byField.recipients ? { recipients: byField.recipients } : {}),
+        ...(byField.message ? { message: byField.message } : {}),
+        ...(!byField.recipients && !byField.message ? { general: failure.message } : {}),
+      });
     } finally {
       setBusy(false);
     }
@@ -49,38 +64,52 @@ export const EmailLinkModal = ({ link, url, onRotateForEmail, onClose }: EmailLi
       closeLabel="Cancel"
       onClose={onClose}
       actions={
-        url ? (
+        canSend ? (
           <Button appearance="primary" isDisabled={busy} onClick={send}>
             Send
           </Button>
-        ) : (
+        ) : onRotateForEmail ? (
           <Button appearance="warning" onClick={onRotateForEmail}>
-            Rotate link
+            Rotate link…
           </Button>
-        )
+        ) : null
       }
     >
-      {url ? (
+      {canSend ? (
         <Stack space="space.150">
-          <Field id="email-recipients" label="Recipients" required helper="Email addresses, comma-separated. The password is never included." error={error ?? undefined}>
+          <Field
+            id="email-recipients"
+            label="Recipients"
+            required
+            helper="Email addresses, separated by commas, spaces or new lines. Each person gets their own email. The password is never included."
+            error={errors.recipients}
+          >
             <TextArea id="email-recipients" name="recipients" value={recipients} onChange={(e) => setRecipients(String(e.target.value ?? ''))} />
           </Field>
-          <Field id="email-message" label="Message">
+          <Field id="email-message" label="Personal message" helper="Optional. Shown above the link in the email." error={errors.message}>
             <TextArea id="email-message" name="message" value={message} onChange={(e) => setMessage(String(e.target.value ?? ''))} />
           </Field>
+          {errors.general ? (
+            <SectionMessage appearance="error" title="Not sent">
+              <Text>{errors.general}</Text>
+            </SectionMessage>
+          ) : null}
         </Stack>
       ) : (
-        <SectionMessage appearance="information" title="The full link is no longer available">
+        <SectionMessage appearance="information" title="This link’s URL cannot be shown again">
           <Stack space="space.100">
             <Text>
-              For security, Secure Share stores only a fingerprint of each link and shows the full URL once. To email this link,
-              rotate it: you get a new URL to send and the old one stops working.
+              This link was created before Secure Share kept links for re-sharing. To email it, rotate it: it gets a new URL that you
+              can copy and email at any time from now on.
             </Text>
-            <HelperMessage>Recipients of the old URL will need the new one.</HelperMessage>
+            <HelperMessage>
+              {onRotateForEmail
+                ? 'Everyone who has the old URL loses access when you rotate, until you send them the new one.'
+                : 'An editor of the page can rotate it.'}
+            </HelperMessage>
           </Stack>
         </SectionMessage>
       )}
-      {error && !url ? <ErrorMessage>{error}</ErrorMessage> : null}
     </ModalFrame>
   );
 };

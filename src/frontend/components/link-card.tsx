@@ -1,4 +1,4 @@
-import React from 'react';
+import React, { useState } from 'react';
 import { Box, Button, ButtonGroup, Inline, Stack, Text } from '@forge/react';
 import type { LinkView } from '../../core/model';
 import type { LinkListItem } from '../../shared/contract';
@@ -54,68 +54,75 @@ export const createdLine = (link: LinkListItem, currentAccountId: string | null)
 export interface LinkCardProps {
   link: LinkListItem;
   currentAccountId: string | null;
-  urlKnown: boolean;
   /** "3 views · last opened 2 hours ago", "Not opened yet", or "—" when the statistics could not be loaded. */
   statsLine: string;
   busy: boolean;
   onAction: (action: LinkAction, link: LinkView) => void;
 }
 
-export const LinkCard = ({ link, currentAccountId, urlKnown, statsLine, busy, onAction }: LinkCardProps) => (
-  <Box padding="space.150" backgroundColor="elevation.surface.raised" xcss={{ borderRadius: 'radius.medium', boxShadow: 'elevation.shadow.raised' }}>
-    <Stack space="space.100">
-      <Inline space="space.100" alignBlock="center" spread="space-between">
-        <Inline space="space.100" alignBlock="center">
-          <Text weight="bold">{link.name}</Text>
-          <StatusLozenge status={link.effectiveStatus} />
+/** Copy and Email up front; the rest behind ••• (UI Kit has no menu: the button discloses a second row). */
+export const LinkCard = ({ link, currentAccountId, statsLine, busy, onAction }: LinkCardProps) => {
+  const [moreOpen, setMoreOpen] = useState(false);
+  return (
+    <Box padding="space.150" backgroundColor="elevation.surface.raised" xcss={{ borderRadius: 'radius.medium', boxShadow: 'elevation.shadow.raised' }}>
+      <Stack space="space.100">
+        <Inline space="space.100" alignBlock="center" spread="space-between">
+          <Inline space="space.100" alignBlock="center">
+            <Text weight="bold">{link.name}</Text>
+            <StatusLozenge status={link.effectiveStatus} />
+          </Inline>
+          <Text size="small" color="color.text.subtle">
+            {createdLine(link, currentAccountId)}
+          </Text>
         </Inline>
+        {link.description ? <Text>{link.description}</Text> : null}
         <Text size="small" color="color.text.subtle">
-          {createdLine(link, currentAccountId)}
+          {summary(link)}
         </Text>
-      </Inline>
-      {link.description ? <Text>{link.description}</Text> : null}
-      <Text size="small" color="color.text.subtle">
-        {summary(link)}
-      </Text>
-      <Text size="small" color="color.text.subtle">
-        {statsLine}
-      </Text>
-      {statusNote(link) ? (
-        <Text size="small" color={link.effectiveStatus === 'non_compliant' ? 'color.text.danger' : 'color.text.subtle'}>
-          {statusNote(link)}
-        </Text>
-      ) : null}
-      {narrowedNote(link) ? (
         <Text size="small" color="color.text.subtle">
-          {narrowedNote(link)}
+          {statsLine}
         </Text>
-      ) : null}
-      <ButtonGroup label={`Actions for ${link.name}`}>
-        {urlKnown ? (
-          <Button spacing="compact" onClick={() => onAction('copy', link)}>
+        {statusNote(link) ? (
+          <Text size="small" color={link.effectiveStatus === 'non_compliant' ? 'color.text.danger' : 'color.text.subtle'}>
+            {statusNote(link)}
+          </Text>
+        ) : null}
+        {narrowedNote(link) ? (
+          <Text size="small" color="color.text.subtle">
+            {narrowedNote(link)}
+          </Text>
+        ) : null}
+        <ButtonGroup label={`Actions for ${link.name}`}>
+          <Button spacing="compact" appearance="primary" onClick={() => onAction('copy', link)}>
             Copy
           </Button>
+          <Button spacing="compact" isDisabled={busy} onClick={() => onAction('email', link)}>
+            Email
+          </Button>
+          <Button spacing="compact" appearance="subtle" isSelected={moreOpen} onClick={() => setMoreOpen((open) => !open)}>
+            {moreOpen ? 'Fewer actions' : '••• More'}
+          </Button>
+        </ButtonGroup>
+        {moreOpen ? (
+          <ButtonGroup label={`More actions for ${link.name}`}>
+            <Button spacing="compact" isDisabled={busy} onClick={() => onAction('edit', link)}>
+              Edit
+            </Button>
+            <Button spacing="compact" onClick={() => onAction('activity', link)}>
+              Activity
+            </Button>
+            <Button spacing="compact" isDisabled={busy} onClick={() => onAction('toggle', link)}>
+              {link.status === 'active' ? 'Disable' : 'Enable'}
+            </Button>
+            <Button spacing="compact" isDisabled={busy} onClick={() => onAction('rotate', link)}>
+              Rotate URL…
+            </Button>
+            <Button spacing="compact" appearance="danger" isDisabled={busy} onClick={() => onAction('delete', link)}>
+              Delete
+            </Button>
+          </ButtonGroup>
         ) : null}
-        <Button spacing="compact" isDisabled={busy} onClick={() => onAction('email', link)}>
-          Email
-        </Button>
-        <Button spacing="compact" isDisabled={busy} onClick={() => onAction('edit', link)}>
-          Edit
-        </Button>
-        <Button spacing="compact" onClick={() => onAction('activity', link)}>
-          Activity
-        </Button>
-        <Button spacing="compact" isDisabled={busy} onClick={() => onAction('toggle', link)}>
-          {link.status === 'active' ? 'Disable' : 'Enable'}
-        </Button>
-        {/* Without the URL at hand, rotating is how the editor gets a copyable one: say so on the button. */}
-        <Button spacing="compact" isDisabled={busy} onClick={() => onAction('rotate', link)}>
-          {urlKnown ? 'Rotate' : 'Rotate & copy new URL'}
-        </Button>
-        <Button spacing="compact" appearance="danger" isDisabled={busy} onClick={() => onAction('delete', link)}>
-          Delete
-        </Button>
-      </ButtonGroup>
-    </Stack>
-  </Box>
-);
+      </Stack>
+    </Box>
+  );
+};

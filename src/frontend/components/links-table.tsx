@@ -4,6 +4,8 @@ import type { LinkView } from '../../core/model';
 import type { CursorPage, LinkListItem } from '../../shared/contract';
 import { api, toResolverError, type ResolverError } from '../api';
 import { ConfirmModal } from './confirm-modal';
+import { CopyLinkModal } from './copy-link-modal';
+import { EmailLinkModal } from './email-link-modal';
 import { flagError, flagSuccess } from './flags';
 import { formatDate, joinReasons } from './labels';
 import { narrowedNote } from './link-card';
@@ -50,6 +52,8 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
   const [selected, setSelected] = useState<string[]>([]);
   const [confirm, setConfirm] = useState<string[] | null>(null);
   const [busy, setBusy] = useState(false);
+  const [copyFor, setCopyFor] = useState<LinkListItem | null>(null);
+  const [emailFor, setEmailFor] = useState<LinkListItem | null>(null);
   const [refresh, setRefresh] = useState(0);
   const { cursor } = pages;
   const stats = useLinkStats(page.state === 'ready' ? page.page.items.map((l) => l.id) : []);
@@ -145,9 +149,17 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
       key: 'actions',
       header: '',
       cell: (link) => (
-        <Button spacing="compact" appearance="subtle" isDisabled={busy || link.status === 'disabled'} onClick={() => setConfirm([link.id])}>
-          Revoke
-        </Button>
+        <Inline space="space.050">
+          <Button spacing="compact" onClick={() => setCopyFor(link)}>
+            Copy
+          </Button>
+          <Button spacing="compact" onClick={() => setEmailFor(link)}>
+            Email
+          </Button>
+          <Button spacing="compact" appearance="subtle" isDisabled={busy || link.status === 'disabled'} onClick={() => setConfirm([link.id])}>
+            Revoke
+          </Button>
+        </Inline>
       ),
     },
   ];
@@ -172,6 +184,17 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
       <Box>
         <PageNavigation pages={pages} nextCursor={nextCursor} />
       </Box>
+      {copyFor ? (
+        <CopyLinkModal
+          link={copyFor}
+          onEmail={() => {
+            setEmailFor(copyFor);
+            setCopyFor(null);
+          }}
+          onClose={() => setCopyFor(null)}
+        />
+      ) : null}
+      {emailFor ? <EmailLinkModal link={emailFor} url={null} onClose={() => setEmailFor(null)} /> : null}
       {confirm ? (
         <ConfirmModal
           title={confirm.length === 1 ? 'Revoke this link?' : `Revoke ${confirm.length} links?`}

@@ -11,25 +11,33 @@ export interface RevealedUrlProps {
   onDismiss: () => void;
 }
 
-/** The full share URL, shown once after create/rotate; UI Kit has no clipboard API, so it is selectable text. */
+const TITLES: Record<RevealedUrlProps['reason'], (name: string) => string> = {
+  created: (name) => `Link “${name}” created`,
+  rotated: (name) => `Link “${name}” has a new URL`,
+  copy: (name) => `Link “${name}”`,
+};
+
+/**
+ * The share URL in a read-only field. UI Kit offers no clipboard access to apps (no copy component or
+ * API), so the field is the one-click path: click it, then Ctrl+C / ⌘C.
+ */
 export const RevealedUrl = ({ linkName, url, reason, notOpening = null, onEmail, onDismiss }: RevealedUrlProps) => (
-  <SectionMessage appearance={reason === 'copy' ? 'information' : 'success'} title={reason === 'created' ? `Link “${linkName}” created — copy it now` : reason === 'rotated' ? `Link “${linkName}” rotated — copy the new URL now` : `Link “${linkName}”`}>
+  <SectionMessage appearance={reason === 'copy' ? 'information' : 'success'} title={TITLES[reason](linkName)}>
     <Stack space="space.100">
-      {reason === 'copy' ? (
-        <Text>Select the URL and copy it. It stays available only until you leave this dialog.</Text>
-      ) : (
-        <Text>
-          Copy it now — it will not be shown again. Only a fingerprint of the link is stored, so once you leave this dialog the
-          only way to get a working URL is to rotate the link (the old URL then stops working).
-        </Text>
-      )}
+      <Text>
+        {reason === 'rotated'
+          ? 'The old URL no longer works. Send this one to the people who should keep access. '
+          : ''}
+        Select the URL and copy it (Ctrl+C or ⌘C). You can copy or email this same URL again at any time from the link’s Copy and
+        Email buttons.
+      </Text>
       {notOpening ? (
         <Text weight="bold" color="color.text.warning">
           {notOpening}
         </Text>
       ) : null}
       <Label labelFor="revealed-url">Share URL</Label>
-      <Textfield id="revealed-url" name="revealed-url" value={url} isReadOnly isMonospaced />
+      <Textfield id="revealed-url" name="revealed-url" value={url} isReadOnly isMonospaced autoFocus />
       <Inline space="space.100">
         <Button appearance="primary" onClick={onEmail}>
           Email this link

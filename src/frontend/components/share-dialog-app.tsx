@@ -34,23 +34,22 @@ const settingsOf = (link: LinkView): LinkSettings => ({
   requireSso: link.requireSso,
 });
 
-const CONFIRM_COPY: Record<NonNullable<Pending>['kind'], { title: (name: string) => string; body: (urlKnown: boolean) => string; confirm: string }> = {
+const CONFIRM_COPY: Record<NonNullable<Pending>['kind'], { title: (name: string) => string; body: string; confirm: string }> = {
   rotate: {
-    title: (name) => `Rotate “${name}”?`,
-    body: (urlKnown) =>
-      `A new URL is created and the current one stops working at once, for everyone who has it. Open sessions end.${
-        urlKnown ? '' : ' The new URL is shown once so you can copy it.'
-      }`,
-    confirm: 'Rotate',
+    title: (name) => `Rotate the URL of “${name}”?`,
+    body:
+      'The link gets a new URL. Everyone who holds the current URL loses access at once, including people you sent it to, and open sessions end. ' +
+      'Send the new URL to those who should keep access. To give the link to someone else, use Copy or Email instead: they send the same URL.',
+    confirm: 'Rotate URL',
   },
   delete: {
     title: (name) => `Delete “${name}”?`,
-    body: () => 'The link stops working at once and is removed. This cannot be undone.',
+    body: 'The link stops working at once and is removed. This cannot be undone.',
     confirm: 'Delete',
   },
   disable: {
     title: (name) => `Disable “${name}”?`,
-    body: () => 'Everyone who has the link gets a not-found page until you enable it again. Open sessions end. The URL stays the same.',
+    body: 'Everyone who has the link gets a not-found page until you enable it again. Open sessions end. The URL stays the same.',
     confirm: 'Disable',
   },
 };
@@ -97,6 +96,7 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
   const [mode, setMode] = useState<Mode>({ kind: 'list' });
   const [urls, setUrls] = useState<Record<string, string>>({});
   const [revealed, setRevealed] = useState<{ link: LinkView; reason: 'created' | 'rotated' | 'copy' } | null>(null);
+  const [notKept, setNotKept] = useState<{ link: LinkView; reason: string } | null>(null);
   const [pending, setPending] = useState<Pending>(null);
   const [emailFor, setEmailFor] = useState<LinkView | null>(null);
   const [activityFor, setActivityFor] = useState<LinkView | null>(null);
@@ -140,7 +140,7 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
         remember(created.link.id, created.url);
         upsert(created.link);
         setRevealed({ link: created.link, reason: 'created' });
-        flagSuccess('Secure link created', 'Copy the URL now: it is shown only once.');
+        flagSuccess('Secure link created', 'Copy or email its URL now, or later from the link’s Copy and Email buttons.');
       } else if (mode.kind === 'edit') {
         const { link } = await api.updateLink({
           linkId: mode.link.id,
@@ -187,7 +187,8 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
         upsert(rotated.link);
         setRevealed({ link: rotated.link, reason: 'rotated' });
         if (thenEmail) setEmailFor(rotated.link);
-        flagSuccess('Link rotated', 'The old URL no longer works. Copy the new one now.');
+        setNotKept(null);
+        flagSuccess('Link rotated', 'The old URL no longer works. Send the new one to those who should keep access.');
       } else {
         await api.deleteLink({ linkId: link.id });
         replace({ ...data, links: data.links.filter((l) => l.id !== link.id) });
@@ -203,10 +204,31 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
     }
   };
 
+  /** The same URL again: from this session when known, else from the app (it keeps links sealed). */
+  const copy = async (link: LinkView) => {
+    if (urls[link.id] !== undefined) return setRevealed({ link, reason: 'copy' });
+    setBusy(true);
+    try {
+      const answer = await api.getLinkUrl({ linkId: link.id });
+      if (answer.url !== null) {
+        remember(link.id, answer.url);
+        setNotKept(null);
+        setRevealed({ link, reason: 'copy' });
+      } else {
+        setRevealed(null);
+        setNotKept({ link, reason: answer.unavailableReason ?? 'The URL of this link cannot be shown again.' });
+      }
+    } catch (error) {
+      flagError('Could not get the link’s URL', error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const onAction = (action: LinkAction, link: LinkView) => {
     switch (action) {
       case 'copy':
-        return setRevealed({ link, reason: 'copy' });
+        return void copy(link);
       case 'email':
         return setEmailFor(link);
       case 'activity':
@@ -280,6 +302,21 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
             onDismiss={() => setRevealed(null)}
           />
         ) : null}
+        {notKept ? (
+          <SectionMessage appearance="warning" title={`The URL of “${notKept.link.name}” cannot be shown again`}>
+            <Stack space="space.100">
+              <Text>{notKept.reason}</Text>
+              <Inline space="space.100">
+                <Button appearance="warning" onClick={() => setPending({ kind: 'rotate', link: notKept.link })}>
+                  Rotate URL…
+                </Button>
+                <Button appearance="subtle" onClick={() => setNotKept(null)}>
+                  Close
+                </Button>
+              </Inline>
+            </Stack>
+          </SectionMessage>
+        ) : null}
         {data.links.length === 0 ? (
           <EmptyState
             header="No secure links yet"
@@ -296,7 +333,6 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
                 key={link.id}
                 link={link}
                 currentAccountId={accountId}
-                urlKnown={urls[link.id] !== undefined}
                 statsLine={linkStatsLine(stats, link.id, Date.now())}
                 busy={busy}
                 onAction={onAction}
@@ -308,7 +344,7 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
       {pending ? (
         <ConfirmModal
           title={CONFIRM_COPY[pending.kind].title(pending.link.name)}
-          body={CONFIRM_COPY[pending.kind].body(urls[pending.link.id] !== undefined)}
+          body={CONFIRM_COPY[pending.kind].body}
           confirmLabel={CONFIRM_COPY[pending.kind].confirm}
           appearance={pending.kind === 'delete' ? 'danger' : 'warning'}
           busy={busy}
@@ -319,7 +355,8 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
       {emailFor && !pending ? (
         <EmailLinkModal
           link={emailFor}
-          url={urls[emailFor.id] ?? null}
+          // The app sends its kept URL; a URL from this session only serves links it did not keep.
+          url={emailFor.urlAvailable ? null : (urls[emailFor.id] ?? null)}
           onRotateForEmail={() => {
             setPending({ kind: 'rotate', link: emailFor, thenEmail: true });
             setEmailFor(null);
