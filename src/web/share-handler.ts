@@ -33,6 +33,7 @@ import {
   verifySession,
   type VisitorSession,
 } from './session';
+import { handleSharedWithMe, SHARED_WITH_ME_PATH } from './shared-with-me';
 import { handleSubscriptionLink } from './subscription-links';
 import { addComment, downloadAttachment, proxyImage, subscribe, unsubscribe, unsubscribeHere, uploadAttachment } from './visitor-actions';
 
@@ -164,6 +165,7 @@ const needsPasswordCounters = (route: ShareRoute, method: string): boolean => ro
 const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: ShareHandlerOptions): Promise<HttpResponse> => {
   if (req.path === SSO_CALLBACK_PATH) return handleSsoCallbackHop(deps, req);
   if (req.path.startsWith('/subscriptions/')) return (await handleSubscriptionLink(deps, req)) ?? notFoundResponse();
+  if (req.path.startsWith(SHARED_WITH_ME_PATH)) return (await handleSharedWithMe(deps, req)) ?? notFoundResponse();
   const parsed = parseSharePath(req.path);
   if (!parsed) return notFoundResponse();
   const method = req.method.toUpperCase();

@@ -447,3 +447,65 @@ export const renderSearchPage = (input: SearchPageInput): string => {
     )}${summary}${list}${partial}`,
   });
 };
+
+export interface SharedWithMeEntry {
+  pageTitle: string;
+  /** The link's URL; null when the app does not keep it (links from before re-sharing). */
+  url: string | null;
+  expiresAt: number | null;
+  needsPassword: boolean;
+  needsSignIn: boolean;
+  createdAt: number;
+}
+
+export interface SharedWithMeInput {
+  branding: Branding | null;
+  /** `<base>/shared-with-me`; the forms post to /send, /verify and /leave below it. */
+  action: string;
+  csrf: string;
+  view:
+    | { step: 'ask'; error?: string }
+    | { step: 'verify'; email: string; error?: string }
+    | { step: 'list'; email: string; entries: SharedWithMeEntry[] };
+}
+
+const meEntry = (entry: SharedWithMeEntry): SafeHtml => {
+  const needs = [entry.needsPassword ? 'a password' : '', entry.needsSignIn ? 'signing in' : ''].filter((n) => n !== '');
+  return html`<li>${entry.url ? html`<a href="${entry.url}" rel="noopener noreferrer">${entry.pageTitle}</a>` : html`<strong>${entry.pageTitle}</strong>`}<p class="snippet">${
+    entry.expiresAt !== null ? html`Open until ${timeOf(entry.expiresAt)}.` : 'No end date.'
+  }${needs.length > 0 ? ` Opening it needs ${needs.join(' and ')}.` : ''}${
+    entry.url ? '' : ' Ask the person who shared it to send you the link again.'
+  }</p></li>`;
+};
+
+export const renderSharedWithMe = ({ branding, action, csrf, view }: SharedWithMeInput): string => {
+  const secret = html`<input type="hidden" name="csrf" value="${csrf}">`;
+  const errorBlock = (error: string | undefined, id: string): SafeHtml | '' => (error ? html`<p class="error" id="${id}" role="alert">${error}</p>` : '');
+  let main: SafeHtml;
+  if (view.step === 'list') {
+    main = html`<h1 class="page-title">Pages shared with you</h1><p class="meta">Links that name <strong>${view.email}</strong> among the people they are shared with.</p>${
+      view.entries.length === 0
+        ? html`<p>No page is shared with this address right now. Links shared with a whole domain, or with anyone who has the link, are not listed here.</p>`
+        : html`<p class="meta" role="status">${plural(view.entries.length, 'page is', 'pages are')} shared with you.</p><ol class="results">${view.entries.map(meEntry)}</ol>`
+    }<form class="stack" method="post" action="${action}/leave">${secret}<button type="submit" class="secondary">Leave</button></form>`;
+  } else if (view.step === 'verify') {
+    main = html`<div class="card"><h1>Check your email</h1><p>If pages are shared with this address, you can see them once you enter the 6-digit code we sent to it. The code is valid for 10 minutes.</p>
+<form class="stack" method="post" action="${action}/verify" autocomplete="off">${secret}<input type="hidden" name="email" value="${view.email}">
+<label for="me-code">6-digit code <span class="hint">sent to ${view.email}</span></label>
+<input id="me-code" name="code" type="text" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" required autocomplete="one-time-code"${
+      view.error ? html` aria-invalid="true" aria-describedby="me-code-error"` : ''
+    }>${errorBlock(view.error, 'me-code-error')}
+<button type="submit">Show my pages</button></form>
+<form class="stack" method="post" action="${action}/send">${secret}<input type="hidden" name="email" value="${view.email}"><button type="submit" class="secondary">Send a new code</button></form></div>`;
+  } else {
+    main = html`<div class="card"><h1>Pages shared with you</h1><p>Enter your email address. We will send you a one-time code, then show the pages people shared with that address.</p>
+<form class="stack" method="post" action="${action}/send" autocomplete="on">${secret}
+<label for="me-email">Email address</label>
+<input id="me-email" name="email" type="email" required maxlength="254" autocomplete="email"${view.error ? html` aria-invalid="true" aria-describedby="me-email-error"` : ''}>${errorBlock(
+      view.error,
+      'me-email-error',
+    )}
+<button type="submit">Send code</button></form></div>`;
+  }
+  return renderLayout({ title: 'Pages shared with you', branding, main });
+};
