@@ -168,6 +168,7 @@ export const createRoutes = (): LocalRoute[] => [
   { path: '/api/invoke/', handle: invokeRoute },
   { path: '/s/', handle: shareRoute },
   { path: '/subscriptions/', handle: shareRoute },
+  { path: '/shared-with-me', handle: shareRoute },
   { path: '/ui/', handle: createUiHostRoutes() },
   { path: '/outbox', handle: outboxRoute },
   { path: `${DEMO_IDP_PATH}/`, handle: (req, ctx) => ctx.demoIdp.handle(req) },
