@@ -25,11 +25,17 @@ import { handleDiagnosticsProbe, isDiagnosticsPath } from './web/diagnostics-pro
 import { notFoundResponse } from './web/responses';
 import { createShareHandler } from './web/share-handler';
 import { parseSharePath } from './web/share-routes';
+import { SHARED_WITH_ME_PATH } from './web/shared-with-me';
 import { SSO_CALLBACK_PATH } from './web/sso-gate';
 
 /** Whether the view could serve this path at all: anything else is its generic 404 without a storage call (T1). */
 const mayBeServed = (path: string): boolean =>
-  path === SSO_CALLBACK_PATH || path.startsWith('/subscriptions/') || isDiagnosticsPath(path) || parseSharePath(path) !== null;
+  path === SSO_CALLBACK_PATH ||
+  path.startsWith('/subscriptions/') ||
+  path === SHARED_WITH_ME_PATH ||
+  path.startsWith(`${SHARED_WITH_ME_PATH}/`) ||
+  isDiagnosticsPath(path) ||
+  parseSharePath(path) !== null;
 
 /** The stored share URL; '' when none is stored but a custom domain replaces it; null when the view cannot run. */
 const shareBaseFor = async (deps: AppDeps): Promise<string | null> => {
