@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_VERIFY_ATTEMPTS, SENDS_PER_ADDRESS_PER_CLIENT_PER_HOUR } from '../../src/app/view/email-code';
 import { startHarness, type Harness } from './support/share-harness';
-import { formByAction, formWith, Visitor, type VisitorResponse } from '../support/visitor';
+import { formByAction, formsOf, formWith, Visitor, type VisitorResponse } from '../support/visitor';
 import { codeCrypto } from '../../src/web/gates';
 import { sendCode, verifyCode } from '../../src/app/view/email-code';
 
@@ -159,14 +159,18 @@ describe('selected users: email one-time code', () => {
     expect(h.mail).toHaveLength(0);
   });
 
-  it('a verified session is refused once the address is removed from the list', async () => {
+  it('a verified session is refused once the address is removed from the list: the page is gone and the gate asks again', async () => {
     const { path, link } = await h.link({ selectedUsers: SELECTED });
     const v = new Visitor(h.base);
     const sent = await askCode(v, path, 'ann@partner.example');
     await v.follow(await v.submit(sent.text, 'code', { code: codeFrom(h, 'ann@partner.example') }));
     expect((await v.get(path)).text).toContain('Service levels');
     await h.patchLink(link.id, { selectedUsers: ['@trusted.example'] });
-    expect((await v.get(path)).status).toBe(404);
+    const after = await v.get(path);
+    expect(after.text).not.toContain('Service levels');
+    // The stale identity is dropped from the session, so the visitor meets the email gate again (no 12-hour dead end).
+    expect(after.status).toBe(200);
+    expect(formsOf(after.text).some((form) => form.inputs.includes('email'))).toBe(true);
   });
 
   it('never writes the address or the code in clear to the audit log', async () => {
