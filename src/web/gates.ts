@@ -12,6 +12,7 @@ import { htmlResponse, redirectResponse } from './responses';
 import type { ShareContext } from './share-context';
 import { cookiesToRefresh, messageResponse, redirectWithSession } from './share-responses';
 import { keyedDigest } from './session';
+import { SHARED_WITH_ME_PATH } from './shared-with-me';
 import { anotherAccountUrl } from './sso-account';
 import { ssoGate, type SsoGateInput } from './sso-gate';
 import { subscribeEmail, updatesUrl } from './visitor-actions';
@@ -59,6 +60,7 @@ export const emailGatePage = (
       error: options.error,
       notice: options.notice,
       purpose: options.purpose,
+      sharedWithMeUrl: options.purpose === 'open' ? `${ctx.plainUrls.base}${SHARED_WITH_ME_PATH}` : null,
     }),
     cookiesToRefresh(ctx),
     ctx.site.customization,

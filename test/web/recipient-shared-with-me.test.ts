@@ -65,6 +65,8 @@ describe('recipient: pages shared with me', () => {
     const opened = await new Visitor(h.base).get(mine.url);
     expect(opened.status).toBe(200);
     expect(opened.text).toContain('Verify your email');
+    // The email gate points to this page.
+    expect(linksOf(opened.text).find((l) => l.text === 'See all pages shared with you')?.href).toBe(home());
 
     // Leave ends the proof in this browser.
     const leave = formByAction(list.text, '/shared-with-me/leave');

@@ -106,10 +106,12 @@ export interface EmailGateInput {
   notice?: Notice;
   /** Why an address is asked: opening the page, or confirming it for update notifications. */
   purpose: 'open' | 'subscribe';
+  /** "Pages shared with me" (offered to people a link was shared with by address). */
+  sharedWithMeUrl?: string | null;
 }
 
 export const renderEmailGate = (input: EmailGateInput): string => {
-  const { branding, sendAction, verifyAction, secrets, step, email, error, notice, purpose } = input;
+  const { branding, sendAction, verifyAction, secrets, step, email, error, notice, purpose, sharedWithMeUrl } = input;
   const intro =
     purpose === 'open'
       ? 'This page is shared with selected people. Enter your email address and we will send you a one-time code.'
@@ -142,7 +144,9 @@ ${hiddenFields(secrets)}<input type="hidden" name="purpose" value="${purpose}"><
   return renderLayout({
     title: GATE_TITLE,
     branding,
-    main: html`<div class="card"><h1>${purpose === 'open' ? 'Verify your email' : 'Confirm your email'}</h1><p>${intro}</p>${noticeBlock(notice)}${body}</div>`,
+    main: html`<div class="card"><h1>${purpose === 'open' ? 'Verify your email' : 'Confirm your email'}</h1><p>${intro}</p>${noticeBlock(notice)}${body}${
+      sharedWithMeUrl ? html`<p class="hint">Looking for another page? <a href="${sharedWithMeUrl}" rel="noopener noreferrer">See all pages shared with you</a>.</p>` : ''
+    }</div>`,
   });
 };
 
