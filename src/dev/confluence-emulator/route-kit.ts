@@ -1,4 +1,5 @@
 /** What every emulated operation gets and returns, plus the shared pagination and error shapes. */
+import { createHash } from 'node:crypto';
 import type { MatchedOperation } from './openapi';
 import type { FixtureUser } from './site-schema';
 import type { Principal, SiteState } from './site-state';
@@ -132,3 +133,6 @@ export const lookupUser = (ctx: RouteContext, accountId: string) => {
   const app = ctx.state.site.app;
   return app.accountId === accountId ? { accountId: app.accountId, displayName: app.displayName, app: true as const } : undefined;
 };
+
+/** A stable numeric id for things the fixture names but does not number (labels, files). */
+export const stableNumber = (text: string): string => String(parseInt(createHash('sha1').update(text).digest('hex').slice(0, 8), 16));

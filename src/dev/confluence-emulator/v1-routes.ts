@@ -1,6 +1,6 @@
 /** Confluence REST v1 operations the emulator answers (by operationId), in the spec's response shapes. */
 import { parseCql, type CqlClause } from './cql';
-import { json, lookupUser, paginateV1, v1Error, v1User, type Route, type RouteContext } from './route-kit';
+import { json, lookupUser, paginateV1, stableNumber, v1Error, v1User, type Route, type RouteContext } from './route-kit';
 import type { FixtureAttachment, FixturePage } from './site-schema';
 import type { Principal } from './site-state';
 
@@ -83,7 +83,7 @@ const searchResult = (ctx: RouteContext, node: FixturePage, expand: string[]) =>
         ? {
             metadata: {
               labels: {
-                results: node.labels.map((name) => ({ prefix: 'global', name, id: String(name.length * 7919 + name.charCodeAt(0)), label: name })),
+                results: node.labels.map((name) => ({ prefix: 'global', name, id: stableNumber(`label:${name}`), label: name })),
                 start: 0,
                 limit: 200,
                 size: node.labels.length,

@@ -1,10 +1,9 @@
 /** Confluence REST v2 operations the emulator answers (by operationId), in the spec's response shapes. */
 import { createHash } from 'node:crypto';
-import { json, paginate, v2Error, type Route, type RouteContext, type RouteResult } from './route-kit';
+import { json, paginate, stableNumber, v2Error, type Route, type RouteContext, type RouteResult } from './route-kit';
 import type { FixtureAttachment, FixtureComment, FixturePage, FixtureSpace } from './site-schema';
 
 const LIVE = ['current', 'archived'];
-const stableNumber = (text: string): string => String(parseInt(createHash('sha1').update(text).digest('hex').slice(0, 8), 16));
 const strings = (value: unknown): string[] | undefined => (Array.isArray(value) ? value.map(String) : undefined);
 const webui = (node: FixturePage): string => `/spaces/${node.spaceKey}/pages/${node.id}/${encodeURIComponent(node.title.replace(/ /g, '+'))}`;
 const decoded = (att: FixtureAttachment): Uint8Array =>
