@@ -139,6 +139,32 @@ describe('recipient view in Chromium', () => {
     await page.close();
   });
 
+  it('pages shared with me: one code, then the links naming the address', async () => {
+    const url = await createLink('1002', { selectedUsers: ['kim@partner.example'] });
+    const mail: string[] = [];
+    const realMailer = server.deps.mailer;
+    server.deps.mailer = { send: async (message) => void mail.push(message.text) };
+    try {
+      const { page, problems } = await freshPage();
+      await page.goto(url);
+      await page.locator('a', { hasText: 'See all pages shared with you' }).click();
+      await page.waitForURL(`${server.url}/shared-with-me`);
+      await page.fill('#me-email', 'kim@partner.example');
+      await page.locator('form[action$="/shared-with-me/send"] button').click();
+      await page.waitForSelector('#me-code');
+      const code = mail.at(-1)?.match(/\b(\d{6})\b/)?.[1] ?? '';
+      await page.fill('#me-code', code);
+      await page.locator('form[action$="/shared-with-me/verify"] button').click();
+      await page.waitForSelector('text=Pages shared with you');
+      await expect(page.locator('ol.results a').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href))).resolves.toContain(url);
+      await shot(page, 'shared-with-me');
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      server.deps.mailer = realMailer;
+    }
+  });
+
   it('dark mode follows prefers-color-scheme; the table of contents links into the page; print hides the chrome', async () => {
     const url = await createLink('1001', { includeChildren: true, withoutLabels: ['internal'], comments: 'view' });
     const { page, problems } = await freshPage();

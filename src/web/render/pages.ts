@@ -491,7 +491,7 @@ export const renderSharedWithMe = ({ branding, action, csrf, view }: SharedWithM
       view.entries.length === 0
         ? html`<p>No page is shared with this address right now. Links shared with a whole domain, or with anyone who has the link, are not listed here.</p>`
         : html`<p class="meta" role="status">${plural(view.entries.length, 'page is', 'pages are')} shared with you.</p><ol class="results">${view.entries.map(meEntry)}</ol>`
-    }<form class="stack" method="post" action="${action}/leave">${secret}<button type="submit" class="secondary">Leave</button></form>`;
+    }<form class="stack" method="post" action="${action}/leave">${secret}<button type="submit" class="secondary">Sign out</button></form>`;
   } else if (view.step === 'verify') {
     main = html`<div class="card"><h1>Check your email</h1><p>If pages are shared with this address, you can see them once you enter the 6-digit code we sent to it. The code is valid for 10 minutes.</p>
 <form class="stack" method="post" action="${action}/verify" autocomplete="off">${secret}<input type="hidden" name="email" value="${view.email}">
