@@ -30,7 +30,7 @@ describe.each(SITES)('response conformance on %s', (sitePath) => {
         `/wiki/api/v2/${collection}/${page.id}/descendants?depth=10&limit=250`,
         `/wiki/rest/api/content/${page.id}/restriction/byOperation/read`,
         `/wiki/rest/api/content/${page.id}/restriction/byOperation/update`,
-        `/wiki/rest/api/search?cql=${encodeURIComponent(`ancestor = ${page.id}`)}&expand=content.metadata.labels,content.ancestors`,
+        `/wiki/rest/api/search?cql=${encodeURIComponent(`ancestor = ${page.id}`)}&expand=content.metadata.labels,content.ancestors,content.restrictions.read.restrictions.user,content.restrictions.read.restrictions.group`,
       );
       if (page.type === 'folder') continue;
       paths.push(

@@ -233,6 +233,19 @@ describe('search (CQL subset)', () => {
     const second = await call(emu, APP, `/wiki${first.body._links.next}`);
     expect(second.body.results.map((r: { content: { id: string } }) => r.content.id)).toEqual(['1006', '1007']);
   });
+
+  it('expands read restrictions in bulk: who each result is restricted to', async () => {
+    const emu = await emulator();
+    const expand = 'content.restrictions.read.restrictions.user,content.restrictions.read.restrictions.group';
+    const res = await call(emu, APP, `/wiki/rest/api/search?cql=${encodeURIComponent('ancestor = 1001')}&limit=100&expand=${encodeURIComponent(expand)}`);
+    const restrictedTo = Object.fromEntries(
+      res.body.results.map((r: { content: { id: string; restrictions: { read: { restrictions: { user: { results: { accountId: string }[] } } } } } }) => [
+        r.content.id,
+        r.content.restrictions.read.restrictions.user.results.map((u) => u.accountId),
+      ]),
+    );
+    expect(restrictedTo).toMatchObject({ '1002': [], '1006': ['u-space-admin'], '1007': [] });
+  });
 });
 
 describe('attachments', () => {
