@@ -27,7 +27,9 @@ const POLICY_KEYS: readonly (keyof PolicySettings)[] = [
   'comments',
   'attachments',
   'childPages',
+  'childPagesOnByDefault',
   'restrictedChildPages',
+  'restrictedChildPagesOnByDefault',
   'password',
   'expiry',
   'enforceSso',
@@ -59,8 +61,11 @@ const policySettingsFrom = (input: PolicySettings): PolicySettings => {
   const settings = policySettingsOf(input);
   return {
     ...settings,
-    // A cap on restricted child pages is meaningless without child pages.
+    // A cap on restricted child pages is meaningless without child pages; "on by default" needs "allowed".
     restrictedChildPages: settings.childPages && settings.restrictedChildPages,
+    childPagesOnByDefault: settings.childPages && settings.childPagesOnByDefault === true,
+    restrictedChildPagesOnByDefault:
+      settings.childPages && settings.restrictedChildPages && settings.childPagesOnByDefault === true && settings.restrictedChildPagesOnByDefault === true,
     selectedUsers: normalizeSelectedUsers(settings.selectedUsers),
   };
 };
@@ -119,7 +124,9 @@ const spaceResult = async (deps: AppDeps, spaceKey: string, global: GlobalConfig
       comments: global.comments,
       attachments: global.attachments,
       childPages: global.childPages,
+      childPagesOnByDefault: global.childPagesOnByDefault === true,
       restrictedChildPages: global.restrictedChildPages,
+      restrictedChildPagesOnByDefault: global.restrictedChildPagesOnByDefault === true,
       password: global.password,
       expiry: global.expiry,
       enforceSso: global.enforceSso,

@@ -2,14 +2,16 @@ import type { GlobalConfig, LinkSettings, PolicySettings, SiteSettings, SpaceCon
 
 /**
  * Secure starting values. Policy levels start unenforced (they only pre-fill the link form), with
- * view-only comments and attachments, child pages allowed but restricted children hidden (CF-2), and
- * no password/expiry/SSO requirement. Sharing is on so a fresh install works without extra setup.
+ * view-only comments and attachments, child pages allowed but OFF in new links, restricted children
+ * hidden (CF-2), and no password/expiry/SSO requirement. Sharing is on so a fresh install works without extra setup.
  */
 const defaultPolicySettings = (): PolicySettings => ({
   comments: 'view',
   attachments: 'view',
   childPages: true,
+  childPagesOnByDefault: false,
   restrictedChildPages: false,
+  restrictedChildPagesOnByDefault: false,
   password: 'optional',
   expiry: { kind: 'optional' },
   enforceSso: false,

@@ -19,9 +19,17 @@ export type ExpiryRule =
 export interface PolicySettings {
   comments: AccessLevel;
   attachments: AccessLevel;
+  /** Child pages allowed (a cap when the level is enforced). */
   childPages: boolean;
+  /**
+   * New links start with child pages ON. Separate from "allowed": allowing never switches sharing on by
+   * itself. Absent in configurations stored before the setting existed, which reads as off.
+   */
+  childPagesOnByDefault?: boolean;
   /** May a link share child pages whose view is restricted in Confluence (still subject to the link's own opt-in). */
   restrictedChildPages: boolean;
+  /** New links start with restricted child pages ON (only with child pages on by default, and allowed). */
+  restrictedChildPagesOnByDefault?: boolean;
   password: PasswordRule;
   expiry: ExpiryRule;
   enforceSso: boolean;

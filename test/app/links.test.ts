@@ -120,6 +120,24 @@ describe('createLink', () => {
     expect(past.details[0]?.field).toBe('expiresAt');
   });
 
+  it('starts new links with child pages and restricted child pages off unless an admin set them on by default', async () => {
+    const nameOnly = await createLink(h.deps, EDITOR, { pageId: '1001', settings: { name: 'Just the page' } });
+    expect(nameOnly.link).toMatchObject({ includeChildren: false, shareRestrictedChildren: false });
+    // Merely allowing restricted child pages shares nothing more.
+    await setSpaceConfig(h.deps, SPACE_ADMIN, { spaceKey: 'DEMO', version: 0, config: spaceInput({ childPages: true, restrictedChildPages: true, applyOnSpaceLinks: true }) });
+    const allowed = await createLink(h.deps, EDITOR, { pageId: '1001', settings: { name: 'Allowed only' } });
+    expect(allowed.link).toMatchObject({ includeChildren: false, shareRestrictedChildren: false });
+    expect((await getPageSharing(h.deps, EDITOR, '1001')).defaults).toMatchObject({ includeChildren: false, shareRestrictedChildren: false });
+    const space = await getSpaceConfig(h.deps, SPACE_ADMIN, 'DEMO');
+    await setSpaceConfig(h.deps, SPACE_ADMIN, {
+      spaceKey: 'DEMO',
+      version: space.config.version,
+      config: spaceInput({ childPages: true, restrictedChildPages: true, applyOnSpaceLinks: true, childPagesOnByDefault: true, restrictedChildPagesOnByDefault: true }),
+    });
+    const onByDefault = await createLink(h.deps, EDITOR, { pageId: '1001', settings: { name: 'Defaults on' } });
+    expect(onByDefault.link).toMatchObject({ includeChildren: true, shareRestrictedChildren: true });
+  });
+
   it('uses the custom domain for share URLs when one is set', async () => {
     const current = await getSiteSettings(h.deps, SITE_ADMIN);
     const { version: _v, updatedAt: _u, sso: _s, ...rest } = current.settings;

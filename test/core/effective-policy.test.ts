@@ -176,7 +176,7 @@ describe('effectivePolicy: ES-10 defaults for the new-link form', () => {
   it('ES-10 space defaults win over global defaults', () => {
     const policy = effectivePolicy(
       globalConfig({ comments: 'none', attachments: 'none', childPages: false }),
-      spaceConfig({ comments: 'view_add', attachments: 'view', childPages: true, restrictedChildPages: true, password: 'mandatory', expiry: { kind: 'custom', maxDays: 14 }, enforceSso: true, selectedUsers: ['@acme.com'] }),
+      spaceConfig({ comments: 'view_add', attachments: 'view', childPages: true, childPagesOnByDefault: true, restrictedChildPages: true, restrictedChildPagesOnByDefault: true, password: 'mandatory', expiry: { kind: 'custom', maxDays: 14 }, enforceSso: true, selectedUsers: ['@acme.com'] }),
     );
     expect(policy.defaults).toEqual({
       comments: 'view_add',
@@ -188,6 +188,25 @@ describe('effectivePolicy: ES-10 defaults for the new-link form', () => {
       requireSso: true,
       selectedUsers: ['@acme.com'],
     });
+  });
+
+  it('allowing child pages (or restricted ones) never switches them on in new links: "on by default" is separate', () => {
+    const allowedOnly = effectivePolicy(
+      globalConfig(),
+      spaceConfig({ childPages: true, restrictedChildPages: true }),
+    );
+    expect(allowedOnly.defaults).toMatchObject({ includeChildren: false, shareRestrictedChildren: false });
+    expect(allowedOnly.caps.restrictedChildPages.value).toBe(true);
+    const childrenOn = effectivePolicy(globalConfig(), spaceConfig({ childPages: true, childPagesOnByDefault: true, restrictedChildPages: true }));
+    expect(childrenOn.defaults).toMatchObject({ includeChildren: true, shareRestrictedChildren: false });
+    // On by default but not allowed: stays off.
+    const notAllowed = effectivePolicy(globalConfig(), spaceConfig({ childPages: false, childPagesOnByDefault: true, restrictedChildPagesOnByDefault: true }));
+    expect(notAllowed.defaults).toMatchObject({ includeChildren: false, shareRestrictedChildren: false });
+  });
+
+  it('reads a configuration stored before "on by default" existed as off', () => {
+    const { childPagesOnByDefault: _c, restrictedChildPagesOnByDefault: _r, ...old } = spaceConfig({ childPages: true, restrictedChildPages: true });
+    expect(effectivePolicy(globalConfig(), old).defaults).toMatchObject({ includeChildren: false, shareRestrictedChildren: false });
   });
 
   it('MO-7 defaults are clamped to enforced caps', () => {

@@ -25,6 +25,11 @@ describe('space settings', () => {
     await select(field('Comments'), 'none');
     await select(field('Attachments'), 'view_add');
     await check(field('Allow sharing restricted child pages'), true);
+    // Allowed is not on: the "on by default" toggles are separate, and the restricted one needs child pages on by default.
+    expect(field('New links include child pages').props.isChecked).toBe(false);
+    expect(field('New links include restricted child pages').props.isDisabled).toBe(true);
+    await check(field('New links include child pages'), true);
+    expect(field('New links include restricted child pages').props.isDisabled).toBe(false);
     await choose(field('Password protection'), 'mandatory');
     await choose(field('Link expiry'), 'custom');
     await type(field('Maximum lifetime (days)'), '14');
@@ -42,7 +47,9 @@ describe('space settings', () => {
           comments: 'none',
           attachments: 'view_add',
           childPages: true,
+          childPagesOnByDefault: true,
           restrictedChildPages: true,
+          restrictedChildPagesOnByDefault: false,
           password: 'mandatory',
           expiry: { kind: 'custom', maxDays: 14 },
           enforceSso: true,

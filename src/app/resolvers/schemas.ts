@@ -72,7 +72,10 @@ const policySettingsShape = {
   comments: accessLevel,
   attachments: accessLevel,
   childPages: z.boolean(),
+  // Optional for callers from before the setting existed: off, the safe default.
+  childPagesOnByDefault: z.boolean().default(false),
   restrictedChildPages: z.boolean(),
+  restrictedChildPagesOnByDefault: z.boolean().default(false),
   password: z.enum(['optional', 'mandatory']),
   expiry: expiryRule,
   enforceSso: z.boolean(),

@@ -140,7 +140,9 @@ const formDefaults = (
   sourceEnforced: boolean,
   policy: Omit<EffectivePolicy, 'defaults'>,
 ): LinkFormDefaults => {
-  const includeChildren = source.childPages && policy.caps.childPages.value;
+  // "On by default" is its own setting (absent in configs stored before it existed = off): allowing child
+  // pages never makes new links share them by itself.
+  const includeChildren = source.childPagesOnByDefault === true && source.childPages && policy.caps.childPages.value;
   const maxDays = policy.requires.expiryMaxDays.value;
   let expiresInDays: number | null =
     source.expiry.kind === 'custom' ? source.expiry.maxDays : source.expiry.kind === 'mandatory' ? DEFAULT_EXPIRY_DAYS : null;
@@ -150,7 +152,8 @@ const formDefaults = (
     comments: minAccess(source.comments, policy.caps.comments.value),
     attachments: minAccess(source.attachments, policy.caps.attachments.value),
     includeChildren,
-    shareRestrictedChildren: includeChildren && source.restrictedChildPages && policy.caps.restrictedChildPages.value,
+    shareRestrictedChildren:
+      includeChildren && source.restrictedChildPagesOnByDefault === true && source.restrictedChildPages && policy.caps.restrictedChildPages.value,
     password: source.password === 'mandatory' || policy.requires.password.value,
     expiresInDays,
     requireSso: source.enforceSso || policy.requires.sso.value,

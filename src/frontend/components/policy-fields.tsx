@@ -95,7 +95,23 @@ export const PolicyFields = ({ idPrefix, value, selectedUsersText, onSelectedUse
           isDisabled={!childPagesAllowed}
           onChange={(e) => set('childPages', Boolean(e.target.checked))}
         />
-        <FieldNotes helper={childPagesAllowed ? undefined : limitNote('Turned off:')} error={fieldErrors.childPages} />
+        <FieldNotes
+          helper={childPagesAllowed ? 'Links may include the pages below the shared page.' : limitNote('Turned off:')}
+          error={fieldErrors.childPages}
+        />
+      </Stack>
+      <Stack space="space.050">
+        <Toggle
+          id={id('child-pages-default')}
+          label="New links include child pages"
+          isChecked={childPagesAllowed && value.childPages && value.childPagesOnByDefault === true}
+          isDisabled={!childPagesAllowed || !value.childPages}
+          onChange={(e) => set('childPagesOnByDefault', Boolean(e.target.checked))}
+        />
+        <FieldNotes
+          helper="Off: editors switch child pages on link by link, so nothing below the page is shared unless they choose it."
+          error={fieldErrors.childPagesOnByDefault}
+        />
       </Stack>
       <Stack space="space.050">
         <Toggle
@@ -108,6 +124,19 @@ export const PolicyFields = ({ idPrefix, value, selectedUsersText, onSelectedUse
         <FieldNotes
           helper={!restrictedAllowed ? limitNote('Turned off:') : 'Links may opt in to show child pages whose view is restricted in Confluence.'}
           error={fieldErrors.restrictedChildPages}
+        />
+      </Stack>
+      <Stack space="space.050">
+        <Toggle
+          id={id('restricted-children-default')}
+          label="New links include restricted child pages"
+          isChecked={restrictedAllowed && value.restrictedChildPages && value.childPagesOnByDefault === true && value.restrictedChildPagesOnByDefault === true}
+          isDisabled={!restrictedAllowed || !value.restrictedChildPages || value.childPagesOnByDefault !== true}
+          onChange={(e) => set('restrictedChildPagesOnByDefault', Boolean(e.target.checked))}
+        />
+        <FieldNotes
+          helper="Off (recommended): restricted pages are shared only by links whose editor turns them on."
+          error={fieldErrors.restrictedChildPagesOnByDefault}
         />
       </Stack>
 
@@ -205,7 +234,9 @@ export const clampToCeiling = (value: PolicySettingsInput, ceiling?: PolicyCeili
     comments: minAccess(value.comments, top.comments),
     attachments: minAccess(value.attachments, top.attachments),
     childPages: value.childPages && top.childPages,
+    childPagesOnByDefault: value.childPages && top.childPages && value.childPagesOnByDefault === true,
     restrictedChildPages: value.restrictedChildPages && top.restrictedChildPages,
+    restrictedChildPagesOnByDefault: value.restrictedChildPages && top.restrictedChildPages && value.restrictedChildPagesOnByDefault === true,
     password: top.password === 'mandatory' ? 'mandatory' : value.password,
     expiry,
     enforceSso: value.enforceSso || top.enforceSso,
