@@ -8,6 +8,7 @@
 import { isDomainError } from '../../core/errors';
 import type { ShareLink } from '../../core/model';
 import type { AppDeps } from '../deps';
+import type { EphemeralRecord } from '../ports';
 
 export const CREATOR_ACCESS_TTL_MS = 5 * 60 * 1000;
 /** Entries kept per link (a tree is capped at 500 pages; this leaves room for pages that left it). */
@@ -35,10 +36,15 @@ export interface CreatorAccess {
   check(pageIds: readonly string[]): Promise<Map<string, boolean | undefined>>;
 }
 
+/**
+ * `preloaded`: the cache record read earlier (the web trigger reads it beside the link, so that a page
+ * the record does not cover is checked in the first Confluence wave rather than after a store read).
+ */
 export const creatorAccessFor = (
   deps: Pick<AppDeps, 'store' | 'content'>,
   link: Pick<ShareLink, 'id' | 'createdBy'>,
   now: number,
+  preloaded?: Promise<EphemeralRecord | undefined>,
 ): CreatorAccess => {
   const key = creatorAccessKey(link.id);
   const known = new Map<string, Entry>();
@@ -46,7 +52,7 @@ export const creatorAccessFor = (
   const load = (): Promise<void> => {
     // Inside a promise chain: a store that throws synchronously costs the cache, not the request.
     loaded ??= Promise.resolve()
-      .then(() => deps.store.ephemeral.get(key, now))
+      .then(() => preloaded ?? deps.store.ephemeral.get(key, now))
       .then((record) => {
         const cached = asCached(record?.value, link.createdBy);
         for (const [pageId, entry] of Object.entries(cached?.pages ?? {})) {
