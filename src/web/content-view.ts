@@ -1,4 +1,4 @@
-import type { Attachment, ChildPage, PageComment, PageContent, UserInfo } from '../app/ports';
+import type { Attachment, ChildPage, EphemeralRecord, PageComment, PageContent, UserInfo } from '../app/ports';
 import { buildSharedTree, pathTo, restrictedPagesIn, type SharedTree, type SharedTreeNode } from '../app/view/share-tree';
 import { creatorAccessFor, type CreatorAccess } from '../app/view/creator-access';
 import { loadTreePages } from '../app/view/tree-cache';
@@ -105,9 +105,14 @@ export interface PagePrefetch {
   result: Promise<PageReadResult>;
 }
 
-const readPage = (deps: ShareContext['deps'], link: ShareLink, plan: PageReadPlan): Promise<PageReadResult> => {
+/** Store records the web trigger read beside the link (wave 1), so no store read precedes a Confluence call. */
+export interface PreloadedReads {
+  creatorAccess?: Promise<EphemeralRecord | undefined>;
+}
+
+const readPage = (deps: ShareContext['deps'], link: ShareLink, plan: PageReadPlan, preloaded: PreloadedReads = {}): Promise<PageReadResult> => {
   const rootId = link.pageId;
-  const creatorAccess = creatorAccessFor(deps, link, deps.clock.now());
+  const creatorAccess = creatorAccessFor(deps, link, deps.clock.now(), preloaded.creatorAccess);
   // The link stores its space key: no space read after the page.
   const known = { spaceKey: link.spaceKey };
   const target = plan.targetId === rootId ? Promise.resolve(undefined) : deps.content.getPage(plan.targetId, known);
@@ -154,10 +159,11 @@ export const prefetchPageView = (
   link: ShareLink,
   provisional: ViewPermissions,
   requestedPageId: string | null,
+  preloaded: PreloadedReads = {},
 ): PagePrefetch | undefined => {
   const plan = pageViewPlan(link, provisional, requestedPageId);
   if (plan.targetId !== link.pageId && !plan.includeChildren) return undefined;
-  return { plan, result: readPage(deps, link, plan) };
+  return { plan, result: readPage(deps, link, plan, preloaded) };
 };
 
 export const loadPageScope = async (

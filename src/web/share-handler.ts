@@ -6,6 +6,7 @@ import { isClientIpHeaderName } from '../core/client-ip-header';
 import { decideView, effectivePolicy } from '../core/policy';
 import { linkIdOf, tokenMatches } from '../core/token';
 import { prefetchPageView, renderSharedPage } from './content-view';
+import { creatorAccessKey } from '../app/view/creator-access';
 import { MAX_UPLOAD_BYTES, MAX_URLENCODED_BYTES, parseForm, type FormProblem, type ParsedForm } from './forms';
 import { gatePageFor, handleEmailSend, handleEmailVerify, handlePassword, handleSso, ssoApplies } from './gates';
 import { header, type HttpRequest, type HttpResponse } from './http';
@@ -190,6 +191,14 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: Shar
 
   // Wave 1: everything that depends only on the token.
   const linkId = linkIdOf(token);
+  // A page view also reads the creator's cached read rights now, so the checks they do not cover go
+  // out with the first Confluence wave (content-view.ts). A failed read costs the cache, not the view.
+  const creatorAccessRecord =
+    route.kind === 'page' && method === 'GET'
+      ? Promise.resolve()
+          .then(() => deps.store.ephemeral.get(creatorAccessKey(linkId), deps.clock.now()))
+          .catch(() => undefined)
+      : undefined;
   const [link, storedGlobal, storedSite, key, shareBase] = await Promise.all([
     deps.store.links.get(linkId),
     deps.store.configs.getGlobal(),
@@ -245,7 +254,7 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: Shar
       : undefined;
   const prefetch =
     provisional?.effect === 'allow' && route.kind === 'page'
-      ? prefetchPageView(deps, link, provisional.permissions, route.pageId)
+      ? prefetchPageView(deps, link, provisional.permissions, route.pageId, { creatorAccess: creatorAccessRecord })
       : undefined;
 
   // Wave 2: the space's policy (and attempt counters only when a password is being checked).
