@@ -46,7 +46,9 @@ const viewRequest = (url: string): HttpRequest => {
 const benchView = async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'secure-share-bench-'));
   try {
-    const app = await createLocalApp({ dataDir, bcryptRounds: 4 });
+    // Confluence latency is per REST request, in the emulator behind the production adapter; the port calls are
+    // only recorded (0 ms added) so the critical path shows which of them the view waited for.
+    const app = await createLocalApp({ dataDir, bcryptRounds: 4, latency: { confluenceMs: CONFLUENCE_MS } });
     const created = await createLink(app.deps, { accountId: 'u-editor' }, {
       pageId: '1001',
       settings: { name: 'Bench link', includeChildren: true, comments: 'view', attachments: 'view' },
@@ -55,8 +57,11 @@ const benchView = async () => {
     const deps = {
       ...app.deps,
       store: instrument(app.deps.store, 'store', STORE_MS, log),
-      content: instrument(app.deps.content, 'confluence', CONFLUENCE_MS, log),
+      content: instrument(app.deps.content, 'confluence', 0, log),
     };
+    const emulatorStats = app.confluence.stats;
+    let confluenceRequests = 0;
+    let confluenceRequestWaves = 0;
     const handler = createShareHandler(deps);
     const request = viewRequest(created.url);
     const first = await handler(request);
@@ -77,6 +82,12 @@ const benchView = async () => {
       const response = await handler(request);
       const finished = performance.now();
       timings.push(finished - start);
+      const requests = new CallLog();
+      for (const r of emulatorStats.log) {
+        if (r.startedAt >= start && r.endedAt !== undefined) requests.calls.push({ kind: 'rest', name: r.path, start: r.startedAt, end: r.endedAt });
+      }
+      confluenceRequests = Math.max(confluenceRequests, requests.calls.length);
+      confluenceRequestWaves = Math.max(confluenceRequestWaves, requests.sequentialRoundTrips());
       if (response.status !== 200) throw new Error(`Bench view answered ${response.status}`);
       const path = log.criticalPath(finished);
       storeTrips = Math.max(storeTrips, path.filter((c) => c.kind === 'store').length);
@@ -139,6 +150,8 @@ const benchView = async () => {
       longestChainIncludingBackgroundWrites: allTrips,
       storeCallsPerView: storeCalls,
       confluenceCallsPerView: confluenceCalls,
+      confluenceRestRequestsPerView: confluenceRequests,
+      confluenceRestRequestWaves: confluenceRequestWaves,
       p50Ms: round(p50),
       p95Ms: round(p95),
       idealP50Ms: round(idealP50),
@@ -370,6 +383,7 @@ const main = async () => {
       `\nView: ${v.sequentialStoreRoundTrips} sequential store trips, ${v.sequentialConfluenceRoundTrips} Confluence trips; ` +
         `p50 ${v.p50Ms} ms vs ideal ${v.idealP50Ms} ms → ratio ${v.ratioP50} (target ≤ 1.2); ` +
         `decision after ${v.storeWavesBeforeDecision} store waves, Confluence starts after ${v.storeWavesBeforeConfluenceStarts}; ` +
+        `${v.confluenceRestRequestsPerView} Confluence REST requests in ${v.confluenceRestRequestWaves} waves (emulator, ${CONFLUENCE_MS} ms each); ` +
         `gate page p50 ${v.gatePage.p50Ms} ms with ${v.gatePage.confluenceCalls} Confluence calls`,
     );
   }

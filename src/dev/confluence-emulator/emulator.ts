@@ -53,6 +53,9 @@ export interface RequestRecord {
   principal: Principal;
   operationId?: string;
   status: number;
+  /** When the request arrived and when its answer was ready (performance.now() ms): sequential waves. */
+  startedAt: number;
+  endedAt?: number;
 }
 
 export interface EmulatorStats {
@@ -186,9 +189,17 @@ export const createConfluenceEmulator = (site: FixtureSite, options: ConfluenceE
     const method = (init.method ?? 'GET').toUpperCase();
     if (path.startsWith(`${MEDIA_ORIGIN}/`)) return serveMedia(new URL(path));
     stats.requests += 1;
-    const record: RequestRecord = { method, path, principal, status: 0 };
+    const record: RequestRecord = { method, path, principal, status: 0, startedAt: performance.now() };
     stats.log.push(record);
     if (stats.log.length > MAX_LOG) stats.log.splice(0, stats.log.length - MAX_LOG);
+    try {
+      return await answer(principal, path, init, method, record);
+    } finally {
+      record.endedAt = performance.now();
+    }
+  };
+
+  const answer = async (principal: Principal, path: string, init: EmulatorRequestInit, method: string, record: RequestRecord): Promise<Response> => {
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     if (throttled(principal, method, path)) {
       stats.throttled += 1;
