@@ -1,5 +1,5 @@
 import bcrypt from 'bcryptjs';
-import { DomainError, isDomainError } from '../core/errors';
+import { DomainError, isDomainError, type ErrorDetail } from '../core/errors';
 import type { LinkSettings, LinkStatus, LinkView, ShareLink } from '../core/model';
 import { assertLinkValid, assertSharingEnabled, newLinkSettings } from '../core/policy';
 import { normalizeIpAllowList } from '../core/ip-allow-list';
@@ -24,8 +24,8 @@ export type LinkSettingsPatch = Partial<LinkSettings>;
 
 const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8');
 
-const passwordError = (rule: string, message: string, detail: string): DomainError =>
-  new DomainError('invalid_input', message, [{ field: 'password', rule, message: detail }]);
+const passwordError = (rule: string, message: string, _short: string): DomainError =>
+  new DomainError('invalid_input', message, [{ field: 'password', rule, message }]);
 
 /** @throws DomainError('invalid_input') for a password bcrypt cannot take whole (checked on the form that is hashed). */
 const checkPasswordBytes = (normalized: string): void => {
@@ -81,15 +81,46 @@ const normalizeLabels = (labels: readonly string[]): string[] => [
   ...new Set(labels.map((l) => l.trim().toLowerCase()).filter((l) => l !== '')),
 ];
 
-/** Canonical settings: trimmed, de-duplicated lists; invalid IPs or emails are refused with their own message. */
-const normalizeSettings = (settings: LinkSettings): LinkSettings => ({
+/**
+ * Runs every check of a form and reports all their problems in one error (one pass for the editor):
+ * invalid_input when any entry is malformed, policy_violation only when every problem is a policy rule.
+ */
+class ProblemCollector {
+  private readonly details: ErrorDetail[] = [];
+  private readonly messages: string[] = [];
+  private onlyPolicy = true;
+
+  async check<T>(step: () => T | Promise<T>, fallback: T): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      if (!isDomainError(error) || (error.code !== 'invalid_input' && error.code !== 'policy_violation')) throw error;
+      if (error.code === 'invalid_input') this.onlyPolicy = false;
+      this.messages.push(error.message);
+      this.details.push(...(error.details.length > 0 ? error.details : [{ message: error.message }]));
+      return fallback;
+    }
+  }
+
+  /** @throws DomainError with every problem found, the first one's message leading. */
+  throwIfAny(): void {
+    const [first] = this.messages;
+    if (first === undefined) return;
+    const more = this.details.length - 1;
+    const message = more > 0 ? `${first} (and ${more} more ${more === 1 ? 'problem' : 'problems'}, marked on the form)` : first;
+    throw new DomainError(this.onlyPolicy ? 'policy_violation' : 'invalid_input', message, this.details);
+  }
+}
+
+/** Canonical settings: trimmed, de-duplicated lists; invalid IPs or emails are collected with their own message. */
+const normalizeSettings = async (settings: LinkSettings, problems: ProblemCollector): Promise<LinkSettings> => ({
   ...settings,
   name: settings.name.trim(),
   description: settings.description.trim(),
   withLabels: normalizeLabels(settings.withLabels),
   withoutLabels: normalizeLabels(settings.withoutLabels),
-  allowedIps: normalizeIpAllowList(settings.allowedIps),
-  selectedUsers: normalizeSelectedUsers(settings.selectedUsers),
+  allowedIps: await problems.check(() => normalizeIpAllowList(settings.allowedIps), []),
+  selectedUsers: await problems.check(() => normalizeSelectedUsers(settings.selectedUsers), []),
   // Label filters and restricted children only mean something when child pages are shared.
   shareRestrictedChildren: settings.includeChildren && settings.shareRestrictedChildren,
 });
@@ -170,11 +201,14 @@ export const createLink = async (deps: AppDeps, caller: Caller, input: CreateLin
   }
   const now = deps.clock.now();
   const defaults = newLinkSettings(sp.policy, now);
-  const settings = normalizeSettings({ ...defaults, ...stripUndefined(input.settings) });
+  const problems = new ProblemCollector();
+  const settings = await normalizeSettings({ ...defaults, ...stripUndefined(input.settings) }, problems);
   if (settings.name === '') settings.name = `Link to ${page.title}`.slice(0, 120);
   const hasPassword = input.password !== undefined;
-  if (input.password !== undefined) await checkPassword(input.password);
-  assertLinkValid({ ...settings, hasPassword }, sp.policy, now, { createdAt: now });
+  const password = input.password;
+  if (password !== undefined) await problems.check(() => checkPassword(password), undefined);
+  await problems.check(() => assertLinkValid({ ...settings, hasPassword }, sp.policy, now, { createdAt: now }), undefined);
+  problems.throwIfAny();
   const passwordHash = input.password !== undefined ? await hashPassword(deps, input.password) : null;
 
   const id = newLinkId((n) => deps.random.bytes(n));
@@ -245,12 +279,14 @@ export const updateLink = async (deps: AppDeps, caller: Caller, input: UpdateLin
   const now = deps.clock.now();
 
   const current: LinkSettings = pickSettings(link);
-  const settings = normalizeSettings({ ...current, ...stripUndefined(input.settings) });
+  const problems = new ProblemCollector();
+  const settings = await normalizeSettings({ ...current, ...stripUndefined(input.settings) }, problems);
   if (settings.name === '') settings.name = link.name;
   const change = input.password;
-  if (change.action === 'set') await checkPassword(change.password);
+  if (change.action === 'set') await problems.check(() => checkPassword(change.password), undefined);
   const hasPassword = change.action === 'set' || (change.action === 'keep' && link.passwordHash !== null);
-  assertLinkValid({ ...settings, hasPassword }, sp.policy, now, { createdAt: link.createdAt });
+  await problems.check(() => assertLinkValid({ ...settings, hasPassword }, sp.policy, now, { createdAt: link.createdAt }), undefined);
+  problems.throwIfAny();
 
   const passwordHash =
     change.action === 'set' ? await hashPassword(deps, change.password) : change.action === 'clear' ? null : link.passwordHash;

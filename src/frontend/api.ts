@@ -26,8 +26,11 @@ export class ResolverError extends Error {
   /** Messages keyed by field name, for inline validation next to form fields. */
   fieldMessages(): Record<string, string> {
     const byField: Record<string, string> = {};
+    // Every problem of a field is shown at once (three bad IP entries give three sentences).
     for (const detail of this.details) {
-      if (detail.field && !byField[detail.field]) byField[detail.field] = detail.message;
+      if (!detail.field) continue;
+      const sentence = /[.!?]$/.test(detail.message) ? detail.message : `${detail.message}.`;
+      byField[detail.field] = byField[detail.field] ? `${byField[detail.field]} ${sentence}` : detail.message;
     }
     return byField;
   }

@@ -120,6 +120,26 @@ describe('createLink', () => {
     expect(past.details[0]?.field).toBe('expiresAt');
   });
 
+  it('reports every problem of a form in one answer, each on its field, a mistyped IP not called a policy breach', async () => {
+    await setGlobalConfig(h.deps, SITE_ADMIN, { version: 0, config: policyInput({ applyOnAllLinks: true, comments: 'view' }) });
+    const error = await expectDomainError(
+      createLink(h.deps, EDITOR, {
+        pageId: '1002',
+        settings: { allowedIps: ['10.0.0.300', '10.0.0.0/99'], selectedUsers: ['not-an-email'], comments: 'view_add' },
+        password: 'short',
+      }),
+      'invalid_input',
+      /and 4 more problems, marked on the form/,
+    );
+    const fields = error.details.map((d) => d.field);
+    expect(fields).toEqual(['allowedIps', 'allowedIps', 'selectedUsers', 'password', 'comments']);
+    expect(error.details.find((d) => d.field === 'password')?.message).toMatch(/at least 8 characters/);
+    for (const detail of error.details) expect(detail.message).not.toMatch(/^[a-zA-Z]+\.[a-zA-Z]+:/);
+    expect(await allLinks(h.deps)).toHaveLength(0);
+    // Only policy rules broken: the answer says policy.
+    await expectDomainError(createLink(h.deps, EDITOR, { pageId: '1002', settings: { comments: 'view_add' } }), 'policy_violation');
+  });
+
   it('starts new links with child pages and restricted child pages off unless an admin set them on by default', async () => {
     const nameOnly = await createLink(h.deps, EDITOR, { pageId: '1001', settings: { name: 'Just the page' } });
     expect(nameOnly.link).toMatchObject({ includeChildren: false, shareRestrictedChildren: false });

@@ -20,14 +20,19 @@ const pathOf = (path: readonly PropertyKey[]): string => {
   return field === 'password.password' ? 'password' : field;
 };
 
-/** zod issues → invalid_input with one detail per field, the first one as the message. */
+/** zod issues → invalid_input with one detail per field; the message is plain words (field keys stay in details only). */
 export const invalidInputFrom = (error: z.ZodError): DomainError => {
   const details: ErrorDetail[] = error.issues.slice(0, 50).map((issue) => {
     const field = pathOf(issue.path);
     return field ? { field, rule: issue.code, message: issue.message } : { rule: issue.code, message: issue.message };
   });
   const first = details[0];
-  const message = first ? (first.field ? `${first.field}: ${first.message}` : first.message) : 'The request is invalid.';
+  const more = details.length - 1;
+  const message = first
+    ? more > 0
+      ? `${first.message} (and ${more} more ${more === 1 ? 'problem' : 'problems'}, marked on the form)`
+      : first.message
+    : 'The request is invalid.';
   return new DomainError('invalid_input', message, details);
 };
 

@@ -64,7 +64,11 @@ const expiryRule = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('mandatory') }),
   z.strictObject({
     kind: z.literal('custom'),
-    maxDays: z.number().int('maxDays must be a whole number of days').min(1, 'maxDays must be at least 1').max(3650, 'maxDays is at most 3650'),
+    maxDays: z
+      .number('Enter the maximum lifetime as a number of days')
+      .int('Enter the maximum lifetime as a whole number of days')
+      .min(1, 'The maximum lifetime is at least 1 day')
+      .max(3650, 'The maximum lifetime is at most 3,650 days (10 years)'),
   }),
 ]);
 
