@@ -193,8 +193,42 @@ describe('share dialog', () => {
     await submit(byType('Form')[0]!);
     const errors = byType('ErrorMessage').map((n) => n.children.map((c) => c.props.text).join(''));
     expect(errors).toEqual(['10.0.0.300 is not an IP address.', 'bob@other.com is not in the allowed list.']);
-    expect(getByText('SectionMessage', /The link breaks the sharing policy/)).toBeDefined();
+    const box = byType('SectionMessage').find((n) => n.props.title === 'The link does not meet the sharing policy');
+    expect(box).toBeDefined();
+    expect(hasText('2 fields need a change: each is marked below.', box)).toBe(true);
     expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'error', title: 'Link not created' });
+  });
+
+  it('checks IP ranges, email entries and the password before sending, and shows every problem at once in plain words', async () => {
+    fakeHost.resolvers.getPageSharing = () => ok(pageSharing());
+    fakeHost.resolvers.createLink = () =>
+      fail('invalid_input', 'This password is too easy to guess.', [{ field: 'password', rule: 'password.strength', message: 'This password is too easy to guess.' }]);
+    await render(<ShareDialogApp />);
+    await click(button('Create & share secure link'));
+    await type(field('Name'), 'Checked');
+    await type(field('Allowed IP addresses'), '10.0.0.300, 10.1.0.0/16');
+    await type(field('Selected users'), 'ann@acme, @partner.com');
+    await type(field('Password'), 'short');
+    await submit(byType('Form')[0]!);
+    expect(payloadsOf('createLink')).toEqual([]);
+    const errors = byType('ErrorMessage').map((n) => n.children.map((c) => c.props.text).join(''));
+    expect(errors).toHaveLength(3);
+    expect(errors.join(' ')).toMatch(/'10\.0\.0\.300' is not a valid IPv4 or IPv6 address/);
+    expect(errors.join(' ')).toMatch(/'ann@acme' is not a valid email address or @domain/);
+    expect(errors.join(' ')).toMatch(/at least 8 characters/);
+    expect(errors.join(' ')).not.toMatch(/allowedIps|selectedUsers|expiry\./);
+    expect(getByText('SectionMessage', /Some entries need a change/)).toBeDefined();
+    expect(hasText('3 fields need a change: each is marked below.')).toBe(true);
+    expect(hasText(/sharing policy/)).toBe(false);
+
+    await type(field('Allowed IP addresses'), '10.1.0.0/16');
+    await type(field('Selected users'), 'ann@acme.com');
+    await type(field('Password'), 'password123');
+    await submit(byType('Form')[0]!);
+    expect(payloadsOf('createLink')).toHaveLength(1);
+    // The server's answer lands on the same field, under a title that does not blame the policy.
+    expect(byType('ErrorMessage').map((n) => n.children.map((c) => c.props.text).join(''))).toEqual(['This password is too easy to guess.']);
+    expect(byType('SectionMessage').some((n) => n.props.title === 'Some entries need a change')).toBe(true);
   });
 
   it('disables, rotates and deletes a link, each only after confirming; enabling needs no confirmation', async () => {

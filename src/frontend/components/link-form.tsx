@@ -20,6 +20,7 @@ import {
 import type { AccessLevel, LinkSettings, LinkView } from '../../core/model';
 import type { EffectivePolicyView, LinkSettingsInput, PasswordChange } from '../../shared/contract';
 import { Field, FieldNotes } from './field';
+import { ipProblem, passwordProblem, plural, selectedUsersProblem } from './form-checks';
 import { ACCESS_LABEL, accessAtMost, formatDate, formatList, parseList, policySource } from './labels';
 
 const DAY_MS = 86_400_000;
@@ -45,6 +46,8 @@ export interface LinkFormProps {
   fieldErrors: Record<string, string>;
   /** Messages not tied to one field. */
   formErrors: string[];
+  /** The heading over formErrors, naming what went wrong (a policy rule, a mistyped entry, a conflict). */
+  formErrorTitle?: string;
   onSubmit: (values: LinkFormSubmit) => void;
   onCancel: () => void;
 }
@@ -141,7 +144,19 @@ const AccessField = ({ kind, label, cap, source, value, error, onChange }: Acces
   );
 };
 
-export const LinkForm = ({ mode, policy, initial, link, passwordSuggested = false, busy, fieldErrors, formErrors, onSubmit, onCancel }: LinkFormProps) => {
+export const LinkForm = ({
+  mode,
+  policy,
+  initial,
+  link,
+  passwordSuggested = false,
+  busy,
+  fieldErrors,
+  formErrors,
+  formErrorTitle = 'The link was not saved',
+  onSubmit,
+  onCancel,
+}: LinkFormProps) => {
   const [state, setState] = useState<FormState>(() => initialState(initial, policy));
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setState((s) => ({ ...s, [key]: value }));
@@ -160,6 +175,14 @@ export const LinkForm = ({ mode, policy, initial, link, passwordSuggested = fals
     const needsNewPassword = mode === 'create' ? policy.passwordRequired : state.passwordAction === 'set';
     if (needsNewPassword && !state.password) problems.password = mode === 'create' ? `A password is required by ${source}.` : 'Enter the new password.';
     if (mode === 'edit' && policy.passwordRequired && state.passwordAction === 'clear') problems.password = `A password is required by ${source}.`;
+    if (state.password && (mode === 'create' || state.passwordAction === 'set')) {
+      const weak = passwordProblem(state.password);
+      if (weak) problems.password = weak;
+    }
+    const ips = ipProblem(parseList(state.allowedIps));
+    if (ips) problems.allowedIps = ips;
+    const users = selectedUsersProblem(parseList(state.selectedUsers));
+    if (users) problems.selectedUsers = users;
     setLocalErrors(problems);
     if (Object.keys(problems).length > 0) return;
 
@@ -195,8 +218,14 @@ export const LinkForm = ({ mode, policy, initial, link, passwordSuggested = fals
         <Heading as="h3" size="small">
           {mode === 'create' ? 'Create & share secure link' : `Edit “${link?.name ?? ''}”`}
         </Heading>
-        {formErrors.length > 0 ? (
-          <SectionMessage appearance="error" title="The link does not meet the sharing policy">
+        {Object.keys(localErrors).length > 0 ? (
+          <SectionMessage appearance="error" title="Some entries need a change">
+            <Text>
+              {plural(Object.keys(localErrors).length, 'One field needs a change: it is marked below.', `${Object.keys(localErrors).length} fields need a change: each is marked below.`)}
+            </Text>
+          </SectionMessage>
+        ) : formErrors.length > 0 ? (
+          <SectionMessage appearance="error" title={formErrorTitle}>
             <Stack space="space.050">
               {formErrors.map((message, i) => (
                 <Text key={i}>{message}</Text>

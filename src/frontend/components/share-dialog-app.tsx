@@ -54,6 +54,15 @@ const CONFIRM_COPY: Record<NonNullable<Pending>['kind'], { title: (name: string)
   },
 };
 
+/** What the form's error box is called, by answer: a mistyped entry is not a policy breach. */
+const FORM_ERROR_TITLES: Partial<Record<string, string>> = {
+  policy_violation: 'The link does not meet the sharing policy',
+  invalid_input: 'Some entries need a change',
+  version_conflict: 'Someone else changed this link',
+  sharing_disabled: 'Sharing is turned off',
+  forbidden: 'You cannot change this link',
+};
+
 /** Why a URL just shown would not open yet (a rotated disabled link stays disabled), or null. */
 const notOpeningReason = (link: LinkView): string | null => {
   switch (link.effectiveStatus) {
@@ -104,6 +113,7 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
   const [busy, setBusy] = useState(false);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [formErrors, setFormErrors] = useState<string[]>([]);
+  const [formErrorTitle, setFormErrorTitle] = useState<string>('The link was not saved');
 
   if (resource.state === 'loading') return <Loading label="Loading links…" />;
   if (resource.state === 'error') return <ErrorPanel error={resource.error} onRetry={reload} />;
@@ -128,7 +138,15 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
     const byField = failure.fieldMessages();
     setFieldErrors(byField);
     const general = failure.details.filter((d) => !d.field).map((d) => d.message);
-    setFormErrors(general.length > 0 ? general : [failure.message]);
+    const fieldCount = Object.keys(byField).length;
+    setFormErrors(
+      general.length > 0
+        ? general
+        : fieldCount > 0
+          ? [fieldCount === 1 ? 'One field needs a change: it is marked below.' : `${fieldCount} fields need a change: each is marked below.`]
+          : [failure.message],
+    );
+    setFormErrorTitle(FORM_ERROR_TITLES[failure.code] ?? 'The link was not saved');
     flagError(mode.kind === 'create' ? 'Link not created' : 'Link not saved', failure);
   };
 
@@ -257,6 +275,7 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
           busy={busy}
           fieldErrors={fieldErrors}
           formErrors={formErrors}
+          formErrorTitle={formErrorTitle}
           onSubmit={submitForm}
           onCancel={() => setMode({ kind: 'list' })}
         />
