@@ -1,13 +1,14 @@
 import { DomainError, isDomainError } from '../core/errors';
 import { DEFAULT_EMAIL_BRANDING, renderLinkEmail } from '../core/email-templates';
-import { parseSelectedUser } from '../core/selected-users';
+import { matchesSelectedUsers, parseSelectedUser } from '../core/selected-users';
 import { isWellFormedToken, linkIdOf, tokenMatches } from '../core/token';
 import { linkAuditScope, maskEmail, recordAudit } from './audit';
 import { authorizeLinkAction, type Caller } from './authorize';
 import type { AppDeps } from './deps';
 import { loadSpacePolicy, toLinkView } from './link-views';
 import { loadLink, shareUrlFor } from './links';
-import { requireCurrentUrl } from './link-reshare';
+import { currentUrlOf, requireCurrentUrl, URL_NOT_KEPT_MESSAGE } from './link-reshare';
+import type { NotifyOutcome } from '../shared/contract';
 import type { ShareLink } from '../core/model';
 
 /** Recipients one editor may email per hour: the app must not become a spam relay. */
@@ -127,4 +128,48 @@ const normalizeRecipients = (raw: readonly string[]): string[] => {
     recipients.push(parsed.entry.value);
   }
   return [...new Set(recipients)];
+};
+
+// ---------------------------------------------------------------------------------------------
+// "Notify newly added users" (External Share): on save, each address added to the selected users gets
+// the link email. Domains name nobody in particular and are never mailed; the password never is.
+
+/** Email entries of `after` that `before` did not list and that the link's gate admits now. */
+export const newlyAddedAddresses = (before: readonly string[], after: readonly string[], admitted: readonly string[]): string[] => {
+  const known = new Set(before.map((entry) => entry.trim().toLowerCase()));
+  return after.filter((entry) => {
+    const parsed = parseSelectedUser(entry);
+    return parsed.ok && parsed.entry.kind === 'email' && !known.has(parsed.entry.value) && matchesSelectedUsers(parsed.entry.value, admitted);
+  });
+};
+
+/**
+ * Sends the link email to the addresses just added. The save already happened: a failure here is
+ * reported in the answer, never turned into a failed save.
+ */
+export const notifyAddedUsers = async (
+  deps: AppDeps,
+  caller: Caller,
+  linkId: string,
+  before: readonly string[],
+  message: string | undefined,
+): Promise<NotifyOutcome> => {
+  const link = await loadLink(deps, linkId);
+  const sp = await loadSpacePolicy(deps, link.spaceKey);
+  const view = toLinkView(link, sp.policy, deps.clock.now());
+  const admitted = view.selectedUsersNarrowedTo ?? link.selectedUsers;
+  const recipients = newlyAddedAddresses(before, link.selectedUsers, admitted);
+  if (recipients.length === 0) return { sent: 0, recipients: [], problem: null };
+  if (view.effectiveStatus !== 'active') {
+    return { sent: 0, recipients, problem: 'The link does not open right now, so nobody was emailed. Email it once it is active.' };
+  }
+  const url = await currentUrlOf(deps, link);
+  if (url === undefined) return { sent: 0, recipients, problem: URL_NOT_KEPT_MESSAGE };
+  try {
+    const { sent } = await sendLinkEmail(deps, caller, link, url, recipients, message);
+    return { sent, recipients, problem: null };
+  } catch (error) {
+    if (!isDomainError(error)) throw error;
+    return { sent: 0, recipients, problem: `The link was saved, but the email was not sent: ${error.message}` };
+  }
 };

@@ -113,6 +113,14 @@ export interface CreatedLinkResult {
   url: string;
 }
 
+/** What "Notify newly added users" did on save: who was emailed, or why nobody was. */
+export interface NotifyOutcome {
+  sent: number;
+  /** The newly added addresses the email was meant for. */
+  recipients: string[];
+  problem: string | null;
+}
+
 /** The same URL again, for anyone with rights on the link; null (with the reason) for links from before re-sharing. */
 export interface LinkUrlResult {
   linkId: string;
@@ -155,10 +163,15 @@ export interface AuditLogFilter {
 
 export interface ResolverContract {
   getPageSharing: { payload: { pageId: string }; result: PageSharingResult };
-  createLink: { payload: { pageId: string; settings: LinkSettingsInput; password?: string }; result: CreatedLinkResult };
+  /** `notifyNewUsers`: email the link to each address of the selected users (never the password). */
+  createLink: {
+    payload: { pageId: string; settings: LinkSettingsInput; password?: string; notifyNewUsers?: { message?: string } };
+    result: CreatedLinkResult & { notified?: NotifyOutcome };
+  };
+  /** `notifyNewUsers`: email the link to each address added to the selected users by this save. */
   updateLink: {
-    payload: { linkId: string; version: number; settings: LinkSettingsInput; password?: PasswordChange };
-    result: { link: LinkView };
+    payload: { linkId: string; version: number; settings: LinkSettingsInput; password?: PasswordChange; notifyNewUsers?: { message?: string } };
+    result: { link: LinkView; notified?: NotifyOutcome };
   };
   setLinkStatus: { payload: { linkId: string; status: LinkStatus; version?: number }; result: { link: LinkView } };
   rotateLink: { payload: { linkId: string; version?: number }; result: CreatedLinkResult };

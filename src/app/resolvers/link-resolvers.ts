@@ -1,18 +1,23 @@
-import { emailLink } from '../link-email';
+import { emailLink, notifyAddedUsers } from '../link-email';
 import { getLinkUrl } from '../link-reshare';
-import { createLink, deleteLink, getPageSharing, rotateLink, setLinkStatus, updateLink } from '../links';
+import { createLink, deleteLink, getPageSharing, loadLink, rotateLink, setLinkStatus, updateLink } from '../links';
 import { defineResolver, type ResolverHandler } from './define';
 import { payloadSchemas } from './schemas';
 
 /** Page editor resolvers (byline item / content action). */
 export const linkResolvers: Record<string, ResolverHandler> = {
   getPageSharing: defineResolver(payloadSchemas.getPageSharing, (deps, caller, p) => getPageSharing(deps, caller, p.pageId)),
-  createLink: defineResolver(payloadSchemas.createLink, (deps, caller, p) =>
-    createLink(deps, caller, { pageId: p.pageId, settings: p.settings, password: p.password }),
-  ),
-  updateLink: defineResolver(payloadSchemas.updateLink, async (deps, caller, p) => ({
-    link: await updateLink(deps, caller, p),
-  })),
+  createLink: defineResolver(payloadSchemas.createLink, async (deps, caller, p) => {
+    const created = await createLink(deps, caller, { pageId: p.pageId, settings: p.settings, password: p.password });
+    if (!p.notifyNewUsers) return created;
+    return { ...created, notified: await notifyAddedUsers(deps, caller, created.link.id, [], p.notifyNewUsers.message) };
+  }),
+  updateLink: defineResolver(payloadSchemas.updateLink, async (deps, caller, p) => {
+    const before = p.notifyNewUsers ? (await loadLink(deps, p.linkId)).selectedUsers : [];
+    const link = await updateLink(deps, caller, p);
+    if (!p.notifyNewUsers) return { link };
+    return { link, notified: await notifyAddedUsers(deps, caller, link.id, before, p.notifyNewUsers.message) };
+  }),
   setLinkStatus: defineResolver(payloadSchemas.setLinkStatus, async (deps, caller, p) => ({
     link: await setLinkStatus(deps, caller, p),
   })),

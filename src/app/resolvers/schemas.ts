@@ -159,18 +159,24 @@ const auditFilterShape = {
 
 const empty = z.strictObject({}).optional().transform(() => ({}));
 
+const notifySchema = z.strictObject({
+  message: z.string().max(2000, 'The message is at most 2,000 characters').optional(),
+});
+
 export const payloadSchemas = {
   getPageSharing: z.strictObject({ pageId: pageIdSchema }),
   createLink: z.strictObject({
     pageId: pageIdSchema,
     settings: linkSettingsInputSchema.default({}),
     password: passwordSchema.optional(),
+    notifyNewUsers: notifySchema.optional(),
   }),
   updateLink: z.strictObject({
     linkId: linkIdSchema,
     version: versionSchema,
     settings: linkSettingsInputSchema.default({}),
     password: passwordChangeSchema.default({ action: 'keep' }),
+    notifyNewUsers: notifySchema.optional(),
   }),
   setLinkStatus: z.strictObject({
     linkId: linkIdSchema,
