@@ -1,6 +1,8 @@
 /** Rate limits as a normal condition (issue 10): bounded retries of 429/503 that honour Retry-After within a budget. */
 import { describe, expect, it } from 'vitest';
 import { MAX_RETRIES, retryingReads, type RequestFn, type RestInit } from '../../src/adapters/confluence/transport';
+import { createConfluenceRest } from '../../src/adapters/forge/confluence-rest';
+import { fakeConfluence, unexpected } from './support/fake-confluence';
 
 const reply = (status: number, retryAfter?: string) => ({
   ok: status >= 200 && status < 300,
@@ -107,5 +109,52 @@ describe('Confluence transport: retries', () => {
       expect((await harness().wrap(request)('/wiki/api/v2/pages/1')).status).toBe(status);
       expect(calls).toHaveLength(1);
     }
+  });
+});
+
+describe('an optional lookup that still fails hides that one item, never the whole view', () => {
+  const comment = (id: string, authorId: string, text: string) => ({
+    id,
+    status: 'current',
+    version: { authorId, createdAt: '2026-11-02T10:00:00Z', number: 1 },
+    body: { storage: { value: `<p>${text}</p>`, representation: 'storage' } },
+  });
+  const list = (results: unknown[]) => ({ json: { results, _links: {} } });
+
+  it('comments: a thread whose replies stay rate-limited shows without them; names that fail show as "Confluence user"', async () => {
+    const fake = fakeConfluence(
+      {
+        '/wiki/api/v2/pages/5/footer-comments?body-format=storage&limit=250': list([comment('101', 'a1', 'First'), comment('102', 'a2', 'Second')]),
+        '/wiki/api/v2/pages/5/inline-comments?body-format=storage&resolution-status=open&resolution-status=reopened&limit=250': list([]),
+        'footer-comments/101/children': () => ({ status: 429, json: {}, headers: { 'retry-after': '0' } }),
+        'footer-comments/102/children': () => list([{ ...comment('103', 'a1', 'Reply'), parentCommentId: '102' }]),
+        'footer-comments/103/children': () => list([]),
+        '/wiki/rest/api/user/bulk': () => ({ status: 503, json: {} }),
+      },
+      0,
+    );
+    const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected }, { maxRetryAfterMs: 10 });
+    const comments = await content.listComments('5');
+    expect(comments.map((c) => [c.id, c.parentId, c.authorName])).toEqual([
+      ['101', null, 'Confluence user'],
+      ['102', null, 'Confluence user'],
+      ['103', '102', 'Confluence user'],
+    ]);
+    // Retried (bounded), then given up on that one thread.
+    expect(fake.calls.filter((c) => c.path.includes('footer-comments/101/children'))).toHaveLength(MAX_RETRIES + 1);
+  });
+
+  it('comments: Confluence refusing the app is still an error (an admin problem, not a missing item)', async () => {
+    const fake = fakeConfluence(
+      {
+        '/wiki/api/v2/pages/5/footer-comments?body-format=storage&limit=250': list([comment('101', 'a1', 'First')]),
+        '/wiki/api/v2/pages/5/inline-comments?body-format=storage&resolution-status=open&resolution-status=reopened&limit=250': list([]),
+        'footer-comments/101/children': () => ({ status: 403, json: {} }),
+        '/wiki/rest/api/user/bulk': () => list([]),
+      },
+      0,
+    );
+    const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
+    await expect(content.listComments('5')).rejects.toMatchObject({ code: 'app_unauthorized' });
   });
 });

@@ -2,7 +2,7 @@
  * Comments as the app: root footer and inline comments of a page, their replies (the children
  * endpoints, which the page listings do not include), author and mention names in one bulk lookup.
  */
-import { DomainError } from '../../core/errors';
+import { DomainError, isDomainError } from '../../core/errors';
 import type { ConfluenceContent, PageComment } from '../../app/ports';
 import type { AdapterContext } from './context';
 import { commentListSchema, commentSchema, type RawComment } from './schemas';
@@ -43,6 +43,11 @@ interface Found {
 
 const COLLECTION: Record<Kind, string> = { footer: 'footer-comments', inline: 'inline-comments' };
 
+const unlessAppRefused = (error: unknown): undefined => {
+  if (isDomainError(error) && error.code === 'app_unauthorized') throw error;
+  return undefined;
+};
+
 const isLive = (c: RawComment): boolean => (c.status ?? 'current') === 'current';
 /** Resolved and dangling (text removed) inline comments are hidden in Confluence too. */
 const isOpenInline = (c: RawComment): boolean => !c.resolutionStatus || c.resolutionStatus === 'open' || c.resolutionStatus === 'reopened';
@@ -52,11 +57,13 @@ export const createComments = (ctx: AdapterContext, users: UserLookups): Pick<Co
 
   const replies = async (kind: Kind, parent: RawComment, depth: number): Promise<Found[]> => {
     if (depth > MAX_REPLY_DEPTH || !COMMENT_ID.test(parent.id)) return [];
+    // Replies that still cannot be read after the transport's retries (rate limits, outages) are left
+    // out of this one thread, never the whole page; Confluence refusing the app stays an error.
     const children = await collect(
       asApp,
       path`/wiki/api/v2/${COLLECTION[kind]}/${parent.id}/children?body-format=${'storage'}&limit=${COMMENTS_PER_REQUEST}`,
       commentListSchema,
-    );
+    ).catch(unlessAppRefused);
     const live = (children ?? []).filter(isLive);
     const below = await mapLimited(live, concurrency, (child) => replies(kind, child, depth + 1));
     return live.flatMap((child, i) => [{ raw: child, kind, parentId: parent.id }, ...(below[i] ?? [])]);
@@ -93,13 +100,14 @@ export const createComments = (ctx: AdapterContext, users: UserLookups): Pick<Co
       const [footer, inline, rootPeople] = await Promise.all([
         threads('footer', liveFooter),
         threads('inline', liveInline),
-        users.usersByIds(peopleIn([...liveFooter, ...liveInline])),
+        // Names that cannot be read show as "Confluence user": the comments still show.
+        users.usersByIds(peopleIn([...liveFooter, ...liveInline])).catch(() => new Map<string, never>()),
       ]);
       const all = [...footer, ...inline];
       const people = new Map(rootPeople);
       const unnamed = [...new Set(peopleIn(all.map((f) => f.raw)))].filter((id) => !people.has(id));
       if (unnamed.length > 0 && all.length > liveFooter.length + liveInline.length) {
-        for (const [id, user] of await users.usersByIds(unnamed)) people.set(id, user);
+        for (const [id, user] of await users.usersByIds(unnamed).catch(() => new Map<string, never>())) people.set(id, user);
       }
       // Only comments the app itself wrote may carry a recipient's header (see visitor-comment.ts).
       const anyAppAuthor = all.some((f) => people.get(authorOf(f.raw) ?? '')?.accountType === 'app');
