@@ -110,6 +110,7 @@ describe('share dialog', () => {
       {
         pageId: '1001',
         password: 's3cret-pass',
+        notifyNewUsers: {},
         settings: {
           name: 'For ACME',
           description: 'Q4 review',
@@ -389,6 +390,25 @@ describe('share dialog', () => {
     expect(payloadsOf('emailLink')).toEqual([{ linkId: 'a', recipients: ['ann@acme.com', 'bob@partner.com'], message: 'Here is the review' }]);
     expect(payloadsOf('rotateLink')).toEqual([]);
     expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Link sent', description: 'Emailed to 2 people.' });
+  });
+
+  it('emails newly added users on save when asked, and says who got it', async () => {
+    const link = linkView({ id: 'a', name: 'Partner review', version: 3, selectedUsers: ['ann@acme.com'], urlAvailable: true });
+    fakeHost.resolvers.getPageSharing = () => ok(pageSharing({ links: [link] }));
+    fakeHost.resolvers.updateLink = () =>
+      ok({ link: { ...link, version: 4, selectedUsers: ['ann@acme.com', 'bob@partner.com'] }, notified: { sent: 1, recipients: ['bob@partner.com'], problem: null } });
+    await render(<ShareDialogApp />);
+    await clickAction('Edit');
+    expect(field('Notify newly added users').props.isChecked).toBe(true);
+    await type(field('Selected users'), 'ann@acme.com, bob@partner.com');
+    await submit(byType('Form')[0]!);
+    expect(payloadsOf('updateLink')).toMatchObject([{ linkId: 'a', version: 3, notifyNewUsers: {} }]);
+    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Link emailed to 1 new user', description: 'bob@partner.com' });
+
+    await clickAction('Edit');
+    await check(field('Notify newly added users'), false);
+    await submit(byType('Form')[0]!);
+    expect(payloadsOf('updateLink').at(-1)).not.toHaveProperty('notifyNewUsers');
   });
 
   it('edits a link with its version and keeps the password unless changed', async () => {

@@ -31,6 +31,8 @@ export interface LinkFormSubmit {
   password?: string;
   /** Edit: what to do with the stored password. */
   passwordChange?: PasswordChange;
+  /** Email the link to the addresses this save adds to the selected users. */
+  notifyNewUsers: boolean;
 }
 
 export interface LinkFormProps {
@@ -68,6 +70,7 @@ interface FormState {
   passwordAction: PasswordChange['action'];
   allowedIps: string;
   selectedUsers: string;
+  notifyNewUsers: boolean;
   requireSso: boolean;
 }
 
@@ -92,6 +95,7 @@ const initialState = (initial: LinkSettings, policy: EffectivePolicyView): FormS
   passwordAction: 'keep',
   allowedIps: formatList(initial.allowedIps),
   selectedUsers: formatList(initial.selectedUsers),
+  notifyNewUsers: true,
   requireSso: policy.ssoRequired || initial.requireSso,
 });
 
@@ -203,11 +207,11 @@ export const LinkForm = ({
       requireSso: policy.ssoRequired || state.requireSso,
     };
     if (mode === 'create') {
-      onSubmit({ settings, ...(state.password ? { password: state.password } : {}) });
+      onSubmit({ settings, notifyNewUsers: state.notifyNewUsers, ...(state.password ? { password: state.password } : {}) });
     } else {
       const passwordChange: PasswordChange =
         state.passwordAction === 'set' ? { action: 'set', password: state.password } : { action: state.passwordAction };
-      onSubmit({ settings, passwordChange });
+      onSubmit({ settings, passwordChange, notifyNewUsers: state.notifyNewUsers });
     }
   };
 
@@ -415,6 +419,13 @@ export const LinkForm = ({
                 onChange={(e) => set('selectedUsers', String(e.target.value ?? ''))}
               />
             </Field>
+            <Checkbox
+              name="notifyNewUsers"
+              label="Notify newly added users"
+              isChecked={state.notifyNewUsers}
+              onChange={(e) => set('notifyNewUsers', Boolean(e.target.checked))}
+            />
+            <FieldNotes helper="On save, each email address you added gets the link by email. Domains get nothing. The password is never sent." />
             <Checkbox
               name="requireSso"
               label="Require single sign-on"

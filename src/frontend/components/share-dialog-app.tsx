@@ -1,7 +1,7 @@
 import React, { useState } from 'react';
 import { Box, Button, EmptyState, Heading, Inline, SectionMessage, Stack, Text, useProductContext } from '@forge/react';
 import type { LinkSettings, LinkView } from '../../core/model';
-import type { LinkListItem, PageSharingResult } from '../../shared/contract';
+import type { LinkListItem, NotifyOutcome, PageSharingResult } from '../../shared/contract';
 import { api, toResolverError } from '../api';
 import { ConfirmModal } from './confirm-modal';
 import { EmailLinkModal } from './email-link-modal';
@@ -81,6 +81,17 @@ const notOpeningReason = (link: LinkView): string | null => {
   }
 };
 
+/** A flag for what "Notify newly added users" did; nothing when nobody was added. */
+const reportNotified = (notified: NotifyOutcome | undefined) => {
+  if (!notified || notified.recipients.length === 0) return;
+  if (notified.problem) {
+    flagError('New users were not emailed', new Error(notified.problem));
+    return;
+  }
+  const n = notified.sent;
+  flagSuccess(n === 1 ? 'Link emailed to 1 new user' : `Link emailed to ${n} new users`, notified.recipients.join(', '));
+};
+
 const pageIdFrom = (context: ReturnType<typeof useProductContext>): string | null => {
   const content = (context?.extension as { content?: { id?: unknown } } | undefined)?.content;
   return content?.id === undefined || content.id === null ? null : String(content.id);
@@ -154,20 +165,28 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
     setBusy(true);
     try {
       if (mode.kind === 'create') {
-        const created = await api.createLink({ pageId, settings: values.settings, ...(values.password ? { password: values.password } : {}) });
+        const created = await api.createLink({
+          pageId,
+          settings: values.settings,
+          ...(values.password ? { password: values.password } : {}),
+          ...(values.notifyNewUsers ? { notifyNewUsers: {} } : {}),
+        });
         remember(created.link.id, created.url);
         upsert(created.link);
         setRevealed({ link: created.link, reason: 'created' });
         flagSuccess('Secure link created', 'Copy or email its URL now, or later from the link’s Copy and Email buttons.');
+        reportNotified(created.notified);
       } else if (mode.kind === 'edit') {
-        const { link } = await api.updateLink({
+        const { link, notified } = await api.updateLink({
           linkId: mode.link.id,
           version: mode.link.version,
           settings: values.settings,
           ...(values.passwordChange && values.passwordChange.action !== 'keep' ? { password: values.passwordChange } : {}),
+          ...(values.notifyNewUsers ? { notifyNewUsers: {} } : {}),
         });
         upsert(link);
         flagSuccess('Link saved', link.name);
+        reportNotified(notified);
       }
       setMode({ kind: 'list' });
     } catch (error) {
