@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/core/model';
 import { GlobalSettingsApp, GLOBAL_TABS } from '../../src/frontend/components/global-settings-app';
 import { describeWhen } from '../../src/frontend/components/link-stats';
+import { humanDate } from '../../src/frontend/components/labels';
 import { ShareDialogApp } from '../../src/frontend/components/share-dialog-app';
 import { SpaceSettingsApp } from '../../src/frontend/components/space-settings-app';
 import { fakeHost } from './fake-host';
@@ -38,7 +39,9 @@ describe('describeWhen', () => {
     expect(describeWhen(now - 5 * 60_000, now)).toBe('5 minutes ago');
     expect(describeWhen(now - 3 * HOUR, now)).toBe('3 hours ago');
     expect(describeWhen(now - 2 * 24 * HOUR, now)).toBe('2 days ago');
-    expect(describeWhen(Date.UTC(2026, 10, 1, 8), now)).toBe('on 2026-11-01');
+    // A date in the reader's own locale and time zone.
+    expect(describeWhen(Date.UTC(2026, 10, 1, 8), now)).toBe(`on ${humanDate(Date.UTC(2026, 10, 1, 8))}`);
+    expect(humanDate(Date.UTC(2026, 10, 1, 8))).toMatch(/Nov|11/);
   });
 });
 
@@ -65,7 +68,7 @@ describe('share dialog: per-link statistics', () => {
     expect(cards).toEqual(['Actions for Partner review', 'Actions for Board pack', 'Actions for Old']);
     expect(hasText('3 views · last opened 2 hours ago')).toBe(true);
     expect(hasText('Not opened yet')).toBe(true);
-    expect(hasText('1 view · last opened on 2025-01-15')).toBe(true);
+    expect(hasText(`1 view · last opened on ${humanDate(Date.UTC(2025, 0, 15, 10))}`)).toBe(true);
   });
 
   it('shows a quiet dash when the statistics fail, and the list still works', async () => {

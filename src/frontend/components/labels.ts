@@ -57,7 +57,12 @@ export const formatDateTime = (epochMs: number): string => {
   return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
 };
 
+/** YYYY-MM-DD (UTC), the form date inputs take. */
 export const formatDate = (epochMs: number): string => new Date(epochMs).toISOString().slice(0, 10);
+
+/** A date for people to read, in their own locale and time zone ("1 Nov 2026", "Nov 1, 2026"). */
+export const humanDate = (epochMs: number): string =>
+  new Date(epochMs).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 
 /** Reasons as one sentence list: "A. B." whatever punctuation each reason came with. */
 export const joinReasons = (reasons: readonly string[]): string =>

@@ -2,7 +2,7 @@ import React, { useState } from 'react';
 import { Box, Button, ButtonGroup, Inline, Stack, Text } from '@forge/react';
 import type { LinkView } from '../../core/model';
 import type { LinkListItem } from '../../shared/contract';
-import { ACCESS_LABEL, formatDate, joinReasons } from './labels';
+import { ACCESS_LABEL, humanDate, joinReasons } from './labels';
 import { StatusLozenge } from './status-lozenge';
 
 export type LinkAction = 'copy' | 'email' | 'edit' | 'toggle' | 'rotate' | 'delete' | 'activity';
@@ -11,7 +11,7 @@ const summary = (link: LinkView): string => {
   const parts = [`Comments: ${ACCESS_LABEL[link.comments]}`, `Attachments: ${ACCESS_LABEL[link.attachments]}`];
   if (link.includeChildren) parts.push('with child pages');
   if (link.hasPassword) parts.push('password');
-  if (link.expiresAt !== null) parts.push(`expires ${formatDate(link.expiresAt)}`);
+  if (link.expiresAt !== null) parts.push(`expires ${humanDate(link.expiresAt)}`);
   if (link.selectedUsers.length > 0) {
     const narrowed = link.selectedUsersNarrowedTo !== null ? ' (narrowed by policy)' : '';
     parts.push(`${link.selectedUsers.length} selected user${link.selectedUsers.length === 1 ? '' : 's'}${narrowed}`);
@@ -35,7 +35,7 @@ const statusNote = (link: LinkView): string | null => {
     case 'non_compliant':
       return `Not compliant: ${joinReasons(link.violations)} Edit the link to bring it within the policy.`;
     case 'expired':
-      return `Expired${link.expiresAt !== null ? ` on ${formatDate(link.expiresAt)}` : ''}. Edit the link to extend it.`;
+      return `Expired${link.expiresAt !== null ? ` on ${humanDate(link.expiresAt)}` : ''}. Edit the link to extend it.`;
     case 'page_removed':
       return 'The page was trashed or deleted: the link does not open.';
     case 'sharing_disabled':
@@ -48,7 +48,7 @@ const statusNote = (link: LinkView): string | null => {
 /** "Created by Erin Editor · 1 Nov 2026"; a link the viewer just created has no resolved name yet. */
 export const createdLine = (link: LinkListItem, currentAccountId: string | null): string => {
   const who = link.createdByName ?? (link.createdBy === currentAccountId ? 'you' : null);
-  return who ? `Created by ${who} · ${formatDate(link.createdAt)}` : `Created ${formatDate(link.createdAt)}`;
+  return who ? `Created by ${who} · ${humanDate(link.createdAt)}` : `Created ${humanDate(link.createdAt)}`;
 };
 
 export interface LinkCardProps {

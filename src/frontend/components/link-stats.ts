@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { LinkStatsView } from '../../shared/contract';
 import { api } from '../api';
-import { formatDate } from './labels';
+import { humanDate } from './labels';
 
 /** getLinkStats accepts at most this many ids per call; a list page (25–50 links) always fits in one. */
 const STATS_BATCH = 100;
@@ -60,7 +60,7 @@ export const describeWhen = (at: number, now: number): string => {
   if (elapsed < HOUR) return ago(Math.floor(elapsed / MINUTE), 'minute');
   if (elapsed < DAY) return ago(Math.floor(elapsed / HOUR), 'hour');
   if (elapsed < 7 * DAY) return ago(Math.floor(elapsed / DAY), 'day');
-  return `on ${formatDate(at)}`;
+  return `on ${humanDate(at)}`;
 };
 
 export const LOADING_STATS = '…';

@@ -7,7 +7,7 @@ import { ConfirmModal } from './confirm-modal';
 import { CopyLinkModal } from './copy-link-modal';
 import { EmailLinkModal } from './email-link-modal';
 import { flagError, flagSuccess } from './flags';
-import { formatDate, joinReasons } from './labels';
+import { humanDate, joinReasons } from './labels';
 import { narrowedNote } from './link-card';
 import { linkStatsLine, useLinkStats } from './link-stats';
 import { PageNavigation, useCursorStack } from './page-navigation';
@@ -143,7 +143,7 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
         </Stack>
       ),
     },
-    { key: 'expires', header: 'Expires', cell: (link) => (link.expiresAt === null ? 'Never' : formatDate(link.expiresAt)) },
+    { key: 'expires', header: 'Expires', cell: (link) => (link.expiresAt === null ? 'Never' : humanDate(link.expiresAt)) },
     { key: 'views', header: 'Views', cell: (link) => linkStatsLine(stats, link.id, now) },
     {
       key: 'actions',

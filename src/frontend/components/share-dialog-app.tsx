@@ -81,6 +81,10 @@ const notOpeningReason = (link: LinkView): string | null => {
   }
 };
 
+/** One order whatever happened in this session (created, edited, reloaded): newest first, ties by id. */
+const newestFirst = (links: readonly LinkListItem[]): LinkListItem[] =>
+  [...links].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
 /** A flag for what "Notify newly added users" did; nothing when nobody was added. */
 const reportNotified = (notified: NotifyOutcome | undefined) => {
   if (!notified || notified.recipients.length === 0) return;
@@ -366,7 +370,7 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
           />
         ) : (
           <Stack space="space.150">
-            {data.links.map((link) => (
+            {newestFirst(data.links).map((link) => (
               <LinkCard
                 key={link.id}
                 link={link}
