@@ -63,7 +63,7 @@ describe('UI Kit surfaces in the local host', () => {
     await shot(dialog, 'share-form');
     await dialog.getByRole('button', { name: 'Create link' }).click();
 
-    await dialog.getByText(/copy it now/).waitFor();
+    await dialog.getByText(/Select the URL and copy it/).waitFor();
     const url = await dialog.getByLabel('Share URL').inputValue();
     expect(url).toMatch(new RegExp(`^${server.url}/s/[A-Za-z0-9_-]{40,}$`));
     expect(await visibleText(dialog.getByText('Browser flow link', { exact: true }))).toBe('Browser flow link');
@@ -72,10 +72,10 @@ describe('UI Kit surfaces in the local host', () => {
 
     await dialog.getByRole('button', { name: 'Email this link' }).click();
     await dialog.getByLabel('Recipients').fill('partner@example.com');
-    await dialog.getByLabel('Message').fill('Here is the handbook.');
+    await dialog.getByLabel('Personal message').fill('Here is the handbook.');
     await shot(dialog, 'share-email');
     await dialog.getByRole('dialog').getByRole('button', { name: 'Send' }).click();
-    expect(await visibleText(dialog.locator('.ak-flag.success', { hasText: 'Link sent' }))).toContain('1 recipient');
+    expect(await visibleText(dialog.locator('.ak-flag.success', { hasText: 'Link sent' }))).toContain('1 person');
 
     const viewer = await browser.newPage();
     const opened = await viewer.goto(url);
@@ -87,6 +87,7 @@ describe('UI Kit surfaces in the local host', () => {
     await dialog.reload();
     await dialog.locator('#forge-app[data-rendered="true"]').waitFor();
     expect(await visibleText(dialog.getByText(/^1 view · last opened/))).toMatch(/^1 view · last opened (just now|1 minute ago)$/);
+    await dialog.getByRole('button', { name: '••• More' }).click();
     await dialog.getByRole('button', { name: 'Activity' }).click();
     const activity = dialog.getByRole('dialog');
     await activity.getByText('Link created').waitFor();
@@ -120,7 +121,7 @@ describe('UI Kit surfaces in the local host', () => {
     await editor.getByLabel('Name').fill('Comments allowed');
     await editor.getByLabel('Comments').selectOption({ label: 'View' });
     await editor.getByRole('button', { name: 'Create link' }).click();
-    await editor.getByText(/copy it now/).waitFor();
+    await editor.getByText(/Select the URL and copy it/).waitFor();
 
     const space = await openSurface('space', 'as=u-space-admin&space=DEMO');
     await space.getByText('Apply on space links').click();
@@ -194,11 +195,12 @@ describe('UI Kit surfaces in the local host', () => {
     await dialog.getByRole('button', { name: 'Create & share secure link' }).click();
     await dialog.getByLabel('Name').fill('Disable me');
     await dialog.getByRole('button', { name: 'Create link' }).click();
-    await dialog.getByText('Copy it now — it will not be shown again.', { exact: false }).waitFor();
+    await dialog.getByText('Select the URL and copy it', { exact: false }).waitFor();
     await dialog.reload();
     await dialog.locator('#forge-app[data-rendered="true"]').waitFor();
     const card = dialog.locator('.ak-box', { hasText: 'Disable me' }).last();
     expect(await visibleText(card.getByText(/Created by Erin Editor/))).toMatch(/^Created by Erin Editor · /);
+    await card.getByRole('button', { name: '••• More' }).click();
     await card.getByRole('button', { name: 'Disable' }).click();
     const confirm = dialog.getByRole('dialog');
     expect(await visibleText(confirm)).toContain('until you enable it again');
@@ -206,8 +208,8 @@ describe('UI Kit surfaces in the local host', () => {
     await confirm.getByRole('button', { name: 'Disable' }).click();
     expect(await visibleText(dialog.locator('.ak-flag.success', { hasText: 'Link disabled' }))).toContain('Disable me');
     expect(await visibleText(card.locator('.ak-lozenge'))).toBe('Disabled');
-    await card.getByRole('button', { name: 'Rotate & copy new URL' }).click();
-    await dialog.getByRole('dialog').getByRole('button', { name: 'Rotate' }).click();
+    await card.getByRole('button', { name: 'Rotate URL…' }).click();
+    await dialog.getByRole('dialog').getByRole('button', { name: 'Rotate URL' }).click();
     expect(await dialog.getByLabel('Share URL').inputValue()).toMatch(new RegExp(`^${server.url}/s/`));
     await shot(dialog, 'share-rotated');
 
