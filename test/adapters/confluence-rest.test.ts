@@ -163,12 +163,15 @@ describe('content: getDescendants', () => {
       ...(opts.labels ? { metadata: { labels: { results: opts.labels.map((name) => ({ name, prefix: 'global' })) } } } : {}),
     },
   });
-  const searchRoute = (pages: Record<string, unknown>[][]): Route => (p) => {
+  /** CQL `id in (…)` searches answered from `hits` (ids missing from it are not returned), 2 results per response. */
+  const searchRoute = (hits: Record<string, ReturnType<typeof hit>>): Route => (p) => {
     if (!p.startsWith('/wiki/rest/api/search?')) return undefined;
+    const cql = new URLSearchParams(p.slice(p.indexOf('?') + 1)).get('cql') ?? '';
+    const ids = /^id in \(([0-9,]+)\) and type=page$/.exec(cql)?.[1]?.split(',') ?? [];
+    const found = ids.flatMap((id) => (hits[id] ? [hits[id]] : []));
     const start = Number(/[?&]start=(\d+)/.exec(p)?.[1] ?? 0);
-    const index = start / 2;
-    const next = index + 1 < pages.length ? `/rest/api/search?cql=x&limit=2&start=${(index + 1) * 2}` : undefined;
-    return { json: { results: pages[index] ?? [], _links: next ? { next } : {} } };
+    const next = start + 2 < found.length ? `/rest/api/search?cql=${encodeURIComponent(cql)}&limit=2&start=${start + 2}` : undefined;
+    return { json: { results: found.slice(start, start + 2), _links: next ? { next } : {} } };
   };
 
   it('reads the structure and every page\'s restrictions and labels in bulk: descendants + one paginated CQL search, no per-page lookups', async () => {
@@ -186,11 +189,12 @@ describe('content: getDescendants', () => {
         node('16', '15', 2),
         node('w1', '1', 1, { type: 'whiteboard' }),
       ]),
-      '^/wiki/rest/api/search\\?': searchRoute([
-        [hit('11', { labels: ['public'] }), hit('12', { labels: ['internal', 'Public'] })],
+      '^/wiki/rest/api/search\\?': searchRoute({
+        '11': hit('11', { labels: ['public'] }),
+        '12': hit('12', { labels: ['internal', 'Public'] }),
         // 14 is missing from the search (not indexed yet, or hidden from the app): it fails closed.
-        [hit('13', { restrictedTo: ['x'], labels: ['public'] }), hit('16', { labels: [] })],
-      ]),
+        '13': hit('13', { restrictedTo: ['x'], labels: ['public'] }),
+      }),
     });
     const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
     const tree = await content.getDescendants('1');
@@ -201,15 +205,16 @@ describe('content: getDescendants', () => {
       { id: '14', title: 'T14', spaceId: '98301', spaceKey: 'DEMO', parentId: '13', status: 'current', labels: [], viewRestricted: true },
     ]);
     const searches = fake.calls.filter((c) => c.path.startsWith('/wiki/rest/api/search'));
+    // One search by id for the current pages of the listing (15 is trashed; 16 is dropped below it later), then its next page.
     expect(searches[0]?.path).toBe(
-      `/wiki/rest/api/search?cql=${encodeURIComponent('ancestor=1 and type=page')}&limit=200&expand=${encodeURIComponent(
+      `/wiki/rest/api/search?cql=${encodeURIComponent('id in (11,12,13,14,16) and type=page')}&limit=200&expand=${encodeURIComponent(
         'content.restrictions.read.restrictions.user,content.restrictions.read.restrictions.group,content.metadata.labels',
       )}`,
     );
     expect(searches).toHaveLength(2);
     expect(fake.calls.filter((c) => /\/labels\?|restriction\/byOperation/.test(c.path))).toEqual([]);
-    // Descendants and the search run side by side, not one after the other.
-    expect(fake.maxInFlight()).toBeGreaterThanOrEqual(3);
+    // The root read runs beside the listing.
+    expect(fake.maxInFlight()).toBeGreaterThanOrEqual(2);
   });
 
   it('asks for no labels without a label filter, reports only the filtered labels, and caps pages before any lookup', async () => {
@@ -217,7 +222,7 @@ describe('content: getDescendants', () => {
     const fake = fakeConfluence({
       '/wiki/api/v2/pages/1?status=current&status=archived&status=trashed': { json: page('1', { parentId: null }) },
       '/wiki/api/v2/pages/1/descendants?limit=250&depth=10': descendants(many),
-      '^/wiki/rest/api/search\\?': searchRoute([[hit('20', { labels: ['Secret', 'other'] }), hit('21')], [hit('22')], [hit('23')]]),
+      '^/wiki/rest/api/search\\?': searchRoute({ '20': hit('20', { labels: ['Secret', 'other'] }), '21': hit('21'), '22': hit('22'), '23': hit('23') }),
     });
     const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
     const noLabels = await content.getDescendants('1', { spaceKey: 'DEMO' }, { labels: [], maxPages: 3 });
@@ -228,12 +233,30 @@ describe('content: getDescendants', () => {
     ]);
     const firstSearch = fake.calls.find((c) => c.path.startsWith('/wiki/rest/api/search'))?.path ?? '';
     expect(decodeURIComponent(firstSearch)).not.toContain('labels');
-    // The search stops once it covers the cap (2 of 3 result pages), the space is never read.
-    expect(fake.calls.filter((c) => c.path.startsWith('/wiki/rest/api/search'))).toHaveLength(2);
+    // The listing stops at the cap; only the capped pages are searched; the space is never read.
+    const capped = fake.calls.filter((c) => c.path.startsWith('/wiki/rest/api/search'));
+    expect(decodeURIComponent(capped[0]?.path ?? '')).toContain('id in (20,21,22,23,24)');
     expect(fake.calls.some((c) => c.path.includes('/spaces/'))).toBe(false);
 
     const filtered = await content.getDescendants('1', { spaceKey: 'DEMO' }, { labels: ['secret'], maxPages: 1 });
     expect(filtered.map((p) => [p.id, p.labels])).toEqual([['20', ['Secret']]]);
+  });
+
+  it('searches each full hundred of ids as soon as the listing has them: the searches overlap the listing', async () => {
+    const first = Array.from({ length: 120 }, (_, i) => node(String(200 + i), '1', 1));
+    const fake = fakeConfluence({
+      '/wiki/api/v2/pages/1?status=current&status=archived&status=trashed': { json: page('1', { parentId: null }) },
+      '/wiki/api/v2/pages/1/descendants?limit=250&depth=10': descendants(first, '/wiki/api/v2/pages/1/descendants?limit=250&depth=10&cursor=c2'),
+      '/wiki/api/v2/pages/1/descendants?limit=250&depth=10&cursor=c2': descendants([node('400', '1', 1)]),
+      '^/wiki/rest/api/search\\?': searchRoute({}),
+    });
+    const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
+    const pages = await content.getDescendants('1', { spaceKey: 'DEMO' }, { labels: [] });
+    expect(pages).toHaveLength(121);
+    const order = fake.calls.map((c) => (c.path.startsWith('/wiki/rest/api/search') ? `search:${decodeURIComponent(c.path).match(/id in \(([0-9]+)/)?.[1]}` : c.path));
+    // The first hundred ids are searched before the listing's second page is asked for; the rest (21) after it.
+    expect(order.indexOf('search:200')).toBeLessThan(order.indexOf('/wiki/api/v2/pages/1/descendants?limit=250&depth=10&cursor=c2'));
+    expect(order.filter((o) => o.startsWith('search:'))).toEqual(['search:200', 'search:300']);
   });
 
   it('re-queries below the depth limit (depth=10, the spec maximum)', async () => {
@@ -243,7 +266,7 @@ describe('content: getDescendants', () => {
       '/wiki/api/v2/spaces/98301': { json: SPACE },
       '/wiki/api/v2/pages/1/descendants?limit=250&depth=10': descendants(chain),
       '/wiki/api/v2/pages/11/descendants?limit=250&depth=10': descendants([node('12', '11', 1)]),
-      '^/wiki/rest/api/search\\?': searchRoute([Array.from({ length: 11 }, (_, i) => hit(String(i + 2)))]),
+      '^/wiki/rest/api/search\\?': searchRoute(Object.fromEntries(Array.from({ length: 11 }, (_, i) => [String(i + 2), hit(String(i + 2))]))),
     });
     const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
     expect((await content.getDescendants('1')).map((p) => [p.id, p.parentId, p.viewRestricted])).toEqual(
@@ -256,7 +279,7 @@ describe('content: getDescendants', () => {
       '/wiki/api/v2/pages/1?status=current&status=archived&status=trashed': { json: page('1') },
       '/wiki/api/v2/spaces/98301': { json: SPACE },
       '/wiki/api/v2/pages/1/descendants?limit=250&depth=10': descendants([node('2', '1', 1), node('3', '1', 1)]),
-      '^/wiki/rest/api/search\\?': searchRoute([[hit('2', { noRestrictions: true }), hit('3')]]),
+      '^/wiki/rest/api/search\\?': searchRoute({ '2': hit('2', { noRestrictions: true }), '3': hit('3') }),
     });
     const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
     expect((await content.getDescendants('1')).map((p) => [p.id, p.viewRestricted])).toEqual([
@@ -270,7 +293,7 @@ describe('content: getDescendants', () => {
       '/wiki/api/v2/pages/1?status=current&status=archived&status=trashed': { json: page('1') },
       '/wiki/api/v2/spaces/98301': { json: SPACE },
       '/wiki/api/v2/pages/1/descendants?limit=250&depth=10': descendants([node('2', '1', 1)], '/wiki/rest/api/user/current'),
-      '^/wiki/rest/api/search\\?': searchRoute([[hit('2')]]),
+      '^/wiki/rest/api/search\\?': searchRoute({ '2': hit('2') }),
     });
     const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
     await expect(content.getDescendants('1')).rejects.toMatchObject({ code: 'upstream_unavailable' });

@@ -169,7 +169,15 @@ describe('shared tree: request counts', () => {
     // 1,999 descendants (2,000 pages with the root): 8 descendant pages and 20 search pages at most.
     expect(descendantReads(cold.requests)).toBe(8);
     expect(searches(cold.requests)).toBe(20);
-    expect((await w.view(`${link.url}/p/${ROOT + 2090}`)).status).toBe(404);
+    // The cached tree holds exactly the capped pages; the other 101 are hidden.
+    const head = await w.store.ephemeral.get(treeCacheKey(link.link.id), w.now.value);
+    const chunks = Number(head?.value['chunks'] ?? 0);
+    const rest = await Promise.all(Array.from({ length: chunks }, (_, i) => w.store.ephemeral.get(treeCacheKey(link.link.id, i + 1), w.now.value)));
+    const cached = [head, ...rest].flatMap((r) => (r?.value['pages'] as [string][]).map((p) => p[0]));
+    expect(cached).toHaveLength(1999);
+    const hidden = Array.from({ length: 2100 }, (_, i) => String(ROOT + 1 + i)).filter((id) => !cached.includes(id));
+    expect(hidden).toHaveLength(101);
+    expect((await w.view(`${link.url}/p/${hidden[0]}`)).status).toBe(404);
   });
 });
 

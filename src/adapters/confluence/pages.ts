@@ -20,6 +20,8 @@ export const DESCENDANTS_DEPTH = 10;
 export const V2_PAGE_LIMIT = 250;
 /** `limit` asked of the v1 CQL search (Confluence caps it lower with expansions; pagination covers the rest). */
 export const SEARCH_LIMIT = 200;
+/** Page ids per CQL `id in (…)` search (the search answers at most 100 results per request in the emulator). */
+export const SEARCH_IDS_PER_REQUEST = 100;
 /** Pages a tree read returns without an explicit cap. */
 export const MAX_DESCENDANT_PAGES = 2000;
 /** `id` maxItems of GET /pages. */
@@ -28,6 +30,8 @@ export const PAGE_IDS_PER_REQUEST = 250;
 const PAGE_STATUSES = new Set<PageSummary['status']>(['current', 'trashed', 'deleted', 'archived', 'draft']);
 export const pageStatus = (status: string | null | undefined): PageSummary['status'] =>
   status === 'historical' ? 'current' : PAGE_STATUSES.has(status as PageSummary['status']) ? (status as PageSummary['status']) : 'draft';
+
+type PageFlags = Map<string, { restricted: boolean; labels: string[] }>;
 
 const visibleLabels = (labels: readonly Label[]): string[] => labels.filter((l) => l.prefix !== 'my').map((l) => l.name);
 
@@ -78,23 +82,21 @@ export const createPageReads = (
   };
 
   /**
-   * Direct read restrictions (and labels, when asked) of every page below the root: one paginated CQL
-   * search instead of two lookups per page. A page whose restrictions are missing counts as restricted.
+   * Direct read restrictions (and labels, when asked) of the pages `ids`: one CQL search (`id in (…)`)
+   * instead of two lookups per page. A page whose restrictions are missing counts as restricted.
    */
-  const treeFlags = async (rootId: string, maxPages: number, withLabels: boolean): Promise<Map<string, { restricted: boolean; labels: string[] }>> => {
-    const flags = new Map<string, { restricted: boolean; labels: string[] }>();
-    if (maxPages === 0) return flags;
+  const pageFlags = async (ids: readonly string[], withLabels: boolean): Promise<PageFlags> => {
+    const flags: PageFlags = new Map();
     const expand = [
       'content.restrictions.read.restrictions.user',
       'content.restrictions.read.restrictions.group',
       ...(withLabels ? ['content.metadata.labels'] : []),
     ];
-    const cql = `ancestor=${rootId} and type=page`;
+    const cql = `id in (${ids.join(',')}) and type=page`;
     const results = await collect(
       asApp,
       `/wiki/rest/api/search?cql=${encodeURIComponent(cql)}&limit=${SEARCH_LIMIT}&expand=${encodeURIComponent(expand.join(','))}`,
       treeSearchSchema,
-      { maxItems: maxPages },
     );
     const count = (side: RestrictionSide): number => side?.size ?? side?.results?.length ?? 0;
     for (const result of results ?? []) {
@@ -110,13 +112,18 @@ export const createPageReads = (
   };
 
   /** Descendants of one node, re-querying below the endpoint's depth limit; stops once `budget.left` items are read. */
-  const rawDescendants = async (collection: string, nodeId: string, budget: { left: number }): Promise<RawDescendant[] | undefined> => {
+  const rawDescendants = async (
+    collection: string,
+    nodeId: string,
+    budget: { left: number },
+    onPage: (items: RawDescendant[]) => void,
+  ): Promise<RawDescendant[] | undefined> => {
     if (budget.left <= 0) return [];
     const items = await collect(
       asApp,
       path`/wiki/api/v2/${collection}/${nodeId}/descendants?limit=${V2_PAGE_LIMIT}&depth=${DESCENDANTS_DEPTH}`,
       descendantListSchema,
-      { maxItems: budget.left },
+      { maxItems: budget.left, onPage },
     );
     if (!items) return undefined;
     budget.left -= items.length;
@@ -132,7 +139,7 @@ export const createPageReads = (
     };
     const frontier = items.filter((item) => depthOf(item) >= DESCENDANTS_DEPTH && DESCENDANT_COLLECTIONS[item.type ?? '']);
     const deeper = await Promise.all(
-      frontier.map((item) => rawDescendants(DESCENDANT_COLLECTIONS[item.type ?? ''] as string, item.id, budget)),
+      frontier.map((item) => rawDescendants(DESCENDANT_COLLECTIONS[item.type ?? ''] as string, item.id, budget, onPage)),
     );
     return [...items, ...deeper.flatMap((d) => d ?? [])];
   };
@@ -186,12 +193,29 @@ export const createPageReads = (
       if (!PAGE_ID.test(rootId)) return [];
       const maxPages = Math.max(0, Math.floor(need.maxPages ?? MAX_DESCENDANT_PAGES));
       const wantedLabels = need.labels === undefined ? undefined : new Set(need.labels.map((l) => l.trim().toLowerCase()).filter((l) => l !== ''));
-      // Structure (v2 descendants) and the flags of every page (one CQL search) in parallel.
-      const [root, items, flags] = await Promise.all([
+      // Structure (v2 descendants, cursor pages of 250) and, as each page of it arrives, the flags of its
+      // pages (CQL searches by id, SEARCH_IDS_PER_REQUEST each): the searches overlap the listing.
+      const withLabels = wantedLabels === undefined || wantedLabels.size > 0;
+      const flagReads: Promise<PageFlags>[] = [];
+      let pending: string[] = [];
+      const flush = (all: boolean): void => {
+        while (pending.length >= SEARCH_IDS_PER_REQUEST || (all && pending.length > 0)) {
+          const read = pageFlags(pending.slice(0, SEARCH_IDS_PER_REQUEST), withLabels);
+          read.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+          flagReads.push(read);
+          pending = pending.slice(SEARCH_IDS_PER_REQUEST);
+        }
+      };
+      const onPage = (items: RawDescendant[]): void => {
+        pending.push(...items.filter((item) => item.type === 'page' && (item.status ?? 'current') === 'current').map((item) => item.id));
+        flush(false);
+      };
+      const [root, items] = await Promise.all([
         fetchPage(asApp, getJson, rootId, undefined, live),
-        rawDescendants('pages', rootId, { left: maxPages }),
-        treeFlags(rootId, maxPages, wantedLabels === undefined || wantedLabels.size > 0),
+        rawDescendants('pages', rootId, { left: maxPages }, onPage),
       ]);
+      flush(true);
+      const flags: PageFlags = new Map((await Promise.all(flagReads)).flatMap((found) => [...found]));
       if (!root?.spaceId || !items) return [];
       const space = known?.spaceKey ? { id: root.spaceId, key: known.spaceKey } : await ctx.spaceById(asApp, root.spaceId);
       if (!space) return [];

@@ -139,7 +139,7 @@ export const collect = async <T>(
   request: RequestFn,
   first: string,
   schema: z.ZodMiniType<{ results: T[]; _links?: { next?: string | null | undefined } | null | undefined }>,
-  limits: { maxPages?: number; maxItems?: number } = {},
+  limits: { maxPages?: number; maxItems?: number; onPage?: (items: T[]) => void } = {},
 ): Promise<T[] | undefined> => {
   const maxPages = limits.maxPages ?? MAX_LIST_PAGES;
   const maxItems = limits.maxItems ?? Infinity;
@@ -155,6 +155,7 @@ export const collect = async <T>(
     );
     if (!body) return pageNo === 0 ? undefined : items;
     items.push(...body.results);
+    limits.onPage?.(body.results);
     next = nextPath(body._links?.next, prefix);
   }
   return items;
