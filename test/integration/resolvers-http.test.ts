@@ -74,6 +74,7 @@ const denials: Denial[] = [
   ['outsider rotates a link', 'rotateLink', () => ({ linkId: demoLink }), 'u-outsider', DEMO_EXTENSION, 'forbidden'],
   ['site admin (no edit right on the page) rotates a link', 'rotateLink', () => ({ linkId: demoLink }), 'u-site-admin', DEMO_EXTENSION, 'forbidden'],
   ['outsider deletes a link', 'deleteLink', () => ({ linkId: demoLink }), 'u-outsider', DEMO_EXTENSION, 'forbidden'],
+  ['viewer previews a link', 'previewLink', () => ({ pageId: '1002', includeChildren: true, shareRestrictedChildren: false, withLabels: [], withoutLabels: [] }), 'u-viewer', DEMO_EXTENSION, 'forbidden'],
   ['viewer reads a link URL', 'getLinkUrl', () => ({ linkId: demoLink }), 'u-viewer', DEMO_EXTENSION, 'forbidden'],
   ['viewer emails a link', 'emailLink', () => ({ linkId: demoLink, url: demoUrl, recipients: ['a@b.example'] }), 'u-viewer', DEMO_EXTENSION, 'forbidden'],
   ['editor reads space config', 'getSpaceConfig', () => ({ spaceKey: 'DEMO' }), 'u-editor', DEMO_EXTENSION, 'forbidden'],
