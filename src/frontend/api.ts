@@ -67,6 +67,7 @@ export const api = {
   deleteLink: (p: ResolverPayload<'deleteLink'>) => callResolver('deleteLink', p),
   emailLink: (p: ResolverPayload<'emailLink'>) => callResolver('emailLink', p),
   getLinkUrl: (p: ResolverPayload<'getLinkUrl'>) => callResolver('getLinkUrl', p),
+  previewLink: (p: ResolverPayload<'previewLink'>) => callResolver('previewLink', p),
   getSpaceConfig: (p: ResolverPayload<'getSpaceConfig'>) => callResolver('getSpaceConfig', p),
   setSpaceConfig: (p: ResolverPayload<'setSpaceConfig'>) => callResolver('setSpaceConfig', p),
   listSpaceLinks: (p: ResolverPayload<'listSpaceLinks'>) => callResolver('listSpaceLinks', p),

@@ -113,6 +113,18 @@ export interface CreatedLinkResult {
   url: string;
 }
 
+/** "What will be shared": the pages a link shows (first 200 by name, in tree order) and the hidden ones by reason. */
+export interface LinkPreviewResult {
+  pages: Array<{ id: string; title: string; depth: number }>;
+  shownCount: number;
+  hidden: { labelFilter: number; restricted: number; notReadable: number; overCap: number };
+  /** The tree reached the cap: more pages exist than were read. */
+  capped: boolean;
+  childPagesOff: boolean;
+  /** The editor asked for child pages but the policy does not allow them. */
+  childPagesNotAllowed: boolean;
+}
+
 /** What "Notify newly added users" did on save: who was emailed, or why nobody was. */
 export interface NotifyOutcome {
   sent: number;
@@ -176,6 +188,11 @@ export interface ResolverContract {
   setLinkStatus: { payload: { linkId: string; status: LinkStatus; version?: number }; result: { link: LinkView } };
   rotateLink: { payload: { linkId: string; version?: number }; result: CreatedLinkResult };
   deleteLink: { payload: { linkId: string }; result: { deleted: string } };
+  /** What a link with these settings would show (page editors). */
+  previewLink: {
+    payload: { pageId: string; linkId?: string; includeChildren: boolean; shareRestrictedChildren: boolean; withLabels: string[]; withoutLabels: string[] };
+    result: LinkPreviewResult;
+  };
   /** The link's current URL (creator, page editors, space admins, Confluence admins). */
   getLinkUrl: { payload: { linkId: string }; result: LinkUrlResult };
   /** Sends the share URL (never the password): the link's kept URL, or `url` when given (it must be the current one). */
@@ -238,6 +255,7 @@ export const RESOLVER_KEYS = [
   'deleteLink',
   'emailLink',
   'getLinkUrl',
+  'previewLink',
   'getSpaceConfig',
   'setSpaceConfig',
   'listSpaceLinks',

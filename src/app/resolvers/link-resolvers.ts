@@ -1,5 +1,6 @@
 import { emailLink, notifyAddedUsers } from '../link-email';
 import { getLinkUrl } from '../link-reshare';
+import { previewLinkTree } from '../link-preview';
 import { createLink, deleteLink, getPageSharing, loadLink, rotateLink, setLinkStatus, updateLink } from '../links';
 import { defineResolver, type ResolverHandler } from './define';
 import { payloadSchemas } from './schemas';
@@ -27,5 +28,6 @@ export const linkResolvers: Record<string, ResolverHandler> = {
     return { deleted: p.linkId };
   }),
   getLinkUrl: defineResolver(payloadSchemas.getLinkUrl, (deps, caller, p) => getLinkUrl(deps, caller, p.linkId)),
+  previewLink: defineResolver(payloadSchemas.previewLink, (deps, caller, p) => previewLinkTree(deps, caller, p)),
   emailLink: defineResolver(payloadSchemas.emailLink, (deps, caller, p) => emailLink(deps, caller, p)),
 };

@@ -186,6 +186,14 @@ export const payloadSchemas = {
   rotateLink: z.strictObject({ linkId: linkIdSchema, version: versionSchema.optional() }),
   deleteLink: z.strictObject({ linkId: linkIdSchema }),
   getLinkUrl: z.strictObject({ linkId: linkIdSchema }),
+  previewLink: z.strictObject({
+    pageId: pageIdSchema,
+    linkId: linkIdSchema.optional(),
+    includeChildren: z.boolean(),
+    shareRestrictedChildren: z.boolean(),
+    withLabels: z.array(label).max(50, 'At most 50 labels'),
+    withoutLabels: z.array(label).max(50, 'At most 50 labels'),
+  }),
   emailLink: z.strictObject({
     linkId: linkIdSchema,
     url: z.string().trim().min(1, 'url is required').max(2000).optional(),
