@@ -411,6 +411,40 @@ describe('share dialog', () => {
     expect(payloadsOf('updateLink').at(-1)).not.toHaveProperty('notifyNewUsers');
   });
 
+  it('previews what will be shared, with the hidden pages and why, and marks a stale preview', async () => {
+    fakeHost.resolvers.getPageSharing = () => ok(pageSharing({ policy: openPolicy({ childPages: true, restrictedChildPages: true }) }));
+    fakeHost.resolvers.previewLink = () =>
+      ok({
+        pages: [
+          { id: '1001', title: 'Product Handbook', depth: 0 },
+          { id: '1002', title: 'Getting started', depth: 1 },
+        ],
+        shownCount: 2,
+        hidden: { labelFilter: 2, restricted: 1, notReadable: 0, overCap: 0 },
+        capped: false,
+        childPagesOff: false,
+        childPagesNotAllowed: false,
+      });
+    await render(<ShareDialogApp />);
+    await click(button('Create & share secure link'));
+    expect(field('Include child pages').props.isChecked).toBe(false);
+    await check(field('Include child pages'), true);
+    await type(field('Exclude child pages with labels'), 'changelog');
+    await click(button('Preview what will be shared'));
+    expect(payloadsOf('previewLink')).toEqual([
+      { pageId: '1001', includeChildren: true, shareRestrictedChildren: false, withLabels: [], withoutLabels: ['changelog'] },
+    ]);
+    expect(getByText('SectionMessage', /What will be shared: 2 pages/)).toBeDefined();
+    expect(hasText('— Getting started')).toBe(true);
+    expect(hasText('2 pages hidden by the label filters.')).toBe(true);
+    expect(hasText('1 page hidden because it is restricted in Confluence (or below a restricted page).')).toBe(true);
+    await type(field('Exclude child pages with labels'), '');
+    expect(hasText('You changed the settings since this preview: refresh it.')).toBe(true);
+    await click(button('Refresh preview'));
+    expect(payloadsOf('previewLink')).toHaveLength(2);
+    expect(hasText('You changed the settings since this preview: refresh it.')).toBe(false);
+  });
+
   it('edits a link with its version and keeps the password unless changed', async () => {
     const link = linkView({ id: 'a', name: 'Partner review', version: 7, hasPassword: true });
     fakeHost.resolvers.getPageSharing = () => ok(pageSharing({ links: [link] }));

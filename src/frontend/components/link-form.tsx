@@ -21,6 +21,7 @@ import type { AccessLevel, LinkSettings, LinkView } from '../../core/model';
 import type { EffectivePolicyView, LinkSettingsInput, PasswordChange } from '../../shared/contract';
 import { Field, FieldNotes } from './field';
 import { ipProblem, passwordProblem, plural, selectedUsersProblem } from './form-checks';
+import { SharePreview } from './share-preview';
 import { ACCESS_LABEL, accessAtMost, formatDate, formatList, parseList, policySource } from './labels';
 
 const DAY_MS = 86_400_000;
@@ -41,6 +42,8 @@ export interface LinkFormProps {
   initial: LinkSettings;
   /** The link being edited (edit mode). */
   link?: LinkView;
+  /** The page the link shares (for the "what will be shared" preview); no preview without it. */
+  pageId?: string;
   /** The policy suggests a password (shown as a recommendation when not required). */
   passwordSuggested?: boolean;
   busy: boolean;
@@ -158,6 +161,7 @@ export const LinkForm = ({
   fieldErrors,
   formErrors,
   formErrorTitle = 'The link was not saved',
+  pageId,
   onSubmit,
   onCancel,
 }: LinkFormProps) => {
@@ -320,6 +324,18 @@ export const LinkForm = ({
             ) : (
               <FieldNotes helper={`Child pages cannot be shared: turned off by ${source}.`} error={errors.includeChildren} />
             )}
+            {pageId ? (
+              <SharePreview
+                pageId={pageId}
+                linkId={mode === 'edit' ? link?.id : undefined}
+                settings={{
+                  includeChildren: policy.childPages && state.includeChildren,
+                  shareRestrictedChildren: policy.childPages && state.includeChildren && state.shareRestrictedChildren,
+                  withLabels: state.includeChildren ? parseList(state.withLabels) : [],
+                  withoutLabels: state.includeChildren ? parseList(state.withoutLabels) : [],
+                }}
+              />
+            ) : null}
             <Checkbox name="showCreator" label="Show who shared the page" isChecked={state.showCreator} onChange={(e) => set('showCreator', Boolean(e.target.checked))} />
             <Checkbox
               name="allowSubscribe"

@@ -294,6 +294,7 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
           policy={data.policy}
           initial={mode.kind === 'edit' ? settingsOf(mode.link) : data.defaults}
           link={mode.kind === 'edit' ? mode.link : undefined}
+          pageId={pageId}
           passwordSuggested={data.passwordSuggested}
           busy={busy}
           fieldErrors={fieldErrors}
