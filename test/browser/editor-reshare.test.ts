@@ -137,3 +137,31 @@ describe('re-sharing an existing link', () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe('what will be shared', () => {
+  it('previews a new link: child pages off by default, then the tree with restricted and filtered pages counted', async () => {
+    const dialog = await openSurface('share', 'as=u-editor&page=1001&space=DEMO');
+    await dialog.getByRole('button', { name: 'Create & share secure link' }).click();
+    expect(await dialog.getByLabel('Include child pages').isChecked()).toBe(false);
+    await dialog.getByRole('button', { name: 'Preview what will be shared' }).click();
+    const box = dialog.locator('.ak-section-message', { hasText: 'What will be shared' });
+    expect(await visibleText(box)).toContain('What will be shared: 1 page');
+    expect(await box.textContent()).toContain('Only this page is shared: child pages are off for this link.');
+    await shot(dialog, 'preview-page-only');
+
+    await dialog.getByLabel('Include child pages').check();
+    await dialog.getByLabel('Exclude child pages with labels').fill('changelog');
+    expect(await visibleText(box.getByText('You changed the settings since this preview'))).toContain('refresh it');
+    await dialog.getByRole('button', { name: 'Refresh preview' }).click();
+    await box.getByText('What will be shared: 3 pages').waitFor();
+    const text = (await box.textContent()) ?? '';
+    expect(text).toContain('— Getting started');
+    expect(text).toContain('— Internal roadmap');
+    expect(text).not.toContain('Salaries');
+    expect(text).not.toContain('Release notes');
+    expect(text).toContain('2 pages hidden by the label filters.');
+    expect(text).toContain('2 pages hidden because they are restricted in Confluence');
+    await shot(dialog, 'preview-tree');
+    expect(pageErrors).toEqual([]);
+  });
+});
