@@ -448,6 +448,19 @@ const Node = ({ node }: { node: ForgeDoc }): React.ReactElement | null => {
     }
     case 'Badge':
       return <span className="ak-badge">{kids}</span>;
+    case 'TagGroup':
+      return <div className="ak-tag-group" style={{ display: 'flex', flexWrap: 'wrap', gap: '4px' }}>{kids}</div>;
+    case 'Tag':
+      return (
+        <span className={`ak-tag ${String(p.color ?? 'standard')}`} style={{ display: 'inline-flex', gap: '4px', alignItems: 'center', padding: '0 6px', borderRadius: '3px', background: String(p.color ?? '').startsWith('red') ? '#ffebe6' : '#f1f2f4' }}>
+          {String(p.text ?? '')}
+          {p.isRemovable ? (
+            <button type="button" aria-label={String(p.removeButtonLabel ?? `Remove ${String(p.text ?? '')}`)} onClick={() => call(p.onAfterRemoveAction, p.text)}>
+              ×
+            </button>
+          ) : null}
+        </span>
+      );
     case 'Spinner':
       return <span className={`ak-spinner ${String(p.size ?? 'medium')}`} role="status" aria-label={str(p.label) ?? 'Loading'} />;
     case 'SectionMessage':
