@@ -1,4 +1,4 @@
-import React from 'react';
+import React, { act } from 'react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ShareDialogApp } from '../../src/frontend/components/share-dialog-app';
 import { fakeHost } from './fake-host';
@@ -14,6 +14,7 @@ import {
   hasText,
   pickDate,
   queryByText,
+  settle,
   queryField,
   render,
   select,
@@ -21,6 +22,14 @@ import {
   textOf,
   type,
 } from './forge-doc';
+
+/** Removes a tag the way its × does (UI Kit calls onAfterRemoveAction with the tag's text). */
+const callTagRemove = async (tag: ReturnType<typeof byType>[number]) => {
+  await act(async () => {
+    await (tag.props.onAfterRemoveAction as (text: string) => unknown)(String(tag.props.text));
+  });
+  await settle();
+};
 
 /** Clicks a link card action, opening the ••• row first when the action sits there. */
 const clickAction = async (label: string) => {
@@ -223,6 +232,10 @@ describe('share dialog', () => {
     expect(hasText(/sharing policy/)).toBe(false);
 
     await type(field('Allowed IP addresses'), '10.1.0.0/16');
+    // The mistyped entry is a red tag: remove it, then add the right one.
+    const wrong = byType('Tag').find((t) => t.props.text === 'ann@acme')!;
+    expect(wrong.props.color).toBe('redLight');
+    await callTagRemove(wrong);
     await type(field('Selected users'), 'ann@acme.com');
     await type(field('Password'), 'password123');
     await submit(byType('Form')[0]!);
@@ -443,6 +456,33 @@ describe('share dialog', () => {
     await click(button('Refresh preview'));
     expect(payloadsOf('previewLink')).toHaveLength(2);
     expect(hasText('You changed the settings since this preview: refresh it.')).toBe(false);
+  });
+
+  it('enters selected users as tags: a pasted list becomes tags, × removes one, Edit as text puts them back, typed text counts on save', async () => {
+    fakeHost.resolvers.getPageSharing = () => ok(pageSharing());
+    fakeHost.resolvers.createLink = () => ok({ link: linkView({ id: 'n' }), url: 'http://localhost:8787/s/T' });
+    await render(<ShareDialogApp />);
+    await click(button('Create & share secure link'));
+    await type(field('Selected users'), 'ann@acme.com, bob@partner.com;@partner.com carl');
+    expect(byType('Tag').map((t) => t.props.text)).toEqual(['ann@acme.com', 'bob@partner.com', '@partner.com']);
+    expect(field('Selected users').props.value).toBe('carl');
+    await callTagRemove(byType('Tag').find((t) => t.props.text === 'bob@partner.com')!);
+    expect(byType('Tag').map((t) => t.props.text)).toEqual(['ann@acme.com', '@partner.com']);
+    await click(button('Edit as text'));
+    expect(byType('Tag')).toHaveLength(0);
+    expect(field('Selected users').props.value).toBe('ann@acme.com, @partner.com, carl');
+    await type(field('Selected users'), 'ann@acme.com, @partner.com, dan@acme.com');
+    await click(button('Add'));
+    expect(byType('Tag').map((t) => t.props.text)).toEqual(['ann@acme.com', '@partner.com', 'dan@acme.com']);
+    await type(field('Selected users'), 'eve@acme.com');
+    await type(field('Name'), 'Tags');
+    await submit(byType('Form')[0]!);
+    expect((payloadsOf('createLink')[0] as { settings: { selectedUsers: string[] } }).settings.selectedUsers).toEqual([
+      'ann@acme.com',
+      '@partner.com',
+      'dan@acme.com',
+      'eve@acme.com',
+    ]);
   });
 
   it('edits a link with its version and keeps the password unless changed', async () => {

@@ -22,6 +22,7 @@ import type { EffectivePolicyView, LinkSettingsInput, PasswordChange } from '../
 import { Field, FieldNotes } from './field';
 import { ipProblem, passwordProblem, plural, selectedUsersProblem } from './form-checks';
 import { SharePreview } from './share-preview';
+import { entriesWithPending, TagInput } from './tag-input';
 import { ACCESS_LABEL, accessAtMost, formatDate, formatList, parseList, policySource } from './labels';
 
 const DAY_MS = 86_400_000;
@@ -72,7 +73,9 @@ interface FormState {
   password: string;
   passwordAction: PasswordChange['action'];
   allowedIps: string;
-  selectedUsers: string;
+  selectedUsers: string[];
+  /** Typed in the selected-users field but not yet a tag: counted on save. */
+  selectedUsersPending: string;
   notifyNewUsers: boolean;
   requireSso: boolean;
 }
@@ -97,7 +100,8 @@ const initialState = (initial: LinkSettings, policy: EffectivePolicyView): FormS
   password: '',
   passwordAction: 'keep',
   allowedIps: formatList(initial.allowedIps),
-  selectedUsers: formatList(initial.selectedUsers),
+  selectedUsers: [...initial.selectedUsers],
+  selectedUsersPending: '',
   notifyNewUsers: true,
   requireSso: policy.ssoRequired || initial.requireSso,
 });
@@ -189,7 +193,8 @@ export const LinkForm = ({
     }
     const ips = ipProblem(parseList(state.allowedIps));
     if (ips) problems.allowedIps = ips;
-    const users = selectedUsersProblem(parseList(state.selectedUsers));
+    const selectedUsers = entriesWithPending(state.selectedUsers, state.selectedUsersPending);
+    const users = selectedUsersProblem(selectedUsers);
     if (users) problems.selectedUsers = users;
     setLocalErrors(problems);
     if (Object.keys(problems).length > 0) return;
@@ -207,7 +212,7 @@ export const LinkForm = ({
       allowSubscribe: state.allowSubscribe,
       expiresAt: expiryInstant(state.expiryDate, policy, now),
       allowedIps: parseList(state.allowedIps),
-      selectedUsers: parseList(state.selectedUsers),
+      selectedUsers,
       requireSso: policy.ssoRequired || state.requireSso,
     };
     if (mode === 'create') {
@@ -418,23 +423,19 @@ export const LinkForm = ({
             <Field id="link-ips" label="Allowed IP addresses" helper="IPv4/IPv6 addresses or CIDR ranges, comma-separated. Empty = any network." error={errors.allowedIps}>
               <TextArea id="link-ips" name="allowedIps" value={state.allowedIps} onChange={(e) => set('allowedIps', String(e.target.value ?? ''))} />
             </Field>
-            <Field
+            <TagInput
               id="link-selected-users"
               label="Selected users"
               helper={
                 policy.selectedUsers.length > 0
-                  ? `Emails, @domains or @*.domains within ${formatList(policy.selectedUsers)} (the sharing policy). Empty = everyone that list allows.`
-                  : 'Emails, @domains or @*.domains (e.g. ann@acme.com, @partner.com). @partner.com is that domain only; add @*.partner.com for its subdomains. Empty = anyone with the link.'
+                  ? `Emails, @domains or @*.domains within ${formatList(policy.selectedUsers)} (the sharing policy). None = everyone that list allows.`
+                  : 'Emails, @domains or @*.domains (e.g. ann@acme.com, @partner.com). @partner.com is that domain only; add @*.partner.com for its subdomains. None = anyone with the link.'
               }
               error={errors.selectedUsers}
-            >
-              <TextArea
-                id="link-selected-users"
-                name="selectedUsers"
-                value={state.selectedUsers}
-                onChange={(e) => set('selectedUsers', String(e.target.value ?? ''))}
-              />
-            </Field>
+              entries={state.selectedUsers}
+              pending={state.selectedUsersPending}
+              onChange={({ entries, pending }) => setState((s) => ({ ...s, selectedUsers: entries, selectedUsersPending: pending }))}
+            />
             <Checkbox
               name="notifyNewUsers"
               label="Notify newly added users"
