@@ -262,12 +262,14 @@ export const benchRateLimited = async () => {
     throttle.on = true;
     let ok = 0;
     let points = 0;
+    const mismatches: { url: string; expected: number | undefined; got: number; cold: boolean }[] = [];
     for (let i = 0; i < runs; i += 1) {
       // Every 5th view is cold: its tree is rebuilt under throttling too.
       if (i % 5 === 0) await h.deps.store.ephemeral.delete(treeCacheKey(created.link.id));
       const figure = await measureView(h, urlOf(i));
       points += figure.points;
       if (figure.status === expected[i]) ok += 1;
+      else mismatches.push({ url: urlOf(i).replace(/.*\/p\//, '/p/'), expected: expected[i], got: figure.status, cold: i % 5 === 0 });
     }
     return {
       runs,
@@ -275,6 +277,7 @@ export const benchRateLimited = async () => {
       successPct: round((100 * ok) / runs, 1),
       throttled: h.emulator.stats.throttled,
       pointsPerView: round(points / runs, 1),
+      mismatches,
       target: '≥ 99 %',
     };
   } finally {
