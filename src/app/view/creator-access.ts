@@ -11,8 +11,8 @@ import type { AppDeps } from '../deps';
 import type { EphemeralRecord } from '../ports';
 
 export const CREATOR_ACCESS_TTL_MS = 5 * 60 * 1000;
-/** Entries kept per link (a tree is capped at 500 pages; this leaves room for pages that left it). */
-const MAX_CACHED_PAGES = 1000;
+/** Entries kept per link (a tree holds at most MAX_TREE_PAGES = 2,000 pages; each entry is about 30 bytes). */
+const MAX_CACHED_PAGES = 2000;
 
 export const creatorAccessKey = (linkId: string): string => `creator-read:${linkId}`;
 
