@@ -134,14 +134,14 @@ const copyStore = async (from: Store): Promise<LocalStore> => {
   return to;
 };
 
-/** Every link, with the fields a use case draws at random (new id, token hash) masked. */
+/** Every link, with the fields a use case draws at random (new id, token hash and sealed token) masked. */
 const linksOf = async (store: Store, mask: { id: boolean; tokenHash: boolean }): Promise<string[]> => {
   const rows: string[] = [];
   let cursor: string | undefined;
   do {
     const page = await store.links.list({}, { limit: 100, ...(cursor ? { cursor } : {}) });
     for (const link of page.items) {
-      const masked: ShareLink = { ...link, ...(mask.id ? { id: '<id>' } : {}), ...(mask.tokenHash ? { tokenHash: '<hash>' } : {}) };
+      const masked: ShareLink = { ...link, ...(mask.id ? { id: '<id>' } : {}), ...(mask.tokenHash ? { tokenHash: '<hash>', tokenSealed: '<sealed>' } : {}) };
       rows.push(JSON.stringify(masked, Object.keys(masked).sort()));
     }
     cursor = page.nextCursor;
