@@ -1,6 +1,7 @@
 import { DomainError } from '../core/errors';
 import type { ShareLink } from '../core/model';
 import type { LinkUrlResult } from '../shared/contract';
+import { linkAuditScope, recordAudit } from './audit';
 import { authorizeLinkAction, type Caller } from './authorize';
 import type { AppDeps } from './deps';
 import { loadLink, shareUrlFor } from './links';
@@ -23,7 +24,10 @@ export const getLinkUrl = async (deps: AppDeps, caller: Caller, linkId: string):
   const link = await loadLink(deps, linkId);
   await authorizeLinkAction(deps, caller, link, 'reshare');
   const url = await currentUrlOf(deps, link);
-  return url === undefined ? { linkId, url: null, unavailableReason: URL_NOT_KEPT_MESSAGE } : { linkId, url, unavailableReason: null };
+  if (url === undefined) return { linkId, url: null, unavailableReason: URL_NOT_KEPT_MESSAGE };
+  // Who was handed a working URL is worth knowing later (the URL itself is never logged).
+  await recordAudit(deps, { action: 'link_url_shown', actor: caller.accountId, ...linkAuditScope(link) });
+  return { linkId, url, unavailableReason: null };
 };
 
 /** The URL or a clear refusal that names rotation as the way out. */

@@ -181,6 +181,8 @@ export const AUDIT_ACTIONS = [
   'link_disabled',
   'link_enabled',
   'link_rotated',
+  /** Someone with rights on the link was given its URL again (copy or email without rotating). */
+  'link_url_shown',
   'link_deleted',
   'links_reset',
   'policy_global_changed',

@@ -53,6 +53,9 @@ describe('getLinkUrl', () => {
     }
     expect(await codeOf(getLinkUrl(h.deps, VIEWER, created.link.id))).toBe('forbidden');
     expect(await codeOf(getLinkUrl(h.deps, OUTSIDER, created.link.id))).toBe('forbidden');
+    const shown = (await h.deps.store.audit.list({ action: 'link_url_shown' }, { limit: 10 })).items;
+    expect(shown.map((e) => e.actor).sort()).toEqual(['u-editor', 'u-site-admin', 'u-space-admin']);
+    expect(JSON.stringify(shown)).not.toContain(token.slice(22));
   });
 
   it('gives another editor of the page the URL, and follows a rotation', async () => {

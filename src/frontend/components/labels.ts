@@ -75,6 +75,7 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   link_disabled: 'Link disabled',
   link_enabled: 'Link enabled',
   link_rotated: 'Link rotated (new URL)',
+  link_url_shown: 'URL shown again (copy)',
   link_deleted: 'Link deleted',
   links_reset: 'All links deleted',
   policy_global_changed: 'Site policy changed',
