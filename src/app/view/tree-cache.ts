@@ -4,9 +4,10 @@
  *
  * A cached tree is used only when it was built for the same link version (any edit of the link bumps
  * it), the same label filters and cap, and the same page-event generation of its space: every page
- * event bumps the generation of the page's space (or of the site when the event names no space), so
- * a trashed, restored or edited page is seen on the next view. Changes Confluence sends no event for
- * (moves, new pages, restriction changes) show after at most TREE_CACHE_TTL_MS.
+ * event (updated, trashed, restored, deleted, archived, moved, created, permissions_updated) bumps the
+ * generation of the page's space (of every space when the event names none), so such a change is seen
+ * on the next view once the event arrives; a requested page that moved is caught even before it.
+ * What no subscribed event reports (label changes) shows after at most TREE_CACHE_TTL_MS.
  *
  * What is cached is the raw material, not the decision: ids, parents, titles, the direct-restriction
  * flag and the labels the link filters on. The shared tree (restricted children, the creator's read
@@ -17,7 +18,8 @@ import type { AppDeps } from '../deps';
 import type { ChildPage, EphemeralRecord } from '../ports';
 import { MAX_TREE_DESCENDANTS } from './share-tree';
 
-export const TREE_CACHE_TTL_MS = 5 * 60 * 1000;
+/** Events drop cached trees at once; the TTL bounds what no event reports (a lost event, label changes). */
+export const TREE_CACHE_TTL_MS = 10 * 60 * 1000;
 /** KVS values hold at most 240 KiB; a tree is cut into records of at most this many UTF-8 bytes. */
 export const TREE_CHUNK_BYTES = 180 * 1024;
 /** Records of one cached tree at most (MAX_TREE_PAGES pages with 255-character titles fit). */
