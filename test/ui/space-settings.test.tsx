@@ -170,6 +170,32 @@ describe('space settings', () => {
     expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Space settings saved' });
   });
 
+  it('copies and emails the same URL of a space link, and explains a link from before re-sharing', async () => {
+    fakeHost.resolvers.getSpaceConfig = () => ok(spaceConfigResult());
+    fakeHost.resolvers.listSpaceLinks = () =>
+      ok({ items: [linkView({ id: 'a', name: 'Kept', urlAvailable: true }), linkView({ id: 'b', name: 'Older', urlAvailable: false })] });
+    fakeHost.resolvers.getLinkUrl = (p) =>
+      (p as { linkId: string }).linkId === 'a'
+        ? ok({ linkId: 'a', url: 'http://localhost:8787/s/KEPT', unavailableReason: null })
+        : ok({ linkId: 'b', url: null, unavailableReason: 'This link was created before Secure Share kept links for re-sharing.' });
+    fakeHost.resolvers.emailLink = () => ok({ sent: 1 });
+    await render(<SpaceSettingsApp />);
+    await click(byType('Button').filter((b) => b.children.some((c) => c.props.text === 'Copy'))[0]!);
+    expect(payloadsOf('getLinkUrl')).toEqual([{ linkId: 'a' }]);
+    expect(field('Share URL').props.value).toBe('http://localhost:8787/s/KEPT');
+    await click(button('Email this link'));
+    await type(field('Recipients'), 'ann@acme.com');
+    await click(button('Send'));
+    expect(payloadsOf('emailLink')).toEqual([{ linkId: 'a', recipients: ['ann@acme.com'] }]);
+
+    await click(byType('Button').filter((b) => b.children.some((c) => c.props.text === 'Copy'))[1]!);
+    expect(hasText('This link was created before Secure Share kept links for re-sharing.')).toBe(true);
+    await click(button('Close'));
+    await click(byType('Button').filter((b) => b.children.some((c) => c.props.text === 'Email'))[1]!);
+    expect(hasText('An editor of the page can rotate it.')).toBe(true);
+    expect(byType('Button').some((b) => b.children.some((c) => c.props.text === 'Send'))).toBe(false);
+  });
+
   it('reports a space link that could not be revoked with an error flag', async () => {
     fakeHost.resolvers.getSpaceConfig = () => ok(spaceConfigResult());
     fakeHost.resolvers.listSpaceLinks = () => ok({ items: [linkView({ id: 'a', name: 'First link' })] });
