@@ -122,6 +122,24 @@ describe('space settings', () => {
     expect(getByText('SectionMessage', /exceed the site policy/).props.appearance).toBe('error');
   });
 
+  it('checks the maximum lifetime and the selected users before saving, showing both problems at once', async () => {
+    fakeHost.resolvers.getSpaceConfig = () => ok(spaceConfigResult());
+    fakeHost.resolvers.setSpaceConfig = (payload) => ok(spaceConfigResult({ config: { ...(payload as { config: object }).config, version: 3 } }));
+    await render(<SpaceSettingsApp />);
+    await choose(field('Link expiry'), 'custom');
+    await type(field('Maximum lifetime (days)'), '0');
+    await type(field('Allowed emails and domains'), 'ann@acme, @partner.com');
+    await submit(byType('Form')[0]!);
+    expect(payloadsOf('setSpaceConfig')).toEqual([]);
+    const errors = byType('ErrorMessage').map((n) => n.children.map((c) => c.props.text).join(''));
+    expect(errors).toEqual(['Enter a whole number of days from 1 to 3,650.', "'ann@acme' is not a valid email address or @domain."]);
+    await type(field('Maximum lifetime (days)'), '30');
+    await type(field('Allowed emails and domains'), 'ann@acme.com, @partner.com');
+    await submit(byType('Form')[0]!);
+    expect(payloadsOf('setSpaceConfig')).toHaveLength(1);
+    expect(byType('ErrorMessage')).toHaveLength(0);
+  });
+
   it('lists the space links with cursor pagination and revokes one after confirming', async () => {
     fakeHost.resolvers.getSpaceConfig = () => ok(spaceConfigResult());
     fakeHost.resolvers.listSpaceLinks = (payload) => {

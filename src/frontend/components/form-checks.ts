@@ -47,3 +47,17 @@ export const selectedUsersProblem = (entries: readonly string[]): string | null 
   const errors = selectedUsersErrors(entries);
   return errors.length === 0 ? null : `${errors.join('. ')}.`;
 };
+
+/** Problems of a policy form's own fields (maximum lifetime, selected users), by the keys the form shows them under. */
+export const policyProblems = (value: { expiry: { kind: string; maxDays?: number }; selectedUsers: readonly string[] }): Record<string, string> => {
+  const problems: Record<string, string> = {};
+  if (value.expiry.kind === 'custom') {
+    const days = value.expiry.maxDays;
+    if (days === undefined || !Number.isInteger(days) || days < 1 || days > 3650) {
+      problems['expiry.maxDays'] = 'Enter a whole number of days from 1 to 3,650.';
+    }
+  }
+  const users = selectedUsersProblem(value.selectedUsers);
+  if (users) problems.selectedUsers = users;
+  return problems;
+};

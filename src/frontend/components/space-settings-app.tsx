@@ -12,6 +12,7 @@ import { combineSelectedUsers } from '../../core/selected-users';
 import { SelectedUsersPreview } from './selected-users-preview';
 import { ErrorPanel, Loading } from './states';
 import { useConfigSave } from './use-config-save';
+import { policyProblems } from './form-checks';
 import { useResource } from './use-resource';
 
 const spaceKeyFrom = (context: ReturnType<typeof useProductContext>): string | null => {
@@ -59,14 +60,14 @@ const SpaceSettingsForm = ({ data, onSaved, onReload }: { data: SpaceConfigResul
   const [usersText, setUsersText] = useState(() => policySelectedUsersText(data.config.selectedUsers));
   const [linkFilters, setLinkFilters] = useState<LinkFilterValues>(EMPTY_LINK_FILTERS);
   /** Turning sharing off cuts every recipient of the space off at once: confirm first. */
-  const { busy, error: saveError, confirmingOff, save, confirmOff, cancelOff } = useConfigSave({
+  const { busy, error: saveError, fieldErrors, confirmingOff, save, confirmOff, cancelOff } = useConfigSave({
+    check: () => policyProblems(value),
     turnsSharingOff: data.config.sharingEnabled && !value.sharingEnabled,
     write: () => api.setSpaceConfig({ spaceKey, version: data.config.version, config: { ...value, ...clampToCeiling(value, ceiling) } }),
     onSaved,
     savedFlag: { title: 'Space settings saved', description: `Secure Share settings for ${data.space.name} are in effect now.` },
     failedFlagTitle: 'Space settings not saved',
   });
-  const fieldErrors = saveError?.fieldMessages() ?? {};
 
   return (
     <Box padding="space.200">

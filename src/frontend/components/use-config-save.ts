@@ -10,11 +10,14 @@ export interface ConfigSaveOptions<R> {
   onSaved: (result: R) => void;
   savedFlag: { title: string; description: string };
   failedFlagTitle: string;
+  /** Checks run before anything is sent: problems by field, all shown at once (empty = send). */
+  check?: () => Record<string, string>;
 }
 
 /** Saving a global or space configuration: busy state, the last failure, and the sharing-off confirmation. */
-export const useConfigSave = <R>({ turnsSharingOff, write, onSaved, savedFlag, failedFlagTitle }: ConfigSaveOptions<R>) => {
+export const useConfigSave = <R>({ turnsSharingOff, write, onSaved, savedFlag, failedFlagTitle, check }: ConfigSaveOptions<R>) => {
   const [busy, setBusy] = useState(false);
+  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<ResolverError | null>(null);
   const [confirmingOff, setConfirmingOff] = useState(false);
 
@@ -36,9 +39,14 @@ export const useConfigSave = <R>({ turnsSharingOff, write, onSaved, savedFlag, f
   };
 
   const save = async () => {
+    const problems = check?.() ?? {};
+    setLocalErrors(problems);
+    if (Object.keys(problems).length > 0) return;
     if (turnsSharingOff) return setConfirmingOff(true);
     return persist();
   };
 
-  return { busy, error, confirmingOff, save, confirmOff: () => void persist(), cancelOff: () => setConfirmingOff(false) };
+  /** Every field's message: the checks made here, else the server's answer mapped to the same fields. */
+  const fieldErrors = { ...(error?.fieldMessages() ?? {}), ...localErrors };
+  return { busy, error, fieldErrors, confirmingOff, save, confirmOff: () => void persist(), cancelOff: () => setConfirmingOff(false) };
 };

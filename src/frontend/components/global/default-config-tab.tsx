@@ -8,6 +8,7 @@ import { ConfirmModal } from '../confirm-modal';
 import { PolicyFields } from '../policy-fields';
 import { ErrorPanel, Loading } from '../states';
 import { useConfigSave } from '../use-config-save';
+import { policyProblems } from '../form-checks';
 import { globalInput, useGlobalConfig } from './use-global-config';
 
 export const DefaultConfigTab = () => {
@@ -28,7 +29,8 @@ const DefaultConfigForm = ({
 }) => {
   const [value, setValue] = useState<GlobalConfigInput>(() => globalInput(config));
   /** The master switch off cuts every recipient of every space off at once: confirm first. */
-  const { busy, error, confirmingOff, save, confirmOff, cancelOff } = useConfigSave({
+  const { busy, error, fieldErrors, confirmingOff, save, confirmOff, cancelOff } = useConfigSave({
+    check: () => policyProblems(value),
     turnsSharingOff: config.sharingEnabled && !value.sharingEnabled,
     write: () => api.setGlobalConfig({ version: config.version, config: value }),
     onSaved,
@@ -70,7 +72,7 @@ const DefaultConfigForm = ({
             selectedUsersText=""
             onSelectedUsersTextChange={() => undefined}
             onChange={(next) => setValue((v) => ({ ...v, ...next }))}
-            fieldErrors={error?.fieldMessages()}
+            fieldErrors={fieldErrors}
             showSelectedUsers={false}
           />
           <FormFooter>
