@@ -1,9 +1,16 @@
-import React from 'react';
+import React, { act } from 'react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SpaceSettingsApp } from '../../src/frontend/components/space-settings-app';
 import { fakeHost } from './fake-host';
 import { fail, linkView, ok, spaceConfigResult, spaceContext } from './fixtures';
-import { button, byType, check, choose, click, field, getByText, hasText, render, select, submit, type } from './forge-doc';
+import { button, byType, check, choose, click, field, getByText, hasText, render, select, settle, submit, type } from './forge-doc';
+
+/** Replaces the whole selected-users list: its tags back into the field (Edit as text), then the new text typed over them. */
+const replaceList = async (text: string) => {
+  const edit = byType('Button').find((b) => b.children.some((c) => c.props.text === 'Edit as text'));
+  if (edit) await click(edit);
+  await type(field('Allowed emails and domains'), text);
+};
 
 const payloadsOf = (key: string) => fakeHost.invokes.filter((c) => c.functionKey === key).map((c) => c.payload);
 const optionValues = (node: { props: Record<string, unknown> }) => (node.props.options as Array<{ value: string }>).map((o) => o.value);
@@ -34,7 +41,7 @@ describe('space settings', () => {
     await choose(field('Link expiry'), 'custom');
     await type(field('Maximum lifetime (days)'), '14');
     await check(field('Enforce single sign-on'), true);
-    await type(field('Allowed emails and domains'), '@acme.com, bob@partner.com');
+    await replaceList('@acme.com, bob@partner.com');
     await submit(byType('Form')[0]!);
 
     expect(payloadsOf('setSpaceConfig')).toEqual([
@@ -85,15 +92,22 @@ describe('space settings', () => {
     await render(<SpaceSettingsApp />);
     expect(getByText('SectionMessage', /Only the part of the space list the site allows applies/)).toBeDefined();
     expect(hasText('Effective for links in this space: ann@acme.com')).toBe(true);
+    // The list shows as tags; removing one updates the preview at once.
+    expect(byType('Tag').map((t) => t.props.text)).toEqual(['ann@acme.com', 'eve@evil.com']);
+    await act(async () => {
+      await (byType('Tag')[1]!.props.onAfterRemoveAction as (text: string) => unknown)('eve@evil.com');
+    });
+    await settle();
+    expect(getByText('SectionMessage', /The space list applies as entered/)).toBeDefined();
 
-    await type(field('Allowed emails and domains'), 'eve@evil.com');
+    await replaceList('eve@evil.com');
     expect(getByText('SectionMessage', /does not fit the site list/)).toBeDefined();
     expect(hasText('Effective for links in this space: @acme.com')).toBe(true);
     // A subdomain does not fit a site-level @acme.com (only @*.acme.com admits subdomains).
-    await type(field('Allowed emails and domains'), 'bob@acme.com, @sales.acme.com');
+    await replaceList('bob@acme.com, @sales.acme.com');
     expect(getByText('SectionMessage', /Only the part of the space list the site allows applies/)).toBeDefined();
     expect(hasText('Effective for links in this space: bob@acme.com')).toBe(true);
-    await type(field('Allowed emails and domains'), 'bob@acme.com, @acme.com');
+    await replaceList('bob@acme.com, @acme.com');
     expect(getByText('SectionMessage', /The space list applies as entered/)).toBeDefined();
   });
 
@@ -102,12 +116,12 @@ describe('space settings', () => {
     result.selectedUsers = { global: ['@*.acme.com'], space: [], effective: ['@*.acme.com'], mode: 'global' };
     fakeHost.resolvers.getSpaceConfig = () => ok(result);
     await render(<SpaceSettingsApp />);
-    await type(field('Allowed emails and domains'), '@sales.acme.com, @*.eu.acme.com');
+    await replaceList('@sales.acme.com, @*.eu.acme.com');
     expect(getByText('SectionMessage', /The space list applies as entered/)).toBeDefined();
-    await type(field('Allowed emails and domains'), '@acme.com');
+    await replaceList('@acme.com');
     expect(getByText('SectionMessage', /does not fit the site list/)).toBeDefined();
     expect(hasText('Effective for links in this space: @*.acme.com')).toBe(true);
-    await type(field('Allowed emails and domains'), '@acme.com, ann@eu.acme.com');
+    await replaceList('@acme.com, ann@eu.acme.com');
     expect(getByText('SectionMessage', /Only the part of the space list the site allows applies/)).toBeDefined();
     expect(hasText('Effective for links in this space: ann@eu.acme.com')).toBe(true);
   });
@@ -128,13 +142,13 @@ describe('space settings', () => {
     await render(<SpaceSettingsApp />);
     await choose(field('Link expiry'), 'custom');
     await type(field('Maximum lifetime (days)'), '0');
-    await type(field('Allowed emails and domains'), 'ann@acme, @partner.com');
+    await replaceList('ann@acme, @partner.com');
     await submit(byType('Form')[0]!);
     expect(payloadsOf('setSpaceConfig')).toEqual([]);
     const errors = byType('ErrorMessage').map((n) => n.children.map((c) => c.props.text).join(''));
     expect(errors).toEqual(['Enter a whole number of days from 1 to 3,650.', "'ann@acme' is not a valid email address or @domain."]);
     await type(field('Maximum lifetime (days)'), '30');
-    await type(field('Allowed emails and domains'), 'ann@acme.com, @partner.com');
+    await replaceList('ann@acme.com, @partner.com');
     await submit(byType('Form')[0]!);
     expect(payloadsOf('setSpaceConfig')).toHaveLength(1);
     expect(byType('ErrorMessage')).toHaveLength(0);

@@ -1,8 +1,9 @@
 import React from 'react';
-import { Box, Heading, Inline, RadioGroup, Select, Stack, TextArea, Textfield, Toggle } from '@forge/react';
+import { Box, Heading, Inline, RadioGroup, Select, Stack, Textfield, Toggle } from '@forge/react';
 import type { AccessLevel, ExpiryRule, PasswordRule } from '../../core/model';
 import type { PolicySettingsInput } from '../../shared/contract';
 import { Field, FieldNotes } from './field';
+import { TagInput } from './tag-input';
 import { ACCESS_LABEL, accessAtMost, formatList, parseList } from './labels';
 
 /** An enforced upper level (the site policy for a space): the options above it are not offered. */
@@ -38,7 +39,22 @@ const EXPIRY_LABEL: Record<ExpiryRule['kind'], string> = {
 };
 
 export const policySelectedUsers = (text: string): string[] => parseList(text);
-export const policySelectedUsersText = (users: readonly string[]): string => formatList(users);
+/**
+ * The selected-users text of a policy form: its tags, a new line, then what is typed in the field (which
+ * may hold a comma-separated list after "Edit as text"). Saving reads every entry of it (parseList).
+ */
+export const policySelectedUsersText = (users: readonly string[]): string => `${formatList(users)}\n`;
+
+const tagsOfText = (text: string): { entries: string[]; pending: string } => {
+  const cut = text.lastIndexOf('\n');
+  // Text without the new line (typed by older callers) is all tags but its last entry.
+  if (cut === -1) {
+    const parts = parseList(text);
+    const pending = /[\s,;]$/.test(text) ? '' : (parts.pop() ?? '');
+    return { entries: parts, pending };
+  }
+  return { entries: parseList(text.slice(0, cut)), pending: text.slice(cut + 1) };
+};
 
 /** Caps, security rules and selected users of a policy level; shared by space and global settings. */
 export const PolicyFields = ({ idPrefix, value, selectedUsersText, onSelectedUsersTextChange, onChange, ceiling, fieldErrors = {}, showSelectedUsers = true }: PolicyFieldsProps) => {
@@ -202,21 +218,26 @@ export const PolicyFields = ({ idPrefix, value, selectedUsersText, onSelectedUse
   );
 };
 
-export const SelectedUsersField = ({ id, text, error, onChange }: { id: string; text: string; error?: string; onChange: (text: string) => void }) => (
-  <Stack space="space.100">
+/** The policy list as tags (TagInput), kept as one text so the forms save exactly what they show. */
+export const SelectedUsersField = ({ id, text, error, onChange }: { id: string; text: string; error?: string; onChange: (text: string) => void }) => {
+  const { entries, pending } = tagsOfText(text);
+  return (
+    <Stack space="space.100">
       <Heading as="h4" size="xsmall">
         Selected users
       </Heading>
-      <Field
+      <TagInput
         id={id}
         label="Allowed emails and domains"
-        helper="e.g. ann@acme.com, @partner.com (that domain only), @*.partner.com (all its subdomains). Only these recipients can pass a link's email check. Empty = no restriction at this level."
+        helper="e.g. ann@acme.com, @partner.com (that domain only), @*.partner.com (all its subdomains). Only these recipients can pass a link's email check. None = no restriction at this level."
         error={error}
-      >
-        <TextArea id={id} name="selectedUsers" value={text} onChange={(e) => onChange(String(e.target.value ?? ''))} />
-      </Field>
-  </Stack>
-);
+        entries={entries}
+        pending={pending}
+        onChange={(next) => onChange(`${formatList(next.entries)}\n${next.pending}`)}
+      />
+    </Stack>
+  );
+};
 
 const minAccess = (a: AccessLevel, b: AccessLevel): AccessLevel => (accessAtMost(b).includes(a) ? a : b);
 

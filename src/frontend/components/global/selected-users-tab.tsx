@@ -3,8 +3,8 @@ import { Button, Form, FormFooter, Stack, Text } from '@forge/react';
 import type { GlobalConfig } from '../../../core/model';
 import { api, toResolverError, type ResolverError } from '../../api';
 import { flagError, flagSuccess } from '../flags';
-import { formatList, parseList } from '../labels';
-import { SelectedUsersField } from '../policy-fields';
+import { parseList } from '../labels';
+import { policySelectedUsersText, SelectedUsersField } from '../policy-fields';
 import { ErrorPanel, Loading } from '../states';
 import { globalInput, useGlobalConfig } from './use-global-config';
 
@@ -16,7 +16,7 @@ export const SelectedUsersTab = () => {
 };
 
 const SelectedUsersForm = ({ config, onSaved }: { config: GlobalConfig; onSaved: (r: Awaited<ReturnType<typeof api.getGlobalConfig>>) => void }) => {
-  const [text, setText] = useState(() => formatList(config.selectedUsers));
+  const [text, setText] = useState(() => policySelectedUsersText(config.selectedUsers));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ResolverError | null>(null);
 
