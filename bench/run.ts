@@ -24,7 +24,7 @@ import { createKvsStore } from '../src/adapters/forge/kvs-store';
 import { FakeKvs } from '../test/support/fake-kvs';
 import type { HttpRequest } from '../src/web/http';
 import { CallLog, instrument } from './instrument';
-import { benchRateLimited, benchTree, printScale } from './scale';
+import { benchRateLimited, benchResolvers, benchSweep, benchTree, printResolversAndSweep, printScale } from './scale';
 
 const STORE_MS = Number(process.env['BENCH_STORE_MS'] ?? 20);
 const CONFLUENCE_MS = Number(process.env['BENCH_CONFLUENCE_MS'] ?? 150);
@@ -362,6 +362,8 @@ type Results = {
   listing?: Awaited<ReturnType<typeof benchListing>>;
   tree?: Awaited<ReturnType<typeof benchTree>>;
   rateLimited?: Awaited<ReturnType<typeof benchRateLimited>>;
+  resolvers?: Awaited<ReturnType<typeof benchResolvers>>;
+  sweep?: Awaited<ReturnType<typeof benchSweep>>;
 };
 
 const main = async () => {
@@ -376,6 +378,8 @@ const main = async () => {
   if (wanted('listing')) results.listing = await benchListing();
   if (wanted('tree')) results.tree = await benchTree();
   if (wanted('ratelimit')) results.rateLimited = await benchRateLimited();
+  if (wanted('resolvers')) results.resolvers = await benchResolvers();
+  if (wanted('sweep')) results.sweep = await benchSweep();
   console.log(JSON.stringify(results, null, 2));
   const { view: v, bundle: b, listing: l } = results;
   if (v) {
@@ -402,6 +406,7 @@ const main = async () => {
     );
   }
   printScale(results.tree, results.rateLimited);
+  printResolversAndSweep(results.resolvers, results.sweep);
   if (only === undefined) {
     await mkdir('bench', { recursive: true });
     await writeFile(join('bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');

@@ -293,3 +293,147 @@ export const printScale = (tree?: Awaited<ReturnType<typeof benchTree>>, limited
   if (tree) console.log(`tree-${tree.pages} Confluence points per view (estimate): warm ${tree.warm.points}, cold ${tree.cold.points}`);
   if (limited) console.log(`view success with 10% 429: ${limited.successPct}%`);
 };
+
+// ---------------------------------------------------------------------------------------------
+// Resolvers at 10,000 links and 50,000 audit entries; the sweep notifying 1,000 subscribers.
+
+const RESOLVER_LINKS = Number(process.env['BENCH_RESOLVER_LINKS'] ?? 10_000);
+const RESOLVER_AUDIT = Number(process.env['BENCH_RESOLVER_AUDIT'] ?? 50_000);
+const SUBSCRIBERS = Number(process.env['BENCH_SUBSCRIBERS'] ?? 1000);
+const MAIL_MS = Number(process.env['BENCH_MAIL_MS'] ?? 100);
+
+/** The Forge KVS store over the strict emulator (no throttling or lag while seeding), store latency added after. */
+const kvsBackedDeps = async (site: FixtureSite, clock: Clock, mailer: Mailer) => {
+  const { KvsEmulator, createEmulatedKvs } = await import('../src/dev/kvs-emulator');
+  const { createKvsStore } = await import('../src/adapters/forge/kvs-store');
+  const store = createKvsStore(createEmulatedKvs(new KvsEmulator({ indexLag: { ops: 0 }, rateLimitRate: 0, maxHops: 0 })), { clock });
+  const emulator = createConfluenceEmulator(site, { latencyMs: CONFLUENCE_MS });
+  const asApp = emulator.requestFnFor({ kind: 'app' });
+  const rights = new Proxy({} as ConfluenceRights, {
+    get: (_target, name: string) => (accountId: string, ...rest: unknown[]) => {
+      const adapter = createConfluenceRest({ asApp, asUser: emulator.requestFnFor({ kind: 'user', accountId }) }, { invokingAccountId: accountId });
+      return (adapter.rights as unknown as Record<string, (...args: unknown[]) => unknown>)[name]!(accountId, ...rest);
+    },
+  });
+  const deps: AppDeps = {
+    store,
+    content: createConfluenceRest({ asApp, asUser: asApp }).content,
+    rights,
+    mailer,
+    clock,
+    random,
+    shareBaseUrl: () => Promise.resolve('http://localhost:8787'),
+    bcryptRounds: 4,
+  } as AppDeps;
+  return { deps, store, emulator };
+};
+
+export const benchResolvers = async () => {
+  const { makeLink, makeAudit } = await import('../test/store/store-fixtures');
+  const { createResolverRegistry, invokeResolver } = await import('../src/app/resolvers');
+  const site = treeSite(10);
+  const { deps, store } = await kvsBackedDeps(site, clock, quietMailer);
+  const creators = Array.from({ length: 200 }, (_, i) => `u-creator-${i}`);
+  for (let i = 0; i < RESOLVER_LINKS; i += 1) {
+    await store.links.create(
+      makeLink({ pageId: String(100_001 + (i % 10)), spaceKey: 'BENCH', createdBy: creators[i % creators.length]!, createdAt: Date.now() - i * 1000, name: `Link ${i}` }),
+    );
+  }
+  for (let i = 0; i < RESOLVER_AUDIT; i += 1) await store.audit.append(makeAudit({ at: Date.now() - i * 1000, spaceKey: 'BENCH' }));
+  const measured = { ...deps, store: instrument(store, 'store', STORE_MS, new CallLog()) } as AppDeps;
+  const registry = createResolverRegistry();
+  const calls: [string, unknown][] = [
+    ['listAllLinks', { limit: 50 }],
+    ['listAllLinks', { limit: 50, search: 'Erin' }],
+    ['listAllLinks', { limit: 50, status: 'active' }],
+    ['listSpaceLinks', { spaceKey: 'BENCH', limit: 50 }],
+    ['getAuditLog', { limit: 50 }],
+    ['exportAuditCsv', {}],
+    ['getGlobalConfig', {}],
+  ];
+  const timings: Record<string, number[]> = {};
+  const all: number[] = [];
+  for (let run = 0; run < 3; run += 1) {
+    for (const [key, payload] of calls) {
+      const start = performance.now();
+      const result = await invokeResolver(registry, key, { payload, context: { accountId: 'u-site-admin', extension: {} } } as never, measured);
+      const ms = performance.now() - start;
+      const filter = payload as { search?: string; status?: string };
+      const label = `${key}${filter.search ? ' (search by creator name)' : filter.status ? ' (status filter)' : ''}`;
+      (timings[label] ??= []).push(round(ms));
+      all.push(ms);
+      if (!(result as { ok: boolean }).ok && run === 0) console.warn(`bench resolver ${label}: ${JSON.stringify(result).slice(0, 200)}`);
+    }
+  }
+  return {
+    links: RESOLVER_LINKS,
+    auditEntries: RESOLVER_AUDIT,
+    injectedLatencyMs: { store: STORE_MS, confluence: CONFLUENCE_MS },
+    p95Ms: round(percentile(all, 95)),
+    byResolver: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, { p50: round(percentile(v, 50)), max: round(Math.max(...v)) }])),
+    target: 'p95 ≤ 10 s (Forge resolver limit 25 s)',
+  };
+};
+
+export const benchSweep = async () => {
+  const { makeSubscription } = await import('../test/store/store-fixtures');
+  const { handlePageEvent, PAGE_EVENTS } = await import('../src/app/lifecycle');
+  const { runSweep } = await import('../src/app/sweep');
+  const { createLink: create } = await import('../src/app/links');
+  let now = Date.now();
+  const manual: Clock = { now: () => now };
+  let sent = 0;
+  const slowMailer: Mailer = {
+    send: async () => {
+      await new Promise((resolve) => setTimeout(resolve, MAIL_MS));
+      sent += 1;
+    },
+  };
+  const site = treeSite(10);
+  const { deps, store, emulator } = await kvsBackedDeps(site, manual, slowMailer);
+  const created = await create(deps, { accountId: 'u-editor' }, { pageId: '100001', settings: { name: 'Bench subscribers', allowSubscribe: true } });
+  for (let i = 0; i < SUBSCRIBERS; i += 1) {
+    await store.subscriptions.put(
+      makeSubscription({ id: `sub-${i}`, linkId: created.link.id, pageId: '100001', email: `reader${i}@partner.example`, confirmed: true, createdAt: now }),
+    );
+  }
+  await emulator.control.updatePage('100001', { body: '<p>Updated for the bench.</p>' });
+  await handlePageEvent(
+    {
+      eventType: PAGE_EVENTS.updated,
+      atlassianId: 'u-editor',
+      suppressNotifications: false,
+      selfGenerated: false,
+      eventCreatedDate: new Date(now).toISOString(),
+      content: { id: '100001', type: 'page', status: 'current', title: 'Section 1', space: { id: '98301', key: 'BENCH' } },
+    },
+    deps,
+  );
+  now += 24 * 60 * 60 * 1000; // past any debounce window
+  const measuredDeps = { ...deps, store: instrument(store, 'store', STORE_MS, new CallLog()) } as AppDeps;
+  const start = performance.now();
+  let batches = 0;
+  // Each sweep run is one invocation (300 s on Forge); work left over is picked up by the next run.
+  while (sent < SUBSCRIBERS && batches < 50) {
+    const before = sent;
+    await runSweep(measuredDeps);
+    batches += 1;
+    if (sent === before) break;
+  }
+  return {
+    subscribers: SUBSCRIBERS,
+    mailLatencyMs: MAIL_MS,
+    sent,
+    seconds: round((performance.now() - start) / 1000, 1),
+    batches,
+    target: 'every subscriber mailed once; each batch within the sweep time and the egress rate',
+  };
+};
+
+export const printResolversAndSweep = (
+  resolvers?: Awaited<ReturnType<typeof benchResolvers>>,
+  sweep?: Awaited<ReturnType<typeof benchSweep>>,
+) => {
+  if (resolvers) console.log(`resolver p95 at ${resolvers.links} links: ${resolvers.p95Ms} ms`);
+  if (sweep) console.log(`sweep ${sweep.subscribers} subscribers: ${sweep.seconds} s in ${sweep.batches} batches`);
+};
