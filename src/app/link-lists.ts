@@ -18,6 +18,11 @@ export interface LinkListQuery {
 
 const DEFAULT_LIMIT = 50;
 const STORE_BATCH = 100;
+/**
+ * Creators without a stored name looked up per call for a search (in parallel, cached for the call);
+ * links of further unnamed creators match only on name, page title or account id until names are stored.
+ */
+export const MAX_CREATOR_LOOKUPS_PER_SEARCH = 20;
 /** Links examined per call when filters are selective: the caller gets a (possibly short) page and a cursor. */
 const MAX_SCANNED_PER_CALL = 2000;
 
@@ -71,17 +76,15 @@ const listBatch = async (deps: AppDeps, filter: LinkFilter, storeCursor: string 
 /** Lists links with store-side filters (space, status) and derived ones (non-compliance, text search). */
 export const listLinks = async (deps: AppDeps, query: LinkListQuery): Promise<CursorPage<LinkListItem>> => {
   const names = createCreatorNames(deps);
-  const page = await scanLinks(deps, query, names.nameOf);
+  const page = await scanLinks(deps, query, names);
   // The search already looked up the names it needed; annotate reuses them and fetches the rest.
   const items = await names.annotate(page.items);
   return page.nextCursor === undefined ? { items } : { items, nextCursor: page.nextCursor };
 };
 
-const scanLinks = async (
-  deps: AppDeps,
-  query: LinkListQuery,
-  nameOf: (accountId: string) => Promise<string | null>,
-): Promise<CursorPage<LinkView>> => {
+type CreatorNames = ReturnType<typeof createCreatorNames>;
+
+const scanLinks = async (deps: AppDeps, query: LinkListQuery, names: CreatorNames): Promise<CursorPage<LinkView>> => {
   const limit = query.limit ?? DEFAULT_LIMIT;
   const cursor = decodeCursor(query.cursor);
   const filter: LinkFilter = {
@@ -89,7 +92,9 @@ const scanLinks = async (
     ...(query.status ? { status: query.status } : {}),
   };
   const policyOf = createSpacePolicyCache(deps);
-  const matchesSearch = createSearchMatcher(query.search, nameOf);
+  const searching = (query.search?.trim() ?? '') !== '';
+  const matchesSearch = createSearchMatcher(query.search, names);
+  let lookupBudget = MAX_CREATOR_LOOKUPS_PER_SEARCH;
   const now = deps.clock.now();
   const items: LinkView[] = [];
   let storeCursor = cursor.s;
@@ -98,6 +103,10 @@ const scanLinks = async (
 
   for (;;) {
     const batch = await listBatch(deps, filter, storeCursor, storeCursor === cursor.s && cursor.s !== null);
+    for (const link of batch.items) {
+      if (typeof link.createdByName === 'string' && link.createdByName !== '') names.remember(link.createdBy, link.createdByName);
+    }
+    if (searching) lookupBudget -= await lookUpUnnamedCreators(batch.items, names, lookupBudget);
     for (const [index, link] of batch.items.entries()) {
       if (after && !isAfter(link, after)) continue;
       after = [link.createdAt, link.id];
@@ -105,7 +114,7 @@ const scanLinks = async (
       const { policy } = await policyOf(link.spaceKey);
       const view = toLinkView(link, policy, now);
       if (query.nonCompliant && view.effectiveStatus !== 'non_compliant') continue;
-      if (!(await matchesSearch(link))) continue;
+      if (!matchesSearch(link)) continue;
       items.push(view);
       if (items.length === limit) {
         const more = index < batch.items.length - 1 || batch.nextCursor !== undefined;
@@ -118,18 +127,28 @@ const scanLinks = async (
   }
 };
 
-/** Name, page title, creator account id or creator display name; display names come from the shared lookup. */
-const createSearchMatcher = (
-  search: string | undefined,
-  nameOf: (accountId: string) => Promise<string | null>,
-): ((link: ShareLink) => Promise<boolean>) => {
+/**
+ * Looks up, in parallel, up to `budget` creators of these links that have no stored name and were not
+ * asked yet this call; returns how many lookups it started.
+ */
+const lookUpUnnamedCreators = async (links: readonly ShareLink[], names: CreatorNames, budget: number): Promise<number> => {
+  if (budget <= 0) return 0;
+  const unnamed = [...new Set(links.filter((link) => !link.createdByName).map((link) => link.createdBy))]
+    .filter((accountId) => !names.asked(accountId))
+    .slice(0, budget);
+  await Promise.all(unnamed.map((accountId) => names.nameOf(accountId)));
+  return unnamed.length;
+};
+
+/** Name, page title, creator account id or creator display name (stored on the link, else from this call's bounded lookups). */
+const createSearchMatcher = (search: string | undefined, names: CreatorNames): ((link: ShareLink) => boolean) => {
   const needle = search?.trim().toLowerCase() ?? '';
-  if (needle === '') return () => Promise.resolve(true);
-  return async (link) =>
+  if (needle === '') return () => true;
+  return (link) =>
     link.name.toLowerCase().includes(needle) ||
     link.pageTitle.toLowerCase().includes(needle) ||
     link.createdBy.toLowerCase().includes(needle) ||
-    ((await nameOf(link.createdBy)) ?? '').toLowerCase().includes(needle);
+    (link.createdByName || names.known(link.createdBy) || '').toLowerCase().includes(needle);
 };
 
 /** All links of a space (space admins and site admins). */

@@ -81,30 +81,44 @@ export const toLinkView = (link: ShareLink, policy: EffectivePolicy, now: number
 };
 
 /**
- * Creator display names for one request: one Confluence lookup per distinct account, started at the
- * first ask and shared by every later ask. A failed or empty lookup is null, never an error: a list
- * must not fail because a profile is hidden or Confluence hiccups.
+ * Creator display names for one request: names stored on links are remembered first; any other
+ * account is looked up once, at the first ask, and shared by every later ask. A failed or empty
+ * lookup is null, never an error: a list must not fail because a profile is hidden or Confluence hiccups.
  */
 export const createCreatorNames = (deps: AppDeps) => {
   const names = new Map<string, Promise<string | null>>();
+  /** Names already known without waiting: stored on a link, or a finished lookup. */
+  const settled = new Map<string, string | null>();
+  const remember = (accountId: string, name: string): void => {
+    settled.set(accountId, name);
+    names.set(accountId, Promise.resolve(name));
+  };
   const nameOf = (accountId: string): Promise<string | null> => {
     let name = names.get(accountId);
     if (!name) {
       name = Promise.resolve()
         .then(() => deps.content.getUser(accountId))
         .then((user) => (user?.displayName ? user.displayName : null))
-        .catch(() => null);
+        .catch(() => null)
+        .then((found) => {
+          if (!settled.has(accountId)) settled.set(accountId, found);
+          return found;
+        });
       names.set(accountId, name);
     }
     return name;
   };
+  /** The name if known now (undefined when never looked up or still pending). */
+  const known = (accountId: string): string | null | undefined => settled.get(accountId);
+  /** True once a lookup was started (or a name remembered) for this account. */
+  const asked = (accountId: string): boolean => names.has(accountId);
   /** Adds `createdByName`, looking up every distinct creator in parallel. */
   const annotate = async (views: readonly LinkView[]): Promise<LinkListItem[]> => {
     const creators = [...new Set(views.map((view) => view.createdBy))];
     const resolved = new Map(await Promise.all(creators.map(async (id) => [id, await nameOf(id)] as const)));
     return views.map((view) => ({ ...view, createdByName: resolved.get(view.createdBy) ?? null }));
   };
-  return { nameOf, annotate };
+  return { nameOf, remember, known, asked, annotate };
 };
 
 /** The effective policy in the UI's terms. */

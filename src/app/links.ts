@@ -211,6 +211,7 @@ export const createLink = async (deps: AppDeps, caller: Caller, input: CreateLin
   problems.throwIfAny();
   const passwordHash = input.password !== undefined ? await hashPassword(deps, input.password) : null;
 
+  const createdByName = await creatorDisplayName(deps, caller.accountId);
   const id = newLinkId((n) => deps.random.bytes(n));
   const token = newToken(id, (n) => deps.random.bytes(n));
   const link: ShareLink = {
@@ -222,6 +223,7 @@ export const createLink = async (deps: AppDeps, caller: Caller, input: CreateLin
     spaceKey: page.spaceKey,
     pageTitle: page.title,
     createdBy: caller.accountId,
+    createdByName,
     createdAt: now,
     updatedAt: now,
     version: 1,
@@ -240,6 +242,16 @@ export const createLink = async (deps: AppDeps, caller: Caller, input: CreateLin
     detail: describeSecurity(link),
   });
   return { link: toLinkView(link, sp.policy, now), url: await shareUrlFor(deps, token) };
+};
+
+/** Stored with the link so searches by creator name need no lookups; a hidden profile or a failed lookup is null, never an error. */
+const creatorDisplayName = async (deps: AppDeps, accountId: string): Promise<string | null> => {
+  try {
+    const user = await deps.content.getUser(accountId);
+    return user?.displayName ? user.displayName : null;
+  } catch {
+    return null;
+  }
 };
 
 const describeSecurity = (link: ShareLink): string =>

@@ -449,10 +449,17 @@ export const sendExpiryReminders = async (deps: AppDeps): Promise<{ sent: number
   return result;
 };
 
+/** Daily "link opened" markers: written by the view, mailed by the sweep. */
+const OPENED_ALERT_PREFIX = 'opened-alert:';
+const OPENED_ALERT_SENT_PREFIX = 'opened-alert-sent:';
+
 /**
- * "Your link was opened": at most once per link per UTC day, when the admin enabled it. Meant to be
- * called by the view after a counted, allowed view (pass the site settings it already loaded), without
- * awaiting it on the response path; never throws (an alert must not break the visitor's page).
+ * "Your link was opened": at most once per link per UTC day, when the admin enabled it. Called by the
+ * view after a counted, allowed view (pass the site settings it already loaded). It never talks to the
+ * mail provider: it records one pending "opened" marker (one write on the first view of the day) and
+ * the scheduled sweep sends the mail (sendOpenedAlerts). On Forge a promise left running after the
+ * web trigger returns may be cut off, so the mail cannot ride on the visitor's request.
+ * Never throws (an alert must not break the visitor's page). Returns true when a marker was recorded.
  */
 export const notifyLinkOpened = async (deps: AppDeps, link: ShareLink, loadedSite?: SiteSettings): Promise<boolean> => {
   try {
@@ -460,29 +467,58 @@ export const notifyLinkOpened = async (deps: AppDeps, link: ShareLink, loadedSit
     if (!site.notifications.openedAlert) return false;
     const now = deps.clock.now();
     const day = Math.floor(now / DAY_MS);
-    const marker = `opened-alert:${link.id}:${day}`;
+    const marker = `${OPENED_ALERT_PREFIX}${link.id}:${day}`;
     // Every view after the first of the day costs one read, not a failed write.
     if (await deps.store.ephemeral.get(marker, now)) return false;
-    if (!(await claim(deps, marker, (day + 2) * DAY_MS))) return false;
-    const to = await creatorEmail(deps, link.createdBy);
-    if (!to) return false;
-    const mail = renderLinkOpenedEmail({ branding: brandingOf(site), linkName: link.name, pageTitle: link.pageTitle, openedAt: now });
-    try {
-      await deps.mailer.send({ to: [to], subject: mail.subject, text: mail.text, html: mail.html, kind: 'opened' });
-    } catch {
-      await deps.store.ephemeral.delete(marker);
-      return false;
-    }
-    await recordAudit(deps, {
-      action: 'notification_sent',
-      actor: 'app',
-      ...linkAuditScope(link),
-      detail: `"Link opened" alert sent to the link creator (${maskEmail(to)}).`,
-    });
-    return true;
+    return await claim(deps, marker, (day + 2) * DAY_MS, { linkId: link.id, openedAt: now, pending: true });
   } catch {
     return false;
   }
+};
+
+/**
+ * Sweep step: mails every pending "link opened" marker. Safe when two sweeps run at once (each send
+ * is claimed); a failed send is released and retried by the next run while the marker lives.
+ */
+export const sendOpenedAlerts = async (deps: AppDeps): Promise<{ sent: number; failed: number }> => {
+  const result = { sent: 0, failed: 0 };
+  const now = deps.clock.now();
+  let cursor: string | undefined;
+  let site: SiteSettings | undefined;
+  do {
+    const page = await deps.store.ephemeral.listByPrefix(OPENED_ALERT_PREFIX, { limit: 100, cursor });
+    cursor = page.nextCursor;
+    for (const record of page.items) {
+      if (record.expiresAt <= now || record.value.pending !== true || typeof record.value.linkId !== 'string') continue;
+      const sentKey = `${OPENED_ALERT_SENT_PREFIX}${record.key.slice(OPENED_ALERT_PREFIX.length)}`;
+      if (!(await claim(deps, sentKey, record.expiresAt))) continue;
+      const done = () => deps.store.ephemeral.put({ ...record, value: { ...record.value, pending: false } });
+      try {
+        site ??= await loadSiteSettings(deps);
+        const link = await deps.store.links.get(record.value.linkId);
+        const to = site.notifications.openedAlert && link ? await creatorEmail(deps, link.createdBy) : undefined;
+        if (!link || !to) {
+          await done();
+          continue;
+        }
+        const openedAt = typeof record.value.openedAt === 'number' ? record.value.openedAt : now;
+        const mail = renderLinkOpenedEmail({ branding: brandingOf(site), linkName: link.name, pageTitle: link.pageTitle, openedAt });
+        await deps.mailer.send({ to: [to], subject: mail.subject, text: mail.text, html: mail.html, kind: 'opened' });
+        await done();
+        result.sent += 1;
+        await recordAudit(deps, {
+          action: 'notification_sent',
+          actor: 'app',
+          ...linkAuditScope(link),
+          detail: `"Link opened" alert sent to the link creator (${maskEmail(to)}).`,
+        });
+      } catch {
+        await deps.store.ephemeral.delete(sentKey).catch(() => undefined);
+        result.failed += 1;
+      }
+    }
+  } while (cursor);
+  return result;
 };
 
 /** How long one "link under attack" alert silences the next for the same link. */

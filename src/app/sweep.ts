@@ -7,10 +7,10 @@
 import type { PageState, ShareLink } from '../core/model';
 import { flushAuditAggregates } from './audit';
 import type { AppDeps } from './deps';
-import { applyPageState } from './lifecycle';
+import { applyPageState, updateLinkWithRetry } from './lifecycle';
 import { creatorAccessFor } from './view/creator-access';
 import { noteCreatorAccess } from './view/creator-access-flag';
-import { DAY_MS, loadSiteSettings, sendDueUpdateNotifications, sendExpiryReminders } from './notifications';
+import { DAY_MS, loadSiteSettings, sendDueUpdateNotifications, sendExpiryReminders, sendOpenedAlerts } from './notifications';
 
 export interface SweepReport {
   auditAggregatesFlushed: number;
@@ -18,6 +18,8 @@ export interface SweepReport {
   updateMailsFailed: number;
   remindersSent: number;
   remindersFailed: number;
+  openedAlertsSent: number;
+  openedAlertsFailed: number;
   pagesChecked: number;
   linksReconciled: number;
   ephemeralPurged: number;
@@ -105,6 +107,7 @@ export const reconcilePageStates = async (deps: AppDeps): Promise<{ pagesChecked
     });
   }
   await reconcileCreatorAccess(deps, links.filter((link) => found.get(link.pageId) === 'current'), now);
+  await refreshCreatorNames(deps, links);
   return { pagesChecked: pages.size, linksReconciled };
 };
 
@@ -124,6 +127,36 @@ const reconcileCreatorAccess = async (deps: AppDeps, links: readonly ShareLink[]
   }
 };
 
+/**
+ * Keeps the creator names stored on links current (searches by creator name read them, never Confluence):
+ * one lookup per distinct creator of this run's slice, a write only where the name changed. A hidden
+ * profile or a failed lookup keeps what the link has.
+ */
+export const refreshCreatorNames = async (deps: AppDeps, links: readonly ShareLink[]): Promise<number> => {
+  const creators = [...new Set(links.map((link) => link.createdBy))];
+  const names = new Map(
+    await Promise.all(
+      creators.map(async (accountId) => {
+        try {
+          const user = await deps.content.getUser(accountId);
+          return [accountId, user?.displayName || undefined] as const;
+        } catch {
+          return [accountId, undefined] as const;
+        }
+      }),
+    ),
+  );
+  let refreshed = 0;
+  for (const link of links) {
+    const name = names.get(link.createdBy);
+    if (!name || name === link.createdByName) continue;
+    await updateLinkWithRetry(deps, link.id, (current) => (current.createdByName === name ? undefined : { createdByName: name }))
+      .then(() => (refreshed += 1))
+      .catch(() => undefined);
+  }
+  return refreshed;
+};
+
 export const runSweep = async (deps: AppDeps): Promise<SweepReport> => {
   const report: SweepReport = {
     auditAggregatesFlushed: 0,
@@ -131,6 +164,8 @@ export const runSweep = async (deps: AppDeps): Promise<SweepReport> => {
     updateMailsFailed: 0,
     remindersSent: 0,
     remindersFailed: 0,
+    openedAlertsSent: 0,
+    openedAlertsFailed: 0,
     pagesChecked: 0,
     linksReconciled: 0,
     ephemeralPurged: 0,
@@ -159,6 +194,11 @@ export const runSweep = async (deps: AppDeps): Promise<SweepReport> => {
     const r = await sendExpiryReminders(deps);
     report.remindersSent = r.sent;
     report.remindersFailed = r.failed;
+  });
+  await step('openedAlerts', async () => {
+    const r = await sendOpenedAlerts(deps);
+    report.openedAlertsSent = r.sent;
+    report.openedAlertsFailed = r.failed;
   });
   await step('reconcilePages', async () => {
     const r = await reconcilePageStates(deps);

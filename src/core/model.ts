@@ -96,6 +96,8 @@ export interface ShareLink extends LinkSettings {
   spaceKey: string;
   pageTitle: string;
   createdBy: string;
+  /** The creator's display name, read once when the link was created; absent or null on older links (lists then look it up). */
+  createdByName?: string | null;
   createdAt: number;
   updatedAt: number;
   /** Optimistic-concurrency version, +1 on every write. */

@@ -3,6 +3,7 @@ import { handlePageEvent, PAGE_EVENTS } from '../../src/app/lifecycle';
 import {
   NOTIFY_DEBOUNCE_MS,
   notifyLinkOpened,
+  sendOpenedAlerts,
   parseSubscriptionPath,
   performSubscriptionAction,
   requestSubscription,
@@ -223,7 +224,7 @@ describe('creator notifications', () => {
     expect(h.sent).toHaveLength(0);
   });
 
-  it('opened alert: off by default; when enabled at most once per link per day', async () => {
+  it('opened alert: off by default; when enabled at most once per link per day, mailed by the sweep, never by the view', async () => {
     const h = await createHarness();
     const link = await h.addLink();
     expect(await notifyLinkOpened(h.deps, link)).toBe(false);
@@ -231,12 +232,19 @@ describe('creator notifications', () => {
     await h.store.configs.putSite({ ...site, notifications: { ...site.notifications, openedAlert: true }, version: 1 }, 0);
     const results = await Promise.all([1, 2, 3].map(() => notifyLinkOpened(h.deps, link)));
     expect(results.filter(Boolean)).toHaveLength(1);
+    // The view only records the marker: the visitor never waits for the mail provider.
+    expect(h.sent).toHaveLength(0);
+    expect(await sendOpenedAlerts(h.deps)).toEqual({ sent: 1, failed: 0 });
     expect(h.sent).toHaveLength(1);
     expect(h.sent[0]).toMatchObject({ to: ['erin.editor@acme.example'], kind: 'opened' });
+    expect(await sendOpenedAlerts(h.deps)).toEqual({ sent: 0, failed: 0 });
     h.clock.advance(DAY);
     expect(await notifyLinkOpened(h.deps, link)).toBe(true);
-    h.failNextSends(5);
-    h.clock.advance(DAY);
     expect(await notifyLinkOpened(h.deps, link)).toBe(false);
+    // A failed send is retried by the next run, once.
+    h.failNextSends(1);
+    expect(await sendOpenedAlerts(h.deps)).toEqual({ sent: 0, failed: 1 });
+    expect(await sendOpenedAlerts(h.deps)).toEqual({ sent: 1, failed: 0 });
+    expect(h.sent).toHaveLength(2);
   });
 });

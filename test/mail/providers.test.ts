@@ -324,3 +324,21 @@ describe('errors', () => {
     await expect(mailer.send(message)).rejects.toMatchObject({ code: 'upstream_unavailable', message: expect.stringContaining('not configured') });
   });
 });
+
+describe('mail timeout', () => {
+  it('a provider that never answers fails within the timeout with a plain message, and the request is aborted', async () => {
+    const { postOrThrow } = await import('../../src/adapters/mail/http-mail');
+    let aborted = false;
+    const hanging: FetchLike = (_url, init) =>
+      new Promise(() => {
+        init.signal?.addEventListener('abort', () => (aborted = true));
+      });
+    const started = Date.now();
+    const error = await postOrThrow(hanging, 'SendGrid', 'https://api.sendgrid.com/v3/mail/send', { method: 'POST', headers: {}, body: '{}' }, 50).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe('upstream_unavailable');
+    expect((error as DomainError).message).toBe('SendGrid did not answer within 50 ms, so the email was not sent. Try again later.');
+    expect(aborted).toBe(true);
+  });
+});

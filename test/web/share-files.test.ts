@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultSiteSettings } from '../../src/core/defaults';
+import { sendOpenedAlerts } from '../../src/app/notifications';
 import { MAX_UPLOAD_FILE_BYTES } from '../../src/app/view/upload-rules';
 import { SESSION_KEY_SECRET, unsubscribeSignature } from '../../src/web/session';
 import { startHarness, type Harness } from './support/share-harness';
@@ -251,6 +252,11 @@ describe('link opened alert', () => {
     const v = new Visitor(h.base);
     await v.get(path);
     await v.get(path);
+    // The view never waits for the mail provider: the sweep sends the alert.
+    expect(h.mail.filter((m) => m.kind === 'opened')).toHaveLength(0);
+    await sendOpenedAlerts(h.deps);
+    await v.get(path);
+    await sendOpenedAlerts(h.deps);
     const alerts = h.mail.filter((m) => m.kind === 'opened');
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.to).toEqual(['erin.editor@acme.example']);

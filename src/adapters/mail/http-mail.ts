@@ -9,6 +9,8 @@ export interface FetchInit {
   method: string;
   headers: Record<string, string>;
   body: string;
+  /** Aborts the request when the send timeout passes. */
+  signal?: AbortSignal;
 }
 
 export interface FetchResponseLike {
@@ -69,18 +71,40 @@ const STATUS_HINT: Record<number, string> = {
   429: 'the provider is rate limiting: try again later',
 };
 
+/** No mail call may wait longer than this for the provider. */
+export const MAIL_TIMEOUT_MS = 10_000;
+
+const formatWait = (ms: number): string => (ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`);
+
 /** POSTs and maps every failure to DomainError('upstream_unavailable') without leaking secrets or bodies. */
 export const postOrThrow = async (
   fetchFn: FetchLike,
   provider: string,
   url: string,
   init: FetchInit,
+  timeoutMs = MAIL_TIMEOUT_MS,
 ): Promise<FetchResponseLike> => {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // A fetch that ignores the signal still loses the race.
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve('timeout');
+    }, timeoutMs);
+  });
+  const timeoutError = () =>
+    new DomainError('upstream_unavailable', `${provider} did not answer within ${formatWait(timeoutMs)}, so the email was not sent. Try again later.`);
   let response: FetchResponseLike;
   try {
-    response = await fetchFn(url, init);
+    const outcome = await Promise.race([fetchFn(url, { ...init, signal: controller.signal }), timedOut]);
+    if (outcome === 'timeout') throw timeoutError();
+    response = outcome;
   } catch {
+    if (controller.signal.aborted) throw timeoutError();
     throw new DomainError('upstream_unavailable', `Could not reach ${provider} to send the email. Try again later.`);
+  } finally {
+    clearTimeout(timer);
   }
   if (!response.ok) {
     const hint = STATUS_HINT[response.status] ?? (response.status >= 500 ? 'the provider had an error: try again later' : 'the request failed');
