@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { createLocalStore } from '../src/adapters/local/local-store';
 import { createLink } from '../src/app/links';
 import type { AppDeps } from '../src/app/deps';
-import type { Clock, ConfluenceRights, Mailer, Random } from '../src/app/ports';
+import type { BackgroundJob, Clock, ConfluenceRights, Mailer, Random } from '../src/app/ports';
 import { createConfluenceRest, type RequestFn } from '../src/adapters/forge/confluence-rest';
 import { createConfluenceEmulator, type ConfluenceEmulator } from '../src/dev/confluence-emulator/emulator';
 import { fixtureSiteSchema, type FixtureSite } from '../src/dev/confluence-emulator/site-schema';
@@ -410,15 +410,23 @@ export const benchSweep = async () => {
     deps,
   );
   now += 24 * 60 * 60 * 1000; // past any debounce window
-  const measuredDeps = { ...deps, store: instrument(store, 'store', STORE_MS, new CallLog()) } as AppDeps;
+  // The Forge queue as the consumer sees it: one batch per invocation, delivered one after another.
+  const queued: BackgroundJob[] = [];
+  const measuredDeps = {
+    ...deps,
+    store: instrument(store, 'store', STORE_MS, new CallLog()),
+    jobs: { enqueue: async (job: BackgroundJob) => void queued.push(job) },
+  } as AppDeps;
+  const { runBackgroundJob } = await import('../src/app/background-jobs');
   const start = performance.now();
-  let batches = 0;
-  // Each sweep run is one invocation (300 s on Forge); work left over is picked up by the next run.
-  while (sent < SUBSCRIBERS && batches < 50) {
-    const before = sent;
-    await runSweep(measuredDeps);
+  const sweep = await runSweep(measuredDeps);
+  let batches = sweep.mailBatches;
+  let slowestBatchMs = 0;
+  while (queued.length > 0 && batches < 100) {
+    const batchStart = performance.now();
+    await runBackgroundJob(measuredDeps, queued.shift());
+    slowestBatchMs = Math.max(slowestBatchMs, performance.now() - batchStart);
     batches += 1;
-    if (sent === before) break;
   }
   return {
     subscribers: SUBSCRIBERS,
@@ -426,7 +434,8 @@ export const benchSweep = async () => {
     sent,
     seconds: round((performance.now() - start) / 1000, 1),
     batches,
-    target: 'every subscriber mailed once; each batch within the sweep time and the egress rate',
+    slowestBatchSeconds: round(slowestBatchMs / 1000, 1),
+    target: 'every subscriber mailed once; each batch ≤ 90 mails (egress 100/min per invocation) and far within the 900 s consumer limit',
   };
 };
 

@@ -1,27 +1,62 @@
 /**
  * Runs one step of background work handed over by an earlier invocation (Forge: an async event from the
  * `secure-share-jobs` queue). Steps are bounded and idempotent; a step that cannot finish enqueues the
- * next one itself.
+ * next one itself. Delivery is at least once, so a step delivered twice must do no harm.
  */
+import { z } from 'zod';
+import { runAuditExportStep } from './audit-export';
 import type { AppDeps } from './deps';
+import { runPageStateJob } from './lifecycle';
+import { runMailBatchJob } from './mail-batches';
 import type { BackgroundJob } from './ports';
 import { runResetStep, type ResetOptions } from './reset';
 
+const count = z.number().int().min(0);
+const shortText = z.string().min(1).max(2000);
+
+const jobSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('reset'), mode: z.enum(['links', 'full']), actor: shortText, deletedLinks: count, step: count }).strict(),
+  z.object({ kind: z.literal('mail-batch'), task: z.enum(['updates', 'reminders', 'opened']), batch: count }).strict(),
+  z
+    .object({
+      kind: z.literal('page-state'),
+      pageId: z.string().min(1).max(64),
+      state: z.enum(['current', 'trashed', 'deleted']),
+      action: z.enum(['page_trashed', 'page_deleted', 'page_restored']),
+      actor: shortText,
+      detail: shortText,
+      batch: count,
+    })
+    .strict(),
+  z.object({ kind: z.literal('audit-export'), exportId: z.string().regex(/^[A-Za-z0-9_-]{22}$/), step: count }).strict(),
+]);
+
 /** The job carried by an event body, or null when the body is not one we wrote. */
 export const parseBackgroundJob = (body: unknown): BackgroundJob | null => {
-  if (typeof body !== 'object' || body === null) return null;
-  const job = body as Record<string, unknown>;
-  const count = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-  if (job['kind'] !== 'reset' || (job['mode'] !== 'links' && job['mode'] !== 'full')) return null;
-  if (typeof job['actor'] !== 'string' || !count(job['deletedLinks']) || !count(job['step'])) return null;
-  return { kind: 'reset', mode: job['mode'], actor: job['actor'], deletedLinks: job['deletedLinks'] as number, step: job['step'] as number };
+  const parsed = jobSchema.safeParse(body);
+  return parsed.success ? parsed.data : null;
 };
 
-export type BackgroundJobOutcome = { job: BackgroundJob['kind']; step: number; done: boolean; deletedLinks: number } | { ignored: true };
+export type BackgroundJobOutcome =
+  | { job: 'reset'; step: number; done: boolean; deletedLinks: number }
+  | { job: 'mail-batch'; task: string; batch: number; sent: number; failed: number; done: boolean }
+  | { job: 'page-state'; pageId: string; batch: number; linksChanged: number; done: boolean }
+  | { job: 'audit-export'; exportId: string; step: number; rows: number; done: boolean }
+  | { ignored: true; reason?: string };
 
 export const runBackgroundJob = async (deps: AppDeps, body: unknown, options: ResetOptions = {}): Promise<BackgroundJobOutcome> => {
   const job = parseBackgroundJob(body);
   if (!job) return { ignored: true };
-  const outcome = await runResetStep(deps, job, options);
-  return { job: job.kind, step: job.step, done: !outcome.continuing, deletedLinks: outcome.deletedLinks };
+  switch (job.kind) {
+    case 'reset': {
+      const outcome = await runResetStep(deps, job, options);
+      return { job: job.kind, step: job.step, done: !outcome.continuing, deletedLinks: outcome.deletedLinks };
+    }
+    case 'mail-batch':
+      return runMailBatchJob(deps, job);
+    case 'page-state':
+      return runPageStateJob(deps, job);
+    case 'audit-export':
+      return runAuditExportStep(deps, job);
+  }
 };

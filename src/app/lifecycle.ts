@@ -10,6 +10,8 @@ import type { AuditAction, PageState, ShareLink } from '../core/model';
 import { linkAuditScope, recordAudit } from './audit';
 import type { AppDeps } from './deps';
 import { linksOfPage } from './listing';
+import { mapLimited } from '../core/concurrency';
+import type { PageStateJob } from './ports';
 import { notePageUpdated } from './notifications';
 import { invalidateTrees } from './view/tree-cache';
 
@@ -43,7 +45,7 @@ export const PAGE_EVENTS = {
 } as const;
 
 /** Target page state and audit action per state-changing event. */
-const STATE_EVENTS: Record<string, { state: PageState; action: AuditAction; verb: string }> = {
+const STATE_EVENTS: Record<string, { state: PageState; action: PageStateAudit['action']; verb: string }> = {
   [PAGE_EVENTS.trashed]: { state: 'trashed', action: 'page_trashed', verb: 'moved to the trash' },
   [PAGE_EVENTS.archived]: { state: 'trashed', action: 'page_trashed', verb: 'archived' },
   [PAGE_EVENTS.deleted]: { state: 'deleted', action: 'page_deleted', verb: 'deleted permanently' },
@@ -89,31 +91,65 @@ export const updateLinkWithRetry = async (
   throw new DomainError('version_conflict', `Link ${linkId} kept changing while its page state was being updated; the event will be retried.`);
 };
 
+/** Links written per invocation of a page-state change; the rest continues as background jobs. */
+export const PAGE_STATE_BATCH = 200;
+const WRITE_CONCURRENCY = 10;
+
+type PageStateAudit = { action: 'page_trashed' | 'page_deleted' | 'page_restored'; actor: string; detail: string };
+
 /**
- * Sets the page state of every link of `pageId`; audits each link that changed.
- * Shared with the sweep, which reconciles states the events missed (cascading deletes emit no events).
+ * Sets the page state of up to `max` links of `pageId` that differ from it, 10 writes in flight, and
+ * audits each link that changed. Re-running it continues where it stopped (links already in the state
+ * are skipped), so a batch delivered twice or cut off midway does no harm.
  */
-export const applyPageState = async (
+const applyPageStateBatch = async (
   deps: AppDeps,
   pageId: string,
   state: PageState,
-  audit: { action: AuditAction; actor: string; detail: string },
-): Promise<number> => {
+  audit: PageStateAudit,
+  max: number,
+): Promise<{ changed: number; more: boolean }> => {
+  const pending = (await linksOfPage(deps, pageId)).filter((link) => link.pageState !== state);
+  const batch = pending.slice(0, max);
+  const written = await mapLimited(batch, WRITE_CONCURRENCY, async (link) => {
+    const next = await updateLinkWithRetry(deps, link.id, (current) => (current.pageState === state ? undefined : { pageState: state }));
+    if (next) await recordAudit(deps, { action: audit.action, actor: audit.actor, ...linkAuditScope(next), detail: audit.detail });
+    return next !== undefined;
+  });
+  return { changed: written.filter(Boolean).length, more: pending.length > max };
+};
+
+/**
+ * Sets the page state of every link of `pageId`; audits each link that changed. One bounded batch runs
+ * here; with a job queue (Forge) the rest continues in background batches, without one it all runs here.
+ * Shared with the sweep, which reconciles states the events missed (cascading deletes emit no events).
+ * Returns the number of links changed in this invocation.
+ */
+export const applyPageState = async (deps: AppDeps, pageId: string, state: PageState, audit: PageStateAudit): Promise<number> => {
   let changed = 0;
-  for (const link of await linksOfPage(deps, pageId)) {
-    const written = await updateLinkWithRetry(deps, link.id, (current) =>
-      current.pageState === state ? undefined : { pageState: state },
-    );
-    if (!written) continue;
-    changed += 1;
-    await recordAudit(deps, {
-      action: audit.action,
-      actor: audit.actor,
-      ...linkAuditScope(written),
-      detail: audit.detail,
-    });
+  for (;;) {
+    const step = await applyPageStateBatch(deps, pageId, state, audit, PAGE_STATE_BATCH);
+    changed += step.changed;
+    // No progress (writes keep failing) must not loop: the sweep reconciles what is left.
+    if (!step.more || step.changed === 0) return changed;
+    if (deps.jobs) {
+      await deps.jobs.enqueue({ kind: 'page-state', pageId, state, ...audit, batch: 1 });
+      return changed;
+    }
   }
-  return changed;
+};
+
+/** Background batch of a page-state change (see applyPageState); enqueues the next one while links remain. */
+export const runPageStateJob = async (
+  deps: AppDeps,
+  job: PageStateJob,
+): Promise<{ job: 'page-state'; pageId: string; batch: number; linksChanged: number; done: boolean }> => {
+  const { pageId, state, action, actor, detail } = job;
+  const step = await applyPageStateBatch(deps, pageId, state, { action, actor, detail }, PAGE_STATE_BATCH);
+  // A batch that changed nothing while links remain would loop for ever (e.g. writes keep failing): stop; the sweep reconciles.
+  const continuing = step.more && step.changed > 0 && deps.jobs !== undefined;
+  if (continuing) await deps.jobs!.enqueue({ ...job, batch: job.batch + 1 });
+  return { job: 'page-state', pageId, batch: job.batch, linksChanged: step.changed, done: !continuing };
 };
 
 const retitleLinks = async (deps: AppDeps, pageId: string, title: string): Promise<number> => {

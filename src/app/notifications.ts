@@ -25,8 +25,27 @@ import { collectPages } from './listing';
 import type { ChildPage, Subscription } from './ports';
 import { creatorAccessFor } from './view/creator-access';
 import { buildSharedTree } from './view/share-tree';
+import { mapLimited } from '../core/concurrency';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * How many mails one invocation may still send (Forge egress: 100 requests per minute per invocation).
+ * A sender stops when it runs out and says `more`; the next batch continues where it stopped.
+ */
+export interface MailBudget {
+  remaining: number;
+}
+/** What one batch of a kind of mail did; `more` when the budget ran out with mail still due. */
+export interface MailRunResult {
+  sent: number;
+  failed: number;
+  skipped: number;
+  more: boolean;
+}
+export const unlimitedMail = (): MailBudget => ({ remaining: Number.POSITIVE_INFINITY });
+/** Mails in flight at once within a batch: the provider is never waited for one mail at a time. */
+export const MAIL_CONCURRENCY = 10;
 /** A page burst ends after this much quiet... */
 export const NOTIFY_DEBOUNCE_MS = 10 * 60 * 1000;
 /** ...or at the latest this long after its first edit, so a page edited all day still notifies. */
@@ -235,16 +254,27 @@ interface PendingUpdate {
   lastAt: number;
   count: number;
   attempts: number;
+  /** Subscribers are served in id order; every one up to this id was handled in an earlier batch. */
+  doneThrough?: string;
 }
 
 const pendingKey = (pageId: string): string =>
   `${PENDING_UPDATE_PREFIX}${/^[0-9]{1,30}$/.test(pageId) ? pageId : digest(pageId)}`;
 
 const asPending = (value: Record<string, unknown>): PendingUpdate | undefined => {
-  const { pageId, firstAt, lastAt, count, attempts } = value;
+  const { pageId, firstAt, lastAt, count, attempts, doneThrough } = value;
   if (typeof pageId !== 'string' || typeof firstAt !== 'number' || typeof lastAt !== 'number') return undefined;
-  return { pageId, firstAt, lastAt, count: typeof count === 'number' ? count : 1, attempts: typeof attempts === 'number' ? attempts : 0 };
+  return {
+    pageId,
+    firstAt,
+    lastAt,
+    count: typeof count === 'number' ? count : 1,
+    attempts: typeof attempts === 'number' ? attempts : 0,
+    ...(typeof doneThrough === 'string' ? { doneThrough } : {}),
+  };
 };
+
+const withoutProgress = ({ doneThrough: _done, ...rest }: PendingUpdate): PendingUpdate => rest;
 
 /**
  * Records that a page changed; the sweep sends one mail per subscriber once the burst is over.
@@ -258,7 +288,7 @@ export const notePageUpdated = async (deps: Pick<AppDeps, 'store' | 'clock'>, in
   const current = await deps.store.ephemeral.get(key, now);
   const previous = current ? asPending(current.value) : undefined;
   const next: PendingUpdate = previous
-    ? { ...previous, lastAt: Math.max(previous.lastAt, now), count: previous.count + 1 }
+    ? { ...withoutProgress(previous), lastAt: Math.max(previous.lastAt, now), count: previous.count + 1 }
     : { pageId: input.pageId, firstAt: now, lastAt: now, count: 1, attempts: 0 };
   await deps.store.ephemeral.put({ key, value: { ...next }, expiresAt: now + PENDING_TTL_MS });
   return true;
@@ -330,12 +360,22 @@ export interface NotificationRunResult {
   sent: number;
   failed: number;
   burstsCompleted: number;
+  /** Already sent by an earlier batch (found claimed) or nobody to send to. */
+  skipped: number;
+  /** The budget ran out with mail still due: another batch should run. */
+  more: boolean;
 }
 
-/** Sends the mails of every page burst that is over. Safe to run concurrently (putIfAbsent per mail). */
-export const sendDueUpdateNotifications = async (deps: AppDeps): Promise<NotificationRunResult> => {
+type SendOutcome = 'sent' | 'failed' | 'skipped';
+
+/**
+ * Sends the mails of every page burst that is over, within `budget`. Safe to run concurrently
+ * (putIfAbsent per mail). Subscribers are served in id order and the burst records how far it got, so
+ * a batch that ran out of budget, or a crash between batches, continues without mailing anyone twice.
+ */
+export const sendDueUpdateNotifications = async (deps: AppDeps, budget: MailBudget = unlimitedMail()): Promise<NotificationRunResult> => {
   const now = deps.clock.now();
-  const result: NotificationRunResult = { sent: 0, failed: 0, burstsCompleted: 0 };
+  const result: NotificationRunResult = { sent: 0, failed: 0, burstsCompleted: 0, skipped: 0, more: false };
   const due: PendingUpdate[] = [];
   for (const record of await collectPages((request) => deps.store.ephemeral.listByPrefix(PENDING_UPDATE_PREFIX, request))) {
     const pending = asPending(record.value);
@@ -346,12 +386,18 @@ export const sendDueUpdateNotifications = async (deps: AppDeps): Promise<Notific
   const site = await loadSiteSettings(deps);
   const branding = brandingOf(site);
   for (const pending of due) {
+    if (budget.remaining <= 0) {
+      result.more = true;
+      break;
+    }
     // A burst is identified by its last edit: a later edit starts a new burst with new markers.
     const burst = `${pending.pageId}:${pending.lastAt}`;
-    let failures = 0;
-    for (const { subscription, link, changedTitle } of await recipientsForPageChange(deps, pending.pageId)) {
+    const recipients = (await recipientsForPageChange(deps, pending.pageId))
+      .filter(({ subscription }) => pending.doneThrough === undefined || subscription.id > pending.doneThrough)
+      .sort((a, b) => (a.subscription.id < b.subscription.id ? -1 : a.subscription.id > b.subscription.id ? 1 : 0));
+    const step = await attemptWithinBudget(recipients, budget, async ({ subscription, link, changedTitle }): Promise<SendOutcome> => {
       const marker = `notify-sent:${digest(burst, subscription.id)}`;
-      if (!(await claim(deps, marker, now + SENT_MARKER_TTL_MS))) continue;
+      if (!(await claim(deps, marker, now + SENT_MARKER_TTL_MS))) return 'skipped';
       try {
         const mail = renderPageUpdatedEmail({
           branding,
@@ -362,34 +408,54 @@ export const sendDueUpdateNotifications = async (deps: AppDeps): Promise<Notific
           unsubscribeUrl: await subscriptionActionUrl(deps, site, 'unsubscribe', subscription.id),
         });
         await deps.mailer.send({ to: [subscription.email], subject: mail.subject, text: mail.text, html: mail.html, kind: 'update' });
-        result.sent += 1;
-        await recordAudit(deps, {
-          action: 'notification_sent',
-          actor: 'app',
-          linkId: link.id,
-          pageId: pending.pageId,
-          spaceKey: link.spaceKey,
-          detail: `Page update sent to subscriber ${maskEmail(subscription.email)}.`,
-        });
       } catch {
-        // Release the marker so the next run retries this subscriber only.
-        await deps.store.ephemeral.delete(marker);
-        failures += 1;
-        result.failed += 1;
+        // Release the marker so a later batch retries this subscriber only.
+        await deps.store.ephemeral.delete(marker).catch(() => undefined);
+        return 'failed';
       }
-    }
+      await recordAudit(deps, {
+        action: 'notification_sent',
+        actor: 'app',
+        linkId: link.id,
+        pageId: pending.pageId,
+        spaceKey: link.spaceKey,
+        detail: `Page update sent to subscriber ${maskEmail(subscription.email)}.`,
+      }).catch(() => undefined);
+      return 'sent';
+    });
+    result.sent += step.sent;
+    result.failed += step.failed;
+    result.skipped += step.skipped;
+    // Progress stops before the first subscriber not handled (failed or left for lack of budget), so a
+    // later batch reaches it; markers skip the ones sent after it.
+    const firstOpen = step.outcomes.findIndex((o) => o === 'failed' || o === 'unattempted');
+    const handled = firstOpen === -1 ? recipients : recipients.slice(0, firstOpen);
+    const doneThrough = handled.length > 0 ? handled[handled.length - 1]!.subscription.id : pending.doneThrough;
+    const failures = step.failed;
+
     const key = pendingKey(pending.pageId);
     const latest = await deps.store.ephemeral.get(key, deps.clock.now());
-    const stillSame = latest !== undefined && asPending(latest.value)?.lastAt === pending.lastAt;
+    const current = latest ? asPending(latest.value) : undefined;
+    const stillSame = current !== undefined && current.lastAt === pending.lastAt;
+    if (step.leftOver) {
+      // Out of budget inside this burst: remember how far it got (a newer burst starts over anyway).
+      if (stillSame && doneThrough !== undefined) {
+        await deps.store.ephemeral.put({ key, value: { ...current, doneThrough }, expiresAt: now + PENDING_TTL_MS });
+      }
+      result.more = true;
+      break;
+    }
     if (failures > 0 && pending.attempts + 1 < MAX_SEND_ATTEMPTS) {
-      if (stillSame) await deps.store.ephemeral.put({ key, value: { ...pending, attempts: pending.attempts + 1 }, expiresAt: now + PENDING_TTL_MS });
+      if (stillSame) {
+        const progress = doneThrough !== undefined ? { doneThrough } : {};
+        await deps.store.ephemeral.put({ key, value: { ...current, ...progress, attempts: pending.attempts + 1 }, expiresAt: now + PENDING_TTL_MS });
+      }
       continue;
     }
     if (stillSame) await deps.store.ephemeral.delete(key);
-    else if (latest) {
+    else if (current) {
       // Edited again while we were sending: restart the max-delay clock for the new burst.
-      const newer = asPending(latest.value);
-      if (newer) await deps.store.ephemeral.put({ key, value: { ...newer, firstAt: newer.lastAt, count: 1 }, expiresAt: now + PENDING_TTL_MS });
+      await deps.store.ephemeral.put({ key, value: { ...withoutProgress(current), firstAt: current.lastAt, count: 1 }, expiresAt: now + PENDING_TTL_MS });
     }
     result.burstsCompleted += 1;
   }
@@ -408,44 +474,102 @@ const creatorEmail = async (deps: AppDeps, accountId: string): Promise<string | 
   }
 };
 
-/** Reminds creators of links that expire within the configured number of days, once per expiry date. */
-export const sendExpiryReminders = async (deps: AppDeps): Promise<{ sent: number; failed: number }> => {
+/**
+ * Runs `attempt` over items, MAIL_CONCURRENCY at a time, while the budget lasts: a slot is reserved
+ * before each attempt and given back when the attempt sent nothing (already claimed, no address).
+ * Returns the outcomes and whether items were left for lack of budget.
+ */
+const attemptWithinBudget = async <T>(
+  items: readonly T[],
+  budget: MailBudget,
+  attempt: (item: T) => Promise<SendOutcome>,
+): Promise<{ sent: number; failed: number; skipped: number; leftOver: boolean; outcomes: (SendOutcome | 'unattempted')[] }> => {
+  let leftOver = false;
+  const outcomes = await mapLimited(items, MAIL_CONCURRENCY, async (item): Promise<SendOutcome | 'unattempted'> => {
+    if (budget.remaining <= 0) {
+      leftOver = true;
+      return 'unattempted';
+    }
+    budget.remaining -= 1;
+    const outcome = await attempt(item);
+    if (outcome === 'skipped') budget.remaining += 1;
+    return outcome;
+  });
+  const tally = (kind: SendOutcome) => outcomes.filter((o) => o === kind).length;
+  return { sent: tally('sent'), failed: tally('failed'), skipped: tally('skipped'), leftOver, outcomes };
+};
+
+const REMINDER_PROGRESS_KEY = 'reminders-progress';
+
+/**
+ * Reminds creators of links that expire within the configured number of days, once per expiry date,
+ * within `budget`. Out of budget, it records the list position it reached; the next batch (or, after a
+ * crash, the next sweep) continues there, and the per-link markers keep anyone from a second reminder.
+ */
+export const sendExpiryReminders = async (
+  deps: AppDeps,
+  budget: MailBudget = unlimitedMail(),
+): Promise<MailRunResult> => {
   const site = await loadSiteSettings(deps);
   const days = site.notifications.expiryReminderDays;
-  const result = { sent: 0, failed: 0 };
+  const result: MailRunResult = { sent: 0, failed: 0, skipped: 0, more: false };
   if (days <= 0) return result;
   const now = deps.clock.now();
   const horizon = now + days * DAY_MS;
   const policyOf = createSpacePolicyCache(deps);
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.links.list({ status: 'active' }, { limit: 100, ...(cursor ? { cursor } : {}) });
-    cursor = page.nextCursor;
+  const saved = await deps.store.ephemeral.get(REMINDER_PROGRESS_KEY, now);
+  let cursor: string | undefined = typeof saved?.value.cursor === 'string' ? saved.value.cursor : undefined;
+  for (;;) {
+    let page;
+    try {
+      page = await deps.store.links.list({ status: 'active' }, { limit: 100, ...(cursor ? { cursor } : {}) });
+    } catch (error) {
+      if (cursor === undefined) throw error;
+      // A stale saved position: start over (markers skip what was sent).
+      cursor = undefined;
+      continue;
+    }
+    const due: ShareLink[] = [];
     for (const link of page.items) {
       if (link.expiresAt === null || link.expiresAt <= now || link.expiresAt > horizon) continue;
       const sp = await policyOf(link.spaceKey);
-      if (toLinkView(link, sp.policy, now).effectiveStatus !== 'active') continue;
-      // Keyed by the expiry instant: extending the link re-arms the reminder for the new date.
-      const marker = `reminder:${digest(link.id, String(link.expiresAt))}`;
-      if (!(await claim(deps, marker, link.expiresAt + 7 * DAY_MS))) continue;
-      const to = await creatorEmail(deps, link.createdBy);
-      if (!to) continue;
-      try {
-        const mail = renderExpiryReminderEmail({ branding: brandingOf(site), linkName: link.name, pageTitle: link.pageTitle, expiresAt: link.expiresAt, now });
-        await deps.mailer.send({ to: [to], subject: mail.subject, text: mail.text, html: mail.html, kind: 'reminder' });
-        result.sent += 1;
-        await recordAudit(deps, {
-          action: 'notification_sent',
-          actor: 'app',
-          ...linkAuditScope(link),
-          detail: `Expiry reminder sent to the link creator (${maskEmail(to)}).`,
-        });
-      } catch {
-        await deps.store.ephemeral.delete(marker);
-        result.failed += 1;
-      }
+      if (toLinkView(link, sp.policy, now).effectiveStatus === 'active') due.push(link);
     }
-  } while (cursor);
+    const step = await attemptWithinBudget(due, budget, async (link): Promise<SendOutcome> => {
+      // Keyed by the expiry instant: extending the link re-arms the reminder for the new date.
+      const expiresAt = link.expiresAt as number;
+      const marker = `reminder:${digest(link.id, String(expiresAt))}`;
+      if (!(await claim(deps, marker, expiresAt + 7 * DAY_MS))) return 'skipped';
+      const to = await creatorEmail(deps, link.createdBy);
+      if (!to) return 'skipped';
+      try {
+        const mail = renderExpiryReminderEmail({ branding: brandingOf(site), linkName: link.name, pageTitle: link.pageTitle, expiresAt, now });
+        await deps.mailer.send({ to: [to], subject: mail.subject, text: mail.text, html: mail.html, kind: 'reminder' });
+      } catch {
+        await deps.store.ephemeral.delete(marker).catch(() => undefined);
+        return 'failed';
+      }
+      await recordAudit(deps, {
+        action: 'notification_sent',
+        actor: 'app',
+        ...linkAuditScope(link),
+        detail: `Expiry reminder sent to the link creator (${maskEmail(to)}).`,
+      }).catch(() => undefined);
+      return 'sent';
+    });
+    result.sent += step.sent;
+    result.failed += step.failed;
+    result.skipped += step.skipped;
+    if (step.leftOver) {
+      // This page again next batch: its sent links are skipped by their markers.
+      await deps.store.ephemeral.put({ key: REMINDER_PROGRESS_KEY, value: cursor ? { cursor } : {}, expiresAt: now + DAY_MS });
+      result.more = true;
+      return result;
+    }
+    cursor = page.nextCursor;
+    if (!cursor) break;
+  }
+  if (saved) await deps.store.ephemeral.delete(REMINDER_PROGRESS_KEY);
   return result;
 };
 
@@ -480,42 +604,49 @@ export const notifyLinkOpened = async (deps: AppDeps, link: ShareLink, loadedSit
  * Sweep step: mails every pending "link opened" marker. Safe when two sweeps run at once (each send
  * is claimed); a failed send is released and retried by the next run while the marker lives.
  */
-export const sendOpenedAlerts = async (deps: AppDeps): Promise<{ sent: number; failed: number }> => {
-  const result = { sent: 0, failed: 0 };
+export const sendOpenedAlerts = async (deps: AppDeps, budget: MailBudget = unlimitedMail()): Promise<MailRunResult> => {
+  const result: MailRunResult = { sent: 0, failed: 0, skipped: 0, more: false };
   const now = deps.clock.now();
   let cursor: string | undefined;
   let site: SiteSettings | undefined;
   do {
     const page = await deps.store.ephemeral.listByPrefix(OPENED_ALERT_PREFIX, { limit: 100, cursor });
     cursor = page.nextCursor;
-    for (const record of page.items) {
-      if (record.expiresAt <= now || record.value.pending !== true || typeof record.value.linkId !== 'string') continue;
+    const pending = page.items.filter((r) => r.expiresAt > now && r.value.pending === true && typeof r.value.linkId === 'string');
+    if (pending.length > 0) site ??= await loadSiteSettings(deps);
+    const step = await attemptWithinBudget(pending, budget, async (record): Promise<SendOutcome> => {
       const sentKey = `${OPENED_ALERT_SENT_PREFIX}${record.key.slice(OPENED_ALERT_PREFIX.length)}`;
-      if (!(await claim(deps, sentKey, record.expiresAt))) continue;
+      if (!(await claim(deps, sentKey, record.expiresAt))) return 'skipped';
       const done = () => deps.store.ephemeral.put({ ...record, value: { ...record.value, pending: false } });
       try {
-        site ??= await loadSiteSettings(deps);
-        const link = await deps.store.links.get(record.value.linkId);
-        const to = site.notifications.openedAlert && link ? await creatorEmail(deps, link.createdBy) : undefined;
+        const link = await deps.store.links.get(record.value.linkId as string);
+        const to = site!.notifications.openedAlert && link ? await creatorEmail(deps, link.createdBy) : undefined;
         if (!link || !to) {
           await done();
-          continue;
+          return 'skipped';
         }
         const openedAt = typeof record.value.openedAt === 'number' ? record.value.openedAt : now;
-        const mail = renderLinkOpenedEmail({ branding: brandingOf(site), linkName: link.name, pageTitle: link.pageTitle, openedAt });
+        const mail = renderLinkOpenedEmail({ branding: brandingOf(site!), linkName: link.name, pageTitle: link.pageTitle, openedAt });
         await deps.mailer.send({ to: [to], subject: mail.subject, text: mail.text, html: mail.html, kind: 'opened' });
-        await done();
-        result.sent += 1;
+        await done().catch(() => undefined);
         await recordAudit(deps, {
           action: 'notification_sent',
           actor: 'app',
           ...linkAuditScope(link),
           detail: `"Link opened" alert sent to the link creator (${maskEmail(to)}).`,
-        });
+        }).catch(() => undefined);
+        return 'sent';
       } catch {
         await deps.store.ephemeral.delete(sentKey).catch(() => undefined);
-        result.failed += 1;
+        return 'failed';
       }
+    });
+    result.sent += step.sent;
+    result.failed += step.failed;
+    result.skipped += step.skipped;
+    if (step.leftOver) {
+      result.more = true;
+      return result;
     }
   } while (cursor);
   return result;

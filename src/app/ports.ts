@@ -174,8 +174,29 @@ export interface Store {
   clearAll(options?: { deadline?: number }): Promise<{ complete: boolean }>;
 }
 
+/** A reset too large for one resolver call, continued step by step (reset.ts). */
+export type ResetJob = { kind: 'reset'; mode: 'links' | 'full'; actor: string; deletedLinks: number; step: number };
+
+/** Mail the sweep found due, sent in bounded batches (mail-batches.ts). `batch` guards against duplicate delivery. */
+export type MailTask = 'updates' | 'reminders' | 'opened';
+export type MailBatchJob = { kind: 'mail-batch'; task: MailTask; batch: number };
+
+/** A page event that touches more links than one invocation should write (lifecycle.ts). */
+export type PageStateJob = {
+  kind: 'page-state';
+  pageId: string;
+  state: PageState;
+  action: 'page_trashed' | 'page_deleted' | 'page_restored';
+  actor: string;
+  detail: string;
+  batch: number;
+};
+
+/** An audit CSV export written in chunks (audit-export.ts). `step` lets a late duplicate of an earlier step see it is stale. */
+export type AuditExportJob = { kind: 'audit-export'; exportId: string; step: number };
+
 /** Work that continues after the current invocation, in bounded steps (Forge: an async-event queue). */
-export type BackgroundJob = { kind: 'reset'; mode: 'links' | 'full'; actor: string; deletedLinks: number; step: number };
+export type BackgroundJob = ResetJob | MailBatchJob | PageStateJob | AuditExportJob;
 
 export interface BackgroundJobs {
   enqueue(job: BackgroundJob): Promise<void>;
@@ -254,6 +275,8 @@ export interface SpaceInfo {
   id: string;
   key: string;
   name: string;
+  /** The space's home page, when Confluence reports one (v2 Space.homepageId). */
+  homepageId?: string | null;
 }
 
 export interface UserInfo {
@@ -295,6 +318,12 @@ export interface ConfluenceContent {
    * `known.spaceKey` (the link stores it) saves the space lookup; `need` narrows the work (see DescendantsNeed).
    */
   getDescendants(rootId: string, known?: { spaceKey?: string }, need?: DescendantsNeed): Promise<ChildPage[]>;
+  /**
+   * The space's root pages (no parent page; the home page usually among them), current only, with labels and
+   * direct restriction flags as getDescendants reports them and parentId null; at most `need.maxPages`.
+   * Undefined when the app cannot see the space.
+   */
+  getSpaceRootPages(spaceKey: string, need?: DescendantsNeed): Promise<ChildPage[] | undefined>;
   /** Footer and inline comments with their replies (parentId), oldest first within each kind. */
   listComments(pageId: string): Promise<PageComment[]>;
   addComment(pageId: string, text: string, author: CommentAuthor): Promise<PageComment>;

@@ -3,7 +3,7 @@ import { RESET_CONFIRMATION } from '../shared/contract';
 import { recordAudit } from './audit';
 import { authorizeSiteAdmin, type Caller } from './authorize';
 import type { AppDeps } from './deps';
-import type { BackgroundJob } from './ports';
+import type { ResetJob } from './ports';
 
 export type ResetMode = 'links' | 'full';
 
@@ -64,7 +64,7 @@ export const resetApp = async (
  * reset clears the store. Out of time, it enqueues the next step with the count so far; the last step
  * writes the audit entry. Every step is idempotent, so a step the queue delivers twice does no harm.
  */
-export const runResetStep = async (deps: AppDeps, job: BackgroundJob, options: ResetOptions = {}): Promise<ResetOutcome> => {
+export const runResetStep = async (deps: AppDeps, job: ResetJob, options: ResetOptions = {}): Promise<ResetOutcome> => {
   const now = options.now ?? Date.now;
   const deadline = deps.jobs ? (options.deadline ?? now() + RESET_JOB_BUDGET_MS) : Number.POSITIVE_INFINITY;
   const outOfTime = () => now() >= deadline;

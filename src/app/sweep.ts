@@ -10,7 +10,9 @@ import type { AppDeps } from './deps';
 import { applyPageState, updateLinkWithRetry } from './lifecycle';
 import { creatorAccessFor } from './view/creator-access';
 import { noteCreatorAccess } from './view/creator-access-flag';
-import { DAY_MS, loadSiteSettings, sendDueUpdateNotifications, sendExpiryReminders, sendOpenedAlerts } from './notifications';
+import { startMailTask, type MailTaskReport } from './mail-batches';
+import { DAY_MS, loadSiteSettings } from './notifications';
+import type { MailTask } from './ports';
 
 export interface SweepReport {
   auditAggregatesFlushed: number;
@@ -20,6 +22,10 @@ export interface SweepReport {
   remindersFailed: number;
   openedAlertsSent: number;
   openedAlertsFailed: number;
+  /** Mail batches run in this invocation. */
+  mailBatches: number;
+  /** Kinds of mail whose rest continues (or was already continuing) in background batches. */
+  mailContinuing: MailTask[];
   pagesChecked: number;
   linksReconciled: number;
   ephemeralPurged: number;
@@ -166,6 +172,8 @@ export const runSweep = async (deps: AppDeps): Promise<SweepReport> => {
     remindersFailed: 0,
     openedAlertsSent: 0,
     openedAlertsFailed: 0,
+    mailBatches: 0,
+    mailContinuing: [],
     pagesChecked: 0,
     linksReconciled: 0,
     ephemeralPurged: 0,
@@ -185,18 +193,23 @@ export const runSweep = async (deps: AppDeps): Promise<SweepReport> => {
   await step('auditAggregates', async () => {
     report.auditAggregatesFlushed = await flushAuditAggregates(deps);
   });
-  await step('updateNotifications', async () => {
-    const r = await sendDueUpdateNotifications(deps);
+  // Mail: a first batch of each kind here; the rest continues in background batches (mail-batches.ts).
+  const mailStep = (name: string, task: MailTask, into: (r: MailTaskReport) => void) =>
+    step(name, async () => {
+      const r = await startMailTask(deps, task);
+      into(r);
+      report.mailBatches += r.batches;
+      if (r.continuing || r.chainRunning) report.mailContinuing.push(task);
+    });
+  await mailStep('updateNotifications', 'updates', (r) => {
     report.updateMailsSent = r.sent;
     report.updateMailsFailed = r.failed;
   });
-  await step('expiryReminders', async () => {
-    const r = await sendExpiryReminders(deps);
+  await mailStep('expiryReminders', 'reminders', (r) => {
     report.remindersSent = r.sent;
     report.remindersFailed = r.failed;
   });
-  await step('openedAlerts', async () => {
-    const r = await sendOpenedAlerts(deps);
+  await mailStep('openedAlerts', 'opened', (r) => {
     report.openedAlertsSent = r.sent;
     report.openedAlertsFailed = r.failed;
   });

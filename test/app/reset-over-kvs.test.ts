@@ -3,7 +3,7 @@
  * exact counts, nothing left behind, and a reset too large for one call continues as background steps.
  */
 import { describe, expect, it } from 'vitest';
-import type { BackgroundJob } from '../../src/app/ports';
+import type { BackgroundJob, ResetJob } from '../../src/app/ports';
 import { resetApp, runResetStep } from '../../src/app/reset';
 import { makeLink, makeSubscription } from '../store/store-fixtures';
 import { createHarness, SITE_ADMIN, type Harness } from './harness';
@@ -72,7 +72,7 @@ describe('resetApp over KVS with lagging indexes', () => {
     let last = first;
     for (let steps = 0; queued.length > 0; steps++) {
       expect(steps).toBeLessThan(50);
-      const job = queued.shift()!;
+      const job = queued.shift() as ResetJob;
       expect(job).toMatchObject({ kind: 'reset', mode: 'links', actor: SITE_ADMIN.accountId, deletedLinks: last.deletedLinks });
       last = await runResetStep(h.deps, job, { now, deadline: t + 6, confirmPauseMs: PAUSE });
     }
@@ -84,7 +84,7 @@ describe('resetApp over KVS with lagging indexes', () => {
   it('a step delivered twice (at-least-once queue) does not count or delete anything twice', async () => {
     const h = await lagging();
     await seedLinks(h, 5);
-    const job: BackgroundJob = { kind: 'reset', mode: 'links', actor: SITE_ADMIN.accountId, deletedLinks: 0, step: 1 };
+    const job: ResetJob = { kind: 'reset', mode: 'links', actor: SITE_ADMIN.accountId, deletedLinks: 0, step: 1 };
     expect(await runResetStep(h.deps, job, { confirmPauseMs: PAUSE })).toMatchObject({ deletedLinks: 5, continuing: false });
     expect(await runResetStep(h.deps, job, { confirmPauseMs: PAUSE })).toMatchObject({ deletedLinks: 0, continuing: false });
   });

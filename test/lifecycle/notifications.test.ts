@@ -234,17 +234,17 @@ describe('creator notifications', () => {
     expect(results.filter(Boolean)).toHaveLength(1);
     // The view only records the marker: the visitor never waits for the mail provider.
     expect(h.sent).toHaveLength(0);
-    expect(await sendOpenedAlerts(h.deps)).toEqual({ sent: 1, failed: 0 });
+    expect(await sendOpenedAlerts(h.deps)).toMatchObject({ sent: 1, failed: 0 });
     expect(h.sent).toHaveLength(1);
     expect(h.sent[0]).toMatchObject({ to: ['erin.editor@acme.example'], kind: 'opened' });
-    expect(await sendOpenedAlerts(h.deps)).toEqual({ sent: 0, failed: 0 });
+    expect(await sendOpenedAlerts(h.deps)).toMatchObject({ sent: 0, failed: 0 });
     h.clock.advance(DAY);
     expect(await notifyLinkOpened(h.deps, link)).toBe(true);
     expect(await notifyLinkOpened(h.deps, link)).toBe(false);
     // A failed send is retried by the next run, once.
     h.failNextSends(1);
-    expect(await sendOpenedAlerts(h.deps)).toEqual({ sent: 0, failed: 1 });
-    expect(await sendOpenedAlerts(h.deps)).toEqual({ sent: 1, failed: 0 });
+    expect(await sendOpenedAlerts(h.deps)).toMatchObject({ sent: 0, failed: 1 });
+    expect(await sendOpenedAlerts(h.deps)).toMatchObject({ sent: 1, failed: 0 });
     expect(h.sent).toHaveLength(2);
   });
 });

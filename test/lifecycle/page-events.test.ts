@@ -125,3 +125,35 @@ describe('page lifecycle events (real payload shapes)', () => {
     await expect(updateLinkWithRetry(h.deps, link.id, () => ({ pageState: 'trashed' }))).rejects.toMatchObject({ code: 'version_conflict' });
   });
 });
+
+describe('a page with many links', () => {
+  it('trashing it writes a bounded batch per invocation and continues in background batches, each link changed and audited once', async () => {
+    const { PAGE_STATE_BATCH } = await import('../../src/app/lifecycle');
+    const { runBackgroundJob } = await import('../../src/app/background-jobs');
+    const h = await createHarness();
+    const total = PAGE_STATE_BATCH * 2 + 37;
+    const links = [];
+    for (let i = 0; i < total; i += 1) links.push(await h.addLink({ pageId: '1002', pageTitle: 'Getting started' }));
+    const queued: unknown[] = [];
+    h.deps.jobs = { enqueue: (job) => Promise.resolve(void queued.push(structuredClone(job))) };
+    await h.confluence.site.trashPage('1002');
+
+    const first = await handlePageEvent(pageEvent(PAGE_EVENTS.trashed, { id: '1002', title: 'Getting started', status: 'trashed' }), h.deps);
+    expect(first).toEqual({ outcome: 'state_changed', pageId: '1002', pageState: 'trashed', linksChanged: PAGE_STATE_BATCH });
+    expect(queued).toEqual([expect.objectContaining({ kind: 'page-state', pageId: '1002', state: 'trashed', action: 'page_trashed', batch: 1 })]);
+    let changed = PAGE_STATE_BATCH;
+    while (queued.length > 0) {
+      const job = queued.shift();
+      const outcome = (await runBackgroundJob(h.deps, job)) as { linksChanged: number };
+      expect(outcome.linksChanged).toBeLessThanOrEqual(PAGE_STATE_BATCH);
+      changed += outcome.linksChanged;
+      // Delivered twice: it can only take on links still to change, never one already changed.
+      changed += ((await runBackgroundJob(h.deps, job)) as { linksChanged: number }).linksChanged;
+    }
+    expect(changed).toBe(total);
+    for (const link of links) {
+      expect((await h.store.links.get(link.id))!.pageState).toBe('trashed');
+      expect(await auditActions(h, link.id)).toEqual(['page_trashed']);
+    }
+  });
+});
