@@ -153,13 +153,11 @@ export const runPageStateJob = async (
 };
 
 const retitleLinks = async (deps: AppDeps, pageId: string, title: string): Promise<number> => {
-  let changed = 0;
-  for (const link of await linksOfPage(deps, pageId)) {
-    if (link.pageTitle === title) continue;
-    const written = await updateLinkWithRetry(deps, link.id, (current) => (current.pageTitle === title ? undefined : { pageTitle: title }));
-    if (written) changed += 1;
-  }
-  return changed;
+  const stale = (await linksOfPage(deps, pageId)).filter((link) => link.pageTitle !== title);
+  const written = await mapLimited(stale, WRITE_CONCURRENCY, (link) =>
+    updateLinkWithRetry(deps, link.id, (current) => (current.pageTitle === title ? undefined : { pageTitle: title })),
+  );
+  return written.filter(Boolean).length;
 };
 
 /** Entry point of the `trigger` module for page events (Forge passes the event as the first argument). */

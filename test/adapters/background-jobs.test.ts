@@ -19,7 +19,7 @@ describe('background jobs on Forge async events', () => {
     expect(requests[0]!.path).toMatch(/^\/webhook\/queue\/publish\//);
     expect(requests[0]!.body).toMatchObject({
       queueName: JOB_QUEUE_KEY,
-      payload: [{ body: job, concurrency: { key: JOB_QUEUE_KEY, limit: 1 } }],
+      payload: [{ body: job, concurrency: { key: `${JOB_QUEUE_KEY}-reset`, limit: 1 } }],
     });
   });
 

@@ -15,8 +15,9 @@ export const createForgeJobs = (apiClient?: QueueApiClient): BackgroundJobs => {
   const queue = new Queue({ key: JOB_QUEUE_KEY }, apiClient);
   return {
     async enqueue(job: BackgroundJob) {
-      // One step at a time per installation: a step and its successor never race.
-      await queue.push({ body: { ...job }, concurrency: { key: 'secure-share-jobs', limit: 1 } });
+      // One step at a time per kind of work and installation: a step and its successor never race, and
+      // a long export does not hold up mail.
+      await queue.push({ body: { ...job }, concurrency: { key: `${JOB_QUEUE_KEY}-${job.kind}`, limit: 1 } });
     },
   };
 };
