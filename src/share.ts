@@ -21,6 +21,7 @@ import {
 } from './adapters/forge/web-trigger';
 import type { AppDeps } from './app/deps';
 import { platformSwitches, readDiagnostics, SAFE_SWITCHES, type PlatformSwitches } from './app/diagnostics-results';
+import { isAuditExportPath } from './web/audit-export-download';
 import { handleDiagnosticsProbe, isDiagnosticsPath } from './web/diagnostics-probe';
 import { notFoundResponse } from './web/responses';
 import { createShareHandler } from './web/share-handler';
@@ -32,6 +33,7 @@ import { SSO_CALLBACK_PATH } from './web/sso-gate';
 const mayBeServed = (path: string): boolean =>
   path === SSO_CALLBACK_PATH ||
   path.startsWith('/subscriptions/') ||
+  isAuditExportPath(path) ||
   path === SHARED_WITH_ME_PATH ||
   path.startsWith(`${SHARED_WITH_ME_PATH}/`) ||
   isDiagnosticsPath(path) ||

@@ -1,5 +1,6 @@
 /**
- * Reading the audit trail: filtered, paginated listing, CSV export and per-link view statistics.
+ * Reading the audit trail: filtered, paginated listing, CSV records (the export job is audit-export.ts)
+ * and per-link view statistics.
  * Authorization happens in the resolvers (audit-resolvers.ts); these functions trust their filter.
  */
 import { DomainError } from '../core/errors';
@@ -68,49 +69,24 @@ export const csvField = (value: string | number | null): string => {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
-export const auditEntriesToCsv = (entries: readonly AuditEntry[]): string => {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const e of entries) {
-    lines.push(
-      [new Date(e.at).toISOString(), e.action, e.actor, e.linkId, e.pageId, e.spaceKey, e.count, e.detail].map(csvField).join(','),
-    );
-  }
-  return `${lines.join('\r\n')}\r\n`;
-};
+/** One CSV record (no line break): the columns of CSV_COLUMNS, every cell through csvField. */
+export const auditEntryCsvLine = (e: AuditEntry): string =>
+  [new Date(e.at).toISOString(), e.action, e.actor, e.linkId, e.pageId, e.spaceKey, e.count, e.detail].map(csvField).join(',');
 
-/** Rows per export: keeps the resolver inside its time budget and the response well under 5 MB. */
-export const MAX_CSV_ROWS = 10_000;
+/** Records end with CRLF (RFC 4180), the header line included. */
+export const CSV_HEADER_LINE = `${CSV_COLUMNS.join(',')}\r\n`;
 
-export interface AuditCsvExport {
-  filename: string;
-  csv: string;
-  rows: number;
-  truncated: boolean;
-}
+export const auditEntriesToCsv = (entries: readonly AuditEntry[]): string =>
+  CSV_HEADER_LINE + entries.map((e) => `${auditEntryCsvLine(e)}\r\n`).join('');
 
-export const exportAuditCsv = async (deps: Pick<AppDeps, 'store' | 'clock'>, filter: AuditFilter): Promise<AuditCsvExport> => {
-  const entries: AuditEntry[] = [];
-  let cursor: string | undefined;
-  let truncated = false;
-  do {
-    const page = await deps.store.audit.list(filter, { limit: 100, ...(cursor ? { cursor } : {}) });
-    for (const entry of page.items) {
-      if (entries.length >= MAX_CSV_ROWS) {
-        truncated = true;
-        break;
-      }
-      entries.push(entry);
-    }
-    cursor = truncated ? undefined : page.nextCursor;
-  } while (cursor);
-  const stamp = new Date(deps.clock.now()).toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+/**
+ * The file name of an export (without `.csv`): its scope and the time it was asked for, e.g.
+ * `secure-share-audit-space-DEMO-20261203-0630`. The export itself runs as a background job (audit-export.ts).
+ */
+export const auditExportFileBase = (filter: AuditFilter, at: number): string => {
+  const stamp = new Date(at).toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
   const scope = filter.linkId ? `link-${filter.linkId}` : filter.spaceKey ? `space-${filter.spaceKey}` : 'all';
-  return {
-    filename: `secure-share-audit-${scope.replace(/[^A-Za-z0-9_-]/g, '_')}-${stamp}.csv`,
-    csv: auditEntriesToCsv(entries),
-    rows: entries.length,
-    truncated,
-  };
+  return `secure-share-audit-${scope.replace(/[^A-Za-z0-9_-]/g, '_')}-${stamp}`;
 };
 
 // ---------------------------------------------------------------------------------------------

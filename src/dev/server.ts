@@ -168,6 +168,8 @@ export const createRoutes = (): LocalRoute[] => [
   { path: '/api/invoke/', handle: invokeRoute },
   { path: '/s/', handle: shareRoute },
   { path: '/subscriptions/', handle: shareRoute },
+  // Audit log export downloads (signed URLs, src/web/audit-export-download.ts).
+  { path: '/export/', handle: shareRoute },
   { path: '/shared-with-me', handle: shareRoute },
   { path: '/ui/', handle: createUiHostRoutes() },
   { path: '/outbox', handle: outboxRoute },

@@ -79,6 +79,7 @@ export const api = {
   revokeLinks: (p: ResolverPayload<'revokeLinks'>) => callResolver('revokeLinks', p),
   resetApp: (p: ResolverPayload<'resetApp'>) => callResolver('resetApp', p),
   getAuditLog: (p: ResolverPayload<'getAuditLog'>) => callResolver('getAuditLog', p),
-  exportAuditCsv: (p: ResolverPayload<'exportAuditCsv'>) => callResolver('exportAuditCsv', p),
+  startAuditExport: (p: ResolverPayload<'startAuditExport'>) => callResolver('startAuditExport', p),
+  getAuditExport: (p: ResolverPayload<'getAuditExport'>) => callResolver('getAuditExport', p),
   getLinkStats: (p: ResolverPayload<'getLinkStats'>) => callResolver('getLinkStats', p),
 };

@@ -173,6 +173,36 @@ export interface AuditLogFilter {
   until?: number;
 }
 
+export type AuditExportStatus = 'queued' | 'running' | 'ready' | 'failed';
+
+/** One file of a ready export: a signed download URL of the share endpoint, valid until `urlsExpireAt`. */
+export interface AuditExportDownload {
+  /** 1-based; an export larger than one web response (about 4 MB) comes in several parts. */
+  part: number;
+  filename: string;
+  url: string;
+  rows: number;
+  bytes: number;
+}
+
+export interface AuditExportView {
+  exportId: string;
+  status: AuditExportStatus;
+  /** Entries written so far (all of them once ready). */
+  rows: number;
+  /** Time of the oldest entry written so far (the export runs newest first); null before the first. */
+  reachedAt: number | null;
+  /** Plain words why the export failed ('failed' only). */
+  message: string | null;
+  /** The export stopped at its row limit; narrow the dates for the rest. */
+  truncated: boolean;
+  /** 'ready' only: one download per part. */
+  downloads: AuditExportDownload[];
+  /** When the download URLs stop working (epoch ms); null unless ready. */
+  urlsExpireAt: number | null;
+  createdAt: number;
+}
+
 export interface ResolverContract {
   getPageSharing: { payload: { pageId: string }; result: PageSharingResult };
   /** `notifyNewUsers`: email the link to each address of the selected users (never the password). */
@@ -224,7 +254,13 @@ export interface ResolverContract {
     result: { mode: 'links' | 'full'; deletedLinks: number; continuing: boolean };
   };
   getAuditLog: { payload: AuditLogFilter & { cursor?: string; limit?: number }; result: CursorPage<AuditEntry> };
-  exportAuditCsv: { payload: AuditLogFilter; result: { filename: string; csv: string } };
+  /**
+   * Starts a CSV export of the audit log as a background job (Confluence admins; the same filter as
+   * getAuditLog). Without a job queue (local mode) the export is complete in the answer.
+   */
+  startAuditExport: { payload: AuditLogFilter; result: AuditExportView };
+  /** An export's progress and, once ready, its download links (fresh ones, valid 15 minutes, on every call). Only whoever started it. */
+  getAuditExport: { payload: { exportId: string }; result: AuditExportView };
   /** The https origins the backend calls for the saved identity provider (issuer, token, JWKS, userinfo). */
   discoverSsoOrigins: { payload: Record<string, never>; result: { origins: string[]; problem: string | null } };
   /** Site self-test (Confluence admins): server checks now, plus a one-time URL for the browser check. */
@@ -267,7 +303,8 @@ export const RESOLVER_KEYS = [
   'revokeLinks',
   'resetApp',
   'getAuditLog',
-  'exportAuditCsv',
+  'startAuditExport',
+  'getAuditExport',
   'getLinkStats',
   'discoverSsoOrigins',
   'runDiagnostics',

@@ -36,6 +36,7 @@ import {
 } from './session';
 import { handleSharedWithMe, SHARED_WITH_ME_PATH } from './shared-with-me';
 import { handleSubscriptionLink } from './subscription-links';
+import { handleAuditExportDownload, isAuditExportPath } from './audit-export-download';
 import { addComment, downloadAttachment, proxyImage, subscribe, unsubscribe, unsubscribeHere, uploadAttachment } from './visitor-actions';
 
 /**
@@ -166,6 +167,7 @@ const needsPasswordCounters = (route: ShareRoute, method: string): boolean => ro
 const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: ShareHandlerOptions): Promise<HttpResponse> => {
   if (req.path === SSO_CALLBACK_PATH) return handleSsoCallbackHop(deps, req);
   if (req.path.startsWith('/subscriptions/')) return (await handleSubscriptionLink(deps, req)) ?? notFoundResponse();
+  if (isAuditExportPath(req.path)) return (await handleAuditExportDownload(deps, req)) ?? notFoundResponse();
   if (req.path.startsWith(SHARED_WITH_ME_PATH)) return (await handleSharedWithMe(deps, req)) ?? notFoundResponse();
   const parsed = parseSharePath(req.path);
   if (!parsed) return notFoundResponse();

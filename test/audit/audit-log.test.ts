@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { auditEntriesToCsv, csvField, exportAuditCsv } from '../../src/app/audit-log';
+import { auditEntriesToCsv, csvField } from '../../src/app/audit-log';
+import { readAuditExportPart, startAuditExport } from '../../src/app/audit-export';
 import { AUDIT_AGGREGATION_WINDOW_MS, flushAuditAggregates, maskEmail, recordAudit, scrubAuditText } from '../../src/app/audit';
 import { handlePageEvent, PAGE_EVENTS } from '../../src/app/lifecycle';
 import { requestSubscription } from '../../src/app/notifications';
@@ -74,11 +75,13 @@ describe('CSV export', () => {
   it('exports every page of a filtered log with a descriptive filename', async () => {
     const h = await createHarness();
     for (let i = 0; i < 230; i += 1) await h.store.audit.append(makeAudit({ at: h.clock.now() - i, spaceKey: i % 2 ? 'DEMO' : 'OPS', action: 'link_updated' }));
-    const result = await exportAuditCsv(h.deps, { spaceKey: 'DEMO' });
-    expect(result.rows).toBe(115);
-    expect(result.truncated).toBe(false);
-    expect(parseCsv(result.csv)).toHaveLength(116);
-    expect(result.filename).toMatch(/^secure-share-audit-space-DEMO-\d{8}-\d{4}\.csv$/);
+    // Without a job queue (local mode) the export runs to the end in the call.
+    const view = await startAuditExport(h.deps, { accountId: 'u-site-admin' }, { spaceKey: 'DEMO' });
+    expect(view).toMatchObject({ status: 'ready', rows: 115, truncated: false });
+    expect(view.downloads).toHaveLength(1);
+    expect(view.downloads[0]!.filename).toMatch(/^secure-share-audit-space-DEMO-\d{8}-\d{4}\.csv$/);
+    const part = await readAuditExportPart(h.deps, view.exportId, 1);
+    expect(part.ok && parseCsv(part.csv)).toHaveLength(116);
   });
 });
 
@@ -182,14 +185,16 @@ describe('audit resolvers', () => {
     expect(second.data.nextCursor).toBeUndefined();
   });
 
-  it('exportAuditCsv and getLinkStats follow the same rights', async () => {
+  it('startAuditExport is for Confluence admins only; getLinkStats follows the link rights', async () => {
     const h = await createHarness();
     const link = await seed(h);
     await h.store.stats.recordView(link.id, h.clock.now() - 1000);
     await h.store.stats.recordView(link.id, h.clock.now());
-    const csv = await call(h, 'exportAuditCsv', 'u-space-admin', { spaceKey: 'DEMO' });
-    expect(csv).toMatchObject({ ok: true, data: { filename: expect.stringMatching(/\.csv$/), csv: expect.stringContaining('link_created') } });
-    expect(await call(h, 'exportAuditCsv', 'u-editor', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const started = await call(h, 'startAuditExport', 'u-site-admin', { spaceKey: 'DEMO' });
+    expect(started).toMatchObject({ ok: true, data: { status: 'ready', downloads: [{ filename: expect.stringMatching(/\.csv$/) }] } });
+    // Space admins read their space's log in the app, but the export is a Confluence admin's tool.
+    expect(await call(h, 'startAuditExport', 'u-space-admin', { spaceKey: 'DEMO' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await call(h, 'startAuditExport', 'u-editor', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 
     expect(await call(h, 'getLinkStats', 'u-editor', { linkIds: [link.id] })).toEqual({
       ok: true,

@@ -7,8 +7,9 @@
 import { z } from 'zod';
 import { DomainError } from '../../core/errors';
 import type { AuditEntry } from '../../core/model';
-import type { CursorPage } from '../../shared/contract';
-import { exportAuditCsv, getLinkStats, listAuditLog, MAX_STATS_LINKS, toAuditFilter, type AuditQuery } from '../audit-log';
+import type { AuditExportView, CursorPage } from '../../shared/contract';
+import { getAuditExport, startAuditExport } from '../audit-export';
+import { getLinkStats, listAuditLog, MAX_STATS_LINKS, toAuditFilter, type AuditQuery } from '../audit-log';
 import { authorizeSpaceAdmin, isSiteAdmin, type Caller } from '../authorize';
 import type { AppDeps } from '../deps';
 import type { AuditFilter, LinkStats } from '../ports';
@@ -59,11 +60,18 @@ export const getAuditLogHandler = defineResolver(payloadSchemas.getAuditLog, asy
   return page.nextCursor ? { items: page.items, nextCursor: page.nextCursor } : { items: page.items };
 });
 
-export const exportAuditCsvHandler = defineResolver(payloadSchemas.exportAuditCsv, async (deps, caller, payload): Promise<{ filename: string; csv: string }> => {
-  const filter = await authorizeAuditFilter(deps, caller, payload);
-  const result = await exportAuditCsv(deps, filter);
-  return { filename: result.filename, csv: result.csv };
-});
+/**
+ * The whole log as CSV is a background job (audit-export.ts): Confluence admins only (re-checked there),
+ * the same filter as getAuditLog. The answer carries the export id to ask getAuditExport about.
+ */
+export const startAuditExportHandler = defineResolver(payloadSchemas.startAuditExport, (deps, caller, payload): Promise<AuditExportView> =>
+  startAuditExport(deps, caller, payload),
+);
+
+/** Progress, and once ready fresh signed download URLs; only for the admin who started the export. */
+export const getAuditExportHandler = defineResolver(payloadSchemas.getAuditExport, (deps, caller, { exportId }): Promise<AuditExportView> =>
+  getAuditExport(deps, caller, exportId),
+);
 
 export const getLinkStatsPayloadSchema = z.strictObject({
   linkIds: z.array(linkIdSchema).min(1, 'Give at least one link id').max(MAX_STATS_LINKS, `At most ${MAX_STATS_LINKS} links`),
@@ -104,8 +112,9 @@ export const getLinkStatsHandler = defineResolver(getLinkStatsPayloadSchema, asy
 });
 
 /** Registered in resolvers/index.ts. */
-export const auditResolvers: Record<'getAuditLog' | 'exportAuditCsv' | 'getLinkStats', ResolverHandler> = {
+export const auditResolvers: Record<'getAuditLog' | 'startAuditExport' | 'getAuditExport' | 'getLinkStats', ResolverHandler> = {
   getAuditLog: getAuditLogHandler,
-  exportAuditCsv: exportAuditCsvHandler,
+  startAuditExport: startAuditExportHandler,
+  getAuditExport: getAuditExportHandler,
   getLinkStats: getLinkStatsHandler,
 };

@@ -224,5 +224,6 @@ export const payloadSchemas = {
     confirmation: z.string().max(100),
   }),
   getAuditLog: z.strictObject({ ...auditFilterShape, cursor: cursorSchema, limit: limitSchema }),
-  exportAuditCsv: z.strictObject(auditFilterShape),
+  startAuditExport: z.strictObject(auditFilterShape),
+  getAuditExport: z.strictObject({ exportId: z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'Not an export id') }),
 } as const;

@@ -1,10 +1,9 @@
 import React, { useEffect, useState } from 'react';
-import { Box, Button, CodeBlock, DatePicker, DynamicTable, EmptyState, Form, Heading, Inline, Select, Stack, Text, Textfield, User } from '@forge/react';
+import { Box, Button, DatePicker, DynamicTable, EmptyState, Form, Heading, Inline, Link, SectionMessage, Select, Stack, Text, Textfield, User } from '@forge/react';
 import { AUDIT_ACTIONS, type AuditAction, type AuditEntry } from '../../../core/model';
-import type { AuditLogFilter, CursorPage, SiteSettingsInput } from '../../../shared/contract';
+import type { AuditExportView, AuditLogFilter, CursorPage, SiteSettingsInput } from '../../../shared/contract';
 import { api, toResolverError, type ResolverError } from '../../api';
 import { Field } from '../field';
-import { flagError } from '../flags';
 import { PageNavigation, useCursorStack } from '../page-navigation';
 import { AUDIT_ACTION_LABEL, formatDateTime, isAccountActor } from '../labels';
 import { ErrorPanel } from '../states';
@@ -81,13 +80,88 @@ const RetentionSettings = () => (
 
 type PageState = { state: 'loading' } | { state: 'error'; error: ResolverError } | { state: 'ready'; page: CursorPage<AuditEntry> };
 
-export const AuditTab = () => {
+type ExportState =
+  | { state: 'idle' }
+  | { state: 'starting' }
+  | { state: 'tracking'; view: AuditExportView }
+  /** `exportId`: asking about a running export failed (check again); absent: starting failed. */
+  | { state: 'error'; error: ResolverError; exportId?: string };
+
+const count = (n: number): string => n.toLocaleString('en-US');
+const sizeOf = (bytes: number): string =>
+  bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+const inProgress = (view: AuditExportView): boolean => view.status === 'queued' || view.status === 'running';
+
+/** What the export is doing, in plain words: progress, the download links, or why it failed. */
+const ExportPanel = ({ exp, onStart, onRefresh }: { exp: ExportState; onStart: () => void; onRefresh: (exportId: string) => void }) => {
+  if (exp.state === 'idle') return null;
+  if (exp.state === 'starting') return <Text>Starting the export…</Text>;
+  if (exp.state === 'error') {
+    const { exportId } = exp;
+    return (
+      <SectionMessage appearance="error" title={exportId ? 'Could not check the export' : 'Export not started'}>
+        <Text>{exp.error.message}</Text>
+        <Box>
+          <Button onClick={() => (exportId ? onRefresh(exportId) : onStart())}>{exportId ? 'Check again' : 'Try again'}</Button>
+        </Box>
+      </SectionMessage>
+    );
+  }
+  const { view } = exp;
+  if (inProgress(view)) {
+    const progress =
+      view.rows > 0
+        ? `Preparing export… ${count(view.rows)} entries so far${view.reachedAt !== null ? `, back to ${formatDateTime(view.reachedAt)}` : ''}.`
+        : 'Preparing export… waiting for the first entries.';
+    return (
+      <SectionMessage appearance="information" title="Preparing export">
+        <Text>{progress}</Text>
+        <Text>The newest entries come first. Keep this tab open: the download link appears here when the file is ready.</Text>
+      </SectionMessage>
+    );
+  }
+  if (view.status === 'failed') {
+    return (
+      <SectionMessage appearance="error" title="Export failed">
+        <Text>{view.message ?? 'The export failed.'}</Text>
+        <Box>
+          <Button onClick={onStart}>Start the export again</Button>
+        </Box>
+      </SectionMessage>
+    );
+  }
+  const parts = view.downloads.length;
+  return (
+    <SectionMessage appearance="success" title="Export ready">
+      <Text>{`${count(view.rows)} ${view.rows === 1 ? 'entry' : 'entries'}, newest first.`}</Text>
+      {parts > 1 ? (
+        <Text>{`The export is too large for one download, so it comes in ${parts} parts. Download every part; each one starts with the column names.`}</Text>
+      ) : null}
+      {view.truncated && view.reachedAt !== null ? (
+        <Text>{`The export stops at ${count(view.rows)} entries, so entries older than ${formatDateTime(view.reachedAt)} are not in it. For those, export again with an earlier "To" date.`}</Text>
+      ) : null}
+      <Stack space="space.050">
+        {view.downloads.map((d) => (
+          <Link key={d.part} href={d.url} openNewTab>
+            {parts > 1 ? `Download part ${d.part} of ${parts} (${count(d.rows)} entries, ${sizeOf(d.bytes)})` : `Download ${d.filename} (${sizeOf(d.bytes)})`}
+          </Link>
+        ))}
+      </Stack>
+      <Text>{`Download links work until ${view.urlsExpireAt !== null ? formatDateTime(view.urlsExpireAt) : 'shortly'}; the export itself is kept for 24 hours.`}</Text>
+      <Box>
+        <Button onClick={() => onRefresh(view.exportId)}>Get new download links</Button>
+      </Box>
+    </SectionMessage>
+  );
+};
+
+/** `pollMs`: how long to wait between progress checks while the export is prepared (tests pass 0). */
+export const AuditTab = ({ pollMs = 2000 }: { pollMs?: number } = {}) => {
   const [draft, setDraft] = useState<Draft>({ action: '', spaceKey: '', linkId: '', since: '', until: '' });
   const [filter, setFilter] = useState<AuditLogFilter>({});
   const pages = useCursorStack();
   const [page, setPage] = useState<PageState>({ state: 'loading' });
-  const [csv, setCsv] = useState<{ filename: string; csv: string } | null>(null);
-  const [exporting, setExporting] = useState(false);
+  const [exp, setExp] = useState<ExportState>({ state: 'idle' });
   const { cursor } = pages;
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
 
@@ -103,14 +177,38 @@ export const AuditTab = () => {
     };
   }, [filter, cursor]);
 
+  // While the export is prepared, ask again `pollMs` after each answer (every answer is a new view object).
+  const tracked = exp.state === 'tracking' && inProgress(exp.view) ? exp.view : null;
+  useEffect(() => {
+    if (!tracked) return undefined;
+    const exportId = tracked.exportId;
+    let live = true;
+    const timer = setTimeout(() => {
+      api.getAuditExport({ exportId }).then(
+        (view) => live && setExp({ state: 'tracking', view }),
+        (error) => live && setExp({ state: 'error', error: toResolverError(error), exportId }),
+      );
+    }, pollMs);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [tracked, pollMs]);
+
   const exportCsv = async () => {
-    setExporting(true);
+    setExp({ state: 'starting' });
     try {
-      setCsv(await api.exportAuditCsv(filter));
+      setExp({ state: 'tracking', view: await api.startAuditExport(filter) });
     } catch (error) {
-      flagError('Export failed', error);
-    } finally {
-      setExporting(false);
+      setExp({ state: 'error', error: toResolverError(error) });
+    }
+  };
+
+  const refreshExport = async (exportId: string) => {
+    try {
+      setExp({ state: 'tracking', view: await api.getAuditExport({ exportId }) });
+    } catch (error) {
+      setExp({ state: 'error', error: toResolverError(error), exportId });
     }
   };
 
@@ -123,7 +221,7 @@ export const AuditTab = () => {
         onSubmit={() => {
           setFilter(toFilter(draft));
           pages.toFirst();
-          setCsv(null);
+          setExp({ state: 'idle' });
         }}
       >
         <Inline space="space.150" alignBlock="end" shouldWrap>
@@ -153,17 +251,12 @@ export const AuditTab = () => {
           <Button type="submit" appearance="primary">
             Filter
           </Button>
-          <Button isDisabled={exporting} onClick={exportCsv}>
+          <Button isDisabled={exp.state === 'starting' || (exp.state === 'tracking' && inProgress(exp.view))} onClick={() => void exportCsv()}>
             Export CSV
           </Button>
         </Inline>
       </Form>
-      {csv ? (
-        <Stack space="space.100">
-          <Text weight="bold">{`${csv.filename} — select and copy, or save as a .csv file`}</Text>
-          <CodeBlock language="text" text={csv.csv} />
-        </Stack>
-      ) : null}
+      <ExportPanel exp={exp} onStart={() => void exportCsv()} onRefresh={(id) => void refreshExport(id)} />
       {page.state === 'error' ? (
         <ErrorPanel error={page.error} onRetry={() => setFilter({ ...filter })} />
       ) : page.state === 'ready' && items.length === 0 ? (
