@@ -4,7 +4,10 @@ import { authorizeLinkAction, authorizePageEdit, type Caller } from './authorize
 import type { AppDeps } from './deps';
 import { loadSpacePolicy } from './link-views';
 import { loadLink } from './links';
+import { linkScopeOf, type LinkScope } from '../core/model';
+import { assertSpaceHome } from './space-share';
 import { buildSharedTree, MAX_TREE_DESCENDANTS, passesLabelFilters, type SharedTreeNode } from './view/share-tree';
+import { readSpaceTreePages } from './view/space-tree';
 
 /** Pages listed by name in a preview; the rest are counted. */
 export const PREVIEW_LISTED_PAGES = 200;
@@ -13,6 +16,8 @@ export interface LinkPreviewInput {
   pageId: string;
   /** Set when editing: the link's creator is whose read rights the view checks. */
   linkId?: string | undefined;
+  /** 'space': the whole space from its home page (pageId); a link being edited keeps its own scope. */
+  scope?: LinkScope | undefined;
   includeChildren: boolean;
   shareRestrictedChildren: boolean;
   withLabels: readonly string[];
@@ -35,8 +40,9 @@ const hiddenReasons = (
   const counts: Record<HiddenReason, number> = { labelFilter: 0, restricted: 0, notReadable: 0, overCap: 0 };
   const byParent = new Map<string, ChildPage[]>();
   for (const page of descendants) {
-    if (page.parentId === null) continue;
-    byParent.set(page.parentId, [...(byParent.get(page.parentId) ?? []), page]);
+    // A space's other root pages (whole-space links) stand one level with the root: counted like its children.
+    const parentId = page.parentId ?? rootId;
+    byParent.set(parentId, [...(byParent.get(parentId) ?? []), page]);
   }
   const visit = (parentId: string, inherited: HiddenReason | null): void => {
     for (const page of byParent.get(parentId) ?? []) {
@@ -56,13 +62,13 @@ const hiddenReasons = (
   return counts;
 };
 
-const flatten = (root: SharedTreeNode): Array<{ id: string; title: string; depth: number }> => {
+const flatten = (roots: readonly SharedTreeNode[]): Array<{ id: string; title: string; depth: number }> => {
   const out: Array<{ id: string; title: string; depth: number }> = [];
   const walk = (node: SharedTreeNode, depth: number): void => {
     out.push({ id: node.id, title: node.title, depth });
     for (const child of node.children) walk(child, depth + 1);
   };
-  walk(root, 0);
+  for (const root of roots) walk(root, 0);
   return out;
 };
 
@@ -74,26 +80,32 @@ const flatten = (root: SharedTreeNode): Array<{ id: string; title: string; depth
 export const previewLinkTree = async (deps: AppDeps, caller: Caller, input: LinkPreviewInput): Promise<LinkPreviewResult> => {
   let creator = caller.accountId;
   let pageId = input.pageId;
+  let wholeSpace = input.scope === 'space';
   if (input.linkId !== undefined) {
     const link = await loadLink(deps, input.linkId);
     await authorizeLinkAction(deps, caller, link, 'edit');
     creator = link.createdBy;
     pageId = link.pageId;
+    wholeSpace = linkScopeOf(link) === 'space';
   }
   const page = await authorizePageEdit(deps, caller, pageId);
-  const { policy } = await loadSpacePolicy(deps, page.spaceKey);
-  const includeChildren = input.includeChildren && policy.caps.childPages.value;
+  const [{ policy }] = await Promise.all([loadSpacePolicy(deps, page.spaceKey), wholeSpace ? assertSpaceHome(deps, page) : Promise.resolve(undefined)]);
+  // A whole space is a page tree: child pages are implied.
+  const askedChildren = input.includeChildren || wholeSpace;
+  const includeChildren = askedChildren && policy.caps.childPages.value;
   const shareRestrictedChildren = includeChildren && input.shareRestrictedChildren && policy.caps.restrictedChildPages.value;
-  const rules = { includeChildren, shareRestrictedChildren, withLabels: input.withLabels, withoutLabels: input.withoutLabels };
+  const rules = { includeChildren, shareRestrictedChildren, withLabels: input.withLabels, withoutLabels: input.withoutLabels, wholeSpace };
 
   const labels = [...new Set([...input.withLabels, ...input.withoutLabels].map((l) => l.trim().toLowerCase()).filter((l) => l !== ''))];
-  const descendants = includeChildren
-    ? await deps.content.getDescendants(page.id, { spaceKey: page.spaceKey }, { labels, maxPages: MAX_TREE_DESCENDANTS })
-    : [];
+  const descendants = !includeChildren
+    ? []
+    : wholeSpace
+      ? await readSpaceTreePages(deps.content, { spaceKey: page.spaceKey, homePageId: page.id }, { labels })
+      : await deps.content.getDescendants(page.id, { spaceKey: page.spaceKey }, { labels, maxPages: MAX_TREE_DESCENDANTS });
   const restrictedIds = shareRestrictedChildren ? descendants.filter((p) => p.viewRestricted && p.status === 'current').map((p) => p.id) : [];
   const readable = restrictedIds.length > 0 ? await deps.content.canRead(creator, restrictedIds) : new Map<string, boolean>();
   const tree = buildSharedTree({ id: page.id, title: page.title }, descendants, { ...rules, creatorCanRead: readable });
-  const pages = flatten(tree.root);
+  const pages = flatten(tree.roots);
   const hidden = includeChildren
     ? hiddenReasons(page.id, descendants, rules, readable, new Set(tree.nodes.keys()))
     : { labelFilter: 0, restricted: 0, notReadable: 0, overCap: 0 };
@@ -104,6 +116,6 @@ export const previewLinkTree = async (deps: AppDeps, caller: Caller, input: Link
     // The tree stopped at the cap: pages beyond it were never read, so they cannot be counted.
     capped: tree.capped,
     childPagesOff: !includeChildren,
-    childPagesNotAllowed: input.includeChildren && !policy.caps.childPages.value,
+    childPagesNotAllowed: askedChildren && !policy.caps.childPages.value,
   };
 };

@@ -1,5 +1,5 @@
 import { defaultGlobalConfig, defaultSpaceConfig } from '../core/defaults';
-import type { GlobalConfig, LinkView, ShareLink, SpaceConfig } from '../core/model';
+import { linkScopeOf, type GlobalConfig, type LinkView, type ShareLink, type SpaceConfig } from '../core/model';
 import { effectivePolicy, linkEffectiveStatus, type EffectivePolicy } from '../core/policy';
 import type { EffectivePolicyView, LinkListItem } from '../shared/contract';
 import type { AppDeps } from './deps';
@@ -49,6 +49,7 @@ export const toLinkView = (link: ShareLink, policy: EffectivePolicy, now: number
   const { effectiveStatus, violations, selectedUsersNarrowedTo } = linkEffectiveStatus(link, policy, now);
   return {
     id: link.id,
+    scope: linkScopeOf(link),
     pageId: link.pageId,
     spaceKey: link.spaceKey,
     pageTitle: link.pageTitle,

@@ -1,6 +1,6 @@
 import bcrypt from 'bcryptjs';
 import { DomainError, isDomainError, type ErrorDetail } from '../core/errors';
-import type { LinkSettings, LinkStatus, LinkView, ShareLink } from '../core/model';
+import { linkScopeOf, type LinkScope, type LinkSettings, type LinkStatus, type LinkView, type ShareLink } from '../core/model';
 import { assertLinkValid, assertSharingEnabled, newLinkSettings } from '../core/policy';
 import { normalizeIpAllowList } from '../core/ip-allow-list';
 import { normalizeSelectedUsers } from '../core/selected-users';
@@ -13,6 +13,7 @@ import { createCreatorNames, loadSpacePolicy, toLinkView, toPolicyView } from '.
 import { linksOfPage } from './listing';
 import { MIN_PASSWORD_SCORE, passwordStrength } from './password-strength';
 import { sealLinkToken } from './token-vault';
+import { assertSpaceHome, assertSpaceShareAllowed, spaceHomeOf } from './space-share';
 
 /** bcrypt only reads the first 72 bytes: a longer password would silently be truncated, so refuse it. */
 export const MAX_PASSWORD_BYTES = 72;
@@ -164,11 +165,16 @@ const writeLink = async (deps: AppDeps, next: ShareLink, expectedVersion: number
 /** The page's links, its effective policy and the new-link form defaults (page editors only). */
 export const getPageSharing = async (deps: AppDeps, caller: Caller, pageId: string): Promise<PageSharingResult> => {
   const page = await authorizePageEdit(deps, caller, pageId);
-  const [sp, links] = await Promise.all([loadSpacePolicy(deps, page.spaceKey), linksOfPage(deps, page.id, { stopAfter: 5000 })]);
+  const [sp, links, spaceHome] = await Promise.all([
+    loadSpacePolicy(deps, page.spaceKey),
+    linksOfPage(deps, page.id, { stopAfter: 5000 }),
+    // The space's home page offers "Share the whole space"; a failed space read only hides that option.
+    spaceHomeOf(deps, page).catch(() => undefined),
+  ]);
   const now = deps.clock.now();
   const views = await createCreatorNames(deps).annotate(links.map((link) => toLinkView(link, sp.policy, now)));
   return {
-    page: { id: page.id, title: page.title, spaceKey: page.spaceKey },
+    page: { id: page.id, title: page.title, spaceKey: page.spaceKey, ...(spaceHome ? { spaceHome: { name: spaceHome.name } } : {}) },
     links: views,
     policy: toPolicyView(sp.policy),
     defaults: newLinkSettings(sp.policy, now),
@@ -179,6 +185,8 @@ export const getPageSharing = async (deps: AppDeps, caller: Caller, pageId: stri
 
 export interface CreateLinkInput {
   pageId: string;
+  /** 'space': share the whole space; pageId must be the space's home page. Default 'page'. */
+  scope?: LinkScope | undefined;
   settings: LinkSettingsPatch;
   password?: string | undefined;
 }
@@ -189,8 +197,14 @@ export const createLink = async (deps: AppDeps, caller: Caller, input: CreateLin
   if (page.status !== 'current') {
     throw new DomainError('invalid_input', 'Only published pages can be shared (this page is ' + page.status + ').');
   }
-  const [sp, seenByApp] = await Promise.all([loadSpacePolicy(deps, page.spaceKey), deps.content.getPageStatuses([page.id])]);
+  const wholeSpace = input.scope === 'space';
+  const [sp, seenByApp, space] = await Promise.all([
+    loadSpacePolicy(deps, page.spaceKey),
+    deps.content.getPageStatuses([page.id]),
+    wholeSpace ? assertSpaceHome(deps, page) : Promise.resolve(undefined),
+  ]);
   assertSharingEnabled(sp.policy);
+  if (wholeSpace) assertSpaceShareAllowed(sp.policy);
   // Recipients see the page as the app reads it: a page whose view restrictions leave the app out could never be shown.
   if (!seenByApp.some((p) => p.id === page.id && p.status === 'current')) {
     throw new DomainError(
@@ -202,8 +216,9 @@ export const createLink = async (deps: AppDeps, caller: Caller, input: CreateLin
   const now = deps.clock.now();
   const defaults = newLinkSettings(sp.policy, now);
   const problems = new ProblemCollector();
-  const settings = await normalizeSettings({ ...defaults, ...stripUndefined(input.settings) }, problems);
-  if (settings.name === '') settings.name = `Link to ${page.title}`.slice(0, 120);
+  // A whole space is a page tree: child pages are implied.
+  const settings = await normalizeSettings({ ...defaults, ...stripUndefined(input.settings), ...(wholeSpace ? { includeChildren: true } : {}) }, problems);
+  if (settings.name === '') settings.name = (space ? `Whole space: ${space.name}` : `Link to ${page.title}`).slice(0, 120);
   const hasPassword = input.password !== undefined;
   const password = input.password;
   if (password !== undefined) await problems.check(() => checkPassword(password), undefined);
@@ -219,6 +234,7 @@ export const createLink = async (deps: AppDeps, caller: Caller, input: CreateLin
     id,
     tokenHash: hashToken(token),
     tokenSealed: await sealLinkToken(deps, id, token),
+    ...(wholeSpace ? { scope: 'space' as const } : {}),
     pageId: page.id,
     spaceKey: page.spaceKey,
     pageTitle: page.title,
@@ -256,6 +272,7 @@ const creatorDisplayName = async (deps: AppDeps, accountId: string): Promise<str
 
 const describeSecurity = (link: ShareLink): string =>
   [
+    linkScopeOf(link) === 'space' ? 'whole space' : null,
     link.passwordHash ? 'password' : null,
     link.expiresAt !== null ? `expires ${new Date(link.expiresAt).toISOString()}` : null,
     link.allowedIps.length > 0 ? `${link.allowedIps.length} IP rule(s)` : null,
@@ -288,11 +305,14 @@ export const updateLink = async (deps: AppDeps, caller: Caller, input: UpdateLin
   const link: ShareLink = page ? { ...stored, pageTitle: page.title, spaceKey: page.spaceKey } : stored;
   const sp = await loadSpacePolicy(deps, link.spaceKey);
   assertSharingEnabled(sp.policy);
+  const wholeSpace = linkScopeOf(link) === 'space';
+  if (wholeSpace) assertSpaceShareAllowed(sp.policy);
   const now = deps.clock.now();
 
   const current: LinkSettings = pickSettings(link);
   const problems = new ProblemCollector();
-  const settings = await normalizeSettings({ ...current, ...stripUndefined(input.settings) }, problems);
+  // A whole-space link always shares the page tree: child pages cannot be switched off on it.
+  const settings = await normalizeSettings({ ...current, ...stripUndefined(input.settings), ...(wholeSpace ? { includeChildren: true } : {}) }, problems);
   if (settings.name === '') settings.name = link.name;
   const change = input.password;
   if (change.action === 'set') await problems.check(() => checkPassword(change.password), undefined);

@@ -61,6 +61,17 @@ export interface SpaceConfig extends PolicySettings {
 
 export type LinkStatus = 'active' | 'disabled';
 
+/**
+ * What a link shares: a page (optionally its tree) or a whole space (the space's page tree from its root
+ * pages). A space link is anchored on the space's home page (its pageId), so per-page lists and lifecycle
+ * apply to it unchanged; child pages are implied.
+ */
+export type LinkScope = 'page' | 'space';
+export const LINK_SCOPES: readonly LinkScope[] = ['page', 'space'];
+
+/** Links stored before whole-space sharing existed have no scope: they share a page. */
+export const linkScopeOf = (link: { scope?: LinkScope | undefined }): LinkScope => (link.scope === 'space' ? 'space' : 'page');
+
 /** Where the shared page stands in Confluence, as last learned from events or reads. */
 export type PageState = 'current' | 'trashed' | 'deleted';
 
@@ -92,6 +103,8 @@ export interface ShareLink extends LinkSettings {
   tokenHash: string;
   /** The sealed token (see core/token.ts sealToken); absent or null for links created before re-sharing existed. */
   tokenSealed?: string | null;
+  /** A space link shares the space's whole page tree from its home page (pageId); absent on older links = 'page'. */
+  scope?: LinkScope;
   pageId: string;
   spaceKey: string;
   pageTitle: string;
@@ -118,6 +131,8 @@ export interface ShareLink extends LinkSettings {
 /** A link as shown to editors/admins: never carries tokenHash or passwordHash. */
 export interface LinkView extends LinkSettings {
   id: string;
+  /** 'space': the link shares the whole space (lists show "Whole space" instead of the page title). */
+  scope: LinkScope;
   pageId: string;
   spaceKey: string;
   pageTitle: string;

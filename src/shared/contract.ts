@@ -13,6 +13,7 @@ import type {
   AuditEntry,
   ExpiryRule,
   GlobalConfig,
+  LinkScope,
   LinkSettings,
   LinkStatus,
   LinkView,
@@ -96,7 +97,8 @@ export type SecretInput = string | null | undefined;
 export type LinkListItem = LinkView & { createdByName: string | null };
 
 export interface PageSharingResult {
-  page: { id: string; title: string; spaceKey: string };
+  /** `spaceHome`: the page is its space's home page, from which the whole space can be shared. */
+  page: { id: string; title: string; spaceKey: string; spaceHome?: { name: string } };
   links: LinkListItem[];
   policy: EffectivePolicyView;
   /** What the new-link form starts from (policy defaults, clamped to the caps). */
@@ -207,7 +209,8 @@ export interface ResolverContract {
   getPageSharing: { payload: { pageId: string }; result: PageSharingResult };
   /** `notifyNewUsers`: email the link to each address of the selected users (never the password). */
   createLink: {
-    payload: { pageId: string; settings: LinkSettingsInput; password?: string; notifyNewUsers?: { message?: string } };
+    /** scope 'space': share the whole space (pageId must be the space's home page). */
+    payload: { pageId: string; scope?: LinkScope; settings: LinkSettingsInput; password?: string; notifyNewUsers?: { message?: string } };
     result: CreatedLinkResult & { notified?: NotifyOutcome };
   };
   /** `notifyNewUsers`: email the link to each address added to the selected users by this save. */
@@ -220,7 +223,7 @@ export interface ResolverContract {
   deleteLink: { payload: { linkId: string }; result: { deleted: string } };
   /** What a link with these settings would show (page editors). */
   previewLink: {
-    payload: { pageId: string; linkId?: string; includeChildren: boolean; shareRestrictedChildren: boolean; withLabels: string[]; withoutLabels: string[] };
+    payload: { pageId: string; linkId?: string; scope?: LinkScope; includeChildren: boolean; shareRestrictedChildren: boolean; withLabels: string[]; withoutLabels: string[] };
     result: LinkPreviewResult;
   };
   /** The link's current URL (creator, page editors, space admins, Confluence admins). */

@@ -6,7 +6,7 @@ import { noteCreatorAccess } from '../app/view/creator-access-flag';
 import { recordAudit, linkAuditScope } from '../app/audit';
 import { isDomainError } from '../core/errors';
 import type { ViewPermissions } from '../core/policy';
-import type { ShareLink } from '../core/model';
+import { linkScopeOf, type ShareLink } from '../core/model';
 import { commentThreads } from './comment-threads';
 import { isSubscribed } from './visitor-subscriptions';
 import { anotherAccountUrl, ssoApplies } from './sso-account';
@@ -40,6 +40,8 @@ const treeRules = (ctx: ShareContext, permissions: ViewPermissions) => ({
   shareRestrictedChildren: permissions.shareRestrictedChildren,
   withLabels: ctx.link.withLabels,
   withoutLabels: ctx.link.withoutLabels,
+  // A whole-space link also shares the space's other root pages (beside the home page, its root).
+  wholeSpace: linkScopeOf(ctx.link) === 'space',
 });
 
 /**
@@ -249,6 +251,10 @@ export const navOf = (ctx: ShareContext, node: SharedTreeNode): NavNode => ({
   children: node.children.map((child) => navOf(ctx, child)),
 });
 
+/** The share's navigation: its top-level entries (several for a whole-space link), or null for a single page. */
+export const navOfTree = (ctx: ShareContext, tree: SharedTree): NavNode[] | null =>
+  tree.nodes.size > 1 ? tree.roots.map((node) => navOf(ctx, node)) : null;
+
 type SanitizerModule = typeof import('./content-sanitizer');
 let sanitizerModule: Promise<SanitizerModule> | undefined;
 
@@ -321,8 +327,8 @@ export const renderSharedPage = async (
       updatedAt: page.updatedAt,
       creatorName: permissions.showCreator && creator ? creator.displayName : null,
       crumbs,
-      nav: tree.root.children.length > 0 ? navOf(ctx, tree.root) : null,
-      search: tree.root.children.length > 0 ? { action: ctx.urls.action(null, '/search'), ticket: ctx.sessionSource === 'ticket' ? ctx.ticket : null } : null,
+      nav: navOfTree(ctx, tree),
+      search: tree.nodes.size > 1 ? { action: ctx.urls.action(null, '/search'), ticket: ctx.sessionSource === 'ticket' ? ctx.ticket : null } : null,
       notice: noticeKey !== undefined ? NOTICES[noticeKey] : undefined,
       secrets: { csrf: ctx.csrf, ticket: ctx.ticket, returnTo: page.id === ctx.link.pageId ? null : page.id },
       comments:

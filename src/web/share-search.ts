@@ -15,7 +15,7 @@ import { stripUnsafeCharacters } from './render/escape';
 import { renderSearchPage, type SearchResult } from './render/pages';
 import { textOfMarkup } from './render/toc';
 import { htmlResponse } from './responses';
-import { loadPageScope, navOf } from './content-view';
+import { loadPageScope, navOfTree } from './content-view';
 import type { ShareContext } from './share-context';
 import { cookiesToRefresh, messageResponse } from './share-responses';
 
@@ -79,7 +79,7 @@ export const searchShare = async (ctx: ShareContext, permissions: ViewPermission
     action: ctx.urls.action(null, '/search'),
     ticket: ctx.sessionSource === 'ticket' ? ctx.ticket : null,
     query,
-    nav: tree.root.children.length > 0 ? navOf(ctx, tree.root) : null,
+    nav: navOfTree(ctx, tree),
     rootUrl: ctx.urls.root(),
     pageCount: tree.nodes.size,
   };

@@ -26,6 +26,7 @@ export const CONFLUENCE_OPERATIONS: readonly ConfluenceOperation[] = [
   { api: 'v2', method: 'get', path: '/attachments/{id}', why: 'attachment metadata: its page, size and type' },
   { api: 'v2', method: 'get', path: '/spaces', why: 'a space by key' },
   { api: 'v2', method: 'get', path: '/spaces/{id}', why: 'a space by id' },
+  { api: 'v2', method: 'get', path: '/spaces/{id}/pages', why: "a space's root pages (depth=root), the top of a whole-space share" },
   { api: 'v2', method: 'get', path: '/pages/{id}/operations', why: 'can the calling user edit the page?' },
   { api: 'v2', method: 'get', path: '/spaces/{id}/operations', why: 'is the calling user a space admin?' },
   { api: 'v1', method: 'get', path: '/wiki/rest/api/content/{id}/restriction/byOperation/{operationKey}', why: 'direct view restrictions of pages in a shared tree' },

@@ -44,6 +44,7 @@ export const linkSettings = (overrides: Partial<LinkSettings> = {}): LinkSetting
 export const linkView = (overrides: Partial<LinkListItem> = {}): LinkListItem => ({
   ...linkSettings({ name: 'Partner review' }),
   id: 'L1aaaaaaaaaaaaaaaaaaaa',
+  scope: 'page',
   pageId: '1001',
   spaceKey: 'DEMO',
   pageTitle: 'Product Handbook',

@@ -50,8 +50,8 @@ export const createAdapterContext = (
   const spacesById = new Map<string, Promise<SpaceInfo | undefined>>();
   // As the app, a refused space read is the app's problem (app_unauthorized); as a user, it only means "not theirs".
   const read = (requester: RequestFn) => (requester === asApp ? getJson : getJsonOrHidden);
-  const toInfo = (space: { id: string; key: string; name?: string | null | undefined } | undefined): SpaceInfo | undefined =>
-    space ? { id: space.id, key: space.key, name: space.name ?? space.key } : undefined;
+  const toInfo = (space: { id: string; key: string; name?: string | null | undefined; homepageId?: string | null | undefined } | undefined): SpaceInfo | undefined =>
+    space ? { id: space.id, key: space.key, name: space.name ?? space.key, homepageId: space.homepageId ?? null } : undefined;
   return {
     asApp,
     asUser,

@@ -72,7 +72,7 @@ export const fetchPage = (
 
 export const createPageReads = (
   ctx: AdapterContext,
-): Pick<ConfluenceContent, 'getPage' | 'getPageStatuses' | 'getDescendants'> => {
+): Pick<ConfluenceContent, 'getPage' | 'getPageStatuses' | 'getDescendants' | 'getSpaceRootPages'> => {
   const { asApp, bodyFormat } = ctx;
   const live = ['current', 'archived', 'trashed'];
 
@@ -187,6 +187,41 @@ export const createPageReads = (
         }
       }
       return found;
+    },
+
+    async getSpaceRootPages(spaceKey, need = {}) {
+      const space = await ctx.spaceByKey(asApp, spaceKey);
+      if (!space) return undefined;
+      const maxPages = Math.max(0, Math.floor(need.maxPages ?? MAX_DESCENDANT_PAGES));
+      if (maxPages === 0) return [];
+      const wantedLabels = need.labels === undefined ? undefined : new Set(need.labels.map((l) => l.trim().toLowerCase()).filter((l) => l !== ''));
+      // GET /spaces/{id}/pages?depth=root: the pages at the top of the space's tree, 250 per cursor page.
+      const listed = await collect(
+        asApp,
+        `${path`/wiki/api/v2/spaces/${space.id}/pages?depth=${'root'}&status=${'current'}&limit=${V2_PAGE_LIMIT}`}`,
+        pageListSchema,
+        { maxItems: maxPages },
+      );
+      if (!listed) return undefined;
+      const roots = [...new Map(listed.filter((p) => pageStatus(p.status) === 'current').map((p) => [p.id, p])).values()].slice(0, maxPages);
+      const withLabels = wantedLabels === undefined || wantedLabels.size > 0;
+      const found = await Promise.all(chunks(roots.map((p) => p.id), SEARCH_IDS_PER_REQUEST).map((ids) => pageFlags(ids, withLabels)));
+      const flags: PageFlags = new Map(found.flatMap((f) => [...f]));
+      return roots.map((page): ChildPage => {
+        const flag = flags.get(page.id);
+        const labels = flag?.labels ?? [];
+        return {
+          id: page.id,
+          title: page.title ?? '',
+          spaceId: space.id,
+          spaceKey: space.key,
+          parentId: null,
+          status: 'current',
+          labels: wantedLabels ? labels.filter((l) => wantedLabels.has(l.toLowerCase())) : labels,
+          // As in getDescendants: a page the search did not return counts as restricted.
+          viewRestricted: flag?.restricted ?? true,
+        };
+      });
     },
 
     async getDescendants(rootId, known, need = {}) {

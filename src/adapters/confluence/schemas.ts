@@ -35,7 +35,7 @@ export const pageSchema = z.object({
 export type RawPage = z.infer<typeof pageSchema>;
 export const pageListSchema = z.object({ results: z.array(pageSchema), _links: linksSchema });
 
-export const spaceSchema = z.object({ id, key: z.string(), name: text });
+export const spaceSchema = z.object({ id, key: z.string(), name: text, homepageId: z.nullish(id) });
 export const spaceListSchema = z.object({ results: z.array(spaceSchema) });
 
 export const descendantSchema = z.object({

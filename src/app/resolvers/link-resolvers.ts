@@ -9,7 +9,7 @@ import { payloadSchemas } from './schemas';
 export const linkResolvers: Record<string, ResolverHandler> = {
   getPageSharing: defineResolver(payloadSchemas.getPageSharing, (deps, caller, p) => getPageSharing(deps, caller, p.pageId)),
   createLink: defineResolver(payloadSchemas.createLink, async (deps, caller, p) => {
-    const created = await createLink(deps, caller, { pageId: p.pageId, settings: p.settings, password: p.password });
+    const created = await createLink(deps, caller, { pageId: p.pageId, scope: p.scope, settings: p.settings, password: p.password });
     if (!p.notifyNewUsers) return created;
     return { ...created, notified: await notifyAddedUsers(deps, caller, created.link.id, [], p.notifyNewUsers.message) };
   }),

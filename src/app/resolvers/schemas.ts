@@ -163,10 +163,14 @@ const notifySchema = z.strictObject({
   message: z.string().max(2000, 'The message is at most 2,000 characters').optional(),
 });
 
+/** What a link shares: a page (default) or the whole space from its home page. */
+const scopeSchema = z.enum(['page', 'space'], { error: "scope must be 'page' or 'space'" });
+
 export const payloadSchemas = {
   getPageSharing: z.strictObject({ pageId: pageIdSchema }),
   createLink: z.strictObject({
     pageId: pageIdSchema,
+    scope: scopeSchema.optional(),
     settings: linkSettingsInputSchema.default({}),
     password: passwordSchema.optional(),
     notifyNewUsers: notifySchema.optional(),
@@ -189,6 +193,7 @@ export const payloadSchemas = {
   previewLink: z.strictObject({
     pageId: pageIdSchema,
     linkId: linkIdSchema.optional(),
+    scope: scopeSchema.optional(),
     includeChildren: z.boolean(),
     shareRestrictedChildren: z.boolean(),
     withLabels: z.array(label).max(50, 'At most 50 labels'),

@@ -18,6 +18,8 @@ export interface TreeRules {
   withoutLabels: readonly string[];
   /** Restricted page id → the creator's read right; a restricted page missing from it is left out. */
   creatorCanRead?: ReadonlyMap<string, boolean | undefined>;
+  /** A whole-space link: pages without a parent (the space's other root pages) are shared beside the root. Else they never are. */
+  wholeSpace?: boolean;
 }
 
 export interface SharedTreeNode {
@@ -32,6 +34,11 @@ export interface SharedTree {
   /** Every shared page id → node (root included). */
   nodes: Map<string, SharedTreeNode>;
   root: SharedTreeNode;
+  /**
+   * The top-level entries of the share's navigation: the root first, then (whole-space links) the
+   * space's other root pages that are shared. A page link has only its root here.
+   */
+  roots: SharedTreeNode[];
   /** Pages were left out because the tree reached MAX_TREE_PAGES ("over the tree cap"). */
   capped: boolean;
 }
@@ -54,6 +61,12 @@ export const passesLabelFilters = (labels: readonly string[], rules: Pick<TreeRu
   return !forbidden.some((label) => own.has(label));
 };
 
+/**
+ * The shared tree of a link. `descendants` are the pages below the root; for a whole-space link they also
+ * hold the space's other root pages (parentId null) and their descendants: those root pages become
+ * top-level entries beside the root (the space's home page) and obey the same rules as child pages
+ * (current, label filters, restricted-page rule, the creator's read right, the cap).
+ */
 export const buildSharedTree = (
   root: { id: string; title: string },
   descendants: readonly ChildPage[],
@@ -61,18 +74,39 @@ export const buildSharedTree = (
 ): SharedTree => {
   const rootNode: SharedTreeNode = { id: root.id, title: root.title, parentId: null, children: [] };
   const nodes = new Map<string, SharedTreeNode>([[root.id, rootNode]]);
-  if (!rules.includeChildren) return { rootId: root.id, nodes, root: rootNode, capped: false };
+  const roots: SharedTreeNode[] = [rootNode];
+  if (!rules.includeChildren) return { rootId: root.id, nodes, root: rootNode, roots, capped: false };
 
-  const byParent = new Map<string, ChildPage[]>();
+  const byParent = new Map<string | null, ChildPage[]>();
   for (const page of descendants) {
-    if (page.parentId === null) continue;
     const siblings = byParent.get(page.parentId) ?? [];
     siblings.push(page);
     byParent.set(page.parentId, siblings);
   }
-  // Breadth-first from the root, so only pages reachable through included parents are ever considered.
-  const queue: SharedTreeNode[] = [rootNode];
   let capped = descendants.length >= MAX_TREE_DESCENDANTS;
+  /** The page's node when it may be shared under `parent` (null: at the top level), else undefined. */
+  const admit = (page: ChildPage, parent: SharedTreeNode | null): SharedTreeNode | undefined => {
+    if (page.status !== 'current') return undefined;
+    if (page.viewRestricted && !rules.shareRestrictedChildren) return undefined;
+    if (page.viewRestricted && rules.creatorCanRead && rules.creatorCanRead.get(page.id) !== true) return undefined;
+    if (!passesLabelFilters(page.labels, rules)) return undefined;
+    const node: SharedTreeNode = { id: page.id, title: page.title, parentId: parent?.id ?? null, children: [] };
+    (parent ? parent.children : roots).push(node);
+    nodes.set(page.id, node);
+    return node;
+  };
+  // Breadth-first from the root (and the space's other root pages, one level with it), so only pages
+  // reachable through included parents are ever considered.
+  const queue: SharedTreeNode[] = [rootNode];
+  for (const page of rules.wholeSpace === true ? (byParent.get(null) ?? []) : []) {
+    if (nodes.has(page.id)) continue;
+    if (nodes.size >= MAX_TREE_PAGES) {
+      capped = true;
+      break;
+    }
+    const node = admit(page, null);
+    if (node) queue.push(node);
+  }
   for (let head = 0; head < queue.length; head += 1) {
     const parent = queue[head] as SharedTreeNode;
     for (const page of byParent.get(parent.id) ?? []) {
@@ -81,17 +115,11 @@ export const buildSharedTree = (
         capped = true;
         break;
       }
-      if (page.status !== 'current') continue;
-      if (page.viewRestricted && !rules.shareRestrictedChildren) continue;
-      if (page.viewRestricted && rules.creatorCanRead && rules.creatorCanRead.get(page.id) !== true) continue;
-      if (!passesLabelFilters(page.labels, rules)) continue;
-      const node: SharedTreeNode = { id: page.id, title: page.title, parentId: parent.id, children: [] };
-      parent.children.push(node);
-      nodes.set(page.id, node);
-      queue.push(node);
+      const node = admit(page, parent);
+      if (node) queue.push(node);
     }
   }
-  return { rootId: root.id, nodes, root: rootNode, capped };
+  return { rootId: root.id, nodes, root: rootNode, roots, capped };
 };
 
 /** The view-restricted pages a tree holds: the ones whose creator read right must be checked. */

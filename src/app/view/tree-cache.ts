@@ -13,10 +13,11 @@
  * flag and the labels the link filters on. The shared tree (restricted children, the creator's read
  * right, the space policy) is still decided on every view from it.
  */
-import type { ShareLink } from '../../core/model';
+import { linkScopeOf, type ShareLink } from '../../core/model';
 import type { AppDeps } from '../deps';
 import type { ChildPage, EphemeralRecord } from '../ports';
 import { MAX_TREE_DESCENDANTS } from './share-tree';
+import { readSpaceTreePages } from './space-tree';
 
 /** Events drop cached trees at once; the TTL bounds what no event reports (a lost event, label changes). */
 export const TREE_CACHE_TTL_MS = 10 * 60 * 1000;
@@ -76,7 +77,8 @@ const pagesOf = (value: Record<string, unknown> | undefined): CompactPage[] | un
 
 const toChildPage = (page: CompactPage, link: Pick<ShareLink, 'spaceKey'>, spaceId: string): ChildPage => ({
   id: page[0],
-  parentId: page[1],
+  // '' is a root page of the space (whole-space links only).
+  parentId: page[1] === '' ? null : page[1],
   title: page[2],
   viewRestricted: page[3] === 1,
   labels: page[4],
@@ -134,7 +136,7 @@ export interface TreeCheck {
 }
 
 /**
- * The descendant pages of the link's root (capped at MAX_TREE_DESCENDANTS before any lookup about them),
+ * The descendant pages of the link's root (for a whole-space link: the space's tree, see space-tree.ts) (capped at MAX_TREE_DESCENDANTS before any lookup about them),
  * from the cache when it is current, else from Confluence (then cached). With `check`, a cached tree in
  * which the requested page sits under another parent than Confluence now reports (it was moved) is
  * rebuilt at once rather than served until the TTL; a page the cached tree does not hold is never a
@@ -142,7 +144,7 @@ export interface TreeCheck {
  */
 export const loadTreePages = async (
   deps: TreeDeps,
-  link: Pick<ShareLink, 'id' | 'version' | 'pageId' | 'spaceKey' | 'withLabels' | 'withoutLabels'>,
+  link: Pick<ShareLink, 'id' | 'version' | 'pageId' | 'spaceKey' | 'withLabels' | 'withoutLabels' | 'scope'>,
   now: number,
   check?: TreeCheck,
 ): Promise<ChildPage[]> => {
@@ -167,7 +169,10 @@ export const loadTreePages = async (
   }
 
   const labels = filterLabels(link);
-  const pages = await deps.content.getDescendants(link.pageId, { spaceKey: link.spaceKey }, { labels, maxPages: cap });
+  const pages =
+    linkScopeOf(link) === 'space'
+      ? await readSpaceTreePages(deps.content, { spaceKey: link.spaceKey, homePageId: link.pageId }, { labels }, cap)
+      : await deps.content.getDescendants(link.pageId, { spaceKey: link.spaceKey }, { labels, maxPages: cap });
   const parts = chunked(pages.map((p) => toCompact(p, new Set(labels))));
   if (parts) {
     const expiresAt = now + TREE_CACHE_TTL_MS;

@@ -299,6 +299,20 @@ export const v2Routes: Record<string, Route> = {
       .filter((s) => ctx.state.canViewSpace(ctx.principal, s));
     return paginate(ctx, spaces, 25, (s) => spaceJson(ctx, s));
   },
+  getPagesInSpace(ctx) {
+    const space = ctx.state.spaceById(ctx.operation.pathParams['id'] ?? '');
+    if (!space || !ctx.state.canViewSpace(ctx.principal, space)) return v2Error(404, 'Not found');
+    const statuses = strings(ctx.operation.query['status']) ?? LIVE;
+    const rootOnly = ctx.operation.query['depth'] === 'root';
+    const title = ctx.operation.query['title'];
+    const bodyFormat = ctx.operation.query['body-format'] as string | undefined;
+    const pages = ctx.state.site.pages
+      .filter((p) => p.type === 'page' && p.spaceKey === space.key && statuses.includes(p.status))
+      .filter((p) => (rootOnly ? p.parentId === null : true))
+      .filter((p) => (title === undefined ? true : p.title === title))
+      .filter((p) => ctx.state.visibleNode(ctx.principal, p.id));
+    return paginate(ctx, pages, 25, (p) => pageJson(ctx, p, bodyFormat ? { bodyFormat } : {}));
+  },
   getSpaceById(ctx) {
     const space = ctx.state.spaceById(ctx.operation.pathParams['id'] ?? '');
     if (!space || !ctx.state.canViewSpace(ctx.principal, space)) return v2Error(404, 'Not found');

@@ -183,6 +183,14 @@ export interface NavNode {
   children: NavNode[];
 }
 
+/** The navigation's top-level entries: one root, or several (a whole-space link's root pages). */
+export type Nav = NavNode | readonly NavNode[];
+
+const navEntries = (nav: Nav | null): readonly NavNode[] => (nav === null ? [] : Array.isArray(nav) ? nav : [nav as NavNode]);
+
+/** A navigation is shown when the share holds more than one page. */
+const hasNav = (entries: readonly NavNode[]): boolean => entries.length > 1 || (entries[0]?.children.length ?? 0) > 0;
+
 export interface Crumb {
   title: string;
   url: string | null;
@@ -222,7 +230,7 @@ export interface ContentPageInput {
   updatedAt: number;
   creatorName: string | null;
   crumbs: Crumb[];
-  nav: NavNode | null;
+  nav: Nav | null;
   notice?: Notice;
   secrets: FormSecrets;
   /** `items`: footer threads; `inline`: threads on passages of the page. */
@@ -277,11 +285,11 @@ const renderNavNode = (node: NavNode, currentId: string): SafeHtml =>
   }</li>`;
 
 export const renderContentPage = (input: ContentPageInput): string => {
-  const { branding, pageId, pageTitle, bodyHtml, crumbs, nav, secrets } = input;
-  const navBlock =
-    nav && nav.children.length > 0
-      ? html`<nav class="tree" aria-label="Pages in this share">${input.search ? searchForm(input.search) : ''}<details open><summary>Pages</summary><ul>${renderNavNode(nav, pageId)}</ul></details></nav>`
-      : undefined;
+  const { branding, pageId, pageTitle, bodyHtml, crumbs, secrets } = input;
+  const nav = navEntries(input.nav);
+  const navBlock = hasNav(nav)
+    ? html`<nav class="tree" aria-label="Pages in this share">${input.search ? searchForm(input.search) : ''}<details open><summary>Pages</summary><ul>${nav.map((entry) => renderNavNode(entry, pageId))}</ul></details></nav>`
+    : undefined;
   const toc = tableOfContents(bodyHtml);
   const tocBlock =
     toc.length > 0
@@ -405,7 +413,7 @@ export interface SearchPageInput {
   action: string;
   ticket: string | null;
   query: string;
-  nav: NavNode | null;
+  nav: Nav | null;
   rootUrl: string;
   /** Pages the link shows. */
   pageCount: number;
@@ -441,8 +449,8 @@ export const renderSearchPage = (input: SearchPageInput): string => {
   return renderLayout({
     title: 'Search',
     branding: input.branding,
-    nav: input.nav
-      ? html`<nav class="tree" aria-label="Pages in this share"><details open><summary>Pages</summary><ul>${renderNavNode(input.nav, '')}</ul></details></nav>`
+    nav: hasNav(navEntries(input.nav))
+      ? html`<nav class="tree" aria-label="Pages in this share"><details open><summary>Pages</summary><ul>${navEntries(input.nav).map((entry) => renderNavNode(entry, ''))}</ul></details></nav>`
       : undefined,
     main: html`<p class="crumbs"><a href="${input.rootUrl}" rel="noopener noreferrer">Back to the shared page</a></p><h1 class="page-title">Search</h1>${searchForm(
       box,
