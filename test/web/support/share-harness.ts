@@ -22,7 +22,7 @@ import { createLocalStore, type LocalStore } from '../../../src/adapters/local/l
 import type { AppDeps } from '../../../src/app/deps';
 import { createLink, type LinkSettingsPatch } from '../../../src/app/links';
 import type { MailMessage, Store } from '../../../src/app/ports';
-import type { ShareLink } from '../../../src/core/model';
+import type { LinkScope, ShareLink } from '../../../src/core/model';
 import { DEFAULT_SITE_PATH } from '../../../src/dev/local-app';
 import { startLocalServer, type LocalServer } from '../../../src/dev/server';
 import type { HttpRequest } from '../../../src/web/http';
@@ -42,7 +42,7 @@ export interface Harness {
   /** Storage calls made through deps.store since the last reset (e.g. 'links.get'). */
   storeCalls: string[];
   /** Creates a link on `pageId` (default the demo root 1001) as the demo editor, through createLink. */
-  link(settings?: LinkSettingsPatch & { password?: string }, pageId?: string): Promise<{ token: string; url: string; path: string; link: ShareLink }>;
+  link(settings?: LinkSettingsPatch & { password?: string; scope?: LinkScope }, pageId?: string): Promise<{ token: string; url: string; path: string; link: ShareLink }>;
   /** Edits the stored link directly (status, epoch, pageState, fields), bumping its version. */
   patchLink(id: string, patch: Partial<ShareLink>): Promise<ShareLink>;
   /** Stops the server and starts it again on the same port and data directory. */
@@ -176,8 +176,8 @@ export const startHarness = async (
     clock,
     storeCalls,
     async link(settings = {}, pageId = '1001') {
-      const { password, ...rest } = settings;
-      const created = await createLink(backend.deps, { accountId: 'u-editor' }, { pageId, settings: rest, password });
+      const { password, scope, ...rest } = settings;
+      const created = await createLink(backend.deps, { accountId: 'u-editor' }, { pageId, scope, settings: rest, password });
       const token = created.url.slice(created.url.lastIndexOf('/s/') + 3);
       const link = (await backend.rawStore.links.get(created.link.id))!;
       return { token, url: created.url, path: `/s/${token}`, link };
