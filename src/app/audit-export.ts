@@ -343,8 +343,14 @@ export const runAuditExportStep = async (deps: AppDeps, job: AuditExportJob, opt
     return outcome(failed, false);
   }
   if (saved.record.status === 'ready') return outcome(saved.record, true);
-  // Bounded (jobs only): the next step continues from the checkpoint just saved.
+  // Bounded (jobs only): the next step continues from the checkpoint just saved. Marked after the push
+  // (a crash in between leaves this step to be delivered again, never a chain without a next step),
+  // and only if nothing moved since, so a late duplicate of this step finds itself stale.
   await deps.jobs!.enqueue({ ...job, step: job.step + 1 });
+  const latest = await loadExport(deps, job.exportId);
+  if (latest && latest.status === 'running' && latest.step === job.step && latest.chunks === saved.record.chunks) {
+    await saveExport(deps, { ...latest, step: job.step + 1 });
+  }
   return outcome(saved.record, false);
 };
 
