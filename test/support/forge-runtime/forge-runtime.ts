@@ -26,8 +26,19 @@ export interface ForgeRuntimeOptions {
   allowedEgress?: (url: URL) => boolean;
 }
 
+/** An event as @forge/events pushed it to the platform queue. */
+export interface QueuedEvent {
+  queueName: string;
+  jobId: string;
+  body: Record<string, unknown>;
+  concurrency?: { key: string; limit: number };
+  delayInSeconds?: number;
+}
+
 export interface ForgeRuntimeStats {
   confluence: { principal: ConfluencePrincipal; method: string; path: string; status: number }[];
+  /** Async events waiting for their consumer, oldest first (the test delivers them with invokeConsumer). */
+  queue: QueuedEvent[];
   webTriggerUrlLookups: number;
   egress: { url: string; method: string }[];
 }
@@ -58,7 +69,7 @@ export const packagedBundlesExist = (): boolean => existsSync(join(FORGE_BUILD, 
 export const installForgeRuntime = (options: ForgeRuntimeOptions) => {
   const g = globalThis as Record<string, unknown>;
   const saved = { runtime: g['__forge_runtime__'], fetch: g['__forge_fetch__'], globalFetch: g['fetch'] };
-  const stats: ForgeRuntimeStats = { confluence: [], webTriggerUrlLookups: 0, egress: [] };
+  const stats: ForgeRuntimeStats = { confluence: [], queue: [], webTriggerUrlLookups: 0, egress: [] };
   let invocation: { accountId?: string; moduleKey: string; deadline: number } = { moduleKey: 'none', deadline: Infinity };
 
   g['__forge_runtime__'] = {
@@ -95,6 +106,13 @@ export const installForgeRuntime = (options: ForgeRuntimeOptions) => {
       const response = await options.confluence(principal, path, init);
       stats.confluence.push({ principal, method: init?.method ?? 'GET', path, status: response.status });
       return response;
+    }
+    // @forge/events Queue.push: the platform answers 201 when every event was accepted (validators.js).
+    if (target['type'] === 'fpp' && target['remote'] === 'stargate' && path.startsWith('/webhook/queue/publish/')) {
+      const request = JSON.parse(String(init?.body ?? '{}')) as { queueName: string; jobId: string; payload: Omit<QueuedEvent, 'queueName' | 'jobId'>[] };
+      if (Buffer.byteLength(String(init?.body ?? ''), 'utf8') > 200 * 1024) return Response.json({ errorMessage: 'payload too big' }, { status: 413 });
+      for (const event of request.payload) stats.queue.push({ queueName: request.queueName, jobId: request.jobId, ...event });
+      return new Response(null, { status: 201 });
     }
     if (target['type'] === 'fpp' && target['remote'] === 'stargate' && path === '/graphql') {
       const body = JSON.parse(String(init?.body ?? '{}')) as { query?: string };
@@ -165,6 +183,14 @@ export const installForgeRuntime = (options: ForgeRuntimeOptions) => {
     invokeScheduled: (bundle: Bundle, handler: string) =>
       within({ moduleKey: 'expiry-sweeper', deadline: Date.now() + 300_000 }, () =>
         bundle[handler]!({ context: { cloudId: CLOUD_ID, moduleKey: 'expiry-sweeper' } }, { installContext: `ari:cloud:confluence::site/${CLOUD_ID}` }),
+      ),
+    /** Delivers one queued event to its consumer function as Forge does (900 s budget); rethrows what the consumer throws. */
+    invokeConsumer: (bundle: Bundle, handler: string, event: QueuedEvent, eventId: string, retryCount = 0) =>
+      within({ moduleKey: 'background-jobs', deadline: Date.now() + 900_000 }, () =>
+        bundle[handler]!(
+          { body: event.body, queueName: event.queueName, jobId: event.jobId, eventId, ...(retryCount > 0 ? { retryContext: { retryCount, retryReason: 'FUNCTION_UPSTREAM_RATE_LIMITED' } } : {}) },
+          { installContext: `ari:cloud:confluence::site/${CLOUD_ID}` },
+        ),
       ),
     uninstall: () => {
       g['__forge_runtime__'] = saved.runtime;
