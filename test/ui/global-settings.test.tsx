@@ -351,13 +351,24 @@ describe('global settings', () => {
     expect(sent.settings.customization).toMatchObject({ heading: 'ACME shared docs', logoUrl: 'https://cdn.acme.com/logo.png', footerText: '© ACME' });
   });
 
-  it('Audit log: filters, pages with the cursor and shows the CSV export', async () => {
+  it('Audit log: filters, pages with the cursor and starts the CSV export with the applied filter', async () => {
     fakeHost.resolvers.getAuditLog = (p) =>
       ok({
         items: [{ id: 'e1', at: Date.UTC(2026, 10, 20, 9, 30), action: 'link_created', actor: 'u-editor', linkId: 'L1', pageId: '1001', spaceKey: 'DEMO', detail: 'Partner review', count: 1 }],
         ...((p as { cursor?: string }).cursor ? {} : { nextCursor: 'c2' }),
       });
-    fakeHost.resolvers.exportAuditCsv = () => ok({ filename: 'audit.csv', csv: 'at,action\n2026-11-20T09:30:00Z,link_created' });
+    fakeHost.resolvers.startAuditExport = () =>
+      ok({
+        exportId: 'E'.repeat(22),
+        status: 'ready',
+        rows: 1,
+        reachedAt: Date.UTC(2026, 10, 20, 9, 30),
+        message: null,
+        truncated: false,
+        downloads: [{ part: 1, filename: 'audit.csv', url: 'https://trigger.example/x/export/EEEE?part=1&exp=1&sig=s', rows: 1, bytes: 120 }],
+        urlsExpireAt: Date.UTC(2026, 10, 20, 9, 45),
+        createdAt: Date.UTC(2026, 10, 20, 9, 30),
+      });
     fakeHost.resolvers.getSiteSettings = () => ok({ settings: siteSettings(), secrets: { ssoClientSecret: false, emailApiKey: false } });
     await render(<GlobalSettingsApp />);
     await openTab('Audit log');
@@ -372,8 +383,8 @@ describe('global settings', () => {
     await click(button('Next'));
     expect(payloadsOf('getAuditLog').at(-1)).toMatchObject({ cursor: 'c2' });
     await click(button('Export CSV'));
-    expect(payloadsOf('exportAuditCsv')).toEqual([{ action: 'link_created', spaceKey: 'DEMO', since: Date.UTC(2026, 10, 1) }]);
-    expect(byType('CodeBlock')[0]!.props.text).toBe('at,action\n2026-11-20T09:30:00Z,link_created');
+    expect(payloadsOf('startAuditExport')).toEqual([{ action: 'link_created', spaceKey: 'DEMO', since: Date.UTC(2026, 10, 1) }]);
+    expect(byType('Link').map((l) => l.props.href)).toEqual(['https://trigger.example/x/export/EEEE?part=1&exp=1&sig=s']);
   });
 
   it('Audit log: the retention days are validated (1..3650) and saved with the settings version', async () => {

@@ -177,23 +177,27 @@ export const AuditTab = ({ pollMs = 2000 }: { pollMs?: number } = {}) => {
     };
   }, [filter, cursor]);
 
-  // While the export is prepared, ask again `pollMs` after each answer (every answer is a new view object).
-  const tracked = exp.state === 'tracking' && inProgress(exp.view) ? exp.view : null;
+  // While the export is prepared, ask again `pollMs` after each answer (`answers` counts them).
+  const [answers, setAnswers] = useState(0);
+  const trackedId = exp.state === 'tracking' && inProgress(exp.view) ? exp.view.exportId : null;
   useEffect(() => {
-    if (!tracked) return undefined;
-    const exportId = tracked.exportId;
+    if (!trackedId) return undefined;
     let live = true;
     const timer = setTimeout(() => {
-      api.getAuditExport({ exportId }).then(
-        (view) => live && setExp({ state: 'tracking', view }),
-        (error) => live && setExp({ state: 'error', error: toResolverError(error), exportId }),
+      api.getAuditExport({ exportId: trackedId }).then(
+        (view) => {
+          if (!live) return;
+          setExp({ state: 'tracking', view });
+          setAnswers((n) => n + 1);
+        },
+        (error) => live && setExp({ state: 'error', error: toResolverError(error), exportId: trackedId }),
       );
     }, pollMs);
     return () => {
       live = false;
       clearTimeout(timer);
     };
-  }, [tracked, pollMs]);
+  }, [trackedId, answers, pollMs]);
 
   const exportCsv = async () => {
     setExp({ state: 'starting' });
