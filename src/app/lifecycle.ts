@@ -4,7 +4,8 @@
  * restored and unarchived pages bring them back. Updates feed the subscriber notification debounce.
  * Handlers are idempotent: Forge may deliver an event twice or retry it.
  */
-import { z } from 'zod';
+// zod/mini: the share view reaches this module (updateLinkWithRetry), and classic zod would double its cold start.
+import * as z from 'zod/mini';
 import { DomainError, isDomainError } from '../core/errors';
 import type { AuditAction, PageState, ShareLink } from '../core/model';
 import { linkAuditScope, recordAudit } from './audit';
@@ -15,21 +16,21 @@ import type { PageStateJob } from './ports';
 import { notePageUpdated } from './notifications';
 import { invalidateTrees } from './view/tree-cache';
 
-const idSchema = z.union([z.string().min(1).max(64), z.number().int().nonnegative()]).transform(String);
+const idSchema = z.pipe(z.union([z.string().check(z.minLength(1), z.maxLength(64)), z.number().check(z.int(), z.nonnegative())]), z.transform(String));
 
 /** The fields we use of the documented page event payload (forge-facts §1.5); the rest passes through. */
 export const pageEventSchema = z.looseObject({
-  eventType: z.string().min(1).max(200),
-  atlassianId: z.string().max(200).optional(),
-  selfGenerated: z.boolean().optional(),
-  suppressNotifications: z.boolean().optional(),
-  updateTrigger: z.string().max(100).optional(),
+  eventType: z.string().check(z.minLength(1), z.maxLength(200)),
+  atlassianId: z.optional(z.string().check(z.maxLength(200))),
+  selfGenerated: z.optional(z.boolean()),
+  suppressNotifications: z.optional(z.boolean()),
+  updateTrigger: z.optional(z.string().check(z.maxLength(100))),
   content: z.looseObject({
     id: idSchema,
-    type: z.string().max(50).optional(),
-    status: z.string().max(50).optional(),
-    title: z.string().max(1000).optional(),
-    space: z.looseObject({ id: idSchema.optional(), key: z.string().max(255).optional() }).optional(),
+    type: z.optional(z.string().check(z.maxLength(50))),
+    status: z.optional(z.string().check(z.maxLength(50))),
+    title: z.optional(z.string().check(z.maxLength(1000))),
+    space: z.optional(z.looseObject({ id: z.optional(idSchema), key: z.optional(z.string().check(z.maxLength(255))) })),
   }),
 });
 
