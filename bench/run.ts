@@ -4,9 +4,11 @@
  * defaults 20 and 150 ms) so the view's critical path can be compared with the ideal of one store wave
  * plus one Confluence wave. Figures, not pass/fail: targets are printed beside them.
  * Sections: view (critical path, waves, gate page), bundle (cold-start vs lazy chunks), bcrypt, policy,
- * listing (per-page cost at 1k and BENCH_LIST_TOTAL links). BENCH_ONLY=view,bundle,… runs a subset.
+ * listing (per-page cost at 1k and BENCH_LIST_TOTAL links), plain (a plain page view through the REST adapter).
+ * BENCH_ONLY=view,bundle,… runs a subset.
  * Temp directories are removed; bench/results.json (git-ignored) holds the last full run.
  */
+import { benchPopularLink, printPopularLink } from './popular-link';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +26,7 @@ import { createKvsStore } from '../src/adapters/forge/kvs-store';
 import { FakeKvs } from '../test/support/fake-kvs';
 import type { HttpRequest } from '../src/web/http';
 import { CallLog, instrument } from './instrument';
-import { benchRateLimited, benchResolvers, benchSweep, benchTree, printResolversAndSweep, printScale } from './scale';
+import { benchPlainView, benchRateLimited, benchResolvers, benchSweep, benchTree, printPlainView, printResolversAndSweep, printScale } from './scale';
 
 const STORE_MS = Number(process.env['BENCH_STORE_MS'] ?? 20);
 const CONFLUENCE_MS = Number(process.env['BENCH_CONFLUENCE_MS'] ?? 150);
@@ -360,10 +362,12 @@ type Results = {
   bcrypt?: Awaited<ReturnType<typeof benchBcrypt>>;
   policy?: ReturnType<typeof benchPolicy>;
   listing?: Awaited<ReturnType<typeof benchListing>>;
+  plain?: Awaited<ReturnType<typeof benchPlainView>>;
   tree?: Awaited<ReturnType<typeof benchTree>>;
   rateLimited?: Awaited<ReturnType<typeof benchRateLimited>>;
   resolvers?: Awaited<ReturnType<typeof benchResolvers>>;
   sweep?: Awaited<ReturnType<typeof benchSweep>>;
+  popular?: Awaited<ReturnType<typeof benchPopularLink>>;
 };
 
 const main = async () => {
@@ -376,10 +380,12 @@ const main = async () => {
   if (wanted('bcrypt')) results.bcrypt = await benchBcrypt();
   if (wanted('policy')) results.policy = benchPolicy();
   if (wanted('listing')) results.listing = await benchListing();
+  if (wanted('plain')) results.plain = await benchPlainView();
   if (wanted('tree')) results.tree = await benchTree();
   if (wanted('ratelimit')) results.rateLimited = await benchRateLimited();
   if (wanted('resolvers')) results.resolvers = await benchResolvers();
   if (wanted('sweep')) results.sweep = await benchSweep();
+  if (wanted('popular')) results.popular = await benchPopularLink();
   console.log(JSON.stringify(results, null, 2));
   const { view: v, bundle: b, listing: l } = results;
   if (v) {
@@ -405,8 +411,10 @@ const main = async () => {
         .join('; ')}`,
     );
   }
+  printPlainView(results.plain);
   printScale(results.tree, results.rateLimited);
   printResolversAndSweep(results.resolvers, results.sweep);
+  printPopularLink(results.popular);
   if (only === undefined) {
     await mkdir('bench', { recursive: true });
     await writeFile(join('bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');

@@ -14,7 +14,7 @@ import type { BackgroundJob, Clock, ConfluenceRights, Mailer, Random } from '../
 import { createConfluenceRest, type RequestFn } from '../src/adapters/forge/confluence-rest';
 import { createConfluenceEmulator, type ConfluenceEmulator } from '../src/dev/confluence-emulator/emulator';
 import { fixtureSiteSchema, type FixtureSite } from '../src/dev/confluence-emulator/site-schema';
-import { createShareHandler } from '../src/web/share-handler';
+import { createShareHandler, type ShareHandlerOptions } from '../src/web/share-handler';
 import type { HttpRequest } from '../src/web/http';
 import { randomBytes } from 'node:crypto';
 import { CallLog, instrument } from './instrument';
@@ -191,9 +191,9 @@ interface ViewFigure {
   status: number;
 }
 
-const measureView = async (h: Harness, url: string): Promise<ViewFigure> => {
+const measureView = async (h: Harness, url: string, options: ShareHandlerOptions = {}): Promise<ViewFigure> => {
   h.deps.content = h.newContent();
-  const handler = createShareHandler(h.deps);
+  const handler = createShareHandler(h.deps, options);
   h.requests.reset();
   h.storeCalls.reset();
   h.points.total = 0;
@@ -283,6 +283,59 @@ export const benchRateLimited = async () => {
   } finally {
     await h.close();
   }
+};
+
+/**
+ * A plain shared page of the demo site (page 1001, no child pages shared): body, footer comments with
+ * their replies, inline comments, the attachment list, the creator's read check (its cache cleared before
+ * each view, so every view makes it and then writes the answer to the store) and the creator's name.
+ * Median of 5 views; then with the check cached, and with the page's picture embedded as on Forge
+ * (inlineImages), which needs the body first: one more wave.
+ */
+export const benchPlainView = async () => {
+  const { loadFixtureSite } = await import('../src/dev/confluence-emulator/site-schema');
+  const { creatorAccessKey } = await import('../src/app/view/creator-access');
+  const site = await loadFixtureSite(new URL('../fixtures/demo-site.json', import.meta.url).pathname);
+  const h = await harness(site, { confluenceMs: CONFLUENCE_MS, storeMs: STORE_MS });
+  try {
+    const created = await createLink(h.deps, { accountId: 'u-editor' }, {
+      pageId: '1001',
+      settings: { name: 'Bench plain page', includeChildren: false, comments: 'view', attachments: 'view', showCreator: true },
+    });
+    const median = async (options: ShareHandlerOptions, uncached = true): Promise<ViewFigure> => {
+      const runs: ViewFigure[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        if (uncached) await h.deps.store.ephemeral.delete(creatorAccessKey(created.link.id));
+        const figure = await measureView(h, created.url, options);
+        if (figure.status !== 200) throw new Error(`Bench plain page view answered ${figure.status}`);
+        runs.push(figure);
+      }
+      return [...runs].sort((a, b) => a.ms - b.ms)[2]!;
+    };
+    const plain = await median({});
+    // Within CREATOR_ACCESS_TTL_MS of a check, views read the answer from the store instead.
+    const cachedCheck = await median({}, false);
+    const withImages = await median({ inlineImages: true, inlineDownloads: true });
+    return {
+      injectedLatencyMs: { store: STORE_MS, confluence: CONFLUENCE_MS },
+      plain,
+      creatorCheckCached: cachedCheck,
+      withInlineImages: withImages,
+      idealMs: STORE_MS + CONFLUENCE_MS,
+      specViolations: h.emulator.stats.specViolations.length,
+      target: '1 store wave + 1 Confluence wave (inline images: 1 more wave for the picture bytes)',
+    };
+  } finally {
+    await h.close();
+  }
+};
+
+export const printPlainView = (plain?: Awaited<ReturnType<typeof benchPlainView>>) => {
+  if (!plain) return;
+  const line = (label: string, f: ViewFigure) => console.log(`${label}: ${f.ms} ms, ${f.requests} Confluence requests, ${f.waves} sequential waves`);
+  line('plain page view', plain.plain);
+  line('plain page view, creator read check cached', plain.creatorCheckCached);
+  line('plain page view with inline images (Forge)', plain.withInlineImages);
 };
 
 export const printScale = (tree?: Awaited<ReturnType<typeof benchTree>>, limited?: Awaited<ReturnType<typeof benchRateLimited>>) => {

@@ -128,7 +128,12 @@ const readPage = (deps: ShareContext['deps'], link: ShareLink, plan: PageReadPla
       : Promise.resolve([]),
     plan.comments ? deps.content.listComments(plan.targetId) : Promise.resolve([]),
     plan.attachments ? deps.content.listAttachments(plan.targetId) : Promise.resolve([]),
-    plan.creator ? deps.content.getUser(link.createdBy).catch(() => undefined) : Promise.resolve(undefined),
+    // The creator's name is stored with the link (kept current by the sweep); older links look it up.
+    plan.creator
+      ? link.createdByName
+        ? Promise.resolve<UserInfo>({ accountId: link.createdBy, displayName: link.createdByName, email: null })
+        : deps.content.getUser(link.createdBy).catch(() => undefined)
+      : Promise.resolve(undefined),
     creatorAccess.check(plan.targetId === rootId ? [rootId] : [rootId, plan.targetId]),
   ]).then(
     (reads): PageReadResult => ({ ok: true, reads, creatorAccess }),
@@ -296,7 +301,8 @@ export const renderSharedPage = async (
   let inlineImages: Map<string, string> | null = null;
   if (ctx.options.inlineImages) {
     try {
-      inlineImages = await loadInlineImages(ctx, page.bodyHtml, tree);
+      // The page's own pictures are in its attachment list: their bytes come without a metadata read.
+      inlineImages = await loadInlineImages(ctx, page.bodyHtml, tree, attachments);
     } catch {
       inlineImages = new Map();
     }

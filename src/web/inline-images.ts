@@ -1,3 +1,4 @@
+import type { Attachment } from '../app/ports';
 import type { ShareContext } from './share-context';
 import type { SharedTree } from '../app/view/share-tree';
 import { escapeHtml } from './render/escape';
@@ -54,11 +55,15 @@ const imageRefOf = (tag: string, tree: SharedTree): ImageRef | null => {
   return { key: `${path[1]}/${fileName}`, pageId: path[1], fileName, attachmentId: attribute(tag, 'data-linked-resource-id') };
 };
 
-/** `${pageId}/${fileName}` → data: URL for the images that could be fetched and fit the budget. */
+/**
+ * `${pageId}/${fileName}` → data: URL for the images that could be fetched and fit the budget. `listed`:
+ * attachments the view already listed (the page's own); their bytes are fetched without a metadata read.
+ */
 export const loadInlineImages = async (
   ctx: ShareContext,
   bodyHtml: string,
   tree: SharedTree,
+  listed: readonly Attachment[] = [],
   budgetBytes: number = WEB_TRIGGER_RESPONSE_BUDGET,
 ): Promise<Map<string, string>> => {
   const wanted = new Map<string, { pageId: string; attachmentId: string }>();
@@ -70,7 +75,10 @@ export const loadInlineImages = async (
   }
   const entries = [...wanted.entries()];
   const downloads = await Promise.all(
-    entries.map(([, ref]) => ctx.deps.content.downloadAttachment(ref.pageId, ref.attachmentId).catch(() => undefined)),
+    entries.map(([, ref]) => {
+      const known = listed.find((a) => a.id === ref.attachmentId && a.pageId === ref.pageId);
+      return ctx.deps.content.downloadAttachment(ref.pageId, ref.attachmentId, known).catch(() => undefined);
+    }),
   );
   const images = new Map<string, string>();
   let remaining = budgetBytes - Buffer.byteLength(bodyHtml, 'utf8') - PAGE_FRAME_BYTES;

@@ -320,8 +320,96 @@ describe('content: comments and attachments', () => {
   });
   const list = (results: unknown[], next?: string) => ({ json: { results, _links: next ? { next } : {} } });
 
-  it('reads root footer comments, their replies, open inline comments with replies, and names authors and mentions in one bulk call', async () => {
+  /** A v1 comment (descendant/comment with body.storage, version, ancestors and the inline extensions expanded). */
+  const v1Comment = (
+    id: string,
+    by: { accountId: string; accountType?: string; displayName?: string | null; publicName?: string },
+    storage: string,
+    extra: { ancestors?: string[]; location?: 'footer' | 'inline'; resolution?: string; selection?: string; status?: string } = {},
+  ) => ({
+    id,
+    type: 'comment',
+    status: extra.status ?? 'current',
+    title: 'Re: Page 5',
+    ancestors: (extra.ancestors ?? []).map((a) => ({ id: a, type: 'comment', status: 'current' })),
+    version: { by: { type: 'known', accountType: 'atlassian', ...by }, when: `2026-11-0${id.slice(-1)}T10:00:00Z`, number: 1, minorEdit: false },
+    body: { storage: { value: storage, representation: 'storage' } },
+    extensions: {
+      location: extra.location ?? 'footer',
+      ...(extra.selection !== undefined ? { inlineProperties: { markerRef: `m-${id}`, originalSelection: extra.selection } } : {}),
+      ...(extra.resolution !== undefined ? { resolution: { status: extra.resolution } } : {}),
+    },
+    _links: {},
+  });
+  const V1_LIST = '/wiki/rest/api/content/5/descendant/comment?depth=all&expand=body.storage%2Cversion%2Cancestors%2Cextensions.inlineProperties%2Cextensions.resolution&limit=250';
+  const v1List = (results: unknown[], next?: string) => ({ json: { results, start: 0, limit: 250, size: results.length, _links: next ? { next } : {} } });
+
+  it('reads every comment of a page in one v1 listing: threads at every level, open inline threads, authors from the listing', async () => {
+    const ann = { accountId: 'a1', displayName: 'Ann' };
+    const bob = { accountId: 'a2', displayName: null, publicName: 'Bob' };
+    const cy = { accountId: 'a3', displayName: 'Cy' };
+    const next = '/rest/api/content/5/descendant/comment?depth=all&expand=body.storage,version,ancestors,extensions.inlineProperties,extensions.resolution&limit=250&start=5';
     const fake = fakeConfluence({
+      [V1_LIST]: v1List(
+        [
+          v1Comment('101', ann, '<p>One &amp; two</p>'),
+          v1Comment('201', cy, '<p>Typo here</p>', { location: 'inline', resolution: 'open', selection: 'teh' }),
+          v1Comment('103', bob, '<p>Reply</p>', { ancestors: ['101'] }),
+          v1Comment('202', cy, '<p>Fixed</p>', { location: 'inline', resolution: 'resolved', selection: 'x' }),
+          v1Comment('109', ann, 'x', { status: 'draft' }),
+        ],
+        next,
+      ),
+      [`/wiki${next}`]: v1List([
+        // A reply to a reply: its nearest comment ancestor is its parent.
+        v1Comment('104', ann, '<p>Reply to reply</p>', { ancestors: ['101', '103'] }),
+        v1Comment('102', bob, '<p>Ask <ac:link><ri:user ri:account-id="a4" /></ac:link></p>'),
+        v1Comment('203', ann, '<p>Thanks</p>', { ancestors: ['201'], location: 'inline' }),
+        // Replies in a resolved thread stay hidden with it.
+        v1Comment('205', ann, '<p>Hidden</p>', { ancestors: ['202'], location: 'inline' }),
+      ]),
+      // Only the mentioned person who wrote no comment is looked up.
+      '/wiki/rest/api/user/bulk?accountId=a4': { json: { results: [{ accountId: 'a4', accountType: 'atlassian', displayName: 'Dee' }], start: 0, limit: 100, size: 1, _links: {} } },
+    });
+    const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
+    const comments = await content.listComments('5');
+    const at = (day: number) => Date.parse(`2026-11-0${day}T10:00:00Z`);
+    const base = { pageId: '5', authorEmail: null, viaShare: false };
+    expect(comments).toEqual([
+      { ...base, id: '101', kind: 'footer', parentId: null, authorName: 'Ann', createdAt: at(1), bodyText: 'One & two' },
+      { ...base, id: '103', kind: 'footer', parentId: '101', authorName: 'Bob', createdAt: at(3), bodyText: 'Reply' },
+      { ...base, id: '104', kind: 'footer', parentId: '103', authorName: 'Ann', createdAt: at(4), bodyText: 'Reply to reply' },
+      { ...base, id: '102', kind: 'footer', parentId: null, authorName: 'Bob', createdAt: at(2), bodyText: 'Ask @Dee' },
+      { ...base, id: '201', kind: 'inline', parentId: null, authorName: 'Cy', createdAt: at(1), bodyText: 'Typo here', quote: 'teh' },
+      { ...base, id: '203', kind: 'inline', parentId: '201', authorName: 'Ann', createdAt: at(3), bodyText: 'Thanks' },
+    ]);
+    expect(fake.calls.map((c) => c.path)).toEqual([V1_LIST, `/wiki${next}`, '/wiki/rest/api/user/bulk?accountId=a4']);
+  });
+
+  it('reads a recipient\'s name and verified email (v1 listing) only from comments this app posted', async () => {
+    const header = '<p>From: Pat Partner<br/>Verified email: pat@partner.example<br/>(posted through a Secure Share link)</p><p>Looks good</p>';
+    const fake = fakeConfluence({
+      [V1_LIST]: v1List([
+        v1Comment('101', { accountId: 'app-1', accountType: 'app', displayName: 'Secure Share' }, header),
+        v1Comment('102', { accountId: 'other-app', accountType: 'app', displayName: 'Other App' }, header),
+        v1Comment('103', { accountId: 'human', displayName: 'Hugo' }, header),
+      ]),
+      '/wiki/rest/api/user/current': { json: { type: 'known', accountId: 'app-1', accountType: 'app', displayName: 'Secure Share' } },
+    });
+    const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
+    const [ours, other, human] = await content.listComments('5');
+    expect(ours).toMatchObject({ authorName: 'Pat Partner', authorEmail: 'pat@partner.example', viaShare: true, bodyText: 'Looks good' });
+    expect(other).toMatchObject({ authorName: 'Other App', authorEmail: null, viaShare: false });
+    expect(human).toMatchObject({ authorName: 'Hugo', viaShare: false });
+    expect(fake.calls.some((c) => c.path.includes('/user/bulk'))).toBe(false);
+  });
+
+  /** The deprecated v1 listing no longer served (or the page gone): the v2 reads follow. */
+  const v1Gone = { 'descendant/comment': () => ({ status: 410, json: {} }) };
+
+  it('falls back to v2 when the v1 listing is not served: root footer comments, their replies, open inline comments with replies, names in one bulk call', async () => {
+    const fake = fakeConfluence({
+      ...v1Gone,
       '/wiki/api/v2/pages/5/footer-comments?body-format=storage&limit=250': list(
         [comment('101', 'a1', '<p>One &amp; two</p>'), comment('109', 'a1', 'x', { status: 'draft' })],
         '/wiki/api/v2/pages/5/footer-comments?body-format=storage&limit=250&cursor=n2',
@@ -371,9 +459,10 @@ describe('content: comments and attachments', () => {
     expect(fake.calls.some((c) => c.path.includes('/user/current'))).toBe(false);
   });
 
-  it('shows the name and verified email a recipient gave for comments the app posted, and only for those', async () => {
+  it('shows the name and verified email a recipient gave for comments the app posted, and only for those (v2 fallback)', async () => {
     const header = '<p>From: Pat Partner<br/>Verified email: pat@partner.example<br/>(posted through a Secure Share link)</p><p>Looks good</p>';
     const fake = fakeConfluence({
+      ...v1Gone,
       '/wiki/api/v2/pages/5/footer-comments?body-format=storage&limit=250': list([
         comment('101', 'app-1', header),
         comment('102', 'other-app', header),

@@ -121,9 +121,13 @@ describe('an optional lookup that still fails hides that one item, never the who
   });
   const list = (results: unknown[]) => ({ json: { results, _links: {} } });
 
-  it('comments: a thread whose replies stay rate-limited shows without them; names that fail show as "Confluence user"', async () => {
+  /** The deprecated v1 listing no longer served: the adapter reads comments through v2. */
+  const v1Gone = { 'descendant/comment': () => ({ status: 410, json: {} }) };
+
+  it('comments (v2 fallback): a thread whose replies stay rate-limited shows without them; names that fail show as "Confluence user"', async () => {
     const fake = fakeConfluence(
       {
+        ...v1Gone,
         '/wiki/api/v2/pages/5/footer-comments?body-format=storage&limit=250': list([comment('101', 'a1', 'First'), comment('102', 'a2', 'Second')]),
         '/wiki/api/v2/pages/5/inline-comments?body-format=storage&resolution-status=open&resolution-status=reopened&limit=250': list([]),
         'footer-comments/101/children': () => ({ status: 429, json: {}, headers: { 'retry-after': '0' } }),
@@ -144,9 +148,10 @@ describe('an optional lookup that still fails hides that one item, never the who
     expect(fake.calls.filter((c) => c.path.includes('footer-comments/101/children'))).toHaveLength(MAX_RETRIES + 1);
   });
 
-  it('comments: Confluence refusing the app is still an error (an admin problem, not a missing item)', async () => {
+  it('comments (v2 fallback): Confluence refusing the app is still an error (an admin problem, not a missing item)', async () => {
     const fake = fakeConfluence(
       {
+        ...v1Gone,
         '/wiki/api/v2/pages/5/footer-comments?body-format=storage&limit=250': list([comment('101', 'a1', 'First')]),
         '/wiki/api/v2/pages/5/inline-comments?body-format=storage&resolution-status=open&resolution-status=reopened&limit=250': list([]),
         'footer-comments/101/children': () => ({ status: 403, json: {} }),
@@ -156,5 +161,33 @@ describe('an optional lookup that still fails hides that one item, never the who
     );
     const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
     await expect(content.listComments('5')).rejects.toMatchObject({ code: 'app_unauthorized' });
+  });
+
+  it('comments (v1 listing): names that fail show as "Confluence user"; a listing refused to the app is an error', async () => {
+    const v1Comment = (id: string, by: Record<string, unknown> | null, text: string) => ({
+      id,
+      type: 'comment',
+      status: 'current',
+      ancestors: [],
+      version: { by, when: '2026-11-02T10:00:00Z', number: 1, minorEdit: false },
+      body: { storage: { value: `<p>${text}</p>`, representation: 'storage' } },
+      extensions: { location: 'footer' },
+    });
+    const fake = fakeConfluence(
+      {
+        'descendant/comment': () => list([v1Comment('101', { accountId: 'a1', accountType: 'atlassian', displayName: 'Ann' }, 'Hi <ac:link><ri:user ri:account-id="a9" /></ac:link>'), v1Comment('102', null, 'Anon')]),
+        '/wiki/rest/api/user/bulk': () => ({ status: 503, json: {} }),
+      },
+      0,
+    );
+    const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected }, { maxRetryAfterMs: 10 });
+    const comments = await content.listComments('5');
+    expect(comments.map((c) => [c.id, c.authorName, c.bodyText])).toEqual([
+      ['101', 'Ann', 'Hi @Confluence user'],
+      ['102', 'Confluence user', 'Anon'],
+    ]);
+    const refused = fakeConfluence({ 'descendant/comment': () => ({ status: 403, json: {} }) }, 0);
+    const adapter = createConfluenceRest({ asApp: refused.request, asUser: unexpected });
+    await expect(adapter.content.listComments('5')).rejects.toMatchObject({ code: 'app_unauthorized' });
   });
 });

@@ -41,6 +41,8 @@ describe.each(SITES)('response conformance on %s', (sitePath) => {
         `/wiki/api/v2/pages/${page.id}/footer-comments?body-format=storage`,
         `/wiki/api/v2/pages/${page.id}/inline-comments?body-format=storage`,
         `/wiki/api/v2/pages/${page.id}/attachments`,
+        `/wiki/rest/api/content/${page.id}/descendant/comment?depth=all&expand=body.storage,version,ancestors,extensions.inlineProperties,extensions.resolution&limit=250`,
+        `/wiki/rest/api/content/${page.id}/descendant/comment?depth=root&limit=2`,
       );
       for (const comment of page.comments) {
         paths.push(`/wiki/api/v2/${comment.kind === 'inline' ? 'inline' : 'footer'}-comments/${comment.id}/children?body-format=storage`);

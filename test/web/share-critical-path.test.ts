@@ -42,6 +42,45 @@ describe('critical path', () => {
   });
 });
 
+describe('a plain page view (no child pages) through the REST adapter', () => {
+  it('is one wave of Confluence requests: page, every comment and reply in one listing, attachments, the creator read check', async () => {
+    h = await startHarness({ edge: 'forwarding-proxy', confluenceLatencyMs: 50 });
+    const { path } = await h.link({ includeChildren: false, comments: 'view', attachments: 'view', showCreator: true });
+    const v = new Visitor(h.base);
+    h.confluence.reset();
+    const reply = await v.get(path);
+    expect(reply.status).toBe(200);
+    expect(reply.text).toContain('Thanks, the EU row is there now.');
+    expect(h.confluence.byOperation).toEqual({ getPageById: 1, getDescendantsOfType: 1, getPageAttachments: 1, checkContentPermission: 1 });
+    expect(h.confluence.waves).toBe(1);
+  });
+
+  it('makes one request per kind of content: every comment and reply in one listing, pictures without a metadata read, the stored creator name', async () => {
+    h = await startHarness({ edge: 'forwarding-proxy', confluenceLatencyMs: 50, handlerOptions: { inlineImages: true } });
+    const { path, link } = await h.link({ includeChildren: false, comments: 'view', attachments: 'view', showCreator: true });
+    expect(link.createdByName).toBe('Erin Editor');
+    const v = new Visitor(h.base);
+    h.confluence.reset();
+    const reply = await v.get(path);
+    expect(reply.status).toBe(200);
+    // Replies at two levels of the demo page (footer 3001 → 3004, inline 3005 → 3006), the picture and the creator.
+    expect(reply.text).toContain('Thanks, the EU row is there now.');
+    expect(reply.text).toContain('Three: the cache is part of the edge tier.');
+    expect(reply.text).toContain('data:image/png;base64,');
+    expect(reply.text).toContain('Erin Editor');
+    expect(h.confluence.byOperation).toEqual({
+      getPageById: 1,
+      getDescendantsOfType: 1,
+      getPageAttachments: 1,
+      checkContentPermission: 1,
+      // The picture's bytes, after the body named it: the only request of a second wave.
+      downloadAttatchment: 1,
+    });
+    // The content wave, the download, and the media service the download's 302 points to.
+    expect(h.confluence.waves).toBe(3);
+  });
+});
+
 describe('router', () => {
   it('never throws and only accepts well-formed tokens and numeric page ids', () => {
     fc.assert(

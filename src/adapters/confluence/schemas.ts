@@ -121,6 +121,23 @@ export const userSchema = z.object({
   email: text,
 });
 export type RawUser = z.infer<typeof userSchema>;
+
+/**
+ * v1 Content of type comment, from GET /wiki/rest/api/content/{id}/descendant/comment with
+ * `body.storage,version,ancestors,extensions.inlineProperties,extensions.resolution` expanded. The
+ * `extensions` object is untyped in the spec, so its parts are read leniently (see comments.ts).
+ */
+export const v1CommentSchema = z.object({
+  id,
+  type: text,
+  status: text,
+  ancestors: z.nullish(z.array(z.object({ id, type: text }))),
+  version: z.nullish(z.object({ when: text, by: z.nullish(userSchema) })),
+  body: z.nullish(z.object({ storage: bodyValue })),
+  extensions: z.nullish(z.record(z.string(), z.unknown())),
+});
+export type RawV1Comment = z.infer<typeof v1CommentSchema>;
+export const v1CommentListSchema = z.object({ results: z.array(v1CommentSchema), _links: linksSchema });
 export const userBulkSchema = z.object({ results: z.array(userSchema) });
 export const emailRecordSchema = z.object({ accountId: text, email: text });
 

@@ -1,11 +1,16 @@
 /** Confluence REST v1 operations the emulator answers (by operationId), in the spec's response shapes. */
 import { parseCql, type CqlClause } from './cql';
 import { json, lookupUser, paginateV1, stableNumber, v1Error, v1User, type Route, type RouteContext } from './route-kit';
-import type { FixtureAttachment, FixturePage } from './site-schema';
+import type { FixtureAttachment, FixtureComment, FixturePage } from './site-schema';
 import type { Principal } from './site-state';
 
 /** Search returns at most this many results per request, whatever `limit` asks. */
 export const SEARCH_MAX_LIMIT = 100;
+/**
+ * Content descendants per request at most (the spec: "may be restricted by fixed system limits"; the real
+ * cap is not published, so the emulator assumes the search's and the adapter follows `_links.next`).
+ */
+export const DESCENDANTS_MAX_LIMIT = 100;
 
 const webui = (node: FixturePage): string => `/spaces/${node.spaceKey}/pages/${node.id}`;
 
@@ -132,6 +137,64 @@ const contentOfAttachment = (ctx: RouteContext, page: FixturePage, att: FixtureA
   };
 };
 
+/**
+ * A comment as v1 Content (type `comment`), with the expansions asked for: `body.storage`, `version`
+ * (author as `version.by`), `ancestors` (the comments it replies to, outermost first), `container` (the page),
+ * `extensions.inlineProperties` and `extensions.resolution` (inline comments). `extensions.location` is
+ * always there: `footer` or `inline`.
+ */
+const commentContent = (ctx: RouteContext, page: FixturePage, comment: FixtureComment, expand: string[]) => {
+  const chain: FixtureComment[] = [];
+  for (let p = comment.parentId; p !== null && chain.length <= page.comments.length; ) {
+    const parent = page.comments.find((c) => c.id === p);
+    if (!parent) break;
+    chain.unshift(parent);
+    p = parent.parentId;
+  }
+  const ref = (c: FixtureComment) => ({
+    id: c.id,
+    type: 'comment',
+    status: 'current',
+    title: `Re: ${page.title}`,
+    _links: { webui: `${webui(page)}?focusedCommentId=${c.id}`, self: `/rest/api/content/${c.id}` },
+  });
+  const author = lookupUser(ctx, comment.authorId);
+  const inline = comment.kind === 'inline';
+  const expanded = new Set(expand);
+  return {
+    ...ref(comment),
+    ...(expanded.has('ancestors') ? { ancestors: chain.map(ref) } : {}),
+    ...(expanded.has('container') ? { container: contentRef(page) } : {}),
+    ...(expanded.has('version')
+      ? {
+          version: {
+            by: author ? v1User(ctx, author) : { type: 'unknown', accountId: comment.authorId, accountType: '', email: null, publicName: null, displayName: null },
+            when: comment.createdAt,
+            number: 1,
+            minorEdit: false,
+            message: '',
+          },
+        }
+      : {}),
+    ...(expanded.has('body.storage') ? { body: { storage: { value: comment.body, representation: 'storage' }, _expandable: { view: '', export_view: '' } } } : {}),
+    extensions: {
+      location: comment.kind,
+      ...(inline && expanded.has('extensions.inlineProperties')
+        ? { inlineProperties: { markerRef: `marker-${comment.id}`, originalSelection: comment.inlineSelection ?? '' } }
+        : {}),
+      ...(inline && expanded.has('extensions.resolution')
+        ? { resolution: { status: comment.resolutionStatus, lastModifiedDate: comment.createdAt } }
+        : {}),
+    },
+    _expandable: {
+      ...(expanded.has('ancestors') ? {} : { ancestors: '' }),
+      ...(expanded.has('container') ? {} : { container: `/rest/api/content/${page.id}` }),
+      ...(expanded.has('version') ? {} : { version: '' }),
+      ...(expanded.has('body.storage') ? {} : { body: '' }),
+    },
+  };
+};
+
 export const v1Routes: Record<string, Route> = {
   getUser(ctx) {
     const user = lookupUser(ctx, String(ctx.operation.query['accountId'] ?? ''));
@@ -196,6 +259,21 @@ export const v1Routes: Record<string, Route> = {
       _expandable: { restrictions: '', content: `/rest/api/content/${node.id}` },
       _links: { base: ctx.state.site.baseUrl, context: '/wiki', self: `/rest/api/content/${node.id}/restriction/byOperation/${operation}` },
     });
+  },
+  getDescendantsOfType(ctx) {
+    const node = ctx.state.visibleNode(ctx.principal, ctx.operation.pathParams['id'] ?? '');
+    if (!node || !['current', 'archived', 'trashed'].includes(node.status)) return v1Error(404, 'No content with this id, or the caller cannot see it.');
+    if (ctx.operation.pathParams['type'] !== 'comment') return v1Error(400, 'The emulator answers comment descendants only.');
+    // depth: `all` (default) or `root` (top-level comments only); the spec's enum holds no other value.
+    const maxDepth = ctx.operation.query['depth'] === 'root' ? 1 : Infinity;
+    const depthOf = (comment: FixtureComment): number => {
+      let depth = 1;
+      for (let p = comment.parentId; p !== null && depth <= node.comments.length; depth += 1) p = node.comments.find((c) => c.id === p)?.parentId ?? null;
+      return depth;
+    };
+    const expand = ((ctx.operation.query['expand'] as string[] | undefined) ?? []).map((e) => e.trim());
+    const found = node.comments.filter((c) => depthOf(c) <= maxDepth);
+    return paginateV1(ctx, found, 25, DESCENDANTS_MAX_LIMIT, (c) => commentContent(ctx, node, c, expand));
   },
   searchByCQL(ctx) {
     const cql = String(ctx.operation.query['cql'] ?? '');

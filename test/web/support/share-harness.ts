@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { emulatedConfluence, runConfluenceInvocation } from '../../../src/dev/confluence-emulator/rest-adapter';
 import { loadFixtureSite } from '../../../src/dev/confluence-emulator/site-schema';
-import type { SiteControl } from '../../../src/dev/confluence-emulator/emulator';
+import type { EmulatorStats, SiteControl } from '../../../src/dev/confluence-emulator/emulator';
 import { createLocalStore, type LocalStore } from '../../../src/adapters/local/local-store';
 import type { AppDeps } from '../../../src/app/deps';
 import { createLink, type LinkSettingsPatch } from '../../../src/app/links';
@@ -37,6 +37,8 @@ export interface Harness {
   deps: AppDeps;
   store: Store;
   site: SiteControl;
+  /** The emulator's request counts and log (every Confluence request the adapter sent). */
+  confluence: EmulatorStats;
   mail: MailMessage[];
   clock: { now: number };
   /** Storage calls made through deps.store since the last reset (e.g. 'links.get'). */
@@ -62,6 +64,7 @@ interface Backend {
   deps: AppDeps;
   rawStore: Store;
   site: SiteControl;
+  confluence: EmulatorStats;
   close(): Promise<void>;
 }
 
@@ -78,6 +81,7 @@ const startLocalBackend = async (dataDir: string, clock: { now: number }, port: 
     deps: server.deps,
     rawStore: server.app.store,
     site: server.app.site,
+    confluence: server.app.confluence.stats,
     close: async () => {
       await server.close();
       assertWithinSpecs(server.app.confluence.stats);
@@ -132,6 +136,7 @@ const startProxyBackend = async (
     deps,
     rawStore: store,
     site: fixture.site,
+    confluence: fixture.emulator.stats,
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -171,6 +176,9 @@ export const startHarness = async (
     },
     get site() {
       return backend.site;
+    },
+    get confluence() {
+      return backend.confluence;
     },
     mail,
     clock,
