@@ -17,7 +17,10 @@
  * - the operation names: page `update`/`page`, space `administer`/`space`, and v1
  *   user/current?expand=operations `administer`/`application` for Confluence admins;
  * - v1 child/attachment upload through asApp (multipart body as ArrayBuffer);
- * - that requestConfluence follows the 302 of the v1 attachment download to the media service.
+ * - that requestConfluence follows the 302 of the v1 attachment download to the media service;
+ * - v1 content/{id}/descendant/comment (deprecated in the spec; comments.ts falls back to the v2 reads on
+ *   404/410): that a reply's `ancestors` list the comments it replies to, that inline comments carry
+ *   `extensions.location` `inline` with `inlineProperties` and `resolution`, and how many it answers per request.
  */
 import type { ConfluenceContent, ConfluenceRights } from '../../app/ports';
 import { createAttachments } from './attachments';
