@@ -118,7 +118,8 @@ const spaceResult = async (deps: AppDeps, spaceKey: string, global: GlobalConfig
   const info = await deps.content.getSpace(spaceKey);
   const { policy } = spacePolicyFrom(global, space);
   return {
-    space: { key: spaceKey, name: info?.name ?? spaceKey },
+    // The home page: the space settings page shares the whole space from it.
+    space: { key: spaceKey, name: info?.name ?? spaceKey, homepageId: info?.homepageId ?? null },
     config: space,
     global: {
       comments: global.comments,

@@ -143,7 +143,8 @@ export interface LinkUrlResult {
 }
 
 export interface SpaceConfigResult {
-  space: { key: string; name: string };
+  /** `homepageId`: the space's home page, from which the whole space is shared (null when Confluence does not tell). */
+  space: { key: string; name: string; homepageId?: string | null };
   config: SpaceConfig;
   /** Global configuration as it bears on this space (read-only for space admins). */
   global: Pick<GlobalConfig, 'sharingEnabled' | 'applyOnAllLinks'> & PolicySettingsInput;

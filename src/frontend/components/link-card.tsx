@@ -3,13 +3,14 @@ import { Box, Button, ButtonGroup, Inline, Stack, Text } from '@forge/react';
 import type { LinkView } from '../../core/model';
 import type { LinkListItem } from '../../shared/contract';
 import { ACCESS_LABEL, humanDate, joinReasons } from './labels';
+import { ScopeMarker, isWholeSpace } from './scope-marker';
 import { StatusLozenge } from './status-lozenge';
 
 export type LinkAction = 'copy' | 'email' | 'edit' | 'toggle' | 'rotate' | 'delete' | 'activity';
 
 const summary = (link: LinkView): string => {
   const parts = [`Comments: ${ACCESS_LABEL[link.comments]}`, `Attachments: ${ACCESS_LABEL[link.attachments]}`];
-  if (link.includeChildren) parts.push('with child pages');
+  if (link.includeChildren && !isWholeSpace(link)) parts.push('with child pages');
   if (link.hasPassword) parts.push('password');
   if (link.expiresAt !== null) parts.push(`expires ${humanDate(link.expiresAt)}`);
   if (link.selectedUsers.length > 0) {
@@ -69,6 +70,7 @@ export const LinkCard = ({ link, currentAccountId, statsLine, busy, onAction }: 
         <Inline space="space.100" alignBlock="center" spread="space-between">
           <Inline space="space.100" alignBlock="center">
             <Text weight="bold">{link.name}</Text>
+            <ScopeMarker link={link} />
             <StatusLozenge status={link.effectiveStatus} />
           </Inline>
           <Text size="small" color="color.text.subtle">

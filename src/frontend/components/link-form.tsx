@@ -17,7 +17,7 @@ import {
   TextArea,
   Textfield,
 } from '@forge/react';
-import type { AccessLevel, LinkSettings, LinkView } from '../../core/model';
+import type { AccessLevel, LinkScope, LinkSettings, LinkView } from '../../core/model';
 import type { EffectivePolicyView, LinkSettingsInput, PasswordChange } from '../../shared/contract';
 import { Field, FieldNotes } from './field';
 import { ipProblem, passwordProblem, plural, selectedUsersProblem } from './form-checks';
@@ -35,6 +35,8 @@ export interface LinkFormSubmit {
   passwordChange?: PasswordChange;
   /** Email the link to the addresses this save adds to the selected users. */
   notifyNewUsers: boolean;
+  /** What the link shares: this page (and maybe its tree) or the whole space (create only; a link keeps its scope). */
+  scope: LinkScope;
 }
 
 export interface LinkFormProps {
@@ -45,6 +47,10 @@ export interface LinkFormProps {
   link?: LinkView;
   /** The page the link shares (for the "what will be shared" preview); no preview without it. */
   pageId?: string;
+  /** Create: the page is its space's home page, so the whole space may be shared instead. */
+  spaceHome?: { name: string } | undefined;
+  /** Create: what the form starts sharing (the space settings page starts with the whole space). */
+  initialScope?: LinkScope;
   /** The policy suggests a password (shown as a recommendation when not required). */
   passwordSuggested?: boolean;
   busy: boolean;
@@ -166,10 +172,16 @@ export const LinkForm = ({
   formErrors,
   formErrorTitle = 'The link was not saved',
   pageId,
+  spaceHome,
+  initialScope = 'page',
   onSubmit,
   onCancel,
 }: LinkFormProps) => {
   const [state, setState] = useState<FormState>(() => initialState(initial, policy));
+  const [scope, setScope] = useState<LinkScope>(() => (mode === 'edit' ? (link?.scope ?? 'page') : spaceHome ? initialScope : 'page'));
+  const wholeSpace = scope === 'space';
+  /** A whole space is a page tree: child pages are implied. */
+  const withChildren = wholeSpace || state.includeChildren;
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setState((s) => ({ ...s, [key]: value }));
   const errors = { ...fieldErrors, ...localErrors };
@@ -204,10 +216,10 @@ export const LinkForm = ({
       description: state.description.trim(),
       comments: state.comments,
       attachments: state.attachments,
-      includeChildren: state.includeChildren,
-      withLabels: state.includeChildren ? parseList(state.withLabels) : [],
-      withoutLabels: state.includeChildren ? parseList(state.withoutLabels) : [],
-      shareRestrictedChildren: state.includeChildren && state.shareRestrictedChildren,
+      includeChildren: withChildren,
+      withLabels: withChildren ? parseList(state.withLabels) : [],
+      withoutLabels: withChildren ? parseList(state.withoutLabels) : [],
+      shareRestrictedChildren: withChildren && state.shareRestrictedChildren,
       showCreator: state.showCreator,
       allowSubscribe: state.allowSubscribe,
       expiresAt: expiryInstant(state.expiryDate, policy, now),
@@ -216,11 +228,11 @@ export const LinkForm = ({
       requireSso: policy.ssoRequired || state.requireSso,
     };
     if (mode === 'create') {
-      onSubmit({ settings, notifyNewUsers: state.notifyNewUsers, ...(state.password ? { password: state.password } : {}) });
+      onSubmit({ settings, scope, notifyNewUsers: state.notifyNewUsers, ...(state.password ? { password: state.password } : {}) });
     } else {
       const passwordChange: PasswordChange =
         state.passwordAction === 'set' ? { action: 'set', password: state.password } : { action: state.passwordAction };
-      onSubmit({ settings, passwordChange, notifyNewUsers: state.notifyNewUsers });
+      onSubmit({ settings, scope, passwordChange, notifyNewUsers: state.notifyNewUsers });
     }
   };
 
@@ -229,8 +241,27 @@ export const LinkForm = ({
     <Form onSubmit={submit}>
       <Stack space="space.200">
         <Heading as="h3" size="small">
-          {mode === 'create' ? 'Create & share secure link' : `Edit “${link?.name ?? ''}”`}
+          {mode === 'create' ? (wholeSpace ? 'Share the whole space' : 'Create & share secure link') : `Edit “${link?.name ?? ''}”`}
         </Heading>
+        {mode === 'create' && spaceHome ? (
+          <Field id="link-scope" label="What to share">
+            <RadioGroup
+              name="scope"
+              value={scope}
+              options={[
+                { name: 'scope', value: 'page', label: 'This page' },
+                { name: 'scope', value: 'space', label: `Share the whole space “${spaceHome.name}”` },
+              ]}
+              onChange={(e) => {
+                const next = e.target.value === 'space' ? 'space' : 'page';
+                setScope(next);
+                // An empty name gets the space's: lists and emails then say what the link shares.
+                if (next === 'space' && state.name.trim() === '') set('name', `Whole space: ${spaceHome.name}`);
+              }}
+            />
+          </Field>
+        ) : null}
+        {mode === 'edit' && wholeSpace ? <Text color="color.text.subtle">This link shares the whole space.</Text> : null}
         {Object.keys(localErrors).length > 0 ? (
           <SectionMessage appearance="error" title="Some entries need a change">
             <Text>
@@ -291,13 +322,17 @@ export const LinkForm = ({
 
             {policy.childPages ? (
               <Stack space="space.100">
-                <Checkbox
-                  name="includeChildren"
-                  label="Include child pages"
-                  isChecked={state.includeChildren}
-                  onChange={(e) => set('includeChildren', Boolean(e.target.checked))}
-                />
-                {state.includeChildren ? (
+                {wholeSpace ? (
+                  <Text>Whole space: the home page, the space’s other top-level pages and all their child pages.</Text>
+                ) : (
+                  <Checkbox
+                    name="includeChildren"
+                    label="Include child pages"
+                    isChecked={state.includeChildren}
+                    onChange={(e) => set('includeChildren', Boolean(e.target.checked))}
+                  />
+                )}
+                {withChildren ? (
                   <Box paddingInlineStart="space.300">
                     <Stack space="space.100">
                       <Field id="link-with-labels" label="Only child pages with labels" helper="Comma-separated; empty = all child pages." error={errors.withLabels}>
@@ -327,17 +362,25 @@ export const LinkForm = ({
                 <FieldNotes error={errors.includeChildren ?? errors.shareRestrictedChildren} />
               </Stack>
             ) : (
-              <FieldNotes helper={`Child pages cannot be shared: turned off by ${source}.`} error={errors.includeChildren} />
+              <FieldNotes
+                helper={
+                  wholeSpace
+                    ? `The whole space cannot be shared: child pages are turned off by ${source}.`
+                    : `Child pages cannot be shared: turned off by ${source}.`
+                }
+                error={errors.includeChildren}
+              />
             )}
             {pageId ? (
               <SharePreview
                 pageId={pageId}
                 linkId={mode === 'edit' ? link?.id : undefined}
+                scope={scope}
                 settings={{
-                  includeChildren: policy.childPages && state.includeChildren,
-                  shareRestrictedChildren: policy.childPages && state.includeChildren && state.shareRestrictedChildren,
-                  withLabels: state.includeChildren ? parseList(state.withLabels) : [],
-                  withoutLabels: state.includeChildren ? parseList(state.withoutLabels) : [],
+                  includeChildren: policy.childPages && withChildren,
+                  shareRestrictedChildren: policy.childPages && withChildren && state.shareRestrictedChildren,
+                  withLabels: withChildren ? parseList(state.withLabels) : [],
+                  withoutLabels: withChildren ? parseList(state.withoutLabels) : [],
                 }}
               />
             ) : null}

@@ -13,6 +13,7 @@ import { linkStatsLine, useLinkStats } from './link-stats';
 import { PageNavigation, useCursorStack } from './page-navigation';
 import { ErrorPanel } from './states';
 import { StatusLozenge } from './status-lozenge';
+import { SharedTarget } from './scope-marker';
 
 export interface LinksTableProps {
   /** Fetches one page; called again whenever `queryKey` changes. */
@@ -128,7 +129,8 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
           },
         ]
       : [{ key: 'name', header: 'Link', cell: (link: LinkListItem) => link.name }]),
-    { key: 'page', header: 'Page', cell: (link) => link.pageTitle },
+    // A whole-space link shows the "Whole space" marker instead of its home page's title.
+    { key: 'page', header: 'Page', cell: (link) => <SharedTarget link={link} /> },
     ...(showSpace ? [{ key: 'space', header: 'Space', cell: (link: LinkListItem) => link.spaceKey }] : []),
     // The resolved name is plain text (sortable, searchable); the User card is the fallback when it is unknown.
     { key: 'creator', header: 'Created by', cell: (link) => link.createdByName ?? <User accountId={link.createdBy} /> },

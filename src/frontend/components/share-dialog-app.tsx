@@ -171,6 +171,7 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
       if (mode.kind === 'create') {
         const created = await api.createLink({
           pageId,
+          ...(values.scope === 'space' ? { scope: 'space' as const } : {}),
           settings: values.settings,
           ...(values.password ? { password: values.password } : {}),
           ...(values.notifyNewUsers ? { notifyNewUsers: {} } : {}),
@@ -295,6 +296,7 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
           initial={mode.kind === 'edit' ? settingsOf(mode.link) : data.defaults}
           link={mode.kind === 'edit' ? mode.link : undefined}
           pageId={pageId}
+          spaceHome={data.page.spaceHome}
           passwordSuggested={data.passwordSuggested}
           busy={busy}
           fieldErrors={fieldErrors}

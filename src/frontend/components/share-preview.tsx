@@ -1,5 +1,6 @@
 import React, { useState } from 'react';
 import { Box, Button, SectionMessage, Stack, Text } from '@forge/react';
+import type { LinkScope } from '../../core/model';
 import type { LinkPreviewResult } from '../../shared/contract';
 import { api, toResolverError } from '../api';
 import { plural } from './form-checks';
@@ -15,6 +16,8 @@ export interface SharePreviewProps {
   pageId: string;
   /** When editing: the view checks the link creator's rights, so the preview does too. */
   linkId?: string | undefined;
+  /** 'space': the whole space from its home page (pageId). */
+  scope?: LinkScope;
   settings: PreviewSettings;
 }
 
@@ -36,8 +39,8 @@ export const hiddenLines = (preview: LinkPreviewResult): string[] => {
 const sameSettings = (a: PreviewSettings, b: PreviewSettings): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** "What will be shared": asks the app which pages these settings show now, and why others are hidden. */
-export const SharePreview = ({ pageId, linkId, settings }: SharePreviewProps) => {
-  const [shown, setShown] = useState<{ settings: PreviewSettings; preview: LinkPreviewResult } | null>(null);
+export const SharePreview = ({ pageId, linkId, scope = 'page', settings }: SharePreviewProps) => {
+  const [shown, setShown] = useState<{ settings: PreviewSettings; scope: LinkScope; preview: LinkPreviewResult } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -45,8 +48,8 @@ export const SharePreview = ({ pageId, linkId, settings }: SharePreviewProps) =>
     setBusy(true);
     setError(null);
     try {
-      const preview = await api.previewLink({ pageId, ...(linkId ? { linkId } : {}), ...settings });
-      setShown({ settings, preview });
+      const preview = await api.previewLink({ pageId, ...(linkId ? { linkId } : {}), ...(scope === 'space' ? { scope } : {}), ...settings });
+      setShown({ settings, scope, preview });
     } catch (e) {
       setError(toResolverError(e).message);
     } finally {
@@ -54,7 +57,7 @@ export const SharePreview = ({ pageId, linkId, settings }: SharePreviewProps) =>
     }
   };
 
-  const stale = shown !== null && !sameSettings(shown.settings, settings);
+  const stale = shown !== null && (!sameSettings(shown.settings, settings) || shown.scope !== scope);
   return (
     <Stack space="space.100">
       <Box>

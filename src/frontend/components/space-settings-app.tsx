@@ -10,6 +10,7 @@ import { LinksTable } from './links-table';
 import { clampToCeiling, PolicyFields, policySelectedUsersText, type PolicyCeiling } from './policy-fields';
 import { combineSelectedUsers } from '../../core/selected-users';
 import { SelectedUsersPreview } from './selected-users-preview';
+import { ShareSpacePanel } from './share-space-panel';
 import { ErrorPanel, Loading } from './states';
 import { useConfigSave } from './use-config-save';
 import { policyProblems } from './form-checks';
@@ -59,6 +60,8 @@ const SpaceSettingsForm = ({ data, onSaved, onReload }: { data: SpaceConfigResul
   });
   const [usersText, setUsersText] = useState(() => policySelectedUsersText(data.config.selectedUsers));
   const [linkFilters, setLinkFilters] = useState<LinkFilterValues>(EMPTY_LINK_FILTERS);
+  /** Bumped when "Share this space" creates a link, so the list below shows it. */
+  const [linksCreated, setLinksCreated] = useState(0);
   /** Turning sharing off cuts every recipient of the space off at once: confirm first. */
   const { busy, error: saveError, fieldErrors, confirmingOff, save, confirmOff, cancelOff } = useConfigSave({
     check: () => policyProblems(value),
@@ -132,10 +135,11 @@ const SpaceSettingsForm = ({ data, onSaved, onReload }: { data: SpaceConfigResul
           <Heading as="h2" size="small">
             Links in this space
           </Heading>
+          <ShareSpacePanel space={data.space} onCreated={() => setLinksCreated((n) => n + 1)} />
           <LinkFilters idPrefix="space-links" withSpace={false} onApply={setLinkFilters} />
           <LinksTable
             revokeVia="status"
-            queryKey={`${spaceKey}:${JSON.stringify(linkFilters)}`}
+            queryKey={`${spaceKey}:${JSON.stringify(linkFilters)}:${linksCreated}`}
             fetchPage={(cursor) => api.listSpaceLinks({ limit: 20, ...(cursor ? { cursor } : {}), ...toLinkListFilter(linkFilters), spaceKey })}
             emptyText="Nobody has shared a page of this space yet."
           />

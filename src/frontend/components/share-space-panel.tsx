@@ -1,0 +1,141 @@
+import React, { useState } from 'react';
+import { Box, Button, SectionMessage, Stack, Text } from '@forge/react';
+import type { LinkView } from '../../core/model';
+import { api, toResolverError } from '../api';
+import { EmailLinkModal } from './email-link-modal';
+import { flagError, flagSuccess } from './flags';
+import { LinkForm, type LinkFormSubmit } from './link-form';
+import { RevealedUrl } from './revealed-url';
+import { ErrorPanel, Loading } from './states';
+import { useResource } from './use-resource';
+
+export interface ShareSpacePanelProps {
+  space: { key: string; name: string; homepageId?: string | null | undefined };
+  /** A link was created: the space's links list shows it. */
+  onCreated: (link: LinkView) => void;
+}
+
+/**
+ * "Share this space" on the space settings page: the same link form as the page dialog, starting with
+ * the whole space (anchored on the space's home page), under the same policy, checks and preview.
+ */
+export const ShareSpacePanel = ({ space, onCreated }: ShareSpacePanelProps) => {
+  const [open, setOpen] = useState(false);
+  const [created, setCreated] = useState<{ link: LinkView; url: string } | null>(null);
+  const [emailFor, setEmailFor] = useState<LinkView | null>(null);
+  const homepageId = space.homepageId ?? null;
+  if (homepageId === null) {
+    return <Text color="color.text.subtle">This space has no home page, so it cannot be shared as a whole.</Text>;
+  }
+  return (
+    <Stack space="space.150">
+      {created ? (
+        <RevealedUrl
+          linkName={created.link.name}
+          url={created.url}
+          reason="created"
+          onEmail={() => setEmailFor(created.link)}
+          onDismiss={() => setCreated(null)}
+        />
+      ) : null}
+      {open ? (
+        <ShareSpaceForm
+          homepageId={homepageId}
+          spaceName={space.name}
+          onCancel={() => setOpen(false)}
+          onCreated={(link, url) => {
+            setOpen(false);
+            setCreated({ link, url });
+            onCreated(link);
+          }}
+        />
+      ) : (
+        <Box>
+          <Button appearance="primary" onClick={() => setOpen(true)}>
+            Share this space
+          </Button>
+        </Box>
+      )}
+      {emailFor ? <EmailLinkModal link={emailFor} url={null} onClose={() => setEmailFor(null)} /> : null}
+    </Stack>
+  );
+};
+
+const FORM_ERROR_TITLES: Partial<Record<string, string>> = {
+  policy_violation: 'The link does not meet the sharing policy',
+  invalid_input: 'Some entries need a change',
+  sharing_disabled: 'Sharing is turned off',
+  forbidden: 'You cannot share this space',
+};
+
+const ShareSpaceForm = ({
+  homepageId,
+  spaceName,
+  onCancel,
+  onCreated,
+}: {
+  homepageId: string;
+  spaceName: string;
+  onCancel: () => void;
+  onCreated: (link: LinkView, url: string) => void;
+}) => {
+  // The home page's sharing data: its policy and the new-link defaults (page editors of the home page only).
+  const { resource, reload } = useResource(() => api.getPageSharing({ pageId: homepageId }), [homepageId]);
+  const [busy, setBusy] = useState(false);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [formErrors, setFormErrors] = useState<string[]>([]);
+  const [formErrorTitle, setFormErrorTitle] = useState('The link was not created');
+  if (resource.state === 'loading') return <Loading label="Loading the link form…" />;
+  if (resource.state === 'error') return <ErrorPanel error={resource.error} onRetry={reload} />;
+  const data = resource.data;
+  if (!data.canCreate) {
+    return (
+      <SectionMessage appearance="warning" title="The space cannot be shared now">
+        <Text>Sharing is turned off for this space or site. Turn it on before sharing the space.</Text>
+      </SectionMessage>
+    );
+  }
+
+  const submit = async (values: LinkFormSubmit) => {
+    setBusy(true);
+    try {
+      const result = await api.createLink({
+        pageId: homepageId,
+        ...(values.scope === 'space' ? { scope: 'space' as const } : {}),
+        settings: values.settings,
+        ...(values.password ? { password: values.password } : {}),
+        ...(values.notifyNewUsers ? { notifyNewUsers: {} } : {}),
+      });
+      flagSuccess('Secure link created', 'Copy or email its URL now, or later from the space’s links list.');
+      onCreated(result.link, result.url);
+    } catch (error) {
+      const failure = toResolverError(error);
+      const byField = failure.fieldMessages();
+      setFieldErrors(byField);
+      const general = failure.details.filter((d) => !d.field).map((d) => d.message);
+      setFormErrors(general.length > 0 ? general : [failure.message]);
+      setFormErrorTitle(FORM_ERROR_TITLES[failure.code] ?? 'The link was not created');
+      flagError('Link not created', failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <LinkForm
+      mode="create"
+      policy={data.policy}
+      initial={{ ...data.defaults, name: data.defaults.name || `Whole space: ${spaceName}` }}
+      pageId={homepageId}
+      spaceHome={data.page.spaceHome ?? { name: spaceName }}
+      initialScope="space"
+      passwordSuggested={data.passwordSuggested}
+      busy={busy}
+      fieldErrors={fieldErrors}
+      formErrors={formErrors}
+      formErrorTitle={formErrorTitle}
+      onSubmit={submit}
+      onCancel={onCancel}
+    />
+  );
+};
