@@ -99,7 +99,10 @@ describe('sharing a whole space from the space settings', () => {
     await render(<SpaceSettingsApp />);
     await click(button('Share this space'));
     expect(payloadsOf('getPageSharing')).toEqual([{ pageId: '1001' }]);
-    expect(field('What to share').props.value).toBe('space');
+    // The space settings share the space only: no page choice, no child-pages switch.
+    expect(queryField('What to share')).toBeUndefined();
+    expect(queryField('Include child pages')).toBeUndefined();
+    expect(hasText('Share the whole space')).toBe(true);
     expect(field('Name').props.value).toBe('Whole space: Demo space');
     // The page's forms: space settings, then the link form, then the links filter.
     const forms = byType('Form');

@@ -51,6 +51,8 @@ export interface LinkFormProps {
   spaceHome?: { name: string } | undefined;
   /** Create: what the form starts sharing (the space settings page starts with the whole space). */
   initialScope?: LinkScope;
+  /** Create with spaceHome: offer "This page" / "Share the whole space" (the space settings page shares the space only). */
+  offerScopeChoice?: boolean;
   /** The policy suggests a password (shown as a recommendation when not required). */
   passwordSuggested?: boolean;
   busy: boolean;
@@ -174,6 +176,7 @@ export const LinkForm = ({
   pageId,
   spaceHome,
   initialScope = 'page',
+  offerScopeChoice = true,
   onSubmit,
   onCancel,
 }: LinkFormProps) => {
@@ -243,7 +246,7 @@ export const LinkForm = ({
         <Heading as="h3" size="small">
           {mode === 'create' ? (wholeSpace ? 'Share the whole space' : 'Create & share secure link') : `Edit “${link?.name ?? ''}”`}
         </Heading>
-        {mode === 'create' && spaceHome ? (
+        {mode === 'create' && spaceHome && offerScopeChoice ? (
           <Field id="link-scope" label="What to share">
             <RadioGroup
               name="scope"

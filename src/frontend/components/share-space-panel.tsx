@@ -129,6 +129,7 @@ const ShareSpaceForm = ({
       pageId={homepageId}
       spaceHome={data.page.spaceHome ?? { name: spaceName }}
       initialScope="space"
+      offerScopeChoice={false}
       passwordSuggested={data.passwordSuggested}
       busy={busy}
       fieldErrors={fieldErrors}

@@ -1,0 +1,73 @@
+/**
+ * A space admin shares a whole space from the space settings page (the real UI Kit bundle in the local
+ * host), then a recipient opens the link: the space's second root page is a top-level entry of the
+ * page navigation and opens; a page of another space does not.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS } from '../support/browser';
+import { startLocalServer, type LocalServer } from '../../src/dev/server';
+
+const SHOTS = path.resolve('test-results/screenshots');
+let server: LocalServer;
+let browser: Browser;
+let dataDir: string;
+const pageErrors: string[] = [];
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `space-share-${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  dataDir = mkdtempSync(path.join(tmpdir(), 'secure-share-space-'));
+  server = await startLocalServer({ port: 0, dataDir, seedDemo: false, bcryptRounds: 4 });
+  // "Internal roadmap" moves to the top of the space: a second root page beside the home page.
+  await server.app.site.updatePage('1004', { parentId: null });
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('sharing a whole space', () => {
+  it('creates a space link from space settings, lists it as "Whole space", and the recipient reaches the second root page', async () => {
+    const space = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    space.on('pageerror', (error) => pageErrors.push(`space: ${error.message}`));
+    await space.goto(`${server.url}/ui/space?as=u-space-admin&space=DEMO`);
+    await space.locator('#forge-app[data-rendered="true"]').waitFor({ timeout: 30_000 });
+    await space.getByRole('button', { name: 'Share this space' }).click();
+    await space.getByText('Share the whole space', { exact: true }).first().waitFor({ timeout: 15_000 });
+    expect(await space.getByLabel('Name').inputValue()).toBe('Whole space: Product Handbook');
+    await space.getByRole('button', { name: 'Preview what will be shared' }).click();
+    await space.getByText(/What will be shared: \d+ pages/).waitFor({ timeout: 15_000 });
+    await shot(space, 'form');
+    await space.getByRole('button', { name: 'Create link' }).click();
+    await space.getByText(/Select the URL and copy it/).waitFor({ timeout: 15_000 });
+    const url = await space.getByLabel('Share URL').inputValue();
+    expect(url).toMatch(new RegExp(`^${server.url}/s/[A-Za-z0-9_-]{65}$`));
+    const row = space.locator('tr', { hasText: 'Whole space: Product Handbook' });
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.textContent()).toContain('Whole space');
+    await shot(space, 'created');
+
+    const visitor = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const home = await visitor.goto(url);
+    expect(home?.status()).toBe(200);
+    const nav = visitor.locator('nav.tree');
+    // The second root page sits at the top level of the navigation, beside the home page.
+    const topLevel = nav.locator(':scope > details > ul > li > a');
+    expect(await topLevel.allTextContents()).toEqual(['Product Handbook', 'Internal roadmap']);
+    await shot(visitor, 'recipient-home');
+    await topLevel.filter({ hasText: 'Internal roadmap' }).click();
+    await visitor.locator('h1', { hasText: 'Internal roadmap' }).first().waitFor({ timeout: 15_000 });
+    await shot(visitor, 'recipient-second-root');
+    const other = await visitor.goto(`${url}/p/2001`);
+    expect(other?.status()).toBe(404);
+    expect(pageErrors).toEqual([]);
+  });
+});
