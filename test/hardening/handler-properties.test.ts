@@ -108,7 +108,7 @@ const suffixArb = fc.oneof(
 const pathArb = (): fc.Arbitrary<string> =>
   fc.oneof(
     { arbitrary: fc.tuple(tokenArb(), suffixArb).map(([t, s]) => `/s/${t}${s}`), weight: 12 },
-    { arbitrary: fc.constantFrom('/', '/s', '/s/', '/sso/callback', '/subscriptions/abc', '/favicon.ico', `/s/${'A'.repeat(2048)}`), weight: 1 },
+    { arbitrary: fc.constantFrom('/', '/s', '/s/', '/sso/callback', '/subscriptions/abc', `/export/${'E'.repeat(22)}`, '/export/x', '/favicon.ico', `/s/${'A'.repeat(2048)}`), weight: 1 },
     { arbitrary: fc.string({ maxLength: 60 }).map((s) => `/${s}`), weight: 1 },
   );
 
