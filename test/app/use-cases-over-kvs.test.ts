@@ -7,6 +7,7 @@ import { useHarnessStore } from './harness';
 useHarnessStore('kvs');
 
 await import('./admin.test');
+await import('./audit-export.test');
 await import('./audit-retention.test');
 await import('./creator-names.test');
 await import('./demo-seed.test');
