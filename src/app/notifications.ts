@@ -15,7 +15,7 @@ import {
   type EmailBranding,
 } from '../core/email-templates';
 import { DomainError, isDomainError } from '../core/errors';
-import type { ShareLink, SiteSettings } from '../core/model';
+import { linkScopeOf, type ShareLink, type SiteSettings } from '../core/model';
 import { narrowLinkSelectedUsers } from '../core/policy';
 import { matchesSelectedUsers } from '../core/selected-users';
 import { linkAuditScope, maskEmail, recordAudit } from './audit';
@@ -25,6 +25,7 @@ import { collectPages } from './listing';
 import type { ChildPage, Subscription } from './ports';
 import { creatorAccessFor } from './view/creator-access';
 import { buildSharedTree } from './view/share-tree';
+import { readSpaceTreePages } from './view/space-tree';
 import { mapLimited } from '../core/concurrency';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -334,16 +335,20 @@ export const recipientsForPageChange = async (deps: AppDeps, pageId: string): Pr
     if (link.pageId !== pageId) {
       const includeChildren = link.includeChildren && sp.policy.caps.childPages.value;
       if (!includeChildren) continue;
-      let descendants = descendantsOf.get(link.pageId);
+      // A whole-space link's tree is the space's, from its root pages (space-tree.ts).
+      const wholeSpace = linkScopeOf(link) === 'space';
+      const treeKey = `${wholeSpace ? 'space' : 'page'}:${link.pageId}`;
+      let descendants = descendantsOf.get(treeKey);
       if (!descendants) {
-        descendants = deps.content.getDescendants(link.pageId);
-        descendantsOf.set(link.pageId, descendants);
+        descendants = wholeSpace ? readSpaceTreePages(deps.content, { spaceKey: link.spaceKey, homePageId: link.pageId }) : deps.content.getDescendants(link.pageId);
+        descendantsOf.set(treeKey, descendants);
       }
       const tree = buildSharedTree({ id: link.pageId, title: link.pageTitle }, await descendants, {
         includeChildren,
         shareRestrictedChildren: link.shareRestrictedChildren && sp.policy.caps.restrictedChildPages.value,
         withLabels: link.withLabels,
         withoutLabels: link.withoutLabels,
+        wholeSpace,
       });
       if (!tree.nodes.has(pageId)) continue;
     }
