@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { ChildPage, DescendantsNeed } from '../../src/app/ports';
 import { buildSharedTree, MAX_TREE_DESCENDANTS, MAX_TREE_PAGES } from '../../src/app/view/share-tree';
 import { readSpaceTreePages } from '../../src/app/view/space-tree';
-import { createHarness } from './harness';
+import { invalidateTrees, loadTreePages } from '../../src/app/view/tree-cache';
+import { createLink } from '../../src/app/links';
+import { createHarness, EDITOR } from './harness';
 
 const page = (id: string, parentId: string | null, extra: Partial<ChildPage> = {}): ChildPage => ({
   id,
@@ -120,5 +122,56 @@ describe('reading a space’s tree (readSpaceTreePages)', () => {
     expect([...byId.keys()].some((id) => id.startsWith('2'))).toBe(false);
     const space = await h.deps.content.getSpace('DEMO');
     expect(space?.homepageId).toBe('1001');
+  });
+
+  it('reports a root page’s own view restriction and the labels the link filters on', async () => {
+    const h = await createHarness('space-tree-flags');
+    await h.site.updatePage('1004', { parentId: null });
+    await h.site.updatePage('1006', { parentId: null });
+    const roots = (await h.deps.content.getSpaceRootPages('DEMO', { labels: ['internal'] })) ?? [];
+    const byId = new Map(roots.map((p) => [p.id, p]));
+    expect([...byId.keys()].sort()).toEqual(['1001', '1004', '1006']);
+    expect(byId.get('1006')?.viewRestricted).toBe(true);
+    expect(byId.get('1004')).toMatchObject({ viewRestricted: false, labels: ['internal'], parentId: null });
+    expect(await h.deps.content.getSpaceRootPages('NOPE')).toBeUndefined();
+  });
+});
+
+describe('the tree cache of a whole-space link', () => {
+  it('serves a warm space tree without Confluence reads, keeps root pages at the top, and rebuilds after a page event', async () => {
+    const h = await createHarness('space-tree-cache');
+    await h.site.updatePage('1004', { parentId: null });
+    const { link } = await createLink(h.deps, EDITOR, { pageId: '1001', scope: 'space', settings: {} });
+    const stored = (await h.deps.store.links.get(link.id))!;
+    const reads: string[] = [];
+    const content = h.deps.content;
+    const deps = {
+      ...h.deps,
+      content: {
+        ...content,
+        getSpaceRootPages: (...args: Parameters<typeof content.getSpaceRootPages>) => {
+          reads.push('roots');
+          return content.getSpaceRootPages(...args);
+        },
+        getDescendants: (...args: Parameters<typeof content.getDescendants>) => {
+          reads.push(`descendants:${args[0]}`);
+          return content.getDescendants(...args);
+        },
+      },
+    };
+    const cold = await loadTreePages(deps, stored, h.clock.now());
+    expect(reads).toEqual(expect.arrayContaining(['roots', 'descendants:1001', 'descendants:1004']));
+    expect(cold.find((p) => p.id === '1004')?.parentId).toBeNull();
+
+    reads.length = 0;
+    // The visitor asks for the second root page; Confluence reports it still has no parent: no rebuild.
+    const warm = await loadTreePages(deps, stored, h.clock.now(), { pageId: '1004', parentId: Promise.resolve(null) });
+    expect(reads).toEqual([]);
+    expect(warm.find((p) => p.id === '1004')?.parentId).toBeNull();
+    expect(buildSharedTree({ id: '1001', title: 'Home' }, warm, { ...rules, withLabels: [], withoutLabels: [] }).roots.map((n) => n.id)).toEqual(['1001', '1004']);
+
+    await invalidateTrees(h.deps, 'DEMO');
+    await loadTreePages(deps, stored, h.clock.now());
+    expect(reads).toContain('roots');
   });
 });
