@@ -9,7 +9,7 @@ import { loadSpacePolicy, toLinkView } from './link-views';
 import { loadLink, shareUrlFor } from './links';
 import { currentUrlOf, requireCurrentUrl, URL_NOT_KEPT_MESSAGE } from './link-reshare';
 import type { NotifyOutcome } from '../shared/contract';
-import type { ShareLink } from '../core/model';
+import { linkScopeOf, type ShareLink } from '../core/model';
 
 /** Recipients one editor may email per hour: the app must not become a spam relay. */
 export const EMAIL_RECIPIENTS_PER_HOUR = 100;
@@ -78,9 +78,11 @@ export const sendLinkEmail = async (
   }
   for (let i = 0; i < recipients.length; i += 1) await deps.store.counters.increment(counterKey, windowEnd);
 
-  const [site, sender] = await Promise.all([
+  const [site, sender, space] = await Promise.all([
     deps.store.configs.getSite(),
     deps.content.getUser(caller.accountId).catch(() => undefined),
+    // A whole-space link is announced by the space's name (the home page's title when it cannot be read).
+    linkScopeOf(link) === 'space' ? deps.content.getSpace(link.spaceKey).catch(() => undefined) : Promise.resolve(undefined),
   ]);
   const branding = site
     ? { ...site.customization, heading: site.customization.heading || DEFAULT_EMAIL_BRANDING.heading }
@@ -89,6 +91,7 @@ export const sendLinkEmail = async (
     branding,
     senderName: sender?.displayName ?? 'A colleague',
     pageTitle: link.pageTitle,
+    ...(linkScopeOf(link) === 'space' ? { spaceName: space?.name ?? link.pageTitle } : {}),
     url,
     ...(message !== undefined ? { message } : {}),
     hasPassword: link.passwordHash !== null,

@@ -146,6 +146,8 @@ export interface LinkEmailInput {
   branding: EmailBranding;
   senderName: string;
   pageTitle: string;
+  /** Set for a whole-space link: the email names the space instead of the page. */
+  spaceName?: string | undefined;
   url: string;
   message?: string;
   hasPassword: boolean;
@@ -161,10 +163,11 @@ export const renderLinkEmail = (input: LinkEmailInput): RenderedEmail => {
   if (input.expiresAt !== null) notes.push(`The link expires on ${formatInstant(input.expiresAt)}.`);
   notes.push('Do not forward this email: anyone with the link may be able to open the page.');
   const message = input.message?.trim();
-  return render(input.branding, `${sender} shared "${title}" with you`, {
-    paragraphs: [`${sender} shared the page "${title}" with you.`],
+  const space = input.spaceName === undefined ? null : singleLine(input.spaceName, 150) || title;
+  return render(input.branding, `${sender} shared "${space ?? title}" with you`, {
+    paragraphs: [space !== null ? `${sender} shared the Confluence space "${space}" with you.` : `${sender} shared the page "${title}" with you.`],
     quote: message ? { by: sender, text: message.slice(0, 2000) } : undefined,
-    action: { label: 'Open the page', url: input.url },
+    action: { label: space !== null ? 'Open the space' : 'Open the page', url: input.url },
     notes,
   });
 };

@@ -4,6 +4,7 @@ import { setSpaceConfig } from '../../src/app/configs';
 import { createLink, getPageSharing, updateLink } from '../../src/app/links';
 import { listSpaceLinks } from '../../src/app/link-lists';
 import { previewLinkTree } from '../../src/app/link-preview';
+import { emailLink } from '../../src/app/link-email';
 import { defaultSpaceConfig } from '../../src/core/defaults';
 import { createResolverRegistry, invokeResolver } from '../../src/app/resolvers';
 import { allLinks, createHarness, EDITOR, SPACE_ADMIN, type Harness } from './harness';
@@ -150,5 +151,18 @@ describe('whole-space links: what will be shared', () => {
       previewLinkTree(h.deps, EDITOR, { pageId: '1002', scope: 'space', includeChildren: true, shareRestrictedChildren: false, withLabels: [], withoutLabels: [] }),
     );
     expect(error.code).toBe('invalid_input');
+  });
+});
+
+describe('whole-space links: email', () => {
+  it('announces the space, not the home page', async () => {
+    const { link } = await createLink(h.deps, EDITOR, { pageId: '1001', scope: 'space', settings: {} });
+    await emailLink(h.deps, EDITOR, { linkId: link.id, recipients: ['partner@example.com'] });
+    const mail = h.sent.at(-1)!;
+    expect(mail.text).toContain('shared the Confluence space "Product Handbook" with you');
+    expect(mail.html).toContain('Open the space');
+    const page = await createLink(h.deps, EDITOR, { pageId: '1002', settings: {} });
+    await emailLink(h.deps, EDITOR, { linkId: page.link.id, recipients: ['partner@example.com'] });
+    expect(h.sent.at(-1)!.text).toContain('shared the page "Getting started" with you');
   });
 });
