@@ -63,6 +63,22 @@ describe('sharing a whole space from the page dialog', () => {
     expect(getByText('Lozenge', 'Whole space')).toBeDefined();
   });
 
+  it('edits a whole-space link: marked as such, no child-pages switch, child pages kept on', async () => {
+    const link = linkView({ id: 'sp', name: 'Partner space', scope: 'space', includeChildren: true, version: 3 });
+    fakeHost.resolvers.getPageSharing = () => ok({ ...homeSharing(), links: [link] });
+    fakeHost.resolvers.updateLink = () => ok({ link: { ...link, version: 4 } });
+    await render(<ShareDialogApp />);
+    expect(getByText('Lozenge', 'Whole space')).toBeDefined();
+    await click(button('••• More'));
+    await click(button('Edit'));
+    expect(hasText('This link shares the whole space.')).toBe(true);
+    expect(queryField('What to share')).toBeUndefined();
+    expect(queryField('Include child pages')).toBeUndefined();
+    await submit(byType('Form')[0]!);
+    const [payload] = payloadsOf('updateLink') as Array<{ settings: { includeChildren: boolean } }>;
+    expect(payload?.settings.includeChildren).toBe(true);
+  });
+
   it('offers no whole-space option on other pages', async () => {
     fakeHost.context = pageContext('1002');
     fakeHost.resolvers.getPageSharing = () => ok(pageSharing({ page: { id: '1002', title: 'Getting started', spaceKey: 'DEMO' } }));
