@@ -1,5 +1,5 @@
 import { DomainError, isDomainError } from '../core/errors';
-import type { LinkStatus, LinkView, ShareLink } from '../core/model';
+import { linkScopeOf, type LinkStatus, type LinkView, type ShareLink } from '../core/model';
 import type { CursorPage, LinkListItem } from '../shared/contract';
 import { recordAudit } from './audit';
 import { authorizeSiteAdmin, authorizeSpaceAdmin, type Caller } from './authorize';
@@ -140,13 +140,17 @@ const lookUpUnnamedCreators = async (links: readonly ShareLink[], names: Creator
   return unnamed.length;
 };
 
-/** Name, page title, creator account id or creator display name (stored on the link, else from this call's bounded lookups). */
+/**
+ * Name, page title ("Whole space" for a whole-space link, as the lists show it), creator account id or creator
+ * display name (stored on the link, else from this call's bounded lookups).
+ */
 const createSearchMatcher = (search: string | undefined, names: CreatorNames): ((link: ShareLink) => boolean) => {
   const needle = search?.trim().toLowerCase() ?? '';
   if (needle === '') return () => true;
   return (link) =>
     link.name.toLowerCase().includes(needle) ||
     link.pageTitle.toLowerCase().includes(needle) ||
+    (linkScopeOf(link) === 'space' && 'whole space'.includes(needle)) ||
     link.createdBy.toLowerCase().includes(needle) ||
     (link.createdByName || names.known(link.createdBy) || '').toLowerCase().includes(needle);
 };

@@ -110,6 +110,15 @@ describe('whole-space links: update and policy', () => {
   });
 });
 
+describe('whole-space links: lists', () => {
+  it('a search for "whole space" finds the space links whatever their name', async () => {
+    await createLink(h.deps, EDITOR, { pageId: '1001', scope: 'space', settings: { name: 'Partners' } });
+    await createLink(h.deps, EDITOR, { pageId: '1001', settings: { name: 'Home only' } });
+    const found = await listSpaceLinks(h.deps, SPACE_ADMIN, { spaceKey: 'DEMO', search: 'Whole space' });
+    expect(found.items.map((l) => l.name)).toEqual(['Partners']);
+  });
+});
+
 describe('whole-space links: what will be shared', () => {
   it('previews the space’s root pages at the top level with their subtrees, hidden pages counted', async () => {
     const preview = await previewLinkTree(h.deps, EDITOR, {
