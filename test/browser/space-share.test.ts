@@ -70,4 +70,34 @@ describe('sharing a whole space', () => {
     expect(other?.status()).toBe(404);
     expect(pageErrors).toEqual([]);
   });
+
+  it('offers "Share the whole space" in the page dialog of the home page only, and marks the new link "Whole space"', async () => {
+    const other = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    other.on('pageerror', (error) => pageErrors.push(`dialog 1002: ${error.message}`));
+    await other.goto(`${server.url}/ui/share?as=u-editor&page=1002&space=DEMO`);
+    await other.locator('#forge-app[data-rendered="true"]').waitFor({ timeout: 30_000 });
+    await other.getByRole('button', { name: 'Create & share secure link' }).click();
+    await other.getByLabel('Name').waitFor();
+    expect(await other.getByText(/Share the whole space/).count()).toBe(0);
+
+    const dialog = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    dialog.on('pageerror', (error) => pageErrors.push(`dialog: ${error.message}`));
+    await dialog.goto(`${server.url}/ui/share?as=u-editor&page=1001&space=DEMO`);
+    await dialog.locator('#forge-app[data-rendered="true"]').waitFor({ timeout: 30_000 });
+    await dialog.getByRole('button', { name: 'Create & share secure link' }).click();
+    await dialog.getByLabel(/Share the whole space/).check();
+    expect(await dialog.getByLabel('Name').inputValue()).toBe('Whole space: Product Handbook');
+    expect(await dialog.getByLabel('Include child pages').count()).toBe(0);
+    await shot(dialog, 'dialog-form');
+    await dialog.getByRole('button', { name: 'Create link' }).click();
+    await dialog.getByText(/Select the URL and copy it/).waitFor({ timeout: 15_000 });
+    const card = dialog.locator('.ak-box', { hasText: 'Whole space: Product Handbook' }).last();
+    await card.waitFor();
+    expect(await card.locator('.ak-lozenge', { hasText: 'Whole space' }).count()).toBeGreaterThan(0);
+    await shot(dialog, 'dialog-created');
+    const url = await dialog.getByLabel('Share URL').inputValue();
+    const opened = await fetch(`${url}/p/1004`);
+    expect(opened.status).toBe(200);
+    expect(pageErrors).toEqual([]);
+  });
 });
