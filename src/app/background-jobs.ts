@@ -25,6 +25,8 @@ const jobSchema = z.discriminatedUnion('kind', [
       action: z.enum(['page_trashed', 'page_deleted', 'page_restored']),
       actor: shortText,
       detail: shortText,
+      at: count,
+      after: z.string().max(200),
       batch: count,
     })
     .strict(),

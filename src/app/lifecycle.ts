@@ -98,43 +98,59 @@ const WRITE_CONCURRENCY = 10;
 
 type PageStateAudit = { action: 'page_trashed' | 'page_deleted' | 'page_restored'; actor: string; detail: string };
 
+/** The latest state asked for a page: a background batch of an older event sees it was superseded. */
+const pageTargetKey = (pageId: string): string => `page-state-target:${pageId}`;
+const PAGE_TARGET_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
 /**
- * Sets the page state of up to `max` links of `pageId` that differ from it, 10 writes in flight, and
- * audits each link that changed. Re-running it continues where it stopped (links already in the state
- * are skipped), so a batch delivered twice or cut off midway does no harm.
+ * Sets the page state of the next `PAGE_STATE_BATCH` links of `pageId` after link id `after` (links in id
+ * order), 10 writes in flight, auditing each link that changed. Each link is read by key before it is
+ * written (the page's link list is an index, and may lag), so a batch delivered twice changes nothing twice.
  */
 const applyPageStateBatch = async (
   deps: AppDeps,
   pageId: string,
   state: PageState,
   audit: PageStateAudit,
-  max: number,
-): Promise<{ changed: number; more: boolean }> => {
-  const pending = (await linksOfPage(deps, pageId)).filter((link) => link.pageState !== state);
-  const batch = pending.slice(0, max);
+  after: string,
+): Promise<{ changed: number; lastId: string; more: boolean }> => {
+  const remaining = (await linksOfPage(deps, pageId))
+    .filter((link) => link.id > after)
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const batch = remaining.slice(0, PAGE_STATE_BATCH);
   const written = await mapLimited(batch, WRITE_CONCURRENCY, async (link) => {
     const next = await updateLinkWithRetry(deps, link.id, (current) => (current.pageState === state ? undefined : { pageState: state }));
     if (next) await recordAudit(deps, { action: audit.action, actor: audit.actor, ...linkAuditScope(next), detail: audit.detail });
     return next !== undefined;
   });
-  return { changed: written.filter(Boolean).length, more: pending.length > max };
+  return { changed: written.filter(Boolean).length, lastId: batch.at(-1)?.id ?? after, more: remaining.length > batch.length };
+};
+
+/** True while `at` is still the latest state change asked for this page. */
+const isLatestTarget = async (deps: AppDeps, pageId: string, at: number): Promise<boolean> => {
+  const target = await deps.store.ephemeral.get(pageTargetKey(pageId), deps.clock.now());
+  return target?.value.at === at;
 };
 
 /**
  * Sets the page state of every link of `pageId`; audits each link that changed. One bounded batch runs
  * here; with a job queue (Forge) the rest continues in background batches, without one it all runs here.
+ * A later state change of the same page supersedes the batches still to run of this one.
  * Shared with the sweep, which reconciles states the events missed (cascading deletes emit no events).
  * Returns the number of links changed in this invocation.
  */
 export const applyPageState = async (deps: AppDeps, pageId: string, state: PageState, audit: PageStateAudit): Promise<number> => {
+  const at = deps.clock.now();
+  await deps.store.ephemeral.put({ key: pageTargetKey(pageId), value: { state, at }, expiresAt: at + PAGE_TARGET_TTL_MS });
   let changed = 0;
+  let after = '';
   for (;;) {
-    const step = await applyPageStateBatch(deps, pageId, state, audit, PAGE_STATE_BATCH);
+    const step = await applyPageStateBatch(deps, pageId, state, audit, after);
     changed += step.changed;
-    // No progress (writes keep failing) must not loop: the sweep reconciles what is left.
-    if (!step.more || step.changed === 0) return changed;
+    after = step.lastId;
+    if (!step.more) return changed;
     if (deps.jobs) {
-      await deps.jobs.enqueue({ kind: 'page-state', pageId, state, ...audit, batch: 1 });
+      await deps.jobs.enqueue({ kind: 'page-state', pageId, state, ...audit, at, after, batch: 1 });
       return changed;
     }
   }
@@ -144,12 +160,12 @@ export const applyPageState = async (deps: AppDeps, pageId: string, state: PageS
 export const runPageStateJob = async (
   deps: AppDeps,
   job: PageStateJob,
-): Promise<{ job: 'page-state'; pageId: string; batch: number; linksChanged: number; done: boolean }> => {
+): Promise<{ job: 'page-state'; pageId: string; batch: number; linksChanged: number; done: boolean; superseded?: true }> => {
   const { pageId, state, action, actor, detail } = job;
-  const step = await applyPageStateBatch(deps, pageId, state, { action, actor, detail }, PAGE_STATE_BATCH);
-  // A batch that changed nothing while links remain would loop for ever (e.g. writes keep failing): stop; the sweep reconciles.
-  const continuing = step.more && step.changed > 0 && deps.jobs !== undefined;
-  if (continuing) await deps.jobs!.enqueue({ ...job, batch: job.batch + 1 });
+  if (!(await isLatestTarget(deps, pageId, job.at))) return { job: 'page-state', pageId, batch: job.batch, linksChanged: 0, done: true, superseded: true };
+  const step = await applyPageStateBatch(deps, pageId, state, { action, actor, detail }, job.after);
+  const continuing = step.more && deps.jobs !== undefined;
+  if (continuing) await deps.jobs!.enqueue({ ...job, after: step.lastId, batch: job.batch + 1 });
   return { job: 'page-state', pageId, batch: job.batch, linksChanged: step.changed, done: !continuing };
 };
 

@@ -18,15 +18,35 @@ export const MAIL_BATCH_SIZE = 90;
 export const SWEEP_INLINE_MAILS = 30;
 /** A chain that has not moved for this long is presumed dead (a batch takes well under a consumer's 900 s). */
 export const MAIL_CHAIN_LEASE_MS = 20 * 60 * 1000;
+/** Wall-clock time one kind of mail may take inside the sweep (300 s in all) and inside one consumer run (900 s). */
+export const SWEEP_MAIL_TIME_MS = 45_000;
+export const BATCH_MAIL_TIME_MS = 600_000;
 
 export const MAIL_TASKS: readonly MailTask[] = ['updates', 'reminders', 'opened'];
 
 export type MailBatchResult = MailRunResult;
 
-/** A batch moved on if it sent mail or got past mail sent before; one that only failed would loop. */
-const progressed = (batch: MailBatchResult): boolean => batch.sent > 0 || batch.skipped > 0;
+/**
+ * A batch moved on if it sent mail, or got past mail sent before without failing any. One whose sends
+ * failed (the provider is down) would only repeat itself: the chain stops and the next sweep retries.
+ */
+const progressed = (batch: MailBatchResult): boolean => batch.sent > 0 || (batch.skipped > 0 && batch.failed === 0);
 
 const leaseKey = (task: MailTask): string => `mail-chain:${task}`;
+
+/**
+ * Names the next batch in the lease, then queues it (in this order: a batch delivered before its lease
+ * would be ignored). A push the platform refuses releases the lease, so the next sweep starts over.
+ */
+const startChain = async (deps: AppDeps, task: MailTask, batch: number, now: number): Promise<void> => {
+  await deps.store.ephemeral.put({ key: leaseKey(task), value: { batch }, expiresAt: now + MAIL_CHAIN_LEASE_MS });
+  try {
+    await deps.jobs!.enqueue({ kind: 'mail-batch', task, batch });
+  } catch (error) {
+    await deps.store.ephemeral.delete(leaseKey(task)).catch(() => undefined);
+    throw error;
+  }
+};
 
 /** One batch of one kind of mail. */
 export const runMailTask = async (deps: AppDeps, task: MailTask, budget: MailBudget): Promise<MailBatchResult> => {
@@ -60,7 +80,10 @@ export const startMailTask = async (deps: AppDeps, task: MailTask): Promise<Mail
   const now = deps.clock.now();
   if (deps.jobs && (await deps.store.ephemeral.get(leaseKey(task), now))) return { ...report, chainRunning: true };
   for (;;) {
-    const batch = await runMailTask(deps, task, { remaining: deps.jobs ? SWEEP_INLINE_MAILS : MAIL_BATCH_SIZE });
+    const batch = await runMailTask(deps, task, {
+      remaining: deps.jobs ? SWEEP_INLINE_MAILS : MAIL_BATCH_SIZE,
+      deadline: Date.now() + (deps.jobs ? SWEEP_MAIL_TIME_MS : BATCH_MAIL_TIME_MS),
+    });
     report.batches += 1;
     report.sent += batch.sent;
     report.failed += batch.failed;
@@ -70,8 +93,7 @@ export const startMailTask = async (deps: AppDeps, task: MailTask): Promise<Mail
     // No progress while mail is due (e.g. the provider is down): the next sweep retries.
     if (!progressed(batch)) return report;
     if (deps.jobs) {
-      await deps.store.ephemeral.put({ key: leaseKey(task), value: { batch: 1 }, expiresAt: now + MAIL_CHAIN_LEASE_MS });
-      await deps.jobs.enqueue({ kind: 'mail-batch', task, batch: 1 });
+      await startChain(deps, task, 1, now);
       return { ...report, continuing: true };
     }
   }
@@ -85,11 +107,12 @@ export const runMailBatchJob = async (
   const key = leaseKey(job.task);
   const lease = await deps.store.ephemeral.get(key, deps.clock.now());
   if (!lease || lease.value.batch !== job.batch) return { ignored: true, reason: 'not the next batch of a live chain' };
-  const batch = await runMailTask(deps, job.task, { remaining: MAIL_BATCH_SIZE });
+  // The batch starts now: a chain held back in the queue does not lose its lease while it runs.
+  await deps.store.ephemeral.put({ key, value: { batch: job.batch }, expiresAt: deps.clock.now() + MAIL_CHAIN_LEASE_MS });
+  const batch = await runMailTask(deps, job.task, { remaining: MAIL_BATCH_SIZE, deadline: Date.now() + BATCH_MAIL_TIME_MS });
   const continuing = batch.more && progressed(batch) && deps.jobs !== undefined;
   if (continuing) {
-    await deps.store.ephemeral.put({ key, value: { batch: job.batch + 1 }, expiresAt: deps.clock.now() + MAIL_CHAIN_LEASE_MS });
-    await deps.jobs!.enqueue({ ...job, batch: job.batch + 1 });
+    await startChain(deps, job.task, job.batch + 1, deps.clock.now());
   } else {
     await deps.store.ephemeral.delete(key);
   }

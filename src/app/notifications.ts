@@ -36,7 +36,11 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export interface MailBudget {
   remaining: number;
+  /** Real time (epoch ms) after which no new mail is started: the batch ends with `more`. */
+  deadline?: number;
 }
+
+const outOfTime = (budget: MailBudget): boolean => budget.deadline !== undefined && Date.now() >= budget.deadline;
 /** What one batch of a kind of mail did; `more` when the budget ran out with mail still due. */
 export interface MailRunResult {
   sent: number;
@@ -391,13 +395,21 @@ export const sendDueUpdateNotifications = async (deps: AppDeps, budget: MailBudg
   const site = await loadSiteSettings(deps);
   const branding = brandingOf(site);
   for (const pending of due) {
-    if (budget.remaining <= 0) {
+    if (budget.remaining <= 0 || outOfTime(budget)) {
       result.more = true;
       break;
     }
     // A burst is identified by its last edit: a later edit starts a new burst with new markers.
     const burst = `${pending.pageId}:${pending.lastAt}`;
-    const recipients = (await recipientsForPageChange(deps, pending.pageId))
+    let everyone: UpdateRecipient[];
+    try {
+      everyone = await recipientsForPageChange(deps, pending.pageId);
+    } catch {
+      // One page Confluence will not answer for must not hold up the others: its burst waits for the next run.
+      result.failed += 1;
+      continue;
+    }
+    const recipients = everyone
       .filter(({ subscription }) => pending.doneThrough === undefined || subscription.id > pending.doneThrough)
       .sort((a, b) => (a.subscription.id < b.subscription.id ? -1 : a.subscription.id > b.subscription.id ? 1 : 0));
     const step = await attemptWithinBudget(recipients, budget, async ({ subscription, link, changedTitle }): Promise<SendOutcome> => {
@@ -470,14 +482,15 @@ export const sendDueUpdateNotifications = async (deps: AppDeps, budget: MailBudg
 // ---------------------------------------------------------------------------------------------
 // Creator notifications
 
-/** The creator's address whatever their profile visibility (Confluence usually hides it from getUser). */
-const creatorEmail = async (deps: AppDeps, accountId: string): Promise<string | undefined> => {
-  try {
-    return (await deps.content.getUserEmail(accountId)) ?? undefined;
-  } catch {
-    return undefined;
-  }
-};
+/**
+ * The creator's address whatever their profile visibility (Confluence usually hides it from getUser).
+ * Undefined when the account has none; a failed lookup throws, so the mail is retried rather than dropped.
+ */
+const creatorEmail = async (deps: AppDeps, accountId: string): Promise<string | undefined> =>
+  (await deps.content.getUserEmail(accountId)) ?? undefined;
+
+const creatorEmailOrNone = (deps: AppDeps, accountId: string): Promise<string | undefined> =>
+  creatorEmail(deps, accountId).catch(() => undefined);
 
 /**
  * Runs `attempt` over items, MAIL_CONCURRENCY at a time, while the budget lasts: a slot is reserved
@@ -491,12 +504,13 @@ const attemptWithinBudget = async <T>(
 ): Promise<{ sent: number; failed: number; skipped: number; leftOver: boolean; outcomes: (SendOutcome | 'unattempted')[] }> => {
   let leftOver = false;
   const outcomes = await mapLimited(items, MAIL_CONCURRENCY, async (item): Promise<SendOutcome | 'unattempted'> => {
-    if (budget.remaining <= 0) {
+    if (budget.remaining <= 0 || outOfTime(budget)) {
       leftOver = true;
       return 'unattempted';
     }
     budget.remaining -= 1;
-    const outcome = await attempt(item);
+    // An attempt never throws out of here: a worker left running after its batch failed could claim mail it never sends.
+    const outcome = await attempt(item).catch((): SendOutcome => 'failed');
     if (outcome === 'skipped') budget.remaining += 1;
     return outcome;
   });
@@ -523,14 +537,19 @@ export const sendExpiryReminders = async (
   const horizon = now + days * DAY_MS;
   const policyOf = createSpacePolicyCache(deps);
   const saved = await deps.store.ephemeral.get(REMINDER_PROGRESS_KEY, now);
-  let cursor: string | undefined = typeof saved?.value.cursor === 'string' ? saved.value.cursor : undefined;
+  const savedCursor: string | undefined = typeof saved?.value.cursor === 'string' ? saved.value.cursor : undefined;
+  let cursor = savedCursor;
+  let restarted = false;
+  /** The list position of the first page where a send failed: the next batch resumes there, not past it. */
+  let failedAt: { cursor: string | undefined } | undefined;
   for (;;) {
     let page;
     try {
       page = await deps.store.links.list({ status: 'active' }, { limit: 100, ...(cursor ? { cursor } : {}) });
     } catch (error) {
-      if (cursor === undefined) throw error;
-      // A stale saved position: start over (markers skip what was sent).
+      // Only a stale saved position is worth one fresh start (markers skip what was sent); anything else fails the step.
+      if (restarted || cursor === undefined || cursor !== savedCursor) throw error;
+      restarted = true;
       cursor = undefined;
       continue;
     }
@@ -545,9 +564,10 @@ export const sendExpiryReminders = async (
       const expiresAt = link.expiresAt as number;
       const marker = `reminder:${digest(link.id, String(expiresAt))}`;
       if (!(await claim(deps, marker, expiresAt + 7 * DAY_MS))) return 'skipped';
-      const to = await creatorEmail(deps, link.createdBy);
-      if (!to) return 'skipped';
+      let to: string | undefined;
       try {
+        to = await creatorEmail(deps, link.createdBy);
+        if (!to) return 'skipped';
         const mail = renderExpiryReminderEmail({ branding: brandingOf(site), linkName: link.name, pageTitle: link.pageTitle, expiresAt, now });
         await deps.mailer.send({ to: [to], subject: mail.subject, text: mail.text, html: mail.html, kind: 'reminder' });
       } catch {
@@ -565,9 +585,11 @@ export const sendExpiryReminders = async (
     result.sent += step.sent;
     result.failed += step.failed;
     result.skipped += step.skipped;
+    if (step.failed > 0 && !failedAt) failedAt = { cursor };
     if (step.leftOver) {
-      // This page again next batch: its sent links are skipped by their markers.
-      await deps.store.ephemeral.put({ key: REMINDER_PROGRESS_KEY, value: cursor ? { cursor } : {}, expiresAt: now + DAY_MS });
+      // This page again next batch (or the first page with a failed send): sent links are skipped by their markers.
+      const resumeAt = failedAt ? failedAt.cursor : cursor;
+      await deps.store.ephemeral.put({ key: REMINDER_PROGRESS_KEY, value: resumeAt ? { cursor: resumeAt } : {}, expiresAt: now + DAY_MS });
       result.more = true;
       return result;
     }
@@ -679,7 +701,7 @@ export const notifyLinkUnderAttack = async (deps: AppDeps, link: ShareLink, fail
       ...linkAuditScope(link),
       detail: `password: sustained guessing (${failures} wrong passwords this hour); new addresses now get one try each`,
     });
-    const to = await creatorEmail(deps, link.createdBy);
+    const to = await creatorEmailOrNone(deps, link.createdBy);
     if (!to) return false;
     const site = loadedSite ?? (await loadSiteSettings(deps));
     const mail = renderLinkUnderAttackEmail({ branding: brandingOf(site), linkName: link.name, pageTitle: link.pageTitle, failures, detectedAt: now });

@@ -189,6 +189,10 @@ export type PageStateJob = {
   action: 'page_trashed' | 'page_deleted' | 'page_restored';
   actor: string;
   detail: string;
+  /** When the change was asked (the page's target record): a newer change supersedes this one. */
+  at: number;
+  /** Links are written in id order: every link up to this id is done. */
+  after: string;
   batch: number;
 };
 

@@ -4,6 +4,7 @@
  * aggregate flushes take their record (single use), and purges are naturally repeatable.
  * Each step is isolated: one failing step does not stop the others (scheduled runs are not retried).
  */
+import { mapLimited } from '../core/concurrency';
 import type { PageState, ShareLink } from '../core/model';
 import { flushAuditAggregates } from './audit';
 import type { AppDeps } from './deps';
@@ -63,7 +64,8 @@ export const reconcilePageStates = async (deps: AppDeps): Promise<{ pagesChecked
   const now = deps.clock.now();
   const saved = await deps.store.ephemeral.get(RECONCILE_CURSOR_KEY, now);
   let cursor = typeof saved?.value.cursor === 'string' ? saved.value.cursor : undefined;
-  const pages = new Map<string, PageState>();
+  /** Every state the slice's links of each page are in: links of one page can disagree after an interrupted change. */
+  const pages = new Map<string, Set<PageState>>();
   const links: ShareLink[] = [];
   let exhausted = false;
   while (pages.size < RECONCILE_PAGES_PER_RUN) {
@@ -78,7 +80,7 @@ export const reconcilePageStates = async (deps: AppDeps): Promise<{ pagesChecked
     }
     for (const link of result.items) {
       if (now - link.updatedAt < RECONCILE_SETTLE_MS) continue;
-      if (!pages.has(link.pageId)) pages.set(link.pageId, link.pageState);
+      pages.set(link.pageId, (pages.get(link.pageId) ?? new Set<PageState>()).add(link.pageState));
       if (links.length < RECONCILE_PAGES_PER_RUN) links.push(link);
     }
     cursor = result.nextCursor;
@@ -102,7 +104,7 @@ export const reconcilePageStates = async (deps: AppDeps): Promise<{ pagesChecked
     const status = found.get(pageId);
     // Not readable by the app any more: treat as removed (reversible: a later run restores it).
     const observed: PageState | undefined = status === undefined ? 'trashed' : stateFromConfluence(status);
-    if (!observed || observed === known) continue;
+    if (!observed || [...known].every((state) => state === observed)) continue;
     linksReconciled += await applyPageState(deps, pageId, observed, {
       action: observed === 'current' ? 'page_restored' : observed === 'deleted' ? 'page_deleted' : 'page_trashed',
       actor: 'app',
@@ -141,16 +143,14 @@ const reconcileCreatorAccess = async (deps: AppDeps, links: readonly ShareLink[]
 export const refreshCreatorNames = async (deps: AppDeps, links: readonly ShareLink[]): Promise<number> => {
   const creators = [...new Set(links.map((link) => link.createdBy))];
   const names = new Map(
-    await Promise.all(
-      creators.map(async (accountId) => {
-        try {
-          const user = await deps.content.getUser(accountId);
-          return [accountId, user?.displayName || undefined] as const;
-        } catch {
-          return [accountId, undefined] as const;
-        }
-      }),
-    ),
+    await mapLimited(creators, 10, async (accountId) => {
+      try {
+        const user = await deps.content.getUser(accountId);
+        return [accountId, user?.displayName || undefined] as const;
+      } catch {
+        return [accountId, undefined] as const;
+      }
+    }),
   );
   let refreshed = 0;
   for (const link of links) {

@@ -404,6 +404,33 @@ describe('content: comments and attachments', () => {
     expect(fake.calls.some((c) => c.path.includes('/user/bulk'))).toBe(false);
   });
 
+  it('keeps only comments on this page when the v1 listing also names comments of child pages', async () => {
+    const onPage = (id: string, pageId: string, parents: string[] = []) => ({
+      ...v1Comment(id, { accountId: 'a1', displayName: 'Ann' }, `<p>${id}</p>`),
+      ancestors: [{ id: pageId, type: 'page', status: 'current' }, ...parents.map((p) => ({ id: p, type: 'comment', status: 'current' }))],
+    });
+    const fake = fakeConfluence({ [V1_LIST]: v1List([onPage('101', '5'), onPage('102', '6'), onPage('103', '5', ['101']), onPage('104', '6', ['102'])]) });
+    const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
+    expect((await content.listComments('5')).map((c) => [c.id, c.parentId])).toEqual([
+      ['101', null],
+      ['103', '101'],
+    ]);
+  });
+
+  for (const status of [401, 403, 500]) {
+    it(`falls back to the v2 reads when the deprecated v1 listing answers ${status}`, async () => {
+      const fake = fakeConfluence({
+        'descendant/comment': () => ({ status, json: {} }),
+        '/wiki/api/v2/pages/5/footer-comments?body-format=storage&limit=250': list([comment('101', 'a1', '<p>Hello</p>')]),
+        '/wiki/api/v2/pages/5/inline-comments?body-format=storage&resolution-status=open&resolution-status=reopened&limit=250': list([]),
+        'footer-comments/101/children': () => list([]),
+        '/wiki/rest/api/user/bulk?accountId=a1': { json: { results: [{ accountId: 'a1', accountType: 'atlassian', displayName: 'Ann' }], start: 0, limit: 100, size: 1, _links: {} } },
+      });
+      const { content } = createConfluenceRest({ asApp: fake.request, asUser: unexpected });
+      expect((await content.listComments('5')).map((c) => [c.id, c.authorName])).toEqual([['101', 'Ann']]);
+    });
+  }
+
   /** The deprecated v1 listing no longer served (or the page gone): the v2 reads follow. */
   const v1Gone = { 'descendant/comment': () => ({ status: 410, json: {} }) };
 

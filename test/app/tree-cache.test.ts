@@ -137,14 +137,13 @@ describe('shared tree: request counts', () => {
       [
         `GET /wiki/api/v2/pages/${ROOT}`,
         `GET /wiki/api/v2/pages/${ROOT + 301}`,
-        `GET /wiki/api/v2/pages/${ROOT + 301}/footer-comments`,
-        `GET /wiki/api/v2/pages/${ROOT + 301}/inline-comments`,
+        `GET /wiki/rest/api/content/${ROOT + 301}/descendant/comment`,
         `GET /wiki/api/v2/pages/${ROOT + 301}/attachments`,
         `POST /wiki/rest/api/content/${ROOT + 301}/permission/check`,
       ].sort(),
     );
     // Viewed again within the creator-check cache's life: not even that check.
-    expect((await w.view(`${link.url}/p/${ROOT + 301}`)).requests).toHaveLength(5);
+    expect((await w.view(`${link.url}/p/${ROOT + 301}`)).requests).toHaveLength(4);
   });
 
   it('a cold view grows with ⌈pages / 250⌉ descendant reads, not with pages', async () => {

@@ -74,7 +74,7 @@ describe('background batches in the Forge-packaged app', () => {
       expect.objectContaining({
         queueName: 'secure-share-jobs',
         body: { kind: 'mail-batch', task: 'updates', batch: 1 },
-        concurrency: { key: 'secure-share-jobs-mail-batch', limit: 1 },
+        concurrency: { key: 'secure-share-jobs-mail-updates', limit: 1 },
       }),
     ]);
   });

@@ -158,4 +158,48 @@ describe('scheduled mail in bounded batches', () => {
     expect(sweep.mailBatches).toBeGreaterThanOrEqual(Math.ceil(250 / MAIL_BATCH_SIZE));
     expect(sweep.mailContinuing).toEqual([]);
   });
+
+  it('a provider that is down stops the chain even when a batch also gets past mail sent before', async () => {
+    const h = await createHarness();
+    const queued = withQueue(h);
+    const site = defaultSiteSettings(h.clock.now());
+    await h.store.configs.putSite({ ...site, notifications: { ...site.notifications, expiryReminderDays: 3 }, version: 1 }, 0);
+    for (let i = 0; i < 150; i += 1) await h.addLink({ name: `Partner link ${i}`, expiresAt: h.clock.now() + DAY + i });
+    // The sweep's own batch reminds some; then the provider goes down for good.
+    await runSweep(h.deps);
+    expect(h.sent.filter((m) => m.kind === 'reminder')).toHaveLength(SWEEP_INLINE_MAILS);
+    h.failNextSends(1_000_000);
+    let batches = 0;
+    while (queued.length > 0 && batches < 10) {
+      await runBackgroundJob(h.deps, queued.shift()!);
+      batches += 1;
+    }
+    expect(batches).toBe(1);
+    expect(queued).toEqual([]);
+    // Back up: the next sweep sends the rest, once each.
+    h.failNextSends(0);
+    h.clock.advance(60 * 60 * 1000);
+    await runSweep(h.deps);
+    while (queued.length > 0) await runBackgroundJob(h.deps, queued.shift()!);
+    const reminders = h.sent.filter((m) => m.kind === 'reminder');
+    expect(reminders).toHaveLength(150);
+    expect(new Set(reminders.map((m) => m.text)).size).toBe(150);
+  });
+
+  it('a link list that keeps failing fails the reminder step instead of looping, and the other steps still run', async () => {
+    const h = await createHarness();
+    const site = defaultSiteSettings(h.clock.now());
+    await h.store.configs.putSite({ ...site, notifications: { ...site.notifications, expiryReminderDays: 3 }, version: 1 }, 0);
+    for (let i = 0; i < 150; i += 1) await h.addLink({ expiresAt: h.clock.now() + DAY + i });
+    const realList = h.deps.store.links.list.bind(h.deps.store.links);
+    let calls = 0;
+    h.deps.store.links.list = async (filter, page) => {
+      calls += 1;
+      if (page.cursor !== undefined && calls < 1000) throw new Error('store unavailable');
+      return realList(filter, page);
+    };
+    const report = await runSweep(h.deps);
+    expect(report.errors['expiryReminders']).toBe('store unavailable');
+    expect(calls).toBeLessThan(10);
+  });
 });

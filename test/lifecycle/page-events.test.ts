@@ -140,7 +140,7 @@ describe('a page with many links', () => {
 
     const first = await handlePageEvent(pageEvent(PAGE_EVENTS.trashed, { id: '1002', title: 'Getting started', status: 'trashed' }), h.deps);
     expect(first).toEqual({ outcome: 'state_changed', pageId: '1002', pageState: 'trashed', linksChanged: PAGE_STATE_BATCH });
-    expect(queued).toEqual([expect.objectContaining({ kind: 'page-state', pageId: '1002', state: 'trashed', action: 'page_trashed', batch: 1 })]);
+    expect(queued).toEqual([expect.objectContaining({ kind: 'page-state', pageId: '1002', state: 'trashed', action: 'page_trashed', batch: 1, after: expect.any(String) })]);
     let changed = PAGE_STATE_BATCH;
     while (queued.length > 0) {
       const job = queued.shift();
@@ -155,5 +155,41 @@ describe('a page with many links', () => {
       expect((await h.store.links.get(link.id))!.pageState).toBe('trashed');
       expect(await auditActions(h, link.id)).toEqual(['page_trashed']);
     }
+  });
+
+  it('a batch that finds its links already changed still goes on to the rest (lagging index, earlier partial runs)', async () => {
+    const { PAGE_STATE_BATCH } = await import('../../src/app/lifecycle');
+    const { runBackgroundJob } = await import('../../src/app/background-jobs');
+    const h = await createHarness();
+    const links = [];
+    for (let i = 0; i < PAGE_STATE_BATCH * 3; i += 1) links.push(await h.addLink({ pageId: '1002', pageTitle: 'Getting started' }));
+    // The middle third was already trashed by an earlier, interrupted run.
+    const byId = [...links].sort((a, b) => (a.id < b.id ? -1 : 1));
+    for (const link of byId.slice(PAGE_STATE_BATCH, 2 * PAGE_STATE_BATCH)) await updateLinkWithRetry(h.deps, link.id, () => ({ pageState: 'trashed' }));
+    const queued: unknown[] = [];
+    h.deps.jobs = { enqueue: (job) => Promise.resolve(void queued.push(structuredClone(job))) };
+    await handlePageEvent(pageEvent(PAGE_EVENTS.trashed, { id: '1002', title: 'Getting started', status: 'trashed' }), h.deps);
+    const outcomes = [];
+    while (queued.length > 0) outcomes.push(await runBackgroundJob(h.deps, queued.shift()));
+    expect(outcomes.map((o) => (o as { linksChanged: number }).linksChanged)).toEqual([0, PAGE_STATE_BATCH]);
+    for (const link of links) expect((await h.store.links.get(link.id))!.pageState).toBe('trashed');
+  });
+
+  it('a later event supersedes the batches still queued of an earlier one (trash, then restore before the rest ran)', async () => {
+    const { PAGE_STATE_BATCH } = await import('../../src/app/lifecycle');
+    const { runBackgroundJob } = await import('../../src/app/background-jobs');
+    const h = await createHarness();
+    const links = [];
+    for (let i = 0; i < PAGE_STATE_BATCH + 50; i += 1) links.push(await h.addLink({ pageId: '1002', pageTitle: 'Getting started' }));
+    const queued: unknown[] = [];
+    h.deps.jobs = { enqueue: (job) => Promise.resolve(void queued.push(structuredClone(job))) };
+    await handlePageEvent(pageEvent(PAGE_EVENTS.trashed, { id: '1002', title: 'Getting started', status: 'trashed' }), h.deps);
+    const staleTrash = queued.shift();
+    h.clock.advance(1000);
+    await handlePageEvent(pageEvent(PAGE_EVENTS.restored, { id: '1002', title: 'Getting started', status: 'current' }), h.deps);
+    // The stale trash batch arrives late (queues keep no order under retries): it must not trash anything.
+    expect(await runBackgroundJob(h.deps, staleTrash)).toMatchObject({ linksChanged: 0, done: true, superseded: true });
+    while (queued.length > 0) await runBackgroundJob(h.deps, queued.shift());
+    for (const link of links) expect((await h.store.links.get(link.id))!.pageState).toBe('current');
   });
 });

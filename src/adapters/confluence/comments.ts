@@ -201,6 +201,15 @@ export const createComments = (ctx: AdapterContext, users: UserLookups): Pick<Co
     });
   };
 
+  /**
+   * A listing of a page's descendants must not bring in comments of its child pages: a comment whose
+   * ancestors name a page (or blog post) keeps only if the nearest one is this page.
+   */
+  const onThisPage = (comment: RawV1Comment, pageId: string): boolean => {
+    const pages = (comment.ancestors ?? []).filter((a) => a.type === 'page' || a.type === 'blogpost');
+    return pages.length === 0 || pages[pages.length - 1]!.id === pageId;
+  };
+
   /** Every comment of the page in one v1 request (more only past V1_COMMENTS_PER_REQUEST); undefined on 404/410. */
   const listedV1 = async (pageId: string): Promise<RawV1Comment[] | undefined> =>
     collect(
@@ -246,12 +255,14 @@ export const createComments = (ctx: AdapterContext, users: UserLookups): Pick<Co
   return {
     async listComments(pageId) {
       if (!PAGE_ID.test(pageId)) return [];
-      const v1 = await listedV1(pageId);
+      // The v1 listing is deprecated in the spec: any failure of it (404/410 once withdrawn, 401/403 as other
+      // deprecated v1 paths answer API clients, 5xx, an unexpected shape) falls back to the v2 reads, which
+      // answer with their own errors if the page itself is the problem.
+      const v1 = await listedV1(pageId).catch(() => undefined);
       if (v1) {
-        const { entries, authors } = v1Threads(v1);
+        const { entries, authors } = v1Threads(v1.filter((comment) => onThisPage(comment, pageId)));
         return present(pageId, entries, authors, new Set());
       }
-      // The page is gone (the v2 reads then find nothing either) or the v1 operation is no longer served.
       const v2 = await listedV2(pageId);
       return present(pageId, v2.entries, v2.people, v2.asked);
     },

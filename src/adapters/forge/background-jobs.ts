@@ -11,13 +11,17 @@ export const JOB_QUEUE_KEY = 'secure-share-jobs';
 
 type QueueApiClient = ConstructorParameters<typeof Queue>[1];
 
+/** One step at a time per line of work: each kind of job, and each kind of mail on its own. */
+export const concurrencyKeyOf = (job: BackgroundJob): string =>
+  job.kind === 'mail-batch' ? `${JOB_QUEUE_KEY}-mail-${job.task}` : `${JOB_QUEUE_KEY}-${job.kind}`;
+
 export const createForgeJobs = (apiClient?: QueueApiClient): BackgroundJobs => {
   const queue = new Queue({ key: JOB_QUEUE_KEY }, apiClient);
   return {
     async enqueue(job: BackgroundJob) {
       // One step at a time per kind of work and installation: a step and its successor never race, and
       // a long export does not hold up mail.
-      await queue.push({ body: { ...job }, concurrency: { key: `${JOB_QUEUE_KEY}-${job.kind}`, limit: 1 } });
+      await queue.push({ body: { ...job }, concurrency: { key: concurrencyKeyOf(job), limit: 1 } });
     },
   };
 };
