@@ -186,7 +186,15 @@ describe('an optional lookup that still fails hides that one item, never the who
       ['101', 'Ann', 'Hi @Confluence user'],
       ['102', 'Confluence user', 'Anon'],
     ]);
-    const refused = fakeConfluence({ 'descendant/comment': () => ({ status: 403, json: {} }) }, 0);
+    // Refused by the deprecated v1 listing and by the v2 reads it falls back to: an error, never an empty list.
+    const refused = fakeConfluence(
+      {
+        'descendant/comment': () => ({ status: 403, json: {} }),
+        'footer-comments': () => ({ status: 403, json: {} }),
+        'inline-comments': () => ({ status: 403, json: {} }),
+      },
+      0,
+    );
     const adapter = createConfluenceRest({ asApp: refused.request, asUser: unexpected });
     await expect(adapter.content.listComments('5')).rejects.toMatchObject({ code: 'app_unauthorized' });
   });
