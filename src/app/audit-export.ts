@@ -11,23 +11,33 @@
  *   same chunks again: at-least-once delivery does no harm. A step is bounded (time and rows) and enqueues
  *   the next one.
  * - The CSV is cut into parts that each fit one web-trigger response (Forge: 5 MB with headers); every
- *   part starts with the header line, so each file opens on its own.
+ *   part starts with the header line (after the byte order mark), so each file opens on its own.
+ * - Every part starts with a UTF-8 byte order mark, so Excel opens accented names correctly; the part
+ *   size limit counts it.
  * - `getAuditExport` answers status, progress and, once ready, one signed download URL per part:
  *   `<share base>/export/<id>?part=N&exp=<epoch s>&sig=<HMAC-SHA256(per-installation secret, id:part:exp)>`,
  *   valid 15 minutes (src/web/audit-export-download.ts serves it).
+ * - `listAuditExports` finds the caller's exports of the last 24 hours again (newest first, at most 10),
+ *   through a small index record per export, so closing the tab loses nothing.
+ * - The export is itself audited (`audit_exported`): when it starts (the filter in plain words), and when it
+ *   is ready (its row count) or failed. Never the download URL or its signature.
+ * - A step that failed is enqueued again after a pause (30 s, then 120 s), so throttling does not use up
+ *   the allowed failures within seconds.
  *
  * Who may read an export: only the admin who started it (still a Confluence admin when asking). Another
  * admin gets the same "not found" as for an unknown id; they can start their own export.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 // zod/mini: the share view (download route) reaches this module, and classic zod would double its cold start.
 import * as z from 'zod/mini';
 import { DomainError } from '../core/errors';
 import type { AuditEntry } from '../core/model';
 import type { AuditExportStatus, AuditExportView } from '../shared/contract';
+import { recordAudit } from './audit';
 import { auditEntryCsvLine, auditExportFileBase, CSV_HEADER_LINE, toAuditFilter, type AuditQuery } from './audit-log';
 import { authorizeSiteAdmin, type Caller } from './authorize';
 import type { AppDeps } from './deps';
+import { collectPages } from './listing';
 import type { AuditExportJob, AuditFilter } from './ports';
 
 const MINUTE_MS = 60_000;
@@ -51,6 +61,12 @@ export const AUDIT_EXPORT_STALE_MS = 20 * MINUTE_MS;
 export const AUDIT_EXPORTS_PER_HOUR = 10;
 /** A step that fails this many times in a row, without writing a chunk in between, marks the export failed. */
 const MAX_STEP_FAILURES = 3;
+/** How long a failed step waits before it runs again (seconds; after the first failure, then the second). */
+export const AUDIT_EXPORT_RETRY_DELAYS_S = [30, 120] as const;
+/** Every part starts with this (UTF-8 byte order mark: EF BB BF), so Excel reads the file as UTF-8. */
+export const CSV_BOM = '\uFEFF';
+/** listAuditExports answers at most this many exports (newest first, of the last 24 hours). */
+export const RECENT_AUDIT_EXPORTS = 10;
 const LIST_PAGE = 100;
 const PART_READ_CONCURRENCY = 8;
 
@@ -60,6 +76,12 @@ const SIGNING_SECRET = 'audit-export-signing-key';
 
 const recordKey = (id: string): string => `audit-export:${id}`;
 const chunkKey = (id: string, n: number): string => `audit-export:${id}:chunk:${n}`;
+/** One small record per export under its requester's prefix (a digest: no account id text in keys). */
+const requesterPrefix = (accountId: string): string =>
+  `audit-export-by:${createHash('sha256').update(accountId).digest('hex').slice(0, 32)}:`;
+/** Newest first in key order: the time is counted down from the largest 13-digit epoch. */
+const indexKey = (record: Pick<ExportRecord, 'id' | 'requestedBy' | 'createdAt'>): string =>
+  `${requesterPrefix(record.requestedBy)}${String(9_999_999_999_999 - record.createdAt).padStart(13, '0')}:${record.id}`;
 
 const count = z.int().check(z.nonnegative());
 const partSchema = z.object({ firstChunk: count, chunks: count, rows: count, bytes: count });
@@ -110,6 +132,42 @@ const saveExport = (deps: Pick<AppDeps, 'store'>, record: ExportRecord): Promise
 
 const filterOf = (record: ExportRecord): AuditFilter => toAuditFilter(record.filter as AuditQuery);
 
+const DAY_START = /T00:00:00\.000Z$/;
+const DAY_END = /T23:59:59\.999Z$/;
+/** A filter bound as people read it: the UTC day the date pickers chose, else the UTC minute. */
+const boundWords = (at: number, whole: RegExp): string => {
+  const iso = new Date(at).toISOString();
+  return whole.test(iso) ? iso.slice(0, 10) : `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+};
+
+/** What an export covers, in plain words for the audit trail: "all entries", "space DEMO, from 2026-11-01 to 2026-11-30". */
+export const describeExportFilter = (filter: AuditFilter): string => {
+  const words: string[] = [];
+  if (filter.spaceKey) words.push(`space ${filter.spaceKey}`);
+  if (filter.linkId) words.push(`link ${filter.linkId}`);
+  if (filter.action) words.push(`action ${filter.action}`);
+  const range = [
+    filter.since !== undefined ? `from ${boundWords(filter.since, DAY_START)}` : '',
+    filter.until !== undefined ? `to ${boundWords(filter.until, DAY_END)}` : '',
+  ].filter(Boolean);
+  if (range.length > 0) words.push(range.join(' '));
+  return words.length > 0 ? words.join(', ') : 'all entries';
+};
+
+const entriesWords = (n: number): string => `${n.toLocaleString('en-US')} ${n === 1 ? 'entry' : 'entries'}`;
+
+/** The export's own audit trail (site level: no link, page or space). Best effort, as every audit write. */
+const auditExport = (deps: AppDeps, record: ExportRecord, event: 'started' | 'ready' | 'failed', why?: string): Promise<void> => {
+  const scope = describeExportFilter(filterOf(record));
+  const detail =
+    event === 'started'
+      ? `Export started: ${scope}.`
+      : event === 'ready'
+        ? `Export ready: ${entriesWords(record.rows)}${record.truncated ? ' (stopped at the export limit)' : ''}${record.parts.length > 1 ? ` in ${record.parts.length} files` : ''}; ${scope}.`
+        : `Export failed: ${why ?? 'it did not finish'}; ${scope}.`;
+  return recordAudit(deps, { action: 'audit_exported', actor: record.requestedBy, detail });
+};
+
 // ---------------------------------------------------------------------------------------------
 // Starting and reading
 
@@ -158,13 +216,19 @@ export const startAuditExport = async (
     failures: 0,
     fileBase: auditExportFileBase(filter, now),
   };
-  await saveExport(deps, record);
+  await Promise.all([
+    saveExport(deps, record),
+    deps.store.ephemeral.put({ key: indexKey(record), value: { id: record.id, createdAt: record.createdAt }, expiresAt: record.createdAt + AUDIT_EXPORT_TTL_MS }),
+  ]);
+  // Recorded before the job can run: an export of the whole log lists its own start.
+  await auditExport(deps, record, 'started');
   const job: AuditExportJob = { kind: 'audit-export', exportId: record.id, step: 0 };
   if (deps.jobs) {
     try {
       await deps.jobs.enqueue(job);
     } catch {
       await saveExport(deps, { ...record, status: 'failed', message: 'The export could not be started. Try again in a moment.' }).catch(() => undefined);
+      await auditExport(deps, record, 'failed', 'it could not be started');
       throw new DomainError('upstream_unavailable', 'The export could not be started. Try again in a moment.');
     }
     return exportView(deps, record);
@@ -181,6 +245,28 @@ export const getAuditExport = async (deps: AppDeps, caller: Caller, exportId: st
   const record = isAuditExportId(exportId) ? await loadExport(deps, exportId) : undefined;
   if (!record || record.requestedBy !== caller.accountId) throw new DomainError('not_found', NOT_FOUND);
   return exportView(deps, record);
+};
+
+const indexEntrySchema = z.object({ id: z.string().check(z.regex(EXPORT_ID)), createdAt: z.number() });
+
+/**
+ * The caller's exports of the last 24 hours, newest first, at most 10: status, rows, created time and, for
+ * ready ones, fresh download URLs. Site admins only; another admin's exports never appear.
+ */
+export const listAuditExports = async (deps: AppDeps, caller: Caller): Promise<AuditExportView[]> => {
+  await authorizeSiteAdmin(deps, caller);
+  const now = deps.clock.now();
+  const indexed = await collectPages((request) => deps.store.ephemeral.listByPrefix(requesterPrefix(caller.accountId), request), {
+    stopAfter: RECENT_AUDIT_EXPORTS,
+  });
+  const recent = indexed
+    .map((r) => indexEntrySchema.safeParse(r.value))
+    .flatMap((p) => (p.success && now - p.data.createdAt < AUDIT_EXPORT_TTL_MS ? [p.data] : []))
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .slice(0, RECENT_AUDIT_EXPORTS);
+  const records = await Promise.all(recent.map((entry) => loadExport(deps, entry.id)));
+  const mine = records.filter((r): r is ExportRecord => r !== undefined && r.requestedBy === caller.accountId);
+  return Promise.all(mine.map((r) => exportView(deps, r)));
 };
 
 const partFileName = (record: ExportRecord, part: number): string =>
@@ -337,13 +423,19 @@ export const runAuditExportStep = async (deps: AppDeps, job: AuditExportJob, opt
     if (!deps.jobs || failed.failures >= MAX_STEP_FAILURES) {
       const message = 'The export could not be finished because storage did not answer. Start it again in a few minutes.';
       await saveExport(deps, { ...failed, status: 'failed', message }).catch(() => undefined);
+      await auditExport(deps, failed, 'failed', 'storage did not answer');
       return outcome(failed, true);
     }
     await saveExport(deps, failed);
-    await deps.jobs.enqueue(job);
+    // Wait before trying again (throttling passes in seconds to minutes), rather than failing thrice at once.
+    const delaySeconds = AUDIT_EXPORT_RETRY_DELAYS_S[Math.min(failed.failures, AUDIT_EXPORT_RETRY_DELAYS_S.length) - 1]!;
+    await deps.jobs.enqueue(job, { delaySeconds });
     return outcome(failed, false);
   }
-  if (saved.record.status === 'ready') return outcome(saved.record, true);
+  if (saved.record.status === 'ready') {
+    await auditExport(deps, saved.record, 'ready');
+    return outcome(saved.record, true);
+  }
   // Bounded (jobs only): the next step continues from the checkpoint just saved. Marked after the push
   // (a crash in between leaves this step to be delivered again, never a chain without a next step),
   // and only if nothing moved since, so a late duplicate of this step finds itself stale.
@@ -422,7 +514,8 @@ const writeRows = async (deps: AppDeps, saved: { record: ExportRecord }, limits:
 
   const startPart = () => {
     parts.push({ firstChunk: saved.record.chunks, chunks: 0, rows: 0, bytes: 0 });
-    append(CSV_HEADER_LINE, false);
+    // The byte order mark counts towards the part's bytes (and the chunk's) like any other text.
+    append(CSV_BOM + CSV_HEADER_LINE, false);
   };
 
   let cursor = start.cursor;

@@ -202,8 +202,13 @@ export type AuditExportJob = { kind: 'audit-export'; exportId: string; step: num
 /** Work that continues after the current invocation, in bounded steps (Forge: an async-event queue). */
 export type BackgroundJob = ResetJob | MailBatchJob | PageStateJob | AuditExportJob;
 
+export interface EnqueueOptions {
+  /** Deliver no sooner than this many seconds from now (Forge: 0 to 900); a retry waits before trying again. */
+  delaySeconds?: number;
+}
+
 export interface BackgroundJobs {
-  enqueue(job: BackgroundJob): Promise<void>;
+  enqueue(job: BackgroundJob, options?: EnqueueOptions): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -205,6 +205,8 @@ export const AUDIT_ACTIONS = [
   'policy_global_changed',
   'policy_space_changed',
   'settings_changed',
+  /** A Confluence admin exported the audit log as CSV (started, then ready or failed; never the download URL). */
+  'audit_exported',
   'view_allowed',
   'view_denied',
   'gate_passed',

@@ -81,5 +81,6 @@ export const api = {
   getAuditLog: (p: ResolverPayload<'getAuditLog'>) => callResolver('getAuditLog', p),
   startAuditExport: (p: ResolverPayload<'startAuditExport'>) => callResolver('startAuditExport', p),
   getAuditExport: (p: ResolverPayload<'getAuditExport'>) => callResolver('getAuditExport', p),
+  listAuditExports: () => callResolver('listAuditExports', {}),
   getLinkStats: (p: ResolverPayload<'getLinkStats'>) => callResolver('getLinkStats', p),
 };

@@ -265,6 +265,8 @@ export interface ResolverContract {
   startAuditExport: { payload: AuditLogFilter; result: AuditExportView };
   /** An export's progress and, once ready, its download links (fresh ones, valid 15 minutes, on every call). Only whoever started it. */
   getAuditExport: { payload: { exportId: string }; result: AuditExportView };
+  /** The caller's own exports of the last 24 hours, newest first, at most 10 (ready ones with fresh download links). */
+  listAuditExports: { payload: Record<string, never>; result: { exports: AuditExportView[] } };
   /** The https origins the backend calls for the saved identity provider (issuer, token, JWKS, userinfo). */
   discoverSsoOrigins: { payload: Record<string, never>; result: { origins: string[]; problem: string | null } };
   /** Site self-test (Confluence admins): server checks now, plus a one-time URL for the browser check. */
@@ -309,6 +311,7 @@ export const RESOLVER_KEYS = [
   'getAuditLog',
   'startAuditExport',
   'getAuditExport',
+  'listAuditExports',
   'getLinkStats',
   'discoverSsoOrigins',
   'runDiagnostics',

@@ -8,21 +8,32 @@ import {
   AUDIT_EXPORT_STALE_MS,
   AUDIT_EXPORT_URL_TTL_MS,
   checkAuditExportLink,
+  CSV_BOM,
+  describeExportFilter,
   getAuditExport,
+  listAuditExports,
   readAuditExportPart,
   runAuditExportStep,
   startAuditExport,
   type AuditExportStepOptions,
 } from '../../src/app/audit-export';
-import { auditEntriesToCsv, CSV_HEADER_LINE } from '../../src/app/audit-log';
+import { auditEntriesToCsv, CSV_HEADER_LINE as HEADER_ONLY } from '../../src/app/audit-log';
 import { runBackgroundJob } from '../../src/app/background-jobs';
-import type { AuditExportJob, BackgroundJob, Store } from '../../src/app/ports';
+import type { AuditExportJob, BackgroundJob, EnqueueOptions, Store } from '../../src/app/ports';
+import { createForgeJobs } from '../../src/adapters/forge/background-jobs';
 import type { AuditEntry } from '../../src/core/model';
 import { KVS_LIMITS } from '../../src/dev/kvs-emulator/limits';
 import { makeAudit } from '../store/store-fixtures';
 import { createHarness, OUTSIDER, SITE_ADMIN, SPACE_ADMIN, type Harness } from './harness';
 
 const overKvs = () => createHarness('audit-export', { store: 'kvs' });
+
+/** Every part starts with the UTF-8 byte order mark, then the column names. */
+const CSV_HEADER_LINE = CSV_BOM + HEADER_ONLY;
+const csvOf = (entries: readonly AuditEntry[]): string => CSV_BOM + auditEntriesToCsv(entries);
+/** The export's own trail, oldest first. */
+const exportTrail = async (h: Harness): Promise<AuditEntry[]> =>
+  (await h.deps.store.audit.list({ action: 'audit_exported' }, { limit: 100 })).items.reverse();
 
 /** `n` entries, one second apart, newest first in the log; details long enough to fill chunks quickly. */
 const seed = async (h: Harness, n: number, detail = (i: number) => `entry ${i} ${'x'.repeat(400)}`): Promise<AuditEntry[]> => {
@@ -36,9 +47,17 @@ const seed = async (h: Harness, n: number, detail = (i: number) => `entry ${i} $
 /** A queue that collects what the steps enqueue; `drain` delivers them one at a time, as the Forge queue does. */
 const withQueue = (h: Harness) => {
   const queued: BackgroundJob[] = [];
-  h.deps.jobs = { enqueue: (job) => Promise.resolve(void queued.push(job)) };
+  /** The delay each push asked for (seconds; 0 when none), in push order. */
+  const delays: number[] = [];
+  h.deps.jobs = {
+    enqueue: (job, options?: EnqueueOptions) => {
+      delays.push(options?.delaySeconds ?? 0);
+      return Promise.resolve(void queued.push(job));
+    },
+  };
   return {
     queued,
+    delays,
     async drain(options: AuditExportStepOptions = {}): Promise<number> {
       let steps = 0;
       for (let job = queued.shift(); job; job = queued.shift()) {
@@ -69,10 +88,13 @@ const partCsv = async (h: Harness, exportId: string, part: number): Promise<stri
 describe('audit export job', () => {
   it('writes the log newest first in chunks well under the KVS value limit, over bounded steps', async () => {
     const h = await overKvs();
-    const entries = await seed(h, 600);
+    const seeded = await seed(h, 599);
     const queue = withQueue(h);
 
     const started = await startAuditExport(h.deps, SITE_ADMIN, {});
+    // An export of the whole log lists its own start, recorded before its first step.
+    const [ownStart] = await exportTrail(h);
+    const entries = [ownStart!, ...seeded];
     expect(started).toMatchObject({ status: 'queued', rows: 0, downloads: [] });
     expect(queue.queued).toEqual([{ kind: 'audit-export', exportId: started.exportId, step: 0 }]);
 
@@ -81,7 +103,7 @@ describe('audit export job', () => {
     const view = await getAuditExport(h.deps, SITE_ADMIN, started.exportId);
     expect(view).toMatchObject({ status: 'ready', rows: 600, truncated: false, message: null, reachedAt: entries.at(-1)!.at });
     expect(view.downloads).toHaveLength(1);
-    expect(await partCsv(h, started.exportId, 1)).toBe(auditEntriesToCsv(entries));
+    expect(await partCsv(h, started.exportId, 1)).toBe(csvOf(entries));
 
     const sizes = await chunkSizes(h, started.exportId);
     expect(sizes.length).toBeGreaterThanOrEqual(2);
@@ -93,10 +115,11 @@ describe('audit export job', () => {
     const entries = await seed(h, 30, (i) => `=cmd ${i}`);
     const queue = withQueue(h);
     const { exportId } = await startAuditExport(h.deps, SITE_ADMIN, {});
-    expect(await runBackgroundJob(h.deps, queue.queued.shift())).toEqual({ job: 'audit-export', exportId, step: 0, rows: 30, done: true });
+    const [ownStart] = await exportTrail(h);
+    expect(await runBackgroundJob(h.deps, queue.queued.shift())).toEqual({ job: 'audit-export', exportId, step: 0, rows: 31, done: true });
     expect(queue.queued).toEqual([]);
     const csv = await partCsv(h, exportId, 1);
-    expect(csv).toBe(auditEntriesToCsv(entries));
+    expect(csv).toBe(csvOf([ownStart!, ...entries]));
     // CSV injection stays defused: a detail starting with "=" is written as text.
     expect(csv).toContain(`,'=cmd 0\r\n`);
     expect(await runBackgroundJob(h.deps, { kind: 'audit-export', exportId: '../../etc', step: 0 })).toEqual({ ignored: true });
@@ -106,7 +129,7 @@ describe('audit export job', () => {
     const h = await overKvs();
     const entries = await seed(h, 500);
     const queue = withQueue(h);
-    const { exportId } = await startAuditExport(h.deps, SITE_ADMIN, {});
+    const { exportId } = await startAuditExport(h.deps, SITE_ADMIN, { spaceKey: 'DEMO' });
     const first = queue.queued.shift() as AuditExportJob;
     const options = { rowsPerStep: 200 };
 
@@ -130,14 +153,14 @@ describe('audit export job', () => {
     expect(await runAuditExportStep(h.deps, first, options)).toMatchObject({ done: true, rows: 500 });
     expect(queue.queued).toEqual([]);
     expect(await chunkSizes(h, exportId)).toEqual(chunks);
-    expect(await partCsv(h, exportId, 1)).toBe(auditEntriesToCsv(entries));
+    expect(await partCsv(h, exportId, 1)).toBe(csvOf(entries));
   });
 
   it('resumes from its last checkpoint when a step crashed part-way and is delivered again', async () => {
     const h = await overKvs();
     const entries = await seed(h, 500);
     const queue = withQueue(h);
-    const { exportId } = await startAuditExport(h.deps, SITE_ADMIN, {});
+    const { exportId } = await startAuditExport(h.deps, SITE_ADMIN, { spaceKey: 'DEMO' });
     const job = queue.queued.shift() as AuditExportJob;
 
     // The invocation dies after its third chunk write: every later storage call fails, nothing more is saved.
@@ -175,14 +198,14 @@ describe('audit export job', () => {
     await runAuditExportStep(h.deps, job, { chunkBytes: 16 * 1024 });
     await queue.drain({ chunkBytes: 16 * 1024 });
     expect(await getAuditExport(h.deps, SITE_ADMIN, exportId)).toMatchObject({ status: 'ready', rows: 500 });
-    expect(await partCsv(h, exportId, 1)).toBe(auditEntriesToCsv(entries));
+    expect(await partCsv(h, exportId, 1)).toBe(csvOf(entries));
   });
 
   it('retries a step whose storage call failed, from its checkpoint, and gives up in plain words after repeated failures', async () => {
     const h = await overKvs();
     const entries = await seed(h, 120);
     const queue = withQueue(h);
-    const { exportId } = await startAuditExport(h.deps, SITE_ADMIN, {});
+    const { exportId } = await startAuditExport(h.deps, SITE_ADMIN, { spaceKey: 'DEMO' });
     const healthy = h.deps.store;
     let failuresLeft = 1;
     h.deps.store = {
@@ -195,13 +218,18 @@ describe('audit export job', () => {
     const job = queue.queued.shift() as AuditExportJob;
     expect(await runAuditExportStep(h.deps, job, { chunkBytes: 8 * 1024 })).toMatchObject({ done: false });
     expect(queue.queued).toEqual([job]);
+    // The retry waits 30 s (the first push, starting the export, did not wait).
+    expect(queue.delays).toEqual([0, 30]);
     await queue.drain({ chunkBytes: 8 * 1024 });
-    expect(await partCsv(h, exportId, 1)).toBe(auditEntriesToCsv(entries));
+    expect(await partCsv(h, exportId, 1)).toBe(csvOf(entries));
 
     // Storage that never answers: three failed deliveries, then the export says so.
     const second = await startAuditExport(h.deps, SITE_ADMIN, {});
     h.deps.store = { ...healthy, audit: { ...healthy.audit, list: () => Promise.reject(new Error('KVS down')) } };
+    const pushesBefore = queue.delays.length;
     expect(await queue.drain()).toBe(3);
+    // Started at once, then retried after 30 s and after 120 s, then failed: no third retry.
+    expect(queue.delays.slice(pushesBefore - 1)).toEqual([0, 30, 120]);
     h.deps.store = healthy;
     expect(await getAuditExport(h.deps, SITE_ADMIN, second.exportId)).toMatchObject({
       status: 'failed',
@@ -231,7 +259,7 @@ describe('audit export job', () => {
       expect(d.bytes).toBeLessThanOrEqual(partBytes);
       joined += csv.slice(CSV_HEADER_LINE.length);
     }
-    expect(CSV_HEADER_LINE + joined).toBe(auditEntriesToCsv(entries));
+    expect(CSV_HEADER_LINE + joined).toBe(csvOf(entries));
     expect(view.downloads.reduce((sum, d) => sum + d.rows, 0)).toBe(400);
   });
 
@@ -239,10 +267,10 @@ describe('audit export job', () => {
     const h = await overKvs();
     const entries = await seed(h, 250, (i) => `entry ${i}`);
     const queue = withQueue(h);
-    const { exportId } = await startAuditExport(h.deps, SITE_ADMIN, {});
+    const { exportId } = await startAuditExport(h.deps, SITE_ADMIN, { spaceKey: 'DEMO' });
     await queue.drain({ maxRows: 150 });
     expect(await getAuditExport(h.deps, SITE_ADMIN, exportId)).toMatchObject({ status: 'ready', rows: 150, truncated: true, reachedAt: entries[149]!.at });
-    expect(await partCsv(h, exportId, 1)).toBe(auditEntriesToCsv(entries.slice(0, 150)));
+    expect(await partCsv(h, exportId, 1)).toBe(csvOf(entries.slice(0, 150)));
 
     const empty = await startAuditExport(h.deps, SITE_ADMIN, { action: 'links_reset' });
     await queue.drain();
@@ -331,5 +359,196 @@ describe('signed download URLs', () => {
     await seed(elsewhere, 1);
     await startAuditExport(elsewhere.deps, SITE_ADMIN, {});
     expect(await checkAuditExportLink(elsewhere.deps, input)).toEqual({ ok: false, reason: 'invalid' });
+  });
+});
+
+/** A second Confluence admin next to SITE_ADMIN. */
+const withSecondAdmin = (h: Harness) => {
+  const rights = h.deps.rights;
+  h.deps.rights = {
+    pageEditable: (a, p) => rights.pageEditable(a, p),
+    pageViewable: (a, p) => rights.pageViewable(a, p),
+    isSpaceAdmin: (a, s) => rights.isSpaceAdmin(a, s),
+    isSiteAdmin: async (a) => a === 'u-second-admin' || (await rights.isSiteAdmin(a)),
+  };
+  return { accountId: 'u-second-admin' };
+};
+
+describe('the export is itself audited', () => {
+  it('records who started it and what it covers, then its row count when ready; never the download URL', async () => {
+    const h = await overKvs();
+    await seed(h, 3, (i) => `Zoë ${i}`);
+    const queue = withQueue(h);
+    const filter = { spaceKey: 'DEMO', since: Date.UTC(2026, 10, 1), until: Date.UTC(2026, 10, 30, 23, 59, 59, 999) };
+    const { exportId } = await startAuditExport(h.deps, SITE_ADMIN, filter);
+    expect(await exportTrail(h)).toEqual([
+      expect.objectContaining({
+        action: 'audit_exported',
+        actor: 'u-site-admin',
+        linkId: null,
+        pageId: null,
+        spaceKey: null,
+        count: 1,
+        detail: 'Export started: space DEMO, from 2026-11-01 to 2026-11-30.',
+      }),
+    ]);
+    h.clock.advance(1000);
+    await queue.drain();
+    const view = await getAuditExport(h.deps, SITE_ADMIN, exportId);
+    expect(view.status).toBe('ready');
+    const trail = await exportTrail(h);
+    expect(trail.map((e) => [e.actor, e.detail])).toEqual([
+      ['u-site-admin', 'Export started: space DEMO, from 2026-11-01 to 2026-11-30.'],
+      ['u-site-admin', 'Export ready: 3 entries; space DEMO, from 2026-11-01 to 2026-11-30.'],
+    ]);
+    // Asking again (fresh URLs) or a late duplicate delivery adds nothing.
+    await getAuditExport(h.deps, SITE_ADMIN, exportId);
+    await runAuditExportStep(h.deps, { kind: 'audit-export', exportId, step: 0 });
+    expect(await exportTrail(h)).toHaveLength(2);
+
+    const url = new URL(view.downloads[0]!.url);
+    const everything = (await h.deps.store.audit.list({}, { limit: 100 })).items.map((e) => JSON.stringify(e)).join('\n');
+    expect(everything).not.toContain(url.searchParams.get('sig')!);
+    expect(everything).not.toContain('/export/');
+    expect(everything).not.toContain(exportId);
+  });
+
+  it('records a failed export, and one that could not be started', async () => {
+    const h = await overKvs();
+    await seed(h, 3);
+    const queue = withQueue(h);
+    const healthy = h.deps.store;
+    await startAuditExport(h.deps, SITE_ADMIN, {});
+    h.deps.store = { ...healthy, audit: { ...healthy.audit, list: () => Promise.reject(new Error('KVS down')) } };
+    h.clock.advance(1000);
+    await queue.drain();
+    h.deps.store = healthy;
+    h.clock.advance(1000);
+    h.deps.jobs = {
+      enqueue: () => {
+        h.clock.advance(1000);
+        return Promise.reject(new Error('queue refused'));
+      },
+    };
+    await expect(startAuditExport(h.deps, SITE_ADMIN, { action: 'link_updated' })).rejects.toMatchObject({ code: 'upstream_unavailable' });
+    expect((await exportTrail(h)).map((e) => e.detail)).toEqual([
+      'Export started: all entries.',
+      'Export failed: storage did not answer; all entries.',
+      'Export started: action link_updated.',
+      'Export failed: it could not be started; action link_updated.',
+    ]);
+  });
+
+  it('is an action the audit log filters on, and a row of its own in an export', async () => {
+    const h = await createHarness('audit-export-own-action');
+    await seed(h, 2);
+    const first = await startAuditExport(h.deps, SITE_ADMIN, { spaceKey: 'DEMO' });
+    expect(first).toMatchObject({ status: 'ready', rows: 2 });
+    const own = await startAuditExport(h.deps, SITE_ADMIN, { action: 'audit_exported' });
+    // The first export's start and ready entries, and this export's start (newest first).
+    expect(own).toMatchObject({ status: 'ready', rows: 3 });
+    const csv = await partCsv(h, own.exportId, 1);
+    expect(csv.split('\r\n').slice(1, 4).map((line) => line.split(',').slice(1, 3).join(','))).toEqual([
+      'audit_exported,u-site-admin',
+      'audit_exported,u-site-admin',
+      'audit_exported,u-site-admin',
+    ]);
+    expect(csv).toContain('Export started: action audit_exported.');
+    expect(csv).toContain('Export ready: 2 entries; space DEMO.');
+  });
+
+  it('names the filter in plain words', () => {
+    expect(describeExportFilter({})).toBe('all entries');
+    expect(
+      describeExportFilter({ linkId: 'L'.repeat(22), action: 'view_denied', since: Date.UTC(2026, 10, 1, 6, 30), until: Date.UTC(2026, 10, 2, 23, 59, 59, 999) }),
+    ).toBe(`link ${'L'.repeat(22)}, action view_denied, from 2026-11-01 06:30 UTC to 2026-11-02`);
+    expect(describeExportFilter({ until: Date.UTC(2026, 10, 2, 12, 0) })).toBe('to 2026-11-02 12:00 UTC');
+  });
+});
+
+describe('Excel-friendly CSV', () => {
+  it('starts every part with a UTF-8 byte order mark, counted in the part size', async () => {
+    const h = await overKvs();
+    const entries = await seed(h, 120, (i) => `Zoë Müller ${i} ${'é'.repeat(200)}`);
+    const queue = withQueue(h);
+    const { exportId } = await startAuditExport(h.deps, SITE_ADMIN, { spaceKey: 'DEMO' });
+    const partBytes = 12 * 1024;
+    await queue.drain({ partBytes, chunkBytes: 4 * 1024 });
+    const view = await getAuditExport(h.deps, SITE_ADMIN, exportId);
+    expect(view.downloads.length).toBeGreaterThan(2);
+    let rows: AuditEntry[] = [];
+    for (const d of view.downloads) {
+      const bytes = Buffer.from(await partCsv(h, exportId, d.part), 'utf8');
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      expect(bytes.subarray(3, 3 + HEADER_ONLY.length).toString('utf8')).toBe(HEADER_ONLY);
+      // The size the view states is the file's size, byte order mark included, and within the limit.
+      expect(bytes.length).toBe(d.bytes);
+      expect(d.bytes).toBeLessThanOrEqual(partBytes);
+      rows = [...rows, ...entries.slice(rows.length, rows.length + d.rows)];
+      expect(bytes.toString('utf8')).toBe(csvOf(entries.slice(rows.length - d.rows, rows.length)));
+    }
+    expect(rows).toHaveLength(120);
+  });
+});
+
+describe('finding an export again', () => {
+  it('lists the caller’s own exports of the last 24 hours, newest first, at most 10, with fresh links for ready ones', async () => {
+    const h = await overKvs();
+    await seed(h, 4);
+    const queue = withQueue(h);
+    const second = withSecondAdmin(h);
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i += 1) {
+      ids.push((await startAuditExport(h.deps, SITE_ADMIN, { spaceKey: 'DEMO' })).exportId);
+      h.clock.advance(10 * 60_000);
+    }
+    const theirs = await startAuditExport(h.deps, second, {});
+    // Every export but the newest of SITE_ADMIN and the second admin's one runs to the end.
+    for (const job of queue.queued.splice(0, 11)) await runAuditExportStep(h.deps, job as AuditExportJob);
+
+    const listed = await listAuditExports(h.deps, SITE_ADMIN);
+    expect(listed.map((v) => v.exportId)).toEqual(ids.slice(2).reverse());
+    expect(listed[0]).toMatchObject({ status: 'queued', rows: 0, downloads: [], urlsExpireAt: null });
+    for (const v of listed.slice(1)) {
+      expect(v).toMatchObject({ status: 'ready', rows: 4 });
+      expect(v.downloads).toHaveLength(1);
+      const url = new URL(v.downloads[0]!.url);
+      expect(url.pathname).toBe(`/x/export/${v.exportId}`);
+      const q = (name: string) => url.searchParams.get(name) ?? undefined;
+      expect(await checkAuditExportLink(h.deps, { exportId: v.exportId, part: q('part'), exp: q('exp'), sig: q('sig') })).toEqual({ ok: true, part: 1 });
+    }
+    expect(listed.map((v) => v.createdAt)).toEqual([...listed.map((v) => v.createdAt)].sort((a, b) => b - a));
+
+    // Another admin sees their own only; others may not ask.
+    expect((await listAuditExports(h.deps, second)).map((v) => v.exportId)).toEqual([theirs.exportId]);
+    await expect(listAuditExports(h.deps, OUTSIDER)).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(listAuditExports(h.deps, SPACE_ADMIN)).rejects.toMatchObject({ code: 'forbidden' });
+
+    // After 24 hours an export leaves the list (its record is gone too).
+    const sixth = (await getAuditExport(h.deps, SITE_ADMIN, ids[5]!)).createdAt;
+    h.clock.set(sixth + 24 * 60 * 60 * 1000);
+    expect((await listAuditExports(h.deps, SITE_ADMIN)).map((v) => v.exportId)).toEqual(ids.slice(6).reverse());
+  });
+
+  it('answers an empty list to an admin who exported nothing', async () => {
+    const h = await createHarness('audit-export-none');
+    expect(await listAuditExports(h.deps, SITE_ADMIN)).toEqual([]);
+  });
+});
+
+describe('retries wait', () => {
+  it('the Forge queue push carries the delay (delayInSeconds), and none when not asked', async () => {
+    const bodies: Array<{ payload: Array<Record<string, unknown>> }> = [];
+    const apiClient = (_path: string, init: { body: string }) => {
+      bodies.push(JSON.parse(init.body) as { payload: Array<Record<string, unknown>> });
+      return Promise.resolve(new Response(null, { status: 201 }));
+    };
+    const jobs = createForgeJobs(apiClient as never);
+    const job: AuditExportJob = { kind: 'audit-export', exportId: 'A'.repeat(22), step: 3 };
+    await jobs.enqueue(job, { delaySeconds: 120 });
+    await jobs.enqueue(job);
+    await jobs.enqueue(job, { delaySeconds: 5000 });
+    expect(bodies.map((b) => b.payload[0]!['delayInSeconds'])).toEqual([120, undefined, 900]);
+    expect(bodies[0]!.payload[0]).toMatchObject({ body: job, concurrency: { key: 'secure-share-jobs-audit-export', limit: 1 } });
   });
 });

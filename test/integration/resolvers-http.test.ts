@@ -93,6 +93,7 @@ const denials: Denial[] = [
   ['outsider reads the audit log', 'getAuditLog', () => ({}), 'u-outsider', {}, 'forbidden'],
   ['space admin exports the audit log', 'startAuditExport', () => ({ spaceKey: 'DEMO' }), 'u-space-admin', {}, 'forbidden'],
   ['outsider reads an audit export', 'getAuditExport', () => ({ exportId: 'AAAAAAAAAAAAAAAAAAAAAA' }), 'u-outsider', {}, 'forbidden'],
+  ['space admin lists audit exports', 'listAuditExports', () => ({}), 'u-space-admin', {}, 'forbidden'],
   ['viewer reads link stats', 'getLinkStats', () => ({ linkIds: [demoLink] }), 'u-viewer', DEMO_EXTENSION, 'forbidden'],
   ['space admin reads the SSO provider hosts', 'discoverSsoOrigins', () => ({}), 'u-space-admin', {}, 'forbidden'],
   ['space admin runs the self-test', 'runDiagnostics', () => ({}), 'u-space-admin', {}, 'forbidden'],

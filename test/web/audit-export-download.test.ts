@@ -4,7 +4,7 @@
  * outlived URL a branded page in plain words. A part at the default size fits the web trigger's response limit.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUDIT_EXPORT_PART_BYTES, AUDIT_EXPORT_TTL_MS, AUDIT_EXPORT_URL_TTL_MS, getAuditExport, startAuditExport } from '../../src/app/audit-export';
+import { AUDIT_EXPORT_PART_BYTES, AUDIT_EXPORT_TTL_MS, AUDIT_EXPORT_URL_TTL_MS, CSV_BOM, getAuditExport, startAuditExport } from '../../src/app/audit-export';
 import { auditEntriesToCsv, CSV_HEADER_LINE } from '../../src/app/audit-log';
 import { forgeResponseBytes, toForgeResponse } from '../../src/adapters/forge/web-trigger';
 import type { AuditEntry } from '../../src/core/model';
@@ -34,6 +34,10 @@ const seed = async (n: number, detail: (i: number) => string): Promise<AuditEntr
 
 const get = (url: string, init: RequestInit = {}) => fetch(url, { redirect: 'manual', ...init });
 
+/** The body as sent, byte for byte (`Response.text()` would drop the byte order mark). */
+const bytesOf = async (res: Response): Promise<Buffer> => Buffer.from(await res.arrayBuffer());
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
 const withQuery = (url: string, name: string, value: string): string => {
   const u = new URL(url);
   u.searchParams.set(name, value);
@@ -54,10 +58,14 @@ describe('audit export download', () => {
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${download!.filename}"; filename*=UTF-8''${download!.filename}`);
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    const body = await res.text();
-    expect(body).toBe(auditEntriesToCsv(entries));
+    // Excel-friendly: the file starts with the UTF-8 byte order mark, so "Zoë" opens as "Zoë".
+    const bytes = await bytesOf(res);
+    expect([...bytes.subarray(0, 3)]).toEqual(UTF8_BOM);
+    const body = bytes.toString('utf8');
+    expect(body).toBe(CSV_BOM + auditEntriesToCsv(entries));
+    expect(body).toContain('Zoë’s link 1');
     expect(body).toContain(`"'=HYPERLINK(""http://evil"")"`);
-    expect(Buffer.byteLength(body, 'utf8')).toBe(download!.bytes);
+    expect(bytes.length).toBe(download!.bytes);
   });
 
   it('answers a changed, expired or outlived link with a branded page in plain words', async () => {
@@ -101,16 +109,19 @@ describe('audit export download', () => {
 
   it('serves each part of a large export at its own URL, each starting with the column names', async () => {
     const entries = await seed(120, (i) => `entry ${i} ${'y'.repeat(300)}`);
-    const view = await startAuditExport(h.deps, ADMIN, {}, { partBytes: 16 * 1024, chunkBytes: 4 * 1024 });
+    const view = await startAuditExport(h.deps, ADMIN, { spaceKey: 'DEMO' }, { partBytes: 16 * 1024, chunkBytes: 4 * 1024 });
     expect(view.downloads.length).toBeGreaterThan(1);
     let joined = '';
     for (const d of view.downloads) {
       const res = await get(d.url);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-disposition')).toContain(`-part-${d.part}-of-${view.downloads.length}.csv`);
-      const body = await res.text();
-      expect(body.startsWith(CSV_HEADER_LINE)).toBe(true);
-      joined += body.slice(CSV_HEADER_LINE.length);
+      const bytes = await bytesOf(res);
+      expect(bytes.length).toBe(d.bytes);
+      expect(bytes.length).toBeLessThanOrEqual(16 * 1024);
+      const body = bytes.toString('utf8');
+      expect(body.startsWith(CSV_BOM + CSV_HEADER_LINE)).toBe(true);
+      joined += body.slice(CSV_BOM.length + CSV_HEADER_LINE.length);
     }
     expect(CSV_HEADER_LINE + joined).toBe(auditEntriesToCsv(entries));
   });
@@ -135,8 +146,10 @@ describe('audit export download through the Forge web trigger adapter', () => {
       expect(response.status).toBe(200);
       const forge = toForgeResponse(response);
       expect(forgeResponseBytes(forge)).toBeLessThanOrEqual(WEB_TRIGGER_RESPONSE_BUDGET);
+      expect(forge.body.startsWith(CSV_BOM + CSV_HEADER_LINE)).toBe(true);
       rows += (forge.body.match(/\r\n/g) ?? []).length - 1;
     }
-    expect(rows).toBe(8000);
+    // The 8,000 entries and, newest, the export's own start (an export of the whole log lists it).
+    expect(rows).toBe(8001);
   }, 60_000);
 });

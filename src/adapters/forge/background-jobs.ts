@@ -4,10 +4,13 @@
  * is idempotent (src/app/background-jobs.ts).
  */
 import { Queue } from '@forge/events';
-import type { BackgroundJob, BackgroundJobs } from '../../app/ports';
+import type { BackgroundJob, BackgroundJobs, EnqueueOptions } from '../../app/ports';
 
 /** Queue name in manifest.yml `modules.consumer[].queue`. */
 export const JOB_QUEUE_KEY = 'secure-share-jobs';
+
+/** @forge/events refuses a push delayed by more than 900 seconds. */
+const MAX_DELAY_SECONDS = 900;
 
 type QueueApiClient = ConstructorParameters<typeof Queue>[1];
 
@@ -18,10 +21,11 @@ export const concurrencyKeyOf = (job: BackgroundJob): string =>
 export const createForgeJobs = (apiClient?: QueueApiClient): BackgroundJobs => {
   const queue = new Queue({ key: JOB_QUEUE_KEY }, apiClient);
   return {
-    async enqueue(job: BackgroundJob) {
+    async enqueue(job: BackgroundJob, options: EnqueueOptions = {}) {
       // One step at a time per kind of work and installation: a step and its successor never race, and
       // a long export does not hold up mail.
-      await queue.push({ body: { ...job }, concurrency: { key: concurrencyKeyOf(job), limit: 1 } });
+      const delay = options.delaySeconds === undefined ? 0 : Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.round(options.delaySeconds)));
+      await queue.push({ body: { ...job }, concurrency: { key: concurrencyKeyOf(job), limit: 1 }, ...(delay > 0 ? { delayInSeconds: delay } : {}) });
     },
   };
 };

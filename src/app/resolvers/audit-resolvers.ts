@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { DomainError } from '../../core/errors';
 import type { AuditEntry } from '../../core/model';
 import type { AuditExportView, CursorPage } from '../../shared/contract';
-import { getAuditExport, startAuditExport } from '../audit-export';
+import { getAuditExport, listAuditExports, startAuditExport } from '../audit-export';
 import { getLinkStats, listAuditLog, MAX_STATS_LINKS, toAuditFilter, type AuditQuery } from '../audit-log';
 import { authorizeSpaceAdmin, isSiteAdmin, type Caller } from '../authorize';
 import type { AppDeps } from '../deps';
@@ -73,6 +73,11 @@ export const getAuditExportHandler = defineResolver(payloadSchemas.getAuditExpor
   getAuditExport(deps, caller, exportId),
 );
 
+/** The caller's own exports of the last 24 hours (newest first, at most 10), so closing the tab loses nothing. */
+export const listAuditExportsHandler = defineResolver(payloadSchemas.listAuditExports, async (deps, caller): Promise<{ exports: AuditExportView[] }> => ({
+  exports: await listAuditExports(deps, caller),
+}));
+
 export const getLinkStatsPayloadSchema = z.strictObject({
   linkIds: z.array(linkIdSchema).min(1, 'Give at least one link id').max(MAX_STATS_LINKS, `At most ${MAX_STATS_LINKS} links`),
 });
@@ -112,9 +117,10 @@ export const getLinkStatsHandler = defineResolver(getLinkStatsPayloadSchema, asy
 });
 
 /** Registered in resolvers/index.ts. */
-export const auditResolvers: Record<'getAuditLog' | 'startAuditExport' | 'getAuditExport' | 'getLinkStats', ResolverHandler> = {
+export const auditResolvers: Record<'getAuditLog' | 'startAuditExport' | 'getAuditExport' | 'listAuditExports' | 'getLinkStats', ResolverHandler> = {
   getAuditLog: getAuditLogHandler,
   startAuditExport: startAuditExportHandler,
   getAuditExport: getAuditExportHandler,
+  listAuditExports: listAuditExportsHandler,
   getLinkStats: getLinkStatsHandler,
 };

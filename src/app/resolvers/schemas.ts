@@ -231,4 +231,5 @@ export const payloadSchemas = {
   getAuditLog: z.strictObject({ ...auditFilterShape, cursor: cursorSchema, limit: limitSchema }),
   startAuditExport: z.strictObject(auditFilterShape),
   getAuditExport: z.strictObject({ exportId: z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'Not an export id') }),
+  listAuditExports: empty,
 } as const;

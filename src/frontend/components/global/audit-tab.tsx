@@ -1,4 +1,4 @@
-import React, { useEffect, useState } from 'react';
+import React, { useCallback, useEffect, useState } from 'react';
 import { Box, Button, DatePicker, DynamicTable, EmptyState, Form, Heading, Inline, Link, SectionMessage, Select, Stack, Text, Textfield, User } from '@forge/react';
 import { AUDIT_ACTIONS, type AuditAction, type AuditEntry } from '../../../core/model';
 import type { AuditExportView, AuditLogFilter, CursorPage, SiteSettingsInput } from '../../../shared/contract';
@@ -116,7 +116,7 @@ const ExportPanel = ({ exp, onStart, onRefresh }: { exp: ExportState; onStart: (
     return (
       <SectionMessage appearance="information" title="Preparing export">
         <Text>{progress}</Text>
-        <Text>The newest entries come first. Keep this tab open: the download link appears here when the file is ready.</Text>
+        <Text>The newest entries come first. The download link appears here when the file is ready; you can also close this tab and find the export under Recent exports.</Text>
       </SectionMessage>
     );
   }
@@ -155,6 +155,84 @@ const ExportPanel = ({ exp, onStart, onRefresh }: { exp: ExportState; onStart: (
   );
 };
 
+type RecentState = { state: 'loading' } | { state: 'error'; error: ResolverError } | { state: 'ready'; exports: AuditExportView[] };
+
+const STATUS_WORDS: Record<AuditExportView['status'], string> = {
+  queued: 'Waiting to start',
+  running: 'Preparing',
+  ready: 'Ready',
+  failed: 'Failed',
+};
+
+/** The links of a ready export (one per part), or what is happening to it. */
+const recentOutcome = (view: AuditExportView): React.ReactNode => {
+  if (view.status === 'failed') return view.message ?? 'The export failed.';
+  if (view.status !== 'ready') return view.rows > 0 ? `${count(view.rows)} entries so far` : '—';
+  const parts = view.downloads.length;
+  return (
+    <Stack space="space.050">
+      {view.downloads.map((d) => (
+        <Link key={d.part} href={d.url} openNewTab>
+          {parts > 1 ? `Part ${d.part} of ${parts} (${sizeOf(d.bytes)})` : `${d.filename} (${sizeOf(d.bytes)})`}
+        </Link>
+      ))}
+    </Stack>
+  );
+};
+
+/**
+ * The caller's exports of the last 24 hours, newest first (at most 10): closing the tab loses nothing.
+ * Download links are fresh with every load and work 15 minutes; "Refresh" asks for new ones.
+ */
+const RecentExports = ({ recent, onRefresh }: { recent: RecentState; onRefresh: () => void }) => {
+  const expiresAt = recent.state === 'ready' ? recent.exports.find((v) => v.urlsExpireAt !== null)?.urlsExpireAt ?? null : null;
+  return (
+    <Stack space="space.100">
+      <Inline space="space.150" alignBlock="center">
+        <Heading as="h3" size="xsmall">
+          Recent exports
+        </Heading>
+        <Button appearance="subtle" onClick={onRefresh}>
+          Refresh
+        </Button>
+      </Inline>
+      {recent.state === 'loading' ? (
+        <Text>Loading your recent exports…</Text>
+      ) : recent.state === 'error' ? (
+        <SectionMessage appearance="warning" title="Could not load your recent exports">
+          <Text>{recent.error.message}</Text>
+        </SectionMessage>
+      ) : recent.exports.length === 0 ? (
+        <Text>No exports in the last 24 hours. Exports you start are kept here for 24 hours.</Text>
+      ) : (
+        <Stack space="space.100">
+          <DynamicTable
+            caption="Your exports of the last 24 hours"
+            head={{
+              cells: [
+                { key: 'created', content: 'Started' },
+                { key: 'status', content: 'Status' },
+                { key: 'rows', content: 'Entries' },
+                { key: 'download', content: 'Download' },
+              ],
+            }}
+            rows={recent.exports.map((v) => ({
+              key: v.exportId,
+              cells: [
+                { key: 'created', content: formatDateTime(v.createdAt) },
+                { key: 'status', content: STATUS_WORDS[v.status] },
+                { key: 'rows', content: v.status === 'ready' ? count(v.rows) : '—' },
+                { key: 'download', content: recentOutcome(v) },
+              ],
+            }))}
+          />
+          {expiresAt !== null ? <Text>{`Download links work until ${formatDateTime(expiresAt)}; Refresh for new ones.`}</Text> : null}
+        </Stack>
+      )}
+    </Stack>
+  );
+};
+
 /** `pollMs`: how long to wait between progress checks while the export is prepared (tests pass 0). */
 export const AuditTab = ({ pollMs = 2000 }: { pollMs?: number } = {}) => {
   const [draft, setDraft] = useState<Draft>({ action: '', spaceKey: '', linkId: '', since: '', until: '' });
@@ -162,6 +240,7 @@ export const AuditTab = ({ pollMs = 2000 }: { pollMs?: number } = {}) => {
   const pages = useCursorStack();
   const [page, setPage] = useState<PageState>({ state: 'loading' });
   const [exp, setExp] = useState<ExportState>({ state: 'idle' });
+  const [recent, setRecent] = useState<RecentState>({ state: 'loading' });
   const { cursor } = pages;
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
 
@@ -176,6 +255,28 @@ export const AuditTab = ({ pollMs = 2000 }: { pollMs?: number } = {}) => {
       live = false;
     };
   }, [filter, cursor]);
+
+  /** Loads the caller's recent exports; on the first load, follows the newest one still being prepared. */
+  const loadRecent = useCallback(async (resume: boolean) => {
+    try {
+      const { exports } = await api.listAuditExports();
+      setRecent({ state: 'ready', exports });
+      const preparing = resume ? exports.find(inProgress) : undefined;
+      if (preparing) setExp((current) => (current.state === 'idle' ? { state: 'tracking', view: preparing } : current));
+    } catch (error) {
+      setRecent({ state: 'error', error: toResolverError(error) });
+    }
+  }, []);
+
+  useEffect(() => {
+    void loadRecent(true);
+  }, [loadRecent]);
+
+  // When the export shown finishes (ready or failed), the list shows it so too.
+  const finishedId = exp.state === 'tracking' && !inProgress(exp.view) ? exp.view.exportId : null;
+  useEffect(() => {
+    if (finishedId) void loadRecent(false);
+  }, [finishedId, loadRecent]);
 
   // While the export is prepared, ask again `pollMs` after each answer (`answers` counts them).
   const [answers, setAnswers] = useState(0);
@@ -202,7 +303,9 @@ export const AuditTab = ({ pollMs = 2000 }: { pollMs?: number } = {}) => {
   const exportCsv = async () => {
     setExp({ state: 'starting' });
     try {
-      setExp({ state: 'tracking', view: await api.startAuditExport(filter) });
+      const view = await api.startAuditExport(filter);
+      setExp({ state: 'tracking', view });
+      if (inProgress(view)) void loadRecent(false);
     } catch (error) {
       setExp({ state: 'error', error: toResolverError(error) });
     }
@@ -291,6 +394,7 @@ export const AuditTab = ({ pollMs = 2000 }: { pollMs?: number } = {}) => {
         />
       )}
       <PageNavigation pages={pages} nextCursor={nextCursor} />
+      <RecentExports recent={recent} onRefresh={() => void loadRecent(false)} />
       <RetentionSettings />
     </Stack>
   );
