@@ -11,6 +11,7 @@ import type { AuditExportView } from '../../src/shared/contract';
 import { fakeHost } from './fake-host';
 import { fail, globalContext, ok } from './fixtures';
 import { button, byType, click, field, hasText, render, settle, submit, textOf, type } from './forge-doc';
+import { AUDIT_ACTION_LABEL } from '../../src/frontend/components/labels';
 
 const payloadsOf = (key: string) => fakeHost.invokes.filter((c) => c.functionKey === key).map((c) => c.payload);
 const ID = 'Ex'.repeat(11);
@@ -35,6 +36,7 @@ beforeEach(() => {
   fakeHost.reset();
   fakeHost.context = globalContext();
   fakeHost.resolvers.getAuditLog = () => ok({ items: [] });
+  fakeHost.resolvers.listAuditExports = () => ok({ exports: [] });
   fakeHost.resolvers.getSiteSettings = () => ok({ settings: { ...defaultSiteSettings(0), version: 1 }, secrets: { ssoClientSecret: false, emailApiKey: false } });
 });
 
@@ -146,5 +148,100 @@ describe('audit log CSV export', () => {
     await submit(byType('Form')[0]!);
     expect(byType('Link')).toHaveLength(0);
     expect(hasText('Export ready')).toBe(false);
+  });
+});
+
+describe('recent exports', () => {
+  const recentTable = () => {
+    const table = byType('DynamicTable').find((t) => t.props.caption === 'Your exports of the last 24 hours');
+    if (!table) throw new Error('no Recent exports table');
+    return table;
+  };
+  const ready = (id: string, createdAt: number, parts: number): AuditExportView =>
+    view({
+      exportId: id,
+      status: 'ready',
+      rows: 900,
+      createdAt,
+      downloads: Array.from({ length: parts }, (_, i) => ({ part: i + 1, filename: `${id}-${i + 1}.csv`, url: `${url(i + 1)}&id=${id}`, rows: 300, bytes: 2 * MB })),
+      urlsExpireAt: Date.UTC(2026, 11, 3, 6, 45),
+    });
+
+  it('lists the caller’s exports of the last 24 hours with their status, entries and fresh download links', async () => {
+    let calls = 0;
+    fakeHost.resolvers.listAuditExports = () => {
+      calls += 1;
+      return ok({
+        exports: [
+          ready('A'.repeat(22), Date.UTC(2026, 11, 3, 6, 30), 1),
+          view({ exportId: 'B'.repeat(22), status: 'failed', rows: 10, message: 'The export stopped before it finished. Start it again.', createdAt: Date.UTC(2026, 11, 3, 5, 0) }),
+          ready('C'.repeat(22), Date.UTC(2026, 11, 2, 9, 0), 2),
+        ],
+      });
+    };
+    await render(<AuditTab pollMs={0} />);
+    expect(payloadsOf('listAuditExports')).toEqual([{}]);
+    expect(hasText('Recent exports')).toBe(true);
+    const table = recentTable();
+    expect(textOf(table)).toMatch(/2026-12-03 06:30 UTC.*Ready.*900/);
+    expect(textOf(table)).toContain('Failed');
+    expect(textOf(table)).toContain('The export stopped before it finished. Start it again.');
+    expect(byType('Link', table).map((l) => [l.props.href, l.props.openNewTab, textOf(l)])).toEqual([
+      [`${url(1)}&id=${'A'.repeat(22)}`, true, `${'A'.repeat(22)}-1.csv (2.0 MB)`],
+      [`${url(1)}&id=${'C'.repeat(22)}`, true, 'Part 1 of 2 (2.0 MB)'],
+      [`${url(2)}&id=${'C'.repeat(22)}`, true, 'Part 2 of 2 (2.0 MB)'],
+    ]);
+    expect(hasText('Download links work until 2026-12-03 06:45 UTC; Refresh for new ones.')).toBe(true);
+    // Nothing was being prepared: nothing is followed.
+    expect(payloadsOf('getAuditExport')).toEqual([]);
+    await click(button('Refresh'));
+    expect(calls).toBe(2);
+  });
+
+  it('after the tab was closed, follows the newest export still being prepared until it is ready', async () => {
+    const id = 'P'.repeat(22);
+    let current = view({ exportId: id, status: 'running', rows: 4_000, reachedAt: Date.UTC(2026, 10, 30, 8, 0) });
+    fakeHost.resolvers.listAuditExports = () => ok({ exports: [current, ready('A'.repeat(22), Date.UTC(2026, 11, 2, 9, 0), 1)] });
+    fakeHost.resolvers.getAuditExport = () => ok(current);
+    await render(<AuditTab pollMs={0} />);
+    expect(hasText('Preparing export… 4,000 entries so far, back to 2026-11-30 08:00 UTC.')).toBe(true);
+    expect(button('Export CSV').props.isDisabled).toBe(true);
+    current = ready(id, Date.UTC(2026, 11, 3, 6, 0), 1);
+    await settle();
+    expect(payloadsOf('getAuditExport').every((p) => (p as { exportId: string }).exportId === id)).toBe(true);
+    expect(hasText('Export ready')).toBe(true);
+    // The list is read again when the export is ready, so it shows it as such.
+    expect(payloadsOf('listAuditExports').length).toBeGreaterThanOrEqual(2);
+    const table = recentTable();
+    expect(byType('Link', table).map((l) => l.props.href)).toContain(`${url(1)}&id=${id}`);
+  });
+
+  it('a started export appears in the list at once; a list that cannot be read says so and keeps the rest of the tab', async () => {
+    const started = view({ exportId: 'N'.repeat(22), status: 'ready', rows: 1, downloads: [{ part: 1, filename: 'f.csv', url: url(1), rows: 1, bytes: 100 }], urlsExpireAt: 0 });
+    let listed: AuditExportView[] = [];
+    fakeHost.resolvers.listAuditExports = () => ok({ exports: listed });
+    fakeHost.resolvers.startAuditExport = () => {
+      listed = [started];
+      return ok(started);
+    };
+    await render(<AuditTab pollMs={0} />);
+    expect(hasText('No exports in the last 24 hours. Exports you start are kept here for 24 hours.')).toBe(true);
+    await click(button('Export CSV'));
+    expect(hasText('No exports in the last 24 hours')).toBe(false);
+    const table = recentTable();
+    expect(textOf(table)).toContain('Ready');
+
+    fakeHost.resolvers.listAuditExports = () => fail('upstream_unavailable', 'Could not reach storage. Try again in a moment.');
+    await click(button('Refresh'));
+    expect(hasText('Could not load your recent exports')).toBe(true);
+    expect(hasText('Could not reach storage. Try again in a moment.')).toBe(true);
+    expect(button('Export CSV').props.isDisabled).toBe(false);
+  });
+
+  it('the action filter offers exports of the audit log in plain words', async () => {
+    await render(<AuditTab pollMs={0} />);
+    const options = field('Action').props.options as Array<{ label: string; value: string }>;
+    expect(options).toContainEqual({ label: 'Audit log exported', value: 'audit_exported' });
+    expect(AUDIT_ACTION_LABEL.audit_exported).toBe('Audit log exported');
   });
 });
