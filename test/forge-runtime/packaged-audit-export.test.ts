@@ -81,7 +81,8 @@ describe('audit export in the Forge-packaged app', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers?.['Content-Type']).toEqual(['text/csv; charset=utf-8']);
     expect(response.headers?.['Content-Disposition']?.[0]).toMatch(/^attachment; filename="secure-share-audit-space-DEMO-\d{8}-\d{4}\.csv"/);
-    expect(response.body).toBe(auditEntriesToCsv(entries));
+    // Each file starts with the UTF-8 byte order mark (Excel then reads accented names correctly).
+    expect(response.body).toBe(`\uFEFF${auditEntriesToCsv(entries)}`);
 
     const tampered = await runtime.invokeWebTrigger(share, { method: 'GET', path: `/export/${exportId}`, query: { ...query, exp: String(Number(query['exp']) + 60) } });
     expect(tampered.statusCode).toBe(403);
@@ -89,6 +90,15 @@ describe('audit export in the Forge-packaged app', () => {
 
     // Only the admin who started it may follow it.
     expect(await call('getAuditExport', { exportId }, 'u-editor')).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+    // Found again without its id: the admin's recent exports, with fresh links; the export itself is in the trail.
+    const recent = (await runtime.invokeResolver(index, 'listAuditExports', {}, 'u-site-admin')) as ResolverResult<{ exports: AuditExportView[] }>;
+    if (!recent.ok) throw new Error(JSON.stringify(recent));
+    expect(recent.data.exports).toEqual([expect.objectContaining({ exportId, status: 'ready', rows: 300 })]);
+    expect(recent.data.exports[0]!.downloads[0]!.url).toContain(`/export/${exportId}?part=1&`);
+    const trail = (await runtime.invokeResolver(index, 'getAuditLog', { action: 'audit_exported' }, 'u-site-admin')) as ResolverResult<{ items: AuditEntry[] }>;
+    if (!trail.ok) throw new Error(JSON.stringify(trail));
+    expect(trail.data.items.map((e) => e.detail)).toEqual(['Export ready: 300 entries; space DEMO.', 'Export started: space DEMO.']);
     expect(emulator.stats.specViolations).toEqual([]);
   });
 });
