@@ -11,9 +11,8 @@
  *   same chunks again: at-least-once delivery does no harm. A step is bounded (time and rows) and enqueues
  *   the next one.
  * - The CSV is cut into parts that each fit one web-trigger response (Forge: 5 MB with headers); every
- *   part starts with the header line (after the byte order mark), so each file opens on its own.
- * - Every part starts with a UTF-8 byte order mark, so Excel opens accented names correctly; the part
- *   size limit counts it.
+ *   part starts with a UTF-8 byte order mark (so Excel opens accented names correctly; the part size
+ *   counts it) and the header line, so each file opens on its own.
  * - `getAuditExport` answers status, progress and, once ready, one signed download URL per part:
  *   `<share base>/export/<id>?part=N&exp=<epoch s>&sig=<HMAC-SHA256(per-installation secret, id:part:exp)>`,
  *   valid 15 minutes (src/web/audit-export-download.ts serves it).
