@@ -7,7 +7,7 @@
 // zod/mini: the share view reaches this module (updateLinkWithRetry), and classic zod would double its cold start.
 import * as z from 'zod/mini';
 import { DomainError, isDomainError } from '../core/errors';
-import type { AuditAction, PageState, ShareLink } from '../core/model';
+import { linkScopeOf, type AuditAction, type PageState, type ShareLink } from '../core/model';
 import { linkAuditScope, recordAudit } from './audit';
 import type { AppDeps } from './deps';
 import { linksOfPage } from './listing';
@@ -32,6 +32,10 @@ export const pageEventSchema = z.looseObject({
     title: z.optional(z.string().check(z.maxLength(1000))),
     space: z.optional(z.looseObject({ id: z.optional(idSchema), key: z.optional(z.string().check(z.maxLength(255))) })),
   }),
+  // Moved events: where the page was before (another space when it moved across spaces).
+  prevContent: z.optional(
+    z.looseObject({ space: z.optional(z.looseObject({ key: z.optional(z.string().check(z.maxLength(255))) })) }),
+  ),
 });
 
 export type PageEvent = z.infer<typeof pageEventSchema>;
@@ -177,6 +181,22 @@ const retitleLinks = async (deps: AppDeps, pageId: string, title: string): Promi
   return written.filter(Boolean).length;
 };
 
+const PAGE_MOVED = 'avi:confluence:moved:page';
+
+/**
+ * A page moved to another space takes its page links along: from now on they are decided under the new
+ * space's policy (a space with sharing off refuses them). Whole-space links stay with their space (the
+ * view refuses them once their page is not that space's home page).
+ */
+const followPageToSpace = async (deps: AppDeps, pageId: string, spaceKey: string, spaceId: string | undefined): Promise<void> => {
+  const moved = (await linksOfPage(deps, pageId)).filter((link) => linkScopeOf(link) === 'page' && link.spaceKey !== spaceKey);
+  await mapLimited(moved, WRITE_CONCURRENCY, (link) =>
+    updateLinkWithRetry(deps, link.id, (current) =>
+      linkScopeOf(current) !== 'page' || current.spaceKey === spaceKey ? undefined : { spaceKey, spaceId },
+    ),
+  );
+};
+
 /** Entry point of the `trigger` module for page events (Forge passes the event as the first argument). */
 export const handlePageEvent = async (event: unknown, deps: AppDeps): Promise<PageEventOutcome> => {
   const parsed = pageEventSchema.safeParse(event);
@@ -190,7 +210,13 @@ export const handlePageEvent = async (event: unknown, deps: AppDeps): Promise<Pa
 
   const stateEvent = STATE_EVENTS[eventType];
   // Cached shared trees of the page's space are rebuilt on their next view (tree-cache.ts).
-  const dropCachedTrees = () => invalidateTrees(deps, content.space?.key?.trim() || undefined);
+  const spaceKey = content.space?.key?.trim() || undefined;
+  const previousSpaceKey = parsed.data.prevContent?.space?.key?.trim() || undefined;
+  // A page moved out of a space leaves trees of both spaces stale.
+  const dropCachedTrees = async () => {
+    await invalidateTrees(deps, spaceKey);
+    if (previousSpaceKey && previousSpaceKey !== spaceKey) await invalidateTrees(deps, previousSpaceKey);
+  };
   if (stateEvent) {
     await dropCachedTrees();
     const label = title ? `"${title}"` : `page ${pageId}`;
@@ -214,6 +240,7 @@ export const handlePageEvent = async (event: unknown, deps: AppDeps): Promise<Pa
 
   if (TREE_EVENTS.has(eventType)) {
     await dropCachedTrees();
+    if (eventType === PAGE_MOVED && spaceKey) await followPageToSpace(deps, pageId, spaceKey, content.space?.id);
     return { outcome: 'trees_invalidated', pageId };
   }
 

@@ -237,6 +237,7 @@ export const createLink = async (deps: AppDeps, caller: Caller, input: CreateLin
     ...(wholeSpace ? { scope: 'space' as const } : {}),
     pageId: page.id,
     spaceKey: page.spaceKey,
+    spaceId: page.spaceId,
     pageTitle: page.title,
     createdBy: caller.accountId,
     createdByName,
@@ -301,11 +302,22 @@ export const updateLink = async (deps: AppDeps, caller: Caller, input: UpdateLin
   const stored = await loadLink(deps, input.linkId);
   const page = await authorizeLinkAction(deps, caller, stored, 'edit');
   checkVersion(stored, input.version);
+  const wholeSpace = linkScopeOf(stored) === 'space';
+  if (wholeSpace && page) {
+    // A whole-space link stays on its space: its page must still be that space's home page.
+    if (page.spaceKey !== stored.spaceKey) {
+      throw new DomainError(
+        'invalid_input',
+        `The home page of this link moved to another space, so the link no longer shares the space it was made for. Delete it, and share the other space from its own home page if you mean to.`,
+        [{ field: 'scope', rule: 'scope.spaceMoved', message: 'The home page moved to another space' }],
+      );
+    }
+    await assertSpaceHome(deps, page);
+  }
   // Confluence is the truth for the page's title and space (a moved page moves under its new space's policy).
-  const link: ShareLink = page ? { ...stored, pageTitle: page.title, spaceKey: page.spaceKey } : stored;
+  const link: ShareLink = page ? { ...stored, pageTitle: page.title, spaceKey: page.spaceKey, spaceId: page.spaceId } : stored;
   const sp = await loadSpacePolicy(deps, link.spaceKey);
   assertSharingEnabled(sp.policy);
-  const wholeSpace = linkScopeOf(link) === 'space';
   if (wholeSpace) assertSpaceShareAllowed(sp.policy);
   const now = deps.clock.now();
 

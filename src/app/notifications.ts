@@ -24,7 +24,7 @@ import { createSpacePolicyCache, toLinkView, type SpacePolicy } from './link-vie
 import { collectPages } from './listing';
 import type { ChildPage, Subscription } from './ports';
 import { creatorAccessFor } from './view/creator-access';
-import { buildSharedTree } from './view/share-tree';
+import { buildSharedTree, MAX_TREE_DESCENDANTS } from './view/share-tree';
 import { readSpaceTreePages } from './view/space-tree';
 import { mapLimited } from '../core/concurrency';
 
@@ -344,7 +344,7 @@ export const recipientsForPageChange = async (deps: AppDeps, pageId: string): Pr
       const treeKey = `${wholeSpace ? 'space' : 'page'}:${link.pageId}`;
       let descendants = descendantsOf.get(treeKey);
       if (!descendants) {
-        descendants = wholeSpace ? readSpaceTreePages(deps.content, { spaceKey: link.spaceKey, homePageId: link.pageId }) : deps.content.getDescendants(link.pageId);
+        descendants = wholeSpace ? readSpaceTreePages(deps.content, { spaceKey: link.spaceKey, homePageId: link.pageId }) : deps.content.getDescendants(link.pageId, { spaceKey: link.spaceKey }, { maxPages: MAX_TREE_DESCENDANTS });
         descendantsOf.set(treeKey, descendants);
       }
       const tree = buildSharedTree({ id: link.pageId, title: link.pageTitle }, await descendants, {

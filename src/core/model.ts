@@ -107,6 +107,12 @@ export interface ShareLink extends LinkSettings {
   scope?: LinkScope;
   pageId: string;
   spaceKey: string;
+  /**
+   * The id of the space the shared page was in when the link was created or last saved. The view refuses the
+   * link when the page is in another space now (it would be served under the old space's policy); absent on
+   * older links (the view then reads the space by key).
+   */
+  spaceId?: string;
   pageTitle: string;
   createdBy: string;
   /** The creator's display name, read once when the link was created; absent or null on older links (lists then look it up). */

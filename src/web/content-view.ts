@@ -1,4 +1,4 @@
-import type { Attachment, ChildPage, EphemeralRecord, PageComment, PageContent, UserInfo } from '../app/ports';
+import type { Attachment, ChildPage, EphemeralRecord, PageComment, PageContent, SpaceInfo, UserInfo } from '../app/ports';
 import { buildSharedTree, pathTo, restrictedPagesIn, type SharedTree, type SharedTreeNode } from '../app/view/share-tree';
 import { creatorAccessFor, type CreatorAccess } from '../app/view/creator-access';
 import { loadTreePages } from '../app/view/tree-cache';
@@ -94,6 +94,12 @@ type PageReads = [
   UserInfo | undefined,
   /** The creator's read right on the root and the requested page (undefined: the check failed). */
   Map<string, boolean | undefined>,
+  /**
+   * The link's space as Confluence reports it now, read only when the view needs it: for a whole-space
+   * link (is its page still the home page?) and for older links that do not store their space id.
+   * null when not read, undefined when the read failed or the space is gone.
+   */
+  SpaceInfo | undefined | null,
 ];
 type PageReadResult = { ok: true; reads: PageReads; creatorAccess: CreatorAccess } | { ok: false; error: unknown };
 
@@ -111,6 +117,19 @@ export interface PagePrefetch {
 export interface PreloadedReads {
   creatorAccess?: Promise<EphemeralRecord | undefined>;
 }
+
+/**
+ * Why the link must not open although its page is readable: the page is in another space than the one
+ * whose policy the link is decided under, or a whole-space link's page is no longer its space's home page.
+ * A space that could not be read when it was needed refuses too (fail closed).
+ */
+const spaceMismatch = (link: ShareLink, root: PageContent, linkSpace: SpaceInfo | undefined | null): string | null => {
+  if (linkSpace === undefined) return 'the shared space could not be read (refused until it can)';
+  const expectedSpaceId = link.spaceId ?? linkSpace?.id;
+  if (expectedSpaceId !== undefined && root.spaceId !== expectedSpaceId) return 'shared page moved to another space';
+  if (linkScopeOf(link) === 'space' && linkSpace?.homepageId !== link.pageId) return 'whole-space link: its page is no longer the space home page';
+  return null;
+};
 
 const readPage = (deps: ShareContext['deps'], link: ShareLink, plan: PageReadPlan, preloaded: PreloadedReads = {}): Promise<PageReadResult> => {
   const rootId = link.pageId;
@@ -135,6 +154,7 @@ const readPage = (deps: ShareContext['deps'], link: ShareLink, plan: PageReadPla
         : deps.content.getUser(link.createdBy).catch(() => undefined)
       : Promise.resolve(undefined),
     creatorAccess.check(plan.targetId === rootId ? [rootId] : [rootId, plan.targetId]),
+    linkScopeOf(link) === 'space' || !link.spaceId ? deps.content.getSpace(link.spaceKey).catch(() => undefined) : Promise.resolve(null),
   ]).then(
     (reads): PageReadResult => ({ ok: true, reads, creatorAccess }),
     (error: unknown): PageReadResult => ({ ok: false, error }),
@@ -202,7 +222,7 @@ export const loadPageScope = async (
     want.countView ? notifyLinkOpened(deps, link, ctx.site) : Promise.resolve(false),
   ]);
   if (!fetched.ok) return { ok: false, response: await unavailable(ctx, fetched.error) };
-  const [root, target, allDescendants, allComments, allAttachments, maybeCreator, creatorReads] = fetched.reads;
+  const [root, target, allDescendants, allComments, allAttachments, maybeCreator, creatorReads, linkSpace] = fetched.reads;
   // A prefetch may hold more than this request may use: keep only what the final permissions allow.
   const descendants = plan.includeChildren ? allDescendants : [];
   const comments = plan.comments ? allComments : [];
@@ -210,6 +230,12 @@ export const loadPageScope = async (
   const creator = plan.creator ? maybeCreator : undefined;
   if (!root || root.status !== 'current' || root.id !== rootId) {
     return { ok: false, response: await deniedResponse(ctx, 'shared page removed or unreadable') };
+  }
+  const outOfPlace = spaceMismatch(link, root, linkSpace);
+  if (outOfPlace) return { ok: false, response: await deniedResponse(ctx, outOfPlace) };
+  // Every page of a share is in the shared page's space: one moved elsewhere is not served from a stale tree.
+  if (target && target.spaceId !== root.spaceId) {
+    return { ok: false, response: await deniedResponse(ctx, 'page moved to another space') };
   }
   // A share never exceeds its creator: a creator who can no longer read the root loses the link.
   const rootReadable = creatorReads.get(rootId);

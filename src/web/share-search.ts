@@ -102,7 +102,8 @@ export const searchShare = async (ctx: ShareContext, permissions: ViewPermission
   const bodyOf = new Map<string, PageContent>([[root.id, root]]);
   allowed.forEach((id, i) => {
     const page = bodies[i];
-    if (page && page.id === id && page.status === 'current') bodyOf.set(id, page);
+    // A page moved to another space since the tree was cached is not searched.
+    if (page && page.id === id && page.status === 'current' && page.spaceId === root.spaceId) bodyOf.set(id, page);
   });
   const noLinks = { pageUrl: () => null, imageUrl: () => null, attachmentUrl: () => null };
   const textOf = (page: PageContent): string => {

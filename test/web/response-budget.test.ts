@@ -84,7 +84,7 @@ const budgetWorld = async () => {
   const store = await createLocalStore({ clock: { now: () => NOW } });
   const random = (n: number) => new Uint8Array(randomBytes(n));
   const token = newToken(newLinkId(random), random);
-  await store.links.create(shareLink({ id: linkIdOf(token), tokenHash: hashToken(token), pageId: page.id, attachments: 'view' }));
+  await store.links.create(shareLink({ id: linkIdOf(token), tokenHash: hashToken(token), pageId: page.id, spaceKey: page.spaceKey, spaceId: page.spaceId, attachments: 'view' }));
   const deps: AppDeps = {
     store,
     content: new Proxy(content, { get: (target, key) => (target as Record<PropertyKey, unknown>)[key] ?? notStubbed(key) }) as unknown as ConfluenceContent,

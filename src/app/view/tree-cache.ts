@@ -123,6 +123,18 @@ const movedWithin = async (cached: readonly ChildPage[], check: TreeCheck): Prom
   return parentNow !== inTree.parentId;
 };
 
+/** Forced rebuilds (a moved page seen by a view) per link: one per this many ms. */
+export const FORCED_REBUILD_INTERVAL_MS = 60_000;
+
+const claimForcedRebuild = async (deps: TreeDeps, linkId: string, now: number): Promise<boolean> => {
+  try {
+    await deps.store.ephemeral.putIfAbsent({ key: `tree-rebuild:${linkId}`, value: {}, expiresAt: now + FORCED_REBUILD_INTERVAL_MS });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** A store failure costs the cache, never the view. */
 const quietly = <T>(run: () => Promise<T>): Promise<T | undefined> =>
   Promise.resolve()
@@ -165,6 +177,9 @@ export const loadTreePages = async (
     if (parts.every((p) => p !== undefined)) {
       const cached = parts.flat().map((page) => toChildPage(page as CompactPage, link, head.spaceId));
       if (!check || check.pageId === link.pageId || !(await movedWithin(cached, check))) return cached;
+      // A page under a folder reports the folder as its parent, which the tree (pages only) never holds: a
+      // visitor could ask for it again and again. Rebuilds forced by a view are at most one a minute per link.
+      if (!(await claimForcedRebuild(deps, link.id, now))) return cached;
     }
   }
 
