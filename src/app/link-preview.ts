@@ -72,6 +72,36 @@ const flatten = (roots: readonly SharedTreeNode[]): Array<{ id: string; title: s
   return out;
 };
 
+/** What the preview says instead of the title of a page the caller may not read. */
+export const UNREADABLE_TITLE = 'A restricted page you cannot read';
+
+/**
+ * The preview shows the caller page titles: pages the link's creator may share but the caller (another
+ * editor or an admin) cannot read keep their place in the list without their title. Restricted pages and
+ * everything below them are checked against the caller, in bulk.
+ */
+const withoutTitlesHiddenFrom = async (
+  deps: AppDeps,
+  caller: string,
+  creator: string,
+  pages: Array<{ id: string; title: string; depth: number }>,
+  descendants: readonly ChildPage[],
+  restricted: ReadonlySet<string>,
+): Promise<Array<{ id: string; title: string; depth: number }>> => {
+  if (caller === creator || restricted.size === 0) return pages;
+  const parentOf = new Map(descendants.map((page) => [page.id, page.parentId]));
+  const underRestriction = (id: string): boolean => {
+    for (let at: string | null | undefined = id, hops = 0; at && hops <= descendants.length; at = parentOf.get(at), hops += 1) {
+      if (restricted.has(at)) return true;
+    }
+    return false;
+  };
+  const toCheck = pages.filter((page) => underRestriction(page.id)).map((page) => page.id);
+  if (toCheck.length === 0) return pages;
+  const readable = await deps.content.canRead(caller, toCheck).catch(() => new Map<string, boolean>());
+  return pages.map((page) => (toCheck.includes(page.id) && readable.get(page.id) !== true ? { ...page, title: UNREADABLE_TITLE } : page));
+};
+
 /**
  * "What will be shared": the pages a link with these settings would show now, and how many are hidden
  * and why (label filter, view-restricted, restricted and not readable by the link's creator, over the
@@ -105,7 +135,7 @@ export const previewLinkTree = async (deps: AppDeps, caller: Caller, input: Link
   const restrictedIds = shareRestrictedChildren ? descendants.filter((p) => p.viewRestricted && p.status === 'current').map((p) => p.id) : [];
   const readable = restrictedIds.length > 0 ? await deps.content.canRead(creator, restrictedIds) : new Map<string, boolean>();
   const tree = buildSharedTree({ id: page.id, title: page.title }, descendants, { ...rules, creatorCanRead: readable });
-  const pages = flatten(tree.roots);
+  const pages = await withoutTitlesHiddenFrom(deps, caller.accountId, creator, flatten(tree.roots), descendants, new Set(restrictedIds));
   const hidden = includeChildren
     ? hiddenReasons(page.id, descendants, rules, readable, new Set(tree.nodes.keys()))
     : { labelFilter: 0, restricted: 0, notReadable: 0, overCap: 0 };
