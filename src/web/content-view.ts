@@ -121,10 +121,8 @@ export interface PreloadedReads {
 /**
  * Why the link must not open although its page is readable: the page is in another space than the one
  * whose policy the link is decided under, or a whole-space link's page is no longer its space's home page.
- * A space that could not be read when it was needed refuses too (fail closed).
  */
-const spaceMismatch = (link: ShareLink, root: PageContent, linkSpace: SpaceInfo | undefined | null): string | null => {
-  if (linkSpace === undefined) return 'the shared space could not be read (refused until it can)';
+const spaceMismatch = (link: ShareLink, root: PageContent, linkSpace: SpaceInfo | null): string | null => {
   const expectedSpaceId = link.spaceId ?? linkSpace?.id;
   if (expectedSpaceId !== undefined && root.spaceId !== expectedSpaceId) return 'shared page moved to another space';
   if (linkScopeOf(link) === 'space' && linkSpace?.homepageId !== link.pageId) return 'whole-space link: its page is no longer the space home page';
@@ -231,6 +229,8 @@ export const loadPageScope = async (
   if (!root || root.status !== 'current' || root.id !== rootId) {
     return { ok: false, response: await deniedResponse(ctx, 'shared page removed or unreadable') };
   }
+  // The space could not be read when it was needed: "temporarily unavailable", never the page (fail closed).
+  if (linkSpace === undefined) return { ok: false, response: await unavailable(ctx) };
   const outOfPlace = spaceMismatch(link, root, linkSpace);
   if (outOfPlace) return { ok: false, response: await deniedResponse(ctx, outOfPlace) };
   // Every page of a share is in the shared page's space: one moved elsewhere is not served from a stale tree.
