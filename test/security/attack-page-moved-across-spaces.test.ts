@@ -103,3 +103,20 @@ describe('forcing tree rebuilds', () => {
     expect(treeReads() - before).toBeLessThanOrEqual(2);
   });
 });
+
+describe('links made before they stored their space id', () => {
+  it('read the space in the same wave: served while the page is in it, refused once it moved, "temporarily unavailable" while the space cannot be read', async () => {
+    const { path, link } = await h.link({});
+    await h.patchLink(link.id, { spaceId: undefined });
+    const v = new Visitor(h.base);
+    expect((await v.get(path)).status).toBe(200);
+    const realGetSpace = h.deps.content.getSpace.bind(h.deps.content);
+    h.deps.content.getSpace = () => Promise.reject(new Error('Confluence unavailable'));
+    const refused = await v.get(path);
+    expect(refused.status).toBe(503);
+    expect(refused.text).not.toContain('Product Handbook</h1>');
+    h.deps.content.getSpace = realGetSpace;
+    await h.site.updatePage('1001', { spaceKey: 'OPS' } as never);
+    expect((await v.get(path)).status).toBe(404);
+  });
+});
