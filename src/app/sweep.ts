@@ -94,9 +94,12 @@ export const reconcilePageStates = async (deps: AppDeps): Promise<{ pagesChecked
 
   let linksReconciled = 0;
   let found: Map<string, string>;
+  let spaceIdOf: Map<string, string>;
   try {
     // States only, in bulk: no page body is rendered for this check.
-    found = new Map((await deps.content.getPageStatuses([...pages.keys()])).map((page) => [page.id, page.status]));
+    const statuses = await deps.content.getPageStatuses([...pages.keys()]);
+    found = new Map(statuses.map((page) => [page.id, page.status]));
+    spaceIdOf = new Map(statuses.filter((page) => page.spaceId !== '').map((page) => [page.id, page.spaceId]));
   } catch {
     return { pagesChecked: 0, linksReconciled: 0 }; // Confluence unavailable: decide nothing.
   }
@@ -116,6 +119,7 @@ export const reconcilePageStates = async (deps: AppDeps): Promise<{ pagesChecked
   }
   await reconcileCreatorAccess(deps, links.filter((link) => found.get(link.pageId) === 'current'), now);
   await refreshCreatorNames(deps, links);
+  await storeSpaceIds(deps, links, spaceIdOf);
   return { pagesChecked: pages.size, linksReconciled };
 };
 
@@ -161,6 +165,28 @@ export const refreshCreatorNames = async (deps: AppDeps, links: readonly ShareLi
       .catch(() => undefined);
   }
   return refreshed;
+};
+
+/**
+ * Links made before links stored their space id make every view read their space; the sweep stores the id
+ * for them, a slice per run, when the page is still in the link's space (a page that moved is left alone:
+ * the view refuses it until the move is followed).
+ */
+export const storeSpaceIds = async (deps: AppDeps, links: readonly ShareLink[], spaceIdOf: ReadonlyMap<string, string>): Promise<number> => {
+  const missing = links.filter((link) => !link.spaceId && spaceIdOf.has(link.pageId));
+  const keys = [...new Set(missing.map((link) => link.spaceKey))];
+  const spaces = new Map(
+    await mapLimited(keys, 10, async (key) => [key, await deps.content.getSpace(key).catch(() => undefined)] as const),
+  );
+  let stored = 0;
+  for (const link of missing) {
+    const spaceId = spaces.get(link.spaceKey)?.id;
+    if (!spaceId || spaceId !== spaceIdOf.get(link.pageId)) continue;
+    await updateLinkWithRetry(deps, link.id, (current) => (current.spaceId || current.spaceKey !== link.spaceKey ? undefined : { spaceId }))
+      .then((written) => (stored += written ? 1 : 0))
+      .catch(() => undefined);
+  }
+  return stored;
 };
 
 export const runSweep = async (deps: AppDeps): Promise<SweepReport> => {

@@ -94,3 +94,16 @@ describe('scheduled sweep', () => {
     expect(report.ephemeralPurged).toBe(1);
   });
 });
+
+describe('space ids for links made before links stored them', () => {
+  it('the sweep stores the space id where the page is still in the link space, and leaves a link whose page is elsewhere', async () => {
+    const h = await createHarness();
+    const inPlace = await h.addLink({ pageId: '1001', spaceKey: 'DEMO' });
+    const elsewhere = await h.addLink({ pageId: '1002', spaceKey: 'OPS' });
+    const demo = await h.deps.content.getSpace('DEMO');
+    expect(demo?.id).toBeTruthy();
+    await reconcilePageStates(h.deps);
+    expect((await h.store.links.get(inPlace.id))?.spaceId).toBe(demo!.id);
+    expect((await h.store.links.get(elsewhere.id))?.spaceId).toBeUndefined();
+  });
+});
