@@ -5,53 +5,25 @@
  * the same views with counting off, the views counted against the views served, and store calls per view.
  */
 import { performance } from 'node:perf_hooks';
-import { randomBytes } from 'node:crypto';
-import { createKvsStore } from '../src/adapters/forge/kvs-store';
 import { createConfluenceRest } from '../src/adapters/forge/confluence-rest';
 import { createLink } from '../src/app/links';
 import type { AppDeps } from '../src/app/deps';
-import type { ConfluenceRights, Mailer } from '../src/app/ports';
-import { createConfluenceEmulator } from '../src/dev/confluence-emulator/emulator';
 import { loadFixtureSite } from '../src/dev/confluence-emulator/site-schema';
-import { createEmulatedKvs, KvsEmulator } from '../src/dev/kvs-emulator';
 import { createShareHandler } from '../src/web/share-handler';
 import { CallLog, instrument } from './instrument';
+import { CONFLUENCE_MS, kvsBackedDeps } from './scale';
+import { percentile, round } from './stats';
 
 const STORE_MS = Number(process.env['BENCH_STORE_MS'] ?? 20);
-const CONFLUENCE_MS = Number(process.env['BENCH_CONFLUENCE_MS'] ?? 150);
 const VISITORS = Number(process.env['BENCH_VISITORS'] ?? 50);
-
-const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
-};
 
 export const benchPopularLink = async () => {
   const site = await loadFixtureSite(new URL('../fixtures/demo-site.json', import.meta.url).pathname);
   const clock = { now: () => Date.now() };
-  const kvs = new KvsEmulator();
-  const store = createKvsStore(createEmulatedKvs(kvs), { clock });
+  // The KVS service as strict as it is (index lag and occasional throttling on).
+  const { deps: base, store, emulator, kvs } = await kvsBackedDeps(site, clock, { send: async () => undefined }, {});
   const storeCalls = new CallLog();
-  const emulator = createConfluenceEmulator(site, { latencyMs: CONFLUENCE_MS });
   const asApp = emulator.requestFnFor({ kind: 'app' });
-  const rights = new Proxy({} as ConfluenceRights, {
-    get: (_target, name: string) => (accountId: string, ...rest: unknown[]) => {
-      const adapter = createConfluenceRest({ asApp, asUser: emulator.requestFnFor({ kind: 'user', accountId }) }, { invokingAccountId: accountId });
-      return (adapter.rights as unknown as Record<string, (...args: unknown[]) => unknown>)[name]!(accountId, ...rest);
-    },
-  });
-  const quietMailer: Mailer = { send: async () => undefined };
-  const base: AppDeps = {
-    store,
-    content: createConfluenceRest({ asApp, asUser: asApp }).content,
-    rights,
-    mailer: quietMailer,
-    clock,
-    random: { bytes: (n) => new Uint8Array(randomBytes(n)) },
-    shareBaseUrl: () => Promise.resolve('http://localhost:8787'),
-    bcryptRounds: 4,
-  } as AppDeps;
   const created = await createLink(base, { accountId: 'u-editor' }, { pageId: '1001', settings: { name: 'Popular link', comments: 'view' } });
   const path = new URL(created.url).pathname;
 

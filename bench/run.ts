@@ -8,6 +8,7 @@
  * BENCH_ONLY=view,bundle,… runs a subset.
  * Temp directories are removed; bench/results.json (git-ignored) holds the last full run.
  */
+import { percentile, round } from './stats';
 import { benchPopularLink, printPopularLink } from './popular-link';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,12 +34,6 @@ const CONFLUENCE_MS = Number(process.env['BENCH_CONFLUENCE_MS'] ?? 150);
 const VIEW_RUNS = Number(process.env['BENCH_VIEW_RUNS'] ?? 40);
 const LIST_TOTAL = Number(process.env['BENCH_LIST_TOTAL'] ?? 10_000);
 
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index] ?? 0;
-};
-const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
 
 const viewRequest = (url: string): HttpRequest => {
   const path = new URL(url).pathname;

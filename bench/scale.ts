@@ -6,6 +6,7 @@
  * - resolver p95 at 10,000 links and 50,000 audit entries;
  * - the sweep notifying 1,000 subscribers.
  */
+import { percentile, round } from './stats';
 import { performance } from 'node:perf_hooks';
 import { createLocalStore } from '../src/adapters/local/local-store';
 import { createLink } from '../src/app/links';
@@ -18,17 +19,13 @@ import { createShareHandler, type ShareHandlerOptions } from '../src/web/share-h
 import type { HttpRequest } from '../src/web/http';
 import { randomBytes } from 'node:crypto';
 import { CallLog, instrument } from './instrument';
+import type { KvsEmulatorOptions } from '../src/dev/kvs-emulator/kvs-emulator';
 import { treeCacheKey } from '../src/app/view/tree-cache';
 
 const STORE_MS = Number(process.env['BENCH_STORE_MS'] ?? 20);
-const CONFLUENCE_MS = Number(process.env['BENCH_CONFLUENCE_MS'] ?? 150);
+export const CONFLUENCE_MS = Number(process.env['BENCH_CONFLUENCE_MS'] ?? 150);
 const TREE_PAGES = Number(process.env['BENCH_TREE_PAGES'] ?? 2000);
 
-const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
-};
 
 const ISO = '2026-01-05T10:00:00.000Z';
 
@@ -356,10 +353,15 @@ const SUBSCRIBERS = Number(process.env['BENCH_SUBSCRIBERS'] ?? 1000);
 const MAIL_MS = Number(process.env['BENCH_MAIL_MS'] ?? 100);
 
 /** The Forge KVS store over the strict emulator (no throttling or lag while seeding), store latency added after. */
-const kvsBackedDeps = async (site: FixtureSite, clock: Clock, mailer: Mailer) => {
+/**
+ * App deps over the Forge KVS store (the strict KVS emulator; by default without index lag or throttling,
+ * so store figures measure the app) and Confluence through the production REST adapter and the emulator.
+ */
+export const kvsBackedDeps = async (site: FixtureSite, clock: Clock, mailer: Mailer, kvsOptions: KvsEmulatorOptions = { indexLag: { ops: 0 }, rateLimitRate: 0, maxHops: 0 }) => {
   const { KvsEmulator, createEmulatedKvs } = await import('../src/dev/kvs-emulator');
   const { createKvsStore } = await import('../src/adapters/forge/kvs-store');
-  const store = createKvsStore(createEmulatedKvs(new KvsEmulator({ indexLag: { ops: 0 }, rateLimitRate: 0, maxHops: 0 })), { clock });
+  const kvs = new KvsEmulator(kvsOptions);
+  const store = createKvsStore(createEmulatedKvs(kvs), { clock });
   const emulator = createConfluenceEmulator(site, { latencyMs: CONFLUENCE_MS });
   const asApp = emulator.requestFnFor({ kind: 'app' });
   const rights = new Proxy({} as ConfluenceRights, {
@@ -378,7 +380,7 @@ const kvsBackedDeps = async (site: FixtureSite, clock: Clock, mailer: Mailer) =>
     shareBaseUrl: () => Promise.resolve('http://localhost:8787'),
     bcryptRounds: 4,
   } as AppDeps;
-  return { deps, store, emulator };
+  return { deps, store, emulator, kvs };
 };
 
 export const benchResolvers = async () => {
