@@ -81,6 +81,13 @@ export const toLinkView = (link: ShareLink, policy: EffectivePolicy, now: number
   };
 };
 
+/** A user's display name; null when the profile hides it, the account is unknown or the lookup fails (never an error). */
+export const displayNameOf = (deps: Pick<AppDeps, 'content'>, accountId: string): Promise<string | null> =>
+  Promise.resolve()
+    .then(() => deps.content.getUser(accountId))
+    .then((user) => user?.displayName || null)
+    .catch(() => null);
+
 /**
  * Creator display names for one request: names stored on links are remembered first; any other
  * account is looked up once, at the first ask, and shared by every later ask. A failed or empty
@@ -97,14 +104,10 @@ export const createCreatorNames = (deps: AppDeps) => {
   const nameOf = (accountId: string): Promise<string | null> => {
     let name = names.get(accountId);
     if (!name) {
-      name = Promise.resolve()
-        .then(() => deps.content.getUser(accountId))
-        .then((user) => (user?.displayName ? user.displayName : null))
-        .catch(() => null)
-        .then((found) => {
-          if (!settled.has(accountId)) settled.set(accountId, found);
-          return found;
-        });
+      name = displayNameOf(deps, accountId).then((found) => {
+        if (!settled.has(accountId)) settled.set(accountId, found);
+        return found;
+      });
       names.set(accountId, name);
     }
     return name;

@@ -9,7 +9,7 @@ import type { CreatedLinkResult, PageSharingResult, PasswordChange } from '../sh
 import { linkAuditScope, recordAudit } from './audit';
 import { authorizeLinkAction, authorizePageEdit, type Caller } from './authorize';
 import type { AppDeps } from './deps';
-import { createCreatorNames, loadSpacePolicy, toLinkView, toPolicyView } from './link-views';
+import { createCreatorNames, displayNameOf, loadSpacePolicy, toLinkView, toPolicyView } from './link-views';
 import { linksOfPage } from './listing';
 import { MIN_PASSWORD_SCORE, passwordStrength } from './password-strength';
 import { sealLinkToken } from './token-vault';
@@ -226,7 +226,8 @@ export const createLink = async (deps: AppDeps, caller: Caller, input: CreateLin
   problems.throwIfAny();
   const passwordHash = input.password !== undefined ? await hashPassword(deps, input.password) : null;
 
-  const createdByName = await creatorDisplayName(deps, caller.accountId);
+  // Stored with the link so searches by creator name need no lookups.
+  const createdByName = await displayNameOf(deps, caller.accountId);
   const id = newLinkId((n) => deps.random.bytes(n));
   const token = newToken(id, (n) => deps.random.bytes(n));
   const link: ShareLink = {
@@ -261,15 +262,6 @@ export const createLink = async (deps: AppDeps, caller: Caller, input: CreateLin
   return { link: toLinkView(link, sp.policy, now), url: await shareUrlFor(deps, token) };
 };
 
-/** Stored with the link so searches by creator name need no lookups; a hidden profile or a failed lookup is null, never an error. */
-const creatorDisplayName = async (deps: AppDeps, accountId: string): Promise<string | null> => {
-  try {
-    const user = await deps.content.getUser(accountId);
-    return user?.displayName ? user.displayName : null;
-  } catch {
-    return null;
-  }
-};
 
 const describeSecurity = (link: ShareLink): string =>
   [

@@ -9,6 +9,7 @@ import type { PageState, ShareLink } from '../core/model';
 import { flushAuditAggregates } from './audit';
 import type { AppDeps } from './deps';
 import { applyPageState, updateLinkWithRetry } from './lifecycle';
+import { displayNameOf } from './link-views';
 import { creatorAccessFor } from './view/creator-access';
 import { noteCreatorAccess } from './view/creator-access-flag';
 import { startMailTask, type MailTaskReport } from './mail-batches';
@@ -146,22 +147,13 @@ const reconcileCreatorAccess = async (deps: AppDeps, links: readonly ShareLink[]
  */
 export const refreshCreatorNames = async (deps: AppDeps, links: readonly ShareLink[]): Promise<number> => {
   const creators = [...new Set(links.map((link) => link.createdBy))];
-  const names = new Map(
-    await mapLimited(creators, 10, async (accountId) => {
-      try {
-        const user = await deps.content.getUser(accountId);
-        return [accountId, user?.displayName || undefined] as const;
-      } catch {
-        return [accountId, undefined] as const;
-      }
-    }),
-  );
+  const names = new Map(await mapLimited(creators, 10, async (accountId) => [accountId, await displayNameOf(deps, accountId)] as const));
   let refreshed = 0;
   for (const link of links) {
     const name = names.get(link.createdBy);
     if (!name || name === link.createdByName) continue;
     await updateLinkWithRetry(deps, link.id, (current) => (current.createdByName === name ? undefined : { createdByName: name }))
-      .then(() => (refreshed += 1))
+      .then((written) => (refreshed += written ? 1 : 0))
       .catch(() => undefined);
   }
   return refreshed;
