@@ -173,13 +173,18 @@ export const runPageStateJob = async (
   return { job: 'page-state', pageId, batch: job.batch, linksChanged: step.changed, done: !continuing };
 };
 
-const retitleLinks = async (deps: AppDeps, pageId: string, title: string): Promise<number> => {
-  const stale = (await linksOfPage(deps, pageId)).filter((link) => link.pageTitle !== title);
-  const written = await mapLimited(stale, WRITE_CONCURRENCY, (link) =>
-    updateLinkWithRetry(deps, link.id, (current) => (current.pageTitle === title ? undefined : { pageTitle: title })),
-  );
+/**
+ * Applies `change` to every link of the page that it changes (it is asked again on the stored link before
+ * each version-checked write), 10 writes in flight. Returns how many links were written.
+ */
+const updateLinksOfPage = async (deps: AppDeps, pageId: string, change: (link: ShareLink) => Partial<ShareLink> | undefined): Promise<number> => {
+  const stale = (await linksOfPage(deps, pageId)).filter((link) => change(link) !== undefined);
+  const written = await mapLimited(stale, WRITE_CONCURRENCY, (link) => updateLinkWithRetry(deps, link.id, change));
   return written.filter(Boolean).length;
 };
+
+const retitleLinks = (deps: AppDeps, pageId: string, title: string): Promise<number> =>
+  updateLinksOfPage(deps, pageId, (link) => (link.pageTitle === title ? undefined : { pageTitle: title }));
 
 const PAGE_MOVED = 'avi:confluence:moved:page';
 
@@ -188,14 +193,8 @@ const PAGE_MOVED = 'avi:confluence:moved:page';
  * space's policy (a space with sharing off refuses them). Whole-space links stay with their space (the
  * view refuses them once their page is not that space's home page).
  */
-const followPageToSpace = async (deps: AppDeps, pageId: string, spaceKey: string, spaceId: string | undefined): Promise<void> => {
-  const moved = (await linksOfPage(deps, pageId)).filter((link) => linkScopeOf(link) === 'page' && link.spaceKey !== spaceKey);
-  await mapLimited(moved, WRITE_CONCURRENCY, (link) =>
-    updateLinkWithRetry(deps, link.id, (current) =>
-      linkScopeOf(current) !== 'page' || current.spaceKey === spaceKey ? undefined : { spaceKey, spaceId },
-    ),
-  );
-};
+const followPageToSpace = (deps: AppDeps, pageId: string, spaceKey: string, spaceId: string | undefined): Promise<number> =>
+  updateLinksOfPage(deps, pageId, (link) => (linkScopeOf(link) !== 'page' || link.spaceKey === spaceKey ? undefined : { spaceKey, spaceId }));
 
 /** Entry point of the `trigger` module for page events (Forge passes the event as the first argument). */
 export const handlePageEvent = async (event: unknown, deps: AppDeps): Promise<PageEventOutcome> => {
