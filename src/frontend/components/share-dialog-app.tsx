@@ -1,8 +1,8 @@
 import React, { useState } from 'react';
 import { Box, Button, EmptyState, Heading, Inline, SectionMessage, Stack, Text, useProductContext } from '@forge/react';
 import type { LinkSettings, LinkView } from '../../core/model';
-import type { LinkListItem, NotifyOutcome, PageSharingResult } from '../../shared/contract';
-import { api, toResolverError } from '../api';
+import type { LinkListItem, PageSharingResult } from '../../shared/contract';
+import { api } from '../api';
 import { ConfirmModal } from './confirm-modal';
 import { EmailLinkModal } from './email-link-modal';
 import { flagError, flagSuccess } from './flags';
@@ -10,6 +10,7 @@ import { LinkActivityModal } from './link-activity-modal';
 import { LinkCard, type LinkAction } from './link-card';
 import { linkStatsLine, useLinkStats } from './link-stats';
 import { LinkForm, type LinkFormSubmit } from './link-form';
+import { reportNotified, useLinkFormErrors } from './link-form-errors';
 import { RevealedUrl } from './revealed-url';
 import { ErrorPanel, Loading } from './states';
 import { useResource } from './use-resource';
@@ -54,15 +55,6 @@ const CONFIRM_COPY: Record<NonNullable<Pending>['kind'], { title: (name: string)
   },
 };
 
-/** What the form's error box is called, by answer: a mistyped entry is not a policy breach. */
-const FORM_ERROR_TITLES: Partial<Record<string, string>> = {
-  policy_violation: 'The link does not meet the sharing policy',
-  invalid_input: 'Some entries need a change',
-  version_conflict: 'Someone else changed this link',
-  sharing_disabled: 'Sharing is turned off',
-  forbidden: 'You cannot change this link',
-};
-
 /** Why a URL just shown would not open yet (a rotated disabled link stays disabled), or null. */
 const notOpeningReason = (link: LinkView): string | null => {
   switch (link.effectiveStatus) {
@@ -84,17 +76,6 @@ const notOpeningReason = (link: LinkView): string | null => {
 /** One order whatever happened in this session (created, edited, reloaded): newest first, ties by id. */
 const newestFirst = (links: readonly LinkListItem[]): LinkListItem[] =>
   [...links].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-
-/** A flag for what "Notify newly added users" did; nothing when nobody was added. */
-const reportNotified = (notified: NotifyOutcome | undefined) => {
-  if (!notified || notified.recipients.length === 0) return;
-  if (notified.problem) {
-    flagError('New users were not emailed', new Error(notified.problem));
-    return;
-  }
-  const n = notified.sent;
-  flagSuccess(n === 1 ? 'Link emailed to 1 new user' : `Link emailed to ${n} new users`, notified.recipients.join(', '));
-};
 
 const pageIdFrom = (context: ReturnType<typeof useProductContext>): string | null => {
   const content = (context?.extension as { content?: { id?: unknown } } | undefined)?.content;
@@ -126,9 +107,7 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
   const [activityFor, setActivityFor] = useState<LinkView | null>(null);
   const stats = useLinkStats(resource.state === 'ready' ? resource.data.links.map((l) => l.id) : []);
   const [busy, setBusy] = useState(false);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [formErrors, setFormErrors] = useState<string[]>([]);
-  const [formErrorTitle, setFormErrorTitle] = useState<string>('The link was not saved');
+  const formState = useLinkFormErrors('The link was not saved', 'You cannot change this link');
 
   if (resource.state === 'loading') return <Loading label="Loading links…" />;
   if (resource.state === 'error') return <ErrorPanel error={resource.error} onRetry={reload} />;
@@ -143,27 +122,11 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
   const remember = (linkId: string, url: string) => setUrls((known) => ({ ...known, [linkId]: url }));
 
   const openForm = (next: Mode) => {
-    setFieldErrors({});
-    setFormErrors([]);
+    formState.clear();
     setMode(next);
   };
 
-  const showFormError = (error: unknown) => {
-    const failure = toResolverError(error);
-    const byField = failure.fieldMessages();
-    setFieldErrors(byField);
-    const general = failure.details.filter((d) => !d.field).map((d) => d.message);
-    const fieldCount = Object.keys(byField).length;
-    setFormErrors(
-      general.length > 0
-        ? general
-        : fieldCount > 0
-          ? [fieldCount === 1 ? 'One field needs a change: it is marked below.' : `${fieldCount} fields need a change: each is marked below.`]
-          : [failure.message],
-    );
-    setFormErrorTitle(FORM_ERROR_TITLES[failure.code] ?? 'The link was not saved');
-    flagError(mode.kind === 'create' ? 'Link not created' : 'Link not saved', failure);
-  };
+  const showFormError = (error: unknown) => formState.show(error, mode.kind === 'create' ? 'Link not created' : 'Link not saved');
 
   const submitForm = async (values: LinkFormSubmit) => {
     setBusy(true);
@@ -299,9 +262,9 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
           spaceHome={data.page.spaceHome}
           passwordSuggested={data.passwordSuggested}
           busy={busy}
-          fieldErrors={fieldErrors}
-          formErrors={formErrors}
-          formErrorTitle={formErrorTitle}
+          fieldErrors={formState.fieldErrors}
+          formErrors={formState.formErrors}
+          formErrorTitle={formState.formErrorTitle}
           onSubmit={submitForm}
           onCancel={() => setMode({ kind: 'list' })}
         />

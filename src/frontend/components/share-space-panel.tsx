@@ -1,10 +1,11 @@
 import React, { useState } from 'react';
 import { Box, Button, SectionMessage, Stack, Text } from '@forge/react';
 import type { LinkView } from '../../core/model';
-import { api, toResolverError } from '../api';
+import { api } from '../api';
 import { EmailLinkModal } from './email-link-modal';
-import { flagError, flagSuccess } from './flags';
+import { flagSuccess } from './flags';
 import { LinkForm, type LinkFormSubmit } from './link-form';
+import { reportNotified, useLinkFormErrors } from './link-form-errors';
 import { RevealedUrl } from './revealed-url';
 import { ErrorPanel, Loading } from './states';
 import { useResource } from './use-resource';
@@ -61,13 +62,6 @@ export const ShareSpacePanel = ({ space, onCreated }: ShareSpacePanelProps) => {
   );
 };
 
-const FORM_ERROR_TITLES: Partial<Record<string, string>> = {
-  policy_violation: 'The link does not meet the sharing policy',
-  invalid_input: 'Some entries need a change',
-  sharing_disabled: 'Sharing is turned off',
-  forbidden: 'You cannot share this space',
-};
-
 const ShareSpaceForm = ({
   homepageId,
   spaceName,
@@ -82,9 +76,7 @@ const ShareSpaceForm = ({
   // The home page's sharing data: its policy and the new-link defaults (page editors of the home page only).
   const { resource, reload } = useResource(() => api.getPageSharing({ pageId: homepageId }), [homepageId]);
   const [busy, setBusy] = useState(false);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [formErrors, setFormErrors] = useState<string[]>([]);
-  const [formErrorTitle, setFormErrorTitle] = useState('The link was not created');
+  const formState = useLinkFormErrors('The link was not created', 'You cannot share this space');
   if (resource.state === 'loading') return <Loading label="Loading the link form…" />;
   if (resource.state === 'error') return <ErrorPanel error={resource.error} onRetry={reload} />;
   const data = resource.data;
@@ -107,15 +99,10 @@ const ShareSpaceForm = ({
         ...(values.notifyNewUsers ? { notifyNewUsers: {} } : {}),
       });
       flagSuccess('Secure link created', 'Copy or email its URL now, or later from the space’s links list.');
+      reportNotified(result.notified);
       onCreated(result.link, result.url);
     } catch (error) {
-      const failure = toResolverError(error);
-      const byField = failure.fieldMessages();
-      setFieldErrors(byField);
-      const general = failure.details.filter((d) => !d.field).map((d) => d.message);
-      setFormErrors(general.length > 0 ? general : [failure.message]);
-      setFormErrorTitle(FORM_ERROR_TITLES[failure.code] ?? 'The link was not created');
-      flagError('Link not created', failure);
+      formState.show(error, 'Link not created');
     } finally {
       setBusy(false);
     }
@@ -132,9 +119,9 @@ const ShareSpaceForm = ({
       offerScopeChoice={false}
       passwordSuggested={data.passwordSuggested}
       busy={busy}
-      fieldErrors={fieldErrors}
-      formErrors={formErrors}
-      formErrorTitle={formErrorTitle}
+      fieldErrors={formState.fieldErrors}
+      formErrors={formState.formErrors}
+      formErrorTitle={formState.formErrorTitle}
       onSubmit={submit}
       onCancel={onCancel}
     />
