@@ -3,20 +3,16 @@
  * export and pushes its job to the manifest queue (bundled @forge/events), the consumer (`jobHandler`) writes
  * the CSV chunks to KVS (the strict emulator), and the share web trigger (`share.cjs`) serves the signed URL.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKvsStore } from '../../src/adapters/forge/kvs-store';
 import { auditEntriesToCsv } from '../../src/app/audit-log';
 import type { AuditEntry } from '../../src/core/model';
 import type { AuditExportView, ResolverResult } from '../../src/shared/contract';
-import { createConfluenceEmulator, type ConfluenceEmulator } from '../../src/dev/confluence-emulator/emulator';
-import { loadFixtureSite } from '../../src/dev/confluence-emulator/site-schema';
-import { createEmulatedKvs, KvsEmulator } from '../../src/dev/kvs-emulator';
-import { installForgeRuntime, packagedBundlesExist } from '../support/forge-runtime/forge-runtime';
+import type { ConfluenceEmulator } from '../../src/dev/confluence-emulator/emulator';
+import type { installForgeRuntime } from '../support/forge-runtime/forge-runtime';
+import { PACKAGED_TRIGGER_URL, startPackagedApp } from '../support/forge-runtime/packaged-app';
 import { makeAudit } from '../store/store-fixtures';
 
-const ROOT = join(__dirname, '../..');
-const TRIGGER_URL = 'https://4f3c9a2b-1d2e.hello.atlassian-dev.net/x1/Zm9yZ2Utd2VidHJpZ2dlcg';
+const TRIGGER_URL = PACKAGED_TRIGGER_URL;
 
 type Bundle = Record<string, (...args: unknown[]) => Promise<unknown>>;
 
@@ -27,17 +23,9 @@ let share: Bundle;
 let entries: AuditEntry[];
 
 beforeAll(async () => {
-  if (!packagedBundlesExist()) throw new Error('No Forge-packaged bundles in .forge-build/runtime: run `npm run package:forge`.');
-  const kvs = new KvsEmulator({ indexLag: { ops: 0 }, rateLimitRate: 0 });
-  emulator = createConfluenceEmulator(await loadFixtureSite(join(ROOT, 'fixtures/demo-site.json')));
-  runtime = installForgeRuntime({
-    kvs,
-    webTriggerUrl: TRIGGER_URL,
-    confluence: (principal, path, init) => emulator.requestFnFor(principal)(path, init as never),
-  });
-  index = runtime.load('index');
-  share = runtime.load('share');
-  const store = createKvsStore(createEmulatedKvs(kvs), { clock: { now: () => Date.now() } });
+  const app = await startPackagedApp();
+  ({ emulator, runtime, index, share } = app);
+  const store = app.store;
   const now = Date.now();
   entries = Array.from({ length: 300 }, (_, i) =>
     makeAudit({ at: now - 1000 * (i + 1), action: 'link_updated', actor: 'u-editor', spaceKey: 'DEMO', detail: `@entry ${i} ${'z'.repeat(500)}` }),

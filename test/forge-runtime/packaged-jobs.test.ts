@@ -3,21 +3,16 @@
  * @forge/events to the platform queue, and the packaged consumer (`jobHandler`) works through the batches one
  * event at a time. Data is seeded through the same KVS emulator the packaged code reads.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKvsStore } from '../../src/adapters/forge/kvs-store';
 import { EMAIL_API_KEY_SECRET } from '../../src/adapters/mail/http-mail';
 import { MAIL_BATCH_SIZE, SWEEP_INLINE_MAILS } from '../../src/app/mail-batches';
 import { PENDING_UPDATE_PREFIX } from '../../src/app/notifications';
 import { defaultSiteSettings } from '../../src/core/defaults';
-import { createConfluenceEmulator, type ConfluenceEmulator } from '../../src/dev/confluence-emulator/emulator';
-import { loadFixtureSite } from '../../src/dev/confluence-emulator/site-schema';
-import { createEmulatedKvs, KvsEmulator } from '../../src/dev/kvs-emulator';
-import { installForgeRuntime, packagedBundlesExist } from '../support/forge-runtime/forge-runtime';
+import type { ConfluenceEmulator } from '../../src/dev/confluence-emulator/emulator';
+import type { installForgeRuntime } from '../support/forge-runtime/forge-runtime';
+import { startPackagedApp } from '../support/forge-runtime/packaged-app';
 import { makeLink, makeSubscription } from '../store/store-fixtures';
 
-const ROOT = join(__dirname, '../..');
-const TRIGGER_URL = 'https://4f3c9a2b-1d2e.hello.atlassian-dev.net/x1/Zm9yZ2Utd2VidHJpZ2dlcg';
 const SUBSCRIBERS = 250;
 
 type Bundle = Record<string, (...args: unknown[]) => Promise<unknown>>;
@@ -28,13 +23,7 @@ let index: Bundle;
 const sendgridCalls: { to: string }[] = [];
 
 beforeAll(async () => {
-  if (!packagedBundlesExist()) throw new Error('No Forge-packaged bundles in .forge-build/runtime: run `npm run package:forge`.');
-  const kvs = new KvsEmulator({ indexLag: { ops: 0 }, rateLimitRate: 0 });
-  emulator = createConfluenceEmulator(await loadFixtureSite(join(ROOT, 'fixtures/demo-site.json')));
-  runtime = installForgeRuntime({
-    kvs,
-    webTriggerUrl: TRIGGER_URL,
-    confluence: (principal, path, init) => emulator.requestFnFor(principal)(path, init as never),
+  const app = await startPackagedApp({
     allowedEgress: (url) => url.origin === 'https://api.sendgrid.com',
     egress: async (_url, init) => {
       const body = JSON.parse(String(init?.body ?? '{}')) as { personalizations: { to: { email: string }[] }[] };
@@ -42,10 +31,10 @@ beforeAll(async () => {
       return new Response(null, { status: 202 });
     },
   });
-  index = runtime.load('index');
+  ({ emulator, runtime, index } = app);
 
   // Seed: a mail provider, a link on page 1001, its confirmed subscribers, and a page change that is due.
-  const store = createKvsStore(createEmulatedKvs(kvs), { clock: { now: () => Date.now() } });
+  const store = app.store;
   const now = Date.now();
   const site = defaultSiteSettings(now);
   await store.configs.putSite({ ...site, email: { provider: 'sendgrid', fromAddress: 'share@acme.example', fromName: 'Secure Share', options: {} }, version: 1 }, 0);
