@@ -8,6 +8,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from '../../src/dev/server';
+import { openAdminSection } from './admin-navigation';
 
 const SHOTS = path.resolve('test-results/screenshots');
 let server: LocalServer;
@@ -98,7 +99,7 @@ describe('UI Kit surfaces in the local host', () => {
 
     const admin = await openSurface('global', 'as=u-site-admin');
     await shot(admin, 'global-getting-started');
-    await admin.getByRole('tab', { name: 'All links' }).click();
+    await openAdminSection(admin, 'All links');
     const row = admin.locator('tr', { hasText: 'Browser flow link' });
     await row.waitFor();
     expect(await row.textContent()).toContain('Erin Editor');
@@ -175,14 +176,14 @@ describe('UI Kit surfaces in the local host', () => {
       ['Audit log', 'audit'],
       ['Reset', 'reset'],
     ] as const) {
-      await admin.getByRole('tab', { name: tab }).click();
+      await openAdminSection(admin, tab);
       await admin.locator('.ak-tab-panel .ak-spinner').first().waitFor({ state: 'detached' }).catch(() => undefined);
       await admin.waitForTimeout(300);
       await shot(admin, `global-${slug}`);
     }
     expect(await visibleText(admin.getByText('Delete all secure links'))).toBe('Delete all secure links');
 
-    await admin.getByRole('tab', { name: 'Customization' }).click();
+    await openAdminSection(admin, 'Customization');
     await admin.getByLabel('Heading', { exact: true }).fill('ACME shared pages');
     await admin.getByRole('button', { name: 'Save' }).click();
     expect(await visibleText(admin.locator('.ak-flag', { hasText: 'Customization' }))).toContain('Customization saved');
@@ -214,7 +215,7 @@ describe('UI Kit surfaces in the local host', () => {
     await shot(dialog, 'share-rotated');
 
     const admin = await openSurface('global', 'as=u-site-admin');
-    await admin.getByRole('tab', { name: 'Audit log' }).click();
+    await openAdminSection(admin, 'Audit log');
     await admin.getByLabel('Keep audit entries for (days)').fill('4000');
     await admin.getByRole('button', { name: 'Save' }).click();
     expect(await visibleText(admin.locator('.ak-error-message'))).toContain('from 1 to 3650');
@@ -223,7 +224,7 @@ describe('UI Kit surfaces in the local host', () => {
     expect(await visibleText(admin.locator('.ak-flag.success', { hasText: 'Audit retention saved' }))).toContain('Audit retention saved');
     await shot(admin, 'global-audit-retention');
 
-    await admin.getByRole('tab', { name: 'Email delivery' }).click();
+    await openAdminSection(admin, 'Email delivery');
     await admin.getByLabel('Provider').selectOption({ label: 'Webhook' });
     await admin.getByLabel('From address').fill('share@acme.example');
     await admin.getByLabel('Webhook URL').fill('https://hooks.acme.example/mail');
@@ -237,7 +238,7 @@ describe('UI Kit surfaces in the local host', () => {
 
   it('shows the resolver error when the acting user may not open global settings', async () => {
     const page = await openSurface('global', 'as=u-editor');
-    await page.getByRole('tab', { name: 'Default link configuration' }).click();
+    await openAdminSection(page, 'Default link configuration');
     expect(await visibleText(page.locator('.ak-section-message.error'))).toMatch(/admin/i);
     await shot(page, 'global-forbidden');
   });

@@ -1,10 +1,11 @@
 import React from 'react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { defaultSiteSettings } from '../../src/core/defaults';
-import { GlobalSettingsApp, GLOBAL_TABS } from '../../src/frontend/components/global-settings-app';
+import { GlobalSettingsApp } from '../../src/frontend/components/global-settings-app';
+import { openAdminSection } from './admin-navigation';
 import { fakeHost } from './fake-host';
 import { globalContext, ok } from './fixtures';
-import { byType, field, hasText, render, selectTab, submit, type } from './forge-doc';
+import { byType, field, hasText, render, submit, type } from './forge-doc';
 
 const payloadsOf = (key: string) => fakeHost.invokes.filter((c) => c.functionKey === key).map((c) => c.payload);
 
@@ -17,7 +18,7 @@ beforeEach(() => {
 
 const openCustomization = async () => {
   await render(<GlobalSettingsApp />);
-  await selectTab(byType('Tabs')[0]!, GLOBAL_TABS.findIndex((t) => t.label === 'Customization'));
+  await openAdminSection('Customization');
 };
 
 describe('customization: logo and favicon URLs', () => {

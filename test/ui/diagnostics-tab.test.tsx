@@ -2,7 +2,8 @@ import React from 'react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BrowserChecks, DiagnosticsResults } from '../../src/app/diagnostics';
 import { defaultSiteSettings } from '../../src/core/defaults';
-import { GlobalSettingsApp, GLOBAL_TABS } from '../../src/frontend/components/global-settings-app';
+import { GlobalSettingsApp, GLOBAL_SECTIONS } from '../../src/frontend/components/global-settings-app';
+import { openAdminSection } from './admin-navigation';
 import { fakeHost } from './fake-host';
 import { fail, globalContext, ok } from './fixtures';
 import { button, byType, click, field, hasText, render, selectTab, type } from './forge-doc';
@@ -10,7 +11,7 @@ import { button, byType, click, field, hasText, render, selectTab, type } from '
 const payloadsOf = (key: string) => fakeHost.invokes.filter((c) => c.functionKey === key).map((c) => c.payload);
 const openDiagnostics = async () => {
   await render(<GlobalSettingsApp />);
-  await selectTab(byType('Tabs')[0]!, GLOBAL_TABS.findIndex((t) => t.label === 'Diagnostics'));
+  await openAdminSection('Diagnostics');
 };
 
 const server: DiagnosticsResults['server'] = {
@@ -42,7 +43,7 @@ describe('Diagnostics tab', () => {
   it('is listed in global settings and says when the self-test never ran', async () => {
     fakeHost.resolvers.getDiagnostics = () => ok({ results: null });
     await openDiagnostics();
-    expect(GLOBAL_TABS.map((t) => t.label)).toContain('Diagnostics');
+    expect(GLOBAL_SECTIONS.map((t) => t.label)).toContain('Diagnostics');
     expect(hasText('The self-test has not been run on this site yet.')).toBe(true);
   });
 

@@ -1,7 +1,8 @@
 import React from 'react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { defaultSiteSettings } from '../../src/core/defaults';
-import { GlobalSettingsApp, GLOBAL_TABS } from '../../src/frontend/components/global-settings-app';
+import { GlobalSettingsApp } from '../../src/frontend/components/global-settings-app';
+import { openAdminSection } from './admin-navigation';
 import { SES_REGIONS } from '../../src/shared/ses-regions';
 import { fakeHost } from './fake-host';
 import { globalContext, ok } from './fixtures';
@@ -19,7 +20,7 @@ beforeEach(() => {
 describe('Email delivery: Amazon SES region', () => {
   it('offers exactly the regions the egress list allows, and asks for one before saving', async () => {
     await render(<GlobalSettingsApp />);
-    await selectTab(byType('Tabs')[0]!, GLOBAL_TABS.findIndex((t) => t.label === 'Email delivery'));
+    await openAdminSection('Email delivery');
     await select(field('Provider'), 'ses');
     const region = field('AWS region');
     expect(region.type).toBe('Select');

@@ -2,16 +2,15 @@ import React from 'react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SiteSettings } from '../../src/core/model';
 import { defaultSiteSettings } from '../../src/core/defaults';
-import { GlobalSettingsApp, GLOBAL_TABS } from '../../src/frontend/components/global-settings-app';
+import { GlobalSettingsApp, GLOBAL_GROUPS, GLOBAL_SECTIONS } from '../../src/frontend/components/global-settings-app';
+import { ADMIN_SECTION_GROUPS } from '../browser/admin-navigation';
+import { openAdminSection } from './admin-navigation';
 import { fakeHost } from './fake-host';
 import { fail, globalConfig, globalContext, linkView, ok, openPolicy } from './fixtures';
 import { button, byType, check, click, field, getByText, hasText, pickDate, queryByText, queryField, render, select, selectTab, submit, type } from './forge-doc';
 
 const payloadsOf = (key: string) => fakeHost.invokes.filter((c) => c.functionKey === key).map((c) => c.payload);
-const tabIndex = (label: string) => GLOBAL_TABS.findIndex((t) => t.label === label);
-const openTab = async (label: string) => {
-  await selectTab(byType('Tabs')[0]!, tabIndex(label));
-};
+const openTab = openAdminSection;
 const siteSettings = (overrides: Partial<SiteSettings> = {}): SiteSettings => ({ ...defaultSiteSettings(0), version: 4, ...overrides });
 
 beforeEach(() => {
@@ -20,11 +19,18 @@ beforeEach(() => {
 });
 
 describe('global settings', () => {
-  it('opens on Getting started with every tab listed, loading nothing until a tab needs it', async () => {
+  it('opens on Getting started with every group listed on one row, loading nothing until a section needs it', async () => {
     await render(<GlobalSettingsApp />);
-    expect(byType('Tab').map((t) => t.children.map((c) => c.props.text).join(''))).toEqual(GLOBAL_TABS.map((t) => t.label));
+    expect(byType('Tab').map((t) => t.children.map((c) => c.props.text).join(''))).toEqual(GLOBAL_GROUPS.map((t) => t.label));
     expect(hasText('Share Confluence pages with people outside Confluence')).toBe(true);
     expect(fakeHost.invokes).toEqual([]);
+  });
+
+  it('the browser tests know where every section sits', () => {
+    const expected = Object.fromEntries(
+      GLOBAL_SECTIONS.map((s) => [s.label, { group: s.group, nested: GLOBAL_GROUPS[s.groupIndex]!.sections.length > 1 }]),
+    );
+    expect(ADMIN_SECTION_GROUPS).toEqual(expected);
   });
 
   it('All links: searches and filters, then bulk-revokes the checked links after confirming', async () => {

@@ -1,7 +1,8 @@
 import React from 'react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/core/model';
-import { GlobalSettingsApp, GLOBAL_TABS } from '../../src/frontend/components/global-settings-app';
+import { GlobalSettingsApp } from '../../src/frontend/components/global-settings-app';
+import { openAdminSection } from './admin-navigation';
 import { describeWhen } from '../../src/frontend/components/link-stats';
 import { humanDate } from '../../src/frontend/components/labels';
 import { ShareDialogApp } from '../../src/frontend/components/share-dialog-app';
@@ -202,7 +203,7 @@ describe('links tables: per-link statistics', () => {
     fakeHost.resolvers.listAllLinks = () => ok({ items: [linkView({ id: 'a', name: 'One' }), linkView({ id: 'b', name: 'Two' })] });
     fakeHost.resolvers.getLinkStats = () => fail('forbidden', 'No.');
     await render(<GlobalSettingsApp />);
-    await selectTab(byType('Tabs')[0]!, GLOBAL_TABS.findIndex((t) => t.label === 'All links'));
+    await openAdminSection('All links');
     expect(payloadsOf('getLinkStats')).toEqual([{ linkIds: ['a', 'b'] }]);
     const table = byType('DynamicTable')[0]!;
     expect(textOf(table)).toContain('Views');
