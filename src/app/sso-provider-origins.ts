@@ -7,6 +7,7 @@ import { defaultSiteSettings } from '../core/defaults';
 import { authorizeSiteAdmin, type Caller } from './authorize';
 import type { AppDeps } from './deps';
 import { loopbackIssuerOrigin } from './loopback-issuer';
+import { outboundFetch } from './outbound-fetch';
 
 export interface SsoProviderOrigins {
   /** https origins, the issuer's first; empty when no provider is configured. */
@@ -24,7 +25,7 @@ export const discoverSsoOrigins = async (deps: AppDeps, caller: Caller): Promise
   try {
     const origins = await discoverProviderOrigins(
       {
-        fetch: deps.fetch ?? ((url, init) => fetch(url, init)),
+        fetch: outboundFetch(deps),
         now: () => deps.clock.now(),
         randomBytes: (n) => deps.random.bytes(n),
         ephemeral: deps.store.ephemeral,

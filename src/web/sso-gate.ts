@@ -10,6 +10,7 @@ import { renderMessagePage } from './render/pages';
 import { htmlResponse, redirectResponse } from './responses';
 import { readCookie } from './session';
 import { stringifySetCookie } from 'cookie';
+import { outboundFetch } from '../app/outbound-fetch';
 
 /**
  * Hook for the SSO gate (OIDC login). The share handler routes GET /s/<token>/sso/start and
@@ -91,7 +92,7 @@ const secureFor = (base: string): boolean => {
 };
 
 const oidcEnv = async (deps: AppDeps): Promise<OidcEnv> => ({
-  fetch: deps.fetch ?? ((url, init) => fetch(url, init)),
+  fetch: outboundFetch(deps),
   now: () => deps.clock.now(),
   randomBytes: (n) => deps.random.bytes(n),
   ephemeral: deps.store.ephemeral,

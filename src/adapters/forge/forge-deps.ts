@@ -48,6 +48,12 @@ const noUserRequest: RequestFn = () =>
   Promise.reject(new DomainError('unauthenticated', 'This action needs a signed-in Confluence user.'));
 
 const mailFetch: FetchLike = (url, init) => forgeFetch(url, init);
+/**
+ * Identity-provider calls (OIDC discovery, token, JWKS) through @forge/api's fetch, the platform's
+ * egress-checked client, never the global fetch (test/forge-runtime/packaged-egress.test.ts).
+ */
+const idpFetch = (url: string, init?: RequestInit): Promise<Response> =>
+  forgeFetch(url, init as Parameters<typeof forgeFetch>[1]) as unknown as Promise<Response>;
 
 const storedOnly = async (plainKvs: PlainKvs): Promise<string> => {
   const stored = await readStoredShareBaseUrl(plainKvs);
@@ -85,6 +91,7 @@ export const createForgeDeps = (identity: ForgeIdentity = {}, options: ForgeDeps
       return pending;
     },
     bcryptRounds: 10,
+    fetch: idpFetch,
     platformChecks: createForgePlatformChecks(retryingKvs),
     jobs: createForgeJobs(),
   };

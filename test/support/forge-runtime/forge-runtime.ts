@@ -41,6 +41,11 @@ export interface ForgeRuntimeStats {
   queue: QueuedEvent[];
   webTriggerUrlLookups: number;
   egress: { url: string; method: string }[];
+  /**
+   * Calls of the global fetch made while a packaged function ran: refused. The bundled @forge/api keeps the
+   * platform fetch it found when the bundle loaded, so only code that bypasses @forge/api's fetch lands here.
+   */
+  globalFetch: { url: string; moduleKey: string }[];
 }
 
 export interface WebTriggerRequest {
@@ -69,7 +74,7 @@ export const packagedBundlesExist = (): boolean => existsSync(join(FORGE_BUILD, 
 export const installForgeRuntime = (options: ForgeRuntimeOptions) => {
   const g = globalThis as Record<string, unknown>;
   const saved = { runtime: g['__forge_runtime__'], fetch: g['__forge_fetch__'], globalFetch: g['fetch'] };
-  const stats: ForgeRuntimeStats = { confluence: [], queue: [], webTriggerUrlLookups: 0, egress: [] };
+  const stats: ForgeRuntimeStats = { confluence: [], queue: [], webTriggerUrlLookups: 0, egress: [], globalFetch: [] };
   let invocation: { accountId?: string; moduleKey: string; deadline: number } = { moduleKey: 'none', deadline: Infinity };
 
   g['__forge_runtime__'] = {
@@ -125,7 +130,7 @@ export const installForgeRuntime = (options: ForgeRuntimeOptions) => {
   };
 
   // Forge replaces global fetch with its egress proxy: hosts not declared in the manifest are refused.
-  g['fetch'] = async (input: string | URL, init?: RequestInit): Promise<Response> => {
+  const egressProxy = async (input: string | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(String(input));
     stats.egress.push({ url: url.href, method: init?.method ?? 'GET' });
     if (options.allowedEgress && !options.allowedEgress(url)) {
@@ -134,9 +139,23 @@ export const installForgeRuntime = (options: ForgeRuntimeOptions) => {
     if (!options.egress) throw new Error(`No egress stand-in for ${url.origin}`);
     return options.egress(url.href, init);
   };
+  // After a bundle loaded, the global fetch is a tripwire while a packaged function runs: the app must reach
+  // external hosts through @forge/api's fetch (which holds the egress proxy it captured at load time).
+  const tripwire = async (input: string | URL, init?: RequestInit): Promise<Response> => {
+    if (invocation.moduleKey === 'none') return egressProxy(input, init);
+    stats.globalFetch.push({ url: String(input), moduleKey: invocation.moduleKey });
+    throw new Error(`A packaged function called the global fetch instead of @forge/api's fetch: ${String(input)}`);
+  };
 
   const require = createRequire(import.meta.url);
-  const load = (name: 'index' | 'share'): Bundle => require(join(FORGE_BUILD, `${name}.cjs`)) as Bundle;
+  const load = (name: 'index' | 'share'): Bundle => {
+    g['fetch'] = egressProxy;
+    try {
+      return require(join(FORGE_BUILD, `${name}.cjs`)) as Bundle;
+    } finally {
+      g['fetch'] = tripwire;
+    }
+  };
 
   const within = async <T>(next: typeof invocation, fn: () => Promise<T>): Promise<T> => {
     invocation = next;
