@@ -5,7 +5,7 @@ import { createForgeDeps } from './adapters/forge/forge-deps';
 import { createForgeResolverHandler } from './adapters/forge/resolver-adapter';
 import type { AppDeps } from './app/deps';
 import { runBackgroundJob } from './app/background-jobs';
-import { handlePageEvent } from './app/lifecycle';
+import { handlePageEvent, pageEventChangedLinks } from './app/lifecycle';
 import { runSweep } from './app/sweep';
 
 /**
@@ -36,7 +36,8 @@ export { shareHandler } from './share';
 export const pageEventHandler = async (event: unknown): Promise<void> => {
   try {
     const outcome = await handlePageEvent(event, createForgeDeps());
-    console.log('page event', JSON.stringify(outcome));
+    // Most page edits touch no link: only a change is logged (review rubric CST-12).
+    if (pageEventChangedLinks(outcome)) console.log('page event', JSON.stringify(outcome));
   } catch (error) {
     console.error('page event failed', error instanceof Error ? error.message : 'unknown error');
     throw error;

@@ -67,6 +67,13 @@ export type PageEventOutcome =
   | { outcome: 'state_changed'; pageId: string; pageState: PageState; linksChanged: number }
   | { outcome: 'update_noted'; pageId: string; linksRetitled: number };
 
+/**
+ * Whether a page event's outcome is worth a log line (review rubric CST-12): only when links changed.
+ * Every page edit on the site reaches the trigger, and most touch no link; those stay out of the logs.
+ */
+export const pageEventChangedLinks = (outcome: PageEventOutcome): boolean =>
+  (outcome.outcome === 'state_changed' && outcome.linksChanged > 0) || (outcome.outcome === 'update_noted' && outcome.linksRetitled > 0);
+
 const MAX_WRITE_ATTEMPTS = 5;
 
 /**
