@@ -17,6 +17,7 @@ import type {
 import { recordAudit } from './audit';
 import { authorizeSiteAdmin, authorizeSpaceAdmin, type Caller } from './authorize';
 import type { AppDeps } from './deps';
+import type { SpaceInfo } from './ports';
 import { loopbackIssuerOrigin } from './loopback-issuer';
 import { loadGlobalConfig, loadSpaceConfig, spacePolicyFrom, toPolicyView } from './link-views';
 
@@ -114,12 +115,11 @@ export const setGlobalConfig = async (
 // ---------------------------------------------------------------------------------------------
 // Space
 
-const spaceResult = async (deps: AppDeps, spaceKey: string, global: GlobalConfig, space: SpaceConfig): Promise<SpaceConfigResult> => {
-  const info = await deps.content.getSpace(spaceKey);
+const spaceResult = (info: SpaceInfo, spaceKey: string, global: GlobalConfig, space: SpaceConfig): SpaceConfigResult => {
   const { policy } = spacePolicyFrom(global, space);
   return {
     // The home page: the space settings page shares the whole space from it.
-    space: { key: spaceKey, name: info?.name ?? spaceKey, homepageId: info?.homepageId ?? null },
+    space: { key: spaceKey, name: info.name, homepageId: info.homepageId },
     config: space,
     global: {
       comments: global.comments,
@@ -140,10 +140,15 @@ const spaceResult = async (deps: AppDeps, spaceKey: string, global: GlobalConfig
   };
 };
 
-/** @throws DomainError('not_found') when Confluence has no such space. */
-const requireSpace = async (deps: AppDeps, spaceKey: string): Promise<void> => {
+/**
+ * The space, read once per call (its name and home page go into the answer; the rights check before it
+ * already read it as the caller, which the adapter reuses).
+ * @throws DomainError('not_found') when Confluence has no such space.
+ */
+const requireSpace = async (deps: AppDeps, spaceKey: string): Promise<SpaceInfo> => {
   const space = await deps.content.getSpace(spaceKey);
   if (!space) throw new DomainError('not_found', `There is no space with key ${spaceKey}.`);
+  return space;
 };
 
 const ACCESS_LABEL = { none: 'Disabled', view: 'View', view_add: 'View & Add' } as const;
@@ -186,9 +191,8 @@ const assertWithinGlobalCaps = (global: GlobalConfig, current: SpaceConfig, next
 
 export const getSpaceConfig = async (deps: AppDeps, caller: Caller, spaceKey: string): Promise<SpaceConfigResult> => {
   await authorizeSpaceAdmin(deps, caller, spaceKey);
-  await requireSpace(deps, spaceKey);
-  const [global, space] = await Promise.all([loadGlobalConfig(deps), loadSpaceConfig(deps, spaceKey)]);
-  return spaceResult(deps, spaceKey, global, space);
+  const [info, global, space] = await Promise.all([requireSpace(deps, spaceKey), loadGlobalConfig(deps), loadSpaceConfig(deps, spaceKey)]);
+  return spaceResult(info, spaceKey, global, space);
 };
 
 /**
@@ -201,8 +205,7 @@ export const setSpaceConfig = async (
   input: { spaceKey: string; version: number; config: SpaceConfigInput },
 ): Promise<SpaceConfigResult> => {
   await authorizeSpaceAdmin(deps, caller, input.spaceKey);
-  await requireSpace(deps, input.spaceKey);
-  const [global, current] = await Promise.all([loadGlobalConfig(deps), loadSpaceConfig(deps, input.spaceKey)]);
+  const [info, global, current] = await Promise.all([requireSpace(deps, input.spaceKey), loadGlobalConfig(deps), loadSpaceConfig(deps, input.spaceKey)]);
   checkVersion(current.version, input.version, 'space configuration');
   const settings = policySettingsFrom(input.config);
   assertWithinGlobalCaps(global, current, settings);
@@ -222,7 +225,7 @@ export const setSpaceConfig = async (
     spaceKey: input.spaceKey,
     detail: changedKeys(current, next, [...POLICY_KEYS, 'sharingEnabled', 'applyOnSpaceLinks']).join(', ') || 'no change',
   });
-  return spaceResult(deps, input.spaceKey, global, next);
+  return spaceResult(info, input.spaceKey, global, next);
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -48,6 +48,10 @@ export const createAdapterContext = (
   const asUser = retry.maxWaitMs > 0 ? retryingReads(request.asUser, retry) : request.asUser;
   // Per-adapter (= per-invocation) cache: never shared across tenants.
   const spacesById = new Map<string, Promise<SpaceInfo | undefined>>();
+  // Spaces by key, per principal. A space the user can read is the same for the app, so the app's look-up
+  // reuses what the user's found (a rights check then a settings read cost one request; rubric CST-05);
+  // never the other way round: the app may read spaces the user cannot.
+  const spacesByKey = new Map<string, Promise<SpaceInfo | undefined>>();
   // As the app, a refused space read is the app's problem (app_unauthorized); as a user, it only means "not theirs".
   const read = (requester: RequestFn) => (requester === asApp ? getJson : getJsonOrHidden);
   const toInfo = (space: { id: string; key: string; name?: string | null | undefined; homepageId?: string | null | undefined } | undefined): SpaceInfo | undefined =>
@@ -72,8 +76,21 @@ export const createAdapterContext = (
     },
     async spaceByKey(requester, spaceKey) {
       if (!SPACE_KEY.test(spaceKey)) return undefined;
-      const list = await read(requester)(requester, path`/wiki/api/v2/spaces?keys=${spaceKey}&limit=${1}`, spaceListSchema);
-      return toInfo(list?.results.find((s) => s.key === spaceKey));
+      const who = requester === asApp ? 'app' : 'user';
+      if (who === 'app') {
+        const seenByUser = await spacesByKey.get(`user:${spaceKey}`)?.catch(() => undefined);
+        if (seenByUser) return seenByUser;
+      }
+      const cacheKey = `${who}:${spaceKey}`;
+      let cached = spacesByKey.get(cacheKey);
+      if (!cached) {
+        cached = read(requester)(requester, path`/wiki/api/v2/spaces?keys=${spaceKey}&limit=${1}`, spaceListSchema).then((list) =>
+          toInfo(list?.results.find((s) => s.key === spaceKey)),
+        );
+        spacesByKey.set(cacheKey, cached);
+        cached.catch(() => spacesByKey.delete(cacheKey));
+      }
+      return cached;
     },
   };
 };
