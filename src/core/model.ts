@@ -54,6 +54,16 @@ export interface SpaceConfig extends PolicySettings {
   sharingEnabled: boolean;
   /** ON = these settings are ceilings/requirements for the space's links; OFF = only defaults. */
   applyOnSpaceLinks: boolean;
+  /**
+   * The named configuration a Confluence admin assigned to the space ('default' = the default link
+   * configuration). Absent = none assigned: the configuration for new spaces applies.
+   */
+  configId?: string;
+  /**
+   * The space's own settings above apply (its admins saved them); otherwise the assigned configuration does.
+   * Absent in records stored before configurations could be assigned: then version > 0 means own settings.
+   */
+  ownSettings?: boolean;
   version: number;
   updatedAt: number;
   updatedBy: string | null;

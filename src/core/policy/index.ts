@@ -36,3 +36,17 @@ export {
   type ViewSession,
 } from './decide-view';
 export { linkEffectiveStatus, type LinkEffectiveStatus, type LinkForStatus } from './link-status';
+export {
+  DEFAULT_CONFIG_ID,
+  describeSpaceLevel,
+  emptyPolicyRegistry,
+  hasOwnSettings,
+  resolveSpaceLevel,
+  type ClassificationRule,
+  type NamedConfig,
+  type PolicyRegistry,
+  type SpaceLevel,
+  type SpaceLevelSource,
+} from './space-level';
+export { classificationBlocks, classificationMessage, type PageClassification } from './classification';
+export { linkImpact, type LinkImpact } from './policy-impact';
