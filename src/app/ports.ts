@@ -12,6 +12,7 @@ import type {
   SiteSettings,
   SpaceConfig,
 } from '../core/model';
+import type { PolicyRegistry } from '../core/policy';
 
 /** Injected time source (epoch ms). */
 export interface Clock {
@@ -64,7 +65,12 @@ export interface ConfigStore {
   getSpace(spaceKey: string): Promise<SpaceConfig | undefined>;
   putSpace(next: SpaceConfig, expectedVersion: number): Promise<void>;
   listSpaces(page: PageRequest): Promise<Page<SpaceConfig>>;
+  /** Space records assigned to a named configuration (`configId`), in space key order. */
+  listSpacesByConfig(configId: string, page: PageRequest): Promise<Page<SpaceConfig>>;
   deleteSpace(spaceKey: string): Promise<void>;
+  /** Named configurations, the one new spaces get, the classification rule (one record, version-checked). */
+  getRegistry(): Promise<PolicyRegistry | undefined>;
+  putRegistry(next: PolicyRegistry, expectedVersion: number): Promise<void>;
   getSite(): Promise<SiteSettings | undefined>;
   putSite(next: SiteSettings, expectedVersion: number): Promise<void>;
 }

@@ -297,6 +297,46 @@ export const runStoreContract = (name: string, makeStore: MakeStore): void => {
         expect(rejectedCodes(results)).toEqual(['version_conflict']);
       });
 
+      it('spaces by assigned configuration: only the assigned ones, in key order, paged, and following reassignment', async () => {
+        const keys = Array.from({ length: 7 }, (_, i) => `A${i}`);
+        await Promise.all(keys.map((k) => store.configs.putSpace(makeSpace(k, 1, { configId: 'cfg1', ownSettings: false }), 0)));
+        await store.configs.putSpace(makeSpace('B0', 1, { configId: 'cfg2', ownSettings: false }), 0);
+        await store.configs.putSpace(makeSpace('C0', 1), 0);
+        const pages = await collectAll((p) => store.configs.listSpacesByConfig('cfg1', p), 3);
+        expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
+        expect(pages.flat().map((s) => s.spaceKey)).toEqual(keys);
+        expect((await store.configs.listSpacesByConfig('cfg2', { limit: 10 })).items.map((s) => s.spaceKey)).toEqual(['B0']);
+        // Reassigned to another configuration, then left without one: it leaves the first list.
+        await store.configs.putSpace(makeSpace('A0', 2, { configId: 'cfg2', ownSettings: false }), 1);
+        const unassigned = makeSpace('A1', 2, { ownSettings: false });
+        await store.configs.putSpace(unassigned, 1);
+        expect((await store.configs.listSpacesByConfig('cfg1', { limit: 10 })).items.map((s) => s.spaceKey)).toEqual(keys.slice(2));
+        expect((await store.configs.listSpacesByConfig('cfg2', { limit: 10 })).items.map((s) => s.spaceKey)).toEqual(['A0', 'B0']);
+        expect(await store.configs.getSpace('A1')).toEqual(unassigned);
+        expect((await store.configs.listSpacesByConfig('none', { limit: 10 })).items).toEqual([]);
+      });
+
+      it('registry of named configurations: version-checked, independent of the other settings', async () => {
+        expect(await store.configs.getRegistry()).toBeUndefined();
+        const { spaceKey: _k, version: _v, ...fields } = makeSpace('X', 1);
+        const registry = (version: number, name: string) => ({
+          configs: [{ ...fields, id: 'cfg1', name, description: '' }],
+          newSpacesConfigId: 'cfg1',
+          classification: { levelId: 'lvl-3', name: 'Confidential', order: 3 },
+          version,
+          updatedAt: T0,
+          updatedBy: 'admin',
+        });
+        await store.configs.putRegistry(registry(1, 'Partners'), 0);
+        await expectCode(store.configs.putRegistry(registry(1, 'Other'), 0), 'version_conflict');
+        const results = await settle([store.configs.putRegistry(registry(2, 'A'), 1), store.configs.putRegistry(registry(2, 'B'), 1)]);
+        expect(rejectedCodes(results)).toEqual(['version_conflict']);
+        expect((await store.configs.getRegistry())?.version).toBe(2);
+        expect((await store.configs.getRegistry())?.configs[0]?.name).toMatch(/^[AB]$/);
+        expect(await store.configs.getGlobal()).toBeUndefined();
+        expect(await store.configs.getSite()).toBeUndefined();
+      });
+
       it('site settings: version-checked like the global configuration', async () => {
         expect(await store.configs.getSite()).toBeUndefined();
         await store.configs.putSite(makeSite(1), 0);
@@ -494,8 +534,9 @@ export const runStoreContract = (name: string, makeStore: MakeStore): void => {
         const links = Array.from({ length: 120 }, (_, i) => makeLink({ createdAt: T0 + i }));
         for (let i = 0; i < links.length; i += 30) await Promise.all(links.slice(i, i + 30).map((l) => store.links.create(l)));
         await store.configs.putGlobal(makeGlobal(1), 0);
-        await store.configs.putSpace(makeSpace('DEMO', 1), 0);
+        await store.configs.putSpace(makeSpace('DEMO', 1, { configId: 'cfg1' }), 0);
         await store.configs.putSite(makeSite(1), 0);
+        await store.configs.putRegistry({ configs: [], newSpacesConfigId: 'default', classification: null, version: 1, updatedAt: T0, updatedBy: null }, 0);
         await store.counters.increment('c', T0 + 60_000);
         await store.ephemeral.put({ key: 'e', value: {}, expiresAt: T0 + 60_000 });
         await store.audit.append(makeAudit());
@@ -510,6 +551,7 @@ export const runStoreContract = (name: string, makeStore: MakeStore): void => {
         expect(await store.links.get(links[0]!.id)).toBeUndefined();
         expect(await store.configs.getGlobal()).toBeUndefined();
         expect(await store.configs.getSpace('DEMO')).toBeUndefined();
+        expect(await store.configs.getRegistry()).toBeUndefined();
         expect((await store.configs.listSpaces({ limit: 10 })).items).toEqual([]);
         expect(await store.configs.getSite()).toBeUndefined();
         expect(await store.counters.get('c')).toBe(0);

@@ -71,11 +71,17 @@ export const KVS_ENTITIES: readonly KvsEntityDefinition[] = [
       spaceKey: { type: 'string' },
       version: { type: 'integer' },
       doc: { type: 'any' },
+      // The named configuration assigned to the space ('default' for the default); absent when none is.
+      configId: { type: 'string' },
     },
-    indexes: [{ name: 'by-space-key', range: ['spaceKey'] }],
+    indexes: [
+      { name: 'by-space-key', range: ['spaceKey'] },
+      { name: 'by-config', partition: ['configId'], range: ['spaceKey'] },
+    ],
   },
   {
-    // Two fixed keys ('global', 'site'); no index needed.
+    // Three fixed keys ('global', 'site', and 'registry': the named configurations, the one new spaces
+    // get and the classification rule, read by every view beside 'global'); no index needed.
     name: ENTITY.appSetting,
     attributes: {
       version: { type: 'integer' },

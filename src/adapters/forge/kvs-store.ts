@@ -22,6 +22,7 @@ import type { EntityWhereClauses } from '@forge/kvs/out/interfaces/entity-query'
 import type { PolicySetOptions, SetOptions } from '@forge/kvs';
 import { DomainError } from '../../core/errors';
 import type { AuditEntry, GlobalConfig, ShareLink, SiteSettings, SpaceConfig } from '../../core/model';
+import type { PolicyRegistry } from '../../core/policy';
 import type { Clock, EphemeralRecord, LinkStats, Page, PageRequest, Store, Subscription } from '../../app/ports';
 import { ENTITY } from './kvs-entities';
 import { isThrottled, withRateLimitRetry, type RateLimitRetryOptions } from './kvs-rate-limit';
@@ -86,6 +87,8 @@ interface VersionedValue<T> {
 }
 interface SpaceValue extends VersionedValue<SpaceConfig> {
   spaceKey: string;
+  /** Index by-config; absent when no configuration is assigned. */
+  configId?: string;
 }
 interface AuditValue {
   atKey: string;
@@ -158,6 +161,7 @@ interface CreateOnlyEntity<T> {
 
 const GLOBAL_KEY = 'global';
 const SITE_KEY = 'site';
+const REGISTRY_KEY = 'registry';
 const MAX_SCANS_PER_PAGE = 8;
 const QUERY_LIMIT = 100;
 /** Parallel single-key requests (batch calls are avoided: the docs cap them at 45 per minute). */
@@ -202,7 +206,7 @@ export const createKvsStore = (client: KvsClient, options: KvsStoreOptions = {})
   const consistencyDelayMs = options.consistencyDelayMs ?? DEFAULT_CONSISTENCY_DELAY_MS;
   const links = kvs.entity<LinkValue>(ENTITY.link);
   const spaces = kvs.entity<SpaceValue>(ENTITY.spaceConfig);
-  const settings = kvs.entity<VersionedValue<GlobalConfig | SiteSettings>>(ENTITY.appSetting);
+  const settings = kvs.entity<VersionedValue<GlobalConfig | SiteSettings | PolicyRegistry>>(ENTITY.appSetting);
   const audit = kvs.entity<AuditValue>(ENTITY.audit);
   const subscriptions = kvs.entity<SubscriptionValue>(ENTITY.subscription);
   const counters = kvs.entity<CounterValue>(ENTITY.counter);
@@ -479,9 +483,24 @@ export const createKvsStore = (client: KvsClient, options: KvsStoreOptions = {})
           ENTITY.spaceConfig,
           spaces,
           toKvsKey(next.spaceKey),
-          { spaceKey: next.spaceKey, version: next.version, doc: next },
+          { spaceKey: next.spaceKey, version: next.version, doc: next, ...(next.configId === undefined ? {} : { configId: next.configId }) },
           expectedVersion,
         );
+      },
+      async listSpacesByConfig(configId, page) {
+        checkRangeValue('Configuration id', configId);
+        return scanPage<SpaceValue, SpaceConfig>({
+          entityName: ENTITY.spaceConfig,
+          index: 'by-config',
+          partition: [configId],
+          page,
+          where: (after) => (after === undefined ? undefined : WhereConditions.greaterThan(after)),
+          rangeOf: (v) => v.spaceKey,
+          docOf: (v) => v.doc,
+          // The index is eventually consistent: a space assigned elsewhere since is left out.
+          keep: (v) => v.doc.configId === configId,
+          exact: false,
+        });
       },
       async listSpaces(page) {
         return scanPage<SpaceValue, SpaceConfig>({
@@ -500,6 +519,12 @@ export const createKvsStore = (client: KvsClient, options: KvsStoreOptions = {})
       },
       async getSite() {
         return (await settings.get(SITE_KEY))?.doc as SiteSettings | undefined;
+      },
+      async getRegistry() {
+        return (await settings.get(REGISTRY_KEY))?.doc as PolicyRegistry | undefined;
+      },
+      async putRegistry(next, expectedVersion) {
+        await putVersioned('Configurations', ENTITY.appSetting, settings, REGISTRY_KEY, { version: next.version, doc: next }, expectedVersion);
       },
       async putSite(next, expectedVersion) {
         await putVersioned('Site settings', ENTITY.appSetting, settings, SITE_KEY, { version: next.version, doc: next }, expectedVersion);
@@ -775,7 +800,7 @@ export const createKvsStore = (client: KvsClient, options: KvsStoreOptions = {})
           () => wipe<LinkValue>(ENTITY.link, 'by-created', (v) => v.createdKey),
           () => wipe<SpaceValue>(ENTITY.spaceConfig, 'by-space-key', (v) => v.spaceKey),
           async () => {
-            await Promise.all([settings.delete(GLOBAL_KEY), settings.delete(SITE_KEY)]);
+            await Promise.all([settings.delete(GLOBAL_KEY), settings.delete(SITE_KEY), settings.delete(REGISTRY_KEY)]);
             return 0;
           },
           () => wipe<AuditValue>(ENTITY.audit, 'by-time', (v) => v.atKey),

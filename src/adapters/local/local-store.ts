@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainError } from '../../core/errors';
 import type { AuditEntry, GlobalConfig, ShareLink, SiteSettings, SpaceConfig } from '../../core/model';
+import type { PolicyRegistry } from '../../core/policy';
 import type {
   AuditFilter,
   Clock,
@@ -93,8 +94,11 @@ export const createLocalStore = async (options: LocalStoreOptions = {}): Promise
   const clock = options.clock ?? { now: () => Date.now() };
   const tables = {
     links: new SortedTable<ShareLink>(linkIndexes),
-    spaces: new SortedTable<SpaceConfig>({ 'by-space-key': { partition: () => ALL, range: (s) => s.spaceKey } }),
-    settings: new SortedTable<GlobalConfig | SiteSettings>({}),
+    spaces: new SortedTable<SpaceConfig>({
+      'by-space-key': { partition: () => ALL, range: (s) => s.spaceKey },
+      'by-config': { partition: (s) => s.configId, range: (s) => s.spaceKey },
+    }),
+    settings: new SortedTable<GlobalConfig | SiteSettings | PolicyRegistry>({}),
     audit: new SortedTable<AuditEntry>(auditIndexes),
     subscriptions: new SortedTable<Subscription>(subscriptionIndexes),
     counters: new SortedTable<CounterRow>({
@@ -255,8 +259,20 @@ export const createLocalStore = async (options: LocalStoreOptions = {}): Promise
       async listSpaces(page) {
         return settled(pageOf(tables.spaces, 'by-space-key', ALL, page, () => true));
       },
+      async listSpacesByConfig(configId, page) {
+        return settled(pageOf(tables.spaces, 'by-config', configId, page, () => true));
+      },
       async deleteSpace(spaceKey) {
         remove('spaces', spaceKey);
+        return settled(undefined);
+      },
+      async getRegistry() {
+        return settled(read(tables.settings.get('registry') as PolicyRegistry | undefined));
+      },
+      async putRegistry(next, expectedVersion) {
+        checkNextVersion('Configurations', next.version, expectedVersion);
+        if ((tables.settings.get('registry')?.version ?? 0) !== expectedVersion) throw versionConflict('The configurations');
+        write('settings', 'registry', next);
         return settled(undefined);
       },
       async getSite() {
