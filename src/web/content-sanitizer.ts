@@ -1,4 +1,5 @@
 import sanitizeHtml from 'sanitize-html';
+import { normalizeConfluenceHtml } from './confluence-markup';
 
 /**
  * Page HTML → safe HTML for the anonymous view. A strict allowlist (no script, style element, iframe,
@@ -9,6 +10,12 @@ import sanitizeHtml from 'sanitize-html';
  * - Confluence images of in-tree pages → the image proxy; any other image (external, icons) is dropped,
  *   except inline data:image of raster types;
  * - external https/mailto links keep rel="noopener noreferrer nofollow".
+ * An image that cannot be shown leaves its alt text (or a small marker), never nothing; decorative
+ * Confluence icons without alt text go. Before this pass, confluence-markup.ts turns Confluence's own
+ * constructs (expand, emoticons, tasks, Jira macros, code, wide tables…) into plain HTML; only its
+ * <details>/<summary> are kept as such. Widths: tables, columns and cells in percent only, images by
+ * their width/height attributes (the stylesheet keeps them within the content), nothing else, so no
+ * width from the page can make the view wider than the screen.
  */
 
 export interface ContentRewriter {
@@ -26,11 +33,12 @@ const ALLOWED_TAGS = [
   'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'br', 'hr', 'div', 'span', 'a', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
   'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption', 'colgroup', 'col',
   'strong', 'b', 'em', 'i', 'u', 's', 'del', 'ins', 'sub', 'sup', 'small', 'mark', 'code', 'pre', 'kbd', 'samp',
-  'blockquote', 'img', 'figure', 'figcaption', 'abbr', 'time',
+  'blockquote', 'img', 'figure', 'figcaption', 'abbr', 'time', 'details', 'summary',
 ];
 
 const LITERAL_COLOR = [/^#[0-9a-fA-F]{3,8}$/, /^rgba?\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*(,\s*(0|1|0?\.\d+)\s*)?\)$/, /^[a-zA-Z]{3,20}$/];
-const LENGTH = [/^\d{1,4}(\.\d{1,2})?(px|em|rem|%)?$/];
+const PERCENT = [/^\d{1,3}(\.\d{1,2})?%$/];
+const SMALL_LENGTH = [/^\d{1,2}(\.\d{1,2})?(px|em|rem)?$/];
 
 /** Confluence's own URLs: relative paths, or a *.atlassian.net host. */
 const confluencePath = (href: string): string | null => {
@@ -86,7 +94,7 @@ export const nestingDepth = (html: string, limit = MAX_NESTING_DEPTH): number =>
 export const TOO_COMPLEX_HTML = '<p class="notice bad">This page is too complex to show through a share link.</p>';
 
 export const sanitizePageHtml = (raw: string, rewriter: ContentRewriter): string =>
-  nestingDepth(raw) > MAX_NESTING_DEPTH ? TOO_COMPLEX_HTML : sanitizeTree(raw, rewriter);
+  nestingDepth(raw) > MAX_NESTING_DEPTH ? TOO_COMPLEX_HTML : sanitizeTree(normalizeConfluenceHtml(raw, { imageShown: (src) => imageSource(src, rewriter) !== null }), rewriter);
 
 /** An id or fragment the page itself gave (Confluence heading ids, in-page links). */
 const CONTENT_ANCHOR = /^[A-Za-z0-9_.:-]{1,200}$/;
@@ -96,6 +104,17 @@ const CONTENT_ANCHOR = /^[A-Za-z0-9_.:-]{1,200}$/;
  * `toc-<n>`, so nothing in a page can take the id of the view's own anchors (#comments, #comment-…).
  */
 const contentAnchor = (id: string): string => `c-${id}`;
+
+/** The URL an <img> may show: a raster data: image, or the proxy URL of an in-tree page's attachment; else null. */
+const imageSource = (raw: string, rewriter: ContentRewriter): string | null => {
+  const src = raw.trim();
+  if (DATA_IMAGE.test(src)) return src;
+  const path = confluencePath(src);
+  const attachment = path ? ATTACHMENT_PATH.exec(path) : null;
+  if (!attachment?.[1] || !attachment[2]) return null;
+  const fileName = decodeFileName(attachment[2]);
+  return fileName ? rewriter.imageUrl(attachment[1], fileName) : null;
+};
 
 const sanitizeTree = (raw: string, rewriter: ContentRewriter): string => {
   let headings = 0;
@@ -116,6 +135,7 @@ const sanitizeTree = (raw: string, rewriter: ContentRewriter): string => {
       ol: ['start', 'type'],
       time: ['datetime'],
       abbr: ['title'],
+      span: ['title'],
       h1: ['id'], h2: ['id'], h3: ['id'], h4: ['id'], h5: ['id'], h6: ['id'],
       '*': ['class', 'style'],
     },
@@ -124,10 +144,13 @@ const sanitizeTree = (raw: string, rewriter: ContentRewriter): string => {
         color: LITERAL_COLOR,
         'background-color': LITERAL_COLOR,
         'text-align': [/^(left|right|center|justify)$/],
-        width: LENGTH,
-        'border-width': LENGTH,
-        padding: [/^\d{1,3}(px|em|rem)?(\s+\d{1,3}(px|em|rem)?){0,3}$/],
+        'border-width': SMALL_LENGTH,
+        padding: [/^\d{1,2}(px|em|rem)?(\s+\d{1,2}(px|em|rem)?){0,3}$/],
       },
+      table: { width: PERCENT },
+      col: { width: PERCENT },
+      td: { width: PERCENT },
+      th: { width: PERCENT },
     },
     // http is only for our own rewritten URLs on a local http base; external links are limited to https/mailto below.
     allowedSchemes: ['https', 'http', 'mailto'],
@@ -175,25 +198,18 @@ const sanitizeTree = (raw: string, rewriter: ContentRewriter): string => {
         return TEXT_ONLY;
       },
       img: (_tagName, attribs) => {
-        const src = (attribs['src'] ?? '').trim();
         const alt = attribs['alt'] ?? '';
         const size: Record<string, string> = {};
         for (const dim of ['width', 'height'] as const) {
           const value = attribs[dim];
           if (value && /^\d{1,5}$/.test(value)) size[dim] = value;
         }
-        if (DATA_IMAGE.test(src)) return { tagName: 'img', attribs: { src, alt, ...size } };
-        const path = confluencePath(src);
-        const attachment = path ? ATTACHMENT_PATH.exec(path) : null;
-        if (attachment?.[1] && attachment[2]) {
-          const fileName = decodeFileName(attachment[2]);
-          const url = fileName ? rewriter.imageUrl(attachment[1], fileName) : null;
-          if (url) return { tagName: 'img', attribs: { src: url, alt, ...size } };
-        }
-        return { tagName: 'img', attribs: { alt } };
+        const src = imageSource(attribs['src'] ?? '', rewriter);
+        return src ? { tagName: 'img', attribs: { src, alt, ...size } } : { tagName: 'img', attribs: { alt } };
       },
     },
-    // An image without a usable source is removed entirely (external images never load, T23/P1).
+    // An image without a usable source is removed (external images never load, T23/P1); the pass before
+    // (confluence-markup.ts, asking imageSource too) already put its alt text or a marker in its place.
     exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs['src'],
   });
 };
