@@ -518,7 +518,8 @@ const attemptWithinBudget = async <T>(
   return { sent: tally('sent'), failed: tally('failed'), skipped: tally('skipped'), leftOver, outcomes };
 };
 
-const REMINDER_PROGRESS_KEY = 'reminders-progress';
+// Positions in expiry order (the store's expiry index); the creation-order positions of before were kept under 'reminders-progress'.
+const REMINDER_PROGRESS_KEY = 'reminders-by-expiry-progress';
 
 /**
  * Reminds creators of links that expire within the configured number of days, once per expiry date,
@@ -545,7 +546,9 @@ export const sendExpiryReminders = async (
   for (;;) {
     let page;
     try {
-      page = await deps.store.links.list({ status: 'active' }, { limit: 100, ...(cursor ? { cursor } : {}) });
+      // Only active links expiring inside the window, in expiry order (index by-status-expiry): the store
+      // filters, not this loop (rubric CST-17 / PRF-06).
+      page = await deps.store.links.list({ status: 'active', expiring: { after: now, until: horizon } }, { limit: 100, ...(cursor ? { cursor } : {}) });
     } catch (error) {
       // Only a stale saved position is worth one fresh start (markers skip what was sent); anything else fails the step.
       if (restarted || cursor === undefined || cursor !== savedCursor) throw error;
@@ -555,7 +558,6 @@ export const sendExpiryReminders = async (
     }
     const due: ShareLink[] = [];
     for (const link of page.items) {
-      if (link.expiresAt === null || link.expiresAt <= now || link.expiresAt > horizon) continue;
       const sp = await policyOf(link.spaceKey);
       if (toLinkView(link, sp.policy, now).effectiveStatus === 'active') due.push(link);
     }

@@ -41,6 +41,12 @@ export interface LinkFilter {
   pageId?: string;
   status?: LinkStatus;
   createdBy?: string;
+  /**
+   * Only links whose expiry lies in (after, until] (epoch ms), in expiry order (expiresAt, id) instead of
+   * creation order; links that never expire are never listed. Combine with `status` only (the store's
+   * `by-status-expiry` index answers exactly that; rubric CST-17/PRF-06).
+   */
+  expiring?: { after: number; until: number };
 }
 
 /**

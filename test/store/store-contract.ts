@@ -248,6 +248,50 @@ export const runStoreContract = (name: string, makeStore: MakeStore): void => {
         expect(seen.at(-1)).toBe(late.id);
       });
 
+      it('lists links of a status expiring in (after, until], in expiry order, paginated; never-expiring links never', async () => {
+        const HOUR = 3_600_000;
+        // 130 active links expiring at T0 + 1..130 h (two per hour share an instant), plus links outside the window.
+        const inWindow = Array.from({ length: 130 }, (_, i) => makeLink({ createdAt: T0 - i * 1000, expiresAt: T0 + (Math.floor(i / 2) + 1) * HOUR }));
+        const others = [
+          makeLink({ expiresAt: null }),
+          makeLink({ expiresAt: T0 }), // exactly `after`: excluded
+          makeLink({ expiresAt: T0 + 66 * HOUR }), // past `until`
+          makeLink({ expiresAt: T0 + 2 * HOUR, status: 'disabled' }),
+        ];
+        const all = [...inWindow, ...others];
+        for (let i = 0; i < all.length; i += 25) await Promise.all(all.slice(i, i + 25).map((l) => store.links.create(l)));
+        const window = { after: T0, until: T0 + 65 * HOUR };
+        const pages = await collectAll((p) => store.links.list({ status: 'active', expiring: window }, p), 50);
+        const listed = pages.flat();
+        const expected = [...inWindow].sort((a, b) => a.expiresAt! - b.expiresAt! || (a.id < b.id ? -1 : 1));
+        expect(ids(listed)).toEqual(ids(expected));
+        expect(pages[0]).toHaveLength(50);
+        // The window edge is inclusive at `until`, exclusive at `after`.
+        const edge = await store.links.list({ status: 'active', expiring: { after: T0 + 64 * HOUR, until: T0 + 65 * HOUR } }, { limit: 10 });
+        expect(edge.items.map((l) => l.expiresAt)).toEqual([T0 + 65 * HOUR, T0 + 65 * HOUR]);
+        expect(ids((await store.links.list({ status: 'disabled', expiring: window }, { limit: 10 })).items)).toEqual([others[3]!.id]);
+      });
+
+      it('moves a link in the expiry list when its expiry or status changes', async () => {
+        const HOUR = 3_600_000;
+        const link = makeLink({ expiresAt: T0 + HOUR });
+        await store.links.create(link);
+        const window = { after: T0, until: T0 + 10 * HOUR };
+        await store.links.update({ ...link, expiresAt: T0 + 20 * HOUR, version: 2 }, 1);
+        expect((await store.links.list({ status: 'active', expiring: window }, { limit: 10 })).items).toEqual([]);
+        await store.links.update({ ...link, expiresAt: T0 + 5 * HOUR, version: 3 }, 2);
+        expect(ids((await store.links.list({ status: 'active', expiring: window }, { limit: 10 })).items)).toEqual([link.id]);
+        await store.links.update({ ...link, expiresAt: T0 + 5 * HOUR, status: 'disabled', version: 4 }, 3);
+        expect((await store.links.list({ status: 'active', expiring: window }, { limit: 10 })).items).toEqual([]);
+        await store.links.update({ ...link, expiresAt: null, status: 'active', version: 5 }, 4);
+        expect((await store.links.list({ status: 'active', expiring: window }, { limit: 10 })).items).toEqual([]);
+      });
+
+      it('refuses an expiry listing without a status or with other filters', async () => {
+        await expectCode(store.links.list({ expiring: { after: T0, until: T0 + 1 } }, { limit: 10 }), 'invalid_input');
+        await expectCode(store.links.list({ status: 'active', spaceKey: 'DEMO', expiring: { after: T0, until: T0 + 1 } }, { limit: 10 }), 'invalid_input');
+      });
+
       it('rejects bad page requests and cursors with invalid_input', async () => {
         await expectCode(store.links.list({}, { limit: 0 }), 'invalid_input');
         await expectCode(store.links.list({}, { limit: 101 }), 'invalid_input');

@@ -11,8 +11,19 @@
  * - Range attributes are zero-padded strings `<15-digit epoch ms>:<id>`: `integer` is 32-bit (epoch ms
  *   overflow), and a string range keeps millisecond order and is unique, so our own cursors (the last
  *   range value) are stable and never depend on platform cursors, which must not be persisted.
- * - Entities and attributes can never be deleted after deploy and indexes cannot be removed: slot 7 of
- *   `share-link` is left free on purpose.
+ * - Entities and attributes can never be deleted after deploy and indexes cannot be removed, so the
+ *   index set is designed before the first deploy (Forge allows 7 indexes per entity):
+ *
+ * Index set rationale (review rubric CST-17 / PRF-06 / PRF-10: filter in the store, not in code):
+ * - `share-link` uses all 7 slots. Six serve the lists (all links, a page's, a space's, a space's by
+ *   status, a creator's, by status), all in creation order. The seventh, `by-status-expiry` (partition
+ *   status, range `expiresKey` = `<15-digit expiresAt>:<id>`, or `never:<id>`, which sorts after every
+ *   instant), lets the hourly expiry reminders read only active links expiring inside the reminder window
+ *   instead of every active link. A new filter on links must be served by one of these indexes plus a
+ *   post-filter, or by a new entity: there is no slot left.
+ * - `space-config` keeps free slots for named configurations (an attribute and index of their own).
+ * - The shared-tree cache lives in `ephemeral` records (by key, expiry index for purges) and needs no index
+ *   of its own; the view statistics, counters and view events are read by key or by their one index.
  */
 
 export type KvsAttributeType = 'string' | 'boolean' | 'float' | 'integer' | 'any';
@@ -53,6 +64,7 @@ export const KVS_ENTITIES: readonly KvsEntityDefinition[] = [
       status: { type: 'string' },
       createdBy: { type: 'string' },
       createdKey: { type: 'string' },
+      expiresKey: { type: 'string' },
       version: { type: 'integer' },
       doc: { type: 'any' },
     },
@@ -63,6 +75,7 @@ export const KVS_ENTITIES: readonly KvsEntityDefinition[] = [
       { name: 'by-space-status', partition: ['spaceKey', 'status'], range: ['createdKey'] },
       { name: 'by-creator', partition: ['createdBy'], range: ['createdKey'] },
       { name: 'by-status', partition: ['status'], range: ['createdKey'] },
+      { name: 'by-status-expiry', partition: ['status'], range: ['expiresKey'] },
     ],
   },
   {

@@ -37,6 +37,8 @@ import {
   decodeCursor,
   emptyStats,
   encodeCursor,
+  expiresKeyOf,
+  expiringBounds,
   linkMatches,
   padInstant,
   rangeKey,
@@ -78,6 +80,8 @@ interface LinkValue {
   status: string;
   createdBy: string;
   createdKey: string;
+  /** `<15-digit expiresAt>:<id>`, or `never:<id>` (index by-status-expiry). */
+  expiresKey: string;
   version: number;
   doc: ShareLink;
 }
@@ -336,6 +340,7 @@ export const createKvsStore = (client: KvsClient, options: KvsStoreOptions = {})
     status: link.status,
     createdBy: link.createdBy,
     createdKey: rangeKey(link.createdAt, link.id),
+    expiresKey: expiresKeyOf(link),
     version: link.version,
     doc: link,
   });
@@ -452,6 +457,26 @@ export const createKvsStore = (client: KvsClient, options: KvsStoreOptions = {})
       async list(filter, page) {
         checkFilterStrings(filter);
         const choice = chooseLinkIndex(filter);
+        if (filter.expiring) {
+          // Expiry order: the index holds only this status's links, bounded to the asked window.
+          const { lowest, highest } = expiringBounds(filter.expiring);
+          return scanPage<LinkValue, ShareLink>({
+            entityName: ENTITY.link,
+            index: choice.index,
+            partition: choice.partition,
+            page,
+            // No key equals a bound (they end in ';'), so the inclusive `between` is exact; a position past
+            // the window asks for the empty range [highest, highest].
+            where: (after) => {
+              const from = after !== undefined && after > lowest ? after : lowest;
+              return WhereConditions.between(from < highest ? from : highest, highest);
+            },
+            rangeOf: (v) => v.expiresKey,
+            docOf: (v) => v.doc,
+            keep: (v) => linkMatches(v.doc, filter),
+            exact: true,
+          });
+        }
         return scanPage<LinkValue, ShareLink>({
           entityName: ENTITY.link,
           index: choice.index,

@@ -42,6 +42,8 @@ import {
   decodeCursor,
   emptyStats,
   encodeCursor,
+  expiresKeyOf,
+  expiringBounds,
   linkMatches,
   padInstant,
   rangeKey,
@@ -76,6 +78,7 @@ const linkIndexes: Record<string, IndexSpec<ShareLink>> = {
   'by-space-status': { partition: (l) => partitionOf(l.spaceKey, l.status), range: (l) => rangeKey(l.createdAt, l.id) },
   'by-creator': { partition: (l) => partitionOf(l.createdBy), range: (l) => rangeKey(l.createdAt, l.id) },
   'by-status': { partition: (l) => partitionOf(l.status), range: (l) => rangeKey(l.createdAt, l.id) },
+  'by-status-expiry': { partition: (l) => partitionOf(l.status), range: (l) => expiresKeyOf(l) },
 };
 
 const auditIndexes: Record<string, IndexSpec<AuditEntry>> = {
@@ -231,7 +234,8 @@ export const createLocalStore = async (options: LocalStoreOptions = {}): Promise
         checkFilterStrings(filter);
         const choice = chooseLinkIndex(filter);
         const partition = choice.index === 'by-created' ? ALL : partitionOf(...choice.partition);
-        return settled(pageOf(tables.links, choice.index, partition, page, (l) => linkMatches(l, filter)));
+        const scan = filter.expiring ? expiringBounds(filter.expiring) : {};
+        return settled(pageOf(tables.links, choice.index, partition, page, (l) => linkMatches(l, filter), scan));
       },
     },
 

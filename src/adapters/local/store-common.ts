@@ -62,14 +62,34 @@ export const MAX_CAS_ATTEMPTS = 60;
 
 /** Which link index serves a filter, its partition values, and whether other fields must be post-filtered. */
 export interface LinkIndexChoice {
-  index: 'by-created' | 'by-page' | 'by-space' | 'by-space-status' | 'by-creator' | 'by-status';
+  index: 'by-created' | 'by-page' | 'by-space' | 'by-space-status' | 'by-creator' | 'by-status' | 'by-status-expiry';
   partition: string[];
   /** True when the filter has fields the index does not cover (they are checked item by item). */
   needsPostFilter: boolean;
 }
 
+/** Range value of a link in the expiry index: `<15-digit expiresAt>:<id>`, or `never:<id>`, which sorts after every instant. */
+export const expiresKeyOf = (link: Pick<ShareLink, 'expiresAt' | 'id'>): string =>
+  link.expiresAt === null ? `${NEVER_EXPIRES}:${link.id}` : rangeKey(link.expiresAt, link.id);
+export const NEVER_EXPIRES = 'never';
+
+/**
+ * Bounds of the expiry index for links expiring in (after, until]: ';' sorts right after ':', so
+ * `<pad(t)>;` lies after every key of instant t and before every key of t + 1.
+ */
+export const expiringBounds = (expiring: { after: number; until: number }): { lowest: string; highest: string } => ({
+  lowest: `${padInstant(expiring.after)};`,
+  highest: `${padInstant(expiring.until)};`,
+});
+
 export const chooseLinkIndex = (filter: LinkFilter): LinkIndexChoice => {
   const fields = (['pageId', 'spaceKey', 'status', 'createdBy'] as const).filter((f) => filter[f] !== undefined).length;
+  if (filter.expiring !== undefined) {
+    if (filter.status === undefined || fields > 1) {
+      throw new DomainError('invalid_input', 'Links by expiry are listed by status only', [{ field: 'expiring', message: 'Combine with status only' }]);
+    }
+    return { index: 'by-status-expiry', partition: [filter.status], needsPostFilter: false };
+  }
   if (filter.pageId !== undefined) return { index: 'by-page', partition: [filter.pageId], needsPostFilter: fields > 1 };
   if (filter.spaceKey !== undefined && filter.status !== undefined) {
     return { index: 'by-space-status', partition: [filter.spaceKey, filter.status], needsPostFilter: fields > 2 };
@@ -84,7 +104,9 @@ export const linkMatches = (link: ShareLink, filter: LinkFilter): boolean =>
   (filter.pageId === undefined || link.pageId === filter.pageId) &&
   (filter.spaceKey === undefined || link.spaceKey === filter.spaceKey) &&
   (filter.status === undefined || link.status === filter.status) &&
-  (filter.createdBy === undefined || link.createdBy === filter.createdBy);
+  (filter.createdBy === undefined || link.createdBy === filter.createdBy) &&
+  (filter.expiring === undefined ||
+    (link.expiresAt !== null && link.expiresAt > filter.expiring.after && link.expiresAt <= filter.expiring.until));
 
 export const auditMatches = (entry: AuditEntry, filter: AuditFilter): boolean =>
   (filter.linkId === undefined || entry.linkId === filter.linkId) &&
