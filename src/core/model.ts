@@ -254,4 +254,15 @@ export interface AuditEntry {
   detail: string;
   /** Aggregation count for noisy events (gate failures, views) within one window. */
   count: number;
+  /**
+   * Names known when the entry was written (link name, page title, space name), so the log reads in words
+   * without a lookup; absent on older entries (src/app/audit-names.ts resolves those in bulk).
+   */
+  names?: AuditEntryNames;
+}
+
+export interface AuditEntryNames {
+  link?: string;
+  page?: string;
+  space?: string;
 }

@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AUDIT_SENTENCES,
+  auditEntryIds,
+  describeAuditEntry,
+  describeChanges,
+  localDate,
+  localDateTime,
+  type AuditNames,
+} from '../../src/core/audit-sentences';
+import { AUDIT_ACTIONS, type AuditAction, type AuditEntry } from '../../src/core/model';
+
+const ANN = '557058:ann-account';
+const names: AuditNames = {
+  users: { [ANN]: 'Ann Editor' },
+  links: { L1: 'Partner review' },
+  pages: { '1001': 'Release notes' },
+  spaces: { DEMO: 'Demo space' },
+};
+
+const entry = (overrides: Partial<AuditEntry>): AuditEntry => ({
+  id: 'e1',
+  at: Date.UTC(2026, 11, 3, 9, 30),
+  action: 'link_updated',
+  actor: ANN,
+  linkId: 'L1',
+  pageId: '1001',
+  spaceKey: 'DEMO',
+  detail: '',
+  count: 1,
+  ...overrides,
+});
+
+/** One typical entry per action, and the sentence it must read as. A new action without a row here fails below. */
+const EXPECTED: Record<AuditAction, { entry: Partial<AuditEntry>; sentence: string }> = {
+  link_created: {
+    entry: { action: 'link_created', detail: 'password, expires 2026-12-31T00:00:00.000Z, 1 IP rule(s), 3 selected user entr(ies), SSO' },
+    sentence: "Ann Editor created 'Partner review' on Release notes (password, expiring 2026-12-31, 1 IP address rule, 3 selected user entries and single sign-on).",
+  },
+  link_updated: {
+    entry: { action: 'link_updated', detail: 'requireSso on, selectedUsers' },
+    sentence: "Ann Editor turned on 'Require single sign-on' and changed selected users for 'Partner review' on Release notes.",
+  },
+  link_disabled: { entry: { action: 'link_disabled' }, sentence: "Ann Editor disabled 'Partner review' on Release notes." },
+  link_enabled: { entry: { action: 'link_enabled' }, sentence: "Ann Editor enabled 'Partner review' on Release notes." },
+  link_rotated: {
+    entry: { action: 'link_rotated' },
+    sentence: "Ann Editor gave 'Partner review' on Release notes a new URL; the old URL stopped working.",
+  },
+  link_url_shown: { entry: { action: 'link_url_shown' }, sentence: "Ann Editor got the URL of 'Partner review' on Release notes again." },
+  link_deleted: { entry: { action: 'link_deleted', detail: 'Partner review' }, sentence: "Ann Editor deleted 'Partner review' on Release notes." },
+  links_reset: {
+    entry: { action: 'links_reset', linkId: null, pageId: null, spaceKey: null, detail: '12 link(s) deleted' },
+    sentence: 'Ann Editor deleted all links (12 links).',
+  },
+  policy_global_changed: {
+    entry: { action: 'policy_global_changed', linkId: null, pageId: null, spaceKey: null, detail: 'enforceSso, expiry' },
+    sentence: "Ann Editor changed 'Enforce single sign-on' and the expiry rule in the default link configuration.",
+  },
+  policy_space_changed: {
+    entry: { action: 'policy_space_changed', linkId: null, pageId: null, detail: 'sharingEnabled off' },
+    sentence: "Ann Editor turned off 'Sharing enabled' in the sharing settings of Demo space.",
+  },
+  settings_changed: {
+    entry: { action: 'settings_changed', linkId: null, pageId: null, spaceKey: null, detail: 'email, email API key replaced' },
+    sentence: 'Ann Editor replaced the email API key and changed email delivery in the site settings.',
+  },
+  audit_exported: {
+    entry: { action: 'audit_exported', linkId: null, pageId: null, spaceKey: null, detail: 'Export started: space DEMO, from 2026-11-01 to 2026-11-30.' },
+    sentence: 'Ann Editor started an audit log export (space DEMO, from 2026-11-01 to 2026-11-30).',
+  },
+  view_allowed: { entry: { action: 'view_allowed', actor: 'visitor' }, sentence: "A visitor opened 'Partner review' on Release notes." },
+  view_denied: {
+    entry: { action: 'view_denied', actor: 'visitor', detail: 'link expired' },
+    sentence: "A visitor was refused 'Partner review' on Release notes: link expired.",
+  },
+  gate_passed: {
+    entry: { action: 'gate_passed', actor: 'visitor', detail: 'password' },
+    sentence: "A visitor passed a check on 'Partner review' on Release notes: password.",
+  },
+  gate_failed: {
+    entry: { action: 'gate_failed', actor: 'b***@partner.com', detail: 'wrong password' },
+    sentence: "b***@partner.com failed a check on 'Partner review' on Release notes: wrong password.",
+  },
+  code_sent: {
+    entry: { action: 'code_sent', actor: 'b***@partner.com' },
+    sentence: "An email code was sent to b***@partner.com for 'Partner review' on Release notes.",
+  },
+  comment_added: {
+    entry: { action: 'comment_added', actor: 'b***@partner.com', detail: '42 characters' },
+    sentence: "b***@partner.com added a comment to Release notes through 'Partner review': 42 characters.",
+  },
+  attachment_added: {
+    entry: { action: 'attachment_added', actor: 'b***@partner.com', detail: 'image/png, 1200 bytes' },
+    sentence: "b***@partner.com added an attachment to Release notes through 'Partner review': image/png, 1200 bytes.",
+  },
+  subscribed: {
+    entry: { action: 'subscribed', actor: 'b***@partner.com' },
+    sentence: "b***@partner.com subscribed to updates of 'Partner review' on Release notes.",
+  },
+  unsubscribed: {
+    entry: { action: 'unsubscribed', actor: 'b***@partner.com' },
+    sentence: "b***@partner.com unsubscribed from updates of 'Partner review' on Release notes.",
+  },
+  page_trashed: {
+    entry: { action: 'page_trashed', actor: 'app' },
+    sentence: "Release notes went to the trash or was archived, affecting 'Partner review'.",
+  },
+  page_restored: { entry: { action: 'page_restored', actor: 'app' }, sentence: "Release notes was restored, affecting 'Partner review'." },
+  page_deleted: { entry: { action: 'page_deleted', actor: 'app' }, sentence: "Release notes was deleted, affecting 'Partner review'." },
+  notification_sent: {
+    entry: { action: 'notification_sent', actor: 'app', detail: 'Page update sent to subscriber b***@partner.com.' },
+    sentence: "Secure Share sent an email about 'Partner review' on Release notes: Page update sent to subscriber b***@partner.com.",
+  },
+  access_denied: {
+    entry: { action: 'access_denied', linkId: null, pageId: null, spaceKey: null, detail: 'updateLink refused' },
+    sentence: 'Ann Editor was refused "update link" (not allowed).',
+  },
+};
+
+describe('audit sentences', () => {
+  it('every audit action has a sentence (add a row to AUDIT_SENTENCES and to EXPECTED here)', () => {
+    const missing = AUDIT_ACTIONS.filter((action) => typeof AUDIT_SENTENCES[action] !== 'function' || !(action in EXPECTED));
+    expect(missing).toEqual([]);
+  });
+
+  it.each(AUDIT_ACTIONS.map((action) => [action]))('%s reads as a plain sentence with names, no ids', (action) => {
+    const expected = EXPECTED[action];
+    expect(expected, `no expected sentence for ${action}`).toBeDefined();
+    const text = describeAuditEntry(entry(expected.entry), names);
+    expect(text).toBe(expected.sentence);
+    for (const id of [ANN, 'L1', '1001']) expect(text).not.toContain(id);
+    expect(text).not.toMatch(/[a-z][A-Z][a-z]+[,'\s]/); // no camelCase field names ("enforceSso")
+  });
+
+  it('a full reset is said to be a full reset, with a proper plural', () => {
+    const full = entry({ action: 'links_reset', linkId: null, pageId: null, spaceKey: null, detail: 'full reset: 1 link(s) and all settings deleted' });
+    expect(describeAuditEntry(full, names)).toBe('Ann Editor reset Secure Share completely: deleted 1 link and all settings.');
+  });
+
+  it('without names, falls back to words, never to ids', () => {
+    const text = describeAuditEntry(entry({ detail: 'selectedUsers, name' }), {});
+    expect(text).toBe('A Confluence user changed selected users and the name for a link on a page.');
+  });
+
+  it('names stored on the entry are used when the book has none; names in the book win (a page retitled since)', () => {
+    const stored = entry({ action: 'link_enabled', names: { link: 'Old name', page: 'Old title' } });
+    expect(describeAuditEntry(stored, { users: names.users })).toBe("Ann Editor enabled 'Old name' on Old title.");
+    expect(describeAuditEntry(stored, names)).toBe("Ann Editor enabled 'Partner review' on Release notes.");
+  });
+
+  it('aggregated entries say how many more times, with plurals', () => {
+    const once = entry({ action: 'gate_failed', actor: 'visitor', detail: 'wrong password (repeated 1 more time in 09:30–09:31 UTC)', count: 1 });
+    expect(describeAuditEntry(once, names)).toBe("A visitor failed a check on 'Partner review' on Release notes: wrong password (1 more time within a minute).");
+    const many = entry({ action: 'view_allowed', actor: 'visitor', detail: '(repeated 41 more times in 09:30–09:31 UTC)', count: 41 });
+    expect(describeAuditEntry(many, names)).toBe("A visitor opened 'Partner review' on Release notes (41 more times within a minute).");
+  });
+
+  it('switches say which way they went; without the direction, "changed"', () => {
+    expect(describeChanges('requireSso off')).toBe("turned off 'Require single sign-on'");
+    expect(describeChanges('requireSso')).toBe("changed 'Require single sign-on'");
+    expect(describeChanges('password set, expiresAt, allowedIps')).toBe('set a new password and changed the expiry date and allowed IP addresses');
+    expect(describeChanges('no change')).toBe('');
+  });
+
+  it('an edit by an administrator from the console is said so', () => {
+    const text = describeAuditEntry(entry({ detail: 'expiresAt (by an administrator)' }), names);
+    expect(text).toBe("Ann Editor changed the expiry date for 'Partner review' on Release notes as an administrator.");
+  });
+
+  it('dates inside sentences use the given format (the UI: the viewer locale)', () => {
+    const created = entry({ action: 'link_created', detail: 'expires 2026-12-31T12:00:00.000Z' });
+    const text = describeAuditEntry(created, names, { formatDate: (at) => localDate(at, 'en-GB', 'UTC') });
+    expect(text).toBe("Ann Editor created 'Partner review' on Release notes (expiring 31 Dec 2026).");
+  });
+
+  it('local date and time follow the locale and time zone asked for', () => {
+    const at = Date.UTC(2026, 11, 3, 23, 30);
+    expect(localDateTime(at, 'en-GB', 'Europe/Berlin')).toBe('4 Dec 2026, 00:30');
+    expect(localDateTime(at, 'en-US', 'America/New_York')).toBe('Dec 3, 2026, 06:30 PM');
+  });
+
+  it('the ids stay behind the sentence, for a tooltip or a CSV column', () => {
+    expect(auditEntryIds(entry({}))).toBe(`link L1; page 1001; space DEMO; account ${ANN}`);
+    expect(auditEntryIds(entry({ actor: 'visitor', linkId: null, pageId: null, spaceKey: null }))).toBe('');
+  });
+});
