@@ -11,6 +11,14 @@ export interface HostParams {
   spaceKey: string;
 }
 
+/** `?theme=light|dark`; anything else follows the system, as Confluence's "match browser" setting. */
+export type ColorMode = 'light' | 'dark' | 'auto';
+
+export const colorModeFrom = (query: URLSearchParams): ColorMode => {
+  const value = query.get('theme');
+  return value === 'light' || value === 'dark' ? value : 'auto';
+};
+
 export const SURFACE_ALIASES: Record<string, Surface> = {
   share: 'share',
   'content-action': 'share',

@@ -1,5 +1,5 @@
 import { HOST_CSS } from './styles';
-import type { HostParams, Surface } from './host-context';
+import type { ColorMode, HostParams, Surface } from './host-context';
 
 /** Demo accounts of the fixture site the top bar offers (any accountId may be typed into the URL). */
 export const DEMO_ACCOUNTS = [
@@ -18,24 +18,32 @@ const CAPTION: Record<Surface, (p: HostParams) => string> = {
   global: () => 'confluence:globalSettings',
 };
 
-const query = (p: HostParams, overrides: Partial<HostParams> = {}): string => {
-  const q = { ...p, ...overrides };
-  return `?as=${encodeURIComponent(q.accountId)}&page=${encodeURIComponent(q.pageId)}&space=${encodeURIComponent(q.spaceKey)}`;
-};
+const query = (p: HostParams, colorMode: ColorMode): string =>
+  `?as=${encodeURIComponent(p.accountId)}&page=${encodeURIComponent(p.pageId)}&space=${encodeURIComponent(p.spaceKey)}${colorMode === 'auto' ? '' : `&theme=${colorMode}`}`;
 
-/** The HTML shell: top bar (surface + acting user), the app mount point and the flag area. */
-export const hostPageHtml = (params: HostParams, scriptPath: string): string => {
+const THEMES: Array<[ColorMode, string]> = [
+  ['auto', 'Match browser'],
+  ['light', 'Light'],
+  ['dark', 'Dark'],
+];
+
+/**
+ * The HTML shell: top bar (surface, acting user, theme), the app mount point and the flag area.
+ * `assetPath` is the surface bundle without extension: `.js` for the app, `.css` for Atlaskit's styles.
+ */
+export const hostPageHtml = (params: HostParams, assetPath: string, colorMode: ColorMode = 'auto'): string => {
   const nav = (Object.keys(SURFACE_LABEL) as Surface[])
-    .map((s) => `<a href="/ui/${s}${escapeHtml(query(params))}"${s === params.surface ? ' class="current"' : ''}>${SURFACE_LABEL[s]}</a>`)
+    .map((s) => `<a href="/ui/${s}${escapeHtml(query(params, colorMode))}"${s === params.surface ? ' class="current"' : ''}>${SURFACE_LABEL[s]}</a>`)
     .join('');
   const known = DEMO_ACCOUNTS.some((a) => a.id === params.accountId);
   const accounts = [...DEMO_ACCOUNTS, ...(known ? [] : [{ id: params.accountId, label: params.accountId }])]
     .map((a) => `<option value="${escapeHtml(a.id)}"${a.id === params.accountId ? ' selected' : ''}>${escapeHtml(a.label)}</option>`)
     .join('');
+  const themes = THEMES.map(([mode, label]) => `<option value="${mode}"${mode === colorMode ? ' selected' : ''}>${label}</option>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${SURFACE_LABEL[params.surface]} · Secure Share (local)</title><link rel="icon" href="data:,">
-<style>${HOST_CSS}</style></head>
+<link rel="stylesheet" href="${escapeHtml(assetPath)}.css"><style>${HOST_CSS}</style></head>
 <body>
 <header class="topbar">
   <span class="brand">Secure Share · local host</span>
@@ -45,6 +53,7 @@ export const hostPageHtml = (params: HostParams, scriptPath: string): string => 
     <label>Acting as <select name="as" id="host-as">${accounts}</select></label>
     <label>Page <input name="page" size="6" value="${escapeHtml(params.pageId)}" aria-label="Page id"></label>
     <label>Space <input name="space" size="6" value="${escapeHtml(params.spaceKey)}" aria-label="Space key"></label>
+    <label>Theme <select name="theme" id="host-theme">${themes}</select></label>
     <button type="submit" class="go">Open</button>
   </form>
   <a href="/">Index</a>
@@ -55,9 +64,9 @@ export const hostPageHtml = (params: HostParams, scriptPath: string): string => 
 </main>
 <div id="forge-flags" aria-live="polite"></div>
 <script src="/ui/assets/host-switch.js"></script>
-<script src="${escapeHtml(scriptPath)}"></script>
+<script src="${escapeHtml(assetPath)}.js"></script>
 </body></html>`;
 };
 
-/** Submits the acting-user form on change (kept out of the HTML so the CSP needs no inline script). */
-export const HOST_SWITCH_JS = `document.getElementById('host-as').addEventListener('change',function(){document.getElementById('host-switch').submit();});`;
+/** Submits the acting-user or theme choice on change (kept out of the HTML so the CSP needs no inline script). */
+export const HOST_SWITCH_JS = `['host-as','host-theme'].forEach(function(id){document.getElementById(id).addEventListener('change',function(){document.getElementById('host-switch').submit();});});`;

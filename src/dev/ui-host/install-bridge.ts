@@ -1,15 +1,20 @@
 /**
  * Browser side of the local host, loaded before the app bundle's @forge packages (they capture
  * `__bridge.callBridge` at module load). It plays the part of the Forge iframe bridge: context
- * from the URL, resolver calls over HTTP to the local server, flags as toasts, and every
- * `reconcile` rendered to the DOM by the ForgeDoc renderer.
+ * from the URL, resolver calls over HTTP to the local server, flags with @atlaskit/flag, and every
+ * `reconcile` rendered through Atlaskit components in the chosen theme.
  */
-import { extensionFor, hostParamsFrom, productContextFor, SURFACE_ALIASES, type Surface } from './host-context';
-import { renderForgeDoc, showToast, type ForgeDoc } from './renderer';
+import { colorModeFrom, extensionFor, hostParamsFrom, productContextFor, SURFACE_ALIASES, type Surface } from './host-context';
+import { closeFlag, showFlag, type FlagRequest } from './flags';
+import { renderForgeDoc, type ForgeDoc } from './renderer';
+import { applyTheme } from './theme';
 
 const surfaceName = location.pathname.replace(/^\/ui\//, '').replace(/\/$/, '');
 const surface: Surface = SURFACE_ALIASES[surfaceName] ?? 'share';
-const params = hostParamsFrom(surface, new URLSearchParams(location.search));
+const query = new URLSearchParams(location.search);
+const params = hostParamsFrom(surface, query);
+const colorMode = colorModeFrom(query);
+const themed = applyTheme(colorMode).catch((error) => console.error('Could not load the Atlassian theme', error));
 
 const invoke = async (data: { functionKey: string; payload?: unknown }): Promise<unknown> => {
   const response = await fetch(`/api/invoke/${encodeURIComponent(data.functionKey)}`, {
@@ -29,17 +34,20 @@ const invoke = async (data: { functionKey: string; payload?: unknown }): Promise
 const callBridge = async (cmd: string, data?: unknown): Promise<unknown> => {
   switch (cmd) {
     case 'getContext':
-      return productContextFor(params, location.origin);
+      return { ...productContextFor(params, location.origin), theme: { colorMode } };
     case 'invoke':
       return invoke(data as { functionKey: string; payload?: unknown });
-    case 'showFlag': {
-      const flag = data as { id: string; title?: string; description?: string; type?: string; appearance?: string };
-      showToast(flag);
+    case 'showFlag':
+      showFlag(data as FlagRequest);
+      return undefined;
+    case 'closeFlag':
+      return closeFlag((data as { id: string | number }).id);
+    case 'reconcile': {
+      // The first paint waits for the theme's tokens, so nothing flashes in the wrong colours.
+      const doc = (data as { forgeDoc: ForgeDoc }).forgeDoc;
+      void themed.then(() => renderForgeDoc(doc));
       return undefined;
     }
-    case 'reconcile':
-      renderForgeDoc((data as { forgeDoc: ForgeDoc }).forgeDoc);
-      return undefined;
     case 'onError':
       console.error('UI Kit app error', data);
       return undefined;
@@ -50,4 +58,4 @@ const callBridge = async (cmd: string, data?: unknown): Promise<unknown> => {
 
 const g = globalThis as unknown as { __bridge?: unknown; self?: unknown };
 g.__bridge = { callBridge };
-(window as unknown as { __secureShareHost: unknown }).__secureShareHost = { params };
+(window as unknown as { __secureShareHost: unknown }).__secureShareHost = { params, colorMode };

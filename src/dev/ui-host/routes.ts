@@ -1,54 +1,92 @@
 /**
- * GET /ui/<surface>?as=&page=&space= serves a page that runs the real UI Kit entry file in the
- * browser, with install-bridge.ts standing in for the Forge host. Bundles are built with esbuild on
- * first request and kept in memory.
+ * GET /ui/<surface>?as=&page=&space=&theme= serves a page that runs the real UI Kit entry file in
+ * the browser, with install-bridge.ts standing in for the Forge host and the app's elements
+ * rendered through Atlaskit. All three surfaces are bundled by one esbuild run on first request
+ * (shared modules parsed once) and kept in memory: a script and the Atlaskit CSS per surface.
  */
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import type { HttpRequest, HttpResponse } from '../../web/http';
 import { hostPageHtml, HOST_SWITCH_JS } from './host-page';
-import { hostParamsFrom, SURFACE_ALIASES, type Surface } from './host-context';
+import { colorModeFrom, hostParamsFrom, SURFACE_ALIASES, type Surface } from './host-context';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
 
 const ENTRY: Record<Surface, string> = {
   share: '../../frontend/share-dialog',
   space: '../../frontend/space-settings',
   global: '../../frontend/global-settings',
 };
+const SURFACES = Object.keys(ENTRY) as Surface[];
 
-const bundles = new Map<Surface, Promise<string>>();
+export interface SurfaceBundle {
+  js: string;
+  css: string;
+}
 
-/** One IIFE per surface: the bridge shim first (the @forge packages read it when they load), then the entry. */
-export const bundleSurface = (surface: Surface): Promise<string> => {
-  let pending = bundles.get(surface);
-  if (!pending) {
-    pending = build({
-      stdin: {
-        contents: `import './install-bridge';\nimport '${ENTRY[surface]}';\n`,
-        resolveDir: here,
-        sourcefile: `ui-host-${surface}.ts`,
-        loader: 'ts',
-      },
-      bundle: true,
-      write: false,
-      platform: 'browser',
-      format: 'iife',
-      target: 'es2020',
-      minify: false,
-      sourcemap: false,
-      jsx: 'automatic',
-      logLevel: 'silent',
-      define: { 'process.env.NODE_ENV': '"development"', global: 'globalThis' },
-    }).then((result) => result.outputFiles[0]?.text ?? '');
-    pending.catch(() => bundles.delete(surface));
-    bundles.set(surface, pending);
-  }
-  return pending;
+/**
+ * The top-level @atlaskit/tokens is an old release; the Atlaskit components each carry the current
+ * one. Every import of it is resolved from @atlaskit/primitives, so there is one copy and one theme state.
+ */
+const tokensFrom = path.dirname(require.resolve('@atlaskit/primitives/package.json'));
+
+const hostPlugin: Plugin = {
+  name: 'ui-host',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^ui-host-entry:/ }, (args) => ({ path: args.path.slice('ui-host-entry:'.length), namespace: 'ui-host-entry' }));
+    // The bridge shim first (the @forge packages read it when they load), then the app's entry.
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'ui-host-entry' }, (args) => ({
+      contents: `import './install-bridge';\nimport '${ENTRY[args.path as Surface]}';\n`,
+      resolveDir: here,
+      loader: 'ts',
+    }));
+    pluginBuild.onResolve({ filter: /^@atlaskit\/tokens(\/.*)?$/ }, (args) =>
+      args.pluginData === 'tokens' ? undefined : pluginBuild.resolve(args.path, { resolveDir: tokensFrom, kind: args.kind, pluginData: 'tokens' }),
+    );
+  },
 };
 
-const CSP = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data: https:; form-action 'self'; frame-ancestors 'none'";
+let bundles: Promise<Map<Surface, SurfaceBundle>> | undefined;
+
+const buildAll = async (): Promise<Map<Surface, SurfaceBundle>> => {
+  const result = await build({
+    entryPoints: SURFACES.map((surface) => ({ in: `ui-host-entry:${surface}`, out: surface })),
+    outdir: path.join(here, 'out'),
+    bundle: true,
+    write: false,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2020',
+    minify: false,
+    sourcemap: false,
+    jsx: 'automatic',
+    logLevel: 'silent',
+    plugins: [hostPlugin],
+    define: { 'process.env.NODE_ENV': '"development"', 'process.env': '{}', global: 'globalThis' },
+  });
+  const out = new Map<Surface, SurfaceBundle>();
+  for (const surface of SURFACES) {
+    const file = (ext: string) => result.outputFiles.find((f) => path.basename(f.path) === `${surface}.${ext}`)?.text ?? '';
+    out.set(surface, { js: file('js'), css: file('css') });
+  }
+  return out;
+};
+
+/** The script and Atlaskit CSS of one surface, built once for all surfaces and cached. */
+export const bundleSurface = async (surface: Surface): Promise<SurfaceBundle> => {
+  if (!bundles) {
+    bundles = buildAll();
+    bundles.catch(() => (bundles = undefined));
+  }
+  const bundle = (await bundles).get(surface);
+  if (!bundle) throw new Error(`No bundle for ${surface}`);
+  return bundle;
+};
+
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self' data:; connect-src 'self'; img-src 'self' data: https:; form-action 'self'; frame-ancestors 'none'";
 
 const respond = (status: number, type: string, body: string, extra: Record<string, string[]> = {}): HttpResponse => ({
   status,
@@ -70,10 +108,11 @@ export const createUiHostRoutes = () => async (req: HttpRequest): Promise<HttpRe
   const rest = req.path.replace(/^\/ui\/?/, '').replace(/\/$/, '');
 
   if (rest === 'assets/host-switch.js') return respond(200, 'text/javascript; charset=utf-8', HOST_SWITCH_JS);
-  const asset = /^assets\/(share|space|global)\.js$/.exec(rest);
+  const asset = /^assets\/(share|space|global)\.(js|css)$/.exec(rest);
   if (asset) {
     try {
-      return respond(200, 'text/javascript; charset=utf-8', await bundleSurface(asset[1] as Surface));
+      const bundle = await bundleSurface(asset[1] as Surface);
+      return asset[2] === 'css' ? respond(200, 'text/css; charset=utf-8', bundle.css) : respond(200, 'text/javascript; charset=utf-8', bundle.js);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return text(503, `Could not build the ${asset[1]} bundle: ${message}`);
@@ -82,9 +121,10 @@ export const createUiHostRoutes = () => async (req: HttpRequest): Promise<HttpRe
 
   const surface = SURFACE_ALIASES[rest === '' ? 'share' : rest];
   if (!surface) return text(404, `No UI surface "${rest}". Try /ui/share, /ui/space or /ui/global.`);
-  const params = hostParamsFrom(surface, toSearchParams(req.query));
+  const search = toSearchParams(req.query);
+  const params = hostParamsFrom(surface, search);
   if (!/^[\w.:@-]{1,128}$/.test(params.accountId) || !/^\d{1,20}$/.test(params.pageId) || !/^[A-Za-z0-9_~-]{1,255}$/.test(params.spaceKey)) {
     return text(400, 'Bad query: as must be an account id, page a numeric page id and space a space key.');
   }
-  return respond(200, 'text/html; charset=utf-8', hostPageHtml(params, `/ui/assets/${surface}.js`), { 'content-security-policy': [CSP] });
+  return respond(200, 'text/html; charset=utf-8', hostPageHtml(params, `/ui/assets/${surface}`, colorModeFrom(search)), { 'content-security-policy': [CSP] });
 };
