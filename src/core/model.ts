@@ -192,7 +192,8 @@ export interface SiteSettings {
     scopes: string;
   } | null;
   email: {
-    provider: 'none' | 'sendgrid' | 'mailgun' | 'postmark' | 'ses' | 'resend' | 'webhook' | 'outbox';
+    /** `graph` (Microsoft Graph sendMail) and `gmail` (Gmail API) send from the organisation's own mailbox. */
+    provider: 'none' | 'sendgrid' | 'mailgun' | 'postmark' | 'ses' | 'resend' | 'graph' | 'gmail' | 'webhook' | 'outbox';
     fromAddress: string;
     fromName: string;
     /** Provider-specific non-secret options (region, domain, webhook url...). */

@@ -136,7 +136,9 @@ describe('manifest.yml', () => {
 
   it('asks for egress to the mail providers only, and no classic or wildcard-all permissions', () => {
     const backend = manifest.permissions.external.fetch.backend.map((entry) => entry.address);
-    for (const host of ['api.sendgrid.com', 'api.mailgun.net', 'api.eu.mailgun.net', 'api.postmarkapp.com', 'api.resend.com', 'email.eu-west-1.amazonaws.com']) {
+    for (const host of ['api.sendgrid.com', 'api.mailgun.net', 'api.eu.mailgun.net', 'api.postmarkapp.com', 'api.resend.com', 'email.eu-west-1.amazonaws.com',
+      // Mail from the organisation's own mailbox: Microsoft Graph (token, sendMail) and the Gmail API (token, send).
+      'login.microsoftonline.com', 'graph.microsoft.com', 'oauth2.googleapis.com', 'gmail.googleapis.com']) {
       expect(backend).toContain(`https://${host}`);
     }
     expect(backend.every((entry) => /^https:\/\/[a-z0-9.-]+$/.test(entry))).toBe(true);

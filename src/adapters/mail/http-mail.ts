@@ -83,6 +83,8 @@ export const postOrThrow = async (
   url: string,
   init: FetchInit,
   timeoutMs = MAIL_TIMEOUT_MS,
+  /** Picks a short, safe error code out of a refusal's body (never free text, which may quote addresses). */
+  errorCodeOf?: (body: string) => string | null,
 ): Promise<FetchResponseLike> => {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -109,8 +111,9 @@ export const postOrThrow = async (
   if (!response.ok) {
     const hint = STATUS_HINT[response.status] ?? (response.status >= 500 ? 'the provider had an error: try again later' : 'the request failed');
     // Drain the body so the connection can be reused; never echo it (it may quote addresses).
-    await response.text().catch(() => '');
-    throw new DomainError('upstream_unavailable', `${provider} did not accept the email (HTTP ${response.status}): ${hint}.`);
+    const body = await response.text().catch(() => '');
+    const code = errorCodeOf?.(body) ?? null;
+    throw new DomainError('upstream_unavailable', `${provider} did not accept the email (HTTP ${response.status}${code ? `, ${code}` : ''}): ${hint}.`);
   }
   return response;
 };

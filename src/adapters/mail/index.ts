@@ -6,7 +6,9 @@ import { DomainError } from '../../core/errors';
 import type { SiteSettings } from '../../core/model';
 import type { Mailer, SecretStore } from '../../app/ports';
 import type { FetchLike } from './http-mail';
+import { createGmailMailer } from './gmail';
 import { createMailgunMailer } from './mailgun';
+import { createGraphMailer } from './microsoft-graph';
 import { createPostmarkMailer } from './postmark';
 import { createResendMailer } from './resend';
 import { createSendGridMailer } from './sendgrid';
@@ -14,7 +16,7 @@ import { createSesMailer } from './ses';
 import { createWebhookMailer } from './webhook';
 
 export { EMAIL_API_KEY_SECRET, isDeliverableAddress, type FetchLike } from './http-mail';
-export { createMailgunMailer, createPostmarkMailer, createResendMailer, createSendGridMailer, createSesMailer, createWebhookMailer };
+export { createGmailMailer, createGraphMailer, createMailgunMailer, createPostmarkMailer, createResendMailer, createSendGridMailer, createSesMailer, createWebhookMailer };
 
 export type EmailSettings = SiteSettings['email'];
 
@@ -66,6 +68,10 @@ export const createMailerFromSettings = (
       );
     case 'resend':
       return createResendMailer(sender, secrets, fetchFn);
+    case 'graph':
+      return createGraphMailer({ ...sender, tenantId: option(email, 'tenantId'), clientId: option(email, 'clientId') }, secrets, fetchFn);
+    case 'gmail':
+      return createGmailMailer(sender, secrets, fetchFn);
     case 'webhook':
       return createWebhookMailer({ ...sender, url: option(email, 'url') }, secrets, fetchFn);
   }

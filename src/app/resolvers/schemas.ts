@@ -126,7 +126,7 @@ export const siteSettingsInputSchema = z.strictObject({
     })
     .nullable(),
   email: z.strictObject({
-    provider: z.enum(['none', 'sendgrid', 'mailgun', 'postmark', 'ses', 'resend', 'webhook', 'outbox']),
+    provider: z.enum(['none', 'sendgrid', 'mailgun', 'postmark', 'ses', 'resend', 'graph', 'gmail', 'webhook', 'outbox']),
     fromAddress: z.string().trim().max(320),
     fromName: shortText(200),
     options: z.record(z.string().regex(/^[A-Za-z0-9_.-]{1,50}$/, 'Option names are letters, digits, _ . -'), shortText(2000)),

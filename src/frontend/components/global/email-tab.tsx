@@ -1,5 +1,5 @@
 import React from 'react';
-import { Heading, Select, Stack, Text, Textfield, Toggle } from '@forge/react';
+import { Heading, SectionMessage, Select, Stack, Text, Textfield, Toggle } from '@forge/react';
 import type { SiteSettings } from '../../../core/model';
 import type { SiteSettingsInput } from '../../../shared/contract';
 import { isSesRegion, SES_REGIONS } from '../../../shared/ses-regions';
@@ -19,6 +19,8 @@ const PROVIDERS: Array<{ label: string; value: Provider }> = [
   { label: 'Postmark', value: 'postmark' },
   { label: 'Amazon SES', value: 'ses' },
   { label: 'Resend', value: 'resend' },
+  { label: 'Microsoft 365 (Microsoft Graph)', value: 'graph' },
+  { label: 'Google Workspace (Gmail API)', value: 'gmail' },
   { label: 'Webhook', value: 'webhook' },
 ];
 
@@ -32,6 +34,19 @@ const PROVIDER_OPTIONS: Record<Provider, Array<{ key: string; label: string; hel
   sendgrid: [],
   postmark: [{ key: 'messageStream', label: 'Message stream', helper: 'Usually "outbound".' }],
   resend: [],
+  graph: [
+    {
+      key: 'tenantId',
+      label: 'Directory (tenant) ID',
+      helper: 'From the app registration in Microsoft Entra ID, e.g. contoso.onmicrosoft.com or its ID.',
+    },
+    {
+      key: 'clientId',
+      label: 'Application (client) ID',
+      helper: 'The app registration needs the Mail.Send application permission, with admin consent. Email is sent from the mailbox of the From address.',
+    },
+  ],
+  gmail: [],
   mailgun: [
     { key: 'domain', label: 'Sending domain', helper: 'e.g. mg.example.com' },
     { key: 'region', label: 'Region', helper: '"us" or "eu"' },
@@ -55,6 +70,29 @@ const PROVIDER_OPTIONS: Record<Provider, Array<{ key: string; label: string; hel
     },
   ],
 };
+
+const SECRET_LABEL: Partial<Record<Provider, string>> = {
+  ses: 'Secret access key',
+  webhook: 'Signing secret',
+  graph: 'Client secret',
+  gmail: 'Service account key (JSON)',
+};
+
+const SECRET_HELPER: Partial<Record<Provider, string>> = {
+  graph: 'The client secret of the app registration. Stored in Forge secret storage, never shown again.',
+  gmail:
+    'Paste the whole JSON key file of a service account with domain-wide delegation for the scope https://www.googleapis.com/auth/gmail.send. Email is sent from the mailbox of the From address. Stored in Forge secret storage, never shown again.',
+};
+
+/** Why there is no SMTP: Forge functions reach the internet only through HTTPS fetch. */
+const NoSmtpNote = () => (
+  <SectionMessage appearance="information" title="Why there is no SMTP">
+    <Text>
+      Secure Share runs on Atlassian Forge, where apps can only make HTTPS requests (through fetch) and cannot open the network connections SMTP
+      needs. To send from your organisation's own domain, choose Microsoft 365 or Google Workspace: both send from your own mailbox over HTTPS.
+    </Text>
+  </SectionMessage>
+);
 
 const needsSecret = (provider: Provider) => provider !== 'none' && provider !== 'outbox';
 
@@ -108,9 +146,9 @@ const Section = ({ data, draft, setDraft, secrets, setSecrets, fieldErrors }: Si
           <WriteOnlySecretField
             secretKey="emailApiKey"
             id="email-api-key"
-            label={email.provider === 'ses' ? 'Secret access key' : email.provider === 'webhook' ? 'Signing secret' : 'API key'}
+            label={SECRET_LABEL[email.provider] ?? 'API key'}
             noun="key"
-            helperWhenEmpty="Stored in Forge secret storage, never shown again."
+            helperWhenEmpty={SECRET_HELPER[email.provider] ?? 'Stored in Forge secret storage, never shown again.'}
             stored={stored}
             secrets={secrets}
             setSecrets={setSecrets}
@@ -119,6 +157,9 @@ const Section = ({ data, draft, setDraft, secrets, setSecrets, fieldErrors }: Si
         </Stack>
       ) : null}
       {email.provider === 'outbox' ? <FieldNotes helper="Emails are written to the local outbox instead of being sent." /> : null}
+      {email.provider === 'graph' || email.provider === 'gmail' ? (
+        <FieldNotes helper="Sent over HTTPS from your organisation's own mailbox, so recipients see your own domain." />
+      ) : null}
       {email.provider === 'none' ? <Text>Without a provider, editors can still copy links but cannot email them.</Text> : null}
       <Heading as="h4" size="xsmall">
         Notifications
@@ -153,6 +194,10 @@ const validate = (draft: SiteSettingsInput): Record<string, string> => {
   const problems: Record<string, string> = {};
   if (draft.email.provider !== 'none' && !EMAILISH.test(draft.email.fromAddress)) problems['email.fromAddress'] = 'Enter the address emails are sent from.';
   if (draft.email.provider === 'ses' && !isSesRegion(draft.email.options.region ?? '')) problems['email.options.region'] = 'Choose an AWS region.';
+  if (draft.email.provider === 'graph') {
+    if (!/^[A-Za-z0-9][A-Za-z0-9.-]{0,99}$/.test(draft.email.options.tenantId ?? '')) problems['email.options.tenantId'] = 'Enter the directory (tenant) ID.';
+    if (!/^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$/.test(draft.email.options.clientId ?? '')) problems['email.options.clientId'] = 'Enter the application (client) ID, such as 11111111-2222-3333-4444-555555555555.';
+  }
   const hook = draft.email.options.url;
   if (draft.email.provider === 'webhook' && !(hook && hook.startsWith('https://'))) problems['email.options.url'] = 'Enter an https:// URL.';
   const days = draft.notifications.expiryReminderDays;
@@ -187,5 +232,8 @@ const confirmEmailLoss: ConfirmBeforeSave = (draft, secrets, data) => {
 };
 
 export const EmailTab = () => (
-  <SiteSettingsForm title="Email delivery" section={Section} validate={validate} confirmBefore={confirmEmailLoss} afterSave={approveWebhookHost} />
+  <Stack space="space.300">
+    <SiteSettingsForm title="Email delivery" section={Section} validate={validate} confirmBefore={confirmEmailLoss} afterSave={approveWebhookHost} />
+    <NoSmtpNote />
+  </Stack>
 );
