@@ -1,14 +1,17 @@
 import { defaultGlobalConfig, defaultSpaceConfig } from '../core/defaults';
 import { linkScopeOf, type GlobalConfig, type LinkView, type ShareLink, type SpaceConfig } from '../core/model';
-import { effectivePolicy, linkEffectiveStatus, type EffectivePolicy } from '../core/policy';
+import { effectivePolicy, linkEffectiveStatus, resolveSpaceLevel, type EffectivePolicy, type PolicyRegistry, type SpaceLevelSource } from '../core/policy';
 import type { EffectivePolicyView, LinkListItem } from '../shared/contract';
 import type { AppDeps } from './deps';
 
 /** The configurations that decide one space's links, and the policy derived from them. */
 export interface SpacePolicy {
   global: GlobalConfig;
+  /** The space level: the space's own settings, or the named configuration (or default) that applies to it. */
   space: SpaceConfig;
   policy: EffectivePolicy;
+  /** Which configuration is the space level, and why (absent when the caller passed a space level directly). */
+  source?: SpaceLevelSource;
 }
 
 export const loadGlobalConfig = async (deps: AppDeps): Promise<GlobalConfig> =>
@@ -23,21 +26,43 @@ export const spacePolicyFrom = (global: GlobalConfig, space: SpaceConfig): Space
   policy: effectivePolicy(global, space),
 });
 
+/**
+ * The policy of a space's links from its stored record and the registry of named configurations: the
+ * space's own settings, else the configuration assigned to it, else the one new spaces get, else the default.
+ */
+export const resolvedSpacePolicy = (
+  deps: Pick<AppDeps, 'clock'>,
+  global: GlobalConfig,
+  spaceKey: string,
+  stored: SpaceConfig | undefined,
+  registry: PolicyRegistry | undefined,
+): SpacePolicy => {
+  const level = resolveSpaceLevel(spaceKey, stored, registry, deps.clock.now());
+  return { ...spacePolicyFrom(global, level.config), source: level.source };
+};
+
+/** The global configuration, the space's record and the registry, read in one wave. */
 export const loadSpacePolicy = async (deps: AppDeps, spaceKey: string): Promise<SpacePolicy> => {
-  const [global, space] = await Promise.all([loadGlobalConfig(deps), loadSpaceConfig(deps, spaceKey)]);
-  return spacePolicyFrom(global, space);
+  const [global, stored, registry] = await Promise.all([
+    loadGlobalConfig(deps),
+    deps.store.configs.getSpace(spaceKey),
+    deps.store.configs.getRegistry(),
+  ]);
+  return resolvedSpacePolicy(deps, global, spaceKey, stored, registry);
 };
 
 /** Memoizes space policies within one request that lists links of many spaces (global read once). */
 export const createSpacePolicyCache = (deps: AppDeps): ((spaceKey: string) => Promise<SpacePolicy>) => {
-  let global: Promise<GlobalConfig> | undefined;
+  let shared: Promise<[GlobalConfig, PolicyRegistry | undefined]> | undefined;
   const spaces = new Map<string, Promise<SpacePolicy>>();
   return (spaceKey) => {
-    global ??= loadGlobalConfig(deps);
+    shared ??= Promise.all([loadGlobalConfig(deps), deps.store.configs.getRegistry()]);
     let entry = spaces.get(spaceKey);
     if (!entry) {
-      const g = global;
-      entry = Promise.all([g, loadSpaceConfig(deps, spaceKey)]).then(([gc, sc]) => spacePolicyFrom(gc, sc));
+      const both = shared;
+      entry = Promise.all([both, deps.store.configs.getSpace(spaceKey)]).then(([[gc, registry], stored]) =>
+        resolvedSpacePolicy(deps, gc, spaceKey, stored, registry),
+      );
       spaces.set(spaceKey, entry);
     }
     return entry;

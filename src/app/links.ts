@@ -10,6 +10,7 @@ import { linkAuditScope, recordAudit } from './audit';
 import { authorizeLinkAction, authorizePageEdit, type Caller } from './authorize';
 import type { AppDeps } from './deps';
 import { createCreatorNames, displayNameOf, loadSpacePolicy, toLinkView, toPolicyView } from './link-views';
+import { assertNotClassified } from './classification-rule';
 import { linksOfPage } from './listing';
 import { MIN_PASSWORD_SCORE, passwordStrength } from './password-strength';
 import { sealLinkToken } from './token-vault';
@@ -202,6 +203,8 @@ export const createLink = async (deps: AppDeps, caller: Caller, input: CreateLin
     loadSpacePolicy(deps, page.spaceKey),
     deps.content.getPageStatuses([page.id]),
     wholeSpace ? assertSpaceHome(deps, page) : Promise.resolve(undefined),
+    // Pages at or above the admin's classification level cannot be shared.
+    assertNotClassified(deps, page.id),
   ]);
   assertSharingEnabled(sp.policy);
   if (wholeSpace) assertSpaceShareAllowed(sp.policy);

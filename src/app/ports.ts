@@ -366,6 +366,21 @@ export interface ConfluenceContent {
    * @throws DomainError('app_unauthorized') when Confluence refuses the app the check itself (401/403).
    */
   canRead(accountId: string, pageIds: readonly string[]): Promise<Map<string, boolean>>;
+  /** The page's data classification level; null when it has none (or the page is not there). */
+  getPageClassification(pageId: string): Promise<ClassificationLevelInfo | null>;
+  /** The site's data classification levels, least sensitive first (their order). */
+  listClassificationLevels(): Promise<ClassificationLevelInfo[]>;
+}
+
+/** A Confluence data classification level (v2 ClassificationLevel). */
+export interface ClassificationLevelInfo {
+  id: string;
+  name: string;
+  /** Position in the site's order: a higher order is more sensitive. */
+  order: number;
+  /** DRAFT, PUBLISHED or ARCHIVED. */
+  status: string;
+  description: string;
 }
 
 /** Rights checks done as the calling user (resolvers only). */

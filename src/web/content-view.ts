@@ -1,11 +1,11 @@
-import type { Attachment, ChildPage, EphemeralRecord, PageComment, PageContent, SpaceInfo, UserInfo } from '../app/ports';
+import type { Attachment, ChildPage, ClassificationLevelInfo, EphemeralRecord, PageComment, PageContent, SpaceInfo, UserInfo } from '../app/ports';
 import { buildSharedTree, pathTo, restrictedPagesIn, type SharedTree, type SharedTreeNode } from '../app/view/share-tree';
 import { creatorAccessFor, type CreatorAccess } from '../app/view/creator-access';
 import { loadTreePages } from '../app/view/tree-cache';
 import { noteCreatorAccess } from '../app/view/creator-access-flag';
 import { recordAudit, linkAuditScope } from '../app/audit';
 import { isDomainError } from '../core/errors';
-import type { ViewPermissions } from '../core/policy';
+import { classificationBlocks, type ClassificationRule, type ViewPermissions } from '../core/policy';
 import { linkScopeOf, type ShareLink } from '../core/model';
 import { commentThreads } from './comment-threads';
 import { isSubscribed } from './visitor-subscriptions';
@@ -83,6 +83,8 @@ export interface PageReadPlan {
   comments: boolean;
   attachments: boolean;
   creator: boolean;
+  /** The classification rule applies: the root's and the requested page's levels are read in the same wave. */
+  classified: boolean;
 }
 
 type PageReads = [
@@ -100,6 +102,8 @@ type PageReads = [
    * null when not read, undefined when the read failed or the space is gone.
    */
   SpaceInfo | undefined | null,
+  /** Classification levels of the root and the requested page (empty when the rule is off). */
+  (ClassificationLevelInfo | null)[],
 ];
 type PageReadResult = { ok: true; reads: PageReads; creatorAccess: CreatorAccess } | { ok: false; error: unknown };
 
@@ -153,6 +157,10 @@ const readPage = (deps: ShareContext['deps'], link: ShareLink, plan: PageReadPla
       : Promise.resolve(undefined),
     creatorAccess.check(plan.targetId === rootId ? [rootId] : [rootId, plan.targetId]),
     linkScopeOf(link) === 'space' || !link.spaceId ? deps.content.getSpace(link.spaceKey).catch(() => undefined) : Promise.resolve(null),
+    // A failed classification read fails the whole read: the visitor gets "temporarily unavailable" (fail closed).
+    plan.classified
+      ? Promise.all((plan.targetId === rootId ? [rootId] : [rootId, plan.targetId]).map((id) => deps.content.getPageClassification(id)))
+      : Promise.resolve([]),
   ]).then(
     (reads): PageReadResult => ({ ok: true, reads, creatorAccess }),
     (error: unknown): PageReadResult => ({ ok: false, error }),
@@ -164,15 +172,17 @@ const covers = (have: PageReadPlan, need: PageReadPlan): boolean =>
   (have.includeChildren || !need.includeChildren) &&
   (have.comments || !need.comments) &&
   (have.attachments || !need.attachments) &&
-  (have.creator || !need.creator);
+  (have.creator || !need.creator) &&
+  (have.classified || !need.classified);
 
 /** What rendering a page needs under `permissions` (the same for the prefetch and the render). */
-const pageViewPlan = (link: ShareLink, permissions: ViewPermissions, requestedPageId: string | null): PageReadPlan => ({
+const pageViewPlan = (link: ShareLink, permissions: ViewPermissions, requestedPageId: string | null, rule: ClassificationRule | null): PageReadPlan => ({
   targetId: requestedPageId ?? link.pageId,
   includeChildren: permissions.includeChildren,
   comments: permissions.comments !== 'none',
   attachments: permissions.attachments !== 'none',
   creator: permissions.showCreator,
+  classified: rule !== null,
 });
 
 /**
@@ -185,8 +195,9 @@ export const prefetchPageView = (
   provisional: ViewPermissions,
   requestedPageId: string | null,
   preloaded: PreloadedReads = {},
+  classificationRule: ClassificationRule | null = null,
 ): PagePrefetch | undefined => {
-  const plan = pageViewPlan(link, provisional, requestedPageId);
+  const plan = pageViewPlan(link, provisional, requestedPageId, classificationRule);
   if (plan.targetId !== link.pageId && !plan.includeChildren) return undefined;
   return { plan, result: readPage(deps, link, plan, preloaded) };
 };
@@ -210,6 +221,7 @@ export const loadPageScope = async (
     comments: want.comments,
     attachments: want.attachments,
     creator: want.creator,
+    classified: ctx.classificationRule !== null,
   };
   const prefetched = ctx.prefetch && covers(ctx.prefetch.plan, plan) ? ctx.prefetch.result : undefined;
   const [fetched] = await Promise.all([
@@ -220,7 +232,15 @@ export const loadPageScope = async (
     want.countView ? notifyLinkOpened(deps, link, ctx.site) : Promise.resolve(false),
   ]);
   if (!fetched.ok) return { ok: false, response: await unavailable(ctx, fetched.error) };
-  const [root, target, allDescendants, allComments, allAttachments, maybeCreator, creatorReads, linkSpace] = fetched.reads;
+  const [root, target, allDescendants, allComments, allAttachments, maybeCreator, creatorReads, linkSpace, levels] = fetched.reads;
+  // Pages at or above the admin's classification level are refused like any other rule (same 404, reason audited).
+  const classified = levels.find((level) => classificationBlocks(ctx.classificationRule, level));
+  if (classified && ctx.classificationRule) {
+    return {
+      ok: false,
+      response: await deniedResponse(ctx, `classification rule: page classified '${classified.name}' ('${ctx.classificationRule.name}' or higher cannot be shared)`),
+    };
+  }
   // A prefetch may hold more than this request may use: keep only what the final permissions allow.
   const descendants = plan.includeChildren ? allDescendants : [];
   const comments = plan.comments ? allComments : [];
@@ -310,7 +330,7 @@ export const renderSharedPage = async (
   requestedPageId: string | null,
 ): Promise<HttpResponse> => {
   const sanitizer = loadSanitizer();
-  const plan = pageViewPlan(ctx.link, permissions, requestedPageId);
+  const plan = pageViewPlan(ctx.link, permissions, requestedPageId, ctx.classificationRule);
   const viewerEmail = permissions.allowSubscribe ? permissions.viewerEmail : null;
   // The visitor's subscription state is read beside the Confluence wave (never before it).
   const [loaded, subscribed] = await Promise.all([

@@ -1,6 +1,6 @@
 import type { AppDeps } from '../app/deps';
 import type { ShareLink, SiteSettings } from '../core/model';
-import type { EffectivePolicy, ViewDecision } from '../core/policy';
+import type { ClassificationRule, EffectivePolicy, ViewDecision } from '../core/policy';
 import type { PagePrefetch } from './content-view';
 import type { ParsedForm } from './forms';
 import type { HttpRequest, HttpResponse } from './http';
@@ -18,6 +18,8 @@ export interface ShareContext {
   link: ShareLink;
   site: SiteSettings;
   policy: EffectivePolicy;
+  /** Pages at or above this classification level are refused (checked with the page reads); null = no rule. */
+  classificationRule: ClassificationRule | null;
   decision: ViewDecision;
   key: Buffer;
   now: number;

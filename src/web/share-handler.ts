@@ -3,7 +3,7 @@ import { linkAuditScope, recordAudit } from '../app/audit';
 import { readPasswordThrottle, throttleClientOf } from '../app/view/password-gate';
 import { defaultGlobalConfig, defaultSiteSettings } from '../core/defaults';
 import { isClientIpHeaderName } from '../core/client-ip-header';
-import { decideView, effectivePolicy } from '../core/policy';
+import { decideView, effectivePolicy, resolveSpaceLevel } from '../core/policy';
 import { linkIdOf, tokenMatches } from '../core/token';
 import { prefetchPageView, renderSharedPage } from './content-view';
 import { creatorAccessKey } from '../app/view/creator-access';
@@ -201,12 +201,14 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: Shar
           .then(() => deps.store.ephemeral.get(creatorAccessKey(linkId), deps.clock.now()))
           .catch(() => undefined)
       : undefined;
-  const [link, storedGlobal, storedSite, key, shareBase] = await Promise.all([
+  // The registry (named configurations, the classification rule) is the one extra read of this wave.
+  const [link, storedGlobal, storedSite, key, shareBase, registry] = await Promise.all([
     deps.store.links.get(linkId),
     deps.store.configs.getGlobal(),
     deps.store.configs.getSite(),
     loadSessionKey(deps.store.secrets, (n) => deps.random.bytes(n)),
     deps.shareBaseUrl(),
+    deps.store.configs.getRegistry(),
   ]);
   if (!link || !tokenMatches(token, link.tokenHash)) {
     await recordAudit(deps, {
@@ -250,13 +252,14 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: Shar
   // A page view whose session already passes what the link and the global policy ask starts its
   // Confluence wave now, beside wave 2: the space policy can only narrow or deny, and the reads are
   // used only if the full decision below allows. A request facing a gate never reads content.
+  const classificationRule = registry?.classification ?? null;
   const provisional =
     route.kind === 'page' && method === 'GET'
       ? decideView({ link, policy: effectivePolicy(global, undefined), now, clientIp, session: viewSession })
       : undefined;
   const prefetch =
     provisional?.effect === 'allow' && route.kind === 'page'
-      ? prefetchPageView(deps, link, provisional.permissions, route.pageId, { creatorAccess: creatorAccessRecord })
+      ? prefetchPageView(deps, link, provisional.permissions, route.pageId, { creatorAccess: creatorAccessRecord }, classificationRule)
       : undefined;
 
   // Wave 2: the space's policy (and attempt counters only when a password is being checked).
@@ -264,7 +267,8 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: Shar
     deps.store.configs.getSpace(link.spaceKey),
     needsPasswordCounters(route, method) ? readPasswordThrottle(deps, link.id, clientKey) : Promise.resolve(null),
   ]);
-  const policy = effectivePolicy(global, space);
+  // The space's own settings, else its assigned configuration, else the one new spaces get, else the default.
+  const policy = effectivePolicy(global, resolveSpaceLevel(link.spaceKey, space, registry, now).config);
 
 
   let decision = decideView({ link, policy, now, clientIp, session: viewSession });
@@ -299,6 +303,7 @@ const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: Shar
     link,
     site,
     policy,
+    classificationRule,
     decision,
     key,
     now,

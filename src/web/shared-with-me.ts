@@ -14,7 +14,7 @@ import { openLinkToken } from '../app/token-vault';
 import { normalizeVisitorEmail } from '../app/view/email-code';
 import { defaultGlobalConfig, defaultSiteSettings } from '../core/defaults';
 import type { ShareLink, SpaceConfig } from '../core/model';
-import { effectivePolicy, linkEffectiveStatus, narrowLinkSelectedUsers } from '../core/policy';
+import { effectivePolicy, linkEffectiveStatus, narrowLinkSelectedUsers, resolveSpaceLevel } from '../core/policy';
 import { parseForm } from './forms';
 import { header, type HttpRequest, type HttpResponse } from './http';
 import { stripUnsafeCharacters } from './render/escape';
@@ -162,7 +162,8 @@ export const linksSharedWith = async (deps: AppDeps, email: string, now: number,
     if (!page.nextCursor || page.items.length === 0) break;
     cursor = page.nextCursor;
   }
-  const global = (await deps.store.configs.getGlobal()) ?? defaultGlobalConfig(now);
+  const [storedGlobal, registry] = await Promise.all([deps.store.configs.getGlobal(), deps.store.configs.getRegistry()]);
+  const global = storedGlobal ?? defaultGlobalConfig(now);
   const spaces = new Map<string, Promise<SpaceConfig | undefined>>();
   const spaceOf = (key: string): Promise<SpaceConfig | undefined> => {
     let found = spaces.get(key);
@@ -174,7 +175,7 @@ export const linksSharedWith = async (deps: AppDeps, email: string, now: number,
   };
   const entries = await Promise.all(
     named.map(async (link): Promise<SharedWithMeEntry | null> => {
-      const policy = effectivePolicy(global, await spaceOf(link.spaceKey));
+      const policy = effectivePolicy(global, resolveSpaceLevel(link.spaceKey, await spaceOf(link.spaceKey), registry, now).config);
       if (linkEffectiveStatus(link, policy, now).effectiveStatus !== 'active') return null;
       // The policy may narrow the link's list; the address must still be named in what applies.
       if (!namesExactly(narrowLinkSelectedUsers(link.selectedUsers, policy), email)) return null;

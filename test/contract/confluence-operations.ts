@@ -39,4 +39,6 @@ export const CONFLUENCE_OPERATIONS: readonly ConfluenceOperation[] = [
   { api: 'v1', method: 'get', path: '/wiki/rest/api/user/email', why: "the creator's email for notifications, whatever their profile visibility" },
   { api: 'v1', method: 'get', path: '/wiki/rest/api/user/current', why: 'is the calling user a Confluence admin?' },
   { api: 'v1', method: 'get', path: '/wiki/rest/api/search', why: 'CQL: pages of a tree with a label filter in one paginated call' },
+  { api: 'v2', method: 'get', path: '/classification-levels', why: "the site's data classification levels, for the admin's classification rule" },
+  { api: 'v2', method: 'get', path: '/pages/{id}/classification-level', why: "a page's classification level, checked at create and at every view under the rule" },
 ];

@@ -21,8 +21,9 @@ describe('critical path', () => {
     expect(reply.status).toBe(200);
     // ephemeral.get, read beside the Confluence wave (nothing written while fresh): the creator's cached read
     // rights, and the cached shared tree with the page-event generations of its space and of the site.
+    // configs.getRegistry (named configurations, classification rule) is read beside the link in the first wave.
     expect([...h.storeCalls].sort()).toEqual(
-      ['configs.getGlobal', 'configs.getSite', 'configs.getSpace', ...Array(4).fill('ephemeral.get'), 'links.get', 'secrets.get', 'stats.recordView'].sort(),
+      ['configs.getGlobal', 'configs.getRegistry', 'configs.getSite', 'configs.getSpace', ...Array(4).fill('ephemeral.get'), 'links.get', 'secrets.get', 'stats.recordView'].sort(),
     );
   });
 

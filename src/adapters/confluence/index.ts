@@ -24,6 +24,7 @@
  */
 import type { ConfluenceContent, ConfluenceRights } from '../../app/ports';
 import { createAttachments } from './attachments';
+import { createClassification } from './classification';
 import { createComments } from './comments';
 import { createAdapterContext, type ConfluenceRestOptions } from './context';
 import { createPageReads } from './pages';
@@ -51,6 +52,7 @@ export const createConfluenceRest = (
     getUser: users.getUser,
     getUserEmail: users.getUserEmail,
     canRead: users.canRead,
+    ...createClassification(ctx),
   };
   return { content, rights: createRights(ctx) };
 };
