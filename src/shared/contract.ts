@@ -93,8 +93,10 @@ export type SecretInput = string | null | undefined;
 /**
  * A link as the lists show it (page dialog, space and site tables): the creator's display name is
  * resolved once per distinct creator; null when Confluence cannot tell it (unknown or failed lookup).
+ * `stats`: the link's view counts, sent with the list that shows them (review rubric CST-01: the screen
+ * needs no second call); absent when they could not be read, and the UI then asks getLinkStats.
  */
-export type LinkListItem = LinkView & { createdByName: string | null };
+export type LinkListItem = LinkView & { createdByName: string | null; stats?: LinkStatsView };
 
 export interface PageSharingResult {
   /** `spaceHome`: the page is its space's home page, from which the whole space can be shared. */
@@ -150,7 +152,16 @@ export interface SpaceConfigResult {
   global: Pick<GlobalConfig, 'sharingEnabled' | 'applyOnAllLinks'> & PolicySettingsInput;
   effective: EffectivePolicyView;
   selectedUsers: SelectedUsersPreview;
+  /**
+   * The first page of the space's links as the settings screen first lists them (no filter,
+   * SPACE_LINKS_FIRST_PAGE links, with their stats), so opening space settings is one call; absent when
+   * the list could not be read, and the screen then asks listSpaceLinks.
+   */
+  links?: CursorPage<LinkListItem>;
 }
+
+/** How many links space settings lists per page (the first page comes with getSpaceConfig). */
+export const SPACE_LINKS_FIRST_PAGE = 20;
 
 export interface SiteSettingsResult {
   settings: SiteSettings;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { applyRecommendedIpHeader, getDiagnostics, runDiagnostics } from '../diagnostics';
 import { listAllLinks, revokeLinks } from '../link-lists';
+import { pageWithLinkStats } from '../list-stats';
 import { resetApp } from '../reset';
 import { discoverSsoOrigins } from '../sso-provider-origins';
 import { defineResolver, type ResolverHandler } from './define';
@@ -14,7 +15,7 @@ const runDiagnosticsPayload = z
 
 /** Confluence admin resolvers: all links, bulk revoke, reset, identity-provider hosts, site self-test. */
 export const adminResolvers: Record<string, ResolverHandler> = {
-  listAllLinks: defineResolver(payloadSchemas.listAllLinks, (deps, caller, p) => listAllLinks(deps, caller, p)),
+  listAllLinks: defineResolver(payloadSchemas.listAllLinks, async (deps, caller, p) => pageWithLinkStats(deps, await listAllLinks(deps, caller, p))),
   revokeLinks: defineResolver(payloadSchemas.revokeLinks, (deps, caller, p) => revokeLinks(deps, caller, p.linkIds)),
   resetApp: defineResolver(payloadSchemas.resetApp, (deps, caller, p) => resetApp(deps, caller, p)),
   discoverSsoOrigins: defineResolver(noPayload, (deps, caller) => discoverSsoOrigins(deps, caller)),

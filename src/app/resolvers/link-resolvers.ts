@@ -2,12 +2,17 @@ import { emailLink, notifyAddedUsers } from '../link-email';
 import { getLinkUrl } from '../link-reshare';
 import { previewLinkTree } from '../link-preview';
 import { createLink, deleteLink, getPageSharing, loadLink, rotateLink, setLinkStatus, updateLink } from '../links';
+import { withLinkStats } from '../list-stats';
 import { defineResolver, type ResolverHandler } from './define';
 import { payloadSchemas } from './schemas';
 
 /** Page editor resolvers (byline item / content action). */
 export const linkResolvers: Record<string, ResolverHandler> = {
-  getPageSharing: defineResolver(payloadSchemas.getPageSharing, (deps, caller, p) => getPageSharing(deps, caller, p.pageId)),
+  // One call opens the share dialog (review rubric CST-01): the page's links come with their view counts.
+  getPageSharing: defineResolver(payloadSchemas.getPageSharing, async (deps, caller, p) => {
+    const sharing = await getPageSharing(deps, caller, p.pageId);
+    return { ...sharing, links: await withLinkStats(deps, sharing.links) };
+  }),
   createLink: defineResolver(payloadSchemas.createLink, async (deps, caller, p) => {
     const created = await createLink(deps, caller, { pageId: p.pageId, scope: p.scope, settings: p.settings, password: p.password });
     if (!p.notifyNewUsers) return created;

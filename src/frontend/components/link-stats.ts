@@ -17,18 +17,30 @@ const chunks = <T>(items: readonly T[], size: number): T[][] => {
   return out;
 };
 
+/** The counts the listing brought along, when it brought them for every link on screen. */
+const preloadedStats = (unique: readonly string[], listed: ReadonlyArray<{ id: string; stats?: LinkStatsView }>): Map<string, LinkStatsView> | undefined => {
+  const byId = new Map(listed.flatMap((item) => (item.stats ? [[item.id, item.stats] as const] : [])));
+  return unique.every((id) => byId.has(id)) ? byId : undefined;
+};
+
 /**
- * View counts for the links on screen: one getLinkStats call for the whole listed page, made again
- * only when the set of listed links changes. A failure is reported as 'failed' and never throws.
+ * View counts for the links on screen. Lists bring them along (`listed` items with `stats`: no call,
+ * review rubric CST-01); otherwise one getLinkStats call for the whole listed page, made again only when
+ * the set of listed links changes. A failure is reported as 'failed' and never throws.
  */
-export const useLinkStats = (linkIds: readonly string[]): LinkStatsState => {
+export const useLinkStats = (linkIds: readonly string[], listed: ReadonlyArray<{ id: string; stats?: LinkStatsView }> = []): LinkStatsState => {
   const unique = [...new Set(linkIds)].sort();
   const key = unique.join(',');
   const [result, setResult] = useState<{ key: string; stats: LinkStatsState }>({ key: '', stats: { state: 'ready', byId: new Map() } });
+  const preloaded = unique.length > 0 ? preloadedStats(unique, listed) : undefined;
 
   useEffect(() => {
     if (unique.length === 0) {
       setResult({ key, stats: { state: 'ready', byId: new Map() } });
+      return;
+    }
+    if (preloaded) {
+      setResult({ key, stats: { state: 'ready', byId: preloaded } });
       return;
     }
     let live = true;
@@ -44,7 +56,9 @@ export const useLinkStats = (linkIds: readonly string[]): LinkStatsState => {
   }, [key]);
 
   // Until the effect for a new set of links has run, what is held belongs to the previous set.
-  return result.key === key ? result.stats : unique.length === 0 ? { state: 'ready', byId: new Map() } : { state: 'loading' };
+  if (result.key === key) return result.stats;
+  if (unique.length === 0) return { state: 'ready', byId: new Map() };
+  return preloaded ? { state: 'ready', byId: preloaded } : { state: 'loading' };
 };
 
 const MINUTE = 60_000;

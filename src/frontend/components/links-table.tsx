@@ -1,4 +1,4 @@
-import React, { useEffect, useState, type ReactNode } from 'react';
+import React, { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Box, Button, Checkbox, DynamicTable, EmptyState, Inline, Stack, Text, User } from '@forge/react';
 import type { LinkView } from '../../core/model';
 import type { CursorPage, LinkListItem } from '../../shared/contract';
@@ -29,6 +29,11 @@ export interface LinksTableProps {
    * (setLinkStatus), which the backend allows for links of a space they administer.
    */
   revokeVia?: 'bulk' | 'status';
+  /**
+   * The first page for the first `queryKey`, when the screen's own call already brought it (space
+   * settings: getSpaceConfig): shown without fetching it again (review rubric CST-01).
+   */
+  initialPage?: CursorPage<LinkListItem> | undefined;
 }
 
 const revokeOneByOne = async (links: LinkView[]): Promise<{ disabled: string[]; failed: string[] }> => {
@@ -47,7 +52,7 @@ const revokeOneByOne = async (links: LinkView[]): Promise<{ disabled: string[]; 
 
 type PageState = { state: 'loading' } | { state: 'error'; error: ResolverError } | { state: 'ready'; page: CursorPage<LinkListItem> };
 
-export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = false, emptyText, revokeVia = 'bulk' }: LinksTableProps) => {
+export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = false, emptyText, revokeVia = 'bulk', initialPage }: LinksTableProps) => {
   const pages = useCursorStack();
   const [page, setPage] = useState<PageState>({ state: 'loading' });
   const [selected, setSelected] = useState<string[]>([]);
@@ -57,7 +62,9 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
   const [emailFor, setEmailFor] = useState<LinkListItem | null>(null);
   const [refresh, setRefresh] = useState(0);
   const { cursor } = pages;
-  const stats = useLinkStats(page.state === 'ready' ? page.page.items.map((l) => l.id) : []);
+  const stats = useLinkStats(page.state === 'ready' ? page.page.items.map((l) => l.id) : [], page.state === 'ready' ? page.page.items : []);
+  /** The query the preloaded first page answers; used once. */
+  const preloadedFor = useRef<string | null>(initialPage ? queryKey : null);
 
   useEffect(() => {
     pages.toFirst();
@@ -66,6 +73,12 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, bulk = fals
   }, [queryKey]);
 
   useEffect(() => {
+    if (initialPage && preloadedFor.current === queryKey && cursor === undefined && refresh === 0) {
+      preloadedFor.current = null;
+      setPage({ state: 'ready', page: initialPage });
+      return;
+    }
+    preloadedFor.current = null;
     let live = true;
     setPage({ state: 'loading' });
     fetchPage(cursor).then(

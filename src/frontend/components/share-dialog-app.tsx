@@ -105,7 +105,7 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
   const [pending, setPending] = useState<Pending>(null);
   const [emailFor, setEmailFor] = useState<LinkView | null>(null);
   const [activityFor, setActivityFor] = useState<LinkView | null>(null);
-  const stats = useLinkStats(resource.state === 'ready' ? resource.data.links.map((l) => l.id) : []);
+  const stats = useLinkStats(resource.state === 'ready' ? resource.data.links.map((l) => l.id) : [], resource.state === 'ready' ? resource.data.links : []);
   const [busy, setBusy] = useState(false);
   const formState = useLinkFormErrors('The link was not saved', 'You cannot change this link');
 

@@ -1,6 +1,6 @@
 import React, { useState } from 'react';
 import { Box, Button, Form, FormFooter, Heading, SectionMessage, Stack, Text, useProductContext } from '@forge/react';
-import type { PolicySettingsInput, SpaceConfigInput, SpaceConfigResult } from '../../shared/contract';
+import { SPACE_LINKS_FIRST_PAGE, type PolicySettingsInput, type SpaceConfigInput, type SpaceConfigResult } from '../../shared/contract';
 import { policySettingsOf } from '../../core/policy-settings';
 import { api } from '../api';
 import { ConfigSwitches } from './config-switches';
@@ -140,7 +140,8 @@ const SpaceSettingsForm = ({ data, onSaved, onReload }: { data: SpaceConfigResul
           <LinksTable
             revokeVia="status"
             queryKey={`${spaceKey}:${JSON.stringify(linkFilters)}:${linksCreated}`}
-            fetchPage={(cursor) => api.listSpaceLinks({ limit: 20, ...(cursor ? { cursor } : {}), ...toLinkListFilter(linkFilters), spaceKey })}
+            fetchPage={(cursor) => api.listSpaceLinks({ limit: SPACE_LINKS_FIRST_PAGE, ...(cursor ? { cursor } : {}), ...toLinkListFilter(linkFilters), spaceKey })}
+            initialPage={data.links}
             emptyText="Nobody has shared a page of this space yet."
           />
         </Stack>
