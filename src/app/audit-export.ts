@@ -10,6 +10,8 @@
  *   delivered twice, or started again after a crash, continues from the last checkpoint and writes the
  *   same chunks again: at-least-once delivery does no harm. A step is bounded (time and rows) and enqueues
  *   the next one.
+ * - Each row starts with the time and the entry as a plain sentence with names (`summary`), then the raw
+ *   fields; names are looked up in bulk per listed page (audit-names.ts), never per row.
  * - The CSV is cut into parts that each fit one web-trigger response (Forge: 5 MB with headers); every
  *   part starts with a UTF-8 byte order mark (so Excel opens accented names correctly; the part size
  *   counts it) and the header line, so each file opens on its own.
@@ -33,6 +35,7 @@ import { DomainError } from '../core/errors';
 import type { AuditEntry } from '../core/model';
 import type { AuditExportStatus, AuditExportView } from '../shared/contract';
 import { recordAudit } from './audit';
+import { createAuditNameCache, resolveAuditNames } from './audit-names';
 import { auditEntryCsvLine, auditExportFileBase, CSV_HEADER_LINE, toAuditFilter, type AuditQuery } from './audit-log';
 import { authorizeSiteAdmin, type Caller } from './authorize';
 import type { AppDeps } from './deps';
@@ -519,15 +522,18 @@ const writeRows = async (deps: AppDeps, saved: { record: ExportRecord }, limits:
 
   let cursor = start.cursor;
   let skip = start.skip;
+  // Names for the summary column: a few bulk lookups per listed page, each id once per step (audit-names.ts).
+  const nameCache = createAuditNameCache();
   for (;;) {
     const page = await deps.store.audit.list(filter, { limit: LIST_PAGE, ...(cursor ? { cursor } : {}) });
+    const names = await resolveAuditNames(deps, page.items.slice(skip), nameCache);
     for (let i = skip; i < page.items.length; i += 1) {
       if (saved.record.rows + bufferRows >= limits.maxRows) {
         if (parts.length === 0) startPart();
         return flush(cursor, i, { truncated: true });
       }
       const entry = page.items[i] as AuditEntry;
-      const line = `${auditEntryCsvLine(entry)}\r\n`;
+      const line = `${auditEntryCsvLine(entry, names)}\r\n`;
       const lineBytes = utf8Bytes(line);
       const part = parts.at(-1);
       if (!part) startPart();

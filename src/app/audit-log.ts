@@ -3,6 +3,7 @@
  * and per-link view statistics.
  * Authorization happens in the resolvers (audit-resolvers.ts); these functions trust their filter.
  */
+import { describeAuditEntry, type AuditNames } from '../core/audit-sentences';
 import { DomainError } from '../core/errors';
 import { AUDIT_ACTIONS, type AuditAction, type AuditEntry } from '../core/model';
 import type { AppDeps } from './deps';
@@ -56,7 +57,8 @@ export const listAuditLog = async (
 // ---------------------------------------------------------------------------------------------
 // CSV
 
-export const CSV_COLUMNS = ['time_utc', 'action', 'actor', 'link_id', 'page_id', 'space_key', 'count', 'detail'] as const;
+/** `summary` is the entry as a sentence with names (core/audit-sentences.ts); the raw fields follow it. */
+export const CSV_COLUMNS = ['time_utc', 'summary', 'action', 'actor', 'link_id', 'page_id', 'space_key', 'count', 'detail'] as const;
 
 /**
  * One CSV field, RFC 4180 quoted, safe to open in a spreadsheet: a cell that starts with a formula
@@ -69,15 +71,15 @@ export const csvField = (value: string | number | null): string => {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
-/** One CSV record (no line break): the columns of CSV_COLUMNS, every cell through csvField. */
-export const auditEntryCsvLine = (e: AuditEntry): string =>
-  [new Date(e.at).toISOString(), e.action, e.actor, e.linkId, e.pageId, e.spaceKey, e.count, e.detail].map(csvField).join(',');
+/** One CSV record (no line break): the columns of CSV_COLUMNS, every cell through csvField. Dates in the summary are UTC, like time_utc. */
+export const auditEntryCsvLine = (e: AuditEntry, names: AuditNames = {}): string =>
+  [new Date(e.at).toISOString(), describeAuditEntry(e, names), e.action, e.actor, e.linkId, e.pageId, e.spaceKey, e.count, e.detail].map(csvField).join(',');
 
 /** Records end with CRLF (RFC 4180), the header line included. */
 export const CSV_HEADER_LINE = `${CSV_COLUMNS.join(',')}\r\n`;
 
-export const auditEntriesToCsv = (entries: readonly AuditEntry[]): string =>
-  CSV_HEADER_LINE + entries.map((e) => `${auditEntryCsvLine(e)}\r\n`).join('');
+export const auditEntriesToCsv = (entries: readonly AuditEntry[], names: AuditNames = {}): string =>
+  CSV_HEADER_LINE + entries.map((e) => `${auditEntryCsvLine(e, names)}\r\n`).join('');
 
 /**
  * The file name of an export (without `.csv`): its scope and the time it was asked for, e.g.

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AuditAction, AuditEntry, ShareLink } from '../core/model';
+import type { AuditAction, AuditEntry, AuditEntryNames, ShareLink } from '../core/model';
 import type { AppDeps } from './deps';
 import { collectPages } from './listing';
 
@@ -10,15 +10,20 @@ export interface AuditInput {
   pageId?: string | null;
   spaceKey?: string | null;
   detail?: string;
+  /** Names known at write time (link name, page title, space name): the log then reads in words without a lookup. */
+  names?: AuditEntryNames;
 }
 
 type AuditDeps = Pick<AppDeps, 'store' | 'clock' | 'random'>;
 
-/** Where a link's event is filed: the link, its shared page and its space. */
-export const linkAuditScope = (link: Pick<ShareLink, 'id' | 'pageId' | 'spaceKey'>): Pick<AuditInput, 'linkId' | 'pageId' | 'spaceKey'> => ({
+/** Where a link's event is filed: the link, its shared page and its space, with the names the link holds. */
+export const linkAuditScope = (
+  link: Pick<ShareLink, 'id' | 'pageId' | 'spaceKey'> & Partial<Pick<ShareLink, 'name' | 'pageTitle'>>,
+): Pick<AuditInput, 'linkId' | 'pageId' | 'spaceKey' | 'names'> => ({
   linkId: link.id,
   pageId: link.pageId,
   spaceKey: link.spaceKey,
+  ...(link.name || link.pageTitle ? { names: { ...(link.name ? { link: link.name } : {}), ...(link.pageTitle ? { page: link.pageTitle } : {}) } } : {}),
 });
 
 /** Masks an address for the audit trail: `ann.smith@acme.com` → `a***@acme.com`. */
@@ -71,6 +76,19 @@ export const AUDIT_AGGREGATE_PREFIX = 'audit-agg:';
 
 const newId = (deps: AuditDeps): string => Buffer.from(deps.random.bytes(12)).toString('base64url');
 
+const MAX_AUDIT_NAME = 200;
+
+/** Names are user text: scrubbed like details, shorter, and left out when empty. */
+const scrubNames = (names: AuditEntryNames | undefined): { names?: AuditEntryNames } => {
+  if (!names) return {};
+  const clean: AuditEntryNames = {};
+  for (const key of ['link', 'page', 'space'] as const) {
+    const value = names[key] === undefined ? '' : scrubAuditText(names[key]).trim().slice(0, MAX_AUDIT_NAME);
+    if (value) clean[key] = value;
+  }
+  return Object.keys(clean).length > 0 ? { names: clean } : {};
+};
+
 const buildEntry = (deps: AuditDeps, input: AuditInput, at: number, count: number, detail: string): AuditEntry => ({
   id: newId(deps),
   at,
@@ -81,6 +99,7 @@ const buildEntry = (deps: AuditDeps, input: AuditInput, at: number, count: numbe
   spaceKey: input.spaceKey ?? null,
   detail: scrubAuditText(detail),
   count,
+  ...scrubNames(input.names),
 });
 
 /** The entry-to-be of an aggregation window: everything an AuditEntry holds but its id, time and count. */
@@ -114,6 +133,7 @@ const recordAggregated = async (deps: AuditDeps, input: AuditInput, at: number, 
     pageId: input.pageId ?? null,
     spaceKey: input.spaceKey ?? null,
     detail: scrubAuditText(detail),
+    ...scrubNames(input.names),
     windowStart,
     windowEnd,
   };
@@ -181,6 +201,7 @@ export const flushAuditAggregates = async (deps: AuditDeps): Promise<number> => 
       spaceKey: p.spaceKey,
       detail: detail.slice(0, MAX_AUDIT_DETAIL),
       count: repeats,
+      ...scrubNames(p.names),
     };
     await deps.store.audit.append(entry);
     written += 1;

@@ -260,6 +260,7 @@ export const createLink = async (deps: AppDeps, caller: Caller, input: CreateLin
     linkId: id,
     pageId: page.id,
     spaceKey: page.spaceKey,
+    names: { link: link.name, page: page.title },
     detail: describeSecurity(link),
   });
   return { link: toLinkView(link, sp.policy, now), url: await shareUrlFor(deps, token) };
@@ -376,7 +377,10 @@ const pickSettings = (link: ShareLink): LinkSettings => {
 };
 
 const changedFields = (before: ShareLink, after: ShareLink): string[] => {
-  const fields = SETTING_KEYS.filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).map(String);
+  // Switches say which way they went ("requireSso on"), so the audit sentence can say "turned on".
+  const fields = SETTING_KEYS.filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).map((key) =>
+    typeof after[key] === 'boolean' ? `${key} ${after[key] ? 'on' : 'off'}` : String(key),
+  );
   if (before.passwordHash !== after.passwordHash) fields.push(after.passwordHash ? 'password set' : 'password removed');
   return fields;
 };

@@ -356,6 +356,10 @@ export interface ConfluenceContent {
   downloadAttachment(pageId: string, attachmentId: string, known?: Attachment): Promise<AttachmentData | undefined>;
   uploadAttachment(pageId: string, file: AttachmentData, comment: string): Promise<Attachment>;
   getSpace(spaceKey: string): Promise<SpaceInfo | undefined>;
+  /** Spaces by key in bulk (one request per 250 keys); spaces the app cannot see are missing from the answer. */
+  getSpaces(spaceKeys: readonly string[]): Promise<SpaceInfo[]>;
+  /** Display names in bulk (one request per 100 accounts); accounts Confluence does not know are missing. */
+  getUserNames(accountIds: readonly string[]): Promise<Map<string, string>>;
   /** Name (and the profile email when the user's visibility settings show it). */
   getUser(accountId: string): Promise<UserInfo | undefined>;
   /** The user's email whatever their profile visibility (for notifications to link creators); null when unknown. */

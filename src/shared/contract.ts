@@ -6,6 +6,7 @@
  */
 import type { DiagnosticsResults, RunDiagnosticsResult } from '../app/diagnostics';
 import type { ErrorCode, ErrorDetail } from '../core/errors';
+import type { AuditNames } from '../core/audit-sentences';
 import type { SelectedUsersCombination } from '../core/selected-users';
 import type {
   AccessLevel,
@@ -29,6 +30,9 @@ export type ResolverResult<T> =
   | { ok: false; error: { code: ErrorCode; message: string; details: ErrorDetail[] } };
 
 /** One page of a cursor-paginated list; `nextCursor` is absent on the last page. */
+/** A page of the audit log with the names of its people, links, pages and spaces (resolved in bulk; see core/audit-sentences). */
+export type AuditLogPage = CursorPage<AuditEntry> & { names?: AuditNames };
+
 export interface CursorPage<T> {
   items: T[];
   nextCursor?: string;
@@ -268,7 +272,7 @@ export interface ResolverContract {
     /** `continuing`: the reset ran out of time and goes on in the background (the audit log records its end). */
     result: { mode: 'links' | 'full'; deletedLinks: number; continuing: boolean };
   };
-  getAuditLog: { payload: AuditLogFilter & { cursor?: string; limit?: number }; result: CursorPage<AuditEntry> };
+  getAuditLog: { payload: AuditLogFilter & { cursor?: string; limit?: number }; result: AuditLogPage };
   /**
    * Starts a CSV export of the audit log as a background job (Confluence admins; the same filter as
    * getAuditLog). Without a job queue (local mode) the export is complete in the answer.

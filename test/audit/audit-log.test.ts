@@ -65,10 +65,20 @@ describe('CSV export', () => {
     const csv = auditEntriesToCsv(entries);
     expect(csv.endsWith('\r\n')).toBe(true);
     const rows = parseCsv(csv);
-    expect(rows[0]).toEqual(['time_utc', 'action', 'actor', 'link_id', 'page_id', 'space_key', 'count', 'detail']);
-    expect(rows[1]).toEqual(['2026-01-02T03:04:05.000Z', 'gate_failed', 'a***@x.com', 'L1', '', '', '7', 'wrong, "password"\r\nnext']);
-    expect(rows[2]![2]).toBe("'=cmd|calc");
-    expect(rows[2]![7]).toBe("'@evil");
+    expect(rows[0]).toEqual(['time_utc', 'summary', 'action', 'actor', 'link_id', 'page_id', 'space_key', 'count', 'detail']);
+    expect(rows[1]).toEqual([
+      '2026-01-02T03:04:05.000Z',
+      'a***@x.com failed a check on a link: wrong, "password"\r\nnext (7 times).',
+      'gate_failed',
+      'a***@x.com',
+      'L1',
+      '',
+      '',
+      '7',
+      'wrong, "password"\r\nnext',
+    ]);
+    expect(rows[2]![3]).toBe("'=cmd|calc");
+    expect(rows[2]![8]).toBe("'@evil");
     expect(rows).toHaveLength(3);
   });
 

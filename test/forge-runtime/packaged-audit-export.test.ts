@@ -70,7 +70,7 @@ describe('audit export in the Forge-packaged app', () => {
     expect(response.headers?.['Content-Type']).toEqual(['text/csv; charset=utf-8']);
     expect(response.headers?.['Content-Disposition']?.[0]).toMatch(/^attachment; filename="secure-share-audit-space-DEMO-\d{8}-\d{4}\.csv"/);
     // Each file starts with the UTF-8 byte order mark (Excel then reads accented names correctly).
-    expect(response.body).toBe(`\uFEFF${auditEntriesToCsv(entries)}`);
+    expect(response.body).toBe(`\uFEFF${auditEntriesToCsv(entries, { users: { 'u-editor': 'Erin Editor' }, spaces: { DEMO: 'Product Handbook' } })}`);
 
     const tampered = await runtime.invokeWebTrigger(share, { method: 'GET', path: `/export/${exportId}`, query: { ...query, exp: String(Number(query['exp']) + 60) } });
     expect(tampered.statusCode).toBe(403);

@@ -15,6 +15,8 @@ import { makeAudit } from '../store/store-fixtures';
 import { startHarness, type Harness } from './support/share-harness';
 
 const ADMIN = { accountId: 'u-site-admin' };
+/** The demo site's names, which the export's summary column reads ("Erin Editor changed … in Product Handbook"). */
+const NAMES = { users: { 'u-editor': 'Erin Editor' }, spaces: { DEMO: 'Product Handbook' } };
 
 let h: Harness;
 beforeEach(async () => {
@@ -62,7 +64,7 @@ describe('audit export download', () => {
     const bytes = await bytesOf(res);
     expect([...bytes.subarray(0, 3)]).toEqual(UTF8_BOM);
     const body = bytes.toString('utf8');
-    expect(body).toBe(CSV_BOM + auditEntriesToCsv(entries));
+    expect(body).toBe(CSV_BOM + auditEntriesToCsv(entries, NAMES));
     expect(body).toContain('Zoë’s link 1');
     expect(body).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(bytes.length).toBe(download!.bytes);
@@ -123,7 +125,7 @@ describe('audit export download', () => {
       expect(body.startsWith(CSV_BOM + CSV_HEADER_LINE)).toBe(true);
       joined += body.slice(CSV_BOM.length + CSV_HEADER_LINE.length);
     }
-    expect(CSV_HEADER_LINE + joined).toBe(auditEntriesToCsv(entries));
+    expect(CSV_HEADER_LINE + joined).toBe(auditEntriesToCsv(entries, NAMES));
   });
 });
 

@@ -29,8 +29,9 @@ import { createComments } from './comments';
 import { createAdapterContext, type ConfluenceRestOptions } from './context';
 import { createPageReads } from './pages';
 import { createRights } from './rights';
+import { createSpaceLookups } from './spaces';
 import type { RequestFn } from './transport';
-import { createUserLookups } from './users';
+import { createUserLookups, displayNameOf } from './users';
 
 export type { ConfluenceRestOptions } from './context';
 export type { RequestFn, RestHeaders, RestInit, RestResponse } from './transport';
@@ -49,6 +50,8 @@ export const createConfluenceRest = (
     ...createComments(ctx, users),
     ...createAttachments(ctx),
     getSpace: (spaceKey) => ctx.spaceByKey(ctx.asApp, spaceKey),
+    ...createSpaceLookups(ctx),
+    getUserNames: async (accountIds) => new Map([...(await users.usersByIds(accountIds))].map(([id, user]) => [id, displayNameOf(user)])),
     getUser: users.getUser,
     getUserEmail: users.getUserEmail,
     canRead: users.canRead,
