@@ -1,6 +1,7 @@
 import React from 'react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SiteSettings } from '../../src/core/model';
+import { localDateTime } from '../../src/core/audit-sentences';
 import { defaultSiteSettings } from '../../src/core/defaults';
 import { GlobalSettingsApp, GLOBAL_GROUPS, GLOBAL_SECTIONS } from '../../src/frontend/components/global-settings-app';
 import { ADMIN_SECTION_GROUPS } from '../browser/admin-navigation';
@@ -378,7 +379,7 @@ describe('global settings', () => {
     fakeHost.resolvers.getSiteSettings = () => ok({ settings: siteSettings(), secrets: { ssoClientSecret: false, emailApiKey: false } });
     await render(<GlobalSettingsApp />);
     await openTab('Audit log');
-    expect(hasText('2026-11-20 09:30 UTC')).toBe(true);
+    expect(hasText(localDateTime(Date.UTC(2026, 10, 20, 9, 30)))).toBe(true);
     expect(hasText('Link created')).toBe(true);
     expect(hasText('link_created')).toBe(false);
     await select(field('Action'), 'link_created');

@@ -1,11 +1,12 @@
 import React, { useCallback, useEffect, useState } from 'react';
-import { Box, Button, DatePicker, DynamicTable, EmptyState, Form, Heading, Inline, Link, SectionMessage, Select, Stack, Text, Textfield, User } from '@forge/react';
+import { Box, Button, DatePicker, DynamicTable, EmptyState, Form, Heading, Inline, Link, SectionMessage, Select, Stack, Text, Textfield, Tooltip } from '@forge/react';
+import { auditEntryIds, describeAuditEntry, localDate, localDateTime, type AuditNames } from '../../../core/audit-sentences';
 import { AUDIT_ACTIONS, type AuditAction, type AuditEntry } from '../../../core/model';
-import type { AuditExportView, AuditLogFilter, CursorPage, SiteSettingsInput } from '../../../shared/contract';
+import type { AuditExportView, AuditLogFilter, AuditLogPage, SiteSettingsInput } from '../../../shared/contract';
 import { api, toResolverError, type ResolverError } from '../../api';
 import { Field } from '../field';
 import { PageNavigation, useCursorStack } from '../page-navigation';
-import { AUDIT_ACTION_LABEL, formatDateTime, isAccountActor } from '../labels';
+import { AUDIT_ACTION_LABEL, formatDateTime } from '../labels';
 import { ErrorPanel } from '../states';
 import { SiteSettingsForm, type SiteSectionProps } from './site-settings-form';
 
@@ -78,7 +79,40 @@ const RetentionSettings = () => (
   </Box>
 );
 
-type PageState = { state: 'loading' } | { state: 'error'; error: ResolverError } | { state: 'ready'; page: CursorPage<AuditEntry> };
+type PageState = { state: 'loading' } | { state: 'error'; error: ResolverError } | { state: 'ready'; page: AuditLogPage };
+
+/**
+ * One entry as the log shows it: the time in the viewer's locale (UTC behind it), the action, and what
+ * happened as a sentence with names (ids behind it, in a tooltip).
+ */
+export const auditRow = (entry: AuditEntry, names: AuditNames) => {
+  const ids = auditEntryIds(entry);
+  const sentence = describeAuditEntry(entry, names, { formatDate: (at) => localDate(at) });
+  return {
+    key: entry.id,
+    cells: [
+      {
+        key: 'at',
+        content: (
+          <Tooltip content={formatDateTime(entry.at)}>
+            <Text>{localDateTime(entry.at)}</Text>
+          </Tooltip>
+        ),
+      },
+      { key: 'action', content: entry.count > 1 ? `${AUDIT_ACTION_LABEL[entry.action]} ×${entry.count}` : AUDIT_ACTION_LABEL[entry.action] },
+      {
+        key: 'what',
+        content: ids ? (
+          <Tooltip content={ids}>
+            <Text>{sentence}</Text>
+          </Tooltip>
+        ) : (
+          <Text>{sentence}</Text>
+        ),
+      },
+    ],
+  };
+};
 
 type ExportState =
   | { state: 'idle' }
@@ -321,6 +355,7 @@ export const AuditTab = ({ pollMs = 2000 }: { pollMs?: number } = {}) => {
 
   const items = page.state === 'ready' ? page.page.items : [];
   const nextCursor = page.state === 'ready' ? page.page.nextCursor : undefined;
+  const names = page.state === 'ready' ? (page.page.names ?? {}) : {};
 
   return (
     <Stack space="space.200">
@@ -376,21 +411,10 @@ export const AuditTab = ({ pollMs = 2000 }: { pollMs?: number } = {}) => {
             cells: [
               { key: 'at', content: 'When' },
               { key: 'action', content: 'Action' },
-              { key: 'actor', content: 'Who' },
-              { key: 'where', content: 'Space / page / link' },
-              { key: 'detail', content: 'Detail' },
+              { key: 'what', content: 'What happened' },
             ],
           }}
-          rows={items.map((entry) => ({
-            key: entry.id,
-            cells: [
-              { key: 'at', content: formatDateTime(entry.at) },
-              { key: 'action', content: entry.count > 1 ? `${AUDIT_ACTION_LABEL[entry.action]} ×${entry.count}` : AUDIT_ACTION_LABEL[entry.action] },
-              { key: 'actor', content: isAccountActor(entry.actor) ? <User accountId={entry.actor} /> : entry.actor },
-              { key: 'where', content: [entry.spaceKey, entry.pageId, entry.linkId].filter(Boolean).join(' / ') || '—' },
-              { key: 'detail', content: entry.detail },
-            ],
-          }))}
+          rows={items.map((entry) => auditRow(entry, names))}
         />
       )}
       <PageNavigation pages={pages} nextCursor={nextCursor} />
