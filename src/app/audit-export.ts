@@ -25,6 +25,9 @@
  * - A step that failed is enqueued again after a pause (30 s, then 120 s), so throttling does not use up
  *   the allowed failures within seconds.
  *
+ * The same job, chunks, parts and signed URLs export the links list (`startLinksExport`, issue 13): the
+ * record's `source` says which rows a step writes (link-csv.ts reads them); its filter is the list's.
+ *
  * Who may read an export: only the admin who started it (still a Confluence admin when asking). Another
  * admin gets the same "not found" as for an unknown id; they can start their own export.
  */
@@ -37,6 +40,7 @@ import type { AuditExportStatus, AuditExportView } from '../shared/contract';
 import { recordAudit } from './audit';
 import { createAuditNameCache, resolveAuditNames } from './audit-names';
 import { auditEntryCsvLine, auditExportFileBase, CSV_HEADER_LINE, toAuditFilter, type AuditQuery } from './audit-log';
+import { describeLinkExportFilter, LINK_CSV_HEADER_LINE, linkExportFileBase, readLinkCsvPage, type LinkExportFilter } from './link-csv';
 import { authorizeSiteAdmin, type Caller } from './authorize';
 import type { AppDeps } from './deps';
 import { collectPages } from './listing';
@@ -78,12 +82,15 @@ const SIGNING_SECRET = 'audit-export-signing-key';
 
 const recordKey = (id: string): string => `audit-export:${id}`;
 const chunkKey = (id: string, n: number): string => `audit-export:${id}:chunk:${n}`;
-/** One small record per export under its requester's prefix (a digest: no account id text in keys). */
-const requesterPrefix = (accountId: string): string =>
-  `audit-export-by:${createHash('sha256').update(accountId).digest('hex').slice(0, 32)}:`;
+/** What an export holds: the audit log (the default, also for records written before links exports) or the links list. */
+export type ExportSource = 'audit' | 'links';
+
+/** One small record per export under its requester's prefix (a digest: no account id text in keys), one prefix per source. */
+const requesterPrefix = (accountId: string, source: ExportSource = 'audit'): string =>
+  `${source === 'links' ? 'links-export-by' : 'audit-export-by'}:${createHash('sha256').update(accountId).digest('hex').slice(0, 32)}:`;
 /** Newest first in key order: the time is counted down from the largest 13-digit epoch. */
-const indexKey = (record: Pick<ExportRecord, 'id' | 'requestedBy' | 'createdAt'>): string =>
-  `${requesterPrefix(record.requestedBy)}${String(9_999_999_999_999 - record.createdAt).padStart(13, '0')}:${record.id}`;
+const indexKey = (record: Pick<ExportRecord, 'id' | 'requestedBy' | 'createdAt' | 'source'>): string =>
+  `${requesterPrefix(record.requestedBy, record.source)}${String(9_999_999_999_999 - record.createdAt).padStart(13, '0')}:${record.id}`;
 
 const count = z.int().check(z.nonnegative());
 const partSchema = z.object({ firstChunk: count, chunks: count, rows: count, bytes: count });
@@ -99,6 +106,20 @@ const recordSchema = z.object({
     since: z.optional(z.number()),
     until: z.optional(z.number()),
   }),
+  /** Absent: the audit log. */
+  source: z.optional(z.enum(['audit', 'links'])),
+  /** The links export's filter (source 'links'). */
+  links: z.optional(
+    z.object({
+      spaceKey: z.optional(z.string()),
+      status: z.optional(z.enum(['active', 'disabled'])),
+      nonCompliant: z.optional(z.boolean()),
+      search: z.optional(z.string()),
+      createdBy: z.optional(z.string()),
+      expiresFrom: z.optional(z.number()),
+      expiresUntil: z.optional(z.number()),
+    }),
+  ),
   status: z.enum(['queued', 'running', 'ready', 'failed']),
   /** The step that last started: a delivery of an earlier step is stale and does nothing. */
   step: count,
@@ -133,6 +154,8 @@ const saveExport = (deps: Pick<AppDeps, 'store'>, record: ExportRecord): Promise
   deps.store.ephemeral.put({ key: recordKey(record.id), value: { ...record }, expiresAt: record.createdAt + AUDIT_EXPORT_TTL_MS });
 
 const filterOf = (record: ExportRecord): AuditFilter => toAuditFilter(record.filter as AuditQuery);
+const linkFilterOf = (record: ExportRecord): LinkExportFilter => record.links ?? {};
+const isLinksExport = (record: Pick<ExportRecord, 'source'>): boolean => record.source === 'links';
 
 const DAY_START = /T00:00:00\.000Z$/;
 const DAY_END = /T23:59:59\.999Z$/;
@@ -160,14 +183,16 @@ const entriesWords = (n: number): string => `${n.toLocaleString('en-US')} ${n ==
 
 /** The export's own audit trail (site level: no link, page or space). Best effort, as every audit write. */
 const auditExport = (deps: AppDeps, record: ExportRecord, event: 'started' | 'ready' | 'failed', why?: string): Promise<void> => {
-  const scope = describeExportFilter(filterOf(record));
+  const links = isLinksExport(record);
+  const scope = links ? describeLinkExportFilter(linkFilterOf(record)) : describeExportFilter(filterOf(record));
+  const rowWords = (n: number) => (links ? `${n.toLocaleString('en-US')} ${n === 1 ? 'link' : 'links'}` : entriesWords(n));
   const detail =
     event === 'started'
       ? `Export started: ${scope}.`
       : event === 'ready'
-        ? `Export ready: ${entriesWords(record.rows)}${record.truncated ? ' (stopped at the export limit)' : ''}${record.parts.length > 1 ? ` in ${record.parts.length} files` : ''}; ${scope}.`
+        ? `Export ready: ${rowWords(record.rows)}${record.truncated ? ' (stopped at the export limit)' : ''}${record.parts.length > 1 ? ` in ${record.parts.length} files` : ''}; ${scope}.`
         : `Export failed: ${why ?? 'it did not finish'}; ${scope}.`;
-  return recordAudit(deps, { action: 'audit_exported', actor: record.requestedBy, detail });
+  return recordAudit(deps, { action: links ? 'links_exported' : 'audit_exported', actor: record.requestedBy, detail });
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -194,6 +219,31 @@ export const startAuditExport = async (
 ): Promise<AuditExportView> => {
   await authorizeSiteAdmin(deps, caller);
   const filter = toAuditFilter(query);
+  return startExport(deps, caller, { filter: { ...filter }, fileBase: auditExportFileBase(filter, deps.clock.now()) }, options);
+};
+
+/**
+ * A CSV of the links list (Confluence admins, re-checked here): the same filter as listAllLinks, the same
+ * job, parts and signed 15-minute download URLs as the audit export; audited as `links_exported`.
+ */
+export const startLinksExport = async (
+  deps: AppDeps,
+  caller: Caller,
+  filter: LinkExportFilter,
+  options: AuditExportStepOptions = {},
+): Promise<AuditExportView> => {
+  await authorizeSiteAdmin(deps, caller);
+  const links = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== '')) as LinkExportFilter;
+  return startExport(deps, caller, { filter: {}, source: 'links', links, fileBase: linkExportFileBase(links, deps.clock.now()) }, options);
+};
+
+/** Records an export (rights already checked), enqueues its first step or, without jobs, runs it whole. */
+const startExport = async (
+  deps: AppDeps,
+  caller: Caller,
+  what: Pick<ExportRecord, 'filter' | 'fileBase'> & { source?: 'links'; links?: LinkExportFilter },
+  options: AuditExportStepOptions,
+): Promise<AuditExportView> => {
   const now = deps.clock.now();
   const hourEnd = Math.floor(now / (60 * MINUTE_MS)) * 60 * MINUTE_MS + 60 * MINUTE_MS;
   if ((await deps.store.counters.increment(`audit-export-start:${caller.accountId}:${hourEnd}`, hourEnd)) > AUDIT_EXPORTS_PER_HOUR) {
@@ -204,7 +254,8 @@ export const startAuditExport = async (
     requestedBy: caller.accountId,
     createdAt: now,
     updatedAt: now,
-    filter: { ...filter },
+    filter: what.filter,
+    ...(what.source ? { source: what.source, links: what.links ?? {} } : {}),
     status: 'queued',
     step: 0,
     rows: 0,
@@ -216,7 +267,7 @@ export const startAuditExport = async (
     truncated: false,
     message: null,
     failures: 0,
-    fileBase: auditExportFileBase(filter, now),
+    fileBase: what.fileBase,
   };
   await Promise.all([
     saveExport(deps, record),
@@ -255,10 +306,10 @@ const indexEntrySchema = z.object({ id: z.string().check(z.regex(EXPORT_ID)), cr
  * The caller's exports of the last 24 hours, newest first, at most 10: status, rows, created time and, for
  * ready ones, fresh download URLs. Site admins only; another admin's exports never appear.
  */
-export const listAuditExports = async (deps: AppDeps, caller: Caller): Promise<AuditExportView[]> => {
+export const listAuditExports = async (deps: AppDeps, caller: Caller, source: ExportSource = 'audit'): Promise<AuditExportView[]> => {
   await authorizeSiteAdmin(deps, caller);
   const now = deps.clock.now();
-  const indexed = await collectPages((request) => deps.store.ephemeral.listByPrefix(requesterPrefix(caller.accountId), request), {
+  const indexed = await collectPages((request) => deps.store.ephemeral.listByPrefix(requesterPrefix(caller.accountId, source), request), {
     stopAfter: RECENT_AUDIT_EXPORTS,
   });
   const recent = indexed
@@ -267,7 +318,9 @@ export const listAuditExports = async (deps: AppDeps, caller: Caller): Promise<A
     .sort((a, b) => b.createdAt - a.createdAt)
     .slice(0, RECENT_AUDIT_EXPORTS);
   const records = await Promise.all(recent.map((entry) => loadExport(deps, entry.id)));
-  const mine = records.filter((r): r is ExportRecord => r !== undefined && r.requestedBy === caller.accountId);
+  const mine = records.filter(
+    (r): r is ExportRecord => r !== undefined && r.requestedBy === caller.accountId && (r.source ?? 'audit') === source,
+  );
   return Promise.all(mine.map((r) => exportView(deps, r)));
 };
 
@@ -514,26 +567,36 @@ const writeRows = async (deps: AppDeps, saved: { record: ExportRecord }, limits:
     bufferRows = 0;
   };
 
+  const links = isLinksExport(start);
   const startPart = () => {
     parts.push({ firstChunk: saved.record.chunks, chunks: 0, rows: 0, bytes: 0 });
     // The byte order mark counts towards the part's bytes (and the chunk's) like any other text.
-    append(CSV_BOM + CSV_HEADER_LINE, false);
+    append(CSV_BOM + (links ? LINK_CSV_HEADER_LINE : CSV_HEADER_LINE), false);
   };
 
   let cursor = start.cursor;
   let skip = start.skip;
   // Names for the summary column: a few bulk lookups per listed page, each id once per step (audit-names.ts).
   const nameCache = createAuditNameCache();
+  /** One listed page as CSV rows: audit entries, or links after the list's filters (link-csv.ts). */
+  const readPage = async (at: string | null, from: number): Promise<{ items: Array<{ line: string; at: number }>; nextCursor?: string | undefined }> => {
+    if (links) {
+      const rows = await readLinkCsvPage(deps, linkFilterOf(start), at, LIST_PAGE);
+      return { items: rows.rows, nextCursor: rows.nextCursor };
+    }
+    const page = await deps.store.audit.list(filter, { limit: LIST_PAGE, ...(at ? { cursor: at } : {}) });
+    const names = await resolveAuditNames(deps, page.items.slice(from), nameCache);
+    return { items: page.items.map((entry: AuditEntry) => ({ line: `${auditEntryCsvLine(entry, names)}\r\n`, at: entry.at })), nextCursor: page.nextCursor };
+  };
   for (;;) {
-    const page = await deps.store.audit.list(filter, { limit: LIST_PAGE, ...(cursor ? { cursor } : {}) });
-    const names = await resolveAuditNames(deps, page.items.slice(skip), nameCache);
+    const page = await readPage(cursor, skip);
     for (let i = skip; i < page.items.length; i += 1) {
       if (saved.record.rows + bufferRows >= limits.maxRows) {
         if (parts.length === 0) startPart();
         return flush(cursor, i, { truncated: true });
       }
-      const entry = page.items[i] as AuditEntry;
-      const line = `${auditEntryCsvLine(entry, names)}\r\n`;
+      const entry = page.items[i]!;
+      const line = entry.line;
       const lineBytes = utf8Bytes(line);
       const part = parts.at(-1);
       if (!part) startPart();

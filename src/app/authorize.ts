@@ -69,12 +69,18 @@ export const authorizeSpaceAdmin = async (deps: AppDeps, caller: Caller, spaceKe
   throw new DomainError('forbidden', `Only administrators of space ${spaceKey} can do this.`);
 };
 
+/** Whether the caller administers the link's space or the site (fail closed when Confluence cannot say). */
+export const administersLink = async (deps: AppDeps, caller: Caller, link: Pick<ShareLink, 'spaceKey'>): Promise<boolean> =>
+  (await verify(() => deps.rights.isSpaceAdmin(caller.accountId, link.spaceKey))) || (await isSiteAdmin(deps, caller));
+
 /**
  * What a caller may do to an existing link:
- * - `edit` (change settings, rotate): editors of the link's page;
- * - `moderate` (disable, enable, delete): editors of the page, admins of the link's space, site admins;
+ * - `edit` (change settings, rotate): editors of the link's page, admins of the link's space, site admins
+ *   (the admins' console, issue 13: within the link's policy, audited, the creator stays the creator);
+ * - `moderate` (disable, enable, delete): the same people;
  * - `reshare` (see, copy and email the same URL): the link's creator and everyone who may moderate it.
- * Returns the page (with its current title and space) when the caller can edit it.
+ * Returns the page (with its current title and space) when the caller can edit it; undefined when the
+ * right comes from administering the space or the site (or from being the creator, for `reshare`).
  * @throws DomainError('forbidden')
  */
 export const authorizeLinkAction = async (
@@ -87,9 +93,6 @@ export const authorizeLinkAction = async (
   if (action === 'reshare' && link.createdBy === caller.accountId) return undefined;
   const page = await verify(() => deps.rights.pageEditable(caller.accountId, link.pageId));
   if (page) return page;
-  if (action === 'moderate' || action === 'reshare') {
-    const spaceAdmin = await verify(() => deps.rights.isSpaceAdmin(caller.accountId, link.spaceKey));
-    if (spaceAdmin || (await isSiteAdmin(deps, caller))) return undefined;
-  }
-  throw new DomainError('forbidden', 'You need edit permission on the shared page to manage this link.');
+  if (await administersLink(deps, caller, link)) return undefined;
+  throw new DomainError('forbidden', 'You need edit permission on the shared page, or to administer its space, to manage this link.');
 };

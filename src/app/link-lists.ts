@@ -1,20 +1,14 @@
 import { DomainError, isDomainError } from '../core/errors';
-import { linkScopeOf, type LinkStatus, type LinkView, type ShareLink } from '../core/model';
+import type { LinkStatus, LinkView, ShareLink } from '../core/model';
 import type { CursorPage, LinkListItem } from '../shared/contract';
-import { recordAudit } from './audit';
 import { authorizeSiteAdmin, authorizeSpaceAdmin, type Caller } from './authorize';
+import { bulkLinkAction } from './link-console';
 import type { AppDeps } from './deps';
 import { createCreatorNames, createSpacePolicyCache, toLinkView } from './link-views';
+import { createSearchMatcher, expiryRangeMatcher, storeFilterOf, type LinkListQuery } from './link-query';
 import type { LinkFilter } from './ports';
 
-export interface LinkListQuery {
-  spaceKey?: string | undefined;
-  status?: LinkStatus | undefined;
-  nonCompliant?: boolean | undefined;
-  search?: string | undefined;
-  cursor?: string | undefined;
-  limit?: number | undefined;
-}
+export type { LinkListQuery } from './link-query';
 
 const DEFAULT_LIMIT = 50;
 const STORE_BATCH = 100;
@@ -34,6 +28,8 @@ const MAX_SCANNED_PER_CALL = 2000;
 interface ListCursor {
   s: string | null;
   a: [number, string] | null;
+  /** Which of the plan's store filters is being read (the expiry index reads one status after the other). */
+  p?: number;
 }
 
 const encodeCursor = (cursor: ListCursor): string => Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
@@ -50,16 +46,37 @@ const decodeCursor = (text: string | undefined): ListCursor => {
     throw invalid;
   }
   if (typeof value !== 'object' || value === null) throw invalid;
-  const { s, a } = value as Record<string, unknown>;
+  const { s, a, p } = value as Record<string, unknown>;
   if (s !== null && typeof s !== 'string') throw invalid;
+  if (p !== undefined && p !== 0 && p !== 1) throw invalid;
   if (a !== null && !(Array.isArray(a) && a.length === 2 && typeof a[0] === 'number' && typeof a[1] === 'string')) {
     throw invalid;
   }
-  return { s, a: a as [number, string] | null };
+  return { s, a: a as [number, string] | null, ...(p !== undefined ? { p } : {}) };
 };
 
-const isAfter = (link: ShareLink, key: [number, string]): boolean =>
-  link.createdAt > key[0] || (link.createdAt === key[0] && link.id > key[1]);
+type SortKey = [number, string];
+const isAfter = (key: SortKey, than: SortKey): boolean => key[0] > than[0] || (key[0] === than[0] && key[1] > than[1]);
+
+/** The largest instant the expiry index takes (15 digits). */
+const MAX_INDEXED_INSTANT = 999_999_999_999_999;
+
+/**
+ * How the store is read for a query, and in which order:
+ * - with an expiry range and neither space nor creator: the store's by-status-expiry index (issue 15),
+ *   one status after the other (the given one, else active then disabled), soonest expiry first;
+ * - otherwise the index of space, status or creator, newest first, the expiry range checked link by link.
+ */
+const listPlan = (query: LinkListQuery): { filters: LinkFilter[]; keyOf: (link: ShareLink) => SortKey } => {
+  const filter = storeFilterOf(query);
+  const ranged = query.expiresFrom !== undefined || query.expiresUntil !== undefined;
+  if (ranged && filter.spaceKey === undefined && filter.createdBy === undefined) {
+    const expiring = { after: Math.max(0, (query.expiresFrom ?? 0) - 1), until: Math.min(query.expiresUntil ?? MAX_INDEXED_INSTANT, MAX_INDEXED_INSTANT) };
+    const statuses: LinkStatus[] = query.status ? [query.status] : ['active', 'disabled'];
+    return { filters: statuses.map((status) => ({ status, expiring })), keyOf: (link) => [link.expiresAt ?? MAX_INDEXED_INSTANT, link.id] };
+  }
+  return { filters: [filter], keyOf: (link) => [link.createdAt, link.id] };
+};
 
 /** One store batch; a store cursor that came from the client and fails is reported as a bad cursor, not a crash. */
 const listBatch = async (deps: AppDeps, filter: LinkFilter, storeCursor: string | null, fromClient: boolean) => {
@@ -87,10 +104,8 @@ type CreatorNames = ReturnType<typeof createCreatorNames>;
 const scanLinks = async (deps: AppDeps, query: LinkListQuery, names: CreatorNames): Promise<CursorPage<LinkView>> => {
   const limit = query.limit ?? DEFAULT_LIMIT;
   const cursor = decodeCursor(query.cursor);
-  const filter: LinkFilter = {
-    ...(query.spaceKey ? { spaceKey: query.spaceKey } : {}),
-    ...(query.status ? { status: query.status } : {}),
-  };
+  const plan = listPlan(query);
+  const expiresInRange = expiryRangeMatcher(query);
   const policyOf = createSpacePolicyCache(deps);
   const searching = (query.search?.trim() ?? '') !== '';
   const matchesSearch = createSearchMatcher(query.search, names);
@@ -99,31 +114,42 @@ const scanLinks = async (deps: AppDeps, query: LinkListQuery, names: CreatorName
   const items: LinkView[] = [];
   let storeCursor = cursor.s;
   let after = cursor.a;
+  let part = cursor.p ?? 0;
   let scanned = 0;
+  if (part >= plan.filters.length) throw new DomainError('invalid_input', 'The list cursor is invalid or expired; reload the list.');
 
   for (;;) {
-    const batch = await listBatch(deps, filter, storeCursor, storeCursor === cursor.s && cursor.s !== null);
+    const batch = await listBatch(deps, plan.filters[part]!, storeCursor, storeCursor === cursor.s && cursor.s !== null);
     for (const link of batch.items) {
       if (typeof link.createdByName === 'string' && link.createdByName !== '') names.remember(link.createdBy, link.createdByName);
     }
     if (searching) lookupBudget -= await lookUpUnnamedCreators(batch.items, names, lookupBudget);
     for (const [index, link] of batch.items.entries()) {
-      if (after && !isAfter(link, after)) continue;
-      after = [link.createdAt, link.id];
+      const key = plan.keyOf(link);
+      if (after && !isAfter(key, after)) continue;
+      after = key;
       scanned += 1;
       const { policy } = await policyOf(link.spaceKey);
       const view = toLinkView(link, policy, now);
       if (query.nonCompliant && view.effectiveStatus !== 'non_compliant') continue;
+      if (!expiresInRange(link)) continue;
       if (!matchesSearch(link)) continue;
       items.push(view);
       if (items.length === limit) {
-        const more = index < batch.items.length - 1 || batch.nextCursor !== undefined;
-        return more ? { items, nextCursor: encodeCursor({ s: storeCursor, a: after }) } : { items };
+        const more = index < batch.items.length - 1 || batch.nextCursor !== undefined || part < plan.filters.length - 1;
+        return more ? { items, nextCursor: encodeCursor({ s: storeCursor, a: after, p: part }) } : { items };
       }
     }
-    if (batch.nextCursor === undefined) return { items };
-    storeCursor = batch.nextCursor;
-    if (scanned >= MAX_SCANNED_PER_CALL) return { items, nextCursor: encodeCursor({ s: storeCursor, a: after }) };
+    if (batch.nextCursor === undefined) {
+      if (part === plan.filters.length - 1) return { items };
+      // The next status of the expiry index, from its start.
+      part += 1;
+      storeCursor = null;
+      after = null;
+    } else {
+      storeCursor = batch.nextCursor;
+    }
+    if (scanned >= MAX_SCANNED_PER_CALL) return { items, nextCursor: encodeCursor({ s: storeCursor, a: after, p: part }) };
   }
 };
 
@@ -138,21 +164,6 @@ const lookUpUnnamedCreators = async (links: readonly ShareLink[], names: Creator
     .slice(0, budget);
   await Promise.all(unnamed.map((accountId) => names.nameOf(accountId)));
   return unnamed.length;
-};
-
-/**
- * Name, page title ("Whole space" for a whole-space link, as the lists show it), creator account id or creator
- * display name (stored on the link, else from this call's bounded lookups).
- */
-const createSearchMatcher = (search: string | undefined, names: CreatorNames): ((link: ShareLink) => boolean) => {
-  const needle = search?.trim().toLowerCase() ?? '';
-  if (needle === '') return () => true;
-  return (link) =>
-    link.name.toLowerCase().includes(needle) ||
-    link.pageTitle.toLowerCase().includes(needle) ||
-    (linkScopeOf(link) === 'space' && 'whole space'.includes(needle)) ||
-    link.createdBy.toLowerCase().includes(needle) ||
-    (link.createdByName || names.known(link.createdBy) || '').toLowerCase().includes(needle);
 };
 
 /** All links of a space (space admins and site admins). */
@@ -177,47 +188,8 @@ export interface RevokeResult {
   notFound: string[];
 }
 
-/** Disables many links at once (site admins); each disabled link's sessions end at once. */
+/** Disables many links at once (site admins); each disabled link's sessions end at once (see bulkLinkAction). */
 export const revokeLinks = async (deps: AppDeps, caller: Caller, linkIds: readonly string[]): Promise<RevokeResult> => {
-  await authorizeSiteAdmin(deps, caller);
-  const result: RevokeResult = { disabled: [], alreadyDisabled: [], notFound: [] };
-  for (const id of new Set(linkIds)) {
-    const outcome = await disableWithRetry(deps, id);
-    if (outcome === 'missing') result.notFound.push(id);
-    else if (outcome === 'already') result.alreadyDisabled.push(id);
-    else {
-      result.disabled.push(id);
-      await recordAudit(deps, {
-        action: 'link_disabled',
-        actor: caller.accountId,
-        linkId: id,
-        pageId: outcome.pageId,
-        spaceKey: outcome.spaceKey,
-        detail: 'bulk revoke',
-      });
-    }
-  }
-  return result;
-};
-
-const disableWithRetry = async (deps: AppDeps, id: string): Promise<'missing' | 'already' | ShareLink> => {
-  for (let attempt = 0; ; attempt += 1) {
-    const link = await deps.store.links.get(id);
-    if (!link) return 'missing';
-    if (link.status === 'disabled') return 'already';
-    const next: ShareLink = {
-      ...link,
-      status: 'disabled',
-      version: link.version + 1,
-      epoch: link.epoch + 1,
-      updatedAt: deps.clock.now(),
-    };
-    try {
-      await deps.store.links.update(next, link.version);
-      return next;
-    } catch (error) {
-      // A concurrent edit is not a reason to leave the link open: re-read and disable again.
-      if (!(isDomainError(error) && error.code === 'version_conflict') || attempt >= 3) throw error;
-    }
-  }
+  const result = await bulkLinkAction(deps, caller, { action: 'disable', linkIds, detail: 'bulk revoke' });
+  return { disabled: result.changed, alreadyDisabled: result.unchanged, notFound: result.notFound };
 };

@@ -293,7 +293,10 @@ export interface UpdateLinkInput {
   password: PasswordChange;
 }
 
-/** Edits a link (page editors). Stale version → version_conflict. Gate changes end existing sessions. */
+/**
+ * Edits a link (page editors; admins of its space and Confluence admins from their consoles, within the
+ * same policy). Stale version → version_conflict. Gate changes end existing sessions.
+ */
 export const updateLink = async (deps: AppDeps, caller: Caller, input: UpdateLinkInput): Promise<LinkView> => {
   const stored = await loadLink(deps, input.linkId);
   const page = await authorizeLinkAction(deps, caller, stored, 'edit');
@@ -348,7 +351,8 @@ export const updateLink = async (deps: AppDeps, caller: Caller, input: UpdateLin
     action: 'link_updated',
     actor: caller.accountId,
     ...linkAuditScope(link),
-    detail: changedFields(link, next).join(', ') || 'no change',
+    // An admin who cannot edit the page edits from the console: said so in the trail (the creator stays the creator).
+    detail: `${changedFields(link, next).join(', ') || 'no change'}${page ? '' : ' (by an administrator)'}`,
   });
   return toLinkView(next, sp.policy, now);
 };
@@ -395,26 +399,41 @@ export const setLinkStatus = async (
   await authorizeLinkAction(deps, caller, link, 'moderate');
   checkVersion(link, input.version);
   const sp = await loadSpacePolicy(deps, link.spaceKey);
-  const now = deps.clock.now();
-  if (link.status === input.status) return toLinkView(link, sp.policy, now);
-  const next: ShareLink = {
-    ...link,
-    status: input.status,
-    version: link.version + 1,
-    epoch: input.status === 'disabled' ? link.epoch + 1 : link.epoch,
-    updatedAt: now,
-  };
-  await writeLink(deps, next, link.version);
-  await recordAudit(deps, {
-    action: input.status === 'disabled' ? 'link_disabled' : 'link_enabled',
-    actor: caller.accountId,
-    ...linkAuditScope(link),
-  });
-  return toLinkView(next, sp.policy, now);
+  const next = await writeLinkStatus(deps, caller.accountId, link, input.status);
+  return toLinkView(next ?? link, sp.policy, deps.clock.now());
 };
 
 /**
- * Replaces the token (page editors): the old URL and every session die, for everyone who holds it.
+ * Sets the status of a link whose rights were checked by the caller (version-checked write, audited,
+ * disabling ends sessions). Returns the written link, or undefined when it already had that status.
+ */
+export const writeLinkStatus = async (
+  deps: AppDeps,
+  actor: string,
+  link: ShareLink,
+  status: LinkStatus,
+  detail?: string,
+): Promise<ShareLink | undefined> => {
+  if (link.status === status) return undefined;
+  const next: ShareLink = {
+    ...link,
+    status,
+    version: link.version + 1,
+    epoch: status === 'disabled' ? link.epoch + 1 : link.epoch,
+    updatedAt: deps.clock.now(),
+  };
+  await writeLink(deps, next, link.version);
+  await recordAudit(deps, {
+    action: status === 'disabled' ? 'link_disabled' : 'link_enabled',
+    actor,
+    ...linkAuditScope(link),
+    ...(detail ? { detail } : {}),
+  });
+  return next;
+};
+
+/**
+ * Replaces the token (page editors, space admins, Confluence admins): the old URL and every session die, for everyone who holds it.
  * @throws DomainError('sharing_disabled') while the space or site has sharing off.
  */
 export const rotateLink = async (
@@ -460,12 +479,17 @@ const deleteSubscriptionsOf = async (deps: AppDeps, linkId: string): Promise<voi
 export const deleteLink = async (deps: AppDeps, caller: Caller, linkId: string): Promise<void> => {
   const link = await loadLink(deps, linkId);
   await authorizeLinkAction(deps, caller, link, 'moderate');
+  await removeLink(deps, caller.accountId, link);
+};
+
+/** Deletes a link whose rights were checked by the caller, with its subscriptions; audited. */
+export const removeLink = async (deps: AppDeps, actor: string, link: ShareLink, detail?: string): Promise<void> => {
   await deps.store.links.delete(link.id);
   await deleteSubscriptionsOf(deps, link.id);
   await recordAudit(deps, {
     action: 'link_deleted',
-    actor: caller.accountId,
+    actor,
     ...linkAuditScope(link),
-    detail: link.name,
+    detail: detail ? `${link.name} (${detail})` : link.name,
   });
 };

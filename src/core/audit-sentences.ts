@@ -217,6 +217,14 @@ export const AUDIT_SENTENCES: Readonly<Record<AuditAction, (p: SentenceParts) =>
     if (m[1] === 'ready') return `The audit log export of ${p.who} is ready: ${rest}`;
     return `The audit log export of ${p.who} failed: ${rest}`;
   },
+  links_exported: (p) => {
+    const m = /^Export (started|ready|failed): (.*)$/.exec(p.detail);
+    if (!m) return withDetail(`${p.who} exported the links list`, p.detail);
+    const rest = m[2]!.replace(/\.$/, '');
+    if (m[1] === 'started') return `${p.who} started a links export (${rest})`;
+    if (m[1] === 'ready') return `The links export of ${p.who} is ready: ${rest}`;
+    return `The links export of ${p.who} failed: ${rest}`;
+  },
   view_allowed: (p) => `${p.who} opened ${p.linkOnPage}`,
   view_denied: visitorSentence('was refused'),
   gate_passed: visitorSentence('passed a check on'),

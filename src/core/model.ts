@@ -224,6 +224,8 @@ export const AUDIT_ACTIONS = [
   'settings_changed',
   /** A Confluence admin exported the audit log as CSV (started, then ready or failed; never the download URL). */
   'audit_exported',
+  /** A Confluence admin exported the links list as CSV (started, then ready or failed; never the download URL). */
+  'links_exported',
   'view_allowed',
   'view_denied',
   'gate_passed',

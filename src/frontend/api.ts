@@ -83,4 +83,8 @@ export const api = {
   getAuditExport: (p: ResolverPayload<'getAuditExport'>) => callResolver('getAuditExport', p),
   listAuditExports: () => callResolver('listAuditExports', {}),
   getLinkStats: (p: ResolverPayload<'getLinkStats'>) => callResolver('getLinkStats', p),
+  bulkLinks: (p: ResolverPayload<'bulkLinks'>) => callResolver('bulkLinks', p),
+  getLinkForEdit: (p: ResolverPayload<'getLinkForEdit'>) => callResolver('getLinkForEdit', p),
+  startLinksExport: (p: ResolverPayload<'startLinksExport'>) => callResolver('startLinksExport', p),
+  listLinksExports: () => callResolver('listLinksExports', {}),
 };

@@ -181,6 +181,31 @@ export interface LinkListFilter {
   nonCompliant?: boolean;
   /** Case-insensitive match on link name, page title or creator accountId/display name. */
   search?: string;
+  /** Only links created by this account. */
+  createdBy?: string;
+  /** Only links expiring within this range (epoch ms, inclusive); links that never expire are left out. */
+  expiresFrom?: number;
+  expiresUntil?: number;
+}
+
+/** What a console's bulk action does to the selected links. */
+export type BulkLinkAction = 'disable' | 'enable' | 'delete';
+
+/** `changed`: links this call changed; `unchanged`: already in that state; `notFound`: unknown (or of another space). */
+export interface BulkLinkResult {
+  action: BulkLinkAction;
+  changed: string[];
+  unchanged: string[];
+  notFound: string[];
+}
+
+/** What the console's edit form needs for one link (its space's policy, whether the caller edits the page). */
+export interface LinkEditContext {
+  link: LinkListItem;
+  policy: EffectivePolicyView;
+  passwordSuggested: boolean;
+  /** The caller can edit the page too (else the right comes from administering the space or the site). */
+  pageEditable: boolean;
 }
 
 export interface AuditLogFilter {
@@ -289,6 +314,14 @@ export interface ResolverContract {
   getDiagnostics: { payload: Record<string, never>; result: { results: DiagnosticsResults | null } };
   /** Saves the client-IP header the browser check recommended into the site settings. */
   applyDiagnosticsIpHeader: { payload: Record<string, never>; result: { clientIpHeader: string } };
+  /** Disable, enable or delete many links: site-wide (Confluence admins) or of one space (its admins). */
+  bulkLinks: { payload: { action: BulkLinkAction; linkIds: string[]; spaceKey?: string }; result: BulkLinkResult };
+  /** One link with its space's policy, for the console's edit form (page editors, space admins, Confluence admins). */
+  getLinkForEdit: { payload: { linkId: string }; result: LinkEditContext };
+  /** A CSV of the links list (Confluence admins), as the audit export: poll getAuditExport for its download links. */
+  startLinksExport: { payload: Omit<LinkListFilter, 'cursor' | 'limit'> & { spaceKey?: string }; result: AuditExportView };
+  /** The caller's links exports of the last 24 hours, newest first, at most 10. */
+  listLinksExports: { payload: Record<string, never>; result: { exports: AuditExportView[] } };
   /** View count and last opened time per link (creator, page editor, space or site admin). */
   getLinkStats: { payload: { linkIds: string[] }; result: { stats: LinkStatsView[] } };
 }
@@ -332,6 +365,10 @@ export const RESOLVER_KEYS = [
   'runDiagnostics',
   'getDiagnostics',
   'applyDiagnosticsIpHeader',
+  'bulkLinks',
+  'getLinkForEdit',
+  'startLinksExport',
+  'listLinksExports',
 ] as const satisfies readonly ResolverKey[];
 
 /** Typed text the admin must enter to confirm a reset. */

@@ -247,14 +247,12 @@ describe('status, rotate, delete', () => {
     await expectDomainError(rotateLink(h.deps, SPACE_ADMIN, { linkId: created.link.id, version: 1 }), 'version_conflict');
   });
 
-  it('lets admins who cannot edit the page moderate a link but not edit or rotate it (re-sharing: link-reshare.test.ts)', async () => {
+  it('lets admins who cannot edit the page edit, rotate and moderate a link; the creator stays the creator (re-sharing: link-reshare.test.ts)', async () => {
     const { link } = await createLink(h.deps, EDITOR, { pageId: '1002', settings: { name: 'orig' } });
-    await expectDomainError(rotateLink(h.deps, SITE_ADMIN, { linkId: link.id }), 'forbidden');
-    await expectDomainError(
-      updateLink(h.deps, SITE_ADMIN, { linkId: link.id, version: 1, settings: { name: 'x' }, password: { action: 'keep' } }),
-      'forbidden',
-    );
-    expect(await allLinks(h.deps)).toMatchObject([{ name: 'orig', version: 1 }]);
+    const edited = await updateLink(h.deps, SITE_ADMIN, { linkId: link.id, version: 1, settings: { name: 'x' }, password: { action: 'keep' } });
+    expect(edited).toMatchObject({ name: 'x', createdBy: EDITOR.accountId, version: 2 });
+    expect((await rotateLink(h.deps, SITE_ADMIN, { linkId: link.id })).link.version).toBe(3);
+    expect(await allLinks(h.deps)).toMatchObject([{ name: 'x', version: 3, createdBy: EDITOR.accountId }]);
     expect((await setLinkStatus(h.deps, SITE_ADMIN, { linkId: link.id, status: 'disabled' })).status).toBe('disabled');
     await deleteLink(h.deps, SITE_ADMIN, link.id);
     expect(await allLinks(h.deps)).toHaveLength(0);

@@ -12,6 +12,7 @@ await import('./audit-retention.test');
 await import('./creator-names.test');
 await import('./demo-seed.test');
 await import('./link-activity-rights.test');
+await import('./link-console.test');
 await import('./link-lists-pagination.test');
 await import('./links.test');
 await import('./resolver-envelope.test');

@@ -116,6 +116,10 @@ const EXPECTED: Record<AuditAction, { entry: Partial<AuditEntry>; sentence: stri
     entry: { action: 'access_denied', linkId: null, pageId: null, spaceKey: null, detail: 'updateLink refused' },
     sentence: 'Ann Editor was refused "update link" (not allowed).',
   },
+  links_exported: {
+    entry: { action: 'links_exported', linkId: null, pageId: null, spaceKey: null, detail: 'Export ready: 1 entry; all links.' },
+    sentence: 'The links export of Ann Editor is ready: 1 entry; all links.',
+  },
 };
 
 describe('audit sentences', () => {

@@ -72,7 +72,7 @@ const denials: Denial[] = [
   ['viewer disables a link', 'setLinkStatus', () => ({ linkId: demoLink, status: 'disabled' }), 'u-viewer', DEMO_EXTENSION, 'forbidden'],
   ['DEMO space admin disables an OPS link, extension forged to OPS', 'setLinkStatus', () => ({ linkId: opsLink, status: 'disabled' }), 'u-space-admin', OPS_EXTENSION, 'forbidden'],
   ['outsider rotates a link', 'rotateLink', () => ({ linkId: demoLink }), 'u-outsider', DEMO_EXTENSION, 'forbidden'],
-  ['site admin (no edit right on the page) rotates a link', 'rotateLink', () => ({ linkId: demoLink }), 'u-site-admin', DEMO_EXTENSION, 'forbidden'],
+  ['DEMO space admin rotates an OPS link', 'rotateLink', () => ({ linkId: opsLink }), 'u-space-admin', OPS_EXTENSION, 'forbidden'],
   ['outsider deletes a link', 'deleteLink', () => ({ linkId: demoLink }), 'u-outsider', DEMO_EXTENSION, 'forbidden'],
   ['viewer previews a link', 'previewLink', () => ({ pageId: '1002', includeChildren: true, shareRestrictedChildren: false, withLabels: [], withoutLabels: [] }), 'u-viewer', DEMO_EXTENSION, 'forbidden'],
   ['viewer reads a link URL', 'getLinkUrl', () => ({ linkId: demoLink }), 'u-viewer', DEMO_EXTENSION, 'forbidden'],
@@ -99,6 +99,11 @@ const denials: Denial[] = [
   ['space admin runs the self-test', 'runDiagnostics', () => ({}), 'u-space-admin', {}, 'forbidden'],
   ['outsider reads the self-test results', 'getDiagnostics', () => ({}), 'u-outsider', {}, 'forbidden'],
   ['space admin applies the self-test IP header', 'applyDiagnosticsIpHeader', () => ({}), 'u-space-admin', {}, 'forbidden'],
+  ['space admin disables links site-wide', 'bulkLinks', () => ({ action: 'disable', linkIds: [demoLink] }), 'u-space-admin', {}, 'forbidden'],
+  ['DEMO space admin deletes links as admin of OPS', 'bulkLinks', () => ({ action: 'delete', linkIds: [opsLink], spaceKey: 'OPS' }), 'u-space-admin', OPS_EXTENSION, 'forbidden'],
+  ['viewer opens a link for editing', 'getLinkForEdit', () => ({ linkId: demoLink }), 'u-viewer', DEMO_EXTENSION, 'forbidden'],
+  ['space admin exports all links', 'startLinksExport', () => ({}), 'u-space-admin', {}, 'forbidden'],
+  ['editor lists links exports', 'listLinksExports', () => ({}), 'u-editor', {}, 'forbidden'],
 ];
 
 describe('callers without rights', () => {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as zc from 'zod/v4/core';
 import { DomainError, type ErrorDetail } from '../../core/errors';
 import { callerFrom, type Caller } from '../authorize';
 import type { AppDeps } from '../deps';
@@ -21,7 +21,7 @@ const pathOf = (path: readonly PropertyKey[]): string => {
 };
 
 /** zod issues → invalid_input with one detail per field; the message is plain words (field keys stay in details only). */
-export const invalidInputFrom = (error: z.ZodError): DomainError => {
+export const invalidInputFrom = (error: { issues: readonly zc.$ZodIssue[] }): DomainError => {
   const details: ErrorDetail[] = error.issues.slice(0, 50).map((issue) => {
     const field = pathOf(issue.path);
     return field ? { field, rule: issue.code, message: issue.message } : { rule: issue.code, message: issue.message };
@@ -36,15 +36,20 @@ export const invalidInputFrom = (error: z.ZodError): DomainError => {
   return new DomainError('invalid_input', message, details);
 };
 
+/** A payload schema: classic zod or zod/mini (both answer safeParse with the core issue format). */
+type PayloadSchema = zc.$ZodType & {
+  safeParse(data: unknown): { success: true; data: unknown } | { success: false; error: { issues: readonly zc.$ZodIssue[] } };
+};
+
 /**
  * A resolver: authenticates the caller from context.accountId (never from the payload or `extension`),
  * then validates the payload with `schema`, then runs the use case.
  */
 export const defineResolver =
-  <S extends z.ZodType>(schema: S, run: (deps: AppDeps, caller: Caller, payload: z.output<S>) => Promise<unknown>): ResolverHandler =>
+  <S extends PayloadSchema>(schema: S, run: (deps: AppDeps, caller: Caller, payload: zc.output<S>) => Promise<unknown>): ResolverHandler =>
   async (req, deps) => {
     const caller = callerFrom(req.context);
     const parsed = schema.safeParse(req.payload ?? {});
     if (!parsed.success) throw invalidInputFrom(parsed.error);
-    return run(deps, caller, parsed.data);
+    return run(deps, caller, parsed.data as zc.output<S>);
   };

@@ -7,13 +7,14 @@ import { auditResolvers } from './audit-resolvers';
 import { configResolvers } from './config-resolvers';
 import type { ResolverHandler, ResolverRequest } from './define';
 import { linkResolvers } from './link-resolvers';
+import { linkConsoleResolvers } from './link-console-resolvers';
 
 export { defineResolver, invalidInputFrom, type ResolverHandler, type ResolverRequest } from './define';
 
 /** Every resolver by function key (the keys of ResolverContract). */
 export const createResolverRegistry = (): Record<string, ResolverHandler> => {
   const registry: Record<string, ResolverHandler> = Object.create(null) as Record<string, ResolverHandler>;
-  Object.assign(registry, linkResolvers, configResolvers, adminResolvers, auditResolvers);
+  Object.assign(registry, linkResolvers, configResolvers, adminResolvers, auditResolvers, linkConsoleResolvers);
   return registry;
 };
 

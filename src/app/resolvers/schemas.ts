@@ -147,6 +147,9 @@ const linkListFilterShape = {
   status: z.enum(['active', 'disabled']).optional(),
   nonCompliant: z.boolean().optional(),
   search: z.string().trim().max(200).optional(),
+  createdBy: z.string().trim().min(1).max(128).optional(),
+  expiresFrom: z.number().int().min(0).optional(),
+  expiresUntil: z.number().int().min(0).optional(),
 };
 
 const auditFilterShape = {

@@ -82,6 +82,7 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   policy_space_changed: 'Space policy changed',
   settings_changed: 'Settings changed',
   audit_exported: 'Audit log exported',
+  links_exported: 'Links exported',
   view_allowed: 'Opened',
   view_denied: 'Refused (not found shown)',
   gate_passed: 'Passed a check',

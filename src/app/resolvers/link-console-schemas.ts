@@ -1,0 +1,37 @@
+/**
+ * Payload schemas of the admins' links console (issue 13), in zod/mini (the resolver bundle is moving
+ * off classic zod). Strict objects, bounded strings and lists, as every resolver payload.
+ */
+import * as z from 'zod/mini';
+
+const LINK_ID = /^[A-Za-z0-9_-]{22}$/;
+const SPACE_KEY = /^[A-Za-z0-9_~-]{1,255}$/;
+const MAX_TIMESTAMP = 8.64e15;
+
+const linkId = z.string().check(z.regex(LINK_ID, 'linkId must be a 22-character link id'));
+const spaceKey = z.string().check(z.trim(), z.regex(SPACE_KEY, 'spaceKey must be a Confluence space key'));
+const instant = z.int().check(z.minimum(0), z.maximum(MAX_TIMESTAMP));
+
+export const bulkLinksPayload = z.strictObject({
+  action: z.enum(['disable', 'enable', 'delete']),
+  linkIds: z.array(linkId).check(z.minLength(1, 'Select at least one link'), z.maxLength(100, 'At most 100 links at once')),
+  spaceKey: z.optional(spaceKey),
+});
+
+export const getLinkForEditPayload = z.strictObject({ linkId });
+
+/** The links list's filter, without paging (an export covers every page). */
+export const startLinksExportPayload = z.strictObject({
+  spaceKey: z.optional(spaceKey),
+  status: z.optional(z.enum(['active', 'disabled'])),
+  nonCompliant: z.optional(z.boolean()),
+  search: z.optional(z.string().check(z.trim(), z.maxLength(200))),
+  createdBy: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(128))),
+  expiresFrom: z.optional(instant),
+  expiresUntil: z.optional(instant),
+});
+
+export const noPayload = z.pipe(
+  z.optional(z.strictObject({})),
+  z.transform(() => ({})),
+);
