@@ -28,10 +28,12 @@ import { createShareHandler } from './web/share-handler';
 import { parseSharePath } from './web/share-routes';
 import { SHARED_WITH_ME_PATH } from './web/shared-with-me';
 import { SSO_CALLBACK_PATH } from './web/sso-gate';
+import { isSetupCheckPath } from './app/setup-paths';
 
 /** Whether the view could serve this path at all: anything else is its generic 404 without a storage call (T1). */
 const mayBeServed = (path: string): boolean =>
   path === SSO_CALLBACK_PATH ||
+  isSetupCheckPath(path) ||
   path.startsWith('/subscriptions/') ||
   isAuditExportPath(path) ||
   path === SHARED_WITH_ME_PATH ||

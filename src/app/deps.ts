@@ -23,6 +23,11 @@ export interface AppDeps {
    * origin pass the https-only issuer rule, for the demo identity provider. Production never sets it.
    */
   oidc?: { allowLoopbackIssuer?: boolean };
+  /**
+   * Local mode only: every email goes to the local outbox (served at this path of the local server),
+   * whatever the provider setting. The setup checklist and the email settings say so.
+   */
+  localOutboxPath?: string;
   /** Self-test checks that need the platform itself (Forge only; see src/app/diagnostics.ts). */
   platformChecks?: PlatformChecks;
   /**

@@ -2,6 +2,7 @@ import { DomainError } from '../core/errors';
 import { RESET_CONFIRMATION } from '../shared/contract';
 import { recordAudit } from './audit';
 import { authorizeSiteAdmin, type Caller } from './authorize';
+import { SECRET_NAMES } from './configs';
 import type { AppDeps } from './deps';
 import type { ResetJob } from './ports';
 
@@ -135,4 +136,59 @@ const deleteLinkById = async (deps: AppDeps, linkId: string): Promise<boolean> =
   } while (cursor);
   await deps.store.links.delete(linkId);
   return true;
+};
+
+/** Counting stops here; beyond it the reset tab says "more than". */
+export const RESET_COUNT_CAP = 5_000;
+
+export interface ResetCount {
+  count: number;
+  /** The count reached RESET_COUNT_CAP: there are at least that many. */
+  atLeast: boolean;
+}
+
+export interface ResetPreview {
+  links: ResetCount;
+  spaceConfigs: ResetCount;
+  auditEntries: ResetCount;
+  /** Stored provider secrets (email key, SSO client secret) a full reset deletes. */
+  secrets: number;
+  /** The site settings were ever saved (a full reset returns them to the defaults). */
+  siteSettingsSaved: boolean;
+  globalConfigSaved: boolean;
+}
+
+const countPages = async <T>(read: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor?: string }>): Promise<ResetCount> => {
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await read(cursor);
+    count += page.items.length;
+    cursor = page.nextCursor;
+    if (count >= RESET_COUNT_CAP) return { count: RESET_COUNT_CAP, atLeast: true };
+  } while (cursor);
+  return { count, atLeast: false };
+};
+
+/** What each reset would delete, counted now (site admins). Lists may lag by a moment; the reset itself does not. */
+export const previewReset = async (deps: AppDeps, caller: Caller): Promise<ResetPreview> => {
+  await authorizeSiteAdmin(deps, caller);
+  const page = (cursor: string | undefined) => ({ limit: PAGE, ...(cursor ? { cursor } : {}) });
+  const [links, spaceConfigs, auditEntries, emailKey, ssoSecret, site, global] = await Promise.all([
+    countPages((c) => deps.store.links.list({}, page(c))),
+    countPages((c) => deps.store.configs.listSpaces(page(c))),
+    countPages((c) => deps.store.audit.list({}, page(c))),
+    deps.store.secrets.get(SECRET_NAMES.emailApiKey),
+    deps.store.secrets.get(SECRET_NAMES.ssoClientSecret),
+    deps.store.configs.getSite(),
+    deps.store.configs.getGlobal(),
+  ]);
+  return {
+    links,
+    spaceConfigs,
+    auditEntries,
+    secrets: [emailKey, ssoSecret].filter(Boolean).length,
+    siteSettingsSaved: Boolean(site && site.version > 0),
+    globalConfigSaved: Boolean(global && global.version > 0),
+  };
 };

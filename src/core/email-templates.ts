@@ -292,3 +292,21 @@ export const renderLinkUnderAttackEmail = (input: LinkUnderAttackEmailInput): Re
     notes: ['You receive at most one such alert per link per day.'],
   });
 };
+
+export interface TestEmailInput {
+  branding: EmailBranding;
+  /** Plain name of the provider that sends it ("Microsoft Graph"). */
+  providerLabel: string;
+  fromAddress: string;
+  sentAt: number;
+}
+
+/** Site settings → Email delivery → Send test email. */
+export const renderTestEmail = (input: TestEmailInput): RenderedEmail =>
+  render(input.branding, 'Secure Share test email', {
+    paragraphs: [
+      'This is a test email from Secure Share for Confluence.',
+      `It was sent through ${singleLine(input.providerLabel, 60)}${input.fromAddress ? ` from ${singleLine(input.fromAddress, 200)}` : ''}. If you can read it, share links, one-time codes and notifications can reach people too.`,
+    ],
+    notes: [`Sent ${formatInstant(input.sentAt)} by a Confluence administrator from the Secure Share settings.`],
+  });

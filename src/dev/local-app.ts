@@ -96,6 +96,8 @@ export const createLocalApp = async (options: LocalAppOptions = {}): Promise<Loc
     bcryptRounds: options.bcryptRounds ?? 10,
     // The demo identity provider (src/dev/demo-idp.ts) lives on this server's own http origin.
     oidc: { allowLoopbackIssuer: true },
+    // Every email lands in the outbox (GET /outbox), whatever the provider setting.
+    localOutboxPath: '/outbox',
   };
   return {
     deps,

@@ -171,6 +171,8 @@ export const createRoutes = (): LocalRoute[] => [
   // Audit log export downloads (signed URLs, src/web/audit-export-download.ts).
   { path: '/export/', handle: shareRoute },
   { path: '/shared-with-me', handle: shareRoute },
+  // Admin setup checks: test sign-in and the custom-domain check (src/web/setup-checks.ts).
+  { path: '/setup/', handle: shareRoute },
   { path: '/ui/', handle: createUiHostRoutes() },
   { path: '/outbox', handle: outboxRoute },
   { path: `${DEMO_IDP_PATH}/`, handle: (req, ctx) => ctx.demoIdp.handle(req) },

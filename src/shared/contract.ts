@@ -307,6 +307,18 @@ export interface ResolverContract {
   getAuditExport: { payload: { exportId: string }; result: AuditExportView };
   /** The caller's own exports of the last 24 hours, newest first, at most 10 (ready ones with fresh download links). */
   listAuditExports: { payload: Record<string, never>; result: { exports: AuditExportView[] } };
+  /** Getting started checklist: what is configured and proven (Confluence admins). */
+  getSetupStatus: { payload: Record<string, never>; result: import('../app/setup').SetupStatus };
+  /** Sends a test email through the configured provider (local mode: the outbox); `message` is the provider's answer in plain words. */
+  sendTestEmail: { payload: { to: string }; result: { ok: boolean; message: string; status: import('../app/setup').SetupStatus } };
+  /** Records that an admin reviewed the default link configuration. */
+  markPolicyReviewed: { payload: Record<string, never>; result: import('../app/setup').SetupStatus };
+  /** A one-time URL (10 minutes) that runs a real sign-in with the identity provider and shows what came back. */
+  startSsoTest: { payload: Record<string, never>; result: import('../app/setup').SetupTicket };
+  /** A one-time URL (10 minutes) on the custom domain: opening it proves the domain reaches Secure Share. */
+  startDomainCheck: { payload: Record<string, never>; result: import('../app/setup').SetupTicket };
+  /** What a reset would delete, counted now. */
+  previewReset: { payload: Record<string, never>; result: import('../app/reset').ResetPreview };
   /** The https origins the backend calls for the saved identity provider (issuer, token, JWKS, userinfo). */
   discoverSsoOrigins: { payload: Record<string, never>; result: { origins: string[]; problem: string | null } };
   /** Site self-test (Confluence admins): server checks now, plus a one-time URL for the browser check. */
@@ -361,6 +373,12 @@ export const RESOLVER_KEYS = [
   'getAuditExport',
   'listAuditExports',
   'getLinkStats',
+  'getSetupStatus',
+  'sendTestEmail',
+  'markPolicyReviewed',
+  'startSsoTest',
+  'startDomainCheck',
+  'previewReset',
   'discoverSsoOrigins',
   'runDiagnostics',
   'getDiagnostics',

@@ -17,6 +17,7 @@ import { cookiesToRefresh, messageResponse } from './share-responses';
 import { parseSharePath, type ShareRoute } from './share-routes';
 import { searchShare } from './share-search';
 import { createShareUrls } from './share-urls';
+import { isSetupCheckPath } from '../app/setup-paths';
 import { handleSsoCallbackHop, SSO_CALLBACK_PATH } from './sso-gate';
 import {
   cookiePolicyFor,
@@ -166,6 +167,8 @@ const needsPasswordCounters = (route: ShareRoute, method: string): boolean => ro
 
 const handleShareRequest = async (deps: AppDeps, req: HttpRequest, options: ShareHandlerOptions): Promise<HttpResponse> => {
   if (req.path === SSO_CALLBACK_PATH) return handleSsoCallbackHop(deps, req);
+  // Admin setup checks (test sign-in, custom domain): loaded only when asked for.
+  if (isSetupCheckPath(req.path)) return (await import('./setup-checks')).handleSetupCheck(deps, req);
   if (req.path.startsWith('/subscriptions/')) return (await handleSubscriptionLink(deps, req)) ?? notFoundResponse();
   if (isAuditExportPath(req.path)) return (await handleAuditExportDownload(deps, req)) ?? notFoundResponse();
   if (req.path.startsWith(SHARED_WITH_ME_PATH)) return (await handleSharedWithMe(deps, req)) ?? notFoundResponse();

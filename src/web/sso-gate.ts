@@ -1,6 +1,7 @@
 import { recordAudit } from '../app/audit';
 import type { AppDeps } from '../app/deps';
 import { loopbackIssuerOrigin } from '../app/loopback-issuer';
+import { SSO_TEST_LINK_ID } from '../app/setup-paths';
 import { defaultSiteSettings } from '../core/defaults';
 import type { ShareLink, SiteSettings } from '../core/model';
 import { isWellFormedToken } from '../core/token';
@@ -68,9 +69,9 @@ export const SSO_CLIENT_SECRET = 'sso.clientSecret';
  */
 const loadOidc = () => import('./oidc');
 
-const bindingCookieName = (secure: boolean): string => (secure ? '__Host-ss_oidc' : 'ss_oidc');
+export const bindingCookieName = (secure: boolean): string => (secure ? '__Host-ss_oidc' : 'ss_oidc');
 
-const bindingCookie = (secure: boolean, value: string, maxAgeSeconds: number): string =>
+export const bindingCookie = (secure: boolean, value: string, maxAgeSeconds: number): string =>
   stringifySetCookie({
     name: bindingCookieName(secure),
     value,
@@ -82,7 +83,7 @@ const bindingCookie = (secure: boolean, value: string, maxAgeSeconds: number): s
     sameSite: 'lax',
   });
 
-const secureFor = (base: string): boolean => {
+export const secureFor = (base: string): boolean => {
   try {
     const url = new URL(base);
     return !(url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname));
@@ -91,7 +92,7 @@ const secureFor = (base: string): boolean => {
   }
 };
 
-const oidcEnv = async (deps: AppDeps): Promise<OidcEnv> => ({
+export const oidcEnv = async (deps: AppDeps): Promise<OidcEnv> => ({
   fetch: outboundFetch(deps),
   now: () => deps.clock.now(),
   randomBytes: (n) => deps.random.bytes(n),
@@ -100,7 +101,7 @@ const oidcEnv = async (deps: AppDeps): Promise<OidcEnv> => ({
   loopbackIssuerOrigin: await loopbackIssuerOrigin(deps),
 });
 
-const settingsOf = (site: SiteSettings): OidcSettings | null =>
+export const settingsOf = (site: SiteSettings): OidcSettings | null =>
   site.sso && site.sso.issuer && site.sso.clientId
     ? { issuer: site.sso.issuer, clientId: site.sso.clientId, scopes: site.sso.scopes }
     : null;
@@ -229,6 +230,8 @@ export const handleSsoCallbackHop = async (deps: AppDeps, req: HttpRequest): Pro
   try {
     const { OidcError, peekOidcTransaction } = await loadOidc();
     const transaction = await peekOidcTransaction(await oidcEnv(deps), query, readCookie(req, bindingCookieName(secure)) ?? undefined);
+    // An admin's Test sign-in (Single sign-on settings) ends here, not at a link.
+    if (transaction.linkId === SSO_TEST_LINK_ID) return (await import('./setup-checks')).finishSsoTest(deps, req, site, secure);
     const match = /^\/s\/([^/?#]+)$/.exec(transaction.returnPath);
     if (!match?.[1] || !isWellFormedToken(match[1])) throw new OidcError('state_invalid', 'bad return path');
     return redirectResponse(`${base}/s/${match[1]}/sso/callback?${query.toString()}`);

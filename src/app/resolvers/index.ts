@@ -7,6 +7,7 @@ import { auditResolvers } from './audit-resolvers';
 import { configResolvers } from './config-resolvers';
 import type { ResolverHandler, ResolverRequest } from './define';
 import { linkResolvers } from './link-resolvers';
+import { setupResolvers } from './setup-resolvers';
 import { linkConsoleResolvers } from './link-console-resolvers';
 
 export { defineResolver, invalidInputFrom, type ResolverHandler, type ResolverRequest } from './define';
@@ -14,6 +15,7 @@ export { defineResolver, invalidInputFrom, type ResolverHandler, type ResolverRe
 /** Every resolver by function key (the keys of ResolverContract). */
 export const createResolverRegistry = (): Record<string, ResolverHandler> => {
   const registry: Record<string, ResolverHandler> = Object.create(null) as Record<string, ResolverHandler>;
+  Object.assign(registry, setupResolvers);
   Object.assign(registry, linkResolvers, configResolvers, adminResolvers, auditResolvers, linkConsoleResolvers);
   return registry;
 };

@@ -3,6 +3,7 @@ import { Stack, Text, Textfield } from '@forge/react';
 import { isClientIpHeaderName, MAX_CLIENT_IP_HEADER_LENGTH } from '../../../core/client-ip-header';
 import type { SiteSettingsInput } from '../../../shared/contract';
 import { Field } from '../field';
+import { DomainCheckPanel } from './setup-panels';
 import { SiteSettingsForm, type SiteSectionProps } from './site-settings-form';
 
 /** A custom domain must be a bare https origin (no path, query, credentials or fragment). */
@@ -23,8 +24,8 @@ export const customDomainProblem = (value: string): string | null => {
 const Section = ({ draft, setDraft, fieldErrors }: SiteSectionProps) => (
   <Stack space="space.150">
     <Text>
-      Links normally use the Forge web trigger URL. Point your own domain at it (a reverse proxy forwarding to the trigger) and every link
-      the app shows and emails uses it instead.
+      Links normally use the share base URL (the Forge web trigger, shown below). Point your own domain at it (a reverse proxy forwarding to
+      that address) and every link the app shows and emails uses your domain instead.
     </Text>
     <Field id="custom-domain" label="Custom domain" helper="e.g. https://share.example.com — empty to use the default URL." error={fieldErrors.customDomain}>
       <Textfield
@@ -68,4 +69,9 @@ const validate = (draft: SiteSettingsInput): Record<string, string> => {
   return problems;
 };
 
-export const CustomDomainTab = () => <SiteSettingsForm title="Custom domain" section={Section} validate={validate} />;
+export const CustomDomainTab = () => (
+  <Stack space="space.300">
+    <SiteSettingsForm title="Custom domain" section={Section} validate={validate} />
+    <DomainCheckPanel />
+  </Stack>
+);

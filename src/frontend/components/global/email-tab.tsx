@@ -6,6 +6,7 @@ import { isSesRegion, SES_REGIONS } from '../../../shared/ses-regions';
 import { Field, FieldNotes } from '../field';
 import { EGRESS_GROUPS, egressNotice, requestEgress } from './egress';
 import { SiteSettingsForm, type ConfirmBeforeSave, type SiteSectionProps } from './site-settings-form';
+import { TestEmailPanel } from './setup-panels';
 import { WriteOnlySecretField } from './write-only-secret-field';
 import type { SiteSettingsResult } from '../../../shared/contract';
 
@@ -79,9 +80,9 @@ const SECRET_LABEL: Partial<Record<Provider, string>> = {
 };
 
 const SECRET_HELPER: Partial<Record<Provider, string>> = {
-  graph: 'The client secret of the app registration. Stored in Forge secret storage, never shown again.',
+  graph: 'The client secret of the app registration (Certificates & secrets). Note when it expires: sending stops then.',
   gmail:
-    'Paste the whole JSON key file of a service account with domain-wide delegation for the scope https://www.googleapis.com/auth/gmail.send. Email is sent from the mailbox of the From address. Stored in Forge secret storage, never shown again.',
+    'Paste the whole JSON key file of a service account with domain-wide delegation for the scope https://www.googleapis.com/auth/gmail.send. Email is sent from the mailbox of the From address.',
 };
 
 /** Why there is no SMTP: Forge functions reach the internet only through HTTPS fetch. */
@@ -148,12 +149,13 @@ const Section = ({ data, draft, setDraft, secrets, setSecrets, fieldErrors }: Si
             id="email-api-key"
             label={SECRET_LABEL[email.provider] ?? 'API key'}
             noun="key"
-            helperWhenEmpty={SECRET_HELPER[email.provider] ?? 'Stored in Forge secret storage, never shown again.'}
+            helperWhenEmpty="Stored in Forge secret storage, never shown again."
             stored={stored}
             secrets={secrets}
             setSecrets={setSecrets}
             error={fieldErrors.emailApiKey}
           />
+          {SECRET_HELPER[email.provider] ? <FieldNotes helper={SECRET_HELPER[email.provider]} /> : null}
         </Stack>
       ) : null}
       {email.provider === 'outbox' ? <FieldNotes helper="Emails are written to the local outbox instead of being sent." /> : null}
@@ -234,6 +236,7 @@ const confirmEmailLoss: ConfirmBeforeSave = (draft, secrets, data) => {
 export const EmailTab = () => (
   <Stack space="space.300">
     <SiteSettingsForm title="Email delivery" section={Section} validate={validate} confirmBefore={confirmEmailLoss} afterSave={approveWebhookHost} />
+    <TestEmailPanel />
     <NoSmtpNote />
   </Stack>
 );

@@ -5,6 +5,7 @@ import { callResolver } from '../../api';
 import { EGRESS_GROUPS, egressNotice, requestEgress, type SaveNotice } from './egress';
 import { Field } from '../field';
 import { SiteSettingsForm, type ConfirmBeforeSave, type SiteSectionProps } from './site-settings-form';
+import { TestSignInPanel } from './setup-panels';
 import { WriteOnlySecretField } from './write-only-secret-field';
 
 const EMPTY_SSO = { issuer: '', clientId: '', scopes: 'openid email profile' };
@@ -17,7 +18,7 @@ const Section = ({ data, draft, setDraft, secrets, setSecrets, fieldErrors }: Si
     <Stack space="space.150">
       <Text>
         Links that require single sign-on send recipients to your OpenID Connect identity provider (authorization code flow with PKCE).
-        Register the callback URL (the share base URL followed by /sso/callback) with the provider.
+        Register the redirect URI shown below with the provider, then use Test sign-in to check it works.
       </Text>
       <Toggle
         id="sso-enabled"
@@ -117,5 +118,8 @@ const confirmSsoLoss: ConfirmBeforeSave = (draft, secrets, data) => {
 };
 
 export const SsoTab = () => (
-  <SiteSettingsForm title="Single sign-on" section={Section} validate={validate} confirmBefore={confirmSsoLoss} afterSave={approveProviderHosts} />
+  <Stack space="space.300">
+    <SiteSettingsForm title="Single sign-on" section={Section} validate={validate} confirmBefore={confirmSsoLoss} afterSave={approveProviderHosts} />
+    <TestSignInPanel />
+  </Stack>
 );
