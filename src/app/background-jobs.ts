@@ -3,7 +3,7 @@
  * `secure-share-jobs` queue). Steps are bounded and idempotent; a step that cannot finish enqueues the
  * next one itself. Delivery is at least once, so a step delivered twice must do no harm.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { runAuditExportStep } from './audit-export';
 import type { AppDeps } from './deps';
 import { runPageStateJob } from './lifecycle';
@@ -11,26 +11,25 @@ import { runMailBatchJob } from './mail-batches';
 import type { BackgroundJob } from './ports';
 import { runResetStep, type ResetOptions } from './reset';
 
-const count = z.number().int().min(0);
-const shortText = z.string().min(1).max(2000);
+// zod/mini, as every schema of the resolver bundle (review rubric CST-04).
+const count = z.number().check(z.int(), z.gte(0));
+const shortText = z.string().check(z.minLength(1), z.maxLength(2000));
 
 const jobSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('reset'), mode: z.enum(['links', 'full']), actor: shortText, deletedLinks: count, step: count }).strict(),
-  z.object({ kind: z.literal('mail-batch'), task: z.enum(['updates', 'reminders', 'opened']), batch: count }).strict(),
-  z
-    .object({
-      kind: z.literal('page-state'),
-      pageId: z.string().min(1).max(64),
-      state: z.enum(['current', 'trashed', 'deleted']),
-      action: z.enum(['page_trashed', 'page_deleted', 'page_restored']),
-      actor: shortText,
-      detail: shortText,
-      at: count,
-      after: z.string().max(200),
-      batch: count,
-    })
-    .strict(),
-  z.object({ kind: z.literal('audit-export'), exportId: z.string().regex(/^[A-Za-z0-9_-]{22}$/), step: count }).strict(),
+  z.strictObject({ kind: z.literal('reset'), mode: z.enum(['links', 'full']), actor: shortText, deletedLinks: count, step: count }),
+  z.strictObject({ kind: z.literal('mail-batch'), task: z.enum(['updates', 'reminders', 'opened']), batch: count }),
+  z.strictObject({
+    kind: z.literal('page-state'),
+    pageId: z.string().check(z.minLength(1), z.maxLength(64)),
+    state: z.enum(['current', 'trashed', 'deleted']),
+    action: z.enum(['page_trashed', 'page_deleted', 'page_restored']),
+    actor: shortText,
+    detail: shortText,
+    at: count,
+    after: z.string().check(z.maxLength(200)),
+    batch: count,
+  }),
+  z.strictObject({ kind: z.literal('audit-export'), exportId: z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/)), step: count }),
 ]);
 
 /** The job carried by an event body, or null when the body is not one we wrote. */

@@ -1,17 +1,17 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { applyRecommendedIpHeader, getDiagnostics, runDiagnostics } from '../diagnostics';
 import { listAllLinks, revokeLinks } from '../link-lists';
 import { pageWithLinkStats } from '../list-stats';
 import { resetApp } from '../reset';
 import { discoverSsoOrigins } from '../sso-provider-origins';
 import { defineResolver, type ResolverHandler } from './define';
-import { payloadSchemas } from './schemas';
+import { emptyPayload, payloadSchemas } from './schemas';
 
-const noPayload = z.strictObject({}).optional().transform(() => ({}));
-const runDiagnosticsPayload = z
-  .strictObject({ pageId: z.string().trim().max(20).optional() })
-  .optional()
-  .transform((p) => (p?.pageId ? { pageId: p.pageId } : {}));
+const noPayload = emptyPayload;
+const runDiagnosticsPayload = z.pipe(
+  z.optional(z.strictObject({ pageId: z.optional(z.string().check(z.trim(), z.maxLength(20))) })),
+  z.transform((p: { pageId?: string | undefined } | undefined): { pageId?: string } => (p?.pageId ? { pageId: p.pageId } : {})),
+);
 
 /** Confluence admin resolvers: all links, bulk revoke, reset, identity-provider hosts, site self-test. */
 export const adminResolvers: Record<string, ResolverHandler> = {

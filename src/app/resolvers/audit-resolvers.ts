@@ -4,7 +4,7 @@
  * - space admins: their space (spaceKey filter required);
  * - the link's creator and editors of its page: that link (linkId filter required).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DomainError } from '../../core/errors';
 import type { AuditExportView, AuditLogPage } from '../../shared/contract';
 import { getAuditExport, listAuditExports, startAuditExport } from '../audit-export';
@@ -81,7 +81,7 @@ export const listAuditExportsHandler = defineResolver(payloadSchemas.listAuditEx
 }));
 
 export const getLinkStatsPayloadSchema = z.strictObject({
-  linkIds: z.array(linkIdSchema).min(1, 'Give at least one link id').max(MAX_STATS_LINKS, `At most ${MAX_STATS_LINKS} links`),
+  linkIds: z.array(linkIdSchema).check(z.minLength(1, 'Give at least one link id'), z.maxLength(MAX_STATS_LINKS, `At most ${MAX_STATS_LINKS} links`)),
 });
 
 /**
