@@ -4,6 +4,7 @@ import type { AuditEntry } from '../../src/core/model';
 import { GlobalSettingsApp } from '../../src/frontend/components/global-settings-app';
 import { openAdminSection } from './admin-navigation';
 import { describeWhen } from '../../src/frontend/components/link-stats';
+import { localDateTime } from '../../src/core/audit-sentences';
 import { humanDate } from '../../src/frontend/components/labels';
 import { ShareDialogApp } from '../../src/frontend/components/share-dialog-app';
 import { SpaceSettingsApp } from '../../src/frontend/components/space-settings-app';
@@ -101,13 +102,17 @@ describe('share dialog: link activity', () => {
     fakeHost.resolvers.getAuditLog = (payload) => {
       const { cursor } = payload as { cursor?: string };
       return cursor === 'c2'
-        ? ok({ items: [entry('e3', { action: 'link_created', actor: 'u-editor', at: Date.UTC(2026, 10, 18, 8), detail: 'Partner review' })] })
+        ? ok({
+            items: [entry('e3', { action: 'link_created', actor: 'u-editor', at: Date.UTC(2026, 10, 18, 8), detail: 'password' })],
+            names: { users: { 'u-editor': 'Erin Editor' }, pages: { '1001': 'Release notes' } },
+          })
         : ok({
             items: [
               entry('e1', { action: 'gate_failed', actor: 'a***@partner.com', at: Date.UTC(2026, 10, 20, 9, 30), detail: 'password', count: 4 }),
               entry('e2', { at: Date.UTC(2026, 10, 19, 14, 5) }),
             ],
             nextCursor: 'c2',
+            names: { links: { a: 'Partner review' } },
           });
     };
     await render(<ShareDialogApp />);
@@ -117,11 +122,13 @@ describe('share dialog: link activity', () => {
     const modal = byType('Modal')[0]!;
     expect(hasText('Activity of “Partner review”', modal)).toBe(true);
     const text = textOf(modal);
-    expect(text).toContain('2026-11-20 09:30 UTC');
+    const [t1, t2, t3] = [Date.UTC(2026, 10, 20, 9, 30), Date.UTC(2026, 10, 19, 14, 5), Date.UTC(2026, 10, 18, 8)].map((at) => localDateTime(at));
+    expect(text).toContain(t1);
     expect(text).toContain('Failed a check ×4');
-    expect(text).toContain('a***@partner.com');
-    expect(text.indexOf('2026-11-20 09:30 UTC')).toBeLessThan(text.indexOf('2026-11-19 14:05 UTC'));
-    expect(byType('User', modal)).toHaveLength(0);
+    // What happened, in words: the link by its name; the page title comes with a later page of entries.
+    expect(text).toContain("a***@partner.com failed a check on 'Partner review' on a page: password (4 times).");
+    expect(text.indexOf(t1)).toBeLessThan(text.indexOf(t2!));
+    expect(byType('Tooltip', modal).map((t) => t.props.content)).toContain('2026-11-20 09:30 UTC');
 
     await click(button('Load more'));
     expect(payloadsOf('getAuditLog')).toEqual([
@@ -129,10 +136,12 @@ describe('share dialog: link activity', () => {
       { linkId: 'a', limit: 20, cursor: 'c2' },
     ]);
     const after = textOf(byType('Modal')[0]!);
-    expect(after).toContain('2026-11-19 14:05 UTC');
+    expect(after).toContain(t2!);
     expect(after).toContain('Link created');
-    expect(after.indexOf('2026-11-19 14:05 UTC')).toBeLessThan(after.indexOf('2026-11-18 08:00 UTC'));
-    expect(byType('User', byType('Modal')[0]!).map((u) => u.props.accountId)).toEqual(['u-editor']);
+    expect(after.indexOf(t2!)).toBeLessThan(after.indexOf(t3!));
+    // Names of every loaded page together: the first page named the link, the second the person and the page.
+    expect(after).toContain("Erin Editor created 'Partner review' on Release notes (password).");
+    expect(after).not.toContain('u-editor');
     expect(queryByText('Button', 'Load more')).toBeUndefined();
     expect(hasText('3 entries · that is all')).toBe(true);
 
@@ -163,7 +172,7 @@ describe('share dialog: link activity', () => {
     expect(hasText('Opened')).toBe(true);
     await click(button('Load more'));
     expect(hasText('Page two is not available.')).toBe(true);
-    expect(hasText('2026-11-20 09:30 UTC')).toBe(true);
+    expect(hasText(localDateTime(Date.UTC(2026, 10, 20, 9, 30)))).toBe(true);
     expect(button('Load more').props.isDisabled).toBe(false);
   });
 

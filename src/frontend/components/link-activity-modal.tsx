@@ -1,8 +1,9 @@
 import React, { useEffect, useRef, useState } from 'react';
-import { Button, DynamicTable, EmptyState, Inline, Stack, Text, User } from '@forge/react';
+import { Button, DynamicTable, EmptyState, Inline, Stack, Text } from '@forge/react';
+import type { AuditNames } from '../../core/audit-sentences';
 import type { AuditEntry, LinkView } from '../../core/model';
 import { api, toResolverError, type ResolverError } from '../api';
-import { AUDIT_ACTION_LABEL, formatDateTime, isAccountActor } from './labels';
+import { AUDIT_ROW_HEAD, auditRow, mergeAuditNames } from './audit-row';
 import { ModalFrame } from './modal-frame';
 import { ErrorPanel, Loading } from './states';
 
@@ -14,7 +15,7 @@ export const BATCHED_NOTE = 'Views and failed checks are counted in batches and 
 type Activity =
   | { state: 'loading' }
   | { state: 'error'; error: ResolverError }
-  | { state: 'ready'; entries: AuditEntry[]; nextCursor?: string; loadingMore: boolean; moreError?: ResolverError };
+  | { state: 'ready'; entries: AuditEntry[]; names: AuditNames; nextCursor?: string; loadingMore: boolean; moreError?: ResolverError };
 
 export interface LinkActivityModalProps {
   link: Pick<LinkView, 'id' | 'name'>;
@@ -32,7 +33,7 @@ export const LinkActivityModal = ({ link, onClose }: LinkActivityModalProps) => 
     try {
       const page = await api.getAuditLog({ linkId: link.id, limit: ACTIVITY_PAGE_SIZE });
       if (mine === generation.current) {
-        setActivity({ state: 'ready', entries: page.items, loadingMore: false, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
+        setActivity({ state: 'ready', entries: page.items, names: page.names ?? {}, loadingMore: false, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
       }
     } catch (error) {
       if (mine === generation.current) setActivity({ state: 'error', error: toResolverError(error) });
@@ -41,9 +42,9 @@ export const LinkActivityModal = ({ link, onClose }: LinkActivityModalProps) => 
 
   const loadMore = async () => {
     if (activity.state !== 'ready' || !activity.nextCursor || activity.loadingMore) return;
-    const { entries, nextCursor } = activity;
+    const { entries, names, nextCursor } = activity;
     const mine = generation.current;
-    setActivity({ state: 'ready', entries, nextCursor, loadingMore: true });
+    setActivity({ state: 'ready', entries, names, nextCursor, loadingMore: true });
     try {
       const page = await api.getAuditLog({ linkId: link.id, limit: ACTIVITY_PAGE_SIZE, cursor: nextCursor });
       if (mine !== generation.current) return;
@@ -51,12 +52,13 @@ export const LinkActivityModal = ({ link, onClose }: LinkActivityModalProps) => 
       setActivity({
         state: 'ready',
         entries: [...entries, ...page.items.filter((e) => !seen.has(e.id))],
+        names: mergeAuditNames(names, page.names),
         loadingMore: false,
         ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
       });
     } catch (error) {
       // The entries already shown stay; the same page can be asked for again.
-      if (mine === generation.current) setActivity({ state: 'ready', entries, nextCursor, loadingMore: false, moreError: toResolverError(error) });
+      if (mine === generation.current) setActivity({ state: 'ready', entries, names, nextCursor, loadingMore: false, moreError: toResolverError(error) });
     }
   };
 
@@ -77,23 +79,8 @@ export const LinkActivityModal = ({ link, onClose }: LinkActivityModalProps) => 
         <Stack space="space.150">
           <DynamicTable
             caption="Newest first"
-            head={{
-              cells: [
-                { key: 'at', content: 'When' },
-                { key: 'action', content: 'What' },
-                { key: 'actor', content: 'Who' },
-                { key: 'detail', content: 'Detail' },
-              ],
-            }}
-            rows={activity.entries.map((entry) => ({
-              key: entry.id,
-              cells: [
-                { key: 'at', content: formatDateTime(entry.at) },
-                { key: 'action', content: entry.count > 1 ? `${AUDIT_ACTION_LABEL[entry.action]} ×${entry.count}` : AUDIT_ACTION_LABEL[entry.action] },
-                { key: 'actor', content: isAccountActor(entry.actor) ? <User accountId={entry.actor} /> : entry.actor },
-                { key: 'detail', content: entry.detail || '—' },
-              ],
-            }))}
+            head={AUDIT_ROW_HEAD}
+            rows={activity.entries.map((entry) => auditRow(entry, activity.names))}
           />
           {activity.moreError ? <ErrorPanel error={activity.moreError} /> : null}
           {activity.nextCursor ? (

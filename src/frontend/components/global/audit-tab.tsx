@@ -1,11 +1,11 @@
 import React, { useCallback, useEffect, useState } from 'react';
-import { Box, Button, DatePicker, DynamicTable, EmptyState, Form, Heading, Inline, Link, SectionMessage, Select, Stack, Text, Textfield, Tooltip } from '@forge/react';
-import { auditEntryIds, describeAuditEntry, localDate, localDateTime, type AuditNames } from '../../../core/audit-sentences';
+import { Box, Button, DatePicker, DynamicTable, EmptyState, Form, Heading, Inline, Link, SectionMessage, Select, Stack, Text, Textfield } from '@forge/react';
 import { AUDIT_ACTIONS, type AuditAction, type AuditEntry } from '../../../core/model';
 import type { AuditExportView, AuditLogFilter, AuditLogPage, SiteSettingsInput } from '../../../shared/contract';
 import { api, toResolverError, type ResolverError } from '../../api';
 import { Field } from '../field';
 import { PageNavigation, useCursorStack } from '../page-navigation';
+import { AUDIT_ROW_HEAD, auditRow } from '../audit-row';
 import { AUDIT_ACTION_LABEL, formatDateTime } from '../labels';
 import { ErrorPanel } from '../states';
 import { SiteSettingsForm, type SiteSectionProps } from './site-settings-form';
@@ -80,39 +80,6 @@ const RetentionSettings = () => (
 );
 
 type PageState = { state: 'loading' } | { state: 'error'; error: ResolverError } | { state: 'ready'; page: AuditLogPage };
-
-/**
- * One entry as the log shows it: the time in the viewer's locale (UTC behind it), the action, and what
- * happened as a sentence with names (ids behind it, in a tooltip).
- */
-export const auditRow = (entry: AuditEntry, names: AuditNames) => {
-  const ids = auditEntryIds(entry);
-  const sentence = describeAuditEntry(entry, names, { formatDate: (at) => localDate(at) });
-  return {
-    key: entry.id,
-    cells: [
-      {
-        key: 'at',
-        content: (
-          <Tooltip content={formatDateTime(entry.at)}>
-            <Text>{localDateTime(entry.at)}</Text>
-          </Tooltip>
-        ),
-      },
-      { key: 'action', content: entry.count > 1 ? `${AUDIT_ACTION_LABEL[entry.action]} ×${entry.count}` : AUDIT_ACTION_LABEL[entry.action] },
-      {
-        key: 'what',
-        content: ids ? (
-          <Tooltip content={ids}>
-            <Text>{sentence}</Text>
-          </Tooltip>
-        ) : (
-          <Text>{sentence}</Text>
-        ),
-      },
-    ],
-  };
-};
 
 type ExportState =
   | { state: 'idle' }
@@ -407,13 +374,7 @@ export const AuditTab = ({ pollMs = 2000 }: { pollMs?: number } = {}) => {
         <DynamicTable
           caption="Audit log"
           isLoading={page.state === 'loading'}
-          head={{
-            cells: [
-              { key: 'at', content: 'When' },
-              { key: 'action', content: 'Action' },
-              { key: 'what', content: 'What happened' },
-            ],
-          }}
+          head={AUDIT_ROW_HEAD}
           rows={items.map((entry) => auditRow(entry, names))}
         />
       )}
