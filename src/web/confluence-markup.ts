@@ -83,7 +83,7 @@ const HIGHLIGHTS: Record<string, string> = {
 
 const classesOf = (attribs: Attribs): string[] => (attribs['class'] ?? '').split(/\s+/).filter((c) => c !== '');
 const hasClass = (attribs: Attribs, name: string): boolean => classesOf(attribs).includes(name);
-const withClasses = (attribs: Attribs, ...more: string[]): Attribs => ({ ...attribs, class: [...classesOf(attribs), ...more].join(' ') });
+const withClasses = (attribs: Attribs, ...more: string[]): Attribs => ({ ...attribs, class: [...new Set([...classesOf(attribs), ...more])].join(' ') });
 
 const escapeAttribute = (value: string): string => escapeText(value).replace(/"/g, '&quot;');
 const SAFE_NAME = /^[a-z][a-z0-9_.:-]*$/;
@@ -106,6 +106,7 @@ const emojiOf = (attribs: Attribs): string | null => {
   }
   const names = [
     attribs['data-emoticon-name'],
+    emoticonFile(attribs['src']),
     id.startsWith('atlassian-') ? id.slice('atlassian-'.length) : undefined,
     ...classesOf(attribs).filter((c) => c.startsWith('emoticon-')).map((c) => c.slice('emoticon-'.length)),
     (attribs['data-emoji-shortname'] ?? '').replace(/^:|:$/g, ''),
@@ -118,8 +119,18 @@ const emojiOf = (attribs: Attribs): string | null => {
   return null;
 };
 
+/** Confluence's emoticon files (images/icons/emoticons/<file>) by file name. */
+const EMOTICON_FILES: Record<string, string> = {
+  check: 'tick', error: 'cross', information: 'information', warning: 'warning', help_16: 'question', forbidden: 'minus', add: 'plus',
+  smile: 'smile', sad: 'sad', tongue: 'cheeky', biggrin: 'laugh', wink: 'wink', thumbs_up: 'thumbs-up', thumbs_down: 'thumbs-down',
+  lightbulb_on: 'light-on', lightbulb: 'light-off', star_yellow: 'yellow-star', star_red: 'red-star', star_green: 'green-star',
+  star_blue: 'blue-star', heart: 'heart', broken_heart: 'broken-heart',
+};
+const emoticonFile = (src: string | undefined): string | undefined =>
+  EMOTICON_FILES[/(?:^|\/)images\/icons\/emoticons\/([a-z0-9_-]{1,30})\.(?:png|svg|gif)(?:[?#]|$)/i.exec(src ?? '')?.[1]?.toLowerCase() ?? ''];
+
 const isEmoticon = (attribs: Attribs): boolean =>
-  hasClass(attribs, 'emoticon') || attribs['data-emoticon-name'] !== undefined || attribs['data-emoji-id'] !== undefined;
+  hasClass(attribs, 'emoticon') || attribs['data-emoticon-name'] !== undefined || attribs['data-emoji-id'] !== undefined || emoticonFile(attribs['src']) !== undefined;
 
 const highlightColour = (value: string | undefined): string | null => {
   if (!value) return null;
@@ -135,7 +146,7 @@ type Mode =
   | { kind: 'keep'; close: string; tableWrap?: boolean } // written, children too
   | { kind: 'unwrap' } // tag left out, children written
   | { kind: 'drop' } // tag and content left out
-  | { kind: 'text'; close: string } // children's text only (summary of an expand)
+  | { kind: 'summary' } // text collected, written as the <summary> of an expand
   | { kind: 'code'; language: string; className: string } // text collected, written as numbered lines
   | { kind: 'jira'; key: string } // text collected, written as a placeholder
   | { kind: 'colgroup'; attribs: Attribs; cols: Attribs[] };
@@ -156,8 +167,7 @@ export const normalizeConfluenceHtml = (html: string, options: MarkupOptions): s
   let out = '';
   const stack: Frame[] = [];
   /** The innermost frame that swallows its content (drop, code, jira, colgroup), if any. */
-  const swallower = (): Frame | undefined => stack.find((f) => f.mode.kind === 'drop' || f.mode.kind === 'code' || f.mode.kind === 'jira' || f.mode.kind === 'colgroup');
-  const inSummaryText = (): boolean => stack.some((f) => f.mode.kind === 'text');
+  const swallower = (): Frame | undefined => stack.find((f) => f.mode.kind !== 'keep' && f.mode.kind !== 'unwrap');
 
   const modeFor = (name: string, attribs: Attribs, parent: Frame | undefined): { mode: Mode; write: string } => {
     const keep = (tag: string, attrs: Attribs, extra: Partial<{ tableWrap: boolean }> = {}): { mode: Mode; write: string } => ({
@@ -179,13 +189,9 @@ export const normalizeConfluenceHtml = (html: string, options: MarkupOptions): s
     if (viewTime) return { mode: { kind: 'drop' }, write: marker(viewTime) };
     if (hasClass(attribs, 'jira-table') || hasClass(attribs, 'jira-issues')) return { mode: { kind: 'drop' }, write: marker('Jira issues') };
 
-    if (inSummaryText()) {
-      // Inside an expand's title: only its words (no icons, no blocks inside <summary>).
-      if (name === 'img' || classes.some((c) => c.includes('icon'))) return { mode: { kind: 'drop' }, write: '' };
-      return { mode: { kind: 'unwrap' }, write: '' };
-    }
     if (hasClass(attribs, 'expand-container')) return keep('details', withClasses({}, 'expand'));
-    if (hasClass(attribs, 'expand-control')) return { mode: { kind: 'text', close: '</summary>' }, write: '<summary>' };
+    // The expand's title: only its words (no icon, no block inside <summary>).
+    if (hasClass(attribs, 'expand-control')) return { mode: { kind: 'summary' }, write: '' };
     if (hasClass(attribs, 'expand-content')) return keep('div', { class: 'expand-content' });
 
     if (name === 'img' && isEmoticon(attribs)) {
@@ -197,7 +203,7 @@ export const normalizeConfluenceHtml = (html: string, options: MarkupOptions): s
     if (name === 'img' && !options.imageShown(attribs['src'] ?? '')) {
       // Never lost without a trace: the alt text, or a marker. Confluence's decorative icons (no alt) go.
       const alt = (attribs['alt'] ?? '').trim();
-      if (alt === '' && /\/images\/icons\//.test(attribs['src'] ?? '')) return { mode: { kind: 'drop' }, write: '' };
+      if (alt === '' && /(?:^|\/)images\/icons\//.test(attribs['src'] ?? '')) return { mode: { kind: 'drop' }, write: '' };
       return { mode: { kind: 'drop' }, write: alt ? marker(`Image “${alt}”`) : marker('Image') };
     }
     if (name === 'a' && (hasClass(attribs, 'user-mention') || hasClass(attribs, 'confluence-userlink') || attribs['data-linked-resource-type'] === 'userinfo')) {
@@ -255,7 +261,7 @@ export const normalizeConfluenceHtml = (html: string, options: MarkupOptions): s
       ontext(text) {
         const swallowing = swallower();
         if (swallowing) {
-          if (swallowing.mode.kind === 'code' || swallowing.mode.kind === 'jira') swallowing.text += text;
+          if (swallowing.mode.kind === 'code' || swallowing.mode.kind === 'jira' || swallowing.mode.kind === 'summary') swallowing.text += text;
           return;
         }
         out += escapeText(text);
@@ -270,8 +276,8 @@ export const normalizeConfluenceHtml = (html: string, options: MarkupOptions): s
             out += mode.close;
             if (mode.tableWrap) out += '</div>';
             break;
-          case 'text':
-            out += mode.close;
+          case 'summary':
+            out += `<summary>${escapeText(frame.text.replace(/\s+/g, ' ').trim())}</summary>`;
             break;
           case 'code':
             out += `<pre class="code-block${mode.className ? ` ${mode.className}` : ''}"><code>${codeLines(frame.text, mode.language)}</code></pre>`;

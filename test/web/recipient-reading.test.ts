@@ -136,8 +136,11 @@ describe('recipient: look', () => {
   it('the stylesheet has a dark scheme and a print sheet; notices are as wide as the text column', () => {
     expect(APP_CSS).toContain('@media (prefers-color-scheme:dark)');
     expect(APP_CSS).toContain('@media print');
-    expect(APP_CSS).toMatch(/\.notice\{[^}]*max-width:68ch/);
-    expect(APP_CSS).toMatch(/\.content\{max-width:68ch\}/);
+    // One centred column (as wide as Confluence's fixed-width page) sets the measure; notices and the
+    // content fill it, neither is capped narrower.
+    expect(APP_CSS).toContain('.shell.single{grid-template-columns:minmax(0,808px)}');
+    expect(APP_CSS).not.toMatch(/\.notice\{[^}]*max-width/);
+    expect(APP_CSS).not.toMatch(/\.content\{[^}]*max-width/);
   });
 });
 

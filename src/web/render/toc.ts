@@ -22,7 +22,7 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 export const textOfMarkup = (markup: string): string =>
   markup
     // Block ends separate words; inline tags (em, a, code…) do not ("acme.example.", not "acme.example .").
-    .replace(/<\/?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|tr|td|th|table|thead|tbody|tfoot|caption|pre|blockquote|figure|figcaption|br|hr)\b[^>]*>/gi, ' ')
+    .replace(/<\/?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|tr|td|th|table|thead|tbody|tfoot|caption|pre|blockquote|figure|figcaption|details|summary|br|hr)\b[^>]*>/gi, ' ')
     .replace(/<[^>]*>/g, '')
     .replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,6}|#39);/gi, (whole, ref: string) => {
       const named = ENTITIES[ref.toLowerCase()];
