@@ -19,7 +19,9 @@ import { authorizeSiteAdmin, authorizeSpaceAdmin, type Caller } from './authoriz
 import type { AppDeps } from './deps';
 import type { SpaceInfo } from './ports';
 import { loopbackIssuerOrigin } from './loopback-issuer';
-import { loadGlobalConfig, loadSpaceConfig, spacePolicyFrom, toPolicyView } from './link-views';
+import { loadGlobalConfig, loadSpaceConfig, resolvedSpacePolicy, toPolicyView } from './link-views';
+import { spaceConfigurationView } from './space-configuration-view';
+import type { PolicyRegistry } from '../core/policy';
 
 /** Secret names in the SecretStore (shared with the OIDC gate and the mail adapters). */
 export const SECRET_NAMES = { ssoClientSecret: 'sso.clientSecret', emailApiKey: 'email-api-key' } as const;
@@ -58,7 +60,7 @@ const changedKeys = <T extends object>(before: T, after: T, keys: readonly (keyo
   keys.filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).map(String);
 
 /** The policy fields of a saved configuration, normalized (the field list lives in policySettingsOf). */
-const policySettingsFrom = (input: PolicySettings): PolicySettings => {
+export const policySettingsFrom = (input: PolicySettings): PolicySettings => {
   const settings = policySettingsOf(input);
   return {
     ...settings,
@@ -115,8 +117,16 @@ export const setGlobalConfig = async (
 // ---------------------------------------------------------------------------------------------
 // Space
 
-const spaceResult = (info: SpaceInfo, spaceKey: string, global: GlobalConfig, space: SpaceConfig): SpaceConfigResult => {
-  const { policy } = spacePolicyFrom(global, space);
+const spaceResult = (
+  deps: AppDeps,
+  info: SpaceInfo,
+  spaceKey: string,
+  global: GlobalConfig,
+  space: SpaceConfig,
+  registry: PolicyRegistry | undefined,
+): SpaceConfigResult => {
+  // The space's own settings, else its assigned configuration, else the one new spaces get, else the default.
+  const { policy } = resolvedSpacePolicy(deps, global, spaceKey, space, registry);
   return {
     // The home page: the space settings page shares the whole space from it.
     space: { key: spaceKey, name: info.name, homepageId: info.homepageId },
@@ -137,6 +147,7 @@ const spaceResult = (info: SpaceInfo, spaceKey: string, global: GlobalConfig, sp
     },
     effective: toPolicyView(policy),
     selectedUsers: combineSelectedUsers(global.selectedUsers, space.selectedUsers),
+    configuration: spaceConfigurationView(spaceKey, space, registry, deps.clock.now()),
   };
 };
 
@@ -191,8 +202,13 @@ const assertWithinGlobalCaps = (global: GlobalConfig, current: SpaceConfig, next
 
 export const getSpaceConfig = async (deps: AppDeps, caller: Caller, spaceKey: string): Promise<SpaceConfigResult> => {
   await authorizeSpaceAdmin(deps, caller, spaceKey);
-  const [info, global, space] = await Promise.all([requireSpace(deps, spaceKey), loadGlobalConfig(deps), loadSpaceConfig(deps, spaceKey)]);
-  return spaceResult(info, spaceKey, global, space);
+  const [info, global, space, registry] = await Promise.all([
+    requireSpace(deps, spaceKey),
+    loadGlobalConfig(deps),
+    loadSpaceConfig(deps, spaceKey),
+    deps.store.configs.getRegistry(),
+  ]);
+  return spaceResult(deps, info, spaceKey, global, space, registry);
 };
 
 /**
@@ -205,7 +221,12 @@ export const setSpaceConfig = async (
   input: { spaceKey: string; version: number; config: SpaceConfigInput },
 ): Promise<SpaceConfigResult> => {
   await authorizeSpaceAdmin(deps, caller, input.spaceKey);
-  const [info, global, current] = await Promise.all([requireSpace(deps, input.spaceKey), loadGlobalConfig(deps), loadSpaceConfig(deps, input.spaceKey)]);
+  const [info, global, current, registry] = await Promise.all([
+    requireSpace(deps, input.spaceKey),
+    loadGlobalConfig(deps),
+    loadSpaceConfig(deps, input.spaceKey),
+    deps.store.configs.getRegistry(),
+  ]);
   checkVersion(current.version, input.version, 'space configuration');
   const settings = policySettingsFrom(input.config);
   assertWithinGlobalCaps(global, current, settings);
@@ -214,6 +235,9 @@ export const setSpaceConfig = async (
     spaceKey: input.spaceKey,
     sharingEnabled: input.config.sharingEnabled,
     applyOnSpaceLinks: input.config.applyOnSpaceLinks,
+    // Saved settings are the space's own; a configuration assigned to it stays recorded for later.
+    ...(current.configId === undefined ? {} : { configId: current.configId }),
+    ownSettings: true,
     version: current.version + 1,
     updatedAt: deps.clock.now(),
     updatedBy: caller.accountId,
@@ -225,7 +249,7 @@ export const setSpaceConfig = async (
     spaceKey: input.spaceKey,
     detail: changedKeys(current, next, [...POLICY_KEYS, 'sharingEnabled', 'applyOnSpaceLinks']).join(', ') || 'no change',
   });
-  return spaceResult(info, input.spaceKey, global, next);
+  return spaceResult(deps, info, input.spaceKey, global, next, registry);
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,15 @@ import type { ErrorCode, ErrorDetail } from '../core/errors';
 import type { AuditNames } from '../core/audit-sentences';
 import type { SelectedUsersCombination } from '../core/selected-users';
 import type {
+  AssignResult,
+  ClassificationSettingsResult,
+  ConfigurationsResult,
+  ImpactRequest,
+  NamedConfigInput,
+  PolicyImpactResult,
+  SpaceConfigurationView,
+} from './configurations-contract';
+import type {
   AccessLevel,
   AuditAction,
   AuditEntry,
@@ -152,6 +161,8 @@ export interface SpaceConfigResult {
   /** `homepageId`: the space's home page, from which the whole space is shared (null when Confluence does not tell). */
   space: { key: string; name: string; homepageId?: string | null };
   config: SpaceConfig;
+  /** Which configuration applies to the space's links, and why (its own settings, an assigned one, the default). */
+  configuration?: SpaceConfigurationView;
   /** Global configuration as it bears on this space (read-only for space admins). */
   global: Pick<GlobalConfig, 'sharingEnabled' | 'applyOnAllLinks'> & PolicySettingsInput;
   effective: EffectivePolicyView;
@@ -336,6 +347,20 @@ export interface ResolverContract {
   listLinksExports: { payload: Record<string, never>; result: { exports: AuditExportView[] } };
   /** View count and last opened time per link (creator, page editor, space or site admin). */
   getLinkStats: { payload: { linkIds: string[] }; result: { stats: LinkStatsView[] } };
+  /** Named space configurations (Confluence admins): list, create or edit, delete, assign, the one new spaces get. */
+  getConfigurations: { payload: Record<string, never>; result: ConfigurationsResult };
+  saveConfiguration: { payload: { version: number; id?: string; config: NamedConfigInput }; result: ConfigurationsResult };
+  deleteConfiguration: { payload: { version: number; id: string }; result: ConfigurationsResult };
+  /** configId 'default' = the default configuration; null = no assignment (the new-spaces choice applies). */
+  assignConfiguration: { payload: { configId: string | null; spaceKeys: string[] }; result: AssignResult };
+  setNewSpacesConfiguration: { payload: { version: number; configId: string }; result: ConfigurationsResult };
+  /** Space admins: drop the space's own settings, so its assigned configuration applies. */
+  useAssignedConfiguration: { payload: { spaceKey: string; version: number }; result: SpaceConfigResult };
+  /** Which links that open today would stop opening if these settings were saved (global, configuration, space). */
+  previewPolicyImpact: { payload: ImpactRequest; result: PolicyImpactResult };
+  /** The classification rule and the site's own levels (Confluence admins). */
+  getClassificationSettings: { payload: Record<string, never>; result: ClassificationSettingsResult };
+  setClassificationRule: { payload: { version: number; levelId: string | null }; result: ClassificationSettingsResult };
 }
 
 export interface LinkStatsView {
@@ -387,6 +412,15 @@ export const RESOLVER_KEYS = [
   'getLinkForEdit',
   'startLinksExport',
   'listLinksExports',
+  'getConfigurations',
+  'saveConfiguration',
+  'deleteConfiguration',
+  'assignConfiguration',
+  'setNewSpacesConfiguration',
+  'useAssignedConfiguration',
+  'previewPolicyImpact',
+  'getClassificationSettings',
+  'setClassificationRule',
 ] as const satisfies readonly ResolverKey[];
 
 /** Typed text the admin must enter to confirm a reset. */

@@ -110,6 +110,15 @@ const denials: Denial[] = [
   ['viewer opens a link for editing', 'getLinkForEdit', () => ({ linkId: demoLink }), 'u-viewer', DEMO_EXTENSION, 'forbidden'],
   ['space admin exports all links', 'startLinksExport', () => ({}), 'u-space-admin', {}, 'forbidden'],
   ['editor lists links exports', 'listLinksExports', () => ({}), 'u-editor', {}, 'forbidden'],
+  ['space admin lists named configurations', 'getConfigurations', () => ({}), 'u-space-admin', {}, 'forbidden'],
+  ['space admin creates a configuration', 'saveConfiguration', () => ({ version: 0, config: { ...spaceInput(), name: 'Mine', description: '' } }), 'u-space-admin', {}, 'forbidden'],
+  ['space admin deletes a configuration', 'deleteConfiguration', () => ({ version: 0, id: 'cfg-000000000000' }), 'u-space-admin', {}, 'forbidden'],
+  ['DEMO space admin assigns the default to its own space', 'assignConfiguration', () => ({ configId: 'default', spaceKeys: ['DEMO'] }), 'u-space-admin', { space: { key: 'DEMO' } }, 'forbidden'],
+  ['space admin chooses the configuration of new spaces', 'setNewSpacesConfiguration', () => ({ version: 0, configId: 'default' }), 'u-space-admin', {}, 'forbidden'],
+  ['DEMO space admin drops OPS settings', 'useAssignedConfiguration', () => ({ spaceKey: 'OPS', version: 0 }), 'u-space-admin', OPS_EXTENSION, 'forbidden'],
+  ['DEMO space admin previews an OPS tightening', 'previewPolicyImpact', () => ({ level: 'space', spaceKey: 'OPS', config: spaceInput({ sharingEnabled: false }) }), 'u-space-admin', OPS_EXTENSION, 'forbidden'],
+  ['space admin reads the classification rule', 'getClassificationSettings', () => ({}), 'u-space-admin', {}, 'forbidden'],
+  ['space admin turns the classification rule off', 'setClassificationRule', () => ({ version: 0, levelId: null }), 'u-space-admin', {}, 'forbidden'],
 ];
 
 describe('callers without rights', () => {

@@ -5,6 +5,7 @@ import type { AppDeps } from '../deps';
 import { adminResolvers } from './admin-resolvers';
 import { auditResolvers } from './audit-resolvers';
 import { configResolvers } from './config-resolvers';
+import { configurationResolvers } from './configuration-resolvers';
 import type { ResolverHandler, ResolverRequest } from './define';
 import { linkResolvers } from './link-resolvers';
 import { setupResolvers } from './setup-resolvers';
@@ -16,6 +17,7 @@ export { defineResolver, invalidInputFrom, type ResolverHandler, type ResolverRe
 export const createResolverRegistry = (): Record<string, ResolverHandler> => {
   const registry: Record<string, ResolverHandler> = Object.create(null) as Record<string, ResolverHandler>;
   Object.assign(registry, setupResolvers);
+  Object.assign(registry, configurationResolvers);
   Object.assign(registry, linkResolvers, configResolvers, adminResolvers, auditResolvers, linkConsoleResolvers);
   return registry;
 };
