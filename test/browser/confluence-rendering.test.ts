@@ -154,6 +154,14 @@ describe('real Confluence HTML as a shared page', () => {
     }));
     expect(new Set(phone.cells).size).toBe(3);
     expect(phone.wideScrolls).toBe(true);
+    // The overflow check catches what the issue saw: a block 1638.4px wide outside any scroll box.
+    await page.evaluate(() => {
+      const wide = document.createElement('div');
+      wide.style.width = '1638.4px';
+      wide.textContent = 'wide';
+      document.querySelector('article.content')?.append(wide);
+    });
+    expect((await overflowing(page)).join('\n')).toContain('document scrolls sideways');
   });
 
   it('dark mode and print keep the page readable and within the page width', async () => {
