@@ -169,10 +169,76 @@ export const describeProtections = (detail: string, formatDate: (epochMs: number
 // ---------------------------------------------------------------------------------------------
 // The table: one sentence per action
 
-const linkSentence = (verb: string) => (p: SentenceParts): string => withDetail(`${p.who} ${verb} ${p.linkOnPage}`, p.detail);
+// Visitors' events: details are short codes ("password: wrong", "expired") said here in words.
 
-/** Visitors' events: the detail says what happened (a reason, a gate). */
-const visitorSentence = (verb: string) => (p: SentenceParts): string => withDetail(`${p.who} ${verb} ${p.linkOnPage}`, p.detail);
+/** Why a view was refused (decide-view's reasons and the share handler's), as the end of a sentence. */
+const DENY_REASONS: Readonly<Record<string, string>> = {
+  link_disabled: 'the link is disabled',
+  expired: 'the link has expired',
+  sharing_disabled: 'sharing is turned off',
+  non_compliant: 'the link does not meet the sharing policy',
+  page_removed: 'the page was removed',
+  ip_not_allowed: 'their IP address is not allowed',
+  email_not_selected: 'their email address is not among the selected users',
+  'unknown link': 'the link does not exist',
+  'token does not match (rotated or forged)': 'the URL is an old or forged one',
+};
+
+const denyWords = (detail: string): string => {
+  const dropped = / \(identity dropped from the session\)$/.exec(detail);
+  const reason = dropped ? detail.slice(0, dropped.index) : detail;
+  const words = DENY_REASONS[reason] ?? reason;
+  return dropped ? `${words} (their sign-in was forgotten)` : words;
+};
+
+/** Checks passed: detail → what the visitor did. */
+const GATE_PASSED: Readonly<Record<string, string>> = {
+  password: 'entered the password for',
+  'email code': 'confirmed an email code for',
+  'email confirmed for updates': 'confirmed their email address for updates of',
+  sso: 'signed in with single sign-on for',
+};
+
+/** Checks failed: detail → what went wrong; details not listed keep their words after a colon. */
+const GATE_FAILED: Readonly<Record<string, string>> = {
+  'password: wrong': 'entered a wrong password for',
+  'password: too many attempts': 'made too many password attempts on',
+  'email code: attempts exhausted': 'used up the email code attempts for',
+  'email code: wrong or expired': 'entered a wrong or expired email code for',
+  'email code send cap reached': 'asked for too many email codes for',
+  'email code could not be sent': 'could not be sent an email code for',
+  'sso: the signed-in account is not among the selected users': 'signed in with an account that is not among the selected users of',
+};
+
+const gateSentence = (table: Readonly<Record<string, string>>, fallback: string) => (p: SentenceParts): string => {
+  const verb = table[p.detail];
+  if (verb) return `${p.who} ${verb} ${p.linkOnPage}`;
+  const sso = /^sso: (.*)$/.exec(p.detail);
+  if (sso) return `${p.who} ${fallback === 'passed a check on' ? 'signed in with single sign-on for' : 'failed single sign-on for'} ${p.linkOnPage}: ${sso[1]}`;
+  return withDetail(`${p.who} ${fallback} ${p.linkOnPage}`, p.detail);
+};
+
+/** Page events ("Page "Release notes" was moved to the trash in Confluence; the link no longer opens."). */
+const PAGE_EVENT = /^Page .* was (moved to the trash|archived|deleted permanently|restored|unarchived) in Confluence; (the link no longer opens|the link works again \(if its policy allows\))\.?$/;
+const PAGE_VERBS: Readonly<Record<string, [string, string]>> = {
+  'moved to the trash': ['moved', 'to the trash'],
+  archived: ['archived', ''],
+  'deleted permanently': ['deleted', 'permanently'],
+  restored: ['restored', ''],
+  unarchived: ['unarchived', ''],
+};
+
+const pageSentence = (fallback: string) => (p: SentenceParts): string => {
+  const m = PAGE_EVENT.exec(p.detail);
+  if (!m) return withDetail(`${p.page} ${fallback}, affecting ${p.link}`, p.detail);
+  const [verb, rest] = PAGE_VERBS[m[1]!]!;
+  const consequence = m[2]!.startsWith('the link no longer') ? `${p.link} no longer opens` : `${p.link} works again if its policy allows`;
+  // Page events name the person who acted in Confluence; without one, the sentence is passive.
+  const did = p.entry.actor === 'app' || p.entry.actor === 'unknown' ? `${p.page} was ${m[1]}` : `${p.who} ${verb} ${p.page}${rest ? ` ${rest}` : ''}`;
+  return `${did} in Confluence; ${consequence}`;
+};
+
+const linkSentence = (verb: string) => (p: SentenceParts): string => withDetail(`${p.who} ${verb} ${p.linkOnPage}`, p.detail);
 
 export const AUDIT_SENTENCES: Readonly<Record<AuditAction, (p: SentenceParts) => string>> = {
   link_created: (p) => {
@@ -226,17 +292,23 @@ export const AUDIT_SENTENCES: Readonly<Record<AuditAction, (p: SentenceParts) =>
     return `The links export of ${p.who} failed: ${rest}`;
   },
   view_allowed: (p) => `${p.who} opened ${p.linkOnPage}`,
-  view_denied: visitorSentence('was refused'),
-  gate_passed: visitorSentence('passed a check on'),
-  gate_failed: visitorSentence('failed a check on'),
-  code_sent: (p) => withDetail(`An email code was sent to ${p.who === 'A visitor' ? 'a visitor' : p.who} for ${p.linkOnPage}`, p.detail),
+  view_denied: (p) => (p.detail ? `${p.who} was refused ${p.linkOnPage}: ${denyWords(p.detail)}` : `${p.who} was refused ${p.linkOnPage}`),
+  gate_passed: gateSentence(GATE_PASSED, 'passed a check on'),
+  gate_failed: gateSentence(GATE_FAILED, 'failed a check on'),
+  code_sent: (p) => {
+    const kind = p.detail === 'access code' ? 'An access code' : p.detail === 'subscription code' ? 'A code to confirm updates' : 'An email code';
+    const to = p.who === 'A visitor' ? 'a visitor' : p.who;
+    return p.detail === 'access code' || p.detail === 'subscription code' || !p.detail
+      ? `${kind} was sent to ${to} for ${p.linkOnPage}`
+      : withDetail(`${kind} was sent to ${to} for ${p.linkOnPage}`, p.detail);
+  },
   comment_added: (p) => withDetail(`${p.who} added a comment to ${p.page} through ${p.link}`, p.detail),
   attachment_added: (p) => withDetail(`${p.who} added an attachment to ${p.page} through ${p.link}`, p.detail),
   subscribed: (p) => `${p.who} subscribed to updates of ${p.linkOnPage}`,
   unsubscribed: (p) => withDetail(`${p.who} unsubscribed from updates of ${p.linkOnPage}`, p.detail),
-  page_trashed: (p) => withDetail(`${p.page} went to the trash or was archived, affecting ${p.link}`, p.detail),
-  page_restored: (p) => withDetail(`${p.page} was restored, affecting ${p.link}`, p.detail),
-  page_deleted: (p) => withDetail(`${p.page} was deleted, affecting ${p.link}`, p.detail),
+  page_trashed: pageSentence('went to the trash or was archived'),
+  page_restored: pageSentence('was restored'),
+  page_deleted: pageSentence('was deleted'),
   notification_sent: (p) => withDetail(`${p.who} sent an email about ${p.linkOnPage}`, p.detail),
   access_denied: (p) => {
     const call = /^(\w+) refused$/.exec(p.detail);

@@ -71,20 +71,20 @@ const EXPECTED: Record<AuditAction, { entry: Partial<AuditEntry>; sentence: stri
   },
   view_allowed: { entry: { action: 'view_allowed', actor: 'visitor' }, sentence: "A visitor opened 'Partner review' on Release notes." },
   view_denied: {
-    entry: { action: 'view_denied', actor: 'visitor', detail: 'link expired' },
-    sentence: "A visitor was refused 'Partner review' on Release notes: link expired.",
+    entry: { action: 'view_denied', actor: 'visitor', detail: 'expired' },
+    sentence: "A visitor was refused 'Partner review' on Release notes: the link has expired.",
   },
   gate_passed: {
     entry: { action: 'gate_passed', actor: 'visitor', detail: 'password' },
-    sentence: "A visitor passed a check on 'Partner review' on Release notes: password.",
+    sentence: "A visitor entered the password for 'Partner review' on Release notes.",
   },
   gate_failed: {
-    entry: { action: 'gate_failed', actor: 'b***@partner.com', detail: 'wrong password' },
-    sentence: "b***@partner.com failed a check on 'Partner review' on Release notes: wrong password.",
+    entry: { action: 'gate_failed', actor: 'b***@partner.com', detail: 'password: wrong' },
+    sentence: "b***@partner.com entered a wrong password for 'Partner review' on Release notes.",
   },
   code_sent: {
-    entry: { action: 'code_sent', actor: 'b***@partner.com' },
-    sentence: "An email code was sent to b***@partner.com for 'Partner review' on Release notes.",
+    entry: { action: 'code_sent', actor: 'b***@partner.com', detail: 'access code' },
+    sentence: "An access code was sent to b***@partner.com for 'Partner review' on Release notes.",
   },
   comment_added: {
     entry: { action: 'comment_added', actor: 'b***@partner.com', detail: '42 characters' },
@@ -103,11 +103,17 @@ const EXPECTED: Record<AuditAction, { entry: Partial<AuditEntry>; sentence: stri
     sentence: "b***@partner.com unsubscribed from updates of 'Partner review' on Release notes.",
   },
   page_trashed: {
-    entry: { action: 'page_trashed', actor: 'app' },
-    sentence: "Release notes went to the trash or was archived, affecting 'Partner review'.",
+    entry: { action: 'page_trashed', detail: 'Page "Release notes" was moved to the trash in Confluence; the link no longer opens.' },
+    sentence: "Ann Editor moved Release notes to the trash in Confluence; 'Partner review' no longer opens.",
   },
-  page_restored: { entry: { action: 'page_restored', actor: 'app' }, sentence: "Release notes was restored, affecting 'Partner review'." },
-  page_deleted: { entry: { action: 'page_deleted', actor: 'app' }, sentence: "Release notes was deleted, affecting 'Partner review'." },
+  page_restored: {
+    entry: { action: 'page_restored', actor: 'app', detail: 'Page "Release notes" was restored in Confluence; the link works again (if its policy allows).' },
+    sentence: "Release notes was restored in Confluence; 'Partner review' works again if its policy allows.",
+  },
+  page_deleted: {
+    entry: { action: 'page_deleted', detail: 'Page "Release notes" was deleted permanently in Confluence; the link no longer opens.' },
+    sentence: "Ann Editor deleted Release notes permanently in Confluence; 'Partner review' no longer opens.",
+  },
   notification_sent: {
     entry: { action: 'notification_sent', actor: 'app', detail: 'Page update sent to subscriber b***@partner.com.' },
     sentence: "Secure Share sent an email about 'Partner review' on Release notes: Page update sent to subscriber b***@partner.com.",
@@ -137,6 +143,23 @@ describe('audit sentences', () => {
     expect(text).not.toMatch(/[a-z][A-Z][a-z]+[,'\s]/); // no camelCase field names ("enforceSso")
   });
 
+  it('says visitors\' checks and refusals in words, whatever their recorded code', () => {
+    const say = (action: AuditAction, detail: string) => describeAuditEntry(entry({ action, actor: 'visitor', detail }), names);
+    expect(say('gate_failed', 'email code: wrong or expired')).toBe("A visitor entered a wrong or expired email code for 'Partner review' on Release notes.");
+    expect(say('gate_failed', 'password: too many attempts')).toBe("A visitor made too many password attempts on 'Partner review' on Release notes.");
+    expect(say('gate_failed', 'sso: state_mismatch: the sign-in took too long')).toBe(
+      "A visitor failed single sign-on for 'Partner review' on Release notes: state_mismatch: the sign-in took too long.",
+    );
+    expect(say('gate_passed', 'sso')).toBe("A visitor signed in with single sign-on for 'Partner review' on Release notes.");
+    expect(say('view_denied', 'ip_not_allowed (identity dropped from the session)')).toBe(
+      "A visitor was refused 'Partner review' on Release notes: their IP address is not allowed (their sign-in was forgotten).",
+    );
+    expect(say('view_denied', 'token does not match (rotated or forged)')).toBe("A visitor was refused 'Partner review' on Release notes: the URL is an old or forged one.");
+    expect(say('page_trashed', 'Page "Release notes" was archived in Confluence; the link no longer opens.')).toBe(
+      "A visitor archived Release notes in Confluence; 'Partner review' no longer opens.",
+    );
+  });
+
   it('a full reset is said to be a full reset, with a proper plural', () => {
     const full = entry({ action: 'links_reset', linkId: null, pageId: null, spaceKey: null, detail: 'full reset: 1 link(s) and all settings deleted' });
     expect(describeAuditEntry(full, names)).toBe('Ann Editor reset Secure Share completely: deleted 1 link and all settings.');
@@ -154,8 +177,8 @@ describe('audit sentences', () => {
   });
 
   it('aggregated entries say how many more times, with plurals', () => {
-    const once = entry({ action: 'gate_failed', actor: 'visitor', detail: 'wrong password (repeated 1 more time in 09:30–09:31 UTC)', count: 1 });
-    expect(describeAuditEntry(once, names)).toBe("A visitor failed a check on 'Partner review' on Release notes: wrong password (1 more time within a minute).");
+    const once = entry({ action: 'gate_failed', actor: 'visitor', detail: 'password: wrong (repeated 1 more time in 09:30–09:31 UTC)', count: 1 });
+    expect(describeAuditEntry(once, names)).toBe("A visitor entered a wrong password for 'Partner review' on Release notes (1 more time within a minute).");
     const many = entry({ action: 'view_allowed', actor: 'visitor', detail: '(repeated 41 more times in 09:30–09:31 UTC)', count: 41 });
     expect(describeAuditEntry(many, names)).toBe("A visitor opened 'Partner review' on Release notes (41 more times within a minute).");
   });
