@@ -6,17 +6,23 @@
  * the sanitizer's input (spans with classes only); every character of the code is escaped.
  */
 
-const KEYWORDS = new Set(
-  (
-    'abstract and as assert async await boolean break byte case catch char class const continue debugger def default del delete do ' +
+const words = (list: string): Set<string> => new Set(list.split(' '));
+
+const KEYWORDS = words(
+  'abstract and as assert async await boolean break byte case catch char class const continue debugger def default del delete do ' +
     'double elif else enum except export extends false final finally float fn for foreach from func function go goto if impl implements ' +
     'import in instanceof int interface is lambda let long match module mut namespace new nil none not null object of or package pass ' +
     'private protected pub public raise readonly return self short static struct super switch synchronized template then this throw throws ' +
-    'trait true try type typeof union unless unsigned until use using val var void volatile when where while with yield ' +
-    'select insert update delete into values create table alter drop index join left right inner outer on group order by having limit ' +
-    'echo fi esac done local export'
-  ).split(' '),
+    'trait true try type typeof union unless unsigned until use using val var void volatile when where while with yield',
 );
+/** Matched without regard to case, in SQL only. */
+const SQL_KEYWORDS = words(
+  'select insert update delete into values create table alter drop index join left right inner outer on group order by having limit ' +
+    'from where and or not null as distinct union all case when then else end begin commit rollback primary key foreign references',
+);
+/** Shell words, in shell scripts only. */
+const SHELL_KEYWORDS = words('if then else elif fi case esac for while until do done in function return local export echo');
+const SHELLS = new Set(['bash', 'sh', 'shell', 'zsh', 'powershell', 'ps']);
 
 /** Languages whose line comments start with '#', and with '--'. */
 const HASH_COMMENTS = new Set(['bash', 'sh', 'shell', 'zsh', 'py', 'python', 'rb', 'ruby', 'perl', 'pl', 'yaml', 'yml', 'powershell', 'ps', 'r', 'make', 'makefile', 'docker', 'dockerfile', 'toml', 'ini', 'conf', 'properties', 'coffeescript', 'text']);
@@ -74,7 +80,11 @@ const highlightLine = (line: string, language: string, inBlock: boolean): { html
     }
     const word = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(rest)?.[0];
     if (word) {
-      const keyword = KEYWORDS.has(word) || (DASH_COMMENTS.has(language) && KEYWORDS.has(word.toLowerCase()));
+      const keyword = DASH_COMMENTS.has(language)
+        ? SQL_KEYWORDS.has(word.toLowerCase())
+        : SHELLS.has(language)
+          ? SHELL_KEYWORDS.has(word)
+          : KEYWORDS.has(word);
       html += keyword ? span('k', word) : escapeText(word);
       i += word.length;
       continue;
