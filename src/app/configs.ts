@@ -56,8 +56,11 @@ const guarded = async (write: () => Promise<void>, what: string): Promise<void> 
   }
 };
 
+/** The fields that changed, for the audit trail; switches say which way they went ("enforceSso on"). */
 const changedKeys = <T extends object>(before: T, after: T, keys: readonly (keyof T)[]): string[] =>
-  keys.filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).map(String);
+  keys
+    .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+    .map((key) => (typeof after[key] === 'boolean' ? `${String(key)} ${after[key] ? 'on' : 'off'}` : String(key)));
 
 /** The policy fields of a saved configuration, normalized (the field list lives in policySettingsOf). */
 export const policySettingsFrom = (input: PolicySettings): PolicySettings => {

@@ -184,10 +184,15 @@ const DENY_REASONS: Readonly<Record<string, string>> = {
   'token does not match (rotated or forged)': 'the URL is an old or forged one',
 };
 
+const CLASSIFIED = /^classification rule: page classified '(.+)' \('(.+)' or higher cannot be shared\)$/;
+
 const denyWords = (detail: string): string => {
   const dropped = / \(identity dropped from the session\)$/.exec(detail);
   const reason = dropped ? detail.slice(0, dropped.index) : detail;
-  const words = DENY_REASONS[reason] ?? reason;
+  const classified = CLASSIFIED.exec(reason);
+  const words = classified
+    ? `the page is classified '${classified[1]}', and pages classified '${classified[2]}' or higher cannot be shared`
+    : (DENY_REASONS[reason] ?? reason);
   return dropped ? `${words} (their sign-in was forgotten)` : words;
 };
 

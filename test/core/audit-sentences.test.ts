@@ -154,6 +154,9 @@ describe('audit sentences', () => {
     expect(say('view_denied', 'ip_not_allowed (identity dropped from the session)')).toBe(
       "A visitor was refused 'Partner review' on Release notes: their IP address is not allowed (their sign-in was forgotten).",
     );
+    expect(say('view_denied', "classification rule: page classified 'Confidential' ('Confidential' or higher cannot be shared)")).toBe(
+      "A visitor was refused 'Partner review' on Release notes: the page is classified 'Confidential', and pages classified 'Confidential' or higher cannot be shared.",
+    );
     expect(say('view_denied', 'token does not match (rotated or forged)')).toBe("A visitor was refused 'Partner review' on Release notes: the URL is an old or forged one.");
     expect(say('page_trashed', 'Page "Release notes" was archived in Confluence; the link no longer opens.')).toBe(
       "A visitor archived Release notes in Confluence; 'Partner review' no longer opens.",
