@@ -74,7 +74,7 @@ radial-gradient(farthest-side at 0 50%,var(--edge),transparent) 0 0/14px 100% no
 .content .code.panel pre{border:0;margin:0;border-radius:0}
 .content .codeHeader,.content .panelHeader{padding:6px 12px;border-bottom:1px solid var(--line);font-weight:600}
 .content .panelContent{padding:10px 14px}.content .code.panel .codeContent{padding:0}
-.content .panel[style],.content .panelContent[style],.content .panelHeader[style]{color:#172b4d}
+.content .panel[style*=background],.content .panelContent[style*=background],.content .panelHeader[style*=background]{color:#172b4d}
 .content pre.code-block{counter-reset:line;padding-left:0}
 .content pre.code-block .line::before{counter-increment:line;content:counter(line);display:inline-block;min-width:2.5em;margin-right:1em;padding-right:.6em;text-align:right;color:var(--muted);border-right:1px solid var(--line);user-select:none}
 .content .tok-k{font-weight:700}.content .tok-c{font-style:italic;color:var(--muted)}.content .tok-s{color:var(--muted)}
