@@ -19,6 +19,7 @@ import { authorizeSiteAdmin, authorizeSpaceAdmin, type Caller } from './authoriz
 import type { AppDeps } from './deps';
 import type { SpaceInfo } from './ports';
 import { loopbackIssuerOrigin } from './loopback-issuer';
+import { readSetupStatus } from './setup';
 import { loadGlobalConfig, loadSpaceConfig, resolvedSpacePolicy, toPolicyView } from './link-views';
 import { spaceConfigurationView } from './space-configuration-view';
 import type { PolicyRegistry } from '../core/policy';
@@ -377,13 +378,16 @@ const checkAuditRetention = (days: number): number => {
 };
 
 const siteResult = async (deps: AppDeps, settings: SiteSettings): Promise<SiteSettingsResult> => {
-  const [sso, apiKey] = await Promise.all([
+  const [sso, apiKey, setup] = await Promise.all([
     deps.store.secrets.get(SECRET_NAMES.ssoClientSecret),
     deps.store.secrets.get(SECRET_NAMES.emailApiKey),
+    // The test panels of the email, SSO and custom-domain sections open with the settings (one call).
+    readSetupStatus(deps).catch(() => undefined),
   ]);
   return {
     settings: { ...settings, sso: settings.sso ? { ...settings.sso, hasClientSecret: Boolean(sso) } : null },
     secrets: { ssoClientSecret: Boolean(sso), emailApiKey: Boolean(apiKey) },
+    ...(setup ? { setup } : {}),
   };
 };
 

@@ -130,6 +130,12 @@ export const getSetupStatus = async (deps: AppDeps, caller: Caller): Promise<Set
   return setupStatus(deps);
 };
 
+/**
+ * The setup state without a rights check: for use cases that checked already (getSiteSettings sends it
+ * with the settings, so a settings section opens with one resolver call).
+ */
+export const readSetupStatus = (deps: AppDeps): Promise<SetupStatus> => setupStatus(deps);
+
 const setupStatus = async (deps: AppDeps): Promise<SetupStatus> => {
   const [site, global, emailKey, ssoSecret, emailTest, ssoTest, domainCheck, reviewed] = await Promise.all([
     siteOf(deps),

@@ -181,6 +181,8 @@ export const SPACE_LINKS_FIRST_PAGE = 20;
 export interface SiteSettingsResult {
   settings: SiteSettings;
   secrets: { ssoClientSecret: boolean; emailApiKey: boolean };
+  /** What the test panels of the email, SSO and custom-domain sections show (absent if it could not be read). */
+  setup?: import('../app/setup').SetupStatus;
 }
 
 export interface LinkListFilter {

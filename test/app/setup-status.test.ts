@@ -45,6 +45,8 @@ const SENDGRID = { provider: 'sendgrid' as const, fromAddress: 'share@acme.examp
 describe('setup status', () => {
   it('starts with nothing configured or tested, and shows the share base URL and the SSO redirect URI', async () => {
     const status = await getSetupStatus(h.deps, SITE_ADMIN);
+    // The settings sections get the same state with their settings (one call opens a section).
+    expect((await getSiteSettings(h.deps, SITE_ADMIN)).setup).toEqual(status);
     expect(status).toMatchObject({
       email: { provider: 'none', configured: false, keyStored: false, lastTest: null },
       sso: { configured: false, issuer: null, lastTest: null },

@@ -32,7 +32,10 @@ const status = (overrides: Partial<SetupStatus> = {}): SetupStatus => ({
 });
 
 const siteSettings = (overrides: Partial<SiteSettings> = {}): SiteSettings => ({ ...defaultSiteSettings(0), version: 4, ...overrides });
-const siteResult = (overrides: Partial<SiteSettings> = {}) => ok({ settings: siteSettings(overrides), secrets: { ssoClientSecret: false, emailApiKey: true } });
+/** getSiteSettings' answer: the settings sections' test panels come with it (one resolver call opens a section). */
+const siteResult = (overrides: Partial<SiteSettings> = {}, setup: SetupStatus = status()) =>
+  ok({ settings: siteSettings(overrides), secrets: { ssoClientSecret: false, emailApiKey: true }, setup });
+const calls = () => fakeHost.invokes.map((c) => c.functionKey);
 
 /** Checklist rows as "<lozenge> <title>". */
 const rows = () =>
@@ -104,6 +107,8 @@ describe('Email delivery', () => {
       ok({ ok: false, message: 'SendGrid did not accept the email (HTTP 403): the key is not allowed to send (check the key permissions and the verified sender).', status: status({ email: { ...status().email, lastTest: { at: AT, ok: false, provider: 'sendgrid', message: 'SendGrid did not accept the email (HTTP 403): the key is not allowed to send (check the key permissions and the verified sender).', current: true } } }) });
     await render(<GlobalSettingsApp />);
     await openAdminSection('Email delivery');
+    // Getting started's checklist, then the section's one call: its settings with the setup state.
+    expect(calls()).toEqual(['getSetupStatus', 'getSiteSettings']);
     await type(field('Send to'), ' admin@acme.example ');
     await click(button('Send test email'));
     expect(payloadsOf('sendTestEmail')).toEqual([{ to: 'admin@acme.example' }]);
@@ -113,12 +118,13 @@ describe('Email delivery', () => {
   });
 
   it('says why there is no SMTP, offers Microsoft 365 and Google Workspace, and in local mode names the outbox', async () => {
-    fakeHost.resolvers.getSiteSettings = () => siteResult({ email: { provider: 'sendgrid', fromAddress: 'share@acme.example', fromName: 'Acme', options: {} } });
-    fakeHost.resolvers.getSetupStatus = () => ok(status({ outboxUrl: 'http://localhost:8787/outbox' }));
+    fakeHost.resolvers.getSiteSettings = () =>
+      siteResult({ email: { provider: 'sendgrid', fromAddress: 'share@acme.example', fromName: 'Acme', options: {} } }, status({ outboxUrl: 'http://localhost:8787/outbox' }));
+    fakeHost.resolvers.getSetupStatus = () => ok(status());
     await render(<GlobalSettingsApp />);
     await openAdminSection('Email delivery');
     expect(hasText('Local mode: all email goes to the outbox')).toBe(true);
-    expect(hasText(/Whatever provider is chosen below, Secure Share running locally writes every email to the local outbox/)).toBe(true);
+    expect(hasText(/Whatever provider is chosen here, Secure Share running locally writes every email to the local outbox/)).toBe(true);
     expect(hasText(/apps can only make HTTPS requests \(through fetch\) and cannot open the network connections SMTP\s+needs/)).toBe(true);
 
     await select(field('Provider'), 'graph');
@@ -133,19 +139,27 @@ describe('Email delivery', () => {
 
 describe('Single sign-on and custom domain', () => {
   it('shows the redirect URI, opens Test sign-in in a new tab and shows what came back', async () => {
-    fakeHost.resolvers.getSiteSettings = () => siteResult({ sso: { issuer: 'https://idp.acme.example', clientId: 'c1', scopes: 'openid email', hasClientSecret: true } });
-    fakeHost.resolvers.getSetupStatus = () => ok(status({ sso: { configured: true, issuer: 'https://idp.acme.example', lastTest: null } }));
+    fakeHost.resolvers.getSiteSettings = () =>
+      siteResult({ sso: { issuer: 'https://idp.acme.example', clientId: 'c1', scopes: 'openid email', hasClientSecret: true } }, status({ sso: { configured: true, issuer: 'https://idp.acme.example', lastTest: null } }));
+    fakeHost.resolvers.getSetupStatus = () => ok(status());
     const url = `https://share.acme.example/setup/sso-test?t=${'t'.repeat(43)}`;
     fakeHost.resolvers.startSsoTest = () => ok({ url, expiresAt: AT });
     await render(<GlobalSettingsApp />);
     await openAdminSection('Single sign-on');
+    // The section opens with one call (the Delivery group shows Email delivery first, which made its own).
+    expect(calls().at(-1)).toBe('getSiteSettings');
+    const opened = calls().length;
     expect(field('Redirect URI to register with your identity provider').props).toMatchObject({ value: 'https://share.acme.example/sso/callback', isReadOnly: true });
     await click(button('Test sign-in'));
     expect(fakeHost.calls.filter((c) => c.cmd === 'navigate').map((c) => c.data)).toEqual([{ url, type: 'new-tab' }]);
 
-    fakeHost.resolvers.getSetupStatus = () =>
-      ok(status({ sso: { configured: true, issuer: 'https://idp.acme.example', lastTest: { at: AT, ok: false, issuer: 'https://idp.acme.example', email: null, emailVerified: false, message: 'The identity provider did not mark the email address as verified (email_unverified: email_verified is not true)', current: true } } }));
+    fakeHost.resolvers.getSiteSettings = () =>
+      siteResult(
+        { sso: { issuer: 'https://idp.acme.example', clientId: 'c1', scopes: 'openid email', hasClientSecret: true } },
+        status({ sso: { configured: true, issuer: 'https://idp.acme.example', lastTest: { at: AT, ok: false, issuer: 'https://idp.acme.example', email: null, emailVerified: false, message: 'The identity provider did not mark the email address as verified (email_unverified: email_verified is not true)', current: true } } }),
+      );
     await click(button('Show result'));
+    expect(calls().slice(opened)).toEqual(['startSsoTest', 'getSiteSettings']);
     expect(hasText('Last test sign-in failed')).toBe(true);
     expect(hasText('email_verified: false')).toBe(true);
     expect(hasText('Issuer: https://idp.acme.example')).toBe(true);
@@ -153,7 +167,7 @@ describe('Single sign-on and custom domain', () => {
 
   it('shows the share base URL a proxy forwards to and checks the custom domain', async () => {
     fakeHost.resolvers.getSiteSettings = () => siteResult({ customDomain: 'https://share.acme.example' });
-    fakeHost.resolvers.getSetupStatus = () => ok(status());
+    fakeHost.resolvers.getSetupStatus = () => ok(status({ shareBaseUrl: 'https://not-used.example' }));
     const url = `https://share.acme.example/setup/domain-check?t=${'d'.repeat(43)}`;
     fakeHost.resolvers.startDomainCheck = () => ok({ url, expiresAt: AT });
     await render(<GlobalSettingsApp />);

@@ -69,9 +69,4 @@ const validate = (draft: SiteSettingsInput): Record<string, string> => {
   return problems;
 };
 
-export const CustomDomainTab = () => (
-  <Stack space="space.300">
-    <SiteSettingsForm title="Custom domain" section={Section} validate={validate} />
-    <DomainCheckPanel />
-  </Stack>
-);
+export const CustomDomainTab = () => <SiteSettingsForm title="Custom domain" section={Section} validate={validate} aside={DomainCheckPanel} />;

@@ -6,7 +6,7 @@ import { isSesRegion, SES_REGIONS } from '../../../shared/ses-regions';
 import { Field, FieldNotes } from '../field';
 import { EGRESS_GROUPS, egressNotice, requestEgress } from './egress';
 import { SiteSettingsForm, type ConfirmBeforeSave, type SiteSectionProps } from './site-settings-form';
-import { TestEmailPanel } from './setup-panels';
+import { OutboxNotice, TestEmailPanel } from './setup-panels';
 import { WriteOnlySecretField } from './write-only-secret-field';
 import type { SiteSettingsResult } from '../../../shared/contract';
 
@@ -103,6 +103,7 @@ const Section = ({ data, draft, setDraft, secrets, setSecrets, fieldErrors }: Si
   const stored = data.secrets.emailApiKey;
   return (
     <Stack space="space.150">
+      {data.setup?.outboxUrl ? <OutboxNotice outboxUrl={data.setup.outboxUrl} /> : null}
       <Field id="email-provider" label="Provider" error={fieldErrors['email.provider']}>
         <Select
           id="email-provider"
@@ -235,8 +236,14 @@ const confirmEmailLoss: ConfirmBeforeSave = (draft, secrets, data) => {
 
 export const EmailTab = () => (
   <Stack space="space.300">
-    <SiteSettingsForm title="Email delivery" section={Section} validate={validate} confirmBefore={confirmEmailLoss} afterSave={approveWebhookHost} />
-    <TestEmailPanel />
+    <SiteSettingsForm
+      title="Email delivery"
+      section={Section}
+      validate={validate}
+      confirmBefore={confirmEmailLoss}
+      afterSave={approveWebhookHost}
+      aside={TestEmailPanel}
+    />
     <NoSmtpNote />
   </Stack>
 );

@@ -2,15 +2,31 @@ import React, { useState } from 'react';
 import { router } from '@forge/bridge';
 import { Box, Button, Heading, Inline, Label, Link, SectionMessage, Stack, Text, Textfield } from '@forge/react';
 import type { SetupStatus } from '../../../app/setup';
+import type { SiteSettingsResult } from '../../../shared/contract';
 import { api, toResolverError, type ResolverError } from '../../api';
 import { Field } from '../field';
 import { flagError, flagSuccess } from '../flags';
 import { formatDateTime } from '../labels';
-import { ErrorPanel, Loading } from '../states';
+import { ErrorPanel } from '../states';
 import { useResource } from '../use-resource';
+import type { SiteSettingsAside } from './site-settings-form';
 
-/** The setup state (Getting started, and the test panels of the email, SSO and custom-domain sections). */
+/** The setup state for Getting started (the settings sections get it with their settings). */
 export const useSetupStatus = () => useResource(() => api.getSetupStatus(), []);
+
+interface PanelProps {
+  status: SetupStatus;
+  /** A new setup state from a test (sent with its answer). */
+  onStatus: (status: SetupStatus) => void;
+  /** Reads settings and setup state again ("Show result" after a test in another tab). */
+  reload: () => void;
+}
+
+/** A settings section's test panel, fed from the section's own getSiteSettings answer. */
+const asAside =
+  (Panel: (props: PanelProps) => React.ReactElement): SiteSettingsAside =>
+  ({ data, replace, reload }) =>
+    data.setup ? <Panel status={data.setup} onStatus={(setup) => replace({ ...data, setup } satisfies SiteSettingsResult)} reload={reload} /> : null;
 
 /**
  * A value to copy into another system (a proxy, an identity provider). UI Kit gives apps no clipboard, so
@@ -30,7 +46,7 @@ export const CopyableValue = ({ id, label, value, helper }: { id: string; label:
 export const OutboxNotice = ({ outboxUrl }: { outboxUrl: string }) => (
   <SectionMessage appearance="information" title="Local mode: all email goes to the outbox">
     <Stack space="space.050">
-      <Text>Whatever provider is chosen below, Secure Share running locally writes every email to the local outbox instead of sending it.</Text>
+      <Text>Whatever provider is chosen here, Secure Share running locally writes every email to the local outbox instead of sending it.</Text>
       <Link href={outboxUrl} openNewTab>
         Open the outbox
       </Link>
@@ -44,22 +60,18 @@ const TestPanel = ({ children }: { children: React.ReactNode }) => (
   </Box>
 );
 
-/** Email delivery: the local-mode notice, Send test email with the provider's answer, and the last test. */
-export const TestEmailPanel = () => {
-  const { resource, reload, replace } = useSetupStatus();
+/** Email delivery: Send test email with the provider's answer, and the last test. */
+const TestEmail = ({ status, onStatus }: PanelProps) => {
   const [to, setTo] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ResolverError | null>(null);
-  if (resource.state === 'loading') return <Loading label="Loading email test…" />;
-  if (resource.state === 'error') return <ErrorPanel error={resource.error} onRetry={reload} />;
-  const status = resource.data;
   const last = status.email.lastTest;
   const send = async () => {
     setBusy(true);
     setError(null);
     try {
       const result = await api.sendTestEmail({ to: to.trim() });
-      replace(result.status);
+      onStatus(result.status);
       if (result.ok) flagSuccess('Test email sent', result.message);
       else flagError('Test email not sent', new Error(result.message));
     } catch (e) {
@@ -69,45 +81,40 @@ export const TestEmailPanel = () => {
     }
   };
   return (
-    <Stack space="space.200">
-      {status.outboxUrl ? <OutboxNotice outboxUrl={status.outboxUrl} /> : null}
-      <TestPanel>
-        <Heading as="h4" size="xsmall">
-          Send test email
-        </Heading>
-        <Text>Sends one email to the address you enter, through the saved settings. Save any change first.</Text>
-        <Field id="test-email-to" label="Send to" error={error?.fieldMessages().to}>
-          <Textfield id="test-email-to" name="testEmailTo" placeholder="you@example.com" value={to} onChange={(e) => setTo(String(e.target.value ?? ''))} />
-        </Field>
-        {error && !error.fieldMessages().to ? <ErrorPanel error={error} /> : null}
-        <Inline>
-          <Button appearance="default" isDisabled={busy || to.trim() === ''} onClick={() => void send()}>
-            {busy ? 'Sending…' : 'Send test email'}
-          </Button>
-        </Inline>
-        {last ? (
-          <SectionMessage
-            appearance={last.ok ? (last.current ? 'success' : 'warning') : 'error'}
-            title={last.ok ? (last.current ? 'Last test email was accepted' : 'Settings changed since the last test') : 'Last test email failed'}
-          >
-            <Text>{last.message}</Text>
-            <Text size="small">{`Tested ${formatDateTime(last.at)}.${last.current ? '' : ' Send another test to check the current settings.'}`}</Text>
-          </SectionMessage>
-        ) : null}
-      </TestPanel>
-    </Stack>
+    <TestPanel>
+      <Heading as="h4" size="xsmall">
+        Send test email
+      </Heading>
+      <Text>Sends one email to the address you enter, through the saved settings. Save any change first.</Text>
+      <Field id="test-email-to" label="Send to" error={error?.fieldMessages().to}>
+        <Textfield id="test-email-to" name="testEmailTo" placeholder="you@example.com" value={to} onChange={(e) => setTo(String(e.target.value ?? ''))} />
+      </Field>
+      {error && !error.fieldMessages().to ? <ErrorPanel error={error} /> : null}
+      <Inline>
+        <Button appearance="default" isDisabled={busy || to.trim() === ''} onClick={() => void send()}>
+          {busy ? 'Sending…' : 'Send test email'}
+        </Button>
+      </Inline>
+      {last ? (
+        <SectionMessage
+          appearance={last.ok ? (last.current ? 'success' : 'warning') : 'error'}
+          title={last.ok ? (last.current ? 'Last test email was accepted' : 'Settings changed since the last test') : 'Last test email failed'}
+        >
+          <Text>{last.message}</Text>
+          <Text size="small">{`Tested ${formatDateTime(last.at)}.${last.current ? '' : ' Send another test to check the current settings.'}`}</Text>
+        </SectionMessage>
+      ) : null}
+    </TestPanel>
   );
 };
 
+export const TestEmailPanel = asAside(TestEmail);
+
 /** Single sign-on: the redirect URI to register, and Test sign-in with what came back last time. */
-export const TestSignInPanel = () => {
-  const { resource, reload } = useSetupStatus();
+const TestSignIn = ({ status, reload }: PanelProps) => {
   const [busy, setBusy] = useState(false);
   const [opened, setOpened] = useState<string | null>(null);
   const [error, setError] = useState<ResolverError | null>(null);
-  if (resource.state === 'loading') return <Loading label="Loading sign-in test…" />;
-  if (resource.state === 'error') return <ErrorPanel error={resource.error} onRetry={reload} />;
-  const status = resource.data;
   const last = status.sso.lastTest;
   const start = async () => {
     setBusy(true);
@@ -142,7 +149,7 @@ export const TestSignInPanel = () => {
         <Button isDisabled={busy || !status.sso.configured} onClick={() => void start()}>
           Test sign-in
         </Button>
-        <Button appearance="subtle" onClick={() => void reload()}>
+        <Button appearance="subtle" onClick={reload}>
           Show result
         </Button>
       </Inline>
@@ -171,13 +178,9 @@ export const TestSignInPanel = () => {
 };
 
 /** Custom domain: the share base URL a proxy forwards to, and a check that the domain reaches Secure Share. */
-export const DomainCheckPanel = () => {
-  const { resource, reload } = useSetupStatus();
+const DomainCheck = ({ status, reload }: PanelProps) => {
   const [error, setError] = useState<ResolverError | null>(null);
   const [opened, setOpened] = useState<string | null>(null);
-  if (resource.state === 'loading') return <Loading label="Loading share address…" />;
-  if (resource.state === 'error') return <ErrorPanel error={resource.error} onRetry={reload} />;
-  const status = resource.data;
   const last = status.customDomain.lastCheck;
   const check = async () => {
     setError(null);
@@ -206,7 +209,7 @@ export const DomainCheckPanel = () => {
         <Button isDisabled={!status.customDomain.domain} onClick={() => void check()}>
           Check custom domain
         </Button>
-        <Button appearance="subtle" onClick={() => void reload()}>
+        <Button appearance="subtle" onClick={reload}>
           Show result
         </Button>
       </Inline>
@@ -223,5 +226,8 @@ export const DomainCheckPanel = () => {
     </TestPanel>
   );
 };
+
+export const TestSignInPanel = asAside(TestSignIn);
+export const DomainCheckPanel = asAside(DomainCheck);
 
 export type { SetupStatus };

@@ -24,6 +24,9 @@ export interface SaveConfirmation {
   confirmLabel: string;
 }
 
+/** Shown below the form from the same settings answer (the section's test panel), so the section opens with one call. */
+export type SiteSettingsAside = (props: { data: SiteSettingsResult; replace: (result: SiteSettingsResult) => void; reload: () => void }) => React.ReactElement | null;
+
 export type ConfirmBeforeSave = (draft: SiteSettingsInput, secrets: SiteSectionProps['secrets'], data: SiteSettingsResult) => SaveConfirmation | null;
 
 /**
@@ -36,6 +39,7 @@ export const SiteSettingsForm = ({
   validate,
   confirmBefore,
   afterSave,
+  aside: Aside,
 }: {
   title: string;
   section: (props: SiteSectionProps) => React.ReactElement;
@@ -43,6 +47,7 @@ export const SiteSettingsForm = ({
   confirmBefore?: ConfirmBeforeSave;
   /** Runs after a successful save (e.g. asking for egress to a saved host); its notice stays above the form. */
   afterSave?: (saved: SiteSettingsResult) => Promise<SaveNotice | null>;
+  aside?: SiteSettingsAside;
 }) => {
   const { resource, reload, replace } = useSiteSettings();
   // Lives outside the editor, which remounts with each saved version.
@@ -62,6 +67,7 @@ export const SiteSettingsForm = ({
         </SectionMessage>
       ) : null}
       <SiteSettingsEditor key={resource.data.settings.version} title={title} data={resource.data} onSaved={onSaved} Section={Section} validate={validate} confirmBefore={confirmBefore} />
+      {Aside ? <Aside data={resource.data} replace={replace} reload={() => void reload()} /> : null}
     </Stack>
   );
 };

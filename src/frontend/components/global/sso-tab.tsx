@@ -118,8 +118,12 @@ const confirmSsoLoss: ConfirmBeforeSave = (draft, secrets, data) => {
 };
 
 export const SsoTab = () => (
-  <Stack space="space.300">
-    <SiteSettingsForm title="Single sign-on" section={Section} validate={validate} confirmBefore={confirmSsoLoss} afterSave={approveProviderHosts} />
-    <TestSignInPanel />
-  </Stack>
+  <SiteSettingsForm
+    title="Single sign-on"
+    section={Section}
+    validate={validate}
+    confirmBefore={confirmSsoLoss}
+    afterSave={approveProviderHosts}
+    aside={TestSignInPanel}
+  />
 );
