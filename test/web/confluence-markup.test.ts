@@ -108,6 +108,12 @@ describe('golden corpus: Confluence constructs in the shared view', () => {
     expect(output).not.toContain('Loading issues');
     expect(output).toContain('<p class="title conf-macro-render">Before you release</p>');
   });
+
+  it('dates keep their machine-readable day', () => {
+    const output = shared('dates');
+    expect(output).toContain('as of <time datetime="2017-06-06" class="date-past">06 Jun 2017</time>.');
+    expect(output).toContain('<p><time datetime="2018-07-19" class="date-past">2018-7-19</time> </p>');
+  });
 });
 
 describe('confluence-markup: what it writes stays plain', () => {
