@@ -3,6 +3,7 @@ import { linkScopeOf, type GlobalConfig, type LinkView, type ShareLink, type Spa
 import { effectivePolicy, linkEffectiveStatus, resolveSpaceLevel, type EffectivePolicy, type PolicyRegistry, type SpaceLevelSource } from '../core/policy';
 import type { EffectivePolicyView, LinkListItem } from '../shared/contract';
 import type { AppDeps } from './deps';
+import { cachedUserNames } from './name-cache';
 
 /** The configurations that decide one space's links, and the policy derived from them. */
 export interface SpacePolicy {
@@ -115,13 +116,30 @@ export const displayNameOf = (deps: Pick<AppDeps, 'content'>, accountId: string)
 
 /**
  * Creator display names for one request: names stored on links are remembered first; any other
- * account is looked up once, at the first ask, and shared by every later ask. A failed or empty
- * lookup is null, never an error: a list must not fail because a profile is hidden or Confluence hiccups.
+ * account is looked up once, at the first ask, and shared by every later ask. Asks made together (in the
+ * same turn of the event loop: a list's rows) go out as one bulk lookup through the 24-hour name cache
+ * (name-cache.ts; review rubric CST-10 / PRF-07), never one call per row. A failed or empty lookup is
+ * null, never an error: a list must not fail because a profile is hidden or Confluence hiccups.
  */
 export const createCreatorNames = (deps: AppDeps) => {
   const names = new Map<string, Promise<string | null>>();
   /** Names already known without waiting: stored on a link, or a finished lookup. */
   const settled = new Map<string, string | null>();
+  /** Accounts asked for in this turn, looked up together once it ends. */
+  let queued: { accountId: string; resolve: (name: string | null) => void }[] = [];
+  const flush = (): void => {
+    const batch = queued;
+    queued = [];
+    cachedUserNames(deps, batch.map((entry) => entry.accountId)).then(
+      (found) => batch.forEach((entry) => entry.resolve(found.get(entry.accountId) || null)),
+      () => batch.forEach((entry) => entry.resolve(null)),
+    );
+  };
+  const lookUp = (accountId: string): Promise<string | null> =>
+    new Promise((resolve) => {
+      if (queued.length === 0) queueMicrotask(flush);
+      queued.push({ accountId, resolve });
+    });
   const remember = (accountId: string, name: string): void => {
     settled.set(accountId, name);
     names.set(accountId, Promise.resolve(name));
@@ -129,7 +147,7 @@ export const createCreatorNames = (deps: AppDeps) => {
   const nameOf = (accountId: string): Promise<string | null> => {
     let name = names.get(accountId);
     if (!name) {
-      name = displayNameOf(deps, accountId).then((found) => {
+      name = lookUp(accountId).then((found) => {
         if (!settled.has(accountId)) settled.set(accountId, found);
         return found;
       });

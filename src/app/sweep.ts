@@ -4,12 +4,10 @@
  * aggregate flushes take their record (single use), and purges are naturally repeatable.
  * Each step is isolated: one failing step does not stop the others (scheduled runs are not retried).
  */
-import { mapLimited } from '../core/concurrency';
 import type { PageState, ShareLink } from '../core/model';
 import { flushAuditAggregates } from './audit';
 import type { AppDeps } from './deps';
 import { applyPageState, updateLinkWithRetry } from './lifecycle';
-import { displayNameOf } from './link-views';
 import { creatorAccessFor } from './view/creator-access';
 import { noteCreatorAccess } from './view/creator-access-flag';
 import { startMailTask, type MailTaskReport } from './mail-batches';
@@ -142,12 +140,13 @@ const reconcileCreatorAccess = async (deps: AppDeps, links: readonly ShareLink[]
 
 /**
  * Keeps the creator names stored on links current (searches by creator name read them, never Confluence):
- * one lookup per distinct creator of this run's slice, a write only where the name changed. A hidden
- * profile or a failed lookup keeps what the link has.
+ * the distinct creators of this run's slice in bulk (one request per 100, review rubric CST-10), fresh (this
+ * is what refreshes them), a write only where the name changed. A hidden profile or a failed lookup keeps
+ * what the link has.
  */
 export const refreshCreatorNames = async (deps: AppDeps, links: readonly ShareLink[]): Promise<number> => {
   const creators = [...new Set(links.map((link) => link.createdBy))];
-  const names = new Map(await mapLimited(creators, 10, async (accountId) => [accountId, await displayNameOf(deps, accountId)] as const));
+  const names = creators.length === 0 ? new Map<string, string>() : await deps.content.getUserNames(creators).catch(() => new Map<string, string>());
   let refreshed = 0;
   for (const link of links) {
     const name = names.get(link.createdBy);
@@ -167,8 +166,9 @@ export const refreshCreatorNames = async (deps: AppDeps, links: readonly ShareLi
 export const storeSpaceIds = async (deps: AppDeps, links: readonly ShareLink[], spaceIdOf: ReadonlyMap<string, string>): Promise<number> => {
   const missing = links.filter((link) => !link.spaceId && spaceIdOf.has(link.pageId));
   const keys = [...new Set(missing.map((link) => link.spaceKey))];
+  // In bulk (one request per 250 keys), not one per space; a failed read stores nothing this run.
   const spaces = new Map(
-    await mapLimited(keys, 10, async (key) => [key, await deps.content.getSpace(key).catch(() => undefined)] as const),
+    (keys.length === 0 ? [] : await deps.content.getSpaces(keys).catch(() => [])).map((space) => [space.key, space] as const),
   );
   let stored = 0;
   for (const link of missing) {

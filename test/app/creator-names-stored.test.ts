@@ -25,14 +25,21 @@ const storedLink = (index: number, createdBy: string, overrides: Partial<ShareLi
   ...overrides,
 });
 
+/** How often each account was asked for, one by one (getUser) or in bulk (getUserNames). */
 const countUserLookups = (h: Harness): Map<string, number> => {
   const calls = new Map<string, number>();
-  const original = h.deps.content.getUser.bind(h.deps.content);
+  const count = (accountId: string) => calls.set(accountId, (calls.get(accountId) ?? 0) + 1);
+  const one = h.deps.content.getUser.bind(h.deps.content);
+  const bulk = h.deps.content.getUserNames.bind(h.deps.content);
   h.deps.content = {
     ...h.deps.content,
     getUser: (accountId) => {
-      calls.set(accountId, (calls.get(accountId) ?? 0) + 1);
-      return original(accountId);
+      count(accountId);
+      return one(accountId);
+    },
+    getUserNames: (accountIds) => {
+      accountIds.forEach(count);
+      return bulk(accountIds);
     },
   };
   return calls;

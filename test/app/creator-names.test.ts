@@ -24,15 +24,25 @@ const storedLink = (id: string, createdBy: string, overrides: Partial<ShareLink>
   ...overrides,
 });
 
-/** Counts getUser calls per account and lets a test make some of them fail. */
-const countUserLookups = (h: Harness, failing: ReadonlySet<string> = new Set()): Map<string, number> => {
-  const calls = new Map<string, number>();
-  const original = h.deps.content.getUser.bind(h.deps.content);
+/**
+ * Counts per account how often it was asked for (one by one through getUser, or in bulk through
+ * getUserNames, whose requests `bulkRequests` keeps); `failing` makes every lookup naming one of them fail.
+ */
+const countUserLookups = (h: Harness, failing: ReadonlySet<string> = new Set()): Map<string, number> & { bulkRequests: string[][] } => {
+  const calls = Object.assign(new Map<string, number>(), { bulkRequests: [] as string[][] });
+  const count = (accountId: string) => calls.set(accountId, (calls.get(accountId) ?? 0) + 1);
+  const one = h.deps.content.getUser.bind(h.deps.content);
+  const bulk = h.deps.content.getUserNames.bind(h.deps.content);
   h.deps.content = {
     ...h.deps.content,
     getUser: (accountId) => {
-      calls.set(accountId, (calls.get(accountId) ?? 0) + 1);
-      return failing.has(accountId) ? Promise.reject(new Error('Confluence 503')) : original(accountId);
+      count(accountId);
+      return failing.has(accountId) ? Promise.reject(new Error('Confluence 503')) : one(accountId);
+    },
+    getUserNames: (accountIds) => {
+      accountIds.forEach(count);
+      calls.bulkRequests.push([...accountIds]);
+      return accountIds.some((id) => failing.has(id)) ? Promise.reject(new Error('Confluence 503')) : bulk(accountIds);
     },
   };
   return calls;
@@ -43,7 +53,7 @@ const seed = async (h: Harness, links: ShareLink[]) => {
 };
 
 describe('creator display names in link lists', () => {
-  it('getPageSharing names each creator with one lookup per distinct creator', async () => {
+  it('getPageSharing names the creators with one bulk lookup, and the next call reads them from the name cache', async () => {
     const h = await createHarness();
     await seed(h, [
       storedLink('A', 'u-editor'),
@@ -62,23 +72,32 @@ describe('creator display names in link lists', () => {
       ]),
     );
     expect(Object.fromEntries(calls)).toEqual({ 'u-editor': 1, 'u-ops': 1 });
+    expect(calls.bulkRequests).toHaveLength(1);
+    calls.clear();
+    const again = await getPageSharing(h.deps, EDITOR, '1001');
+    expect(again.links.map((l) => l.createdByName)).toEqual(result.links.map((l) => l.createdByName));
+    expect(calls.size).toBe(0);
   });
 
-  it('a failed or unknown lookup gives null and never fails the list', async () => {
+  it('an unknown account is a null name; a failed lookup gives null names and never fails the list', async () => {
     const h = await createHarness();
     await seed(h, [storedLink('A', 'u-editor'), storedLink('B', 'u-ops', { createdAt: START + 1 }), storedLink('C', 'u-deleted-user', { createdAt: START + 2 })]);
-    countUserLookups(h, new Set(['u-ops']));
     const result = await getPageSharing(h.deps, EDITOR, '1001');
-    const byName = Object.fromEntries(result.links.map((l) => [l.name, l.createdByName]));
-    expect(byName).toEqual({ 'link A': 'Erin Editor', 'link B': null, 'link C': null });
+    expect(Object.fromEntries(result.links.map((l) => [l.name, l.createdByName]))).toEqual({ 'link A': 'Erin Editor', 'link B': 'Omar Operator', 'link C': null });
+
+    const down = await createHarness();
+    await seed(down, [storedLink('A', 'u-editor'), storedLink('B', 'u-ops', { createdAt: START + 1 })]);
+    countUserLookups(down, new Set(['u-ops']));
+    const failed = await getPageSharing(down.deps, EDITOR, '1001');
+    expect(Object.fromEntries(failed.links.map((l) => [l.name, l.createdByName]))).toEqual({ 'link A': null, 'link B': null });
   });
 
-  it('a getUser that throws synchronously is also a null name', async () => {
+  it('a name lookup that throws synchronously is also a null name', async () => {
     const h = await createHarness();
     await seed(h, [storedLink('A', 'u-editor')]);
     h.deps.content = {
       ...h.deps.content,
-      getUser: () => {
+      getUserNames: () => {
         throw new Error('boom');
       },
     };
@@ -86,7 +105,7 @@ describe('creator display names in link lists', () => {
     expect(page.items.map((l) => l.createdByName)).toEqual([null]);
   });
 
-  it('listSpaceLinks and listAllLinks carry the names, looked up once per distinct creator per call', async () => {
+  it('listSpaceLinks and listAllLinks carry the names: one bulk lookup, then the 24-hour name cache', async () => {
     const h = await createHarness();
     await seed(h, [
       storedLink('A', 'u-editor'),
@@ -100,9 +119,14 @@ describe('creator display names in link lists', () => {
       ['link B', 'Omar Operator'],
     ]);
     expect(Object.fromEntries(calls)).toEqual({ 'u-editor': 1, 'u-ops': 1 });
+    expect(calls.bulkRequests).toHaveLength(1);
     calls.clear();
     const all = await listAllLinks(h.deps, SITE_ADMIN, {});
     expect(all.items.map((l) => l.createdByName)).toEqual(['Erin Editor', 'Omar Operator', 'Omar Operator']);
+    expect(calls.size).toBe(0);
+    // A day later the cached names are read again from Confluence.
+    h.clock.advance(24 * 3_600_000 + 1);
+    await listAllLinks(h.deps, SITE_ADMIN, {});
     expect(Object.fromEntries(calls)).toEqual({ 'u-editor': 1, 'u-ops': 1 });
   });
 
