@@ -93,4 +93,13 @@ export const api = {
   getLinkForEdit: (p: ResolverPayload<'getLinkForEdit'>) => callResolver('getLinkForEdit', p),
   startLinksExport: (p: ResolverPayload<'startLinksExport'>) => callResolver('startLinksExport', p),
   listLinksExports: () => callResolver('listLinksExports', {}),
+  getConfigurations: () => callResolver('getConfigurations', {}),
+  saveConfiguration: (p: ResolverPayload<'saveConfiguration'>) => callResolver('saveConfiguration', p),
+  deleteConfiguration: (p: ResolverPayload<'deleteConfiguration'>) => callResolver('deleteConfiguration', p),
+  assignConfiguration: (p: ResolverPayload<'assignConfiguration'>) => callResolver('assignConfiguration', p),
+  setNewSpacesConfiguration: (p: ResolverPayload<'setNewSpacesConfiguration'>) => callResolver('setNewSpacesConfiguration', p),
+  useAssignedConfiguration: (p: ResolverPayload<'useAssignedConfiguration'>) => callResolver('useAssignedConfiguration', p),
+  previewPolicyImpact: (p: ResolverPayload<'previewPolicyImpact'>) => callResolver('previewPolicyImpact', p),
+  getClassificationSettings: () => callResolver('getClassificationSettings', {}),
+  setClassificationRule: (p: ResolverPayload<'setClassificationRule'>) => callResolver('setClassificationRule', p),
 };

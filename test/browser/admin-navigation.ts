@@ -10,6 +10,8 @@ export const ADMIN_SECTION_GROUPS: Record<string, { group: string; nested: boole
   'All links': { group: 'Links', nested: false },
   'Default link configuration': { group: 'Policy', nested: true },
   'Selected users': { group: 'Policy', nested: true },
+  Configurations: { group: 'Policy', nested: true },
+  Classification: { group: 'Policy', nested: true },
   'Email delivery': { group: 'Delivery', nested: true },
   'Single sign-on': { group: 'Delivery', nested: true },
   'Custom domain': { group: 'Delivery', nested: true },

@@ -2,6 +2,8 @@ import React, { createContext, useContext, useMemo, useState, type ComponentType
 import { Box, Heading, Stack, Tab, TabList, TabPanel, Tabs } from '@forge/react';
 import { AllLinksTab } from './global/all-links-tab';
 import { AuditTab } from './global/audit-tab';
+import { ClassificationTab } from './global/classification-tab';
+import { ConfigurationsTab } from './global/configurations-tab';
 import { CustomDomainTab } from './global/custom-domain-tab';
 import { CustomizationTab } from './global/customization-tab';
 import { DefaultConfigTab } from './global/default-config-tab';
@@ -34,6 +36,8 @@ export const GLOBAL_GROUPS: readonly GlobalGroup[] = [
     sections: [
       { label: 'Default link configuration', Panel: DefaultConfigTab },
       { label: 'Selected users', Panel: SelectedUsersTab },
+      { label: 'Configurations', Panel: ConfigurationsTab },
+      { label: 'Classification', Panel: ClassificationTab },
     ],
   },
   {

@@ -13,6 +13,8 @@ import { SelectedUsersPreview } from './selected-users-preview';
 import { ShareSpacePanel } from './share-space-panel';
 import { ErrorPanel, Loading } from './states';
 import { useConfigSave } from './use-config-save';
+import { ImpactModal } from './impact-modal';
+import { SpaceConfigurationNotice } from './space-configuration-notice';
 import { policyProblems } from './form-checks';
 import { useResource } from './use-resource';
 
@@ -63,8 +65,9 @@ const SpaceSettingsForm = ({ data, onSaved, onReload }: { data: SpaceConfigResul
   /** Bumped when "Share this space" creates a link, so the list below shows it. */
   const [linksCreated, setLinksCreated] = useState(0);
   /** Turning sharing off cuts every recipient of the space off at once: confirm first. */
-  const { busy, error: saveError, fieldErrors, confirmingOff, save, confirmOff, cancelOff } = useConfigSave({
+  const { busy, error: saveError, fieldErrors, confirmingOff, save, confirmOff, cancelOff, impact, saveAnyway, cancelImpact } = useConfigSave({
     check: () => policyProblems(value),
+    preview: () => api.previewPolicyImpact({ level: 'space', spaceKey, config: { ...value, ...clampToCeiling(value, ceiling) } }),
     turnsSharingOff: data.config.sharingEnabled && !value.sharingEnabled,
     write: () => api.setSpaceConfig({ spaceKey, version: data.config.version, config: { ...value, ...clampToCeiling(value, ceiling) } }),
     onSaved,
@@ -86,6 +89,7 @@ const SpaceSettingsForm = ({ data, onSaved, onReload }: { data: SpaceConfigResul
             <Text>A Confluence admin turned off Secure Share. Links in this space do not open whatever is set here.</Text>
           </SectionMessage>
         ) : null}
+        <SpaceConfigurationNotice data={data} onChanged={onSaved} />
         {saveError ? <ErrorPanel error={saveError} onRetry={saveError.code === 'version_conflict' ? onReload : undefined} /> : null}
         <Form onSubmit={save}>
           <Stack space="space.250">
@@ -146,6 +150,7 @@ const SpaceSettingsForm = ({ data, onSaved, onReload }: { data: SpaceConfigResul
           />
         </Stack>
       </Stack>
+      {impact ? <ImpactModal impact={impact} busy={busy} onSave={saveAnyway} onCancel={cancelImpact} /> : null}
       {confirmingOff ? (
         <ConfirmModal
           title={`Turn sharing off in “${data.space.name}”?`}

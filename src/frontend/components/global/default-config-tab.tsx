@@ -5,6 +5,7 @@ import type { GlobalConfigInput } from '../../../shared/contract';
 import { api } from '../../api';
 import { ConfigSwitches } from '../config-switches';
 import { ConfirmModal } from '../confirm-modal';
+import { ImpactModal } from '../impact-modal';
 import { PolicyFields } from '../policy-fields';
 import { ErrorPanel, Loading } from '../states';
 import { useConfigSave } from '../use-config-save';
@@ -29,8 +30,9 @@ const DefaultConfigForm = ({
 }) => {
   const [value, setValue] = useState<GlobalConfigInput>(() => globalInput(config));
   /** The master switch off cuts every recipient of every space off at once: confirm first. */
-  const { busy, error, fieldErrors, confirmingOff, save, confirmOff, cancelOff } = useConfigSave({
+  const { busy, error, fieldErrors, confirmingOff, save, confirmOff, cancelOff, impact, saveAnyway, cancelImpact } = useConfigSave({
     check: () => policyProblems(value),
+    preview: () => api.previewPolicyImpact({ level: 'global', config: value }),
     turnsSharingOff: config.sharingEnabled && !value.sharingEnabled,
     write: () => api.setGlobalConfig({ version: config.version, config: value }),
     onSaved,
@@ -82,6 +84,7 @@ const DefaultConfigForm = ({
           </FormFooter>
         </Stack>
       </Form>
+      {impact ? <ImpactModal impact={impact} busy={busy} onSave={saveAnyway} onCancel={cancelImpact} /> : null}
       {confirmingOff ? (
         <ConfirmModal
           title="Turn Secure Share off for the whole site?"
