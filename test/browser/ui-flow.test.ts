@@ -104,9 +104,9 @@ describe('UI Kit surfaces in the local host', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain('Erin Editor');
     await shot(admin, 'global-all-links');
-    await row.getByRole('button', { name: 'Revoke' }).click();
-    await admin.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
-    expect(await visibleText(admin.locator('.ak-flag.success', { hasText: 'Link revoked' }))).toContain('1 disabled');
+    await row.getByRole('button', { name: 'Disable' }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Disable' }).click();
+    expect(await visibleText(admin.locator('.ak-flag.success', { hasText: 'Link disabled' }))).toContain('Browser flow link');
     await admin.getByRole('dialog').waitFor({ state: 'detached' });
     await shot(admin, 'global-revoked');
 
@@ -164,9 +164,9 @@ describe('UI Kit surfaces in the local host', () => {
     expect(await space.getByLabel('Sharing enabled in this space').isChecked()).toBe(true);
     await shot(space, 'space-settings');
     const row = space.locator('tr', { hasText: 'Comments allowed' });
-    await row.getByRole('button', { name: 'Revoke' }).click();
-    await space.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
-    expect(await visibleText(space.locator('.ak-flag.success', { hasText: 'Link revoked' }))).toContain('1 disabled');
+    await row.getByRole('button', { name: 'Disable' }).click();
+    await space.getByRole('dialog').getByRole('button', { name: 'Disable' }).click();
+    expect(await visibleText(space.locator('.ak-flag.success', { hasText: 'Link disabled' }))).toContain('Comments allowed');
     expect(await visibleText(row.locator('.ak-lozenge'))).toBe('Disabled');
 
     const admin = await openSurface('global', 'as=u-site-admin');

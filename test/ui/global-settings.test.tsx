@@ -34,7 +34,7 @@ describe('global settings', () => {
     expect(ADMIN_SECTION_GROUPS).toEqual(expected);
   });
 
-  it('All links: searches and filters, then bulk-revokes the checked links after confirming', async () => {
+  it('All links: searches and filters, then bulk-disables the checked links after confirming', async () => {
     fakeHost.resolvers.listAllLinks = () =>
       ok({
         items: [
@@ -43,7 +43,7 @@ describe('global settings', () => {
         ],
         nextCursor: 'n2',
       });
-    fakeHost.resolvers.revokeLinks = () => ok({ disabled: ['a', 'b'], alreadyDisabled: [], notFound: [] });
+    fakeHost.resolvers.bulkLinks = () => ok({ action: 'disable', changed: ['a', 'b'], unchanged: [], notFound: [] });
     await render(<GlobalSettingsApp />);
     await openTab('All links');
     expect(payloadsOf('listAllLinks')).toEqual([{ limit: 25 }]);
@@ -59,13 +59,13 @@ describe('global settings', () => {
     await submit(byType('Form')[0]!);
     expect(payloadsOf('listAllLinks').at(-1)).toEqual({ limit: 25, search: 'handbook', spaceKey: 'DEMO', status: 'active', nonCompliant: true });
 
-    expect(button('Revoke selected (0)').props.isDisabled).toBe(true);
+    expect(button('Disable selected (0)').props.isDisabled).toBe(true);
     await check(field('One'), true);
     await check(field('Two'), true);
-    await click(button('Revoke selected (2)'));
-    expect(hasText('Revoke 2 links?')).toBe(true);
-    await click(getByText('Button', 'Revoke', byType('ModalFooter')[0]!));
-    expect(payloadsOf('revokeLinks')).toEqual([{ linkIds: ['a', 'b'] }]);
+    await click(button('Disable selected (2)'));
+    expect(hasText('Disable 2 links?')).toBe(true);
+    await click(getByText('Button', 'Disable 2 links', byType('ModalFooter')[0]!));
+    expect(payloadsOf('bulkLinks')).toEqual([{ action: 'disable', linkIds: ['a', 'b'] }]);
   });
 
   it('Default link configuration: saves the master switch, apply-on-all and caps with the version', async () => {

@@ -170,12 +170,12 @@ describe('space settings', () => {
     expect(payloadsOf('listSpaceLinks').at(-1)).toEqual({ spaceKey: 'DEMO', limit: 20, cursor: 'p2' });
     expect(hasText('Second page link')).toBe(true);
     expect(hasText('Page 2')).toBe(true);
-    await click(button('Revoke'));
+    await click(button('Disable'));
     expect(payloadsOf('setLinkStatus')).toEqual([]);
-    await click(getByText('Button', 'Revoke', byType('ModalFooter')[0]!));
+    await click(getByText('Button', 'Disable', byType('ModalFooter')[0]!));
     expect(payloadsOf('setLinkStatus')).toEqual([{ linkId: 'b', status: 'disabled', version: 1 }]);
     expect(payloadsOf('revokeLinks')).toEqual([]);
-    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Link revoked' });
+    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: 'Link disabled' });
   });
 
   it('asks before turning sharing off in the space, and saves other changes without asking', async () => {
@@ -228,14 +228,14 @@ describe('space settings', () => {
     expect(byType('Button').some((b) => b.children.some((c) => c.props.text === 'Send'))).toBe(false);
   });
 
-  it('reports a space link that could not be revoked with an error flag', async () => {
+  it('reports a space link that could not be disabled with an error flag', async () => {
     fakeHost.resolvers.getSpaceConfig = () => ok(spaceConfigResult());
     fakeHost.resolvers.listSpaceLinks = () => ok({ items: [linkView({ id: 'a', name: 'First link' })] });
     fakeHost.resolvers.setLinkStatus = () => fail('version_conflict', 'Someone else changed this link.');
     await render(<SpaceSettingsApp />);
-    await click(button('Revoke'));
-    await click(getByText('Button', 'Revoke', byType('ModalFooter')[0]!));
-    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'error', title: 'Could not revoke' });
+    await click(button('Disable'));
+    await click(getByText('Button', 'Disable', byType('ModalFooter')[0]!));
+    expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'error', title: 'Could not disable the link' });
     expect(byType('Modal')).toHaveLength(0);
   });
 

@@ -1,5 +1,5 @@
 import React, { useState } from 'react';
-import { Box, Button, Checkbox, Form, Inline, Select, Textfield } from '@forge/react';
+import { Box, Button, Checkbox, DatePicker, Form, Inline, Select, Textfield } from '@forge/react';
 import type { LinkStatus } from '../../core/model';
 import type { LinkListFilter } from '../../shared/contract';
 import { Field } from './field';
@@ -9,9 +9,27 @@ export interface LinkFilterValues {
   spaceKey: string;
   status: LinkStatus | 'any';
   nonCompliant: boolean;
+  /** Account id of the creator; '' for anyone. */
+  createdBy: string;
+  /** Local dates (YYYY-MM-DD) bounding the expiry, inclusive; '' for open. */
+  expiresFrom: string;
+  expiresUntil: string;
 }
 
-export const EMPTY_LINK_FILTERS: LinkFilterValues = { search: '', spaceKey: '', status: 'any', nonCompliant: false };
+export const EMPTY_LINK_FILTERS: LinkFilterValues = { search: '', spaceKey: '', status: 'any', nonCompliant: false, createdBy: '', expiresFrom: '', expiresUntil: '' };
+
+/** Someone who created links in the lists seen so far (the "Created by" choices). */
+export interface LinkCreator {
+  accountId: string;
+  name: string;
+}
+
+/** Start or end of a local calendar day, as epoch ms (the date pickers speak the viewer's own days). */
+const localDayBound = (date: string, end: boolean): number | undefined => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
+  const at = new Date(`${date}T${end ? '23:59:59.999' : '00:00:00.000'}`).getTime();
+  return Number.isNaN(at) ? undefined : at;
+};
 
 const STATUS_OPTIONS = [
   { label: 'Any status', value: 'any' },
@@ -25,13 +43,33 @@ export const toLinkListFilter = (values: LinkFilterValues): LinkListFilter & { s
   ...(values.spaceKey.trim() ? { spaceKey: values.spaceKey.trim() } : {}),
   ...(values.status !== 'any' ? { status: values.status } : {}),
   ...(values.nonCompliant ? { nonCompliant: true } : {}),
+  ...(values.createdBy ? { createdBy: values.createdBy } : {}),
+  ...(localDayBound(values.expiresFrom, false) !== undefined ? { expiresFrom: localDayBound(values.expiresFrom, false) } : {}),
+  ...(localDayBound(values.expiresUntil, true) !== undefined ? { expiresUntil: localDayBound(values.expiresUntil, true) } : {}),
 });
 
-/** Search and filter bar of a links table; `onApply` runs on Search (or Enter). */
-export const LinkFilters = ({ idPrefix, withSpace, onApply }: { idPrefix: string; withSpace: boolean; onApply: (values: LinkFilterValues) => void }) => {
+/**
+ * Search and filter bar of a links table; `onApply` runs on Search (or Enter). `creators`: the people
+ * "Created by" offers (those met in the lists so far, by name).
+ */
+export const LinkFilters = ({
+  idPrefix,
+  withSpace,
+  onApply,
+  creators = [],
+}: {
+  idPrefix: string;
+  withSpace: boolean;
+  onApply: (values: LinkFilterValues) => void;
+  creators?: readonly LinkCreator[];
+}) => {
   const [draft, setDraft] = useState<LinkFilterValues>(EMPTY_LINK_FILTERS);
   const set = <K extends keyof LinkFilterValues>(key: K, value: LinkFilterValues[K]) => setDraft((d) => ({ ...d, [key]: value }));
   const id = (name: string) => `${idPrefix}-${name}`;
+  const creatorOptions = [
+    { label: 'Anyone', value: '' },
+    ...[...creators].sort((a, b) => a.name.localeCompare(b.name)).map((c) => ({ label: c.name, value: c.accountId })),
+  ];
   return (
     <Form onSubmit={() => onApply(draft)}>
       <Inline space="space.150" alignBlock="end" shouldWrap>
@@ -58,6 +96,23 @@ export const LinkFilters = ({ idPrefix, withSpace, onApply }: { idPrefix: string
             />
           </Field>
         </Box>
+        <Box xcss={{ minWidth: '180px' }}>
+          <Field id={id('creator')} label="Created by">
+            <Select
+              id={id('creator')}
+              name="createdBy"
+              options={creatorOptions}
+              value={creatorOptions.find((o) => o.value === draft.createdBy)}
+              onChange={(o: { value: string } | null) => set('createdBy', o?.value ?? '')}
+            />
+          </Field>
+        </Box>
+        <Field id={id('expires-from')} label="Expires from">
+          <DatePicker id={id('expires-from')} name="expiresFrom" value={draft.expiresFrom || undefined} onChange={(v: string) => set('expiresFrom', v ?? '')} />
+        </Field>
+        <Field id={id('expires-until')} label="Expires until">
+          <DatePicker id={id('expires-until')} name="expiresUntil" value={draft.expiresUntil || undefined} onChange={(v: string) => set('expiresUntil', v ?? '')} />
+        </Field>
         <Checkbox name="nonCompliant" label="Only non-compliant" isChecked={draft.nonCompliant} onChange={(e) => set('nonCompliant', Boolean(e.target.checked))} />
         <Button type="submit" appearance="primary">
           Search

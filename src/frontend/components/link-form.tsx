@@ -88,6 +88,24 @@ interface FormState {
   requireSso: boolean;
 }
 
+/** The settings of a stored link, as the edit form starts from them. */
+export const linkSettingsOf = (link: LinkView): LinkSettings => ({
+  name: link.name,
+  description: link.description,
+  comments: link.comments,
+  attachments: link.attachments,
+  includeChildren: link.includeChildren,
+  withLabels: link.withLabels,
+  withoutLabels: link.withoutLabels,
+  shareRestrictedChildren: link.shareRestrictedChildren,
+  showCreator: link.showCreator,
+  allowSubscribe: link.allowSubscribe,
+  expiresAt: link.expiresAt,
+  allowedIps: link.allowedIps,
+  selectedUsers: link.selectedUsers,
+  requireSso: link.requireSso,
+});
+
 const clampAccess = (level: AccessLevel, cap: AccessLevel): AccessLevel => {
   const allowed = accessAtMost(cap);
   return allowed.includes(level) ? level : cap;

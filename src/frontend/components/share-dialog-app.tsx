@@ -1,6 +1,6 @@
 import React, { useState } from 'react';
 import { Box, Button, EmptyState, Heading, Inline, SectionMessage, Stack, Text, useProductContext } from '@forge/react';
-import type { LinkSettings, LinkView } from '../../core/model';
+import type { LinkView } from '../../core/model';
 import type { LinkListItem, PageSharingResult } from '../../shared/contract';
 import { api } from '../api';
 import { ConfirmModal } from './confirm-modal';
@@ -9,7 +9,7 @@ import { flagError, flagSuccess } from './flags';
 import { LinkActivityModal } from './link-activity-modal';
 import { LinkCard, type LinkAction } from './link-card';
 import { linkStatsLine, useLinkStats } from './link-stats';
-import { LinkForm, type LinkFormSubmit } from './link-form';
+import { LinkForm, linkSettingsOf, type LinkFormSubmit } from './link-form';
 import { reportNotified, useLinkFormErrors } from './link-form-errors';
 import { RevealedUrl } from './revealed-url';
 import { ErrorPanel, Loading } from './states';
@@ -17,23 +17,6 @@ import { useResource } from './use-resource';
 
 type Mode = { kind: 'list' } | { kind: 'create' } | { kind: 'edit'; link: LinkView };
 type Pending = { kind: 'rotate' | 'delete' | 'disable'; link: LinkView; thenEmail?: boolean } | null;
-
-const settingsOf = (link: LinkView): LinkSettings => ({
-  name: link.name,
-  description: link.description,
-  comments: link.comments,
-  attachments: link.attachments,
-  includeChildren: link.includeChildren,
-  withLabels: link.withLabels,
-  withoutLabels: link.withoutLabels,
-  shareRestrictedChildren: link.shareRestrictedChildren,
-  showCreator: link.showCreator,
-  allowSubscribe: link.allowSubscribe,
-  expiresAt: link.expiresAt,
-  allowedIps: link.allowedIps,
-  selectedUsers: link.selectedUsers,
-  requireSso: link.requireSso,
-});
 
 const CONFIRM_COPY: Record<NonNullable<Pending>['kind'], { title: (name: string) => string; body: string; confirm: string }> = {
   rotate: {
@@ -256,7 +239,7 @@ const PageSharing = ({ pageId, accountId }: { pageId: string; accountId: string 
           key={mode.kind === 'edit' ? mode.link.id : 'create'}
           mode={mode.kind}
           policy={data.policy}
-          initial={mode.kind === 'edit' ? settingsOf(mode.link) : data.defaults}
+          initial={mode.kind === 'edit' ? linkSettingsOf(mode.link) : data.defaults}
           link={mode.kind === 'edit' ? mode.link : undefined}
           pageId={pageId}
           spaceHome={data.page.spaceHome}

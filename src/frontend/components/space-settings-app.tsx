@@ -142,7 +142,7 @@ const SpaceSettingsForm = ({ data, onSaved, onReload }: { data: SpaceConfigResul
           <ShareSpacePanel space={data.space} onCreated={() => setLinksCreated((n) => n + 1)} />
           <LinkFilters idPrefix="space-links" withSpace={false} onApply={setLinkFilters} />
           <LinksTable
-            revokeVia="status"
+            spaceKey={spaceKey}
             queryKey={`${spaceKey}:${JSON.stringify(linkFilters)}:${linksCreated}`}
             fetchPage={(cursor) => api.listSpaceLinks({ limit: SPACE_LINKS_FIRST_PAGE, ...(cursor ? { cursor } : {}), ...toLinkListFilter(linkFilters), spaceKey })}
             initialPage={data.links}
