@@ -10,6 +10,7 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS } from '../support/browser';
 import { startLocalServer, type LocalServer } from '../../src/dev/server';
+import { flag, sectionMessage, uiKit } from './ui-kit';
 
 const SHOTS = path.resolve('test-results/screenshots');
 const PASSWORD = 'violet mango harbour';
@@ -73,7 +74,7 @@ describe('re-sharing an existing link', () => {
     // A new session: the dialog knows nothing but what the app kept.
     await dialog.reload();
     await dialog.locator('#forge-app[data-rendered="true"]').waitFor();
-    const card = dialog.locator('.ak-box', { hasText: 'Partner handbook' }).last();
+    const card = uiKit(dialog, 'Box', { hasText: 'Partner handbook' }).last();
     await card.getByRole('button', { name: 'Copy' }).click();
     await dialog.getByLabel('Share URL').waitFor();
     expect(await dialog.getByLabel('Share URL').inputValue()).toBe(url);
@@ -85,7 +86,7 @@ describe('re-sharing an existing link', () => {
     await modal.getByLabel('Personal message').fill('The handbook, as promised.');
     await shot(dialog, 'reshare-email');
     await modal.getByRole('button', { name: 'Send' }).click();
-    expect(await visibleText(dialog.locator('.ak-flag.success', { hasText: 'Link sent' }))).toContain('1 person');
+    expect(await visibleText(flag(dialog, 'success', 'Link sent'))).toContain('1 person');
 
     const mails = await mailsTo('colleague@partner.example');
     expect(mails).toHaveLength(1);
@@ -108,7 +109,7 @@ describe('re-sharing an existing link', () => {
     await modal.getByRole('button', { name: 'Email this link' }).click();
     await space.getByRole('dialog').getByLabel('Recipients').fill('auditor@partner.example');
     await space.getByRole('dialog').getByRole('button', { name: 'Send' }).click();
-    await space.locator('.ak-flag.success', { hasText: 'Link sent' }).waitFor();
+    await flag(space, 'success', 'Link sent').waitFor();
     const mails = await mailsTo('auditor@partner.example');
     expect(mails).toHaveLength(1);
     expect(mails[0]).toContain(url);
@@ -117,17 +118,17 @@ describe('re-sharing an existing link', () => {
 
   it('emails a newly added selected user on save, never the password', async () => {
     const dialog = await openSurface('share', 'as=u-editor&page=1001&space=DEMO');
-    const card = dialog.locator('.ak-box', { hasText: 'Partner handbook' }).last();
+    const card = uiKit(dialog, 'Box', { hasText: 'Partner handbook' }).last();
     await card.getByRole('button', { name: '••• More' }).click();
     await card.getByRole('button', { name: 'Edit' }).click();
     // A pasted list becomes tags; the text after the last comma stays in the field and counts on save.
     await dialog.getByLabel('Selected users').fill('newbie@partner.example, @partner.example');
-    await dialog.locator('.ak-tag', { hasText: 'newbie@partner.example' }).waitFor();
+    await uiKit(dialog, 'Tag', { hasText: 'newbie@partner.example' }).waitFor();
     expect(await dialog.getByLabel('Selected users').inputValue()).toBe('@partner.example');
     expect(await dialog.getByLabel('Notify newly added users').isChecked()).toBe(true);
     await shot(dialog, 'notify-form');
     await dialog.getByRole('button', { name: 'Save changes' }).click();
-    expect(await visibleText(dialog.locator('.ak-flag.success', { hasText: 'new user' }))).toContain('Link emailed to 1 new user');
+    expect(await visibleText(flag(dialog, 'success', 'new user'))).toContain('Link emailed to 1 new user');
     await shot(dialog, 'notify-saved');
 
     const mails = await mailsTo('newbie@partner.example');
@@ -147,7 +148,7 @@ describe('what will be shared', () => {
     await dialog.getByRole('button', { name: 'Create & share secure link' }).click();
     expect(await dialog.getByLabel('Include child pages').isChecked()).toBe(false);
     await dialog.getByRole('button', { name: 'Preview what will be shared' }).click();
-    const box = dialog.locator('.ak-section-message', { hasText: 'What will be shared' });
+    const box = sectionMessage(dialog, { hasText: 'What will be shared' });
     expect(await visibleText(box)).toContain('What will be shared: 1 page');
     expect(await box.textContent()).toContain('Only this page is shared: child pages are off for this link.');
     await shot(dialog, 'preview-page-only');

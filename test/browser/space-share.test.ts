@@ -10,6 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS } from '../support/browser';
 import { startLocalServer, type LocalServer } from '../../src/dev/server';
+import { uiKit } from './ui-kit';
 
 const SHOTS = path.resolve('test-results/screenshots');
 let server: LocalServer;
@@ -91,9 +92,9 @@ describe('sharing a whole space', () => {
     await shot(dialog, 'dialog-form');
     await dialog.getByRole('button', { name: 'Create link' }).click();
     await dialog.getByText(/Select the URL and copy it/).waitFor({ timeout: 15_000 });
-    const card = dialog.locator('.ak-box', { hasText: 'Whole space: Product Handbook' }).last();
+    const card = uiKit(dialog, 'Box', { hasText: 'Whole space: Product Handbook' }).last();
     await card.waitFor();
-    expect(await card.locator('.ak-lozenge', { hasText: 'Whole space' }).count()).toBeGreaterThan(0);
+    expect(await uiKit(card, 'Lozenge', { hasText: 'Whole space' }).count()).toBeGreaterThan(0);
     await shot(dialog, 'dialog-created');
     const url = await dialog.getByLabel('Share URL').inputValue();
     const opened = await fetch(`${url}/p/1004`);

@@ -9,6 +9,7 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from '../../src/dev/server';
 import { openAdminSection } from './admin-navigation';
+import { chooseOption, flag, flipToggle, sectionMessage, selectedValueOf, uiKit } from './ui-kit';
 
 const SHOTS = path.resolve('test-results/screenshots');
 let server: LocalServer;
@@ -68,7 +69,7 @@ describe('UI Kit surfaces in the local host', () => {
     const url = await dialog.getByLabel('Share URL').inputValue();
     expect(url).toMatch(new RegExp(`^${server.url}/s/[A-Za-z0-9_-]{40,}$`));
     expect(await visibleText(dialog.getByText('Browser flow link', { exact: true }))).toBe('Browser flow link');
-    expect(await visibleText(dialog.locator('.ak-flag.success'))).toContain('Secure link created');
+    expect(await visibleText(flag(dialog, 'success'))).toContain('Secure link created');
     await shot(dialog, 'share-created');
 
     await dialog.getByRole('button', { name: 'Email this link' }).click();
@@ -76,7 +77,7 @@ describe('UI Kit surfaces in the local host', () => {
     await dialog.getByLabel('Personal message').fill('Here is the handbook.');
     await shot(dialog, 'share-email');
     await dialog.getByRole('dialog').getByRole('button', { name: 'Send' }).click();
-    expect(await visibleText(dialog.locator('.ak-flag.success', { hasText: 'Link sent' }))).toContain('1 person');
+    expect(await visibleText(flag(dialog, 'success', 'Link sent'))).toContain('1 person');
 
     const viewer = await browser.newPage();
     const opened = await viewer.goto(url);
@@ -106,7 +107,7 @@ describe('UI Kit surfaces in the local host', () => {
     await shot(admin, 'global-all-links');
     await row.getByRole('button', { name: 'Disable' }).click();
     await admin.getByRole('dialog').getByRole('button', { name: 'Disable' }).click();
-    expect(await visibleText(admin.locator('.ak-flag.success', { hasText: 'Link disabled' }))).toContain('Browser flow link');
+    expect(await visibleText(flag(admin, 'success', 'Link disabled'))).toContain('Browser flow link');
     await admin.getByRole('dialog').waitFor({ state: 'detached' });
     await shot(admin, 'global-revoked');
 
@@ -120,41 +121,41 @@ describe('UI Kit surfaces in the local host', () => {
     const editor = await openSurface('share', 'as=u-editor&page=1001&space=DEMO');
     await editor.getByRole('button', { name: 'Create & share secure link' }).click();
     await editor.getByLabel('Name').fill('Comments allowed');
-    await editor.getByLabel('Comments').selectOption({ label: 'View' });
+    await chooseOption(editor, 'Comments', 'View');
     await editor.getByRole('button', { name: 'Create link' }).click();
     await editor.getByText(/Select the URL and copy it/).waitFor();
 
     const space = await openSurface('space', 'as=u-space-admin&space=DEMO');
-    await space.getByText('Apply on space links').click();
-    await space.locator('form').getByLabel('Comments').selectOption({ label: 'Disabled' });
+    await flipToggle(space, 'Apply on space links');
+    await chooseOption(space.locator('form'), 'Comments', 'Disabled');
     await space.getByLabel('Mandatory (every link needs a password)').check();
     await space.getByRole('button', { name: 'Save space settings' }).click();
-    expect(await visibleText(space.locator('.ak-flag.success'))).toContain('Space settings saved');
+    expect(await visibleText(flag(space, 'success'))).toContain('Space settings saved');
     await shot(space, 'space-enforced');
 
     await editor.reload();
     await editor.locator('#forge-app[data-rendered="true"]').waitFor();
-    const card = editor.locator('.ak-box', { hasText: 'Comments allowed' }).last();
-    expect(await visibleText(card.locator('.ak-lozenge'))).toBe('Non-compliant');
+    const card = uiKit(editor, 'Box', { hasText: 'Comments allowed' }).last();
+    expect(await visibleText(uiKit(card, 'Lozenge'))).toBe('Non-compliant');
     expect(await visibleText(card.getByText(/Not compliant:/))).toMatch(/Comments/);
     await shot(editor, 'share-non-compliant');
 
     await editor.getByRole('button', { name: 'Create & share secure link' }).click();
-    const comments = editor.getByLabel('Comments');
-    expect(await comments.locator('option').allTextContents()).toEqual(['Disabled']);
-    expect(await comments.isDisabled()).toBe(true);
+    // One level is left: the select shows it and cannot be opened.
+    expect(await editor.getByLabel('Comments', { exact: true }).isDisabled()).toBe(true);
+    expect(await selectedValueOf(editor, 'Comments')).toBe('Disabled');
     expect(await visibleText(editor.locator('label', { hasText: 'Password' }).first())).toContain('*');
     await editor.getByLabel('Name').fill('No password');
     await editor.getByRole('button', { name: 'Create link' }).click();
-    expect(await visibleText(editor.locator('.ak-error-message'))).toContain('A password is required by the space policy.');
+    expect(await visibleText(uiKit(editor, 'ErrorMessage'))).toContain('A password is required by the space policy.');
     await shot(editor, 'share-capped-form');
 
     // Restore the open policy for the following tests.
     await space.reload();
     await space.locator('#forge-app[data-rendered="true"]').waitFor();
-    await space.getByText('Apply on space links').click();
+    await flipToggle(space, 'Apply on space links');
     await space.getByRole('button', { name: 'Save space settings' }).click();
-    await space.locator('.ak-flag.success').first().waitFor();
+    await flag(space, 'success').first().waitFor();
     expect(pageErrors).toEqual([]);
   });
 
@@ -166,8 +167,8 @@ describe('UI Kit surfaces in the local host', () => {
     const row = space.locator('tr', { hasText: 'Comments allowed' });
     await row.getByRole('button', { name: 'Disable' }).click();
     await space.getByRole('dialog').getByRole('button', { name: 'Disable' }).click();
-    expect(await visibleText(space.locator('.ak-flag.success', { hasText: 'Link disabled' }))).toContain('Comments allowed');
-    expect(await visibleText(row.locator('.ak-lozenge'))).toBe('Disabled');
+    expect(await visibleText(flag(space, 'success', 'Link disabled'))).toContain('Comments allowed');
+    expect(await visibleText(uiKit(row, 'Lozenge'))).toBe('Disabled');
 
     const admin = await openSurface('global', 'as=u-site-admin');
     for (const [tab, slug] of [
@@ -177,7 +178,7 @@ describe('UI Kit surfaces in the local host', () => {
       ['Reset', 'reset'],
     ] as const) {
       await openAdminSection(admin, tab);
-      await admin.locator('.ak-tab-panel .ak-spinner').first().waitFor({ state: 'detached' }).catch(() => undefined);
+      await admin.locator('[data-testid="ui-kit.TabPanel"] [data-testid="ui-kit.Spinner"]').first().waitFor({ state: 'detached' }).catch(() => undefined);
       await admin.waitForTimeout(300);
       await shot(admin, `global-${slug}`);
     }
@@ -186,7 +187,7 @@ describe('UI Kit surfaces in the local host', () => {
     await openAdminSection(admin, 'Customization');
     await admin.getByLabel('Heading', { exact: true }).fill('ACME shared pages');
     await admin.getByRole('button', { name: 'Save' }).click();
-    expect(await visibleText(admin.locator('.ak-flag', { hasText: 'Customization' }))).toContain('Customization saved');
+    expect(await visibleText(flag(admin, 'success', 'Customization'))).toContain('Customization saved');
     await shot(admin, 'global-customization');
     expect(pageErrors).toEqual([]);
   });
@@ -199,7 +200,7 @@ describe('UI Kit surfaces in the local host', () => {
     await dialog.getByText('Select the URL and copy it', { exact: false }).waitFor();
     await dialog.reload();
     await dialog.locator('#forge-app[data-rendered="true"]').waitFor();
-    const card = dialog.locator('.ak-box', { hasText: 'Disable me' }).last();
+    const card = uiKit(dialog, 'Box', { hasText: 'Disable me' }).last();
     expect(await visibleText(card.getByText(/Created by Erin Editor/))).toMatch(/^Created by Erin Editor · /);
     await card.getByRole('button', { name: '••• More' }).click();
     await card.getByRole('button', { name: 'Disable' }).click();
@@ -207,8 +208,8 @@ describe('UI Kit surfaces in the local host', () => {
     expect(await visibleText(confirm)).toContain('until you enable it again');
     await shot(dialog, 'share-disable-confirm');
     await confirm.getByRole('button', { name: 'Disable' }).click();
-    expect(await visibleText(dialog.locator('.ak-flag.success', { hasText: 'Link disabled' }))).toContain('Disable me');
-    expect(await visibleText(card.locator('.ak-lozenge'))).toBe('Disabled');
+    expect(await visibleText(flag(dialog, 'success', 'Link disabled'))).toContain('Disable me');
+    expect(await visibleText(uiKit(card, 'Lozenge'))).toBe('Disabled');
     await card.getByRole('button', { name: 'Rotate URL…' }).click();
     await dialog.getByRole('dialog').getByRole('button', { name: 'Rotate URL' }).click();
     expect(await dialog.getByLabel('Share URL').inputValue()).toMatch(new RegExp(`^${server.url}/s/`));
@@ -218,20 +219,20 @@ describe('UI Kit surfaces in the local host', () => {
     await openAdminSection(admin, 'Audit log');
     await admin.getByLabel('Keep audit entries for (days)').fill('4000');
     await admin.getByRole('button', { name: 'Save' }).click();
-    expect(await visibleText(admin.locator('.ak-error-message'))).toContain('from 1 to 3650');
+    expect(await visibleText(uiKit(admin, 'ErrorMessage'))).toContain('from 1 to 3650');
     await admin.getByLabel('Keep audit entries for (days)').fill('365');
     await admin.getByRole('button', { name: 'Save' }).click();
-    expect(await visibleText(admin.locator('.ak-flag.success', { hasText: 'Audit retention saved' }))).toContain('Audit retention saved');
+    expect(await visibleText(flag(admin, 'success', 'Audit retention saved'))).toContain('Audit retention saved');
     await shot(admin, 'global-audit-retention');
 
     await openAdminSection(admin, 'Email delivery');
-    await admin.getByLabel('Provider').selectOption({ label: 'Webhook' });
+    await chooseOption(admin, 'Provider', 'Webhook');
     await admin.getByLabel('From address').fill('share@acme.example');
     await admin.getByLabel('Webhook URL').fill('https://hooks.acme.example/mail');
     await admin.getByLabel('Signing secret').fill('whsec-local');
     await admin.getByRole('button', { name: 'Save' }).click();
     // The local host has no egress consent dialog: the request is made but not confirmed, and the tab says so.
-    expect(await visibleText(admin.locator('.ak-section-message', { hasText: 'https://hooks.acme.example' }))).toContain('Access to https://hooks.acme.example requested');
+    expect(await visibleText(sectionMessage(admin, { hasText: 'https://hooks.acme.example' }))).toContain('Access to https://hooks.acme.example requested');
     await shot(admin, 'global-email-egress');
     expect(pageErrors).toEqual([]);
   });
@@ -239,7 +240,7 @@ describe('UI Kit surfaces in the local host', () => {
   it('shows the resolver error when the acting user may not open global settings', async () => {
     const page = await openSurface('global', 'as=u-editor');
     await openAdminSection(page, 'Default link configuration');
-    expect(await visibleText(page.locator('.ak-section-message.error'))).toMatch(/admin/i);
+    expect(await visibleText(sectionMessage(page, { appearance: 'error' }))).toMatch(/admin/i);
     await shot(page, 'global-forbidden');
   });
 });

@@ -14,7 +14,7 @@ export const ATLASKIT_SOURCE = {
   DynamicTable: '@atlaskit/dynamic-table',
   EmptyState: '@atlaskit/empty-state',
   ErrorMessage: '@atlaskit/form',
-  Form: '@atlaskit/form',
+  Form: 'form element (UI Kit Form has only children and onSubmit, not @atlaskit/form Field render props)',
   FormFooter: '@atlaskit/form',
   FormHeader: '@atlaskit/form',
   FormSection: '@atlaskit/form',

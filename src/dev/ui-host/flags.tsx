@@ -6,11 +6,24 @@
 import React from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import Flag, { AutoDismissFlag, FlagGroup } from '@atlaskit/flag';
-import ErrorIcon from '@atlaskit/icon/core/status-error';
-import InfoIcon from '@atlaskit/icon/core/status-information';
-import SuccessIcon from '@atlaskit/icon/core/status-success';
-import WarningIcon from '@atlaskit/icon/core/status-warning';
+import * as ErrorGlyph from '@atlaskit/icon/core/status-error';
+import * as InfoGlyph from '@atlaskit/icon/core/status-information';
+import * as SuccessGlyph from '@atlaskit/icon/core/status-success';
+import * as WarningGlyph from '@atlaskit/icon/core/status-warning';
 import { token } from '@atlaskit/tokens';
+
+/**
+ * The icon glyphs are CommonJS files marked __esModule; with this package's "type": "module" the
+ * bundler follows Node and hands the whole exports object over as the default, so unwrap it once more.
+ */
+const cjsDefault = <T,>(mod: { default: T }): T => {
+  const value = mod.default as unknown as { default?: T };
+  return (value && typeof value === 'object' && 'default' in value ? value.default : mod.default) as T;
+};
+const ErrorIcon = cjsDefault(ErrorGlyph);
+const InfoIcon = cjsDefault(InfoGlyph);
+const SuccessIcon = cjsDefault(SuccessGlyph);
+const WarningIcon = cjsDefault(WarningGlyph);
 
 type Kind = 'info' | 'success' | 'warning' | 'error';
 

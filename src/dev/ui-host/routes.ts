@@ -65,7 +65,8 @@ const buildAll = async (): Promise<Map<Surface, SurfaceBundle>> => {
     jsx: 'automatic',
     logLevel: 'silent',
     plugins: [hostPlugin],
-    define: { 'process.env.NODE_ENV': '"development"', 'process.env': '{}', global: 'globalThis' },
+    // Production builds, as Confluence serves Atlaskit and React: no development-only warnings.
+    define: { 'process.env.NODE_ENV': '"production"', 'process.env': '{}', global: 'globalThis' },
   });
   const out = new Map<Surface, SurfaceBundle>();
   for (const surface of SURFACES) {

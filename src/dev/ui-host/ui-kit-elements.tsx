@@ -11,7 +11,7 @@ import { Checkbox } from '@atlaskit/checkbox';
 import { DatePicker } from '@atlaskit/datetime-picker';
 import DynamicTable from '@atlaskit/dynamic-table';
 import EmptyState from '@atlaskit/empty-state';
-import Form, { ErrorMessage, FormFooter, FormHeader, FormSection, HelperMessage, Label, RequiredAsterisk, ValidMessage } from '@atlaskit/form';
+import { ErrorMessage, FormFooter, FormHeader, FormSection, HelperMessage, Label, RequiredAsterisk, ValidMessage } from '@atlaskit/form';
 import Heading from '@atlaskit/heading';
 import Link from '@atlaskit/link';
 import Lozenge from '@atlaskit/lozenge';
@@ -172,7 +172,19 @@ const RENDERERS: Record<RenderedType, Renderer> = {
   DynamicTable: (node) => <DynamicTableView node={node} />,
   EmptyState: (node) => el(EmptyState, { headingLevel: 3, ...bridged(node.props) }),
   ErrorMessage: passThrough(ErrorMessage, (node) => ({ testId: testIdOf(node) })),
-  Form: (node) => el(Form, { ...bridged(without(node.props, 'onSubmit')), onSubmit: () => callHandler(node.props.onSubmit) }, renderNodes(node.children)),
+  // UI Kit's Form takes only children and onSubmit (no Atlaskit Field render props), so the host
+  // renders a plain form; the app validates, so the browser's own constraint bubbles stay off.
+  Form: (node) => (
+    <form
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        callHandler(node.props.onSubmit);
+      }}
+    >
+      {renderNodes(node.children)}
+    </form>
+  ),
   FormFooter: passThrough(FormFooter),
   FormHeader: passThrough(FormHeader),
   FormSection: passThrough(FormSection),
