@@ -371,7 +371,8 @@ const timesWords = (entry: AuditEntry): string => {
 export const describeAuditEntry = (entry: AuditEntry, names: AuditNames = {}, options: SentenceOptions = {}): string => {
   const build = AUDIT_SENTENCES[entry.action] as ((p: SentenceParts) => string) | undefined;
   const parts = sentenceParts(entry, names, options);
-  const sentence = build ? build(parts) : withDetail(`${parts.who} did "${entry.action}" on ${parts.linkOnPage}`, parts.detail);
+  // An action written by a newer version of the app than the one reading it: its name in words.
+  const sentence = build ? build(parts) : withDetail(`${parts.who}: ${String(entry.action).replace(/_/g, ' ')}`, parts.detail);
   return `${upperFirst(sentence.trim())}${timesWords(entry)}.`.replace(/([.!?])\.$/, '$1');
 };
 

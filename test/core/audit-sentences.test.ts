@@ -163,6 +163,31 @@ describe('audit sentences', () => {
     );
   });
 
+  it('says the less common cases in words too', () => {
+    const say = (overrides: Partial<AuditEntry>) => describeAuditEntry(entry(overrides), names);
+    const site = { linkId: null, pageId: null, spaceKey: null };
+    expect(say({ action: 'link_created', detail: 'whole space, child pages' })).toBe("Ann Editor created 'Partner review' on Release notes (the whole space and child pages).");
+    expect(say({ action: 'link_created', detail: 'open link' })).toBe("Ann Editor created 'Partner review' on Release notes (no password, expiry or other protection).");
+    expect(say({ action: 'link_disabled', detail: 'bulk revoke' })).toBe("Ann Editor disabled 'Partner review' on Release notes (with other links at once).");
+    expect(say({ action: 'link_updated', detail: 'no change' })).toBe("Ann Editor saved 'Partner review' on Release notes without changes.");
+    expect(say({ action: 'links_reset', ...site, detail: '1 link(s) deleted' })).toBe('Ann Editor deleted all links (1 link).');
+    expect(say({ action: 'policy_global_changed', ...site, detail: 'no change' })).toBe('Ann Editor saved the default link configuration without changes.');
+    expect(say({ action: 'policy_space_changed', linkId: null, pageId: null, spaceKey: 'OPS', detail: 'comments' })).toBe(
+      'Ann Editor changed comments in the sharing settings of space OPS.',
+    );
+    expect(say({ action: 'settings_changed', ...site, detail: 'SSO client secret removed' })).toBe('Ann Editor removed the single sign-on client secret in the site settings.');
+    expect(say({ action: 'audit_exported', ...site, detail: 'Export failed: storage did not answer; all entries.' })).toBe(
+      'The audit log export of Ann Editor failed: storage did not answer; all entries.',
+    );
+    expect(say({ action: 'code_sent', actor: 'visitor', detail: 'subscription code' })).toBe(
+      "A code to confirm updates was sent to a visitor for 'Partner review' on Release notes.",
+    );
+    expect(say({ action: 'view_allowed', actor: 'unknown' })).toBe("Someone opened 'Partner review' on Release notes.");
+    expect(say({ action: 'link_enabled', actor: 'app' })).toBe("Secure Share enabled 'Partner review' on Release notes.");
+    // An action recorded by a newer version of the app than the one reading it still reads as a sentence.
+    expect(say({ action: 'config_renamed' as AuditAction, ...site })).toBe('Ann Editor: config renamed.');
+  });
+
   it('a full reset is said to be a full reset, with a proper plural', () => {
     const full = entry({ action: 'links_reset', linkId: null, pageId: null, spaceKey: null, detail: 'full reset: 1 link(s) and all settings deleted' });
     expect(describeAuditEntry(full, names)).toBe('Ann Editor reset Secure Share completely: deleted 1 link and all settings.');
