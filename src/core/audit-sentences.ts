@@ -243,6 +243,28 @@ const pageSentence = (fallback: string) => (p: SentenceParts): string => {
   return `${did} in Confluence; ${consequence}`;
 };
 
+/**
+ * Named configurations and the classification rule (app/named-configs.ts) write their change as words;
+ * each rule turns one of them into a sentence, `who` and `space` filled in.
+ */
+const CONFIG_CHANGES: ReadonlyArray<[RegExp, (p: SentenceParts, m: RegExpExecArray) => string]> = [
+  [/^Configuration '(.+)' (created|changed|deleted)$/, (p, m) => `${p.who} ${m[2]} the configuration '${m[1]}'`],
+  [/^New spaces get (.+)$/, (p, m) => `${p.who} chose ${m[1]} for new spaces`],
+  [/^Classification rule: (.+)$/, (p, m) => `${p.who} set the classification rule: ${m[1]}`],
+  [/^Classification rule turned off$/, (p) => `${p.who} turned off the classification rule`],
+  [/^Assigned (.+)$/, (p, m) => `${p.who} assigned ${m[1]} to ${p.space}`],
+  [/^Configuration assignment removed/, (p) => `${p.who} removed the configuration assigned to ${p.space}; the one for new spaces applies`],
+  [/^The space's own settings were dropped/, (p) => `${p.who} dropped the settings of ${p.space} for its assigned configuration`],
+];
+
+const configChange = (p: SentenceParts): string | undefined => {
+  for (const [pattern, say] of CONFIG_CHANGES) {
+    const m = pattern.exec(p.detail);
+    if (m) return say(p, m);
+  }
+  return undefined;
+};
+
 const linkSentence = (verb: string) => (p: SentenceParts): string => withDetail(`${p.who} ${verb} ${p.linkOnPage}`, p.detail);
 
 export const AUDIT_SENTENCES: Readonly<Record<AuditAction, (p: SentenceParts) => string>> = {
@@ -269,10 +291,14 @@ export const AUDIT_SENTENCES: Readonly<Record<AuditAction, (p: SentenceParts) =>
     return some ? `${p.who} deleted all links (${plural(Number(some[1]), 'link')})` : withDetail(`${p.who} deleted all links`, p.detail);
   },
   policy_global_changed: (p) => {
+    const named = configChange(p);
+    if (named) return named;
     const changes = describeChanges(p.detail);
     return changes ? `${p.who} ${changes} in the default link configuration` : `${p.who} saved the default link configuration without changes`;
   },
   policy_space_changed: (p) => {
+    const named = configChange(p);
+    if (named) return named;
     const changes = describeChanges(p.detail);
     return changes ? `${p.who} ${changes} in the sharing settings of ${p.space}` : `${p.who} saved the sharing settings of ${p.space} without changes`;
   },

@@ -188,6 +188,24 @@ describe('audit sentences', () => {
     expect(say({ action: 'config_renamed' as AuditAction, ...site })).toBe('Ann Editor: config renamed.');
   });
 
+  it('says changes to named configurations and the classification rule as sentences', () => {
+    const say = (action: AuditAction, detail: string) => describeAuditEntry(entry({ action, linkId: null, pageId: null, detail }), names);
+    expect(say('policy_global_changed', "Configuration 'Partners' created")).toBe("Ann Editor created the configuration 'Partners'.");
+    expect(say('policy_global_changed', "Configuration 'Partners' deleted")).toBe("Ann Editor deleted the configuration 'Partners'.");
+    expect(say('policy_global_changed', "New spaces get 'Partners'")).toBe("Ann Editor chose 'Partners' for new spaces.");
+    expect(say('policy_global_changed', "Classification rule: pages classified 'Confidential' or higher cannot be shared")).toBe(
+      "Ann Editor set the classification rule: pages classified 'Confidential' or higher cannot be shared.",
+    );
+    expect(say('policy_global_changed', 'Classification rule turned off')).toBe('Ann Editor turned off the classification rule.');
+    expect(say('policy_space_changed', 'Assigned the default link configuration')).toBe('Ann Editor assigned the default link configuration to Demo space.');
+    expect(say('policy_space_changed', 'Configuration assignment removed (new spaces choice applies)')).toBe(
+      'Ann Editor removed the configuration assigned to Demo space; the one for new spaces applies.',
+    );
+    expect(say('policy_space_changed', "The space's own settings were dropped; its assigned configuration applies")).toBe(
+      'Ann Editor dropped the settings of Demo space for its assigned configuration.',
+    );
+  });
+
   it('a full reset is said to be a full reset, with a proper plural', () => {
     const full = entry({ action: 'links_reset', linkId: null, pageId: null, spaceKey: null, detail: 'full reset: 1 link(s) and all settings deleted' });
     expect(describeAuditEntry(full, names)).toBe('Ann Editor reset Secure Share completely: deleted 1 link and all settings.');
