@@ -265,7 +265,12 @@ const configChange = (p: SentenceParts): string | undefined => {
   return undefined;
 };
 
-const linkSentence = (verb: string) => (p: SentenceParts): string => withDetail(`${p.who} ${verb} ${p.linkOnPage}`, p.detail);
+/** Bulk changes from the links console record "bulk disable", "bulk delete"… (older ones "bulk revoke"). */
+const BULK = /^bulk (disable|enable|delete|revoke)$/;
+const BULK_WORDS = ' (with other links at once)';
+
+const linkSentence = (verb: string) => (p: SentenceParts): string =>
+  BULK.test(p.detail) ? `${p.who} ${verb} ${p.linkOnPage}${BULK_WORDS}` : withDetail(`${p.who} ${verb} ${p.linkOnPage}`, p.detail);
 
 export const AUDIT_SENTENCES: Readonly<Record<AuditAction, (p: SentenceParts) => string>> = {
   link_created: (p) => {
@@ -279,11 +284,11 @@ export const AUDIT_SENTENCES: Readonly<Record<AuditAction, (p: SentenceParts) =>
     const as = byAdmin ? ' as an administrator' : '';
     return changes ? `${p.who} ${changes} for ${p.linkOnPage}${as}` : `${p.who} saved ${p.linkOnPage} without changes${as}`;
   },
-  link_disabled: (p) => `${p.who} disabled ${p.linkOnPage}${p.detail === 'bulk revoke' ? ' (with other links at once)' : p.detail ? `: ${p.detail}` : ''}`,
+  link_disabled: linkSentence('disabled'),
   link_enabled: linkSentence('enabled'),
   link_rotated: (p) => `${p.who} gave ${p.linkOnPage} a new URL; the old URL stopped working`,
   link_url_shown: (p) => withDetail(`${p.who} got the URL of ${p.linkOnPage} again`, p.detail),
-  link_deleted: (p) => `${p.who} deleted ${p.linkOnPage}`,
+  link_deleted: (p) => `${p.who} deleted ${p.linkOnPage}${/ \(bulk delete\)$/.test(p.entry.detail) ? BULK_WORDS : ''}`,
   links_reset: (p) => {
     const full = /^full reset: (\d+) link\(s\)/.exec(p.detail);
     if (full) return `${p.who} reset Secure Share completely: deleted ${plural(Number(full[1]), 'link')} and all settings`;
@@ -366,8 +371,8 @@ export const sentenceParts = (entry: AuditEntry, names: AuditNames = {}, options
   const linkName = (entry.linkId ? names.links?.[entry.linkId] : undefined) ?? stored.link;
   const pageName = (entry.pageId ? names.pages?.[entry.pageId] : undefined) ?? stored.page;
   const spaceName = (entry.spaceKey ? names.spaces?.[entry.spaceKey] : undefined) ?? stored.space;
-  // A deleted link's name is its delete entry's detail (entries written before names were stored).
-  const deletedName = entry.action === 'link_deleted' && entry.detail ? entry.detail : undefined;
+  // A deleted link's name is its delete entry's detail (entries written before names were stored), less a bulk note.
+  const deletedName = entry.action === 'link_deleted' && entry.detail ? entry.detail.replace(/ \(bulk delete\)$/, '') : undefined;
   const link = linkName ?? deletedName;
   const linkWords = link ? quote(link) : entry.linkId ? 'a link' : 'the link';
   const page = pageName ?? (entry.pageId ? 'a page' : 'the page');

@@ -169,6 +169,10 @@ describe('audit sentences', () => {
     expect(say({ action: 'link_created', detail: 'whole space, child pages' })).toBe("Ann Editor created 'Partner review' on Release notes (the whole space and child pages).");
     expect(say({ action: 'link_created', detail: 'open link' })).toBe("Ann Editor created 'Partner review' on Release notes (no password, expiry or other protection).");
     expect(say({ action: 'link_disabled', detail: 'bulk revoke' })).toBe("Ann Editor disabled 'Partner review' on Release notes (with other links at once).");
+    expect(say({ action: 'link_enabled', detail: 'bulk enable' })).toBe("Ann Editor enabled 'Partner review' on Release notes (with other links at once).");
+    expect(describeAuditEntry(entry({ action: 'link_deleted', detail: 'Old name (bulk delete)' }), { users: names.users })).toBe(
+      "Ann Editor deleted 'Old name' on a page (with other links at once).",
+    );
     expect(say({ action: 'link_updated', detail: 'no change' })).toBe("Ann Editor saved 'Partner review' on Release notes without changes.");
     expect(say({ action: 'links_reset', ...site, detail: '1 link(s) deleted' })).toBe('Ann Editor deleted all links (1 link).');
     expect(say({ action: 'policy_global_changed', ...site, detail: 'no change' })).toBe('Ann Editor saved the default link configuration without changes.');
