@@ -41,57 +41,88 @@ export const languageOf = (params: string | undefined): string => {
 };
 
 /** Highlights one line; `inBlock` says whether a /* … *\/ comment is open at its start. Returns the markup and the state after it. */
+const STRINGS: Record<string, RegExp> = {
+  '"': /"(?:\\.|[^\\"])*(?:"|$)/y,
+  "'": /'(?:\\.|[^\\'])*(?:'|$)/y,
+  '`': /`(?:\\.|[^\\`])*(?:`|$)/y,
+};
+const NUMBER = /0[xX][0-9a-fA-F]+\b|\d[\d_]*(?:\.\d+)?(?:[eE][+-]?\d+)?\b/y;
+const WORD = /[A-Za-z_$][A-Za-z0-9_$]*/y;
+const WORD_CHAR = /[A-Za-z0-9_$]/;
+
+/** The match of a sticky pattern at `at`, or undefined. */
+const matchAt = (pattern: RegExp, line: string, at: number): string | undefined => {
+  pattern.lastIndex = at;
+  return pattern.exec(line)?.[0];
+};
+
+/** Highlights one line; `inBlock` says whether a /* … *\/ comment is open at its start. Returns the markup and the state after it. */
 const highlightLine = (line: string, language: string, inBlock: boolean): { html: string; inBlock: boolean } => {
   const comments = !NO_COMMENTS.has(language);
   const lineComment = HASH_COMMENTS.has(language) ? '#' : DASH_COMMENTS.has(language) ? '--' : '//';
   let html = '';
+  let plain = '';
+  const flush = (): void => {
+    html += escapeText(plain);
+    plain = '';
+  };
   let i = 0;
   let open = inBlock;
   while (i < line.length) {
     if (open) {
       const end = line.indexOf('*/', i);
       const stop = end === -1 ? line.length : end + 2;
+      flush();
       html += span('c', line.slice(i, stop));
       open = end === -1;
       i = stop;
       continue;
     }
-    const rest = line.slice(i);
-    if (comments && rest.startsWith(lineComment)) {
-      html += span('c', rest);
+    if (comments && line.startsWith(lineComment, i)) {
+      flush();
+      html += span('c', line.slice(i));
       break;
     }
-    if (comments && lineComment === '//' && rest.startsWith('/*')) {
+    if (comments && lineComment === '//' && line.startsWith('/*', i)) {
       open = true;
       continue;
     }
     const ch = line[i] ?? '';
-    if (ch === '"' || ch === "'" || ch === '`') {
-      const string = new RegExp(`^${ch}(?:\\\\.|[^\\\\${ch}])*(?:${ch}|$)`).exec(rest)?.[0] ?? ch;
+    const stringPattern = STRINGS[ch];
+    if (stringPattern) {
+      const string = matchAt(stringPattern, line, i) ?? ch;
+      flush();
       html += span('s', string);
       i += string.length;
       continue;
     }
-    const number = /^\d[\d_]*(?:\.\d+)?(?:[eE][+-]?\d+)?\b|^0[xX][0-9a-fA-F]+\b/.exec(rest)?.[0];
-    if (number && !/[A-Za-z0-9_$]/.test(line[i - 1] ?? '')) {
+    const number = /[0-9]/.test(ch) && !WORD_CHAR.test(line[i - 1] ?? '') ? matchAt(NUMBER, line, i) : undefined;
+    if (number) {
+      flush();
       html += span('n', number);
       i += number.length;
       continue;
     }
-    const word = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(rest)?.[0];
+    const word = matchAt(WORD, line, i);
     if (word) {
       const keyword = DASH_COMMENTS.has(language)
         ? SQL_KEYWORDS.has(word.toLowerCase())
         : SHELLS.has(language)
           ? SHELL_KEYWORDS.has(word)
           : KEYWORDS.has(word);
-      html += keyword ? span('k', word) : escapeText(word);
+      if (keyword) {
+        flush();
+        html += span('k', word);
+      } else {
+        plain += word;
+      }
       i += word.length;
       continue;
     }
-    html += escapeText(ch);
+    plain += ch;
     i += 1;
   }
+  flush();
   return { html, inBlock: open };
 };
 

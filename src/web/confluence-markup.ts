@@ -166,8 +166,8 @@ export interface MarkupOptions {
 export const normalizeConfluenceHtml = (html: string, options: MarkupOptions): string => {
   let out = '';
   const stack: Frame[] = [];
-  /** The innermost frame that swallows its content (drop, code, jira, colgroup), if any. */
-  const swallower = (): Frame | undefined => stack.find((f) => f.mode.kind !== 'keep' && f.mode.kind !== 'unwrap');
+  /** The outermost open frame that swallows its content (drop, summary, code, jira, colgroup), if any. */
+  let swallowing: Frame | undefined;
 
   const modeFor = (name: string, attribs: Attribs, parent: Frame | undefined): { mode: Mode; write: string } => {
     const keep = (tag: string, attrs: Attribs, extra: Partial<{ tableWrap: boolean }> = {}): { mode: Mode; write: string } => ({
@@ -180,19 +180,21 @@ export const normalizeConfluenceHtml = (html: string, options: MarkupOptions): s
 
     const macro = (attribs['data-macro-name'] ?? '').toLowerCase();
     const classes = classesOf(attribs);
+    const classSet = new Set(classes);
+    const has = (className: string): boolean => classSet.has(className);
     // Jira issue macro: the key as text; the "Getting issue details..." placeholder goes.
-    if (hasClass(attribs, 'jira-issue') || hasClass(attribs, 'confluence-jim-macro') || (macro === 'jira' && attribs['data-jira-key'])) {
+    if (has('jira-issue') || has('confluence-jim-macro') || (macro === 'jira' && attribs['data-jira-key'])) {
       const key = attribs['data-jira-key'] ?? '';
       return { mode: { kind: 'jira', key: JIRA_KEY.test(key) ? key : '' }, write: '' };
     }
     const viewTime = VIEW_TIME_MACROS[macro];
     if (viewTime) return { mode: { kind: 'drop' }, write: marker(viewTime) };
-    if (hasClass(attribs, 'jira-table') || hasClass(attribs, 'jira-issues')) return { mode: { kind: 'drop' }, write: marker('Jira issues') };
+    if (has('jira-table') || has('jira-issues')) return { mode: { kind: 'drop' }, write: marker('Jira issues') };
 
-    if (hasClass(attribs, 'expand-container')) return keep('details', withClasses({}, 'expand'));
+    if (has('expand-container')) return keep('details', withClasses({}, 'expand'));
     // The expand's title: only its words (no icon, no block inside <summary>).
-    if (hasClass(attribs, 'expand-control')) return { mode: { kind: 'summary' }, write: '' };
-    if (hasClass(attribs, 'expand-content')) return keep('div', { class: 'expand-content' });
+    if (has('expand-control')) return { mode: { kind: 'summary' }, write: '' };
+    if (has('expand-content')) return keep('div', { class: 'expand-content' });
 
     if (name === 'img' && isEmoticon(attribs)) {
       const char = emojiOf(attribs);
@@ -206,12 +208,12 @@ export const normalizeConfluenceHtml = (html: string, options: MarkupOptions): s
       if (alt === '' && /(?:^|\/)images\/icons\//.test(attribs['src'] ?? '')) return { mode: { kind: 'drop' }, write: '' };
       return { mode: { kind: 'drop' }, write: alt ? marker(`Image “${alt}”`) : marker('Image') };
     }
-    if (name === 'a' && (hasClass(attribs, 'user-mention') || hasClass(attribs, 'confluence-userlink') || attribs['data-linked-resource-type'] === 'userinfo')) {
+    if (name === 'a' && (has('user-mention') || has('confluence-userlink') || attribs['data-linked-resource-type'] === 'userinfo')) {
       return keep('span', { class: 'user-mention' });
     }
-    if (hasClass(attribs, 'aui-icon') && !hasClass(attribs, 'aui-lozenge')) return { mode: { kind: 'drop' }, write: '' };
+    if (has('aui-icon') && !has('aui-lozenge')) return { mode: { kind: 'drop' }, write: '' };
 
-    if (name === 'pre' && (hasClass(attribs, 'syntaxhighlighter-pre') || attribs['data-syntaxhighlighter-params'] !== undefined || parent?.attribs['class']?.includes('codeContent'))) {
+    if (name === 'pre' && (has('syntaxhighlighter-pre') || attribs['data-syntaxhighlighter-params'] !== undefined || parent?.attribs['class']?.includes('codeContent'))) {
       const language = languageOf(attribs['data-syntaxhighlighter-params']);
       return { mode: { kind: 'code', language, className: /^[a-z0-9+#_-]{1,30}$/.test(language) ? `lang-${language.replace(/[+#]/g, 'p')}` : '' }, write: '' };
     }
@@ -228,12 +230,12 @@ export const normalizeConfluenceHtml = (html: string, options: MarkupOptions): s
         return keep(name, { ...withClasses(attribs, 'highlight'), style });
       }
     }
-    if (name === 'ul' && (hasClass(attribs, 'inline-task-list') || attribs['data-inline-tasks-content-id'] !== undefined)) return keep('ul', withClasses(attribs, 'task-list'));
+    if (name === 'ul' && (has('inline-task-list') || attribs['data-inline-tasks-content-id'] !== undefined)) return keep('ul', withClasses(attribs, 'task-list'));
     if (name === 'li' && attribs['data-inline-task-id'] !== undefined) {
-      return keep('li', withClasses(attribs, 'task', hasClass(attribs, 'checked') || attribs['data-task-state'] === 'DONE' ? 'task-done' : 'task-open'));
+      return keep('li', withClasses(attribs, 'task', has('checked') || attribs['data-task-state'] === 'DONE' ? 'task-done' : 'task-open'));
     }
-    if (name === 'ul' && (hasClass(attribs, 'decision-list') || attribs['data-decision-list-local-id'] !== undefined)) return keep('ul', withClasses(attribs, 'decision-list'));
-    if (name === 'li' && (attribs['data-decision-state'] !== undefined || hasClass(attribs, 'decision-item'))) {
+    if (name === 'ul' && (has('decision-list') || attribs['data-decision-list-local-id'] !== undefined)) return keep('ul', withClasses(attribs, 'decision-list'));
+    if (name === 'li' && (attribs['data-decision-state'] !== undefined || has('decision-item'))) {
       return keep('li', withClasses(attribs, 'decision', (attribs['data-decision-state'] ?? 'DECIDED').toUpperCase() === 'DECIDED' ? 'decision-decided' : 'decision-open'));
     }
     const panelType = (attribs['data-panel-type'] ?? '').toLowerCase();
@@ -247,7 +249,6 @@ export const normalizeConfluenceHtml = (html: string, options: MarkupOptions): s
     {
       onopentag(name, attribs) {
         const parent = stack[stack.length - 1];
-        const swallowing = swallower();
         if (swallowing) {
           if (swallowing.mode.kind === 'colgroup' && name === 'col') swallowing.mode.cols.push(attribs);
           if (swallowing.mode.kind === 'code' && name === 'br') swallowing.text += '\n';
@@ -256,10 +257,11 @@ export const normalizeConfluenceHtml = (html: string, options: MarkupOptions): s
         }
         const { mode, write } = modeFor(name, attribs, parent);
         out += write;
-        stack.push({ name, attribs, mode, text: '' });
+        const frame = { name, attribs, mode, text: '' };
+        if (mode.kind !== 'keep' && mode.kind !== 'unwrap') swallowing = frame;
+        stack.push(frame);
       },
       ontext(text) {
-        const swallowing = swallower();
         if (swallowing) {
           if (swallowing.mode.kind === 'code' || swallowing.mode.kind === 'jira' || swallowing.mode.kind === 'summary') swallowing.text += text;
           return;
@@ -269,7 +271,8 @@ export const normalizeConfluenceHtml = (html: string, options: MarkupOptions): s
       onclosetag() {
         const frame = stack.pop();
         if (!frame) return;
-        if (swallower()) return; // still inside something that swallows its content
+        if (swallowing && frame !== swallowing) return; // still inside something that swallows its content
+        swallowing = undefined;
         const { mode } = frame;
         switch (mode.kind) {
           case 'keep':
