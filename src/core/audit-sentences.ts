@@ -269,6 +269,15 @@ const configChange = (p: SentenceParts): string | undefined => {
 const BULK = /^bulk (disable|enable|delete|revoke)$/;
 const BULK_WORDS = ' (with other links at once)';
 
+/** Mail the app sent (notifications.ts, link-email.ts), by its recorded detail. */
+const MAIL_SENT: ReadonlyArray<[RegExp, (p: SentenceParts, m: RegExpExecArray) => string]> = [
+  [/^Page update sent to subscriber (.+?)\.?$/, (p, m) => `${p.who} emailed subscriber ${m[1]} that ${p.page} changed (${p.link})`],
+  [/^Expiry reminder sent to the link creator \((.+)\)\.?$/, (p, m) => `${p.who} reminded the creator of ${p.linkOnPage} (${m[1]}) that it expires soon`],
+  [/^"Link opened" alert sent to the link creator \((.+)\)\.?$/, (p, m) => `${p.who} told the creator of ${p.linkOnPage} (${m[1]}) that it was opened`],
+  [/^"Link under attack" alert sent to the link creator \((.+)\)\.?$/, (p, m) => `${p.who} warned the creator of ${p.linkOnPage} (${m[1]}) about repeated wrong passwords`],
+  [/^link emailed to (.+)$/, (p, m) => `${p.who} emailed ${p.linkOnPage} to ${m[1]}`],
+];
+
 const linkSentence = (verb: string) => (p: SentenceParts): string =>
   BULK.test(p.detail) ? `${p.who} ${verb} ${p.linkOnPage}${BULK_WORDS}` : withDetail(`${p.who} ${verb} ${p.linkOnPage}`, p.detail);
 
@@ -345,7 +354,13 @@ export const AUDIT_SENTENCES: Readonly<Record<AuditAction, (p: SentenceParts) =>
   page_trashed: pageSentence('went to the trash or was archived'),
   page_restored: pageSentence('was restored'),
   page_deleted: pageSentence('was deleted'),
-  notification_sent: (p) => withDetail(`${p.who} sent an email about ${p.linkOnPage}`, p.detail),
+  notification_sent: (p) => {
+    for (const [pattern, say] of MAIL_SENT) {
+      const m = pattern.exec(p.detail);
+      if (m) return say(p, m);
+    }
+    return withDetail(`${p.who} sent an email about ${p.linkOnPage}`, p.detail);
+  },
   access_denied: (p) => {
     const call = /^(\w+) refused$/.exec(p.detail);
     return call ? `${p.who} was refused "${camelWords(call[1]!)}" (not allowed)` : withDetail(`${p.who} was refused an action`, p.detail);

@@ -116,7 +116,7 @@ const EXPECTED: Record<AuditAction, { entry: Partial<AuditEntry>; sentence: stri
   },
   notification_sent: {
     entry: { action: 'notification_sent', actor: 'app', detail: 'Page update sent to subscriber b***@partner.com.' },
-    sentence: "Secure Share sent an email about 'Partner review' on Release notes: Page update sent to subscriber b***@partner.com.",
+    sentence: "Secure Share emailed subscriber b***@partner.com that Release notes changed ('Partner review').",
   },
   access_denied: {
     entry: { action: 'access_denied', linkId: null, pageId: null, spaceKey: null, detail: 'updateLink refused' },
@@ -190,6 +190,23 @@ describe('audit sentences', () => {
     expect(say({ action: 'link_enabled', actor: 'app' })).toBe("Secure Share enabled 'Partner review' on Release notes.");
     // An action recorded by a newer version of the app than the one reading it still reads as a sentence.
     expect(say({ action: 'config_renamed' as AuditAction, ...site })).toBe('Ann Editor: config renamed.');
+  });
+
+  it('says which mail was sent to whom', () => {
+    const say = (actor: string, detail: string) => describeAuditEntry(entry({ action: 'notification_sent', actor, detail }), names);
+    expect(say('app', 'Expiry reminder sent to the link creator (a***@acme.com).')).toBe(
+      "Secure Share reminded the creator of 'Partner review' on Release notes (a***@acme.com) that it expires soon.",
+    );
+    expect(say('app', '"Link opened" alert sent to the link creator (a***@acme.com).')).toBe(
+      "Secure Share told the creator of 'Partner review' on Release notes (a***@acme.com) that it was opened.",
+    );
+    expect(say('app', '"Link under attack" alert sent to the link creator (a***@acme.com).')).toBe(
+      "Secure Share warned the creator of 'Partner review' on Release notes (a***@acme.com) about repeated wrong passwords.",
+    );
+    expect(say(ANN, 'link emailed to b***@partner.com, c***@partner.com')).toBe(
+      "Ann Editor emailed 'Partner review' on Release notes to b***@partner.com, c***@partner.com.",
+    );
+    expect(say('app', 'Digest sent.')).toBe("Secure Share sent an email about 'Partner review' on Release notes: Digest sent.");
   });
 
   it('says changes to named configurations and the classification rule as sentences', () => {
