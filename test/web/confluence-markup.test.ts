@@ -141,6 +141,13 @@ describe('confluence-markup: what it writes stays plain', () => {
   });
 });
 
+describe('text of a shared page (search, table of contents)', () => {
+  it('leaves out the view\'s own markers', async () => {
+    const { textOfMarkup } = await import('../../src/web/render/toc');
+    expect(textOfMarkup(clean('<p>Before <img src="https://x.example/a.png" alt="Chart"> after</p>'))).toBe('Before after');
+  });
+});
+
 describe('code lines', () => {
   it('numbers every line, escapes every character, reads the brush', () => {
     expect(languageOf('brush: sql; gutter: false; theme: Confluence')).toBe('sql');

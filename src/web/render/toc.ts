@@ -21,6 +21,8 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 /** Text of sanitized markup: tags removed, the entities the sanitizer writes decoded, spaces collapsed. */
 export const textOfMarkup = (markup: string): string =>
   markup
+    // The view's own "… not available in shared view" markers are not the page's text (search, TOC).
+    .replace(/<span class="unavailable">[^<]*<\/span>/g, ' ')
     // Block ends separate words; inline tags (em, a, code…) do not ("acme.example.", not "acme.example .").
     .replace(/<\/?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|tr|td|th|table|thead|tbody|tfoot|caption|pre|blockquote|figure|figcaption|details|summary|br|hr)\b[^>]*>/gi, ' ')
     .replace(/<[^>]*>/g, '')
