@@ -8,6 +8,10 @@
  *
  * Adding an audit action: add one row to AUDIT_SENTENCES (the Record type and a test over every action
  * refuse an action without a sentence).
+ *
+ * Details are matched by the words the app writes (field lists, "password: wrong", "Configuration 'X'
+ * created"…). A detail worded in a way no rule knows keeps its words after a colon: the sentence gets
+ * plainer, never wrong or empty.
  */
 import type { AuditAction, AuditEntry } from './model';
 
