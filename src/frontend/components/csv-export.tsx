@@ -6,8 +6,8 @@ import { localDateTime } from '../../core/audit-sentences';
 
 /**
  * A CSV export that runs as a background job and ends in signed download links (15 minutes; the export
- * itself is kept 24 hours): start it, follow its progress, list the caller's recent exports. The links
- * export of the All links section uses it; the backend is the audit export's (app/audit-export.ts).
+ * itself is kept 24 hours): start it, follow its progress, list the caller's recent exports. The audit
+ * log and the All links section use it, each with its own words; one backend (app/audit-export.ts).
  */
 
 export type CsvExportState =
@@ -23,8 +23,31 @@ export type RecentCsvExports = { state: 'idle' } | { state: 'loading' } | { stat
 /** What one row of the file is called: ['link', 'links'], ['entry', 'entries']. */
 export type RowNoun = readonly [one: string, many: string];
 
+/** How an export speaks of its rows and times. */
+export interface CsvExportWords {
+  noun: RowNoun;
+  /** A time as the screen shows it. */
+  time: (epochMs: number) => string;
+  /** After "Preparing export… N rows so far" (e.g. ", back to <time>" for a log read newest first). */
+  progress?: (view: AuditExportView) => string;
+  /** What to expect while the file is prepared. */
+  preparingNote: string;
+  /** After the row count once ready (e.g. ", newest first"). */
+  order?: string;
+  /** Why rows are missing when the export stopped at its limit. */
+  truncated: (view: AuditExportView) => string | null;
+}
+
 const count = (n: number): string => n.toLocaleString('en-US');
 const rowsOf = (n: number, noun: RowNoun): string => `${count(n)} ${n === 1 ? noun[0] : noun[1]}`;
+
+/** The links export's words (the viewer's own dates). */
+export const LINK_EXPORT_WORDS: CsvExportWords = {
+  noun: ['link', 'links'],
+  time: (at) => localDateTime(at),
+  preparingNote: 'The download link appears here when the file is ready; you can also leave and find the export under Recent exports.',
+  truncated: (view) => `The export stops at ${rowsOf(view.rows, ['link', 'links'])}. Narrow the filters to export the rest.`,
+};
 const sizeOf = (bytes: number): string =>
   bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 export const isPreparing = (view: AuditExportView): boolean => view.status === 'queued' || view.status === 'running';
@@ -113,21 +136,24 @@ export const useCsvExport = (calls: CsvExportApi, pollMs: number, recentOnOpen =
   };
 
   const busy = exp.state === 'starting' || (exp.state === 'tracking' && isPreparing(exp.view));
-  return { exp, recent, busy, start, refresh, loadRecent };
+  /** Forgets the export shown (a new filter: the file shown no longer matches it). */
+  const clear = () => setExp({ state: 'idle' });
+  return { exp, recent, busy, start, refresh, loadRecent, clear };
 };
 
 /** What the export is doing, in plain words: progress, the download links, or why it failed. */
 export const CsvExportPanel = ({
   exp,
-  noun,
+  words,
   onStart,
   onRefresh,
 }: {
   exp: CsvExportState;
-  noun: RowNoun;
+  words: CsvExportWords;
   onStart: () => void;
   onRefresh: (exportId: string) => void;
 }) => {
+  const { noun } = words;
   if (exp.state === 'idle') return null;
   if (exp.state === 'starting') return <Text>Starting the export…</Text>;
   if (exp.state === 'error') {
@@ -145,8 +171,10 @@ export const CsvExportPanel = ({
   if (isPreparing(view)) {
     return (
       <SectionMessage appearance="information" title="Preparing export">
-        <Text>{view.rows > 0 ? `Preparing export… ${rowsOf(view.rows, noun)} so far.` : `Preparing export… waiting for the first ${noun[1]}.`}</Text>
-        <Text>The download link appears here when the file is ready; you can also leave and find the export under Recent exports.</Text>
+        <Text>
+          {view.rows > 0 ? `Preparing export… ${rowsOf(view.rows, noun)} so far${words.progress?.(view) ?? ''}.` : `Preparing export… waiting for the first ${noun[1]}.`}
+        </Text>
+        <Text>{words.preparingNote}</Text>
       </SectionMessage>
     );
   }
@@ -163,11 +191,11 @@ export const CsvExportPanel = ({
   const parts = view.downloads.length;
   return (
     <SectionMessage appearance="success" title="Export ready">
-      <Text>{`${rowsOf(view.rows, noun)}.`}</Text>
+      <Text>{`${rowsOf(view.rows, noun)}${words.order ?? ''}.`}</Text>
       {parts > 1 ? (
         <Text>{`The export is too large for one download, so it comes in ${parts} parts. Download every part; each one starts with the column names.`}</Text>
       ) : null}
-      {view.truncated ? <Text>{`The export stops at ${rowsOf(view.rows, noun)}. Narrow the filters to export the rest.`}</Text> : null}
+      {view.truncated && words.truncated(view) ? <Text>{words.truncated(view)}</Text> : null}
       <Stack space="space.050">
         {view.downloads.map((d) => (
           <Link key={d.part} href={d.url} openNewTab>
@@ -175,7 +203,7 @@ export const CsvExportPanel = ({
           </Link>
         ))}
       </Stack>
-      <Text>{`Download links work until ${view.urlsExpireAt !== null ? localDateTime(view.urlsExpireAt) : 'shortly'}; the export itself is kept for 24 hours.`}</Text>
+      <Text>{`Download links work until ${view.urlsExpireAt !== null ? words.time(view.urlsExpireAt) : 'shortly'}; the export itself is kept for 24 hours.`}</Text>
       <Box>
         <Button onClick={() => onRefresh(view.exportId)}>Get new download links</Button>
       </Box>
@@ -206,7 +234,8 @@ const recentOutcome = (view: AuditExportView, noun: RowNoun): React.ReactNode =>
 };
 
 /** The caller's exports of the last 24 hours, newest first (at most 10), with fresh download links. */
-export const RecentCsvExportsList = ({ recent, noun, onRefresh }: { recent: RecentCsvExports; noun: RowNoun; onRefresh: () => void }) => {
+export const RecentCsvExportsList = ({ recent, words, onRefresh }: { recent: RecentCsvExports; words: CsvExportWords; onRefresh: () => void }) => {
+  const { noun } = words;
   const expiresAt = recent.state === 'ready' ? (recent.exports.find((v) => v.urlsExpireAt !== null)?.urlsExpireAt ?? null) : null;
   const label = noun[1].charAt(0).toUpperCase() + noun[1].slice(1);
   return (
@@ -244,14 +273,14 @@ export const RecentCsvExportsList = ({ recent, noun, onRefresh }: { recent: Rece
             rows={recent.exports.map((v) => ({
               key: v.exportId,
               cells: [
-                { key: 'created', content: localDateTime(v.createdAt) },
+                { key: 'created', content: words.time(v.createdAt) },
                 { key: 'status', content: STATUS_WORDS[v.status] },
                 { key: 'rows', content: v.status === 'ready' ? count(v.rows) : '—' },
                 { key: 'download', content: recentOutcome(v, noun) },
               ],
             }))}
           />
-          {expiresAt !== null ? <Text>{`Download links work until ${localDateTime(expiresAt)}; Refresh for new ones.`}</Text> : null}
+          {expiresAt !== null ? <Text>{`Download links work until ${words.time(expiresAt)}; Refresh for new ones.`}</Text> : null}
         </Stack>
       )}
     </Stack>

@@ -2,11 +2,9 @@ import React, { useState } from 'react';
 import { Button, Inline, Stack, Text } from '@forge/react';
 import type { LinkListItem } from '../../../shared/contract';
 import { api } from '../../api';
-import { CsvExportPanel, RecentCsvExportsList, useCsvExport, type RowNoun } from '../csv-export';
+import { CsvExportPanel, LINK_EXPORT_WORDS, RecentCsvExportsList, useCsvExport } from '../csv-export';
 import { EMPTY_LINK_FILTERS, LinkFilters, toLinkListFilter, type LinkCreator, type LinkFilterValues } from '../link-filters';
 import { LinksTable } from '../links-table';
-
-const LINKS: RowNoun = ['link', 'links'];
 
 /** Everyone met as a creator in the lists so far (by name), for the "Created by" filter. */
 const withCreators = (known: readonly LinkCreator[], items: readonly LinkListItem[]): readonly LinkCreator[] => {
@@ -31,7 +29,15 @@ export const AllLinksTab = ({ pollMs = 2000 }: { pollMs?: number } = {}) => {
   );
   return (
     <Stack space="space.200">
-      <LinkFilters idPrefix="links" withSpace creators={creators} onApply={setApplied} />
+      <LinkFilters
+        idPrefix="links"
+        withSpace
+        creators={creators}
+        onApply={(values) => {
+          setApplied(values);
+          csv.clear();
+        }}
+      />
       <Inline space="space.100" alignBlock="center">
         <Button isDisabled={csv.busy} onClick={() => void csv.start()}>
           Export CSV
@@ -40,7 +46,7 @@ export const AllLinksTab = ({ pollMs = 2000 }: { pollMs?: number } = {}) => {
           Exports every link that matches the filters above, not only this page.
         </Text>
       </Inline>
-      <CsvExportPanel exp={csv.exp} noun={LINKS} onStart={() => void csv.start()} onRefresh={(id) => void csv.refresh(id)} />
+      <CsvExportPanel exp={csv.exp} words={LINK_EXPORT_WORDS} onStart={() => void csv.start()} onRefresh={(id) => void csv.refresh(id)} />
       <LinksTable
         showSpace
         queryKey={JSON.stringify(applied)}
@@ -48,7 +54,7 @@ export const AllLinksTab = ({ pollMs = 2000 }: { pollMs?: number } = {}) => {
         onItems={(items) => setCreators((known) => withCreators(known, items))}
         emptyText="No link matches these filters."
       />
-      <RecentCsvExportsList recent={csv.recent} noun={LINKS} onRefresh={() => void csv.loadRecent(false)} />
+      <RecentCsvExportsList recent={csv.recent} words={LINK_EXPORT_WORDS} onRefresh={() => void csv.loadRecent(false)} />
     </Stack>
   );
 };
