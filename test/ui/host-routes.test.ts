@@ -52,4 +52,15 @@ describe('local UI host routes', () => {
     expect(js.indexOf('__secureShareHost')).toBeLessThan(js.indexOf('ShareDialogApp'));
     expect(js).not.toContain('process.env.NODE_ENV');
   });
+
+  it('serves the Atlaskit CSS of a surface and links it from the page, with the chosen theme', async () => {
+    const css = await handle(get('/ui/assets/global.css'));
+    expect(css.status).toBe(200);
+    expect(css.headers['content-type']?.[0]).toContain('text/css');
+    expect(bodyText(css.body).length).toBeGreaterThan(10_000);
+    const html = bodyText((await handle(get('/ui/global', { theme: 'dark' }))).body);
+    expect(html).toContain('<link rel="stylesheet" href="/ui/assets/global.css">');
+    expect(html).toContain('<option value="dark" selected>Dark</option>');
+    expect(html).toContain('href="/ui/share?as=u-site-admin&amp;page=1001&amp;space=DEMO&amp;theme=dark"');
+  });
 });
