@@ -4,6 +4,7 @@
  * from the URL, resolver calls over HTTP to the local server, flags with @atlaskit/flag, and every
  * `reconcile` rendered through Atlaskit components in the chosen theme.
  */
+import './feature-flags';
 import { colorModeFrom, extensionFor, hostParamsFrom, productContextFor, SURFACE_ALIASES, type Surface } from './host-context';
 import { closeFlag, showFlag, type FlagRequest } from './flags';
 import { renderForgeDoc, type ForgeDoc } from './renderer';
