@@ -78,7 +78,8 @@ const highlightLine = (line: string, language: string, inBlock: boolean): { html
       i = stop;
       continue;
     }
-    if (comments && line.startsWith(lineComment, i)) {
+    // "//" after a colon is a URL (https://…), not a comment.
+    if (comments && line.startsWith(lineComment, i) && !(lineComment === '//' && line[i - 1] === ':')) {
       flush();
       html += span('c', line.slice(i));
       break;

@@ -156,6 +156,10 @@ describe('code lines', () => {
     expect(codeLines('select 1 -- one\nfrom t', 'sql')).toBe(
       '<span class="line"><span class="tok-k">select</span> <span class="tok-n">1</span> <span class="tok-c">-- one</span></span>\n<span class="line"><span class="tok-k">from</span> t</span>',
     );
+    expect(codeLines('get("https://x.example/a") // fetch', 'java')).toBe(
+      '<span class="line">get(<span class="tok-s">"https://x.example/a"</span>) <span class="tok-c">// fetch</span></span>',
+    );
+    expect(codeLines('https://api.example/tenants', 'java')).toBe('<span class="line">https://api.example/tenants</span>');
     expect(codeLines('/* a\nb */ return', 'java')).toBe('<span class="line"><span class="tok-c">/* a</span></span>\n<span class="line"><span class="tok-c">b */</span> <span class="tok-k">return</span></span>');
   });
 });
