@@ -62,7 +62,7 @@ describe('KVS store layout', () => {
     });
     const expiring = makeLink({ expiresAt: T0 + 5 });
     await store.links.create(expiring);
-    expect(fake.dump()['entity:share-link']?.[expiring.id]?.['expiresKey']).toBe(`${String(T0 + 5).padStart(15, '0')}:${expiring.id}`);
+    expect((fake.dump()['entity:share-link']?.[expiring.id] as { expiresKey?: string } | undefined)?.expiresKey).toBe(`${String(T0 + 5).padStart(15, '0')}:${expiring.id}`);
     expect(Object.keys(dump['entity:space-config'] ?? {})).toEqual(['.7E557058:personal']);
     expect(Object.keys(dump['entity:counter'] ?? {})).toEqual(['pw:link:10.2E0.2E0.2E1']);
     for (const space of Object.values(dump)) for (const key of Object.keys(space)) expect(key).toMatch(KEY_PATTERN);
