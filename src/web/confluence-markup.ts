@@ -242,6 +242,8 @@ export const normalizeConfluenceHtml = (html: string, options: MarkupOptions): s
     if (name === 'div' && /^(info|note|warning|success|error|custom|tip)$/.test(panelType)) return keep('div', withClasses(attribs, 'panel-box', `panel-${panelType}`));
     const block = AS_BLOCK[name];
     if (block) return keep(block, {});
+    // A tag name no HTML parser reads the same way is left out (its content stays).
+    if (!SAFE_NAME.test(name)) return { mode: { kind: 'unwrap' }, write: '' };
     return keep(name, attribs);
   };
 
