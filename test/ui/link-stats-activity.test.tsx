@@ -122,12 +122,12 @@ describe('share dialog: link activity', () => {
     const modal = byType('Modal')[0]!;
     expect(hasText('Activity of “Partner review”', modal)).toBe(true);
     const text = textOf(modal);
-    const [t1, t2, t3] = [Date.UTC(2026, 10, 20, 9, 30), Date.UTC(2026, 10, 19, 14, 5), Date.UTC(2026, 10, 18, 8)].map((at) => localDateTime(at));
+    const [t1 = '', t2 = '', t3 = ''] = [Date.UTC(2026, 10, 20, 9, 30), Date.UTC(2026, 10, 19, 14, 5), Date.UTC(2026, 10, 18, 8)].map((at) => localDateTime(at));
     expect(text).toContain(t1);
     expect(text).toContain('Failed a check ×4');
     // What happened, in words: the link by its name; the page title comes with a later page of entries.
     expect(text).toContain("a***@partner.com failed a check on 'Partner review' on a page: password (4 times).");
-    expect(text.indexOf(t1)).toBeLessThan(text.indexOf(t2!));
+    expect(text.indexOf(t1)).toBeLessThan(text.indexOf(t2));
     expect(byType('Tooltip', modal).map((t) => t.props.content)).toContain('2026-11-20 09:30 UTC');
 
     await click(button('Load more'));
@@ -136,9 +136,9 @@ describe('share dialog: link activity', () => {
       { linkId: 'a', limit: 20, cursor: 'c2' },
     ]);
     const after = textOf(byType('Modal')[0]!);
-    expect(after).toContain(t2!);
+    expect(after).toContain(t2);
     expect(after).toContain('Link created');
-    expect(after.indexOf(t2!)).toBeLessThan(after.indexOf(t3!));
+    expect(after.indexOf(t2)).toBeLessThan(after.indexOf(t3));
     // Names of every loaded page together: the first page named the link, the second the person and the page.
     expect(after).toContain("Erin Editor created 'Partner review' on Release notes (password).");
     expect(after).not.toContain('u-editor');
