@@ -121,6 +121,12 @@ export const setGlobalConfig = async (
 // ---------------------------------------------------------------------------------------------
 // Space
 
+/** A space record without its assignment fields (clients send `config` back as the form's input). */
+const ownSettingsOf = (space: SpaceConfig): SpaceConfig => {
+  const { configId: _assigned, ownSettings: _own, ...settings } = space;
+  return settings;
+};
+
 const spaceResult = (
   deps: AppDeps,
   info: SpaceInfo,
@@ -134,7 +140,8 @@ const spaceResult = (
   return {
     // The home page: the space settings page shares the whole space from it.
     space: { key: spaceKey, name: info.name, homepageId: info.homepageId },
-    config: space,
+    // The space's own settings as the form edits them; which configuration applies is `configuration`.
+    config: ownSettingsOf(space),
     global: {
       comments: global.comments,
       attachments: global.attachments,

@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(async () => w?.close());
 
 /** Reads whose failure must stop the request before any content (the decision depends on them). */
-const DECISION_INPUTS = new Set(['links.get', 'configs.getGlobal', 'configs.getSite', 'configs.getSpace', 'secrets.get']);
+const DECISION_INPUTS = new Set(['links.get', 'configs.getGlobal', 'configs.getSite', 'configs.getSpace', 'configs.getRegistry', 'secrets.get']);
 
 const bodyText = (response: HttpResponse): string =>
   typeof response.body === 'string' ? response.body : Buffer.from(response.body).toString('latin1');
