@@ -65,8 +65,21 @@ describe.each(['light', 'dark'] as const)('every admin and editor screen in the 
     await page.getByRole('button', { name: 'Email' }).first().click();
     await page.getByRole('dialog').getByLabel('Recipients').waitFor();
     await shoot(page, 'share-email-modal');
-    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    // Escape closes an Atlaskit modal through the app's onClose, as in Confluence.
+    await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
+    // showFlag: bottom-left @atlaskit/flag; an error flag stays until closed (closeFlag or its ×).
+    const bridge = (cmd: string, data: unknown) =>
+      page.evaluate(([c, d]) => (window as unknown as { __bridge: { callBridge: (c: unknown, d: unknown) => Promise<unknown> } }).__bridge.callBridge(c, d), [cmd, data] as const);
+    await bridge('showFlag', { id: 'screens-error', title: 'Could not save', description: 'The server did not answer.', type: 'error' });
+    await bridge('showFlag', { id: 'screens-done', title: 'Secure link created', type: 'success' });
+    await page.getByTestId('ui-kit.Flag.error').waitFor();
+    await page.getByTestId('ui-kit.Flag.success').waitFor();
+    await shoot(page, 'share-flags');
+    expect(await bridge('closeFlag', { id: 'screens-done' })).toBe(true);
+    await page.getByTestId('ui-kit.Flag.success').waitFor({ state: 'detached' });
+    await page.getByTestId('ui-kit.Flag.error').getByRole('button', { name: /dismiss|close/i }).click();
+    await page.getByTestId('ui-kit.Flag.error').waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Create & share secure link' }).click();
     await page.getByLabel('Name').waitFor();
     await shoot(page, 'share-form');
@@ -90,10 +103,10 @@ describe.each(['light', 'dark'] as const)('every admin and editor screen in the 
     await page.close();
   };
 
-  it('renders the share dialog (links, form, modal), space settings and every global settings section', async () => {
+  it('renders the share dialog (links, form, modal, flags), space settings and every global settings section', async () => {
     // The three surfaces load side by side, as three browser tabs would.
     await Promise.all([editorScreens(), spaceAdminScreens(), siteAdminScreens()]);
-    expect(shots.length).toBe(4 + Object.keys(ADMIN_SECTION_GROUPS).length);
+    expect(shots.length).toBe(5 + Object.keys(ADMIN_SECTION_GROUPS).length);
     expect(problems).toEqual([]);
   });
 });
