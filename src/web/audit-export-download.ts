@@ -1,5 +1,5 @@
 /**
- * `/export/<exportId>?part=N&exp=<epoch s>&sig=…`: the download of an audit log export (src/app/audit-export.ts).
+ * `/export/<exportId>?part=N&exp=<epoch s>&sig=…`: the download of an audit log or links export (src/app/audit-export.ts).
  * The signed URL is the capability (no Atlassian user reaches the web trigger): it names one part of one
  * export and works for 15 minutes. A changed or unknown URL is a 403, an expired one or an export past
  * its 24 hours a 410, each a branded page in plain words. The CSV goes out as text (`text/csv`), one part
@@ -17,7 +17,8 @@ const PATH = /^\/export\/([A-Za-z0-9_-]{22})\/?$/;
 /** Whether `path` is an export download (format only; no storage call). */
 export const isAuditExportPath = (path: string): boolean => path.startsWith(AUDIT_EXPORT_PATH_PREFIX) && PATH.test(path);
 
-const WHERE = 'Open Secure Share in Confluence settings, tab Audit log';
+/** Audit log and links exports share this route: the admin finds either under Recent exports where they started it. */
+const WHERE = 'Open Secure Share in Confluence settings (Audit log or All links, under Recent exports)';
 
 /** Answers export downloads; null for any path that is not one (the caller answers its 404). */
 export const handleAuditExportDownload = async (deps: AppDeps, req: HttpRequest): Promise<HttpResponse | null> => {

@@ -127,6 +127,7 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, spaceKey, e
   const stats = useLinkStats(page.state === 'ready' ? page.page.items.map((l) => l.id) : [], page.state === 'ready' ? page.page.items : []);
   /** The query the preloaded first page answers; used once. */
   const preloadedFor = useRef<string | null>(initialPage ? queryKey : null);
+  const lastRefresh = useRef(0);
 
   useEffect(() => {
     pages.toFirst();
@@ -142,7 +143,10 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, spaceKey, e
     }
     preloadedFor.current = null;
     let live = true;
-    setPage((current) => (current.state === 'ready' && refresh > 0 ? current : { state: 'loading' }));
+    // After an action the rows stay on screen while the list is read again; a new query or page shows loading.
+    const reloading = lastRefresh.current !== refresh;
+    lastRefresh.current = refresh;
+    setPage((current) => (current.state === 'ready' && reloading ? current : { state: 'loading' }));
     fetchPage(cursor).then(
       (result) => live && setPage({ state: 'ready', page: result }),
       (error) => live && setPage({ state: 'error', error: toResolverError(error) }),
