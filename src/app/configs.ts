@@ -19,7 +19,7 @@ import { authorizeSiteAdmin, authorizeSpaceAdmin, type Caller } from './authoriz
 import type { AppDeps } from './deps';
 import type { SpaceInfo } from './ports';
 import { loopbackIssuerOrigin } from './loopback-issuer';
-import { readSetupStatus } from './setup';
+import { forgetSetupTests, readSetupStatus } from './setup';
 import { loadGlobalConfig, loadSpaceConfig, resolvedSpacePolicy, toPolicyView } from './link-views';
 import { spaceConfigurationView } from './space-configuration-view';
 import type { PolicyRegistry } from '../core/policy';
@@ -454,6 +454,8 @@ export const setSiteSettings = async (deps: AppDeps, caller: Caller, input: SetS
     await deps.store.secrets.set(SECRET_NAMES.emailApiKey, input.emailApiKey);
     secretChanges.push('email API key replaced');
   }
+  // A test email or test sign-in proved the old secret: the Getting started checklist asks for a new test.
+  await forgetSetupTests(deps, { email: secretChanges.some((c) => c.startsWith('email')), sso: secretChanges.some((c) => c.startsWith('SSO')) });
   const changed = changedKeys(current, next, ['customization', 'customDomain', 'clientIpHeader', 'sso', 'email', 'notifications', 'auditRetentionDays']);
   await recordAudit(deps, {
     action: 'settings_changed',

@@ -294,6 +294,14 @@ export const recordSsoTest = async (
   });
 };
 
+/** Drops test results whose secret was replaced or removed (their fingerprints cover only non-secret settings). */
+export const forgetSetupTests = async (deps: AppDeps, which: { email: boolean; sso: boolean }): Promise<void> => {
+  await Promise.all([
+    which.email ? deps.store.ephemeral.delete(KEYS.emailTest) : undefined,
+    which.sso ? deps.store.ephemeral.delete(KEYS.ssoTest) : undefined,
+  ]);
+};
+
 export const recordDomainCheck = async (deps: AppDeps, domain: string): Promise<void> => {
   await keep(deps, KEYS.domainCheck, { at: deps.clock.now(), domain });
 };

@@ -99,6 +99,15 @@ describe('Send test email', () => {
     expect((await getSetupStatus(h.deps, SITE_ADMIN)).email.lastTest).toMatchObject({ ok: true, current: false });
   });
 
+  it('forgets a test once the key it proved is replaced', async () => {
+    await saveSite({ email: SENDGRID }, { emailApiKey: 'SG.key' });
+    await sendTestEmail(h.deps, SITE_ADMIN, { to: 'admin@acme.example' });
+    await saveSite({}, {});
+    expect((await getSetupStatus(h.deps, SITE_ADMIN)).email.lastTest).toMatchObject({ ok: true, current: true });
+    await saveSite({}, { emailApiKey: 'SG.other' });
+    expect((await getSetupStatus(h.deps, SITE_ADMIN)).email.lastTest).toBeNull();
+  });
+
   it('answers with the provider’s refusal in plain words instead of failing', async () => {
     await saveSite({ email: SENDGRID }, { emailApiKey: 'SG.key' });
     const refusing = {
