@@ -16,3 +16,4 @@ await import('./link-console.test');
 await import('./link-lists-pagination.test');
 await import('./links.test');
 await import('./resolver-envelope.test');
+await import('./setup-status.test');
