@@ -4,6 +4,7 @@
  * global fetch, and the invocation shapes of each module type (resolver, web trigger, product event, scheduled
  * trigger). Nothing of the app is imported from source: every call goes through the packaged code.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,6 +75,7 @@ export const packagedBundlesExist = (): boolean => existsSync(join(FORGE_BUILD, 
 export const installForgeRuntime = (options: ForgeRuntimeOptions) => {
   const g = globalThis as Record<string, unknown>;
   const saved = { runtime: g['__forge_runtime__'], fetch: g['__forge_fetch__'], globalFetch: g['fetch'] };
+  const standIn = new AsyncLocalStorage<boolean>();
   const stats: ForgeRuntimeStats = { confluence: [], queue: [], webTriggerUrlLookups: 0, egress: [], globalFetch: [] };
   let invocation: { accountId?: string; moduleKey: string; deadline: number } = { moduleKey: 'none', deadline: Infinity };
 
@@ -137,11 +139,14 @@ export const installForgeRuntime = (options: ForgeRuntimeOptions) => {
       throw new Error(`URL not included in the external fetch backend permissions: ${url.origin}`);
     }
     if (!options.egress) throw new Error(`No egress stand-in for ${url.origin}`);
-    return options.egress(url.href, init);
+    const egress = options.egress;
+    // The stand-in plays the external host: its own requests (e.g. to a local test server) are the test's, not the app's.
+    return standIn.run(true, () => egress(url.href, init));
   };
   // After a bundle loaded, the global fetch is a tripwire while a packaged function runs: the app must reach
   // external hosts through @forge/api's fetch (which holds the egress proxy it captured at load time).
   const tripwire = async (input: string | URL, init?: RequestInit): Promise<Response> => {
+    if (standIn.getStore() === true) return (saved.globalFetch as typeof fetch)(input, init);
     if (invocation.moduleKey === 'none') return egressProxy(input, init);
     stats.globalFetch.push({ url: String(input), moduleKey: invocation.moduleKey });
     throw new Error(`A packaged function called the global fetch instead of @forge/api's fetch: ${String(input)}`);
