@@ -163,7 +163,7 @@ const Section = ({ data, draft, setDraft, secrets, setSecrets, fieldErrors }: Si
       {email.provider === 'graph' || email.provider === 'gmail' ? (
         <FieldNotes helper="Sent over HTTPS from your organisation's own mailbox, so recipients see your own domain." />
       ) : null}
-      {email.provider === 'none' ? <Text>Without a provider, editors can still copy links but cannot email them.</Text> : null}
+      {email.provider === 'none' && !data.setup?.outboxUrl ? <Text>Without a provider, editors can still copy links but cannot email them.</Text> : null}
       <Heading as="h4" size="xsmall">
         Notifications
       </Heading>
