@@ -119,7 +119,7 @@ const RadioGroupInput = ({ node }: { node: ForgeDoc }) => {
 
 const TabsView = ({ node }: { node: ForgeDoc }) => {
   const p = node.props;
-  return el(Tabs, { id: 'ui-kit-tabs', ...bridged(without(p, 'onChange')), onChange: (index: number) => callHandler(p.onChange, index) }, renderNodes(node.children));
+  return el(Tabs, { id: `ui-kit-tabs-${node.key}`, ...bridged(without(p, 'onChange')), onChange: (index: number) => callHandler(p.onChange, index) }, renderNodes(node.children));
 };
 
 /** UI Kit sends head and rows as ContentWrapper → Row → Cell nodes; Atlaskit wants them as props again. */
