@@ -28,6 +28,8 @@
  * The same job, chunks, parts and signed URLs export the links list (`startLinksExport`, issue 13): the
  * record's `source` says which rows a step writes (link-csv.ts reads them); its filter is the list's.
  *
+ * A space's admins may export that space's links and read those exports of their own (re-checked on every call).
+ *
  * Who may read an export: only the admin who started it (still a Confluence admin when asking). Another
  * admin gets the same "not found" as for an unknown id; they can start their own export.
  */
@@ -41,7 +43,7 @@ import { recordAudit } from './audit';
 import { createAuditNameCache, resolveAuditNames } from './audit-names';
 import { auditEntryCsvLine, auditExportFileBase, CSV_HEADER_LINE, toAuditFilter, type AuditQuery } from './audit-log';
 import { describeLinkExportFilter, LINK_CSV_HEADER_LINE, linkExportFileBase, readLinkCsvPage, type LinkExportFilter } from './link-csv';
-import { authorizeSiteAdmin, type Caller } from './authorize';
+import { authorizeSiteAdmin, authorizeSpaceAdmin, type Caller } from './authorize';
 import type { AppDeps } from './deps';
 import { collectPages } from './listing';
 import type { AuditExportJob, AuditFilter } from './ports';
@@ -223,8 +225,9 @@ export const startAuditExport = async (
 };
 
 /**
- * A CSV of the links list (Confluence admins, re-checked here): the same filter as listAllLinks, the same
- * job, parts and signed 15-minute download URLs as the audit export; audited as `links_exported`.
+ * A CSV of the links list: the same filter as the lists, the same job, parts and signed 15-minute
+ * download URLs as the audit export; audited as `links_exported`. Confluence admins export any links;
+ * with a space key, that space's admins export its links (rights re-checked here).
  */
 export const startLinksExport = async (
   deps: AppDeps,
@@ -232,7 +235,8 @@ export const startLinksExport = async (
   filter: LinkExportFilter,
   options: AuditExportStepOptions = {},
 ): Promise<AuditExportView> => {
-  await authorizeSiteAdmin(deps, caller);
+  if (filter.spaceKey) await authorizeSpaceAdmin(deps, caller, filter.spaceKey);
+  else await authorizeSiteAdmin(deps, caller);
   const links = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== '')) as LinkExportFilter;
   return startExport(deps, caller, { filter: {}, source: 'links', links, fileBase: linkExportFileBase(links, deps.clock.now()) }, options);
 };
@@ -294,10 +298,24 @@ const NOT_FOUND = 'This export does not exist or has expired (exports are kept f
 
 /** Status, progress and, when ready, fresh download URLs. Only the admin who started the export. */
 export const getAuditExport = async (deps: AppDeps, caller: Caller, exportId: string): Promise<AuditExportView> => {
-  await authorizeSiteAdmin(deps, caller);
   const record = isAuditExportId(exportId) ? await loadExport(deps, exportId) : undefined;
+  await authorizeExportReader(deps, caller, record);
   if (!record || record.requestedBy !== caller.accountId) throw new DomainError('not_found', NOT_FOUND);
   return exportView(deps, record);
+};
+
+/** The space a links export is limited to, if any (its admins may read their own exports of it). */
+const exportSpaceOf = (record: ExportRecord | undefined): string | undefined =>
+  record && isLinksExport(record) ? record.links?.spaceKey : undefined;
+
+/**
+ * Confluence admins read their exports; a space admin reads their own links exports of that space (still
+ * its admin when asking). Anyone else is refused before the record's owner is compared.
+ */
+const authorizeExportReader = async (deps: AppDeps, caller: Caller, record: ExportRecord | undefined): Promise<void> => {
+  const space = record?.requestedBy === caller.accountId ? exportSpaceOf(record) : undefined;
+  if (space) await authorizeSpaceAdmin(deps, caller, space);
+  else await authorizeSiteAdmin(deps, caller);
 };
 
 const indexEntrySchema = z.object({ id: z.string().check(z.regex(EXPORT_ID)), createdAt: z.number() });
@@ -306,8 +324,15 @@ const indexEntrySchema = z.object({ id: z.string().check(z.regex(EXPORT_ID)), cr
  * The caller's exports of the last 24 hours, newest first, at most 10: status, rows, created time and, for
  * ready ones, fresh download URLs. Site admins only; another admin's exports never appear.
  */
-export const listAuditExports = async (deps: AppDeps, caller: Caller, source: ExportSource = 'audit'): Promise<AuditExportView[]> => {
-  await authorizeSiteAdmin(deps, caller);
+export const listAuditExports = async (
+  deps: AppDeps,
+  caller: Caller,
+  source: ExportSource = 'audit',
+  /** Links exports of this space only (its admins may ask). */
+  spaceKey?: string,
+): Promise<AuditExportView[]> => {
+  if (source === 'links' && spaceKey) await authorizeSpaceAdmin(deps, caller, spaceKey);
+  else await authorizeSiteAdmin(deps, caller);
   const now = deps.clock.now();
   const indexed = await collectPages((request) => deps.store.ephemeral.listByPrefix(requesterPrefix(caller.accountId, source), request), {
     stopAfter: RECENT_AUDIT_EXPORTS,
@@ -319,7 +344,8 @@ export const listAuditExports = async (deps: AppDeps, caller: Caller, source: Ex
     .slice(0, RECENT_AUDIT_EXPORTS);
   const records = await Promise.all(recent.map((entry) => loadExport(deps, entry.id)));
   const mine = records.filter(
-    (r): r is ExportRecord => r !== undefined && r.requestedBy === caller.accountId && (r.source ?? 'audit') === source,
+    (r): r is ExportRecord =>
+      r !== undefined && r.requestedBy === caller.accountId && (r.source ?? 'audit') === source && (spaceKey === undefined || exportSpaceOf(r) === spaceKey),
   );
   return Promise.all(mine.map((r) => exportView(deps, r)));
 };

@@ -92,7 +92,7 @@ export const api = {
   bulkLinks: (p: ResolverPayload<'bulkLinks'>) => callResolver('bulkLinks', p),
   getLinkForEdit: (p: ResolverPayload<'getLinkForEdit'>) => callResolver('getLinkForEdit', p),
   startLinksExport: (p: ResolverPayload<'startLinksExport'>) => callResolver('startLinksExport', p),
-  listLinksExports: () => callResolver('listLinksExports', {}),
+  listLinksExports: (p: ResolverPayload<'listLinksExports'> = {}) => callResolver('listLinksExports', p),
   getConfigurations: () => callResolver('getConfigurations', {}),
   saveConfiguration: (p: ResolverPayload<'saveConfiguration'>) => callResolver('saveConfiguration', p),
   deleteConfiguration: (p: ResolverPayload<'deleteConfiguration'>) => callResolver('deleteConfiguration', p),

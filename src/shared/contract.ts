@@ -343,10 +343,13 @@ export interface ResolverContract {
   bulkLinks: { payload: { action: BulkLinkAction; linkIds: string[]; spaceKey?: string }; result: BulkLinkResult };
   /** One link with its space's policy, for the console's edit form (page editors, space admins, Confluence admins). */
   getLinkForEdit: { payload: { linkId: string }; result: LinkEditContext };
-  /** A CSV of the links list (Confluence admins), as the audit export: poll getAuditExport for its download links. */
+  /**
+   * A CSV of the links list, as the audit export (poll getAuditExport for its download links): Confluence
+   * admins any links, a space's admins with its spaceKey.
+   */
   startLinksExport: { payload: Omit<LinkListFilter, 'cursor' | 'limit'> & { spaceKey?: string }; result: AuditExportView };
-  /** The caller's links exports of the last 24 hours, newest first, at most 10. */
-  listLinksExports: { payload: Record<string, never>; result: { exports: AuditExportView[] } };
+  /** The caller's links exports of the last 24 hours (of one space with spaceKey), newest first, at most 10. */
+  listLinksExports: { payload: { spaceKey?: string }; result: { exports: AuditExportView[] } };
   /** View count and last opened time per link (creator, page editor, space or site admin). */
   getLinkStats: { payload: { linkIds: string[] }; result: { stats: LinkStatsView[] } };
   /** Named space configurations (Confluence admins): list, create or edit, delete, assign, the one new spaces get. */

@@ -167,6 +167,26 @@ describe('links console', () => {
 
     const trail = (await h.deps.store.audit.list({ action: 'links_exported' }, { limit: 10 })).items.map((e) => e.detail).sort();
     expect(trail).toEqual(['Export ready: 2 links; space DEMO.', 'Export started: space DEMO.']);
-    expect(await codeOf(startLinksExport(h.deps, SPACE_ADMIN, { spaceKey: 'DEMO' }))).toBe('forbidden');
+    expect(await codeOf(startLinksExport(h.deps, SPACE_ADMIN, {}))).toBe('forbidden');
+  });
+
+  it('lets a space admin export their space’s links and read only their own exports of it', async () => {
+    await make('1002', 'demo link', null);
+    await make('2002', 'ops link', null);
+    const view = await startLinksExport(h.deps, SPACE_ADMIN, { spaceKey: 'DEMO' });
+    expect(view).toMatchObject({ status: 'ready', rows: 1 });
+    const part = await readAuditExportPart(h.deps, view.exportId, 1);
+    expect(part.ok && part.csv.includes('demo link') && !part.csv.includes('ops link')).toBe(true);
+    expect((await getAuditExport(h.deps, SPACE_ADMIN, view.exportId)).downloads).toHaveLength(1);
+    expect((await listAuditExports(h.deps, SPACE_ADMIN, 'links', 'DEMO')).map((e) => e.exportId)).toEqual([view.exportId]);
+
+    expect(await codeOf(startLinksExport(h.deps, SPACE_ADMIN, { spaceKey: 'OPS' }))).toBe('forbidden');
+    expect(await codeOf(listAuditExports(h.deps, SPACE_ADMIN, 'links', 'OPS'))).toBe('forbidden');
+    expect(await codeOf(listAuditExports(h.deps, SPACE_ADMIN, 'links'))).toBe('forbidden');
+    // Another user, even a Confluence admin, finds nothing under that id; an editor is refused.
+    expect(await codeOf(getAuditExport(h.deps, SITE_ADMIN, view.exportId))).toBe('not_found');
+    expect(await codeOf(getAuditExport(h.deps, EDITOR, view.exportId))).toBe('forbidden');
+    // The space admin's audit exports stay a Confluence admin's matter.
+    expect(await codeOf(listAuditExports(h.deps, SPACE_ADMIN))).toBe('forbidden');
   });
 });

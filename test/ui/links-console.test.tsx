@@ -199,4 +199,30 @@ describe('space links console', () => {
     expect(payloadsOf('bulkLinks')).toEqual([{ action: 'disable', linkIds: [A, B], spaceKey: 'DEMO' }]);
     expect(fakeHost.flags.at(-1)).toMatchObject({ type: 'success', title: '2 links disabled' });
   });
+
+  it('exports the space’s links as CSV for its admin, with the space in every request', async () => {
+    fakeHost.context = spaceContext('DEMO');
+    fakeHost.resolvers.getSpaceConfig = () => ok({ ...spaceConfigResult(), links: { items: [linkView({ id: A, name: 'First link' })] } });
+    fakeHost.resolvers.startLinksExport = () =>
+      ok({
+        exportId: 'Exxxxxxxxxxxxxxxxxxxxx',
+        status: 'ready',
+        rows: 1,
+        reachedAt: null,
+        message: null,
+        truncated: false,
+        urlsExpireAt: Date.UTC(2026, 11, 3, 9, 15),
+        createdAt: Date.UTC(2026, 11, 3, 9),
+        downloads: [{ part: 1, filename: 'secure-share-links-space-DEMO-20261203-0900.csv', url: 'https://share.example/export/E?part=1', rows: 1, bytes: 300 }],
+      } satisfies AuditExportView);
+    fakeHost.resolvers.listLinksExports = () => ok({ exports: [] });
+    await render(<SpaceSettingsApp />);
+    // The space's creators are offered by name.
+    expect((field('Created by').props.options as Array<{ label: string }>).map((o) => o.label)).toEqual(['Anyone', 'Erin Editor']);
+    await click(button('Export CSV'));
+    expect(payloadsOf('startLinksExport')).toEqual([{ spaceKey: 'DEMO' }]);
+    expect(byType('Link').some((l) => textOf(l).startsWith('Download secure-share-links-space-DEMO-20261203-0900.csv'))).toBe(true);
+    await click(button('Show'));
+    expect(payloadsOf('listLinksExports')).toEqual([{ spaceKey: 'DEMO' }]);
+  });
 });

@@ -7,14 +7,14 @@ import type { AuditExportView } from '../../shared/contract';
 import { listAuditExports, startLinksExport } from '../audit-export';
 import { bulkLinkAction, getLinkForEdit } from '../link-console';
 import { defineResolver, type ResolverHandler } from './define';
-import { bulkLinksPayload, getLinkForEditPayload, noPayload, startLinksExportPayload } from './link-console-schemas';
+import { bulkLinksPayload, getLinkForEditPayload, listLinksExportsPayload, startLinksExportPayload } from './link-console-schemas';
 
 /** Registered in resolvers/index.ts. */
 export const linkConsoleResolvers: Record<'bulkLinks' | 'getLinkForEdit' | 'startLinksExport' | 'listLinksExports', ResolverHandler> = {
   bulkLinks: defineResolver(bulkLinksPayload, (deps, caller, p) => bulkLinkAction(deps, caller, p)),
   getLinkForEdit: defineResolver(getLinkForEditPayload, (deps, caller, p) => getLinkForEdit(deps, caller, p.linkId)),
   startLinksExport: defineResolver(startLinksExportPayload, (deps, caller, p): Promise<AuditExportView> => startLinksExport(deps, caller, p)),
-  listLinksExports: defineResolver(noPayload, async (deps, caller): Promise<{ exports: AuditExportView[] }> => ({
-    exports: await listAuditExports(deps, caller, 'links'),
+  listLinksExports: defineResolver(listLinksExportsPayload, async (deps, caller, p): Promise<{ exports: AuditExportView[] }> => ({
+    exports: await listAuditExports(deps, caller, 'links', p.spaceKey),
   })),
 };

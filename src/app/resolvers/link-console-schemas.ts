@@ -31,7 +31,8 @@ export const startLinksExportPayload = z.strictObject({
   expiresUntil: z.optional(instant),
 });
 
-export const noPayload = z.pipe(
-  z.optional(z.strictObject({})),
-  z.transform(() => ({})),
+/** Without a space: the caller's site-wide links exports (Confluence admins); with one, that space's (its admins). */
+export const listLinksExportsPayload = z.pipe(
+  z.optional(z.strictObject({ spaceKey: z.optional(spaceKey) })),
+  z.transform((p) => (p?.spaceKey ? { spaceKey: p.spaceKey } : {})),
 );

@@ -1,7 +1,7 @@
 import React, { useState } from 'react';
 import { Box, Button, Checkbox, DatePicker, Form, Inline, Select, Textfield } from '@forge/react';
 import type { LinkStatus } from '../../core/model';
-import type { LinkListFilter } from '../../shared/contract';
+import type { LinkListFilter, LinkListItem } from '../../shared/contract';
 import { Field } from './field';
 
 export interface LinkFilterValues {
@@ -23,6 +23,14 @@ export interface LinkCreator {
   accountId: string;
   name: string;
 }
+
+/** Everyone met as a creator in the lists so far (by name), for the "Created by" filter. */
+export const withCreators = (known: readonly LinkCreator[], items: readonly LinkListItem[]): readonly LinkCreator[] => {
+  const fresh = items.filter((l) => l.createdByName && !known.some((c) => c.accountId === l.createdBy));
+  if (fresh.length === 0) return known;
+  const added = new Map(fresh.map((l) => [l.createdBy, { accountId: l.createdBy, name: l.createdByName! }]));
+  return [...known, ...added.values()];
+};
 
 /** Start or end of a local calendar day, as epoch ms (the date pickers speak the viewer's own days). */
 const localDayBound = (date: string, end: boolean): number | undefined => {

@@ -5,7 +5,8 @@ import { policySettingsOf } from '../../core/policy-settings';
 import { api } from '../api';
 import { ConfigSwitches } from './config-switches';
 import { ConfirmModal } from './confirm-modal';
-import { EMPTY_LINK_FILTERS, LinkFilters, toLinkListFilter, type LinkFilterValues } from './link-filters';
+import { EMPTY_LINK_FILTERS, LinkFilters, toLinkListFilter, withCreators, type LinkCreator, type LinkFilterValues } from './link-filters';
+import { LinksExport } from './links-export';
 import { LinksTable } from './links-table';
 import { clampToCeiling, PolicyFields, policySelectedUsersText, type PolicyCeiling } from './policy-fields';
 import { combineSelectedUsers } from '../../core/selected-users';
@@ -62,6 +63,7 @@ const SpaceSettingsForm = ({ data, onSaved, onReload }: { data: SpaceConfigResul
   });
   const [usersText, setUsersText] = useState(() => policySelectedUsersText(data.config.selectedUsers));
   const [linkFilters, setLinkFilters] = useState<LinkFilterValues>(EMPTY_LINK_FILTERS);
+  const [creators, setCreators] = useState<readonly LinkCreator[]>([]);
   /** Bumped when "Share this space" creates a link, so the list below shows it. */
   const [linksCreated, setLinksCreated] = useState(0);
   /** Turning sharing off cuts every recipient of the space off at once: confirm first. */
@@ -140,14 +142,16 @@ const SpaceSettingsForm = ({ data, onSaved, onReload }: { data: SpaceConfigResul
             Links in this space
           </Heading>
           <ShareSpacePanel space={data.space} onCreated={() => setLinksCreated((n) => n + 1)} />
-          <LinkFilters idPrefix="space-links" withSpace={false} onApply={setLinkFilters} />
+          <LinkFilters idPrefix="space-links" withSpace={false} creators={creators} onApply={setLinkFilters} />
           <LinksTable
             spaceKey={spaceKey}
             queryKey={`${spaceKey}:${JSON.stringify(linkFilters)}:${linksCreated}`}
             fetchPage={(cursor) => api.listSpaceLinks({ limit: SPACE_LINKS_FIRST_PAGE, ...(cursor ? { cursor } : {}), ...toLinkListFilter(linkFilters), spaceKey })}
             initialPage={data.links}
+            onItems={(items) => setCreators((known) => withCreators(known, items))}
             emptyText="Nobody has shared a page of this space yet."
           />
+          <LinksExport filter={toLinkListFilter(linkFilters)} spaceKey={spaceKey} />
         </Stack>
       </Stack>
       {impact ? <ImpactModal impact={impact} busy={busy} onSave={saveAnyway} onCancel={cancelImpact} /> : null}
