@@ -15,5 +15,6 @@ await import('./link-activity-rights.test');
 await import('./link-console.test');
 await import('./link-lists-pagination.test');
 await import('./links.test');
+await import('./named-configs.test');
 await import('./resolver-envelope.test');
 await import('./setup-status.test');
