@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import type { HttpRequest, HttpResponse } from '../../web/http';
+import { orderAtomicCss } from './css-order';
 import { hostPageHtml, HOST_SWITCH_JS } from './host-page';
 import { colorModeFrom, hostParamsFrom, SURFACE_ALIASES, type Surface } from './host-context';
 
@@ -71,7 +72,7 @@ const buildAll = async (): Promise<Map<Surface, SurfaceBundle>> => {
   const out = new Map<Surface, SurfaceBundle>();
   for (const surface of SURFACES) {
     const file = (ext: string) => result.outputFiles.find((f) => path.basename(f.path) === `${surface}.${ext}`)?.text ?? '';
-    out.set(surface, { js: file('js'), css: file('css') });
+    out.set(surface, { js: file('js'), css: orderAtomicCss(file('css')) });
   }
   return out;
 };
