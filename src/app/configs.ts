@@ -136,12 +136,19 @@ const spaceResult = (
   registry: PolicyRegistry | undefined,
 ): SpaceConfigResult => {
   // The space's own settings, else its assigned configuration, else the one new spaces get, else the default.
-  const { policy } = resolvedSpacePolicy(deps, global, spaceKey, space, registry);
+  const level = resolvedSpacePolicy(deps, global, spaceKey, space, registry);
+  const { policy } = level;
+  // The form starts from the settings in force: those of the configuration the space uses, when not its own
+  // (saving them makes them the space's own), with the record's version for the conditional write.
+  const form: SpaceConfig =
+    level.source === undefined || level.source.kind === 'own'
+      ? space
+      : { ...level.space, spaceKey, version: space.version, updatedAt: space.updatedAt, updatedBy: space.updatedBy };
   return {
     // The home page: the space settings page shares the whole space from it.
     space: { key: spaceKey, name: info.name, homepageId: info.homepageId },
     // The space's own settings as the form edits them; which configuration applies is `configuration`.
-    config: ownSettingsOf(space),
+    config: ownSettingsOf(form),
     global: {
       comments: global.comments,
       attachments: global.attachments,
@@ -157,7 +164,7 @@ const spaceResult = (
       applyOnAllLinks: global.applyOnAllLinks,
     },
     effective: toPolicyView(policy),
-    selectedUsers: combineSelectedUsers(global.selectedUsers, space.selectedUsers),
+    selectedUsers: combineSelectedUsers(global.selectedUsers, form.selectedUsers),
     configuration: spaceConfigurationView(spaceKey, space, registry, deps.clock.now()),
   };
 };

@@ -54,6 +54,8 @@ describe('named configurations', () => {
     for (const spaceKey of ['DEMO', 'OPS']) {
       const space = await getSpaceConfig(h.deps, SITE_ADMIN, spaceKey);
       expect(space.effective.passwordRequired).toBe(true);
+      // The form starts from the settings in force (saving them makes them the space's own).
+      expect(space.config).toMatchObject({ spaceKey, password: 'mandatory', applyOnSpaceLinks: true, version: 1 });
       expect(space.configuration).toMatchObject({
         source: { kind: 'assigned', configId: config.id, name: 'Partner spaces' },
         sentence: "This space uses the configuration 'Partner spaces', which a Confluence admin assigned to it.",
