@@ -8,6 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { localDateTime } from '../../src/core/audit-sentences';
 import { defaultSiteSettings } from '../../src/core/defaults';
 import type { AuditEntry } from '../../src/core/model';
+import { localDayBound } from '../../src/frontend/components/global/audit-tab';
 import { GlobalSettingsApp } from '../../src/frontend/components/global-settings-app';
 import type { AuditLogPage } from '../../src/shared/contract';
 import { openAdminSection } from './admin-navigation';
@@ -83,5 +84,17 @@ describe('audit log in plain words', () => {
     expect(hasText(localDateTime(AT))).toBe(true);
     const timeTip = byType('Tooltip').find((t) => t.props.content === '2026-11-20 09:30 UTC');
     expect(timeTip && textOf(timeTip)).toBe(localDateTime(AT));
+  });
+
+  it('filters by the viewer\'s days: From and To are local midnights, like the times shown', () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'Australia/Sydney'; // UTC+11 in November
+    try {
+      expect(localDayBound('2026-11-01', 'start')).toBe(Date.UTC(2026, 9, 31, 13));
+      expect(localDayBound('2026-11-01', 'end')).toBe(Date.UTC(2026, 10, 1, 12, 59, 59, 999));
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
 });

@@ -21,12 +21,18 @@ interface Draft {
   until: string;
 }
 
+/** The first or last millisecond of a picked day (YYYY-MM-DD) in the viewer's time zone, as the log shows its times. */
+export const localDayBound = (day: string, bound: 'start' | 'end'): number => {
+  const [year = 1970, month = 1, date = 1] = day.split('-').map(Number);
+  return bound === 'start' ? new Date(year, month - 1, date).getTime() : new Date(year, month - 1, date, 23, 59, 59, 999).getTime();
+};
+
 const toFilter = (d: Draft): AuditLogFilter => ({
   ...(d.action ? { action: d.action as AuditAction } : {}),
   ...(d.spaceKey.trim() ? { spaceKey: d.spaceKey.trim() } : {}),
   ...(d.linkId.trim() ? { linkId: d.linkId.trim() } : {}),
-  ...(d.since ? { since: Date.parse(`${d.since}T00:00:00.000Z`) } : {}),
-  ...(d.until ? { until: Date.parse(`${d.until}T23:59:59.999Z`) } : {}),
+  ...(d.since ? { since: localDayBound(d.since, 'start') } : {}),
+  ...(d.until ? { until: localDayBound(d.until, 'end') } : {}),
 });
 
 export const RETENTION_LIMITS = { min: 1, max: 3650 } as const;
