@@ -8,7 +8,7 @@
 import { defaultSpaceConfig } from '../core/defaults';
 import { DomainError } from '../core/errors';
 import type { GlobalConfig, PolicySettings, ShareLink, SpaceConfig } from '../core/model';
-import { DEFAULT_CONFIG_ID, effectivePolicy, linkImpact, resolveSpaceLevel, type EffectivePolicy, type PolicyRegistry } from '../core/policy';
+import { DEFAULT_CONFIG_ID, effectivePolicy, hasOwnSettings, linkImpact, resolveSpaceLevel, type EffectivePolicy, type PolicyRegistry } from '../core/policy';
 import type { ImpactedLink, ImpactRequest, PolicyImpactResult } from '../shared/configurations-contract';
 import { authorizeSiteAdmin, authorizeSpaceAdmin, type Caller } from './authorize';
 import { policySettingsFrom } from './configs';
@@ -25,12 +25,12 @@ const PAGE = 100;
 interface Inputs {
   global: GlobalConfig;
   registry: PolicyRegistry;
-  /** The proposed record of one space (space level), else undefined. */
-  space?: { key: string; config: SpaceConfig };
+  /** The proposed record of a space (its settings or its assignment), given the stored one. */
+  record?: (spaceKey: string, stored: SpaceConfig | undefined) => SpaceConfig | undefined;
 }
 
 const policyFor = (inputs: Inputs, spaceKey: string, stored: SpaceConfig | undefined, now: number): EffectivePolicy => {
-  const record = inputs.space?.key === spaceKey ? inputs.space.config : stored;
+  const record = inputs.record ? inputs.record(spaceKey, stored) : stored;
   return effectivePolicy(inputs.global, resolveSpaceLevel(spaceKey, record, inputs.registry, now).config);
 };
 
@@ -81,7 +81,7 @@ export const previewPolicyImpact = async (
     const config = namedConfigFrom(request.config, request.configId, caller, now);
     proposed = { global, registry: { ...registry, configs: registry.configs.map((c) => (c.id === config.id ? config : c)) } };
     scan = await configurationScan(deps, registry, request.configId, maxChecked);
-  } else {
+  } else if (request.level === 'space') {
     const stored = (await deps.store.configs.getSpace(request.spaceKey)) ?? defaultSpaceConfig(request.spaceKey, now);
     const config: SpaceConfig = {
       ...withSettings(stored, request.config),
@@ -90,8 +90,27 @@ export const previewPolicyImpact = async (
       // Saving the space settings makes them the space's own.
       ownSettings: true,
     };
-    proposed = { global, registry, space: { key: request.spaceKey, config } };
+    proposed = { global, registry, record: (key, stored) => (key === request.spaceKey ? config : stored) };
     scan = { kind: 'spaces', keys: [request.spaceKey] };
+  } else if (request.level === 'assignment') {
+    const { configId } = request;
+    const keys = new Set(request.spaceKeys);
+    proposed = {
+      global,
+      registry,
+      record: (key, stored) => {
+        if (!keys.has(key)) return stored;
+        const { configId: _previous, ...rest } = stored ?? defaultSpaceConfig(key, now);
+        return { ...rest, ...(configId === null ? {} : { configId }), ownSettings: hasOwnSettings(stored) };
+      },
+    };
+    scan = { kind: 'spaces', keys: [...keys] };
+  } else {
+    if (request.configId !== DEFAULT_CONFIG_ID && !registry.configs.some((c) => c.id === request.configId)) {
+      throw new DomainError('not_found', 'This configuration no longer exists. Reload the list.');
+    }
+    proposed = { global, registry: { ...registry, newSpacesConfigId: request.configId } };
+    scan = { kind: 'all' };
   }
 
   const records = new Map<string, Promise<SpaceConfig | undefined>>();

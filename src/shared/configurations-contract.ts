@@ -52,7 +52,11 @@ export interface AssignResult {
 export type ImpactRequest =
   | { level: 'global'; config: PolicySettings & { sharingEnabled: boolean; applyOnAllLinks: boolean } }
   | { level: 'configuration'; configId: string; config: NamedConfigInput }
-  | { level: 'space'; spaceKey: string; config: PolicySettings & { sharingEnabled: boolean; applyOnSpaceLinks: boolean } };
+  | { level: 'space'; spaceKey: string; config: PolicySettings & { sharingEnabled: boolean; applyOnSpaceLinks: boolean } }
+  /** Assigning a configuration ('default', or null for none) to spaces. */
+  | { level: 'assignment'; configId: string | null; spaceKeys: string[] }
+  /** Choosing the configuration new spaces (and spaces without one) get. */
+  | { level: 'newSpaces'; configId: string };
 
 export interface ImpactedLink {
   id: string;

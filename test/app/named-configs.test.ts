@@ -151,6 +151,21 @@ describe('impact preview', () => {
     expect(tighter).toMatchObject({ stopping: 1, checked: 1, links: [{ name: 'Ops link', reasons: ['Sharing would be turned off in this space.'] }] });
   });
 
+  it('assignment and the new-spaces choice: previewed the same way, only where they change the space level', async () => {
+    await createLink(h.deps, EDITOR, { pageId: '1002', settings: { name: 'Demo link' } });
+    await createLink(h.deps, EDITOR, { pageId: '2002', settings: { name: 'Ops link' } });
+    const { configs, version } = await saveConfiguration(h.deps, SITE_ADMIN, { version: 0, config: named({ sharingEnabled: false }) });
+    const id = configs[0]!.id;
+    const assign = await previewPolicyImpact(h.deps, SITE_ADMIN, { level: 'assignment', configId: id, spaceKeys: ['OPS'] });
+    expect(assign).toMatchObject({ stopping: 1, checked: 1, links: [{ name: 'Ops link', reasons: ['Sharing would be turned off in this space.'] }] });
+    // DEMO keeps its own settings: assigning does not change what applies there.
+    await setSpaceConfig(h.deps, SPACE_ADMIN, { spaceKey: 'DEMO', version: 0, config: settings() as never });
+    expect((await previewPolicyImpact(h.deps, SITE_ADMIN, { level: 'newSpaces', configId: id })).links.map((l) => l.name)).toEqual(['Ops link']);
+    expect((await previewPolicyImpact(h.deps, SITE_ADMIN, { level: 'assignment', configId: id, spaceKeys: ['DEMO'] })).stopping).toBe(0);
+    expect(version).toBe(1);
+    expect(await codeOf(previewPolicyImpact(h.deps, SPACE_ADMIN, { level: 'assignment', configId: id, spaceKeys: ['DEMO'] }))).toBe('forbidden');
+  });
+
   it('stops at its limit and says so (the default limit is 2,000 links)', async () => {
     expect(IMPACT_MAX_CHECKED).toBe(2000);
     for (const name of ['One', 'Two', 'Three']) await createLink(h.deps, EDITOR, { pageId: '1002', settings: { name } });

@@ -76,6 +76,24 @@ describe('global settings: configurations', () => {
     expect(payloadsOf('setNewSpacesConfiguration')).toEqual([{ version: 4, configId: 'cfg-000000000001' }]);
   });
 
+  it('an assignment that would stop links is previewed first; Cancel assigns nothing, Save anyway assigns', async () => {
+    fakeHost.resolvers.getConfigurations = () => ok(configurations());
+    fakeHost.resolvers.previewPolicyImpact = () => ok(impact(1));
+    fakeHost.resolvers.assignConfiguration = () => ok({ assigned: ['DEMO'], ownSettings: [], notFound: [], configurations: configurations() });
+    await render(<GlobalSettingsApp />);
+    await openAdminSection('Configurations');
+    await select(field('Configuration'), 'cfg-000000000001');
+    await type(field('Space keys'), 'DEMO');
+    await click(button('Assign'));
+    expect(payloadsOf('previewPolicyImpact')).toEqual([{ level: 'assignment', configId: 'cfg-000000000001', spaceKeys: ['DEMO'] }]);
+    expect(hasText('1 link will stop opening')).toBe(true);
+    await click(button('Cancel'));
+    expect(payloadsOf('assignConfiguration')).toEqual([]);
+    await click(button('Assign'));
+    await click(getByText('Button', 'Save anyway', byType('ModalFooter')[0]!));
+    expect(payloadsOf('assignConfiguration')).toEqual([{ configId: 'cfg-000000000001', spaceKeys: ['DEMO'] }]);
+  });
+
   it('editing a configuration in use previews the links that would stop opening, and saves only on Save anyway', async () => {
     fakeHost.resolvers.getConfigurations = () => ok(configurations({ configs: [namedConfig({ spaces: [{ key: 'DEMO', ownSettings: false }] })] }));
     fakeHost.resolvers.previewPolicyImpact = () => ok(impact(1));

@@ -62,6 +62,12 @@ export const previewPolicyImpactPayload = z.discriminatedUnion('level', [
   z.strictObject({ level: z.literal('global'), config: z.strictObject({ ...policySettings, sharingEnabled: z.boolean(), applyOnAllLinks: z.boolean() }) }),
   z.strictObject({ level: z.literal('configuration'), configId, config: namedConfig }),
   z.strictObject({ level: z.literal('space'), spaceKey, config: z.strictObject({ ...policySettings, sharingEnabled: z.boolean(), applyOnSpaceLinks: z.boolean() }) }),
+  z.strictObject({
+    level: z.literal('assignment'),
+    configId: z.nullable(configId),
+    spaceKeys: z.array(spaceKey).check(z.minLength(1, 'Choose at least one space'), z.maxLength(50, 'Assign at most 50 spaces at once')),
+  }),
+  z.strictObject({ level: z.literal('newSpaces'), configId }),
 ]);
 export const setClassificationRulePayload = z.strictObject({
   version,

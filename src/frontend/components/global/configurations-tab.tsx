@@ -2,7 +2,14 @@ import React, { useState } from 'react';
 import { Box, Button, Form, FormFooter, Heading, Inline, SectionMessage, Select, Stack, Text, Textfield } from '@forge/react';
 import { defaultSpaceConfig } from '../../../core/defaults';
 import { policySettingsOf } from '../../../core/policy-settings';
-import type { AssignedSpace, ConfigurationsResult, NamedConfigInput, NamedConfigView } from '../../../shared/configurations-contract';
+import type {
+  AssignedSpace,
+  ConfigurationsResult,
+  ImpactRequest,
+  NamedConfigInput,
+  NamedConfigView,
+  PolicyImpactResult,
+} from '../../../shared/configurations-contract';
 import { api, toResolverError } from '../../api';
 import { ConfigSwitches } from '../config-switches';
 import { ConfirmModal } from '../confirm-modal';
@@ -77,6 +84,8 @@ const ConfigurationsList = ({
   const [deleting, setDeleting] = useState<NamedConfigView | null>(null);
   const [assignTo, setAssignTo] = useState<string>(data.configs[0]?.id ?? 'default');
   const [spaceKeys, setSpaceKeys] = useState('');
+  /** Links an assignment or the new-spaces choice would stop: shown before it is saved. */
+  const [pending, setPending] = useState<{ impact: PolicyImpactResult; apply: () => Promise<void> } | null>(null);
   const options = [{ label: DEFAULT_LABEL, value: 'default' }, ...data.configs.map((c) => ({ label: c.name, value: c.id }))];
   const assignOptions = [...options, { label: 'No assignment (use the one new spaces get)', value: 'none' }];
 
@@ -92,12 +101,26 @@ const ConfigurationsList = ({
     }
   };
 
+  /** Saves at once when no link would stop opening; otherwise shows which would, and saves on Save anyway. */
+  const withPreview = async (request: ImpactRequest, apply: () => Promise<void>) => {
+    setBusy(true);
+    const found = await api.previewPolicyImpact(request).catch(() => null);
+    setBusy(false);
+    if (found && found.stopping > 0) return setPending({ impact: found, apply });
+    return apply();
+  };
+
   const assign = async () => {
     const keys = parseList(spaceKeys).map((k) => k.toUpperCase());
     if (keys.length === 0) return flagError('Nothing assigned', new Error('Enter at least one space key.'));
+    const configId = assignTo === 'none' ? null : assignTo;
+    return withPreview({ level: 'assignment', configId, spaceKeys: keys }, () => saveAssignment(configId, keys));
+  };
+
+  const saveAssignment = async (configId: string | null, keys: string[]) => {
     setBusy(true);
     try {
-      const result = await api.assignConfiguration({ configId: assignTo === 'none' ? null : assignTo, spaceKeys: keys });
+      const result = await api.assignConfiguration({ configId, spaceKeys: keys });
       onChange(result.configurations);
       setSpaceKeys('');
       const notes = [
@@ -127,7 +150,9 @@ const ConfigurationsList = ({
             value={options.find((o) => o.value === data.newSpacesConfigId)}
             isDisabled={busy}
             onChange={(o: { value: string }) =>
-              void run('New spaces setting not saved', () => api.setNewSpacesConfiguration({ version: data.version, configId: o.value }), 'New spaces setting saved')
+              void withPreview({ level: 'newSpaces', configId: o.value }, () =>
+                run('New spaces setting not saved', () => api.setNewSpacesConfiguration({ version: data.version, configId: o.value }), 'New spaces setting saved'),
+              )
             }
           />
         </Field>
@@ -186,6 +211,18 @@ const ConfigurationsList = ({
           </Button>
         </Inline>
       </Stack>
+      {pending ? (
+        <ImpactModal
+          impact={pending.impact}
+          busy={busy}
+          onCancel={() => setPending(null)}
+          onSave={() => {
+            const { apply } = pending;
+            setPending(null);
+            void apply();
+          }}
+        />
+      ) : null}
       {deleting ? (
         <ConfirmModal
           title={`Delete the configuration “${deleting.name}”?`}
