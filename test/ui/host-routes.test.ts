@@ -53,6 +53,14 @@ describe('local UI host routes', () => {
     expect(js).not.toContain('process.env.NODE_ENV');
   });
 
+  it('answers display names for UI Kit User elements from the local site, and nothing for unknown ids', async () => {
+    const ctx = { app: { site: { snapshot: () => ({ users: [{ accountId: 'u-editor', displayName: 'Erin Editor' }, { accountId: 'u-other', displayName: 'Olga' }] }) } } };
+    const req = { ...get('/ui/assets/users'), query: { id: ['u-editor', 'u-nobody'] } };
+    const res = await handle(req, ctx);
+    expect(res.headers['content-type']?.[0]).toContain('application/json');
+    expect(JSON.parse(bodyText(res.body))).toEqual({ 'u-editor': 'Erin Editor' });
+  });
+
   it('serves the Atlaskit CSS of a surface and links it from the page, with the chosen theme', async () => {
     const css = await handle(get('/ui/assets/global.css'));
     expect(css.status).toBe(200);

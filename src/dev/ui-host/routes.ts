@@ -104,10 +104,24 @@ const toSearchParams = (query: Record<string, string[]>): URLSearchParams => {
   return params;
 };
 
+/** What the host needs of the local server: the fixture site's users, for UI Kit's User element. */
+interface HostContext {
+  app?: { site?: { snapshot(): { users: Array<{ accountId: string; displayName: string }> } } };
+}
+
+/** `?id=a&id=b` → `{ a: 'Name' }`: the product resolves User names for the app; local mode reads the fixture site. */
+const userNames = (req: HttpRequest, ctx: HostContext | undefined): HttpResponse => {
+  const wanted = new Set((req.query['id'] ?? []).slice(0, 100));
+  const users = ctx?.app?.site?.snapshot().users ?? [];
+  const names = Object.fromEntries(users.filter((u) => wanted.has(u.accountId)).map((u) => [u.accountId, u.displayName]));
+  return respond(200, 'application/json; charset=utf-8', JSON.stringify(names));
+};
+
 /** Handler for everything under /ui/ (mount with `{ path: '/ui/', handle: createUiHostRoutes() }`). */
-export const createUiHostRoutes = () => async (req: HttpRequest): Promise<HttpResponse> => {
+export const createUiHostRoutes = () => async (req: HttpRequest, ctx?: HostContext): Promise<HttpResponse> => {
   if (req.method !== 'GET' && req.method !== 'HEAD') return text(405, 'Use GET.');
   const rest = req.path.replace(/^\/ui\/?/, '').replace(/\/$/, '');
+  if (rest === 'assets/users') return userNames(req, ctx);
 
   if (rest === 'assets/host-switch.js') return respond(200, 'text/javascript; charset=utf-8', HOST_SWITCH_JS);
   const asset = /^assets\/(share|space|global)\.(js|css)$/.exec(rest);

@@ -132,13 +132,36 @@ const DynamicTableView = ({ node }: { node: ForgeDoc }) => {
   return el(DynamicTable, { ...bridged(p), head, rows, testId: testIdOf(node) });
 };
 
+/** Display names by account id, asked once per id from the local server (the fixture site's users). */
+const names = new Map<string, Promise<string | undefined>>();
+const displayNameOf = (accountId: string): Promise<string | undefined> => {
+  let pending = names.get(accountId);
+  if (!pending) {
+    pending = fetch(`/ui/assets/users?id=${encodeURIComponent(accountId)}`)
+      .then((response): Promise<Record<string, string>> | Record<string, string> => (response.ok ? response.json() : {}))
+      .then((found) => found[accountId])
+      .catch(() => undefined);
+    names.set(accountId, pending);
+  }
+  return pending;
+};
+
+/** As in Confluence: a small avatar and the person's name (the account id until the name is known, or if unknown). */
 const UserView = ({ node }: { node: ForgeDoc }) => {
-  // Local mode has no profile service: the account id stands in for the display name.
   const accountId = String(node.props.accountId ?? '');
+  const [name, setName] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    void displayNameOf(accountId).then((found) => live && setName(found));
+    return () => {
+      live = false;
+    };
+  }, [accountId]);
+  const label = name ?? accountId;
   return (
     <Inline space="space.050" alignBlock="center" as="span">
-      <Avatar size="xsmall" name={accountId} />
-      <Text>{accountId}</Text>
+      <Avatar size="xsmall" name={label} />
+      <Text>{label}</Text>
     </Inline>
   );
 };
