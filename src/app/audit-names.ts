@@ -11,7 +11,7 @@
  * A cache carries names across the pages of one export, so each id is looked up once per export step.
  */
 import { mapLimited } from '../core/concurrency';
-import type { AuditNames } from '../core/audit-sentences';
+import { EXPORT_FILTER_LINK, EXPORT_FILTER_SPACE, type AuditNames } from '../core/audit-sentences';
 import type { AuditEntry } from '../core/model';
 import type { AppDeps } from './deps';
 
@@ -43,6 +43,10 @@ const named = (map: Map<string, string | null>, ids: Iterable<string>): Record<s
   return out;
 };
 
+/** Links and spaces an audit export's filter names in its detail ("Export started: link <id>, space DEMO."). */
+const filterIds = (entries: readonly AuditEntry[], pattern: RegExp): string[] =>
+  entries.flatMap((e) => (e.action === 'audit_exported' ? [...e.detail.matchAll(pattern)].map((m) => m[1]!) : []));
+
 /** The names a page of entries needs, looked up in bulk (see the file comment). */
 export const resolveAuditNames = async (
   deps: Pick<AppDeps, 'store' | 'content'>,
@@ -52,10 +56,10 @@ export const resolveAuditNames = async (
   const unknown = (map: Map<string, string | null>, ids: Iterable<string>): string[] => [...new Set(ids)].filter((id) => !map.has(id));
 
   // Links first: a link record names its page too, which saves a page lookup.
-  const linkIds = unknown(
-    cache.links,
-    entries.flatMap((e) => (e.linkId && !e.names?.link ? [e.linkId] : [])),
-  );
+  const linkIds = unknown(cache.links, [
+    ...entries.flatMap((e) => (e.linkId && !e.names?.link ? [e.linkId] : [])),
+    ...filterIds(entries, EXPORT_FILTER_LINK),
+  ]);
   await mapLimited(linkIds, LINK_READS_IN_FLIGHT, async (id) => {
     try {
       const link = await deps.store.links.get(id);
@@ -70,10 +74,10 @@ export const resolveAuditNames = async (
     cache.pages,
     entries.flatMap((e) => (e.pageId && !e.names?.page ? [e.pageId] : [])),
   );
-  const spaceKeys = unknown(
-    cache.spaces,
-    entries.flatMap((e) => (e.spaceKey && !e.names?.space ? [e.spaceKey] : [])),
-  );
+  const spaceKeys = unknown(cache.spaces, [
+    ...entries.flatMap((e) => (e.spaceKey && !e.names?.space ? [e.spaceKey] : [])),
+    ...filterIds(entries, EXPORT_FILTER_SPACE),
+  ]);
   const accountIds = unknown(
     cache.users,
     entries.flatMap((e) => (isAccountId(e.actor) ? [e.actor] : [])),
@@ -102,7 +106,7 @@ export const resolveAuditNames = async (
   return {
     users: named(cache.users, entries.map((e) => e.actor)),
     pages: named(cache.pages, entries.flatMap((e) => (e.pageId ? [e.pageId] : []))),
-    spaces: named(cache.spaces, entries.flatMap((e) => (e.spaceKey ? [e.spaceKey] : []))),
-    links: named(cache.links, entries.flatMap((e) => (e.linkId ? [e.linkId] : []))),
+    spaces: named(cache.spaces, [...entries.flatMap((e) => (e.spaceKey ? [e.spaceKey] : [])), ...filterIds(entries, EXPORT_FILTER_SPACE)]),
+    links: named(cache.links, [...entries.flatMap((e) => (e.linkId ? [e.linkId] : [])), ...filterIds(entries, EXPORT_FILTER_LINK)]),
   };
 };

@@ -48,6 +48,8 @@ export interface SentenceParts {
   /** The entry's detail without the aggregation note ("repeated N more times in …"). */
   detail: string;
   formatDate: (epochMs: number) => string;
+  /** The whole name book, for names inside a detail (an export's filter). */
+  names: AuditNames;
 }
 
 const isoDate = (epochMs: number): string => new Date(epochMs).toISOString().slice(0, 10);
@@ -269,6 +271,16 @@ const configChange = (p: SentenceParts): string | undefined => {
   return undefined;
 };
 
+/** Links and spaces named in an export's filter words ("link <id>, space DEMO, action view_denied"), by name when known. */
+export const EXPORT_FILTER_LINK = /\blink ([A-Za-z0-9_-]{10,})/g;
+export const EXPORT_FILTER_SPACE = /\bspace ([A-Za-z0-9]+)/g;
+
+const filterWords = (text: string, names: AuditNames): string =>
+  text
+    .replace(EXPORT_FILTER_LINK, (_m, id: string) => (names.links?.[id] ? `link ${quote(names.links[id])}` : 'one link'))
+    .replace(EXPORT_FILTER_SPACE, (m, key: string) => (names.spaces?.[key] ? `space ${quote(names.spaces[key])}` : m))
+    .replace(/\baction ([a-z]+(?:_[a-z]+)+)\b/g, (_m, code: string) => `action '${code.replace(/_/g, ' ')}'`);
+
 /** Bulk changes from the links console record "bulk disable", "bulk delete"… (older ones "bulk revoke"). */
 const BULK = /^bulk (disable|enable|delete|revoke)$/;
 const BULK_WORDS = ' (with other links at once)';
@@ -327,7 +339,7 @@ export const AUDIT_SENTENCES: Readonly<Record<AuditAction, (p: SentenceParts) =>
   audit_exported: (p) => {
     const m = /^Export (started|ready|failed): (.*)$/.exec(p.detail);
     if (!m) return withDetail(`${p.who} exported the audit log`, p.detail);
-    const rest = m[2]!.replace(/\.$/, '');
+    const rest = filterWords(m[2]!.replace(/\.$/, ''), p.names);
     if (m[1] === 'started') return `${p.who} started an audit log export (${rest})`;
     if (m[1] === 'ready') return `The audit log export of ${p.who} is ready: ${rest}`;
     return `The audit log export of ${p.who} failed: ${rest}`;
@@ -406,6 +418,7 @@ export const sentenceParts = (entry: AuditEntry, names: AuditNames = {}, options
     linkOnPage: entry.pageId || pageName ? `${linkWords} on ${page}` : linkWords,
     detail: entry.action === 'link_deleted' ? '' : detail,
     formatDate: options.formatDate ?? isoDate,
+    names,
   };
 };
 

@@ -456,8 +456,9 @@ describe('the export is itself audited', () => {
     // time_utc, summary (the entry as a sentence with names), then the raw action and actor.
     const rows = csv.split('\r\n').slice(1, 4);
     expect(rows.every((line) => line.includes('.,audit_exported,u-site-admin,'))).toBe(true);
-    expect(csv).toContain(',Ada Siteadmin started an audit log export (action audit_exported).,');
-    expect(csv).toContain(',The audit log export of Ada Siteadmin is ready: 2 entries; space DEMO.,');
+    // The filter in words: the action by its words, the space by its name (looked up like every name).
+    expect(csv).toContain(",Ada Siteadmin started an audit log export (action 'audit exported').,");
+    expect(csv).toContain(",The audit log export of Ada Siteadmin is ready: 2 entries; space 'Product Handbook'.,");
     expect(csv).toContain('Export started: action audit_exported.');
     expect(csv).toContain('Export ready: 2 entries; space DEMO.');
   });

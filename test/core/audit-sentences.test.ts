@@ -67,7 +67,7 @@ const EXPECTED: Record<AuditAction, { entry: Partial<AuditEntry>; sentence: stri
   },
   audit_exported: {
     entry: { action: 'audit_exported', linkId: null, pageId: null, spaceKey: null, detail: 'Export started: space DEMO, from 2026-11-01 to 2026-11-30.' },
-    sentence: 'Ann Editor started an audit log export (space DEMO, from 2026-11-01 to 2026-11-30).',
+    sentence: "Ann Editor started an audit log export (space 'Demo space', from 2026-11-01 to 2026-11-30).",
   },
   view_allowed: { entry: { action: 'view_allowed', actor: 'visitor' }, sentence: "A visitor opened 'Partner review' on Release notes." },
   view_denied: {
@@ -207,6 +207,17 @@ describe('audit sentences', () => {
       "Ann Editor emailed 'Partner review' on Release notes to b***@partner.com, c***@partner.com.",
     );
     expect(say('app', 'Digest sent.')).toBe("Secure Share sent an email about 'Partner review' on Release notes: Digest sent.");
+  });
+
+  it('names the links and spaces of an export filter, and its action in words', () => {
+    const exported = (detail: string, book: AuditNames) =>
+      describeAuditEntry(entry({ action: 'audit_exported', linkId: null, pageId: null, spaceKey: null, detail }), book);
+    expect(exported(`Export started: space OPS, link ${'L'.repeat(22)}, action view_denied.`, names)).toBe(
+      "Ann Editor started an audit log export (space OPS, one link, action 'view denied').",
+    );
+    expect(exported(`Export started: link ${'L'.repeat(22)}.`, { ...names, links: { ['L'.repeat(22)]: 'Partner review' } })).toBe(
+      "Ann Editor started an audit log export (link 'Partner review').",
+    );
   });
 
   it('says changes to named configurations and the classification rule as sentences', () => {
