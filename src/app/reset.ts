@@ -81,7 +81,7 @@ export const runResetStep = async (deps: AppDeps, job: ResetJob, options: ResetO
     return { mode: job.mode, deletedLinks, continuing: true };
   }
   const detail = job.mode === 'full' ? `full reset: ${deletedLinks} link(s) and all settings deleted` : `${deletedLinks} link(s) deleted`;
-  await recordAudit(deps, { action: 'links_reset', actor: job.actor, detail });
+  await recordAudit(deps, { action: job.mode === 'full' ? 'full_reset' : 'links_reset', actor: job.actor, detail });
   return { mode: job.mode, deletedLinks, continuing: false };
 };
 

@@ -314,7 +314,12 @@ export const AUDIT_SENTENCES: Readonly<Record<AuditAction, (p: SentenceParts) =>
   link_rotated: (p) => `${p.who} gave ${p.linkOnPage} a new URL; the old URL stopped working`,
   link_url_shown: (p) => withDetail(`${p.who} got the URL of ${p.linkOnPage} again`, p.detail),
   link_deleted: (p) => `${p.who} deleted ${p.linkOnPage}${/ \(bulk delete\)$/.test(p.entry.detail) ? BULK_WORDS : ''}`,
+  full_reset: (p) => {
+    const full = /^full reset: (\d+) link\(s\)/.exec(p.detail);
+    return full ? `${p.who} reset Secure Share completely: deleted ${plural(Number(full[1]), 'link')} and all settings` : `${p.who} reset Secure Share completely`;
+  },
   links_reset: (p) => {
+    // Full resets were recorded as links_reset before full_reset existed.
     const full = /^full reset: (\d+) link\(s\)/.exec(p.detail);
     if (full) return `${p.who} reset Secure Share completely: deleted ${plural(Number(full[1]), 'link')} and all settings`;
     const some = /^(\d+) link\(s\) deleted$/.exec(p.detail);

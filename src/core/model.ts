@@ -219,6 +219,8 @@ export const AUDIT_ACTIONS = [
   'link_url_shown',
   'link_deleted',
   'links_reset',
+  /** A full reset: every link and all settings deleted (before it existed, full resets were links_reset with a "full reset:" detail). */
+  'full_reset',
   'policy_global_changed',
   'policy_space_changed',
   'settings_changed',

@@ -18,9 +18,9 @@ const seedLinks = async (h: Harness, count: number) => {
   return links;
 };
 
-const auditDetails = async (h: Harness) => {
+const auditDetails = async (h: Harness, action: 'links_reset' | 'full_reset' = 'links_reset') => {
   h.kvs!.settleIndexes();
-  return (await h.deps.store.audit.list({ action: 'links_reset' }, { limit: 10 })).items.map((e) => e.detail);
+  return (await h.deps.store.audit.list({ action }, { limit: 10 })).items.map((e) => e.detail);
 };
 
 describe('resetApp over KVS with lagging indexes', () => {
@@ -50,7 +50,7 @@ describe('resetApp over KVS with lagging indexes', () => {
     expect(outcome).toEqual({ mode: 'full', deletedLinks: 7, continuing: false });
     const left = h.kvs!.dump();
     expect(Object.keys(left)).toEqual(['entity:audit-entry']);
-    expect(await auditDetails(h)).toEqual(['full reset: 7 link(s) and all settings deleted']);
+    expect(await auditDetails(h, 'full_reset')).toEqual(['full reset: 7 link(s) and all settings deleted']);
   });
 
   it('out of time, it hands the rest to a background job, step after step, and audits once at the end', async () => {

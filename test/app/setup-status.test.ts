@@ -208,7 +208,7 @@ describe('reset counts', () => {
     await resetApp(h.deps, SITE_ADMIN, { mode: 'full', confirmation: 'RESET SECURE SHARE' }, { confirmPauseMs: 0 });
     const entries = (await h.deps.store.audit.list({}, { limit: 10 })).items;
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ action: 'links_reset', actor: 'u-site-admin', detail: 'full reset: 2 link(s) and all settings deleted' });
+    expect(entries[0]).toMatchObject({ action: 'full_reset', actor: 'u-site-admin', detail: 'full reset: 2 link(s) and all settings deleted' });
     expect(await previewReset(h.deps, SITE_ADMIN)).toMatchObject({ links: { count: 0 }, secrets: 0, siteSettingsSaved: false });
   });
 });

@@ -53,6 +53,10 @@ const EXPECTED: Record<AuditAction, { entry: Partial<AuditEntry>; sentence: stri
     entry: { action: 'links_reset', linkId: null, pageId: null, spaceKey: null, detail: '12 link(s) deleted' },
     sentence: 'Ann Editor deleted all links (12 links).',
   },
+  full_reset: {
+    entry: { action: 'full_reset', linkId: null, pageId: null, spaceKey: null, detail: 'full reset: 3 link(s) and all settings deleted' },
+    sentence: 'Ann Editor reset Secure Share completely: deleted 3 links and all settings.',
+  },
   policy_global_changed: {
     entry: { action: 'policy_global_changed', linkId: null, pageId: null, spaceKey: null, detail: 'enforceSso, expiry' },
     sentence: "Ann Editor changed 'Enforce single sign-on' and the expiry rule in the default link configuration.",
@@ -238,7 +242,7 @@ describe('audit sentences', () => {
     );
   });
 
-  it('a full reset is said to be a full reset, with a proper plural', () => {
+  it('a full reset recorded before full_reset existed is said to be a full reset, with a proper plural', () => {
     const full = entry({ action: 'links_reset', linkId: null, pageId: null, spaceKey: null, detail: 'full reset: 1 link(s) and all settings deleted' });
     expect(describeAuditEntry(full, names)).toBe('Ann Editor reset Secure Share completely: deleted 1 link and all settings.');
   });

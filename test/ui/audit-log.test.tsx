@@ -37,7 +37,7 @@ const page: AuditLogPage = {
   items: [
     entry({ id: 'e1', detail: 'requireSso on, selectedUsers' }),
     entry({ id: 'e2', action: 'view_allowed', actor: 'visitor', linkId: 'old-link', pageId: '2002', detail: '(repeated 3 more times in 09:30–09:31 UTC)', count: 3 }),
-    entry({ id: 'e3', action: 'links_reset', linkId: null, pageId: null, spaceKey: null, detail: 'full reset: 1 link(s) and all settings deleted' }),
+    entry({ id: 'e3', action: 'full_reset', linkId: null, pageId: null, spaceKey: null, detail: 'full reset: 1 link(s) and all settings deleted' }),
     entry({ id: 'e4', action: 'policy_space_changed', linkId: null, pageId: null, detail: 'enforceSso on, expiry' }),
   ],
   names: {

@@ -78,6 +78,7 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   link_url_shown: 'URL shown again (copy)',
   link_deleted: 'Link deleted',
   links_reset: 'All links deleted',
+  full_reset: 'Full reset (links and settings)',
   policy_global_changed: 'Site policy changed',
   policy_space_changed: 'Space policy changed',
   settings_changed: 'Settings changed',
