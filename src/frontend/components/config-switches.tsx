@@ -1,5 +1,6 @@
 import React from 'react';
-import { Stack, Toggle } from '@forge/react';
+import { Stack } from '@forge/react';
+import { LabelledToggle } from './labelled-toggle';
 import { FieldNotes } from './field';
 
 export interface ConfigSwitch {
@@ -13,7 +14,7 @@ export interface ConfigSwitch {
 
 const SwitchWithNote = ({ id, label, note, isChecked, onChange }: ConfigSwitch) => (
   <>
-    <Toggle id={id} label={label} isChecked={isChecked} onChange={(e) => onChange(Boolean(e.target.checked))} />
+    <LabelledToggle id={id} label={label} isChecked={isChecked} onChange={(e) => onChange(Boolean(e.target.checked))} />
     <FieldNotes helper={note} />
   </>
 );

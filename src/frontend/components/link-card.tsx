@@ -94,35 +94,40 @@ export const LinkCard = ({ link, currentAccountId, statsLine, busy, onAction }: 
             {narrowedNote(link)}
           </Text>
         ) : null}
-        <ButtonGroup label={`Actions for ${link.name}`}>
-          <Button spacing="compact" appearance="primary" onClick={() => onAction('copy', link)}>
-            Copy
-          </Button>
-          <Button spacing="compact" isDisabled={busy} onClick={() => onAction('email', link)}>
-            Email
-          </Button>
-          <Button spacing="compact" appearance="subtle" isSelected={moreOpen} onClick={() => setMoreOpen((open) => !open)}>
-            {moreOpen ? 'Fewer actions' : '••• More'}
-          </Button>
-        </ButtonGroup>
-        {moreOpen ? (
-          <ButtonGroup label={`More actions for ${link.name}`}>
-            <Button spacing="compact" isDisabled={busy} onClick={() => onAction('edit', link)}>
-              Edit
+        {/* In an Inline, so the group keeps its buttons' own width instead of stretching across the card. */}
+        <Inline>
+          <ButtonGroup label={`Actions for ${link.name}`}>
+            <Button spacing="compact" appearance="primary" onClick={() => onAction('copy', link)}>
+              Copy
             </Button>
-            <Button spacing="compact" onClick={() => onAction('activity', link)}>
-              Activity
+            <Button spacing="compact" isDisabled={busy} onClick={() => onAction('email', link)}>
+              Email
             </Button>
-            <Button spacing="compact" isDisabled={busy} onClick={() => onAction('toggle', link)}>
-              {link.status === 'active' ? 'Disable' : 'Enable'}
-            </Button>
-            <Button spacing="compact" isDisabled={busy} onClick={() => onAction('rotate', link)}>
-              Rotate URL…
-            </Button>
-            <Button spacing="compact" appearance="danger" isDisabled={busy} onClick={() => onAction('delete', link)}>
-              Delete
+            <Button spacing="compact" appearance="subtle" isSelected={moreOpen} onClick={() => setMoreOpen((open) => !open)}>
+              {moreOpen ? 'Fewer actions' : '••• More'}
             </Button>
           </ButtonGroup>
+        </Inline>
+        {moreOpen ? (
+          <Inline>
+            <ButtonGroup label={`More actions for ${link.name}`}>
+              <Button spacing="compact" isDisabled={busy} onClick={() => onAction('edit', link)}>
+                Edit
+              </Button>
+              <Button spacing="compact" onClick={() => onAction('activity', link)}>
+                Activity
+              </Button>
+              <Button spacing="compact" isDisabled={busy} onClick={() => onAction('toggle', link)}>
+                {link.status === 'active' ? 'Disable' : 'Enable'}
+              </Button>
+              <Button spacing="compact" isDisabled={busy} onClick={() => onAction('rotate', link)}>
+                Rotate URL…
+              </Button>
+              <Button spacing="compact" appearance="danger" isDisabled={busy} onClick={() => onAction('delete', link)}>
+                Delete
+              </Button>
+            </ButtonGroup>
+          </Inline>
         ) : null}
       </Stack>
     </Box>

@@ -116,10 +116,10 @@ export const LinkFilters = ({
           </Field>
         </Box>
         <Field id={id('expires-from')} label="Expires from">
-          <DatePicker id={id('expires-from')} name="expiresFrom" value={draft.expiresFrom || undefined} onChange={(v: string) => set('expiresFrom', v ?? '')} />
+          <DatePicker id={id('expires-from')} placeholder="Any date" name="expiresFrom" value={draft.expiresFrom || undefined} onChange={(v: string) => set('expiresFrom', v ?? '')} />
         </Field>
         <Field id={id('expires-until')} label="Expires until">
-          <DatePicker id={id('expires-until')} name="expiresUntil" value={draft.expiresUntil || undefined} onChange={(v: string) => set('expiresUntil', v ?? '')} />
+          <DatePicker id={id('expires-until')} placeholder="Any date" name="expiresUntil" value={draft.expiresUntil || undefined} onChange={(v: string) => set('expiresUntil', v ?? '')} />
         </Field>
         <Checkbox name="nonCompliant" label="Only non-compliant" isChecked={draft.nonCompliant} onChange={(e) => set('nonCompliant', Boolean(e.target.checked))} />
         <Button type="submit" appearance="primary">

@@ -435,6 +435,7 @@ export const LinkForm = ({
             >
               <DatePicker
                 id="link-expiry"
+                placeholder="No expiry date"
                 name="expiresAt"
                 value={state.expiryDate || undefined}
                 minDate={formatDate(now)}

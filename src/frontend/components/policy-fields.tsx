@@ -1,5 +1,6 @@
 import React from 'react';
-import { Box, Heading, Inline, RadioGroup, Select, Stack, Textfield, Toggle } from '@forge/react';
+import { Box, Heading, Inline, RadioGroup, Select, Stack, Textfield } from '@forge/react';
+import { LabelledToggle } from './labelled-toggle';
 import type { AccessLevel, ExpiryRule, PasswordRule } from '../../core/model';
 import type { PolicySettingsInput } from '../../shared/contract';
 import { Field, FieldNotes } from './field';
@@ -104,7 +105,7 @@ export const PolicyFields = ({ idPrefix, value, selectedUsersText, onSelectedUse
         {accessField('attachments', 'Attachments')}
       </Inline>
       <Stack space="space.050">
-        <Toggle
+        <LabelledToggle
           id={id('child-pages')}
           label="Allow sharing child pages"
           isChecked={childPagesAllowed && value.childPages}
@@ -117,7 +118,7 @@ export const PolicyFields = ({ idPrefix, value, selectedUsersText, onSelectedUse
         />
       </Stack>
       <Stack space="space.050">
-        <Toggle
+        <LabelledToggle
           id={id('child-pages-default')}
           label="New links include child pages"
           isChecked={childPagesAllowed && value.childPages && value.childPagesOnByDefault === true}
@@ -130,7 +131,7 @@ export const PolicyFields = ({ idPrefix, value, selectedUsersText, onSelectedUse
         />
       </Stack>
       <Stack space="space.050">
-        <Toggle
+        <LabelledToggle
           id={id('restricted-children')}
           label="Allow sharing restricted child pages"
           isChecked={restrictedAllowed && value.restrictedChildPages}
@@ -143,7 +144,7 @@ export const PolicyFields = ({ idPrefix, value, selectedUsersText, onSelectedUse
         />
       </Stack>
       <Stack space="space.050">
-        <Toggle
+        <LabelledToggle
           id={id('restricted-children-default')}
           label="New links include restricted child pages"
           isChecked={restrictedAllowed && value.restrictedChildPages && value.childPagesOnByDefault === true && value.restrictedChildPagesOnByDefault === true}
@@ -198,7 +199,7 @@ export const PolicyFields = ({ idPrefix, value, selectedUsersText, onSelectedUse
         </Field>
       ) : null}
       <Stack space="space.050">
-        <Toggle
+        <LabelledToggle
           id={id('sso')}
           label="Enforce single sign-on"
           isChecked={ssoLocked || value.enforceSso}

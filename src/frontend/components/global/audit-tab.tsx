@@ -159,10 +159,10 @@ export const AuditTab = ({ pollMs = 2000 }: { pollMs?: number } = {}) => {
             <Textfield id="audit-link" name="linkId" value={draft.linkId} onChange={(e) => set('linkId', String(e.target.value ?? ''))} />
           </Field>
           <Field id="audit-since" label="From">
-            <DatePicker id="audit-since" name="since" value={draft.since || undefined} onChange={(v: string) => set('since', v ?? '')} />
+            <DatePicker id="audit-since" placeholder="Any date" name="since" value={draft.since || undefined} onChange={(v: string) => set('since', v ?? '')} />
           </Field>
           <Field id="audit-until" label="To">
-            <DatePicker id="audit-until" name="until" value={draft.until || undefined} onChange={(v: string) => set('until', v ?? '')} />
+            <DatePicker id="audit-until" placeholder="Any date" name="until" value={draft.until || undefined} onChange={(v: string) => set('until', v ?? '')} />
           </Field>
           <Button type="submit" appearance="primary">
             Filter

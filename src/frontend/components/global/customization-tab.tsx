@@ -1,5 +1,6 @@
 import React from 'react';
-import { Stack, TextArea, Textfield, Toggle } from '@forge/react';
+import { Stack, TextArea, Textfield } from '@forge/react';
+import { LabelledToggle } from '../labelled-toggle';
 import { INLINE_IMAGE_URL, remoteImageUrlProblem } from '../../../core/branding-images';
 import type { SiteSettingsInput } from '../../../shared/contract';
 import { Field } from '../field';
@@ -23,7 +24,7 @@ const Section = ({ draft, setDraft, fieldErrors }: SiteSectionProps) => {
   const setC = (patch: Partial<SiteSettingsInput['customization']>) => setDraft((d) => ({ ...d, customization: { ...d.customization, ...patch } }));
   return (
     <Stack space="space.150">
-      <Toggle id="custom-show-heading" label="Show heading" isChecked={c.showHeading} onChange={(e) => setC({ showHeading: Boolean(e.target.checked) })} />
+      <LabelledToggle id="custom-show-heading" label="Show heading" isChecked={c.showHeading} onChange={(e) => setC({ showHeading: Boolean(e.target.checked) })} />
       {c.showHeading ? (
         <Field id="custom-heading" label="Heading" error={fieldErrors['customization.heading']}>
           <Textfield id="custom-heading" name="heading" maxLength={120} value={c.heading} onChange={(e) => setC({ heading: String(e.target.value ?? '') })} />
@@ -35,7 +36,7 @@ const Section = ({ draft, setDraft, fieldErrors }: SiteSectionProps) => {
       <Field id="custom-favicon" label="Favicon URL" helper={IMAGE_HELPER} error={fieldErrors['customization.faviconUrl']}>
         <Textfield id="custom-favicon" name="faviconUrl" value={c.faviconUrl ?? ''} onChange={(e) => setC({ faviconUrl: String(e.target.value ?? '').trim() || null })} />
       </Field>
-      <Toggle id="custom-show-footer" label="Show footer" isChecked={c.showFooter} onChange={(e) => setC({ showFooter: Boolean(e.target.checked) })} />
+      <LabelledToggle id="custom-show-footer" label="Show footer" isChecked={c.showFooter} onChange={(e) => setC({ showFooter: Boolean(e.target.checked) })} />
       {c.showFooter ? (
         <Field id="custom-footer" label="Footer text" error={fieldErrors['customization.footerText']}>
           <TextArea id="custom-footer" name="footerText" value={c.footerText} onChange={(e) => setC({ footerText: String(e.target.value ?? '') })} />

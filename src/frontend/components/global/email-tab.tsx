@@ -1,5 +1,6 @@
 import React from 'react';
-import { Heading, SectionMessage, Select, Stack, Text, Textfield, Toggle } from '@forge/react';
+import { Heading, SectionMessage, Select, Stack, Text, Textfield } from '@forge/react';
+import { LabelledToggle } from '../labelled-toggle';
 import type { SiteSettings } from '../../../core/model';
 import type { SiteSettingsInput } from '../../../shared/contract';
 import { isSesRegion, SES_REGIONS } from '../../../shared/ses-regions';
@@ -167,7 +168,7 @@ const Section = ({ data, draft, setDraft, secrets, setSecrets, fieldErrors }: Si
       <Heading as="h4" size="xsmall">
         Notifications
       </Heading>
-      <Toggle
+      <LabelledToggle
         id="notify-opened"
         label="Email the link owner when a link is first opened"
         isChecked={draft.notifications.openedAlert}

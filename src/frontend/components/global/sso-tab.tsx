@@ -1,5 +1,6 @@
 import React from 'react';
-import { Stack, Text, Textfield, Toggle } from '@forge/react';
+import { Stack, Text, Textfield } from '@forge/react';
+import { LabelledToggle } from '../labelled-toggle';
 import type { SiteSettingsInput, SiteSettingsResult } from '../../../shared/contract';
 import { callResolver } from '../../api';
 import { EGRESS_GROUPS, egressNotice, requestEgress, type SaveNotice } from './egress';
@@ -20,7 +21,7 @@ const Section = ({ data, draft, setDraft, secrets, setSecrets, fieldErrors }: Si
         Links that require single sign-on send recipients to your OpenID Connect identity provider (authorization code flow with PKCE).
         Register the redirect URI shown below with the provider, then use Test sign-in to check it works.
       </Text>
-      <Toggle
+      <LabelledToggle
         id="sso-enabled"
         label="Use an identity provider"
         isChecked={sso !== null}
