@@ -150,6 +150,9 @@ const linkListFilterShape = {
   status: z.optional(z.enum(['active', 'disabled'])),
   nonCompliant: z.optional(z.boolean()),
   search: z.optional(z.string().check(z.trim(), z.maxLength(200))),
+  createdBy: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(128))),
+  expiresFrom: z.optional(z.number().check(z.int(), z.gte(0))),
+  expiresUntil: z.optional(z.number().check(z.int(), z.gte(0))),
 };
 
 const auditFilterShape = {
