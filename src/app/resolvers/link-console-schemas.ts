@@ -3,13 +3,12 @@
  * off classic zod). Strict objects, bounded strings and lists, as every resolver payload.
  */
 import * as z from 'zod/mini';
+import { linkIdSchema, spaceKeySchema } from './schemas';
 
-const LINK_ID = /^[A-Za-z0-9_-]{22}$/;
-const SPACE_KEY = /^[A-Za-z0-9_~-]{1,255}$/;
 const MAX_TIMESTAMP = 8.64e15;
 
-const linkId = z.string().check(z.regex(LINK_ID, 'linkId must be a 22-character link id'));
-const spaceKey = z.string().check(z.trim(), z.regex(SPACE_KEY, 'spaceKey must be a Confluence space key'));
+const linkId = linkIdSchema;
+const spaceKey = spaceKeySchema;
 const instant = z.int().check(z.minimum(0), z.maximum(MAX_TIMESTAMP));
 
 export const bulkLinksPayload = z.strictObject({

@@ -17,7 +17,7 @@ const accessLevel = z.enum(['none', 'view', 'view_add']);
 export const pageIdSchema = z.string().check(z.trim(), z.regex(/^[0-9]{1,30}$/, 'pageId must be a Confluence page id (digits only)'));
 export const linkIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/, 'linkId must be a 22-character link id'));
 export const spaceKeySchema = z.string().check(z.trim(), z.regex(/^[A-Za-z0-9_~-]{1,255}$/, 'spaceKey must be a Confluence space key'));
-const versionSchema = z.number().check(z.int('version must be an integer'), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER));
+export const versionSchema = z.number().check(z.int('version must be an integer'), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER));
 const label = z.string().check(z.trim(), z.minLength(1, 'A label cannot be empty'), z.maxLength(255, 'A label is at most 255 characters'));
 const labels = z.array(label).check(z.maxLength(50, 'At most 50 labels'));
 
@@ -75,7 +75,8 @@ const expiryRule = z.discriminatedUnion('kind', [
   }),
 ]);
 
-const policySettingsShape = {
+/** The policy fields every configuration holds (global, space, named). */
+export const policySettingsShape = {
   comments: accessLevel,
   attachments: accessLevel,
   childPages: z.boolean(),
