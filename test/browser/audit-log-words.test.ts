@@ -3,39 +3,18 @@
  * demo links' creation reads as sentences with names, and "Export CSV" gives a real file download (an
  * attachment served by the share endpoint) whose summary column holds the same sentences.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalServer, type LocalServer } from '../../src/dev/server';
+import { describe, expect, it } from 'vitest';
+import { useUiHostSession } from './ui-host-session';
 import { openAdminSection } from './admin-navigation';
 
-let server: LocalServer;
-let browser: Browser;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'secure-share-audit-words-'));
-  server = await startLocalServer({ port: 0, dataDir, seedDemo: true, bcryptRounds: 4 });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const host = useUiHostSession('audit-words', { seedDemo: true });
 
 describe('audit log in plain words (local host)', () => {
   it('shows sentences with names and downloads the CSV as a file with the same sentences', async () => {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    const page = await host.browser.newPage({ viewport: { width: 1100, height: 800 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${server.url}/ui/global?as=u-site-admin`);
+    await page.goto(`${host.server.url}/ui/global?as=u-site-admin`);
     await page.locator('#forge-app[data-rendered="true"]').waitFor({ timeout: 30_000 });
     await openAdminSection(page, 'Audit log');
 

@@ -4,53 +4,34 @@
  * of both spaces before saving anyway; the space settings say which configuration applies and why; a
  * classification rule makes a link to a Confidential page stop opening (the same 404 as any refusal).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useUiHostSession } from './ui-host-session';
 import { createLink } from '../../src/app/links';
-import { startLocalServer, type LocalServer } from '../../src/dev/server';
-import { CHROMIUM_ARGS } from '../support/browser';
 import { openAdminSection } from './admin-navigation';
 import { chooseOption, flag, flipToggle } from './ui-kit';
 
-const SHOTS = path.resolve('test-results/screenshots');
-let server: LocalServer;
-let browser: Browser;
-let dataDir: string;
-const pageErrors: string[] = [];
 const links: Record<'demo' | 'ops' | 'confidential', string> = { demo: '', ops: '', confidential: '' };
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `configurations-${name}.png`), fullPage: true });
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(path.join(tmpdir(), 'secure-share-configs-'));
-  server = await startLocalServer({ port: 0, dataDir, seedDemo: false, bcryptRounds: 4 });
-  const { deps } = server;
-  links.demo = (await createLink(deps, { accountId: 'u-editor' }, { pageId: '1002', settings: { name: 'Handbook for partners', comments: 'view' } })).url;
-  links.ops = (await createLink(deps, { accountId: 'u-editor' }, { pageId: '2002', settings: { name: 'On-call for the vendor', comments: 'view' } })).url;
-  // "Internal roadmap" is classified Confidential; only its space admin may edit it. Without comments, it
-  // stays within the configuration tightened below.
-  links.confidential = (await createLink(deps, { accountId: 'u-space-admin' }, { pageId: '1004', settings: { name: 'Roadmap preview', comments: 'none' } })).url;
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const host = useUiHostSession('configurations', {
+  prepare: async (server) => {
+    const { deps } = server;
+    links.demo = (await createLink(deps, { accountId: 'u-editor' }, { pageId: '1002', settings: { name: 'Handbook for partners', comments: 'view' } })).url;
+    links.ops = (await createLink(deps, { accountId: 'u-editor' }, { pageId: '2002', settings: { name: 'On-call for the vendor', comments: 'view' } })).url;
+    // "Internal roadmap" is classified Confidential; only its space admin may edit it. Without comments, it
+    // stays within the configuration tightened below.
+    links.confidential = (await createLink(deps, { accountId: 'u-space-admin' }, { pageId: '1004', settings: { name: 'Roadmap preview', comments: 'none' } })).url;
+  },
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const { pageErrors, shot } = host;
 
 describe('named configurations, impact preview and the classification rule', () => {
   it('a configuration assigned to two spaces, tightened after an impact preview; a classified page refused', async () => {
-    const visitor = await browser.newPage();
+    const visitor = await host.browser.newPage();
     for (const url of Object.values(links)) expect((await visitor.goto(url))?.status()).toBe(200);
 
-    const admin = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+    const admin = await host.browser.newPage({ viewport: { width: 1200, height: 1000 } });
     admin.on('pageerror', (error) => pageErrors.push(`admin: ${error.message}`));
-    await admin.goto(`${server.url}/ui/global?as=u-site-admin`);
+    await admin.goto(`${host.server.url}/ui/global?as=u-site-admin`);
     await admin.locator('#forge-app[data-rendered="true"]').waitFor({ timeout: 30_000 });
     await openAdminSection(admin, 'Configurations');
 
@@ -85,9 +66,9 @@ describe('named configurations, impact preview and the classification rule', () 
     expect((await visitor.goto(links.ops))?.status()).toBe(404);
 
     // The space settings say which configuration applies and why.
-    const space = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const space = await host.browser.newPage({ viewport: { width: 1100, height: 900 } });
     space.on('pageerror', (error) => pageErrors.push(`space: ${error.message}`));
-    await space.goto(`${server.url}/ui/space?as=u-site-admin&space=OPS`);
+    await space.goto(`${host.server.url}/ui/space?as=u-site-admin&space=OPS`);
     await space.locator('#forge-app[data-rendered="true"]').waitFor({ timeout: 30_000 });
     await space.getByText("This space uses the configuration 'Partner spaces', which a Confluence admin assigned to it.").waitFor({ timeout: 15_000 });
 
@@ -101,7 +82,7 @@ describe('named configurations, impact preview and the classification rule', () 
     const refused = await visitor.goto(links.confidential);
     expect(refused?.status()).toBe(404);
     expect(await visitor.content()).not.toContain('Internal roadmap');
-    const audit = await server.deps.store.audit.list({ action: 'view_denied' }, { limit: 5 });
+    const audit = await host.server.deps.store.audit.list({ action: 'view_denied' }, { limit: 5 });
     expect(audit.items[0]?.detail).toBe("classification rule: page classified 'Confidential' ('Confidential' or higher cannot be shared)");
     expect(pageErrors).toEqual([]);
   });

@@ -3,60 +3,22 @@
  * Copy and Email give the same URL after the dialog is reopened (no rotation), from the page dialog and
  * from the space links list; "Notify newly added users" mails a new address on save (local outbox).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS } from '../support/browser';
-import { startLocalServer, type LocalServer } from '../../src/dev/server';
-import { flag, sectionMessage, uiKit } from './ui-kit';
+import { describe, expect, it } from 'vitest';
+import { useUiHostSession } from './ui-host-session';
+import { flag, sectionMessage, uiKit, visibleText } from './ui-kit';
 
-const SHOTS = path.resolve('test-results/screenshots');
 const PASSWORD = 'violet mango harbour';
-let server: LocalServer;
-let browser: Browser;
-let dataDir: string;
-const pageErrors: string[] = [];
 
-const visibleText = async (locator: Locator): Promise<string> => {
-  await locator.first().waitFor({ state: 'visible', timeout: 15_000 });
-  return (await locator.first().textContent()) ?? '';
-};
-
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `editor-${name}.png`), fullPage: true });
-
-const openSurface = async (surface: string, query: string): Promise<Page> => {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  page.on('pageerror', (error) => pageErrors.push(`${surface}: ${error.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') pageErrors.push(`${surface} console: ${msg.text()}`);
-  });
-  await page.goto(`${server.url}/ui/${surface}?${query}`);
-  await page.locator('#forge-app[data-rendered="true"]').waitFor({ timeout: 30_000 });
-  return page;
-};
+const host = useUiHostSession('editor');
+const { pageErrors, openSurface, shot } = host;
 
 /** The outbox messages sent to `address`, newest first, as the outbox page renders them. */
 const mailsTo = async (address: string): Promise<string[]> => {
-  const list = await (await fetch(`${server.url}/outbox`)).text();
+  const list = await (await fetch(`${host.server.url}/outbox`)).text();
   const ids = [...list.matchAll(/href="\/outbox\/([0-9]{13}-[0-9a-f]{12})"/g)].map((m) => m[1]!);
-  const bodies = await Promise.all(ids.map(async (id) => (await fetch(`${server.url}/outbox/${id}`)).text()));
+  const bodies = await Promise.all(ids.map(async (id) => (await fetch(`${host.server.url}/outbox/${id}`)).text()));
   return bodies.filter((body) => body.includes(address));
 };
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(path.join(tmpdir(), 'secure-share-editor-'));
-  server = await startLocalServer({ port: 0, dataDir, seedDemo: false, bcryptRounds: 4 });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
 
 describe('re-sharing an existing link', () => {
   let url = '';
@@ -69,7 +31,7 @@ describe('re-sharing an existing link', () => {
     await dialog.getByRole('button', { name: 'Create link' }).click();
     await dialog.getByText(/Select the URL and copy it/).waitFor();
     url = await dialog.getByLabel('Share URL').inputValue();
-    expect(url).toMatch(new RegExp(`^${server.url}/s/[A-Za-z0-9_-]{65}$`));
+    expect(url).toMatch(new RegExp(`^${host.server.url}/s/[A-Za-z0-9_-]{65}$`));
 
     // A new session: the dialog knows nothing but what the app kept.
     await dialog.reload();
@@ -135,9 +97,9 @@ describe('re-sharing an existing link', () => {
     expect(mails).toHaveLength(1);
     expect(mails[0]).toContain(url);
     expect(mails[0]).not.toContain(PASSWORD);
-    const outbox = await browser.newPage();
-    await outbox.goto(`${server.url}/outbox`);
-    await outbox.screenshot({ path: path.join(SHOTS, 'editor-notify-outbox.png'), fullPage: true });
+    const outbox = await host.browser.newPage();
+    await outbox.goto(`${host.server.url}/outbox`);
+    await shot(outbox, 'notify-outbox');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -3,44 +3,24 @@
  * a link another user created (the creator stays, the edit is audited under the admin), then exports the
  * links as CSV and downloads the file through its signed, short-lived URL on the share server.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useUiHostSession } from './ui-host-session';
 import { createLink } from '../../src/app/links';
-import { startLocalServer, type LocalServer } from '../../src/dev/server';
-import { CHROMIUM_ARGS } from '../support/browser';
 import { openAdminSection } from './admin-navigation';
 
-const SHOTS = path.resolve('test-results/screenshots');
-let server: LocalServer;
-let browser: Browser;
-let dataDir: string;
-const pageErrors: string[] = [];
-
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `links-console-${name}.png`), fullPage: true });
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(path.join(tmpdir(), 'secure-share-links-console-'));
-  server = await startLocalServer({ port: 0, dataDir, seedDemo: false, bcryptRounds: 4 });
-  // Erin Editor's link on a page the Confluence admin cannot edit.
-  await createLink(server.deps, { accountId: 'u-editor' }, { pageId: '1002', settings: { name: 'Handbook for partners' } });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const host = useUiHostSession('links-console', {
+  prepare: async (server) => {
+    // Erin Editor's link on a page the Confluence admin cannot edit.
+    await createLink(server.deps, { accountId: 'u-editor' }, { pageId: '1002', settings: { name: 'Handbook for partners' } });
+  },
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const { pageErrors, shot } = host;
 
 describe('All links console', () => {
   it('lets a Confluence admin edit another user’s link, then download the links as CSV', async () => {
-    const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const admin = await host.browser.newPage({ viewport: { width: 1280, height: 900 } });
     admin.on('pageerror', (error) => pageErrors.push(error.message));
-    await admin.goto(`${server.url}/ui/global?as=u-site-admin`);
+    await admin.goto(`${host.server.url}/ui/global?as=u-site-admin`);
     await admin.locator('#forge-app[data-rendered="true"]').waitFor({ timeout: 30_000 });
     await openAdminSection(admin, 'All links');
     const row = admin.locator('tr', { hasText: 'Handbook for partners' });
@@ -56,9 +36,9 @@ describe('All links console', () => {
     await edited.waitFor({ timeout: 15_000 });
     expect(await edited.textContent()).toContain('Erin Editor');
 
-    const [stored] = (await server.deps.store.links.list({}, { limit: 10 })).items;
+    const [stored] = (await host.server.deps.store.links.list({}, { limit: 10 })).items;
     expect(stored).toMatchObject({ name: 'Handbook for partners (reviewed)', createdBy: 'u-editor', version: 2 });
-    const trail = (await server.deps.store.audit.list({ linkId: stored!.id, action: 'link_updated' }, { limit: 5 })).items;
+    const trail = (await host.server.deps.store.audit.list({ linkId: stored!.id, action: 'link_updated' }, { limit: 5 })).items;
     expect(trail).toMatchObject([{ actor: 'u-site-admin', detail: 'name (by an administrator)' }]);
 
     await admin.getByRole('button', { name: 'Export CSV' }).click();
@@ -66,7 +46,7 @@ describe('All links console', () => {
     await download.waitFor({ timeout: 15_000 });
     await shot(admin, 'export-ready');
     const href = (await download.getAttribute('href')) ?? '';
-    expect(href.startsWith(`${server.url}/export/`)).toBe(true);
+    expect(href.startsWith(`${host.server.url}/export/`)).toBe(true);
     expect(href).toMatch(/\?part=1&exp=\d+&sig=[A-Za-z0-9_-]{43}$/);
 
     const response = await admin.request.get(href);

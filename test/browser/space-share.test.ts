@@ -3,43 +3,23 @@
  * host), then a recipient opens the link: the space's second root page is a top-level entry of the
  * page navigation and opens; a page of another space does not.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS } from '../support/browser';
-import { startLocalServer, type LocalServer } from '../../src/dev/server';
+import { describe, expect, it } from 'vitest';
+import { useUiHostSession } from './ui-host-session';
 import { uiKit } from './ui-kit';
 
-const SHOTS = path.resolve('test-results/screenshots');
-let server: LocalServer;
-let browser: Browser;
-let dataDir: string;
-const pageErrors: string[] = [];
-
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `space-share-${name}.png`), fullPage: true });
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(path.join(tmpdir(), 'secure-share-space-'));
-  server = await startLocalServer({ port: 0, dataDir, seedDemo: false, bcryptRounds: 4 });
-  // "Internal roadmap" moves to the top of the space: a second root page beside the home page.
-  await server.app.site.updatePage('1004', { parentId: null });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const host = useUiHostSession('space-share', {
+  prepare: async (server) => {
+    // "Internal roadmap" moves to the top of the space: a second root page beside the home page.
+    await server.app.site.updatePage('1004', { parentId: null });
+  },
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const { pageErrors, shot } = host;
 
 describe('sharing a whole space', () => {
   it('creates a space link from space settings, lists it as "Whole space", and the recipient reaches the second root page', async () => {
-    const space = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const space = await host.browser.newPage({ viewport: { width: 1100, height: 900 } });
     space.on('pageerror', (error) => pageErrors.push(`space: ${error.message}`));
-    await space.goto(`${server.url}/ui/space?as=u-space-admin&space=DEMO`);
+    await space.goto(`${host.server.url}/ui/space?as=u-space-admin&space=DEMO`);
     await space.locator('#forge-app[data-rendered="true"]').waitFor({ timeout: 30_000 });
     await space.getByRole('button', { name: 'Share this space' }).click();
     await space.getByText('Share the whole space', { exact: true }).first().waitFor({ timeout: 15_000 });
@@ -50,13 +30,13 @@ describe('sharing a whole space', () => {
     await space.getByRole('button', { name: 'Create link' }).click();
     await space.getByText(/Select the URL and copy it/).waitFor({ timeout: 15_000 });
     const url = await space.getByLabel('Share URL').inputValue();
-    expect(url).toMatch(new RegExp(`^${server.url}/s/[A-Za-z0-9_-]{65}$`));
+    expect(url).toMatch(new RegExp(`^${host.server.url}/s/[A-Za-z0-9_-]{65}$`));
     const row = space.locator('tr', { hasText: 'Whole space: Product Handbook' });
     await row.waitFor({ timeout: 15_000 });
     expect(await row.textContent()).toContain('Whole space');
     await shot(space, 'created');
 
-    const visitor = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const visitor = await host.browser.newPage({ viewport: { width: 1100, height: 900 } });
     const home = await visitor.goto(url);
     expect(home?.status()).toBe(200);
     const nav = visitor.locator('nav.tree');
@@ -73,17 +53,17 @@ describe('sharing a whole space', () => {
   });
 
   it('offers "Share the whole space" in the page dialog of the home page only, and marks the new link "Whole space"', async () => {
-    const other = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const other = await host.browser.newPage({ viewport: { width: 1100, height: 900 } });
     other.on('pageerror', (error) => pageErrors.push(`dialog 1002: ${error.message}`));
-    await other.goto(`${server.url}/ui/share?as=u-editor&page=1002&space=DEMO`);
+    await other.goto(`${host.server.url}/ui/share?as=u-editor&page=1002&space=DEMO`);
     await other.locator('#forge-app[data-rendered="true"]').waitFor({ timeout: 30_000 });
     await other.getByRole('button', { name: 'Create & share secure link' }).click();
     await other.getByLabel('Name').waitFor();
     expect(await other.getByText(/Share the whole space/).count()).toBe(0);
 
-    const dialog = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const dialog = await host.browser.newPage({ viewport: { width: 1100, height: 900 } });
     dialog.on('pageerror', (error) => pageErrors.push(`dialog: ${error.message}`));
-    await dialog.goto(`${server.url}/ui/share?as=u-editor&page=1001&space=DEMO`);
+    await dialog.goto(`${host.server.url}/ui/share?as=u-editor&page=1001&space=DEMO`);
     await dialog.locator('#forge-app[data-rendered="true"]').waitFor({ timeout: 30_000 });
     await dialog.getByRole('button', { name: 'Create & share secure link' }).click();
     await dialog.getByLabel(/Share the whole space/).check();

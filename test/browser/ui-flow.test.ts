@@ -2,55 +2,14 @@
  * End to end through the local UI host in headless Chromium: the real UI Kit bundles render in the
  * browser, call resolvers over /api/invoke, and the link they create opens (then 404s once revoked).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalServer, type LocalServer } from '../../src/dev/server';
+import { describe, expect, it } from 'vitest';
+import { SHOTS, useUiHostSession } from './ui-host-session';
 import { openAdminSection } from './admin-navigation';
-import { chooseOption, flag, flipToggle, sectionMessage, selectedValueOf, uiKit } from './ui-kit';
+import { chooseOption, flag, flipToggle, sectionMessage, selectedValueOf, uiKit, visibleText } from './ui-kit';
 
-const SHOTS = path.resolve('test-results/screenshots');
-let server: LocalServer;
-let browser: Browser;
-let dataDir: string;
-const pageErrors: string[] = [];
-
-/** Waits for the locator and returns its text (vitest has no Playwright matchers). */
-const visibleText = async (locator: Locator): Promise<string> => {
-  await locator.first().waitFor({ state: 'visible', timeout: 15_000 });
-  return (await locator.first().textContent()) ?? '';
-};
-
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `ui-${name}.png`), fullPage: true });
-
-const openSurface = async (surface: string, query: string): Promise<Page> => {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
-  page.on('pageerror', (error) => pageErrors.push(`${surface}: ${error.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') pageErrors.push(`${surface} console: ${msg.text()}`);
-  });
-  await page.goto(`${server.url}/ui/${surface}?${query}`);
-  await page.locator('#forge-app[data-rendered="true"]').waitFor({ timeout: 30_000 });
-  return page;
-};
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(path.join(tmpdir(), 'secure-share-ui-'));
-  server = await startLocalServer({ port: 0, dataDir, seedDemo: false, bcryptRounds: 4 });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const host = useUiHostSession('ui');
+const { pageErrors, openSurface, shot } = host;
 
 describe('UI Kit surfaces in the local host', () => {
   it('creates a link in the share dialog, opens it, revokes it from global settings and gets a 404', async () => {
@@ -67,7 +26,7 @@ describe('UI Kit surfaces in the local host', () => {
 
     await dialog.getByText(/Select the URL and copy it/).waitFor();
     const url = await dialog.getByLabel('Share URL').inputValue();
-    expect(url).toMatch(new RegExp(`^${server.url}/s/[A-Za-z0-9_-]{40,}$`));
+    expect(url).toMatch(new RegExp(`^${host.server.url}/s/[A-Za-z0-9_-]{40,}$`));
     expect(await visibleText(dialog.getByText('Browser flow link', { exact: true }))).toBe('Browser flow link');
     expect(await visibleText(flag(dialog, 'success'))).toContain('Secure link created');
     await shot(dialog, 'share-created');
@@ -79,7 +38,7 @@ describe('UI Kit surfaces in the local host', () => {
     await dialog.getByRole('dialog').getByRole('button', { name: 'Send' }).click();
     expect(await visibleText(flag(dialog, 'success', 'Link sent'))).toContain('1 person');
 
-    const viewer = await browser.newPage();
+    const viewer = await host.browser.newPage();
     const opened = await viewer.goto(url);
     expect(opened?.status()).toBe(200);
     expect(await viewer.title()).toContain('Product Handbook');
@@ -214,7 +173,7 @@ describe('UI Kit surfaces in the local host', () => {
     expect(await visibleText(uiKit(card, 'Lozenge'))).toBe('Disabled');
     await card.getByRole('button', { name: 'Rotate URL…' }).click();
     await dialog.getByRole('dialog').getByRole('button', { name: 'Rotate URL' }).click();
-    expect(await dialog.getByLabel('Share URL').inputValue()).toMatch(new RegExp(`^${server.url}/s/`));
+    expect(await dialog.getByLabel('Share URL').inputValue()).toMatch(new RegExp(`^${host.server.url}/s/`));
     await shot(dialog, 'share-rotated');
 
     const admin = await openSurface('global', 'as=u-site-admin');

@@ -44,3 +44,9 @@ export const selectedValueOf = async (scope: Scope, label: string): Promise<stri
 export const flipToggle = async (scope: Scope, label: string): Promise<void> => {
   await scope.getByLabel(label, { exact: true }).locator('xpath=..').click();
 };
+
+/** Waits for the locator and returns its text (vitest has no Playwright matchers). */
+export const visibleText = async (locator: Locator): Promise<string> => {
+  await locator.first().waitFor({ state: 'visible', timeout: 15_000 });
+  return (await locator.first().textContent()) ?? '';
+};
