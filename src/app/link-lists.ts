@@ -5,6 +5,7 @@ import { authorizeSiteAdmin, authorizeSpaceAdmin, type Caller } from './authoriz
 import { bulkLinkAction } from './link-console';
 import type { AppDeps } from './deps';
 import { createCreatorNames, createSpacePolicyCache, toLinkView } from './link-views';
+import { cachedSpaceNames } from './name-cache';
 import { createSearchMatcher, expiryRangeMatcher, storeFilterOf, type LinkListQuery } from './link-query';
 import type { LinkFilter } from './ports';
 
@@ -179,7 +180,10 @@ export const listSpaceLinks = async (
 /** All links of the site (site admins). */
 export const listAllLinks = async (deps: AppDeps, caller: Caller, query: LinkListQuery): Promise<CursorPage<LinkListItem>> => {
   await authorizeSiteAdmin(deps, caller);
-  return listLinks(deps, query);
+  const page = await listLinks(deps, query);
+  // Site-wide rows come from many spaces: name them, as Confluence does, rather than show bare keys.
+  const spaceNames = await cachedSpaceNames(deps, page.items.map((link) => link.spaceKey));
+  return { ...page, items: page.items.map((link) => (spaceNames.has(link.spaceKey) ? { ...link, spaceName: spaceNames.get(link.spaceKey)! } : link)) };
 };
 
 export interface RevokeResult {

@@ -109,7 +109,8 @@ export type SecretInput = string | null | undefined;
  * `stats`: the link's view counts, sent with the list that shows them (review rubric CST-01: the screen
  * needs no second call); absent when they could not be read, and the UI then asks getLinkStats.
  */
-export type LinkListItem = LinkView & { createdByName: string | null; stats?: LinkStatsView };
+/** `spaceName`: in site-wide lists, the space's name when it could be read. */
+export type LinkListItem = LinkView & { createdByName: string | null; stats?: LinkStatsView; spaceName?: string };
 
 export interface PageSharingResult {
   /** `spaceHome`: the page is its space's home page, from which the whole space can be shared. */

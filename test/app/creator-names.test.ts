@@ -130,6 +130,37 @@ describe('creator display names in link lists', () => {
     expect(Object.fromEntries(calls)).toEqual({ 'u-editor': 1, 'u-ops': 1 });
   });
 
+  it('listAllLinks names each space once through the name cache; a failed space read leaves the key', async () => {
+    const h = await createHarness();
+    await seed(h, [
+      storedLink('A', 'u-editor'),
+      storedLink('B', 'u-ops', { createdAt: START + 1, pageId: '2002', spaceKey: 'OPS', pageTitle: 'On-call rota' }),
+      storedLink('C', 'u-ops', { createdAt: START + 2, pageId: '2002', spaceKey: 'OPS', pageTitle: 'On-call rota' }),
+    ]);
+    const spaceRequests: string[][] = [];
+    const getSpaces = h.deps.content.getSpaces.bind(h.deps.content);
+    let failing = false;
+    h.deps.content = {
+      ...h.deps.content,
+      getSpaces: (keys) => {
+        spaceRequests.push([...keys]);
+        return failing ? Promise.reject(new Error('Confluence 503')) : getSpaces(keys);
+      },
+    };
+    const all = await listAllLinks(h.deps, SITE_ADMIN, {});
+    const spaces = all.items.map((l) => [l.spaceKey, l.spaceName]);
+    expect(spaces.every(([key, name]) => typeof name === 'string' && name !== '' && name !== key)).toBe(true);
+    expect(spaceRequests.map((keys) => [...keys].sort())).toEqual([['DEMO', 'OPS']]);
+    await listAllLinks(h.deps, SITE_ADMIN, {});
+    expect(spaceRequests).toHaveLength(1);
+    h.clock.advance(24 * 3_600_000 + 1);
+    failing = true;
+    const unnamed = await listAllLinks(h.deps, SITE_ADMIN, {});
+    expect(unnamed.items).toHaveLength(3);
+    expect(unnamed.items.every((l) => l.spaceName === undefined)).toBe(true);
+    expect(spaceRequests).toHaveLength(2);
+  });
+
   it('search matches the creator display name and reuses the lookups for the names', async () => {
     const h = await createHarness();
     await seed(h, [

@@ -291,7 +291,7 @@ export const LinksTable = ({ fetchPage, queryKey, showSpace = false, spaceKey, e
     },
     // A whole-space link shows the "Whole space" marker instead of its home page's title.
     { key: 'page', header: 'Page', cell: (link) => <SharedTarget link={link} /> },
-    ...(showSpace ? [{ key: 'space', header: 'Space', cell: (link: LinkListItem) => link.spaceKey }] : []),
+    ...(showSpace ? [{ key: 'space', header: 'Space', cell: (link: LinkListItem) => link.spaceName ?? link.spaceKey }] : []),
     // The resolved name is plain text (sortable, searchable); the User card is the fallback when it is unknown.
     { key: 'creator', header: 'Created by', cell: (link) => link.createdByName ?? <User accountId={link.createdBy} /> },
     {
