@@ -169,6 +169,14 @@ export const createLocalStore = async (options: LocalStoreOptions = {}): Promise
   };
   const read = <T>(value: T | undefined): T | undefined => (value === undefined ? undefined : structuredClone(value));
 
+  /** A version-checked write of one settings record (global configuration, configurations, site settings). */
+  const putSetting = (key: 'global' | 'registry' | 'site', what: string, next: GlobalConfig | PolicyRegistry | SiteSettings, expectedVersion: number) => {
+    checkNextVersion(what, next.version, expectedVersion);
+    if ((tables.settings.get(key)?.version ?? 0) !== expectedVersion) throw versionConflict(`The ${what.toLowerCase()}`);
+    write('settings', key, next);
+    return settled(undefined);
+  };
+
   let secretWrites: Promise<void> = Promise.resolve();
   const persistSecrets = (): Promise<void> => {
     if (secretsPath === undefined) return Promise.resolve();
@@ -244,10 +252,7 @@ export const createLocalStore = async (options: LocalStoreOptions = {}): Promise
         return settled(read(tables.settings.get('global') as GlobalConfig | undefined));
       },
       async putGlobal(next, expectedVersion) {
-        checkNextVersion('Global configuration', next.version, expectedVersion);
-        if ((tables.settings.get('global')?.version ?? 0) !== expectedVersion) throw versionConflict('The global configuration');
-        write('settings', 'global', next);
-        return settled(undefined);
+        return putSetting('global', 'Global configuration', next, expectedVersion);
       },
       async getSpace(spaceKey) {
         return settled(read(tables.spaces.get(spaceKey)));
@@ -274,19 +279,13 @@ export const createLocalStore = async (options: LocalStoreOptions = {}): Promise
         return settled(read(tables.settings.get('registry') as PolicyRegistry | undefined));
       },
       async putRegistry(next, expectedVersion) {
-        checkNextVersion('Configurations', next.version, expectedVersion);
-        if ((tables.settings.get('registry')?.version ?? 0) !== expectedVersion) throw versionConflict('The configurations');
-        write('settings', 'registry', next);
-        return settled(undefined);
+        return putSetting('registry', 'Configurations', next, expectedVersion);
       },
       async getSite() {
         return settled(read(tables.settings.get('site') as SiteSettings | undefined));
       },
       async putSite(next, expectedVersion) {
-        checkNextVersion('Site settings', next.version, expectedVersion);
-        if ((tables.settings.get('site')?.version ?? 0) !== expectedVersion) throw versionConflict('The site settings');
-        write('settings', 'site', next);
-        return settled(undefined);
+        return putSetting('site', 'Site settings', next, expectedVersion);
       },
     },
 
