@@ -4,47 +4,33 @@
  * failure messages (with the provider's error code, never its text or the secret).
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { decodeProtectedHeader, importSPKI, jwtVerify } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGmailMailer, createGraphMailer, createMailerFromSettings, EMAIL_API_KEY_SECRET, type FetchLike } from '../../src/adapters/mail';
+import { createGmailMailer, createGraphMailer, createMailerFromSettings, type FetchLike } from '../../src/adapters/mail';
 import { buildMimeMessage, GMAIL_SEND_SCOPE } from '../../src/adapters/mail/gmail';
 import { clearTokenCache } from '../../src/adapters/mail/oauth-token';
-import type { MailMessage, SecretStore } from '../../src/app/ports';
+import type { MailMessage } from '../../src/app/ports';
+import { fetchFn, secretsWith, startMailTestServer, type MailTestServer, type Received } from './mail-test-kit';
 
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
 
 type Reply = { status: number; body: unknown };
 
-let server: Server;
+let server: MailTestServer;
 let base = '';
 let received: Received[] = [];
 let replies: Record<string, Reply> = {};
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = req.url ?? '';
-      received.push({ method: req.method ?? '', url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const reply = Object.entries(replies).find(([prefix]) => url.startsWith(prefix))?.[1] ?? { status: 404, body: {} };
-      res.writeHead(reply.status, { 'content-type': 'application/json' });
-      res.end(reply.body === '' ? '' : JSON.stringify(reply.body));
-    });
+  server = await startMailTestServer((request) => {
+    received.push(request);
+    const reply = Object.entries(replies).find(([prefix]) => request.url.startsWith(prefix))?.[1] ?? { status: 404, body: {} };
+    return { status: reply.status, body: reply.body === '' ? '' : JSON.stringify(reply.body) };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.base;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
 });
 
 beforeEach(() => {
@@ -53,18 +39,6 @@ beforeEach(() => {
   clearTokenCache();
 });
 
-const secretsWith = (value: string | undefined): SecretStore => {
-  const map = new Map<string, string>();
-  if (value !== undefined) map.set(EMAIL_API_KEY_SECRET, value);
-  return {
-    get: async (name) => map.get(name),
-    set: async (name, v) => void map.set(name, v),
-    delete: async (name) => void map.delete(name),
-    createIfAbsent: async (name, v) => (map.has(name) ? false : (map.set(name, v), true)),
-  };
-};
-
-const fetchFn: FetchLike = (url, init) => fetch(url, init);
 const message: MailMessage = { to: ['ann@example.com'], subject: 'Grüße from Secure Share', text: 'plain body ✓', html: '<p>html body</p>', kind: 'test' };
 const sender = { fromAddress: 'share@acme.com', fromName: 'Acme Share' };
 

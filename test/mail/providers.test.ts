@@ -1,6 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import aws4 from 'aws4';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -11,41 +9,29 @@ import {
   createSendGridMailer,
   createSesMailer,
   createWebhookMailer,
-  EMAIL_API_KEY_SECRET,
   type FetchLike,
 } from '../../src/adapters/mail';
 import { DomainError } from '../../src/core/errors';
-import type { MailMessage, SecretStore } from '../../src/app/ports';
+import type { MailMessage } from '../../src/app/ports';
+import { fetchFn, secretsWith, startMailTestServer, type MailTestServer, type Received } from './mail-test-kit';
 
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
 
-let server: Server;
+let server: MailTestServer;
 let base = '';
 let received: Received[] = [];
 let replyStatus = 200;
 let replyBody = '{}';
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(replyStatus, { 'content-type': 'application/json' });
-      res.end(replyBody);
-    });
+  server = await startMailTestServer((request) => {
+    received.push(request);
+    return { status: replyStatus, body: replyBody };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.base;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
 });
 
 beforeEach(() => {
@@ -56,22 +42,6 @@ beforeEach(() => {
 
 const SECRET = 'sk_live_DO_NOT_LEAK_123';
 
-const secretsWith = (value: string | undefined): SecretStore => {
-  const map = new Map<string, string>();
-  if (value !== undefined) map.set(EMAIL_API_KEY_SECRET, value);
-  return {
-    get: async (name) => map.get(name),
-    set: async (name, v) => void map.set(name, v),
-    delete: async (name) => void map.delete(name),
-    createIfAbsent: async (name, v) => {
-      if (map.has(name)) return false;
-      map.set(name, v);
-      return true;
-    },
-  };
-};
-
-const fetchFn: FetchLike = (url, init) => fetch(url, init);
 
 const message: MailMessage = {
   to: ['ann@example.com'],
